@@ -1,0 +1,3 @@
+from cplkpi.cli import app
+
+app(prog_name="cplkpi")

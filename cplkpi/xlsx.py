@@ -1,0 +1,144 @@
+"""Writing .xlsx files safely: atomic, reproducible, no formula injection.
+
+* :func:`save_workbook_atomic` writes to a temporary file beside the target
+  and renames it into place, so a run killed halfway leaves either the old
+  file or the new one; the zip entries get a fixed timestamp, so the same
+  workbook gives the same bytes (templates and the sample are reviewed as
+  code).
+* :func:`safe_text` makes citizen text inert: a value starting with ``=``,
+  ``+``, ``-``, ``@`` (or a tab/CR) is stored as a string with Excel's
+  quote prefix, never as a formula; characters XML cannot hold are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "THAI_DATE_FORMAT",
+    "THAI_DATETIME_FORMAT",
+    "THAI_FONT",
+    "FIXED_TIME",
+    "safe_text",
+    "set_text",
+    "write_table_sheet",
+    "save_workbook_atomic",
+    "write_bytes_atomic",
+    "reproducible_zip",
+]
+
+#: Thai Buddhist-era date display (Excel and LibreOffice): 1 ต.ค. 2562
+THAI_DATE_FORMAT = "[$-107041E]d mmm yyyy;@"
+THAI_DATETIME_FORMAT = "[$-107041E]d mmm yyyy hh:mm;@"
+#: A Thai-capable font every Windows/macOS Office has; LibreOffice falls back to a Thai font.
+THAI_FONT = "Tahoma"
+#: Timestamp written into reproducible files (zip entries and document properties).
+FIXED_TIME = _dt.datetime(2020, 1, 1, 0, 0, 0)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def safe_text(value: Any) -> str:
+    """Text that is safe to put in a cell: no XML-illegal characters."""
+    return _ILLEGAL_XML.sub("", str(value))
+
+
+def set_text(cell: Any, value: Any) -> None:
+    """Put citizen/user text in an openpyxl cell so that it can never become a formula."""
+    text = safe_text(value)
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(_FORMULA_START):
+        cell.quotePrefix = True
+
+
+def write_table_sheet(
+    wb: Any,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[float] | None = None,
+) -> Any:
+    """Append a sheet with a bold header row, frozen panes, Thai dates and inert text."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title)
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = Font(name=THAI_FONT, bold=True)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            if value is None or value == "":
+                continue
+            cell = ws.cell(row=r, column=c)
+            if isinstance(value, str):
+                set_text(cell, value)
+            else:
+                cell.value = value
+                if isinstance(value, _dt.datetime):
+                    cell.number_format = THAI_DATETIME_FORMAT
+                elif isinstance(value, _dt.date):
+                    cell.number_format = THAI_DATE_FORMAT
+    for i, w in enumerate(widths or [], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """Rewrite a zip (an .xlsx) with fixed entry timestamps, same order and compression."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                content = _MODIFIED.sub(
+                    rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", content
+                )
+            dst.writestr(fixed, content)
+    return out.getvalue()
+
+
+def write_bytes_atomic(data: bytes, path: str | os.PathLike[str]) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_workbook_atomic(wb: Any, path: str | os.PathLike[str], *, reproducible: bool = True) -> Path:
+    """Save an openpyxl workbook atomically; with ``reproducible`` the bytes depend only on the content."""
+    if reproducible:
+        wb.properties.created = FIXED_TIME
+        wb.properties.modified = FIXED_TIME
+        wb.properties.creator = "cplkpi"
+        wb.properties.lastModifiedBy = "cplkpi"
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    return write_bytes_atomic(reproducible_zip(data) if reproducible else data, path)

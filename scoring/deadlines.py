@@ -1,0 +1,210 @@
+"""Deadlines of a complaint (SPEC §3) and its status as of a date (seed 004).
+
+* acknowledgement due = ``WORKDAY(forwarded, 1)``;
+* first progress report due = ``WORKDAY(acknowledged, 3)``;
+* follow-up checkpoints on every 15th and 30th (February: its last day); a
+  checkpoint on a non-business day moves to the next business day (rule-set
+  setting ``followup_non_business``);
+* on time means ``actual <= due`` (dates; time of day ignored).
+
+The business-day counts and the checkpoint days come from the rule set's
+``[deadlines]`` table, the days off from the calendar.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .calendar import Calendar, thai_calendar
+from .days import NAT, as_days
+from .rules import Deadlines, RuleSet, load_rules
+
+__all__ = [
+    "STATUS_LABELS",
+    "ack_due",
+    "progress_due",
+    "followup_checkpoints",
+    "next_followup",
+    "on_time",
+    "business_days_late",
+    "status_as_of",
+]
+
+#: Monitoring status codes with Thai and English labels.
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "done": ("ดำเนินการแล้วเสร็จ", "done"),
+    "overdue": ("เกินกำหนด", "overdue"),
+    "due_soon": ("ใกล้ครบกำหนด", "due soon"),
+    "on_time": ("อยู่ในกำหนด", "on time"),
+}
+
+
+def _setup(rules: RuleSet | str | None, calendar: Calendar | None) -> tuple[Deadlines, Calendar]:
+    return load_rules(rules or "bma-2557").deadlines, calendar or thai_calendar()
+
+
+def ack_due(forwarded: Any, *, rules: RuleSet | str | None = None, calendar: Calendar | None = None) -> Any:
+    """Acknowledgement deadline: ``WORKDAY(forwarded, 1)`` (1 business day from the day after)."""
+    dl, cal = _setup(rules, calendar)
+    return cal.workday(forwarded, dl.ack_business_days)
+
+
+def progress_due(acknowledged: Any, *, rules: RuleSet | str | None = None,
+                 calendar: Calendar | None = None) -> Any:
+    """First-progress deadline: ``WORKDAY(acknowledged, 3)``."""
+    dl, cal = _setup(rules, calendar)
+    return cal.workday(acknowledged, dl.progress_business_days)
+
+
+@functools.lru_cache(maxsize=32)
+def _checkpoints(cal: Calendar, days: tuple[int, ...], policy: str) -> np.ndarray:
+    months = np.arange(cal.first.astype("datetime64[M]"), cal.last.astype("datetime64[M]") + 1)
+    month_len = ((months + 1).astype("datetime64[D]") - months.astype("datetime64[D]")).astype(np.int64)
+    per_day = []
+    for day in days:
+        dom = np.minimum(day, month_len)  # 30 → 28/29 in February
+        per_day.append(months.astype("datetime64[D]") + (dom - 1))
+    cps = np.unique(np.concatenate(per_day))
+    if policy != "keep":
+        step = 1 if policy == "next" else -1
+        not_bday = ~cal.is_workday(cps)
+        # near the ends of the covered range a move may leave it: such checkpoints are dropped
+        first_b, last_b = cal.first + cal.bdays[0], cal.first + cal.bdays[-1]
+        movable = not_bday & ((cps < last_b) if step == 1 else (cps > first_b))
+        shifted = cps.copy()
+        shifted[movable] = cal.workday(cps[movable], step)
+        cps = np.unique(shifted[~not_bday | movable])
+    cps.flags.writeable = False
+    return cps
+
+
+def followup_checkpoints(
+    start: Any = None, end: Any = None, *, rules: RuleSet | str | None = None, calendar: Calendar | None = None
+) -> np.ndarray:
+    """The follow-up checkpoint dates (``datetime64[D]``), optionally only those in [start, end]."""
+    dl, cal = _setup(rules, calendar)
+    cps = _checkpoints(cal, tuple(dl.followup_days), dl.followup_non_business)
+    if start is not None:
+        cps = cps[cps >= as_days(start)[0]]
+    if end is not None:
+        cps = cps[cps <= as_days(end)[0]]
+    return cps
+
+
+def next_followup(day: Any, *, rules: RuleSet | str | None = None, calendar: Calendar | None = None) -> Any:
+    """The first follow-up checkpoint on or after ``day`` (vectorised)."""
+    dl, cal = _setup(rules, calendar)
+    cps = _checkpoints(cal, tuple(dl.followup_days), dl.followup_non_business)
+    d, restore = as_days(day)
+    off, ok = cal._offsets(d)  # range check
+    idx = np.searchsorted(cps, d, side="left")
+    res = cps[np.minimum(idx, len(cps) - 1)]
+    res = np.where((idx < len(cps)) & ~np.isnat(d), res, NAT)
+    return restore(res)
+
+
+def on_time(actual: Any, due: Any) -> Any:
+    """True where ``actual <= due`` (False where either is missing)."""
+    a, restore = as_days(actual)
+    d, restore_d = as_days(due)
+    if a.ndim == 0 and d.ndim > 0:
+        restore = restore_d
+    a, d = np.broadcast_arrays(a, d)
+    return restore(~np.isnat(a) & ~np.isnat(d) & (a <= d))
+
+
+def business_days_late(actual: Any, due: Any, *, calendar: Calendar | None = None) -> Any:
+    """Business days after ``due`` until ``actual``: 0 when on time, NaN when either is missing."""
+    cal = calendar or thai_calendar()
+    a, restore = as_days(actual)
+    d, restore_d = as_days(due)
+    if a.ndim == 0 and d.ndim > 0:
+        restore = restore_d
+    a, d = np.broadcast_arrays(a, d)
+    ok = ~np.isnat(a) & ~np.isnat(d)
+    late = ok & (a > d)
+    out = np.where(ok, 0.0, np.nan)
+    if late.any():
+        out[late] = cal.networkdays(d[late], a[late]) - 1
+    return restore(out)
+
+
+def status_as_of(
+    start: Any,
+    acknowledged: Any,
+    last_report: Any,
+    resolved: Any,
+    as_of: Any,
+    *,
+    rules: RuleSet | str | None = None,
+    calendar: Calendar | None = None,
+) -> pd.DataFrame:
+    """Monitoring status of complaints as of a date (vectorised; scalars broadcast).
+
+    ``start`` is the forwarding (or re-forwarding) date, ``last_report`` the
+    latest progress report on or before ``as_of``. Returns a DataFrame with
+    ``status`` (done / overdue / due_soon / on_time), ``phase`` (ack /
+    progress / followup / done), ``due`` (the deadline the status is about)
+    and the Thai/English labels.
+
+    A complaint is overdue when its pending deadline has passed: not
+    acknowledged after the acknowledgement deadline, no progress report after
+    the first-progress deadline, or no report since before the last passed
+    follow-up checkpoint. It is due soon when that deadline is within the rule
+    set's ``due_soon_business_days`` business days.
+    """
+    dl, cal = _setup(rules, calendar)
+    s = np.atleast_1d(as_days(start)[0])
+    parts = np.broadcast_arrays(
+        s,
+        np.atleast_1d(as_days(acknowledged)[0]),
+        np.atleast_1d(as_days(last_report)[0]),
+        np.atleast_1d(as_days(resolved)[0]),
+        np.atleast_1d(as_days(as_of)[0]),
+    )
+    s, ack, rep, res, t = (np.ascontiguousarray(p) for p in parts)
+    n = s.shape
+    ok = ~np.isnat(s) & ~np.isnat(t)
+    ack = np.where(ack <= t, ack, NAT)
+    rep = np.where((rep <= t) & (rep >= s), rep, NAT)
+    done = ok & ~np.isnat(res) & (res <= t)
+    a_due = cal.workday(s, dl.ack_business_days)
+    p_due = cal.workday(np.where(np.isnat(ack), a_due, ack), dl.progress_business_days)
+    cps = _checkpoints(cal, tuple(dl.followup_days), dl.followup_non_business)
+    phase = np.full(n, "followup", dtype=object)
+    phase[np.isnat(rep)] = "progress"
+    phase[np.isnat(ack)] = "ack"
+    due = np.where(phase == "ack", a_due, np.where(phase == "progress", p_due, NAT))
+    overdue = (phase != "followup") & (t > due)
+    # follow-up phase: the last checkpoint before t (if it is one that applies) and the next one
+    fu = phase == "followup"
+    t_safe = np.where(ok, t, s)
+    prev_i = np.searchsorted(cps, t_safe, side="left") - 1
+    prev_cp = np.where(prev_i >= 0, cps[np.clip(prev_i, 0, None)], NAT)
+    before_prev = np.where(prev_i >= 1, cps[np.clip(prev_i - 1, 0, None)], NAT)
+    applies = fu & ~np.isnat(prev_cp) & (prev_cp > p_due)
+    overdue |= applies & ~(rep > before_prev)
+    next_i = np.searchsorted(cps, np.maximum(t_safe, p_due + 1), side="left")
+    next_cp = np.where(next_i < len(cps), cps[np.clip(next_i, 0, len(cps) - 1)], NAT)
+    due = np.where(fu, np.where(overdue, prev_cp, next_cp), due)
+    soon_limit = cal.workday(t_safe, dl.due_soon_business_days)
+    window_open = np.where(next_i >= 1, cps[np.clip(next_i - 1, 0, None)], NAT)
+    reported_in_window = fu & ~np.isnat(window_open) & (rep > window_open)
+    due_soon = ~overdue & ~np.isnat(due) & (due <= soon_limit) & ~reported_in_window
+    status = np.where(overdue, "overdue", np.where(due_soon, "due_soon", "on_time")).astype(object)
+    status[done] = "done"
+    phase[done] = "done"
+    due = np.where(done | ~ok, NAT, due)
+    status[~ok] = None
+    phase[~ok] = None
+    return pd.DataFrame({
+        "status": status,
+        "phase": phase,
+        "due": due,
+        "status_th": [STATUS_LABELS[x][0] if x else None for x in status],
+        "status_en": [STATUS_LABELS[x][1] if x else None for x in status],
+    })

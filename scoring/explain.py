@@ -1,0 +1,129 @@
+"""Explanations: why each complaint lost each component, and each deduction.
+
+:func:`explain` turns a :class:`~cplkpi.scoring.scores.ScoreResult` into one
+row per (complaint, component), one per month of the monthly-report
+component, and one per deduction, each with a reason code and Thai and
+English text, e.g. ``ตอบรับช้า 2 วันทำการ: กำหนด 3 ต.ค. 2562 ตอบรับ 7 ต.ค. 2562``.
+Counting ``correct`` per component reproduces the step percentages, and the
+``deduction`` column adds up to the deductions, so a total can be traced to
+these rows.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .days import to_date
+from .thaidate import format_thai_date, format_thai_dates, format_thai_month
+
+if TYPE_CHECKING:
+    from .scores import ScoreResult
+
+__all__ = ["explain", "reason_text", "REASON_TEXTS"]
+
+COLUMNS = ["row", "complaint_id", "month", "step", "component", "correct", "reason_code",
+           "reason_th", "reason_en", "due", "actual", "days_late", "deduction"]
+
+
+@functools.cache
+def _texts() -> dict[str, dict[str, str]]:
+    return tomllib.loads(resources.files(__package__).joinpath("data/reasons.toml").read_text("utf-8"))
+
+
+REASON_TEXTS = _texts()
+
+# which evaluation columns fill {due}, {actual}, {days} for each reason
+_FIELDS: dict[str, tuple[str | None, str | None, str | None]] = {
+    "ACK": ("ack_due", "acknowledged_on", "ack_late_days"),
+    "PROGRESS": ("progress_due", "first_progress_on", "progress_late_days"),
+    "FOLLOWUP": ("first_missed_followup", None, None),
+}
+
+
+def _en_date(value: Any) -> str:
+    d = to_date(value)
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def reason_text(code: str, **values: Any) -> tuple[str, str]:
+    """Thai and English text of a reason code with its placeholders filled."""
+    t = _texts()[code]
+    return t["th"].format(**values), t["en"].format(**values)
+
+
+def explain(result: ScoreResult) -> pd.DataFrame:
+    """The explanation table of a score result (see the module docstring)."""
+    ev = result.complaints
+    as_of_th, as_of_en = format_thai_date(result.as_of), _en_date(result.as_of)
+    frames = []
+    for comp in result.rules.components:
+        if comp.monthly:
+            continue
+        codes = ev[f"{comp.key}_reason"].astype(str).to_numpy()
+        due = np.full(len(ev), np.datetime64("NaT"), "datetime64[D]")
+        actual = due.copy()
+        days = np.full(len(ev), np.nan)
+        for prefix, (due_col, actual_col, days_col) in _FIELDS.items():
+            m = np.char.startswith(codes.astype(str), prefix)
+            if due_col:
+                due[m] = ev[due_col].to_numpy().astype("datetime64[D]")[m]
+            if actual_col:
+                actual[m] = ev[actual_col].to_numpy().astype("datetime64[D]")[m]
+            if days_col:
+                days[m] = ev[days_col].to_numpy()[m]
+        missed = (ev["followups_required"] - ev["followups_met_count"]).to_numpy()
+        required = ev["followups_required"].to_numpy()
+        th = np.empty(len(ev), dtype=object)
+        en = np.empty(len(ev), dtype=object)
+        due_th, actual_th = format_thai_dates(due), format_thai_dates(actual)
+        for code in pd.unique(codes):
+            m = np.flatnonzero(codes == code)
+            t = _texts()[code]
+            th[m] = [t["th"].format(due=due_th[i], actual=actual_th[i], as_of=as_of_th,
+                                    days=_int(days[i]), missed=missed[i], required=required[i]) for i in m]
+            en[m] = [t["en"].format(due_en=_en_date(due[i]), actual_en=_en_date(actual[i]), as_of_en=as_of_en,
+                                    days=_int(days[i]), missed=missed[i], required=required[i]) for i in m]
+        frames.append(pd.DataFrame({
+            "row": ev.index.to_numpy(), "complaint_id": ev["complaint_id"].to_numpy(), "month": None,
+            "step": comp.step, "component": comp.key, "correct": ev[f"{comp.key}_correct"].to_numpy(),
+            "reason_code": codes, "reason_th": th, "reason_en": en, "due": due, "actual": actual,
+            "days_late": days, "deduction": 0.0,
+        }))
+    rows = []
+    monthly = [c for c in result.rules.components if c.monthly]
+    ded = result.deductions
+    for _, m in result.months.iterrows():
+        month, month_en = format_thai_month(m["month"], long=True), f"{m['month']:%B %Y}"
+        fill = dict(month=month, month_en=month_en, due=format_thai_date(m["report_due"]),
+                    due_en=_en_date(m["report_due"]), actual=format_thai_date(m["report_sent_on"]),
+                    actual_en=_en_date(m["report_sent_on"]))
+        if monthly and m["report_due_passed"]:
+            code = ("REPORT_ON_TIME" if m["report_on_time"]
+                    else "LATE_REPORT" if m["report_sent_on"] is not None else "MISSING_REPORT")
+            amount = ded.loc[(ded["month"] == m["month"]) & ded["kind"].isin(["late_report", "missing_report"]),
+                             "amount"].sum()
+            th, en = reason_text(code, **fill)
+            rows.append((None, None, m["month"], monthly[0].step, monthly[0].key, bool(m["report_on_time"]),
+                         code, th, en, m["report_due"], m["report_sent_on"], np.nan, float(amount)))
+        if m["audit_deducted"]:
+            amount = ded.loc[(ded["month"] == m["month"]) & (ded["kind"] == "audit"), "amount"].sum()
+            th, en = reason_text("AUDIT", **fill, accuracy=m["audit_accuracy_pct"],
+                                 min=result.rules.audit.min_accuracy_pct)
+            rows.append((None, None, m["month"], result.rules.audit.from_step, "audit", False, "AUDIT",
+                         th, en, None, None, np.nan, float(amount)))
+    if rows:
+        frames.append(pd.DataFrame(rows, columns=COLUMNS))
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) \
+        else pd.DataFrame(columns=COLUMNS)
+
+
+def _int(x: float) -> str:
+    return "" if np.isnan(x) else str(int(x))

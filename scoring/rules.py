@@ -1,0 +1,232 @@
+"""Rule sets as data: one TOML file per rule set under ``scoring/rulesets/``.
+
+A new fiscal year's rules are a new file, not a code change. The engine knows
+a fixed vocabulary of per-complaint *criteria* (below); a rule set combines
+them into scored *components* with points, a threshold and deductions.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+__all__ = [
+    "CRITERIA",
+    "Component",
+    "Deadlines",
+    "AuditDeduction",
+    "LateReportDeduction",
+    "RuleSet",
+    "LevelRules",
+    "available_rules",
+    "load_rules",
+]
+
+#: The criteria the engine evaluates per complaint (or per month), with Thai and English labels.
+CRITERIA: dict[str, tuple[str, str]] = {
+    "ack_on_time": ("ตอบรับภายในกำหนด", "acknowledged on time"),
+    "progress_on_time": ("รายงานความก้าวหน้าครั้งที่ 1 ภายในกำหนด", "first progress report on time"),
+    "resolved": ("ดำเนินการแล้วเสร็จ", "resolved"),
+    "result_detail": ("มีรายละเอียดผลการดำเนินการที่ตอบผู้ร้องได้", "result detail that can answer the complainant"),
+    "followups_met": ("ติดตามความคืบหน้าครบทุกวันที่ 15 และ 30", "every 15th/30th follow-up met"),
+    "evidence": ("มีภาพก่อน-หลังหรือหลักฐาน", "before/after photos or other evidence"),
+    "monthly_report_on_time": ("ส่งรายงานสรุปประจำเดือนภายในกำหนด", "monthly summary sent on time"),
+}
+MONTHLY_CRITERIA = frozenset({"monthly_report_on_time"})
+
+_RULESETS = resources.files(__package__).joinpath("rulesets")
+
+
+class RuleSetError(ValueError):
+    """A rule-set file is missing or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    ack_business_days: int = 1
+    progress_business_days: int = 3
+    followup_days: tuple[int, ...] = (15, 30)
+    followup_non_business: Literal["next", "previous", "keep"] = "next"
+    due_soon_business_days: int = 1
+    monthly_report_due_day: int = 10
+
+
+@dataclass(frozen=True)
+class Component:
+    key: str
+    step: int
+    label_th: str
+    label_en: str
+    points: float
+    criteria: tuple[str, ...]
+    scoring: Literal["threshold", "full_minus_deductions"] = "threshold"
+
+    @property
+    def monthly(self) -> bool:
+        """True for a component judged per month (the monthly summary), not per complaint."""
+        return set(self.criteria) <= MONTHLY_CRITERIA
+
+
+@dataclass(frozen=True)
+class AuditDeduction:
+    per_month: float
+    sample_pct: float
+    min_accuracy_pct: float
+    from_step: int
+
+
+@dataclass(frozen=True)
+class LateReportDeduction:
+    per_month: float
+    from_step: int
+
+
+@dataclass(frozen=True)
+class LevelRules:
+    cap_pct: float
+    thresholds_pct: tuple[float, ...]
+    interpolate: bool
+    below_first: float
+    project_late: float
+    project_late_per_day: float
+    revision_late: float
+    revision_business_days: int
+    max_reviews: int
+    announce_business_days: int
+    appeal_business_days: int
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A loaded rule set. ``kind`` is ``"complaints"`` (step scoring) or ``"levels"`` (Best Service)."""
+
+    name: str
+    kind: Literal["complaints", "levels"]
+    title_th: str
+    title_en: str
+    source: str
+    total_points: float = 0
+    threshold_pct: float = 100
+    pct_decimals: int = 2
+    score_decimals: int = 4
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    components: tuple[Component, ...] = ()
+    audit: AuditDeduction | None = None
+    late_report: LateReportDeduction | None = None
+    levels: LevelRules | None = None
+    data_window: tuple[_dt.date, _dt.date] | None = None
+
+    @property
+    def steps(self) -> tuple[int, ...]:
+        return tuple(sorted({c.step for c in self.components}))
+
+    def step_points(self, step: int) -> float:
+        return sum(c.points for c in self.components if c.step == step)
+
+
+def available_rules() -> list[str]:
+    """Names of the shipped rule sets."""
+    return sorted(p.name.removesuffix(".toml") for p in _RULESETS.iterdir() if p.name.endswith(".toml"))
+
+
+def load_rules(name_or_path: str | Path | RuleSet = "bma-2557") -> RuleSet:
+    """Load a shipped rule set by name (``bma-2557``) or any rule-set TOML file by path."""
+    if isinstance(name_or_path, RuleSet):
+        return name_or_path
+    return _load(str(name_or_path))
+
+
+@functools.cache
+def _load(name_or_path: str) -> RuleSet:
+    path = Path(name_or_path)
+    if path.suffix == ".toml" and path.exists():
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        where = str(path)
+    else:
+        res = _RULESETS.joinpath(f"{name_or_path}.toml")
+        if not res.is_file():
+            raise RuleSetError(
+                f"ไม่พบชุดเกณฑ์ {name_or_path!r} (unknown rule set); มีให้เลือก (available): "
+                + ", ".join(available_rules())
+            )
+        data = tomllib.loads(res.read_text(encoding="utf-8"))
+        where = f"rulesets/{name_or_path}.toml"
+    try:
+        return _parse(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RuleSetError(f"{where}: {exc}") from exc
+
+
+def _parse(data: dict) -> RuleSet:
+    kind = data["kind"]
+    common = dict(
+        name=data["name"],
+        kind=kind,
+        title_th=data["title_th"],
+        title_en=data["title_en"],
+        source=data["source"],
+        score_decimals=int(data.get("score_decimals", 4)),
+    )
+    if kind == "levels":
+        lv, dd = data["levels"], data["deductions"]
+        thresholds = tuple(float(x) for x in lv["thresholds_pct"])
+        if list(thresholds) != sorted(thresholds):
+            raise ValueError("levels.thresholds_pct must ascend")
+        return RuleSet(**common, levels=LevelRules(
+            cap_pct=float(lv["cap_pct"]),
+            thresholds_pct=thresholds,
+            interpolate=bool(lv["interpolate"]),
+            below_first=float(lv["below_first"]),
+            project_late=float(dd["project_late"]),
+            project_late_per_day=float(dd["project_late_per_day"]),
+            revision_late=float(dd["revision_late"]),
+            revision_business_days=int(dd["revision_business_days"]),
+            max_reviews=int(dd["max_reviews"]),
+            announce_business_days=int(dd["announce_business_days"]),
+            appeal_business_days=int(dd["appeal_business_days"]),
+        ))
+    if kind != "complaints":
+        raise ValueError(f"kind must be 'complaints' or 'levels', got {kind!r}")
+    dl = data.get("deadlines", {})
+    deadlines = Deadlines(**{**dl, "followup_days": tuple(dl.get("followup_days", (15, 30)))})
+    if deadlines.followup_non_business not in ("next", "previous", "keep"):
+        raise ValueError("deadlines.followup_non_business must be next, previous or keep")
+    components = []
+    for c in data["components"]:
+        unknown = set(c["criteria"]) - set(CRITERIA)
+        if unknown:
+            raise ValueError(f"component {c['key']!r}: unknown criteria {sorted(unknown)}; known: {sorted(CRITERIA)}")
+        comp = Component(
+            key=c["key"], step=int(c["step"]), label_th=c["label_th"], label_en=c["label_en"],
+            points=float(c["points"]), criteria=tuple(c["criteria"]), scoring=c.get("scoring", "threshold"),
+        )
+        if set(comp.criteria) & MONTHLY_CRITERIA and not comp.monthly:
+            raise ValueError(f"component {comp.key!r} mixes monthly and per-complaint criteria")
+        components.append(comp)
+    total = float(data["total_points"])
+    if abs(sum(c.points for c in components) - total) > 1e-9:
+        raise ValueError(f"component points add up to {sum(c.points for c in components)}, not total_points {total}")
+    ded = data.get("deductions", {})
+    audit = AuditDeduction(**ded["audit"]) if "audit" in ded else None
+    late = LateReportDeduction(**ded["late_report"]) if "late_report" in ded else None
+    steps = {c.step for c in components}
+    for d in (audit, late):
+        if d is not None and d.from_step not in steps:
+            raise ValueError(f"deduction from_step {d.from_step} is not a step of the rule set")
+    window = data.get("data_window")
+    return RuleSet(
+        **common,
+        total_points=total,
+        threshold_pct=float(data["threshold_pct"]),
+        pct_decimals=int(data.get("pct_decimals", 2)),
+        deadlines=deadlines,
+        components=tuple(components),
+        audit=audit,
+        late_report=late,
+        data_window=(_dt.date.fromisoformat(window[0]), _dt.date.fromisoformat(window[1])) if window else None,
+    )

@@ -1,0 +1,296 @@
+"""Step percentages, step scores, deductions and the total (SPEC §4–5).
+
+``score()`` is the one entry point: it evaluates every complaint
+(:mod:`.evaluate`), counts the correct ones per component, applies the rule
+set's threshold formula, the audit-month and late-report deductions, and
+returns a :class:`ScoreResult` whose every figure can be traced back to
+per-complaint and per-month rows (:meth:`ScoreResult.explain`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .calendar import Calendar, thai_calendar
+from .days import as_day_array, to_date
+from .evaluate import evaluate_complaints
+from .percent import percent
+from .rules import Component, RuleSet, load_rules
+from .thaidate import fiscal_year_range
+
+__all__ = [
+    "ScoreResult",
+    "score",
+    "step_score",
+    "period_summary",
+    "monthly_report_due",
+    "audit_sample_size",
+    "month_starts",
+]
+
+
+def _dec(x: float | int) -> Decimal:
+    return Decimal(str(x))
+
+
+def _round(x: Decimal, places: int) -> float:
+    return float(x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def step_score(pct: float | None, points: float, threshold_pct: float = 95, places: int = 4) -> float | None:
+    """Score of a step: full ``points`` when ``pct >= threshold``, else ``pct * points / threshold``.
+
+    >>> step_score(96.5, 1), step_score(90.25, 1), step_score(47.5, 2)
+    (1.0, 0.95, 1.0)
+    """
+    if pct is None or (isinstance(pct, float) and math.isnan(pct)):
+        return None
+    if pct >= threshold_pct:
+        return float(points)
+    return _round(_dec(pct) * _dec(points) / _dec(threshold_pct), places)
+
+
+def audit_sample_size(completed: int, sample_pct: float = 10) -> int:
+    """ceil(sample_pct % of the complaints completed in the month), exactly: 41 → 5, 40 → 4, 0 → 0."""
+    return math.ceil(Fraction(int(completed)) * Fraction(str(sample_pct)) / 100)
+
+
+def monthly_report_due(month: Any, due_day: int = 10) -> _dt.date:
+    """The monthly summary of ``month`` is due by ``due_day`` of the next month (seed 000 step 3)."""
+    m = to_date(month)
+    nxt = _dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    return nxt.replace(day=due_day)
+
+
+def month_starts(start: _dt.date, end: _dt.date) -> list[_dt.date]:
+    """First days of the months that overlap [start, end]."""
+    out, m = [], start.replace(day=1)
+    while m <= end:
+        out.append(m)
+        m = _dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    return out
+
+
+def period_summary(
+    complaints: pd.DataFrame, start: Any, end: Any, as_of: Any | None = None, places: int = 2
+) -> dict[str, Any]:
+    """Received, completed and pending complaints of a period (seed 001's quarterly figures).
+
+    Received = complaints forwarded in [start, end]; completed = those of them
+    resolved by ``as_of`` (default ``end``); pending = received − completed.
+    Percentages are exact, rounded half up.
+    """
+    s, e = to_date(start), to_date(end)
+    t = to_date(as_of) or e
+    fwd = as_day_array(complaints["forwarded_on"])
+    res = as_day_array(complaints["resolved_on"]) if "resolved_on" in complaints else np.full(len(fwd), "NaT", "M8[D]")
+    inside = (fwd >= np.datetime64(s, "D")) & (fwd <= np.datetime64(e, "D"))
+    received = int(inside.sum())
+    completed = int((inside & (res <= np.datetime64(t, "D"))).sum())
+    pending = received - completed
+    return {
+        "start": s, "end": e, "as_of": t,
+        "received": received, "completed": completed, "pending": pending,
+        "completed_pct": percent(completed, received, places),
+        "pending_pct": percent(pending, received, places),
+    }
+
+
+@dataclass
+class ScoreResult:
+    """Everything ``score()`` computed, each figure traceable to its rows."""
+
+    rules: RuleSet
+    start: _dt.date
+    end: _dt.date
+    as_of: _dt.date
+    #: one row per complaint in the period: evaluation, per-component correct flag and reason
+    complaints: pd.DataFrame
+    #: one row per component: step, points, correct, total, pct, score (before deductions)
+    components: pd.DataFrame
+    #: one row per month: received, completed, monthly report, audit sample
+    months: pd.DataFrame
+    #: one row per deduction: kind, month, step, amount
+    deductions: pd.DataFrame
+    #: one row per step: points, score before deductions, deductions, score
+    steps: pd.DataFrame
+    total: float
+    notes: list[str] = field(default_factory=list)
+
+    def explain(self) -> pd.DataFrame:
+        """Why each complaint lost each component, and each deduction: see :mod:`.explain`."""
+        from .explain import explain
+
+        return explain(self)
+
+
+def _component_correct(ev: pd.DataFrame, comp: Component) -> tuple[np.ndarray, np.ndarray]:
+    """Correct flag and the reason (first failing criterion's reason) of a per-complaint component."""
+    correct = np.ones(len(ev), dtype=bool)
+    reason = np.full(len(ev), "OK", dtype=object)
+    decided = np.zeros(len(ev), dtype=bool)
+    for crit in comp.criteria:
+        ok = ev[crit].to_numpy(dtype=bool)
+        r = ev[f"{crit}_reason"].astype(object).to_numpy()
+        fail = ~ok & ~decided
+        reason[fail] = r[fail]
+        decided |= ~ok
+        correct &= ok
+        # a pending criterion is correct, but say so when nothing failed
+        pending = ok & ~decided & np.char.endswith(r.astype(str), "_PENDING")
+        reason[pending & (reason == "OK")] = r[pending & (reason == "OK")]
+    return correct, reason
+
+
+def score(
+    complaints: pd.DataFrame,
+    progress: pd.DataFrame | None = None,
+    monthly_reports: pd.DataFrame | None = None,
+    audit_sample: pd.DataFrame | None = None,
+    *,
+    rules: RuleSet | str = "bma-2557",
+    fiscal_year: int | None = None,
+    start: Any = None,
+    end: Any = None,
+    as_of: Any = None,
+    calendar: Calendar | None = None,
+) -> ScoreResult:
+    """Score an agency's complaints for a fiscal year (or any [start, end]).
+
+    ``complaints`` and ``progress`` are canonical tables
+    (:func:`~cplkpi.scoring.tables.normalize_complaints`); the complaints in
+    the period are those forwarded in [start, end]. ``monthly_reports`` gives
+    the Step-3 summaries (``month``, ``sent_on``); when it is None, every due
+    month counts as missing. ``audit_sample`` holds กองกลาง's marked sample
+    (``month``, ``complaint_id``, ``correct``); months without one get no audit
+    deduction. ``as_of`` (default: the period end) is the evaluation date.
+    """
+    rules = load_rules(rules)
+    if rules.kind != "complaints":
+        raise ValueError(f"rule set {rules.name} scores projects, not complaints; use scoring.levels")
+    cal = calendar or thai_calendar()
+    if fiscal_year is not None:
+        fy_start, fy_end = fiscal_year_range(fiscal_year)
+        start, end = start or fy_start, end or fy_end
+    if start is None or end is None:
+        raise ValueError("ต้องระบุปีงบประมาณหรือช่วงวันที่ (give fiscal_year or start and end)")
+    start, end = to_date(start), to_date(end)
+    as_of = to_date(as_of) or end
+    notes: list[str] = []
+
+    fwd = as_day_array(complaints["forwarded_on"])
+    in_period = (fwd >= np.datetime64(start, "D")) & (fwd <= np.datetime64(end, "D"))
+    period = complaints[in_period]
+    ev = evaluate_complaints(period, progress, as_of=as_of, rules=rules, calendar=cal)
+
+    comp_rows = []
+    for comp in rules.components:
+        if comp.monthly:
+            continue
+        correct, reason = _component_correct(ev, comp)
+        ev[f"{comp.key}_correct"] = correct
+        ev[f"{comp.key}_reason"] = reason
+        total = len(ev)
+        pct = percent(int(correct.sum()), total, rules.pct_decimals)
+        sc = step_score(pct, comp.points, rules.threshold_pct, rules.score_decimals)
+        if pct is None:
+            sc = comp.points
+            notes.append(f"{comp.key}: ไม่มีเรื่องในช่วงนี้ ให้คะแนนเต็ม (no complaints in the period: full points)")
+        comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points,
+                          int(correct.sum()), total, pct, sc))
+
+    months = _months_table(period, ev, complaints, monthly_reports, audit_sample, rules, start, end, as_of, notes)
+    for comp in rules.components:
+        if not comp.monthly:
+            continue
+        due = months["report_due_passed"]
+        n_due, n_ok = int(due.sum()), int((months["report_on_time"] & due).sum())
+        comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points, n_ok, n_due,
+                          percent(n_ok, n_due, rules.pct_decimals), float(comp.points)))
+    components = pd.DataFrame(comp_rows, columns=["key", "step", "label_th", "label_en", "points",
+                                                  "correct", "total", "pct", "score"])
+
+    ded_rows = []
+    if rules.late_report is not None:
+        for _, m in months[months["report_due_passed"] & ~months["report_on_time"]].iterrows():
+            kind = "late_report" if pd.notna(m["report_sent_on"]) else "missing_report"
+            ded_rows.append((kind, m["month"], rules.late_report.from_step, rules.late_report.per_month))
+    if rules.audit is not None:
+        for _, m in months[months["audit_deducted"]].iterrows():
+            ded_rows.append(("audit", m["month"], rules.audit.from_step, rules.audit.per_month))
+    deductions = pd.DataFrame(ded_rows, columns=["kind", "month", "step", "amount"])
+
+    step_rows = []
+    total = Decimal(0)
+    for step in rules.steps:
+        before = sum((_dec(x) for x in components.loc[components["step"] == step, "score"]), Decimal(0))
+        ded = sum((_dec(x) for x in deductions.loc[deductions["step"] == step, "amount"]), Decimal(0))
+        after = max(before - ded, Decimal(0))
+        total += after
+        step_rows.append((step, rules.step_points(step), _round(before, rules.score_decimals),
+                          _round(ded, rules.score_decimals), _round(after, rules.score_decimals)))
+    steps = pd.DataFrame(step_rows, columns=["step", "points", "score_before", "deductions", "score"])
+    return ScoreResult(rules, start, end, as_of, ev, components, months, deductions, steps,
+                       _round(total, rules.score_decimals), notes)
+
+
+def _months_table(
+    period: pd.DataFrame, ev: pd.DataFrame, all_complaints: pd.DataFrame,
+    monthly_reports: pd.DataFrame | None, audit_sample: pd.DataFrame | None,
+    rules: RuleSet, start: _dt.date, end: _dt.date, as_of: _dt.date, notes: list[str],
+) -> pd.DataFrame:
+    months = month_starts(start, end)
+    fwd_m = as_day_array(period["forwarded_on"]).astype("datetime64[M]")
+    res = ev["resolved_on"].to_numpy().astype("datetime64[D]")
+    all_res_m = (as_day_array(all_complaints["resolved_on"]).astype("datetime64[M]")
+                 if "resolved_on" in all_complaints else np.full(len(all_complaints), "NaT", "M8[M]"))
+    sent: dict[_dt.date, Any] = {}
+    if monthly_reports is not None:
+        for m, s in zip(monthly_reports["month"], monthly_reports["sent_on"]):
+            if pd.notna(m):
+                sent.setdefault(to_date(m).replace(day=1), to_date(s) if pd.notna(s) else None)
+    elif any(r for r in rules.components if r.monthly):
+        notes.append("ไม่มีชีตรายงานประจำเดือน ถือว่าไม่ได้ส่งทุกเดือน (no monthly-report sheet: every due month counts as missing)")
+    audits: dict[_dt.date, tuple[int, int, int]] = {}
+    if audit_sample is not None and len(audit_sample):
+        for m, grp in audit_sample.groupby(audit_sample["month"].map(lambda v: to_date(v).replace(day=1))):
+            marked = grp["correct"].notna()
+            audits[m] = (len(grp), int(marked.sum()), int(grp.loc[marked, "correct"].astype(bool).sum()))
+    rows = []
+    for m in months:
+        mm = np.datetime64(m, "M")
+        received = int((fwd_m == mm).sum())
+        completed = int(((fwd_m == mm) & ~np.isnat(res)).sum())
+        due = monthly_report_due(m, rules.deadlines.monthly_report_due_day)
+        sent_on = sent.get(m)
+        completed_in_month = int((all_res_m == mm).sum())
+        sample_needed = audit_sample_size(completed_in_month, rules.audit.sample_pct) if rules.audit else 0
+        n_sample, n_marked, n_correct = audits.get(m, (0, 0, 0))
+        accuracy = percent(n_correct, n_marked, rules.pct_decimals) if n_marked and n_marked == n_sample else None
+        deducted = bool(rules.audit and accuracy is not None and accuracy < rules.audit.min_accuracy_pct)
+        rows.append({
+            "month": m,
+            "received": received,
+            "completed": completed,
+            "in_progress": received - completed,
+            "report_due": due,
+            "report_due_passed": due <= as_of,
+            "report_sent_on": sent_on,
+            "report_on_time": sent_on is not None and sent_on <= due,
+            "completed_in_month": completed_in_month,
+            "audit_sample_needed": sample_needed,
+            "audit_sampled": n_sample,
+            "audit_marked": n_marked,
+            "audit_correct": n_correct,
+            "audit_accuracy_pct": accuracy,
+            "audit_deducted": deducted,
+        })
+    return pd.DataFrame(rows)

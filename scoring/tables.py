@@ -1,0 +1,594 @@
+"""The canonical input tables and their normalisation from what staff type.
+
+Column names in code are English (DESIGN.md "Canonical tables"); a workbook may
+use Thai or English headers, matched by the aliases below (case, spaces and
+punctuation ignored), in any order, with title rows above the header.
+
+Normalisation never drops a row with content. Every value it cannot read
+becomes empty (NaT/NA) and one :class:`~cplkpi.scoring.errors.Problem` that
+names sheet, Excel row and column. The result's DataFrame index is the Excel
+row number, so any later finding can point back to the cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem, column_letter
+from .thaidate import format_thai_date, parse_dates, parse_month
+
+__all__ = [
+    "Column",
+    "COMPLAINTS",
+    "PROGRESS",
+    "MONTHLY_REPORTS",
+    "AUDIT_SAMPLE",
+    "CALENDAR_OVERRIDES",
+    "STATUSES",
+    "SHEETS",
+    "Normalized",
+    "normalize",
+    "normalize_complaints",
+    "normalize_progress",
+    "normalize_monthly_reports",
+    "normalize_audit_sample",
+    "normalize_calendar_overrides",
+    "canonical_status",
+    "has_text",
+]
+
+Kind = Literal["id", "text", "date", "datetime", "bool", "int", "status", "month", "override"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its name in code, its type, Thai label and accepted header aliases."""
+
+    name: str
+    kind: Kind
+    label_th: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+def _cols(*cols: Column) -> dict[str, Column]:
+    return {c.name: c for c in cols}
+
+
+_ID_ALIASES = ("เลขที่เรื่อง", "เลขที่", "เลขเรื่อง", "รหัสเรื่อง", "เลขที่เรื่องร้องเรียน", "เลขที่รับเรื่อง",
+               "ticket_id", "ticket id", "complaint id", "complaint no", "id")
+
+COMPLAINTS = _cols(
+    Column("complaint_id", "id", "เลขที่เรื่อง", _ID_ALIASES, required=True),
+    Column("agency", "text", "หน่วยงาน", ("หน่วยงาน", "หน่วยงานที่รับผิดชอบ", "สำนักงานเขต", "agency")),
+    Column("unit", "text", "ฝ่าย", ("ฝ่าย", "หน่วยงานย่อย", "ฝ่ายที่รับผิดชอบ", "unit")),
+    Column("channel", "text", "ช่องทาง", ("ช่องทาง", "ช่องทางการร้องเรียน", "ช่องทางรับเรื่อง", "channel")),
+    Column("subject", "text", "เรื่อง", ("เรื่อง", "หัวเรื่อง", "ชื่อเรื่อง", "ประเภทเรื่อง", "subject", "title")),
+    Column("detail", "text", "รายละเอียด", ("รายละเอียด", "รายละเอียดเรื่องร้องเรียน", "รายละเอียดเรื่อง",
+                                              "detail", "description", "comment")),
+    Column("received_at", "datetime", "วันที่รับแจ้ง", ("วันที่รับแจ้ง", "วันที่ร้องเรียน", "วันที่แจ้ง",
+                                                         "วันเวลาที่แจ้ง", "received", "received at", "timestamp")),
+    Column("forwarded_on", "date", "วันที่ศูนย์แจ้งเรื่อง",
+           ("วันที่ศูนย์แจ้งเรื่อง", "วันที่ศูนย์ฯแจ้งเรื่อง", "วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง", "วันที่ส่งเรื่อง",
+            "วันที่ได้รับแจ้ง", "วันที่ส่งต่อ", "forwarded", "forwarded on", "forwarded date"), required=True),
+    Column("acknowledged_on", "date", "วันที่ตอบรับ", ("วันที่ตอบรับ", "วันที่ตอบรับเรื่อง", "วันที่รับเรื่อง",
+                                                     "acknowledged", "acknowledged on")),
+    Column("first_progress_on", "date", "วันที่รายงานความก้าวหน้า",
+           ("วันที่รายงานความก้าวหน้า", "วันที่รายงานความก้าวหน้าครั้งที่1", "วันที่รายงานความก้าวหน้าครั้งแรก",
+            "first progress", "first progress on", "progress")),
+    Column("resolved_on", "date", "วันที่แล้วเสร็จ", ("วันที่แล้วเสร็จ", "วันที่ดำเนินการแล้วเสร็จ", "วันที่เสร็จสิ้น",
+                                                      "วันที่ดำเนินการเสร็จสิ้น", "resolved", "resolved on",
+                                                      "completed on")),
+    Column("status", "status", "สถานะ", ("สถานะ", "สถานะเรื่อง", "สถานะการดำเนินการ", "status", "state")),
+    Column("result_detail", "text", "ผลการดำเนินการ", ("ผลการดำเนินการ", "รายละเอียดผลการดำเนินการ",
+                                                       "ผลการแก้ไข", "result", "result detail")),
+    Column("has_evidence", "bool", "หลักฐาน", ("หลักฐาน", "มีหลักฐาน", "ภาพก่อนหลัง", "ภาพก่อนหลังหรือหลักฐาน",
+                                               "รูปภาพก่อนหลังหรือหลักฐาน", "evidence", "has evidence")),
+    Column("reopen_count", "int", "จำนวนครั้งที่เปิดใหม่", ("จำนวนครั้งที่เปิดใหม่", "เปิดใหม่ครั้งที่",
+                                                               "count reopen", "reopen count", "reopens")),
+    Column("reopened_on", "date", "วันที่ส่งเรื่องใหม่", ("วันที่ส่งเรื่องใหม่", "วันที่เปิดเรื่องใหม่",
+                                                          "วันที่ศูนย์ส่งเรื่องใหม่", "reopened", "reopened on")),
+)
+
+PROGRESS = _cols(
+    Column("complaint_id", "id", "เลขที่เรื่อง", _ID_ALIASES, required=True),
+    Column("reported_on", "date", "วันที่รายงาน", ("วันที่รายงาน", "วันที่รายงานความก้าวหน้า", "วันที่",
+                                                 "reported on", "reported", "date"), required=True),
+    Column("text", "text", "ความก้าวหน้า", ("ความก้าวหน้า", "รายละเอียดความก้าวหน้า", "ข้อความ", "รายละเอียด",
+                                           "text", "progress")),
+)
+
+MONTHLY_REPORTS = _cols(
+    Column("agency", "text", "หน่วยงาน", ("หน่วยงาน", "agency")),
+    Column("month", "month", "เดือน", ("เดือน", "ประจำเดือน", "month"), required=True),
+    Column("sent_on", "date", "วันที่ส่งรายงาน", ("วันที่ส่งรายงาน", "วันที่ส่ง", "วันที่ส่งกองกลาง", "sent on", "sent")),
+)
+
+AUDIT_SAMPLE = _cols(
+    Column("agency", "text", "หน่วยงาน", ("หน่วยงาน", "agency")),
+    Column("month", "month", "เดือน", ("เดือน", "month"), required=True),
+    Column("complaint_id", "id", "เลขที่เรื่อง", _ID_ALIASES, required=True),
+    Column("correct", "bool", "ผลการตรวจ", ("ผลการตรวจ", "ถูกต้อง", "correct", "result")),
+    Column("comment", "text", "หมายเหตุ", ("หมายเหตุ", "ความเห็น", "comment", "note")),
+)
+
+CALENDAR_OVERRIDES = _cols(
+    Column("date", "date", "วันที่", ("วันที่", "date"), required=True),
+    Column("kind", "override", "ประเภท", ("ประเภท", "ชนิด", "kind", "type"), required=True),
+    Column("note", "text", "หมายเหตุ", ("หมายเหตุ", "ชื่อวันหยุด", "note", "name")),
+)
+
+#: Canonical status codes and their Thai labels (Traffy/MIS states).
+STATUSES: dict[str, str] = {
+    "waiting": "รอรับเรื่อง",
+    "acknowledged": "รับเรื่อง",
+    "in_progress": "กำลังดำเนินการ",
+    "forwarded": "ส่งต่อ(ใหม่)",
+    "follow_up": "ติดตามเรื่อง",
+    "completed": "เสร็จสิ้น",
+    "irrelevant": "ไม่เกี่ยวข้อง",
+    "studying": "ศึกษาปัญหา",
+    "legal": "ขั้นตอนทางกฎหมาย",
+}
+_STATUS_ALIASES: dict[str, str] = {
+    "ดำเนินการเสร็จสิ้น": "completed", "เสร็จสิ้นแล้ว": "completed", "แล้วเสร็จ": "completed",
+    "ดำเนินการแล้วเสร็จ": "completed", "เสร็จ": "completed", "done": "completed", "finish": "completed",
+    "closed": "completed", "resolved": "completed",
+    "อยู่ระหว่างดำเนินการ": "in_progress", "ระหว่างดำเนินการ": "in_progress", "inprogress": "in_progress",
+    "ส่งต่อ": "forwarded", "ส่งต่อใหม่": "forwarded", "รอรับ": "waiting", "pending": "waiting",
+    "ตอบรับ": "acknowledged", "รับเรื่องแล้ว": "acknowledged", "ติดตาม": "follow_up",
+}
+
+#: The sheets of a complaint workbook: canonical key → (Thai name, accepted names).
+SHEETS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "complaints": ("เรื่องร้องเรียน", ("เรื่องร้องเรียน", "เรื่องร้องทุกข์", "complaints", "data")),
+    "progress": ("รายงานความก้าวหน้า", ("รายงานความก้าวหน้า", "ความก้าวหน้า", "progress")),
+    "monthly_reports": ("รายงานประจำเดือน", ("รายงานประจำเดือน", "การรายงานผล", "monthly reports", "monthly_reports")),
+    "audit_sample": ("สุ่มตรวจ", ("สุ่มตรวจ", "ตัวอย่างสุ่มตรวจ", "audit sample", "audit_sample")),
+    "calendar": ("ปฏิทิน", ("ปฏิทิน", "วันหยุด", "วันหยุดเพิ่มเติม", "calendar", "holidays")),
+}
+
+
+def _key(text: Any) -> str:
+    """Header matching key: lower case, no spaces, punctuation or Thai 'ฯ'."""
+    return re.sub(r"[\s_\-–.:/()\[\]*#'\"ฯ]+", "", str(text)).lower()
+
+
+_TRUE = frozenset(_key(x) for x in ("มี", "ใช่", "ถูกต้อง", "ถูก", "yes", "y", "true", "1", "✓", "✔", "x", "ok",
+                                      "correct", "มีหลักฐาน", "ผ่าน"))
+_FALSE = frozenset(_key(x) for x in ("ไม่มี", "ไม่ใช่", "ไม่ถูกต้อง", "ผิด", "no", "n", "false", "0", "-", "–",
+                                       "incorrect", "ไม่ผ่าน", "ไม่มีหลักฐาน"))
+_HOLIDAY_WORDS = frozenset(_key(x) for x in ("วันหยุด", "หยุด", "วันหยุดเพิ่ม", "holiday", "off"))
+_WORKDAY_WORDS = frozenset(_key(x) for x in ("วันทำงาน", "ทำงาน", "วันทำงานเพิ่ม", "ยกเลิกวันหยุด",
+                                              "workday", "working day", "work"))
+_NO_TEXT = frozenset(_key(x) for x in ("", "-", "–", "ไม่มี", "n/a", "na", "none", "null"))
+
+
+def has_text(values: pd.Series) -> pd.Series:
+    """True where a text column holds a real answer (not empty, "-" or "ไม่มี")."""
+    keys = values.fillna("").astype(str).map(_key)
+    return ~keys.isin(_NO_TEXT)
+
+
+def canonical_status(value: Any) -> str | None:
+    """Canonical status code of a Thai/English status text, or None when unknown."""
+    k = _key(value)
+    for code, label in STATUSES.items():
+        if k in (_key(code), _key(label)):
+            return code
+    return _STATUS_ALIASES.get(k)
+
+
+@dataclass
+class Normalized:
+    """A normalised table with its problems and where each canonical column came from."""
+
+    table: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    sheet: str | None = None
+    #: canonical name → (header as written, column letter)
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    header_row: int = 1
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def raise_on_error(self) -> Normalized:
+        """Raise :class:`InputError` with every error problem; return self when there is none."""
+        if self.errors:
+            raise InputError(self.errors)
+        return self
+
+    def cell(self, column: str, row: int) -> str:
+        """Excel reference of a canonical column at an Excel row, e.g. ``D14``."""
+        return f"{self.columns[column][1]}{row}" if column in self.columns else f"?{row}"
+
+
+class _Ctx:
+    """Collects problems for one sheet."""
+
+    def __init__(self, sheet: str | None, columns: dict[str, tuple[str, str]]):
+        self.sheet, self.columns, self.problems = sheet, columns, []
+
+    def add(self, code: str, th: str, en: str, row: int | None = None, column: str | None = None,
+            severity: Literal["error", "warning"] = "error") -> None:
+        header, letter = self.columns.get(column, (column, None)) if column else (None, None)
+        self.problems.append(Problem(code, th, en, self.sheet, row, header, letter, severity))
+
+
+def _rows_from(raw: pd.DataFrame | Sequence[Sequence[Any]]) -> tuple[list[list[Any]], int]:
+    """Rows (header included) and the Excel row number of the first."""
+    if isinstance(raw, pd.DataFrame):
+        rows = [list(map(str, raw.columns))] + raw.astype(object).where(raw.notna(), None).values.tolist()
+        return rows, 1
+    return [list(r) for r in raw], 1
+
+
+def _find_header(rows: list[list[Any]], spec: dict[str, Column], scan: int = 15) -> int | None:
+    alias_keys = {_key(a) for c in spec.values() for a in (c.name, c.label_th, *c.aliases)}
+    best, best_hits = None, 0
+    for i, row in enumerate(rows[:scan]):
+        hits = sum(1 for v in row if v is not None and _key(v) in alias_keys)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best if best_hits >= 1 else None
+
+
+def _is_empty(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
+def normalize(
+    raw: pd.DataFrame | Sequence[Sequence[Any]],
+    spec: dict[str, Column],
+    sheet: str | None = None,
+    *,
+    first_row: int = 1,
+) -> Normalized:
+    """Normalise ``raw`` (rows as read from a sheet, header included, or a DataFrame) against ``spec``.
+
+    ``first_row`` is the Excel row number of ``raw``'s first row. Unknown
+    columns are kept under their own header; canonical columns are converted
+    to their types.
+    """
+    rows, _ = _rows_from(raw)
+    ctx = _Ctx(sheet, {})
+    header_at = _find_header(rows, spec)
+    if header_at is None:
+        expected = ", ".join(c.label_th for c in spec.values() if c.required)
+        th = "ไม่พบแถวหัวตาราง" if rows else "ชีตว่างเปล่า"
+        en = "no header row found" if rows else "the sheet is empty"
+        ctx.add("no_header", f"{th} ต้องมีคอลัมน์ {expected}", f"{en}; required columns: {expected}")
+        return Normalized(pd.DataFrame(columns=list(spec)), ctx.problems, sheet)
+    header = rows[header_at]
+    header_row = first_row + header_at
+    lookup = {}
+    for c in spec.values():
+        for a in (c.name, c.label_th, *c.aliases):
+            lookup.setdefault(_key(a), c.name)
+    mapping: dict[int, str] = {}
+    for j, h in enumerate(header):
+        if _is_empty(h):
+            continue
+        name = lookup.get(_key(h))
+        letter = column_letter(j + 1)
+        if name is None:
+            continue
+        if name in ctx.columns:
+            ctx.add("duplicate_column",
+                    f"คอลัมน์ {h!s} ซ้ำกับคอลัมน์ {ctx.columns[name][0]} ({ctx.columns[name][1]})",
+                    f"column {h!s} duplicates column {ctx.columns[name][0]} ({ctx.columns[name][1]})",
+                    header_row, None)
+            continue
+        ctx.columns[name] = (str(h).strip(), letter)
+        mapping[j] = name
+    for c in spec.values():
+        if c.required and c.name not in ctx.columns:
+            names = " / ".join(dict.fromkeys((c.label_th, *c.aliases[:3])))
+            ctx.add("missing_column", f"ไม่มีคอลัมน์ที่จำเป็น: {c.label_th} (ใช้หัวตาราง {names})",
+                    f"missing required column {c.name} (header {names})", header_row)
+    width = len(header)
+    data_rows, numbers = [], []
+    for i, row in enumerate(rows[header_at + 1:], start=header_row + 1):
+        row = list(row) + [None] * (width - len(row))
+        if all(_is_empty(v) for v in row):
+            continue
+        data_rows.append(row[:width])
+        numbers.append(i)
+    index = pd.Index(numbers, name="row", dtype=np.int64)
+    out: dict[str, Any] = {}
+    for j, h in enumerate(header):
+        col = [r[j] for r in data_rows]
+        if j in mapping:
+            out[mapping[j]] = _convert(spec[mapping[j]], pd.Series(col, index=index, dtype=object), ctx)
+        elif not _is_empty(h):
+            out[str(h).strip()] = pd.Series(col, index=index, dtype=object)
+    table = pd.DataFrame(out, index=index)
+    for c in spec.values():
+        if c.name not in table:
+            table[c.name] = _empty(c.kind, index)
+    canon = [c for c in spec if c in table]
+    table = table[canon + [c for c in table.columns if c not in spec]]
+    return Normalized(table, ctx.problems, sheet, ctx.columns, header_row)
+
+
+def _empty(kind: Kind, index: pd.Index) -> pd.Series:
+    if kind in ("date", "month"):
+        return pd.Series(np.full(len(index), np.datetime64("NaT"), dtype="datetime64[s]"), index=index)
+    if kind == "datetime":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if kind == "bool":
+        return pd.Series(pd.NA, index=index, dtype="boolean")
+    if kind == "int":
+        return pd.Series(pd.NA, index=index, dtype="Int64")
+    return pd.Series(pd.NA, index=index, dtype="string")
+
+
+def _convert(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
+    kind = col.kind
+    if kind == "date":
+        parsed = parse_dates(values)
+        for issue in parsed.issues:
+            ctx.add(issue.code, issue.message_th, issue.message_en, int(values.index[issue.position]),
+                    col.name, issue.severity)
+        return pd.Series(parsed.days.astype("datetime64[s]"), index=values.index)
+    if kind == "datetime":
+        return _convert_datetime(col, values, ctx)
+    if kind == "month":
+        return _convert_month(col, values, ctx)
+    if kind == "id":
+        return _convert_id(col, values, ctx)
+    if kind == "bool":
+        return _convert_bool(col, values, ctx)
+    if kind == "int":
+        return _convert_int(col, values, ctx)
+    if kind == "override":
+        return _convert_override(col, values, ctx)
+    text = values.map(lambda v: None if _is_empty(v) else _text(v)).astype("string")
+    if kind == "status":
+        codes = text.map(lambda v: v if pd.isna(v) else (canonical_status(v) or v)).astype("string")
+        unknown = text.notna() & ~codes.isin(list(STATUSES))
+        for row, v in text[unknown].items():
+            ctx.add("unknown_status", f"สถานะไม่รู้จัก เก็บไว้ตามเดิม: {v!r}", f"unknown status, kept as is: {v!r}",
+                    int(row), col.name, "warning")
+        return codes
+    return text
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _convert_id(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
+    ids = values.map(lambda v: None if _is_empty(v) else _text(v)).astype("string")
+    for row in ids.index[ids.isna()]:
+        ctx.add("missing_id", "ไม่มีเลขที่เรื่อง", "missing complaint id", int(row), col.name)
+    return ids
+
+
+def _convert_bool(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
+    def one(v: Any) -> Any:
+        if _is_empty(v):
+            return pd.NA
+        if isinstance(v, bool | np.bool_):
+            return bool(v)
+        k = _key(v)
+        if k in _FALSE:
+            return False
+        return True  # มี, ✓, a link or a file name of the evidence
+
+    return values.map(one).astype("boolean")
+
+
+def _convert_int(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
+    out = pd.Series(pd.NA, index=values.index, dtype="Int64")
+    for row, v in values.items():
+        if _is_empty(v):
+            continue
+        try:
+            f = float(str(v).strip()) if not isinstance(v, int | float) else float(v)
+            if not f.is_integer() or f < 0:
+                raise ValueError
+            out[row] = int(f)
+        except ValueError:
+            ctx.add("not_a_count", f"ต้องเป็นจำนวนเต็มไม่ติดลบ: {v!r}", f"must be a whole number >= 0: {v!r}",
+                    int(row), col.name)
+    return out
+
+
+def _convert_datetime(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
+    """Timestamps in Bangkok local time (naive); date-only input gives midnight."""
+    from .days import BANGKOK
+
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    text_or_other = []
+    for row, v in values.items():
+        if _is_empty(v):
+            continue
+        if isinstance(v, pd.Timestamp | np.datetime64) or (hasattr(v, "hour") and hasattr(v, "date")):
+            ts = pd.Timestamp(v)
+            if ts.tzinfo is not None:
+                ts = ts.tz_convert(BANGKOK).tz_localize(None)
+            if ts.year >= 2400:
+                ts = ts - pd.DateOffset(years=543)
+                ctx.add("year_be_as_ce", "ปี พ.ศ. ถูกบันทึกเป็น ค.ศ. จึงลบ 543 ปี",
+                        "B.E. year stored as C.E.; 543 years subtracted", int(row), col.name, "warning")
+            out[row] = ts
+        else:
+            text_or_other.append(row)
+    if text_or_other:
+        sub = values[text_or_other]
+        parsed = parse_dates(sub)
+        for issue in parsed.issues:
+            ctx.add(issue.code, issue.message_th, issue.message_en, int(sub.index[issue.position]),
+                    col.name, issue.severity)
+        times = sub.map(_time_of_day)
+        out[text_or_other] = pd.to_datetime(parsed.days) + times.fillna(pd.Timedelta(0)).values
+    return out
+
+
+_TIME_RE = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:น\.?)?\s*$")
+
+
+def _time_of_day(v: Any) -> pd.Timedelta | None:
+    """The time of day written at the end of a text timestamp (``08:28 น.``), if any."""
+    if not isinstance(v, str) or re.search(r"[+-]\d{2}(:?\d{2})?$|Z$", v.strip()):
+        return None
+    m = _TIME_RE.search(v)
+    if not m or ("-" in v[:10] and ":" not in v):
+        return None
+    return pd.Timedelta(hours=int(m[1]), minutes=int(m[2]), seconds=int(m[3] or 0))
+
+
+def _convert_month(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
+    out = pd.Series(np.full(len(values), np.datetime64("NaT"), dtype="datetime64[s]"), index=values.index)
+    for row, v in values.items():
+        if _is_empty(v):
+            continue
+        try:
+            out[row] = np.datetime64(parse_month(v), "s")
+        except (ValueError, TypeError):
+            ctx.add("month_invalid", f"อ่านเดือนไม่ได้: {v!r} (ตัวอย่าง ต.ค. 2562)",
+                    f"cannot read the month: {v!r} (e.g. ต.ค. 2562)", int(row), col.name)
+    return out
+
+
+def _convert_override(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
+    def one(row: Any, v: Any) -> Any:
+        k = _key(v)
+        if k in _HOLIDAY_WORDS:
+            return "holiday"
+        if k in _WORKDAY_WORDS:
+            return "workday"
+        ctx.add("override_kind", f"ประเภทต้องเป็น วันหยุด หรือ วันทำงาน: {v!r}",
+                f"kind must be วันหยุด (holiday) or วันทำงาน (workday): {v!r}", int(row), col.name)
+        return pd.NA
+
+    return pd.Series([one(r, v) for r, v in values.items()], index=values.index, dtype="string")
+
+
+# --- per-table checks ---------------------------------------------------------
+
+
+def _check_duplicates(norm: Normalized, ctx: _Ctx, key: str = "complaint_id") -> None:
+    ids = norm.table[key]
+    dup = ids.notna() & ids.duplicated(keep="first")
+    if dup.any():
+        first_rows = ids[ids.notna()].reset_index().groupby(key)["row"].min()
+        for row, v in ids[dup].items():
+            ctx.add("duplicate_id", f"เลขที่เรื่องซ้ำ {v} (ซ้ำกับแถว {first_rows[v]})",
+                    f"duplicate complaint id {v} (first at row {first_rows[v]})", int(row), key)
+
+
+_ORDER_CHECKS = (
+    # later column, earlier column, Thai, English
+    ("acknowledged_on", "forwarded_on", "วันที่ตอบรับก่อนวันที่ศูนย์แจ้งเรื่อง", "acknowledged before forwarded"),
+    ("first_progress_on", "acknowledged_on", "วันที่รายงานความก้าวหน้าก่อนวันที่ตอบรับ",
+     "first progress report before acknowledgement"),
+    ("resolved_on", "forwarded_on", "วันที่แล้วเสร็จก่อนวันที่ศูนย์แจ้งเรื่อง", "resolved before forwarded"),
+    ("reopened_on", "forwarded_on", "วันที่ส่งเรื่องใหม่ก่อนวันที่ศูนย์แจ้งเรื่อง", "reopened before forwarded"),
+)
+
+
+def normalize_complaints(
+    raw: pd.DataFrame | Sequence[Sequence[Any]], sheet: str | None = "เรื่องร้องเรียน", *, first_row: int = 1
+) -> Normalized:
+    """Normalise a complaint sheet; checks ids, required values, date order and statuses."""
+    norm = normalize(raw, COMPLAINTS, sheet, first_row=first_row)
+    ctx = _Ctx(sheet, norm.columns)
+    t = norm.table
+    if t.empty and not norm.problems:
+        ctx.add("no_rows", "ไม่มีเรื่องร้องเรียนใต้หัวตาราง", "no complaint rows under the header",
+                norm.header_row, None, "warning")
+    if "complaint_id" in norm.columns:
+        _check_duplicates(norm, ctx)
+    if "forwarded_on" in norm.columns:
+        for row in t.index[t["forwarded_on"].isna()]:
+            if not any(p.row == row and p.column == norm.columns["forwarded_on"][0] for p in norm.problems):
+                ctx.add("missing_date", "ไม่มีวันที่ศูนย์แจ้งเรื่อง", "missing forwarding date", int(row), "forwarded_on")
+    reopened = t["reopened_on"]
+    for later, earlier, th, en in _ORDER_CHECKS:
+        if later not in norm.columns or earlier not in norm.columns:
+            continue
+        a, b = t[later], t[earlier]
+        bad = a.notna() & b.notna() & (a < b)
+        if later in ("acknowledged_on", "first_progress_on"):
+            bad &= ~(reopened.notna())  # a reopened complaint's dates belong to its new cycle
+        for row in t.index[bad]:
+            ctx.add("date_order", f"{th}: {format_thai_date(a[row])} < {format_thai_date(b[row])}",
+                    f"{en}: {a[row]:%Y-%m-%d} < {b[row]:%Y-%m-%d}", int(row), later)
+    if "status" in norm.columns and "resolved_on" in norm.columns:
+        done = t["status"] == "completed"
+        for row in t.index[done.fillna(False) & t["resolved_on"].isna()]:
+            ctx.add("status_without_date", "สถานะเสร็จสิ้นแต่ไม่มีวันที่แล้วเสร็จ",
+                    "status is completed but there is no resolution date", int(row), "resolved_on", "warning")
+        for row in t.index[~done.fillna(False) & t["status"].notna() & t["resolved_on"].notna()]:
+            ctx.add("date_without_status", "มีวันที่แล้วเสร็จแต่สถานะยังไม่เสร็จสิ้น",
+                    "a resolution date is given but the status is not completed", int(row), "status", "warning")
+    norm.problems.extend(ctx.problems)
+    return norm
+
+
+def normalize_progress(
+    raw: pd.DataFrame | Sequence[Sequence[Any]],
+    sheet: str | None = "รายงานความก้าวหน้า",
+    *,
+    complaint_ids: pd.Series | None = None,
+    first_row: int = 1,
+) -> Normalized:
+    """Normalise a progress-report sheet; with ``complaint_ids``, reports unknown complaints."""
+    norm = normalize(raw, PROGRESS, sheet, first_row=first_row)
+    ctx = _Ctx(sheet, norm.columns)
+    t = norm.table
+    for row in t.index[t["reported_on"].isna()]:
+        if not any(p.row == row for p in norm.problems):
+            ctx.add("missing_date", "ไม่มีวันที่รายงาน", "missing report date", int(row), "reported_on")
+    if complaint_ids is not None and "complaint_id" in norm.columns:
+        known = set(complaint_ids.dropna())
+        for row, v in t["complaint_id"].items():
+            if pd.notna(v) and v not in known:
+                ctx.add("unknown_complaint", f"ไม่พบเลขที่เรื่อง {v} ในชีตเรื่องร้องเรียน",
+                        f"complaint {v} is not in the complaint sheet", int(row), "complaint_id", "warning")
+    norm.problems.extend(ctx.problems)
+    return norm
+
+
+def normalize_monthly_reports(
+    raw: pd.DataFrame | Sequence[Sequence[Any]], sheet: str | None = "รายงานประจำเดือน", *, first_row: int = 1
+) -> Normalized:
+    """Normalise the Step-3 sheet: one row per month with the date the summary was sent."""
+    norm = normalize(raw, MONTHLY_REPORTS, sheet, first_row=first_row)
+    ctx = _Ctx(sheet, norm.columns)
+    months = norm.table["month"]
+    dup = months.notna() & months.duplicated(keep="first")
+    for row, m in months[dup].items():
+        ctx.add("duplicate_month", f"เดือนซ้ำ {format_thai_date(m)}", f"duplicate month {m:%Y-%m}", int(row), "month")
+    norm.problems.extend(ctx.problems)
+    return norm
+
+
+def normalize_audit_sample(
+    raw: pd.DataFrame | Sequence[Sequence[Any]], sheet: str | None = "สุ่มตรวจ", *, first_row: int = 1
+) -> Normalized:
+    """Normalise an audit-sample sheet (month, complaint id, correct yes/no, comment)."""
+    return normalize(raw, AUDIT_SAMPLE, sheet, first_row=first_row)
+
+
+def normalize_calendar_overrides(
+    raw: pd.DataFrame | Sequence[Sequence[Any]], sheet: str | None = "ปฏิทิน", *, first_row: int = 1
+) -> Normalized:
+    """Normalise a workbook's calendar overrides (date, วันหยุด/วันทำงาน, note)."""
+    return normalize(raw, CALENDAR_OVERRIDES, sheet, first_row=first_row)

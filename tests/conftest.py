@@ -1,0 +1,34 @@
+"""Shared fixtures. LibreOffice tests skip with a message when soffice is absent, but fail under CI."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from cplkpi.office import soffice
+
+
+@pytest.fixture(scope="session")
+def sample_path():
+    from cplkpi.examples import sample_path as path
+
+    return path()
+
+
+@pytest.fixture(scope="session")
+def sample_book(sample_path):
+    from cplkpi.workbook import read_workbook
+
+    return read_workbook(sample_path)
+
+
+@pytest.fixture(scope="session")
+def libreoffice():
+    """The soffice path; skips (locally) or fails (CI=true) when LibreOffice is not installed."""
+    exe = soffice()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc-nogui")
+        pytest.skip("LibreOffice (soffice) not installed: apt-get install -y libreoffice-calc-nogui")
+    return exe

@@ -1,0 +1,1 @@
+"""Excel cell functions (xlwings UDFs) over cplkpi.scoring: conversion only, no logic of their own."""
