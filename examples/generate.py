@@ -97,14 +97,14 @@ def generate(path: Path) -> Path:
             received_at = _dt.datetime.combine(received, _dt.time(hour, minute))
             ack_due = cal.workday(fwd, 1)
             r = rng.random()
-            ack = fwd if r < 0.55 else ack_due if r < 0.93 else cal.workday(ack_due, int(rng.integers(1, 4)))
+            ack = fwd if r < 0.6 else ack_due if r < 0.985 else cal.workday(ack_due, int(rng.integers(1, 4)))
             p_due = cal.workday(ack, 3)
             r = rng.random()
-            first = cal.workday(ack, int(rng.integers(1, 4))) if r < 0.92 else cal.workday(p_due, int(rng.integers(1, 5)))
+            first = cal.workday(ack, int(rng.integers(1, 4))) if r < 0.975 else cal.workday(p_due, int(rng.integers(1, 5)))
             r = rng.random()
-            if r < 0.55:
+            if r < 0.6:
                 days = int(rng.integers(1, 12))
-            elif r < 0.93:
+            elif r < 0.96:
                 days = int(rng.integers(12, 60))
             else:
                 days = int(rng.integers(60, 200))
@@ -114,7 +114,7 @@ def generate(path: Path) -> Path:
             # progress reports: one per 15th/30th window while open, a few missed
             reports = [first]
             open_until = np.datetime64(resolved if is_resolved else FY_END)
-            diligent = rng.random() < 0.85
+            diligent = rng.random() < 0.9
             for cp in cps[(cps > np.datetime64(p_due)) & (cps < open_until)].astype(_dt.date):
                 if diligent or rng.random() < 0.6:
                     back = int(rng.integers(0, 3))
