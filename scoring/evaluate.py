@@ -43,6 +43,15 @@ REASONS = (
 )
 
 
+_CODE = {name: np.int8(i) for i, name in enumerate(REASONS)}
+#: True for the reason codes that count as correct
+CORRECT_CODES = np.array([r == "OK" or r.endswith("_PENDING") for r in REASONS])
+
+
+def _categorical(codes: np.ndarray) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=REASONS)
+
+
 def _col(table: pd.DataFrame, name: str) -> np.ndarray:
     if name not in table:
         return np.full(len(table), NAT)
@@ -54,6 +63,81 @@ def _min_date(*arrays: np.ndarray) -> np.ndarray:
     for a in arrays[1:]:
         out = np.where(np.isnat(out) | (~np.isnat(a) & (a < out)), a, out)
     return out
+
+
+def _reports(
+    ids: np.ndarray, progress: pd.DataFrame | None, start: np.ndarray, t: np.datetime64, first_col: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (int32) of the complaints and the days (int32, epoch days) of their reports.
+
+    Reports are the progress sheet's rows dated in [cycle start, as_of] plus the
+    first-progress column; rows of unknown complaints are left out here (the
+    progress sheet's normalisation reports them).
+    """
+    n = len(ids)
+    parts_c, parts_d = [], []
+    if progress is not None and len(progress):
+        first_pos = pd.Series(np.arange(n, dtype=np.int32), index=pd.Index(ids))
+        first_pos = first_pos[~first_pos.index.duplicated(keep="first")]
+        comp = first_pos.index.get_indexer(progress["complaint_id"].to_numpy(dtype=object))
+        days = as_day_array(progress["reported_on"]).view(np.int64)
+        valid = comp >= 0
+        valid &= days != np.iinfo(np.int64).min  # NaT
+        comp = first_pos.to_numpy()[comp[valid]]
+        days = days[valid].astype(np.int32)
+        start_i = start.view(np.int64)[comp]
+        keep = (days <= t.astype(np.int64)) & (days >= start_i)
+        parts_c.append(comp[keep])
+        parts_d.append(days[keep])
+    has_first = ~np.isnat(first_col)
+    parts_c.append(np.flatnonzero(has_first).astype(np.int32))
+    parts_d.append(first_col[has_first].view(np.int64).astype(np.int32))
+    return np.concatenate(parts_c), np.concatenate(parts_d)
+
+
+def _extremes(comp: np.ndarray, days: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Earliest and latest report day per complaint as ``datetime64[D]`` (NaT when none)."""
+    big, small = np.iinfo(np.int32).max, np.iinfo(np.int32).min
+    earliest = np.full(n, big, dtype=np.int32)
+    latest = np.full(n, small, dtype=np.int32)
+    if len(comp):
+        np.minimum.at(earliest, comp, days)
+        np.maximum.at(latest, comp, days)
+    e = np.where(earliest == big, NAT, earliest.astype("datetime64[D]"))
+    la = np.where(latest == small, NAT, latest.astype("datetime64[D]"))
+    return e, la
+
+
+def _followups_met(
+    comp: np.ndarray, days: np.ndarray, lo: np.ndarray, hi: np.ndarray, cps: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per complaint: checkpoints met in [lo, hi), and how many of them are met consecutively from lo.
+
+    A report on day d covers checkpoint k with cps[k-1] < d <= cps[k].
+    """
+    if not len(comp):
+        zeros = np.zeros(n, dtype=np.int64)
+        return zeros, zeros
+    w = np.searchsorted(cps, days, side="left").astype(np.int32)
+    ok = (w >= lo[comp]) & (w < hi[comp])
+    stride = len(cps) + 1
+    key = np.sort(comp[ok].astype(np.int64) * stride + w[ok])
+    del w, ok
+    if len(key):
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    cu, wu = key // stride, key % stride
+    del key
+    met = np.bincount(cu, minlength=n)
+    rank = np.arange(len(cu)) - np.searchsorted(cu, cu, side="left")
+    leading = np.bincount(cu[wu == lo[cu] + rank], minlength=n)
+    return met, leading
+
+
+def _has_text(values: pd.Series) -> np.ndarray:
+    """``tables.has_text`` computed once per distinct value (result details repeat a lot)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    ok = has_text(pd.Series(uniques, dtype=object)).to_numpy(dtype=bool)
+    return np.where(codes >= 0, ok[np.maximum(codes, 0)], False)
 
 
 def evaluate_complaints(
@@ -95,35 +179,11 @@ def evaluate_complaints(
     resolved_on = in_cycle(_col(complaints, "resolved_on"))
     first_col = in_cycle(_col(complaints, "first_progress_on"))
 
-    # progress table → complaint positions
     ids = complaints["complaint_id"].to_numpy(dtype=object) if "complaint_id" in complaints else np.arange(n)
-    if progress is not None and len(progress):
-        first_pos = pd.Series(np.arange(n), index=pd.Index(ids))
-        first_pos = first_pos[~first_pos.index.duplicated(keep="first")]
-        comp = first_pos.reindex(progress["complaint_id"].to_numpy(dtype=object)).to_numpy()
-        rep_days = as_day_array(progress["reported_on"])
-        valid = ~np.isnan(comp) & ~np.isnat(rep_days)
-        comp = comp[valid].astype(np.int64)
-        rep_days = rep_days[valid]
-        keep = (rep_days <= t) & (rep_days >= start[comp])
-        comp, rep_days = comp[keep], rep_days[keep]
-    else:
-        comp = np.empty(0, dtype=np.int64)
-        rep_days = np.empty(0, dtype="datetime64[D]")
-    # the first-progress column is a report too
-    has_first = ~np.isnat(first_col)
-    comp = np.concatenate([comp, np.flatnonzero(has_first)])
-    rep_days = np.concatenate([rep_days, first_col[has_first]])
-
-    # earliest and latest report per complaint
-    rep_int = rep_days.astype(np.int64)
-    earliest = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(earliest, comp, rep_int) if len(comp) else None
-    latest = np.full(n, np.iinfo(np.int64).min)
-    np.maximum.at(latest, comp, rep_int) if len(comp) else None
-    earliest_d = np.where(earliest == np.iinfo(np.int64).max, NAT, earliest.astype("datetime64[D]"))
-    latest_d = np.where(latest == np.iinfo(np.int64).min, NAT, latest.astype("datetime64[D]"))
+    comp, rep_days = _reports(ids, progress, start, t, first_col)
+    earliest_d, latest_d = _extremes(comp, rep_days, n)
     first_progress = _min_date(earliest_d, resolved_on)
+    del earliest_d
 
     safe_start = np.where(has_start, start, cal.first)
     ack_due = np.where(has_start, cal.workday(safe_start, dl.ack_business_days), NAT)
@@ -148,49 +208,42 @@ def evaluate_complaints(
     ack_late_days = late_days(acknowledged, ack_due, ack_late_mask)
     prog_late_days = late_days(first_progress, progress_due, prog_late_mask)
 
-    # follow-up checkpoints
+    # follow-up checkpoints: required ones are strictly after the first-progress deadline and
+    # before the resolution (or up to as_of when unresolved)
     cps = _checkpoints(cal, tuple(dl.followup_days), dl.followup_non_business)
-    cps_int = cps.astype(np.int64)
-    pd_int = np.where(has_start, progress_due, cal.first).astype(np.int64)
-    lo = np.searchsorted(cps_int, pd_int, side="right")
+    cps_int = cps.view(np.int64).astype(np.int32)
+    pd_int = np.where(has_start, progress_due, cal.first).view(np.int64).astype(np.int32)
+    lo = np.searchsorted(cps_int, pd_int, side="right").astype(np.int32)
+    del pd_int
     is_resolved = ~np.isnat(resolved_on)
-    stop = np.where(is_resolved, resolved_on, t).astype(np.int64)
+    stop = np.where(is_resolved, resolved_on, t).view(np.int64).astype(np.int32)
     hi = np.where(is_resolved, np.searchsorted(cps_int, stop, side="left"),
-                  np.searchsorted(cps_int, stop, side="right"))
+                  np.searchsorted(cps_int, stop, side="right")).astype(np.int32)
+    del stop
     required = np.where(has_start, np.maximum(hi - lo, 0), 0)
-    if len(comp):
-        w = np.searchsorted(cps_int, rep_int, side="left")
-        ok = (w >= lo[comp]) & (w < hi[comp])
-        key = np.unique(comp[ok] * (len(cps_int) + 1) + w[ok])
-        cu, wu = key // (len(cps_int) + 1), key % (len(cps_int) + 1)
-        met = np.bincount(cu, minlength=n)
-        rank = np.arange(len(cu)) - np.searchsorted(cu, cu, side="left")
-        leading = np.bincount(cu[wu == lo[cu] + rank], minlength=n)
-    else:
-        met = np.zeros(n, dtype=np.int64)
-        leading = np.zeros(n, dtype=np.int64)
+    met, leading = _followups_met(comp, rep_days, lo, hi, cps_int, n)
+    del comp, rep_days, hi
     fu_ok = met >= required
     missed_idx = np.clip(lo + leading, 0, len(cps) - 1)
     first_missed = np.where(fu_ok, NAT, cps[missed_idx])
 
-    detail = has_text(complaints["result_detail"]).to_numpy() if "result_detail" in complaints else np.zeros(n, bool)
+    detail = _has_text(complaints["result_detail"]) if "result_detail" in complaints else np.zeros(n, bool)
     evidence = (complaints["has_evidence"].fillna(False).to_numpy(dtype=bool)
                 if "has_evidence" in complaints else np.zeros(n, bool))
+    resolved = is_resolved
 
-    def reason(ok: np.ndarray, pending: np.ndarray | None, code_pending: str, code_late: str,
-               code_missing: str | None, actual: np.ndarray | None) -> np.ndarray:
-        out = np.full(n, "OK", dtype=object)
-        if actual is not None:
-            out[~ok & ~np.isnat(actual)] = code_late
-            out[~ok & np.isnat(actual)] = code_missing
-        else:
-            out[~ok] = code_late
+    def reason(ok: np.ndarray, late: str, missing: np.ndarray | None = None, missing_code: str = "",
+               pending: np.ndarray | None = None, pending_code: str = "") -> np.ndarray:
+        out = np.where(ok, _CODE["OK"], _CODE[late]).astype(np.int8)
+        if missing is not None:
+            out[~ok & missing] = _CODE[missing_code]
         if pending is not None:
-            out[pending] = code_pending
-        out[~has_start] = "NO_START"
+            out[pending] = _CODE[pending_code]
+        out[~has_start] = _CODE["NO_START"]
         return out
 
-    resolved = is_resolved
+    detail_reason = reason(detail | ~resolved, "NO_RESULT_DETAIL")
+    detail_reason[~resolved & has_start] = _CODE["NOT_RESOLVED"]
     result = pd.DataFrame(
         {
             "complaint_id": ids,
@@ -213,20 +266,15 @@ def evaluate_complaints(
             "result_detail": has_start & resolved & detail,
             "followups_met": has_start & fu_ok,
             "evidence": has_start & evidence,
-            "ack_on_time_reason": reason(ack_ok, ack_pending, "ACK_PENDING", "ACK_LATE", "ACK_MISSING",
-                                         acknowledged),
-            "progress_on_time_reason": reason(prog_ok, prog_pending, "PROGRESS_PENDING", "PROGRESS_LATE",
-                                              "PROGRESS_MISSING", first_progress),
-            "resolved_reason": reason(resolved, None, "", "NOT_RESOLVED", None, None),
-            "result_detail_reason": reason(detail | ~resolved, None, "", "NO_RESULT_DETAIL", None, None),
-            "followups_met_reason": reason(fu_ok, None, "", "FOLLOWUP_MISSED", None, None),
-            "evidence_reason": reason(evidence, None, "", "NO_EVIDENCE", None, None),
+            "ack_on_time_reason": _categorical(reason(ack_ok, "ACK_LATE", np.isnat(acknowledged), "ACK_MISSING",
+                                                      ack_pending, "ACK_PENDING")),
+            "progress_on_time_reason": _categorical(reason(prog_ok, "PROGRESS_LATE", np.isnat(first_progress),
+                                                           "PROGRESS_MISSING", prog_pending, "PROGRESS_PENDING")),
+            "resolved_reason": _categorical(reason(resolved, "NOT_RESOLVED")),
+            "result_detail_reason": _categorical(detail_reason),
+            "followups_met_reason": _categorical(reason(fu_ok, "FOLLOWUP_MISSED")),
+            "evidence_reason": _categorical(reason(evidence, "NO_EVIDENCE")),
         },
         index=complaints.index,
     )
-    # result detail needs a resolution first: an unresolved complaint fails "resolved", not "detail"
-    result.loc[~resolved & has_start, "result_detail_reason"] = "NOT_RESOLVED"
-    for c in ("ack_on_time_reason", "progress_on_time_reason", "resolved_reason", "result_detail_reason",
-              "followups_met_reason", "evidence_reason"):
-        result[c] = pd.Categorical(result[c], categories=REASONS)
     return result

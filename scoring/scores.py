@@ -21,7 +21,7 @@ import pandas as pd
 
 from .calendar import Calendar, thai_calendar
 from .days import as_day_array, to_date
-from .evaluate import evaluate_complaints
+from .evaluate import REASONS, evaluate_complaints
 from .percent import percent
 from .rules import Component, RuleSet, load_rules
 from .thaidate import fiscal_year_range
@@ -132,22 +132,21 @@ class ScoreResult:
         return explain(self)
 
 
-def _component_correct(ev: pd.DataFrame, comp: Component) -> tuple[np.ndarray, np.ndarray]:
-    """Correct flag and the reason (first failing criterion's reason) of a per-complaint component."""
-    correct = np.ones(len(ev), dtype=bool)
-    reason = np.full(len(ev), "OK", dtype=object)
-    decided = np.zeros(len(ev), dtype=bool)
+def _component_correct(ev: pd.DataFrame, comp: Component) -> tuple[np.ndarray, pd.Categorical]:
+    """Correct flag and reason of a per-complaint component: the first failing criterion's reason,
+    else the first pending one, else OK."""
+    n = len(ev)
+    correct = np.ones(n, dtype=bool)
+    codes = np.zeros(n, dtype=np.int8)  # 0 == "OK"
     for crit in comp.criteria:
         ok = ev[crit].to_numpy(dtype=bool)
-        r = ev[f"{crit}_reason"].astype(object).to_numpy()
-        fail = ~ok & ~decided
-        reason[fail] = r[fail]
-        decided |= ~ok
+        c = ev[f"{crit}_reason"].cat.codes.to_numpy()
+        first_fail = correct & ~ok
+        codes[first_fail] = c[first_fail]
+        pending = correct & ok & (codes == 0) & (c != 0)
+        codes[pending] = c[pending]
         correct &= ok
-        # a pending criterion is correct, but say so when nothing failed
-        pending = ok & ~decided & np.char.endswith(r.astype(str), "_PENDING")
-        reason[pending & (reason == "OK")] = r[pending & (reason == "OK")]
-    return correct, reason
+    return correct, pd.Categorical.from_codes(codes, categories=REASONS)
 
 
 def score(
@@ -188,7 +187,7 @@ def score(
 
     fwd = as_day_array(complaints["forwarded_on"])
     in_period = (fwd >= np.datetime64(start, "D")) & (fwd <= np.datetime64(end, "D"))
-    period = complaints[in_period]
+    period = complaints if in_period.all() else complaints[in_period]
     ev = evaluate_complaints(period, progress, as_of=as_of, rules=rules, calendar=cal)
 
     comp_rows = []
