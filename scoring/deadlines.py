@@ -190,11 +190,14 @@ def status_as_of(
     overdue |= applies & ~(rep > before_prev)
     next_i = np.searchsorted(cps, np.maximum(t_safe, p_due + 1), side="left")
     next_cp = np.where(next_i < len(cps), cps[np.clip(next_i, 0, len(cps) - 1)], NAT)
-    due = np.where(fu, np.where(overdue, prev_cp, next_cp), due)
-    soon_limit = cal.workday(t_safe, dl.due_soon_business_days)
     window_open = np.where(next_i >= 1, cps[np.clip(next_i - 1, 0, None)], NAT)
     reported_in_window = fu & ~np.isnat(window_open) & (rep > window_open)
-    due_soon = ~overdue & ~np.isnat(due) & (due <= soon_limit) & ~reported_in_window
+    # once the next checkpoint's report is in, the one after it is what is due
+    after_next = np.where(next_i + 1 < len(cps), cps[np.clip(next_i + 1, 0, len(cps) - 1)], NAT)
+    next_cp = np.where(reported_in_window, after_next, next_cp)
+    due = np.where(fu, np.where(overdue, prev_cp, next_cp), due)
+    soon_limit = cal.workday(t_safe, dl.due_soon_business_days)
+    due_soon = ~overdue & ~np.isnat(due) & (due <= soon_limit)
     status = np.where(overdue, "overdue", np.where(due_soon, "due_soon", "on_time")).astype(object)
     status[done] = "done"
     phase[done] = "done"

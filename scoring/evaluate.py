@@ -136,8 +136,8 @@ def _followups_met(
 def _has_text(values: pd.Series) -> np.ndarray:
     """``tables.has_text`` computed once per distinct value (result details repeat a lot)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    ok = has_text(pd.Series(uniques, dtype=object)).to_numpy(dtype=bool)
-    return np.where(codes >= 0, ok[np.maximum(codes, 0)], False)
+    ok = np.append(has_text(pd.Series(uniques, dtype=object)).to_numpy(dtype=bool), False)
+    return ok[codes]  # code -1 (missing) picks the appended False
 
 
 def evaluate_complaints(

@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from .errors import CplError
+
 __all__ = [
     "CRITERIA",
     "Component",
@@ -42,7 +44,7 @@ MONTHLY_CRITERIA = frozenset({"monthly_report_on_time"})
 _RULESETS = resources.files(__package__).joinpath("rulesets")
 
 
-class RuleSetError(ValueError):
+class RuleSetError(CplError, ValueError):
     """A rule-set file is missing or inconsistent."""
 
 

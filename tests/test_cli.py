@@ -1,0 +1,63 @@
+"""The command line: score, overdue, holidays, rules; errors exit 1 with located messages."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from cplkpi.cli import app
+
+runner = CliRunner()
+
+
+def sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_score_prints_steps_and_total_and_writes_explanations(sample_path, tmp_path):
+    before = sha(sample_path)
+    out = tmp_path / "why.csv"
+    res = runner.invoke(app, ["score", str(sample_path), "--fy", "2563", "--explain", str(out)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "4.4849" in res.output and "95.78" in res.output and "ส่งรายงานประจำเดือนช้า" in res.output
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert "เหตุผล" in table.columns and (table["เหตุผล"].str.startswith("ตอบรับช้า")).any()
+    assert sha(sample_path) == before  # the source is never written
+
+
+def test_overdue_lists_what_to_expedite(sample_path, tmp_path):
+    out = tmp_path / "overdue.xlsx"
+    res = runner.invoke(app, ["overdue", str(sample_path), "--as-of", "30 ก.ย. 2563", "--out", str(out)],
+                        env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "เกินกำหนด (overdue) 4" in res.output
+    listed = pd.read_excel(out)
+    assert set(listed["สถานะ (status code)"]) == {"overdue", "due_soon"}
+
+
+def test_holidays_and_rules():
+    res = runner.invoke(app, ["holidays", "2563"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0 and "ประชุมสุดยอดอาเซียน" in res.output and "4 พ.ย. 2562" in res.output
+    res = runner.invoke(app, ["rules"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0 and "bma-2557" in res.output and "best-service-2558" in res.output
+
+
+def test_bad_workbook_exits_1_naming_the_cell(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "เรื่องร้องเรียน"
+    ws.append(["เลขที่เรื่อง", "วันที่ศูนย์แจ้งเรื่อง"])
+    ws.append(["A1", "31/02/2562"])
+    path = tmp_path / "bad.xlsx"
+    wb.save(path)
+    res = runner.invoke(app, ["score", str(path), "--fy", "2563"], env={"COLUMNS": "200"})
+    assert res.exit_code == 1
+    assert "เรื่องร้องเรียน!B2" in res.output and "31/02/2562" in res.output
+
+
+def test_unknown_rule_set_is_a_clear_error(sample_path):
+    res = runner.invoke(app, ["score", str(sample_path), "--rules", "bma-2099"], env={"COLUMNS": "200"})
+    assert res.exit_code == 1 and "unknown rule set" in res.output

@@ -1,0 +1,133 @@
+"""Thai dates in every form staff type, B.E. formatting, fiscal years, Excel serials."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cplkpi.scoring.thaidate import (
+    DateParseError,
+    excel_serial,
+    fiscal_months,
+    fiscal_year,
+    fiscal_year_range,
+    format_thai_date,
+    format_thai_dates,
+    format_thai_month,
+    from_excel_serial,
+    parse_date,
+    parse_dates,
+    parse_month,
+)
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2019-10-01", D(2019, 10, 1)),
+        ("30/10/2562", D(2019, 10, 30)),
+        ("4/2/2563", D(2020, 2, 4)),
+        ("1 ต.ค. 2562", D(2019, 10, 1)),
+        ("1 ต.ค.2562", D(2019, 10, 1)),
+        ("1 ตุลาคม 2562", D(2019, 10, 1)),
+        ("6 ธ.ค. 67", D(2024, 12, 6)),
+        ("27 พ.ค. 63", D(2020, 5, 27)),
+        ("วันที่ 29 กุมภาพันธ์ 2563", D(2020, 2, 29)),
+        ("๓๐/๑๐/๒๕๖๒", D(2019, 10, 30)),
+        ("6 ธ.ค. 67 08:28 น.", D(2024, 12, 6)),
+        ("1 Oct 2019", D(2019, 10, 1)),
+        ("2023-05-11 20:41:00+00", D(2023, 5, 12)),  # UTC evening is the next day in Bangkok
+        ("2023-05-11 16:59:59+00:00", D(2023, 5, 11)),
+    ],
+)
+def test_parse_text_forms(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_parse_values_excel_sends():
+    assert parse_date(43739) == D(2019, 10, 1)  # serial
+    assert parse_date(43739.75) == D(2019, 10, 1)  # time of day dropped
+    assert parse_date(dt.datetime(2019, 10, 1, 23, 0)) == D(2019, 10, 1)
+    utc = dt.datetime(2019, 9, 30, 18, 0, tzinfo=dt.timezone.utc)
+    assert parse_date(utc) == D(2019, 10, 1)  # 01:00 in Bangkok
+    assert parse_date(None) is None and parse_date("") is None and parse_date(float("nan")) is None
+
+
+def test_be_ce_confusions_are_read_with_a_warning():
+    res = parse_dates([dt.datetime(2562, 10, 30), "30/10/2019", "30/10/2562"])
+    assert list(res.days) == [np.datetime64("2019-10-30")] * 3
+    codes = [(i.position, i.code, i.severity) for i in res.issues]
+    assert codes == [(0, "year_be_as_ce", "warning"), (1, "year_ce", "warning")]
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("31/02/2562", "date_impossible"), ("29/02/2562", "date_impossible"), ("พรุ่งนี้", "date_invalid"),
+     ("#N/A", "date_excel_error"), (True, "date_invalid"), (12, "date_invalid"), ("1/1/1299", "date_year_implausible")],
+)
+def test_unreadable_values_give_errors(value, code):
+    res = parse_dates(["1 ต.ค. 2562", value])
+    assert np.isnat(res.days[1]) and res.days[0] == np.datetime64("2019-10-01")
+    assert [(i.position, i.code, i.severity) for i in res.issues] == [(1, code, "error")]
+    with pytest.raises(DateParseError):
+        parse_date(value)
+
+
+def test_error_message_names_the_value_in_thai_and_english():
+    issue = parse_dates(["31/02/2562"]).issues[0]
+    assert issue.message_th == 'ไม่มีวันที่นี้ในปฏิทิน: "31/02/2562"'
+    assert issue.message_en == 'no such calendar date: "31/02/2562"'
+
+
+def test_number_as_text_is_a_serial_with_warning():
+    res = parse_dates(["43739"])
+    assert res.days[0] == np.datetime64("2019-10-01") and res.issues[0].code == "number_as_text"
+
+
+def test_format_styles():
+    d = D(2019, 10, 1)
+    assert format_thai_date(d) == "1 ต.ค. 2562"
+    assert format_thai_date(d, "long") == "1 ตุลาคม 2562"
+    assert format_thai_date(d, "numeric") == "1/10/2562"
+    assert format_thai_date(D(2024, 12, 6), "short2") == "6 ธ.ค. 67"
+    assert format_thai_date(None) == ""
+    assert list(format_thai_dates(np.array(["2020-02-29", "NaT"], dtype="M8[D]"))) == ["29 ก.พ. 2563", ""]
+    assert format_thai_month(D(2019, 10, 15)) == "ต.ค. 2562"
+    assert format_thai_month(D(2019, 10, 15), long=True) == "ตุลาคม 2562"
+    with pytest.raises(ValueError, match="unknown date style"):
+        format_thai_date(d, "roman")
+
+
+def test_fiscal_years():
+    assert fiscal_year(D(2019, 9, 30)) == 2562
+    assert fiscal_year(D(2019, 10, 1)) == 2563
+    assert fiscal_year(D(2020, 9, 30)) == 2563
+    assert fiscal_year_range(2563) == (D(2019, 10, 1), D(2020, 9, 30))
+    assert fiscal_year_range(2557) == (D(2013, 10, 1), D(2014, 9, 30))
+    months = fiscal_months(2563)
+    assert months[0] == D(2019, 10, 1) and months[3] == D(2020, 1, 1) and months[-1] == D(2020, 9, 1)
+    s = pd.Series(pd.to_datetime(["2019-10-01", "2019-09-30", None]))
+    out = fiscal_year(s)
+    assert out.iloc[0] == 2563 and out.iloc[1] == 2562 and np.isnan(out.iloc[2])
+    with pytest.raises(ValueError, match="B.E."):
+        fiscal_year_range(2019)
+
+
+def test_parse_month_forms():
+    for text in ("ต.ค. 2562", "ตุลาคม 2562", "10/2562", "2019-10", "เดือนตุลาคม 2562", "ต.ค. 62"):
+        assert parse_month(text) == D(2019, 10, 1), text
+    assert parse_month(D(2019, 10, 17)) == D(2019, 10, 1)
+    with pytest.raises(DateParseError):
+        parse_month("13/2562")
+
+
+def test_excel_serials_round_trip():
+    assert excel_serial(D(2019, 10, 1)) == 43739
+    assert excel_serial(D(1900, 3, 1)) == 61
+    days = np.array(["2019-10-01", "2027-12-31"], dtype="M8[D]")
+    assert list(from_excel_serial(excel_serial(days))) == list(days)
