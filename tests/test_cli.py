@@ -34,7 +34,7 @@ def test_overdue_lists_what_to_expedite(sample_path, tmp_path):
                         env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "เกินกำหนด (overdue) 4" in res.output
-    listed = pd.read_excel(out)
+    listed = pd.read_excel(out, engine="openpyxl")
     assert set(listed["สถานะ (status code)"]) == {"overdue", "due_soon"}
 
 
