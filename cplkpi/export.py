@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cplkpi.xlsx import save_workbook_atomic, write_bytes_atomic, write_table_sheet
+from cplkpi.xlsx import FORMULA_START, save_workbook_atomic, write_bytes_atomic, write_table_sheet
 
 __all__ = ["HEADERS_TH", "write_table", "escape_csv_cell"]
 
@@ -38,12 +38,9 @@ HEADERS_TH: dict[str, str] = {
     "status_en": "status",
 }
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def escape_csv_cell(value: object) -> object:
     """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 

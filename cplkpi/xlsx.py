@@ -27,6 +27,7 @@ __all__ = [
     "THAI_DATETIME_FORMAT",
     "THAI_FONT",
     "FIXED_TIME",
+    "FORMULA_START",
     "safe_text",
     "set_text",
     "write_table_sheet",
@@ -43,7 +44,8 @@ THAI_FONT = "Tahoma"
 #: Timestamp written into reproducible files (zip entries and document properties).
 FIXED_TIME = _dt.datetime(2020, 1, 1, 0, 0, 0)
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet treat text as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -58,7 +60,7 @@ def set_text(cell: Any, value: Any) -> None:
     text = safe_text(value)
     cell.value = text
     cell.data_type = "s"
-    if text.startswith(_FORMULA_START):
+    if text.startswith(FORMULA_START):
         cell.quotePrefix = True
 
 

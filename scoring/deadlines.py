@@ -24,6 +24,8 @@ from .days import NAT, as_days
 from .rules import Deadlines, RuleSet, load_rules
 
 __all__ = [
+    "STATUSES",
+    "PHASES",
     "STATUS_LABELS",
     "ack_due",
     "progress_due",
@@ -31,6 +33,7 @@ __all__ = [
     "next_followup",
     "on_time",
     "business_days_late",
+    "status_codes",
     "status_as_of",
 ]
 
@@ -41,6 +44,14 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "due_soon": ("ใกล้ครบกำหนด", "due soon"),
     "on_time": ("อยู่ในกำหนด", "on time"),
 }
+
+
+#: Status codes in the order of the ints :func:`status_codes` returns.
+STATUSES = ("on_time", "due_soon", "overdue", "done")
+#: Phase codes: which deadline a status is about.
+PHASES = ("ack", "progress", "followup", "done")
+_STATUS = {name: i for i, name in enumerate(STATUSES)}
+_PHASE = {name: i for i, name in enumerate(PHASES)}
 
 
 def _setup(rules: RuleSet | str | None, calendar: Calendar | None) -> tuple[Deadlines, Calendar]:
@@ -133,6 +144,72 @@ def business_days_late(actual: Any, due: Any, *, calendar: Calendar | None = Non
     return restore(out)
 
 
+def status_codes(
+    start: Any,
+    acknowledged: Any,
+    last_report: Any,
+    resolved: Any,
+    as_of: Any,
+    *,
+    rules: RuleSet | str | None = None,
+    calendar: Calendar | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Monitoring status of complaints as of a date, as arrays (vectorised; scalars broadcast).
+
+    ``start`` is the forwarding (or re-forwarding) date, ``last_report`` the
+    latest progress report on or before ``as_of``. Returns ``(status, phase,
+    due)``: indices into :data:`STATUSES` and :data:`PHASES` (int8, −1 where
+    ``start`` or ``as_of`` is missing) and the deadline the status is about
+    (``datetime64[D]``, NaT when done). :func:`status_as_of` gives the same
+    as a labelled DataFrame.
+
+    A complaint is overdue when its pending deadline has passed: not
+    acknowledged after the acknowledgement deadline, no progress report after
+    the first-progress deadline, or no report since before the last passed
+    follow-up checkpoint. It is due soon when that deadline is within the rule
+    set's ``due_soon_business_days`` business days.
+    """
+    dl, cal = _setup(rules, calendar)
+    parts = np.broadcast_arrays(*(np.atleast_1d(as_days(x)[0])
+                                  for x in (start, acknowledged, last_report, resolved, as_of)))
+    s, ack, rep, res, t = (np.ascontiguousarray(p) for p in parts)
+    ok = ~np.isnat(s) & ~np.isnat(t)
+    ack = np.where(ack <= t, ack, NAT)
+    rep = np.where((rep <= t) & (rep >= s), rep, NAT)
+    done = ok & ~np.isnat(res) & (res <= t)
+    a_due = cal.workday(s, dl.ack_business_days)
+    no_ack, no_rep = np.isnat(ack), np.isnat(rep)
+    p_due = cal.workday(np.where(no_ack, a_due, ack), dl.progress_business_days)
+    cps = _checkpoints(cal, tuple(dl.followup_days), dl.followup_non_business)
+    phase = np.where(no_ack, _PHASE["ack"], np.where(no_rep, _PHASE["progress"], _PHASE["followup"])).astype(np.int8)
+    fu = phase == _PHASE["followup"]
+    due = np.where(no_ack, a_due, np.where(no_rep, p_due, NAT))
+    overdue = ~fu & (t > due)
+    # follow-up phase: the last checkpoint before t (if it is one that applies) and the next one
+    t_safe = np.where(ok, t, s)
+    last = len(cps) - 1
+    prev_i = np.searchsorted(cps, t_safe, side="left") - 1
+    prev_cp = np.where(prev_i >= 0, cps[np.clip(prev_i, 0, last)], NAT)
+    before_prev = np.where(prev_i >= 1, cps[np.clip(prev_i - 1, 0, last)], NAT)
+    overdue |= fu & ~np.isnat(prev_cp) & (prev_cp > p_due) & ~(rep > before_prev)
+    next_i = np.searchsorted(cps, np.maximum(t_safe, p_due + 1), side="left")
+    next_cp = np.where(next_i <= last, cps[np.clip(next_i, 0, last)], NAT)
+    window_open = np.where(next_i >= 1, cps[np.clip(next_i - 1, 0, last)], NAT)
+    # once the next checkpoint's report is in, the one after it is what is due
+    reported_in_window = fu & ~np.isnat(window_open) & (rep > window_open)
+    after_next = np.where(next_i + 1 <= last, cps[np.clip(next_i + 1, 0, last)], NAT)
+    next_cp = np.where(reported_in_window, after_next, next_cp)
+    due = np.where(fu, np.where(overdue, prev_cp, next_cp), due)
+    due_soon = ~overdue & ~np.isnat(due) & (due <= cal.workday(t_safe, dl.due_soon_business_days))
+    status = np.where(overdue, _STATUS["overdue"],
+                      np.where(due_soon, _STATUS["due_soon"], _STATUS["on_time"])).astype(np.int8)
+    status[done] = _STATUS["done"]
+    phase[done] = _PHASE["done"]
+    status[~ok] = -1
+    phase[~ok] = -1
+    return status, phase, np.where(done | ~ok, NAT, due)
+
+
 def status_as_of(
     start: Any,
     acknowledged: Any,
@@ -143,71 +220,19 @@ def status_as_of(
     rules: RuleSet | str | None = None,
     calendar: Calendar | None = None,
 ) -> pd.DataFrame:
-    """Monitoring status of complaints as of a date (vectorised; scalars broadcast).
-
-    ``start`` is the forwarding (or re-forwarding) date, ``last_report`` the
-    latest progress report on or before ``as_of``. Returns a DataFrame with
-    ``status`` (done / overdue / due_soon / on_time), ``phase`` (ack /
-    progress / followup / done), ``due`` (the deadline the status is about)
-    and the Thai/English labels.
-
-    A complaint is overdue when its pending deadline has passed: not
-    acknowledged after the acknowledgement deadline, no progress report after
-    the first-progress deadline, or no report since before the last passed
-    follow-up checkpoint. It is due soon when that deadline is within the rule
-    set's ``due_soon_business_days`` business days.
-    """
-    dl, cal = _setup(rules, calendar)
-    s = np.atleast_1d(as_days(start)[0])
-    parts = np.broadcast_arrays(
-        s,
-        np.atleast_1d(as_days(acknowledged)[0]),
-        np.atleast_1d(as_days(last_report)[0]),
-        np.atleast_1d(as_days(resolved)[0]),
-        np.atleast_1d(as_days(as_of)[0]),
-    )
-    s, ack, rep, res, t = (np.ascontiguousarray(p) for p in parts)
-    n = s.shape
-    ok = ~np.isnat(s) & ~np.isnat(t)
-    ack = np.where(ack <= t, ack, NAT)
-    rep = np.where((rep <= t) & (rep >= s), rep, NAT)
-    done = ok & ~np.isnat(res) & (res <= t)
-    a_due = cal.workday(s, dl.ack_business_days)
-    p_due = cal.workday(np.where(np.isnat(ack), a_due, ack), dl.progress_business_days)
-    cps = _checkpoints(cal, tuple(dl.followup_days), dl.followup_non_business)
-    phase = np.full(n, "followup", dtype=object)
-    phase[np.isnat(rep)] = "progress"
-    phase[np.isnat(ack)] = "ack"
-    due = np.where(phase == "ack", a_due, np.where(phase == "progress", p_due, NAT))
-    overdue = (phase != "followup") & (t > due)
-    # follow-up phase: the last checkpoint before t (if it is one that applies) and the next one
-    fu = phase == "followup"
-    t_safe = np.where(ok, t, s)
-    prev_i = np.searchsorted(cps, t_safe, side="left") - 1
-    prev_cp = np.where(prev_i >= 0, cps[np.clip(prev_i, 0, None)], NAT)
-    before_prev = np.where(prev_i >= 1, cps[np.clip(prev_i - 1, 0, None)], NAT)
-    applies = fu & ~np.isnat(prev_cp) & (prev_cp > p_due)
-    overdue |= applies & ~(rep > before_prev)
-    next_i = np.searchsorted(cps, np.maximum(t_safe, p_due + 1), side="left")
-    next_cp = np.where(next_i < len(cps), cps[np.clip(next_i, 0, len(cps) - 1)], NAT)
-    window_open = np.where(next_i >= 1, cps[np.clip(next_i - 1, 0, None)], NAT)
-    reported_in_window = fu & ~np.isnat(window_open) & (rep > window_open)
-    # once the next checkpoint's report is in, the one after it is what is due
-    after_next = np.where(next_i + 1 < len(cps), cps[np.clip(next_i + 1, 0, len(cps) - 1)], NAT)
-    next_cp = np.where(reported_in_window, after_next, next_cp)
-    due = np.where(fu, np.where(overdue, prev_cp, next_cp), due)
-    soon_limit = cal.workday(t_safe, dl.due_soon_business_days)
-    due_soon = ~overdue & ~np.isnat(due) & (due <= soon_limit)
-    status = np.where(overdue, "overdue", np.where(due_soon, "due_soon", "on_time")).astype(object)
-    status[done] = "done"
-    phase[done] = "done"
-    due = np.where(done | ~ok, NAT, due)
-    status[~ok] = None
-    phase[~ok] = None
+    """:func:`status_codes` as a DataFrame: ``status``, ``phase``, ``due``, ``status_th``, ``status_en``
+    (None where ``start`` or ``as_of`` is missing)."""
+    status, phase, due = status_codes(start, acknowledged, last_report, resolved, as_of,
+                                      rules=rules, calendar=calendar)
     return pd.DataFrame({
-        "status": status,
-        "phase": phase,
+        "status": _label(STATUSES, status),
+        "phase": _label(PHASES, phase),
         "due": due,
-        "status_th": [STATUS_LABELS[x][0] if x else None for x in status],
-        "status_en": [STATUS_LABELS[x][1] if x else None for x in status],
+        "status_th": _label(tuple(STATUS_LABELS[x][0] for x in STATUSES), status),
+        "status_en": _label(tuple(STATUS_LABELS[x][1] for x in STATUSES), status),
     })
+
+
+def _label(names: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
+    """Labels of int codes, None for −1 (one lookup, no Python loop)."""
+    return np.array((*names, None), dtype=object)[codes]

@@ -1,0 +1,606 @@
+"""The report buttons against an xlwings-compatible Book (an openpyxl-backed fake; no Excel on Linux).
+
+:class:`FakeBook` implements exactly the part of the xlwings Book API that
+``cplkpi.macros.xlbook`` uses, with classic xlwings' conventions: numbers read
+as float, dates as ``datetime``, empty cells as None, a single cell as a
+scalar unless ``ndim=2``; and Excel's on writing: text starting with ``=`` is
+a formula, text that looks like a number becomes a number unless the cell is
+formatted as text (``@``), a leading apostrophe marks text. The jobs' results
+are compared with the engine's own figures for the same data. A test against
+xlwings' real JSON book (xlwings Lite/Server engine) needs an xlwings licence
+key and is skipped without one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from cplkpi.macros import buttons, xlbook
+from cplkpi.scoring.monitor import monitor
+
+NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+# --- the fake Book ----------------------------------------------------------------------------
+
+
+class FakeFont:
+    def __init__(self, rng: FakeRange):
+        self._rng = rng
+
+    @property
+    def bold(self) -> bool:
+        return bool(self._rng.cells()[0][0].font.b)
+
+    @bold.setter
+    def bold(self, value: bool) -> None:
+        for row in self._rng.cells():
+            for c in row:
+                c.font = Font(name=c.font.name, bold=value)
+
+
+class FakeRange:
+    def __init__(self, sheet: FakeSheet, r1: int, c1: int, r2: int, c2: int, options: dict | None = None):
+        self.sheet, self.r1, self.c1, self.r2, self.c2 = sheet, r1, c1, r2, c2
+        self._options = options or {}
+
+    # geometry
+    @property
+    def row(self) -> int:
+        return self.r1
+
+    @property
+    def column(self) -> int:
+        return self.c1
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.r2 - self.r1 + 1, self.c2 - self.c1 + 1
+
+    @property
+    def last_cell(self) -> FakeRange:
+        return FakeRange(self.sheet, self.r2, self.c2, self.r2, self.c2)
+
+    def options(self, **kw: Any) -> FakeRange:
+        return FakeRange(self.sheet, self.r1, self.c1, self.r2, self.c2, {**self._options, **kw})
+
+    def cells(self, wb: str = "values") -> list[list[Any]]:
+        ws = self.sheet.ws(wb)
+        return [[ws.cell(r, c) for c in range(self.c1, self.c2 + 1)] for r in range(self.r1, self.r2 + 1)]
+
+    @staticmethod
+    def _read(v: Any) -> Any:
+        if isinstance(v, bool) or v is None:
+            return v
+        if isinstance(v, int):
+            return float(v)  # COM hands numbers to Python as float
+        if isinstance(v, str) and v == "":
+            return None
+        if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+            return dt.datetime.combine(v, dt.time())  # COM hands dates to Python as datetime
+        return v
+
+    def _shape_out(self, grid: list[list[Any]]) -> Any:
+        if self._options.get("ndim") == 2:
+            return grid
+        if len(grid) == 1 and len(grid[0]) == 1:
+            return grid[0][0]
+        if len(grid) == 1:
+            return grid[0]
+        if all(len(r) == 1 for r in grid):
+            return [r[0] for r in grid]
+        return grid
+
+    @property
+    def value(self) -> Any:
+        return self._shape_out([[self._read(c.value) for c in row] for row in self.cells()])
+
+    @value.setter
+    def value(self, data: Any) -> None:
+        if not isinstance(data, list):
+            data = [[data]]
+        elif data and not isinstance(data[0], list):
+            data = [data]
+        for i, row in enumerate(data):
+            for j, v in enumerate(row):
+                self.sheet.write(self.r1 + i, self.c1 + j, v)
+
+    @property
+    def formula(self) -> Any:
+        grid = [["" if c.value is None else c.value if isinstance(c.value, str) else str(c.value)
+                 for c in row] for row in self.cells("formulas")]
+        return grid[0][0] if len(grid) == 1 and len(grid[0]) == 1 else tuple(tuple(r) for r in grid)
+
+    @property
+    def number_format(self) -> str:
+        return self.cells()[0][0].number_format
+
+    @number_format.setter
+    def number_format(self, fmt: str) -> None:
+        for row in self.cells():
+            for c in row:
+                c.number_format = fmt
+
+    @property
+    def font(self) -> FakeFont:
+        return FakeFont(self)
+
+    @property
+    def column_width(self) -> float:
+        return self.sheet.ws().column_dimensions[get_column_letter(self.c1)].width
+
+    @column_width.setter
+    def column_width(self, w: float) -> None:
+        for c in range(self.c1, self.c2 + 1):
+            self.sheet.ws().column_dimensions[get_column_letter(c)].width = w
+
+
+class FakeSheet:
+    def __init__(self, book: FakeBook, title: str):
+        self.book, self._title = book, title
+
+    def ws(self, which: str = "values") -> Any:
+        wb = self.book.values if which == "values" or self.book.formulas is None else self.book.formulas
+        return wb[self._title]
+
+    @property
+    def name(self) -> str:
+        return self._title
+
+    @property
+    def used_range(self) -> FakeRange:
+        """Like Excel: from the first used cell (not A1) to the last."""
+        ws = self.ws()
+        return FakeRange(self, ws.min_row, ws.min_column, max(ws.max_row, 1), max(ws.max_column, 1))
+
+    def range(self, a: Any, b: Any = None) -> FakeRange:
+        def rc(x: Any) -> tuple[int, int]:
+            if isinstance(x, tuple):
+                return x
+            cell = self.ws()[x]
+            return cell.row, cell.column
+
+        (r1, c1), (r2, c2) = rc(a), rc(b if b is not None else a)
+        return FakeRange(self, r1, c1, r2, c2)
+
+    def __getitem__(self, ref: str) -> FakeRange:
+        return self.range(ref)
+
+    def clear(self) -> None:
+        for wb in (self.book.values, self.book.formulas):
+            if wb is not None:
+                ws = wb[self._title]
+                ws.delete_rows(1, ws.max_row + 1)
+
+    def write(self, r: int, c: int, v: Any) -> None:
+        """What Excel does with a value written through COM/Office.js."""
+        cell = self.ws().cell(r, c)
+        fcell = self.ws("formulas").cell(r, c) if self.book.formulas is not None else None
+        if isinstance(v, str) and v.startswith("'"):
+            cell.value, cell.quotePrefix = v[1:], True
+        elif isinstance(v, str) and v.startswith("="):
+            self.book.formulas_written.append((self._title, cell.coordinate, v))
+            cell.value = v
+        elif isinstance(v, str) and cell.number_format != "@" and NUMBER.match(v.strip()):
+            cell.value = float(v)
+        else:
+            cell.value = v
+        if fcell is not None:
+            fcell.value = cell.value
+
+
+class FakeSheets:
+    def __init__(self, book: FakeBook):
+        self.book = book
+
+    def __iter__(self):
+        return iter([FakeSheet(self.book, t) for t in self.book.values.sheetnames])
+
+    def __len__(self) -> int:
+        return len(self.book.values.sheetnames)
+
+    def __getitem__(self, key: Any) -> FakeSheet:
+        names = self.book.values.sheetnames
+        if isinstance(key, int):
+            return FakeSheet(self.book, names[key])
+        if key not in names:
+            raise KeyError(key)
+        return FakeSheet(self.book, key)
+
+    def add(self, name: str | None = None, before: FakeSheet | None = None,
+            after: FakeSheet | None = None) -> FakeSheet:
+        names = self.book.values.sheetnames
+        index = names.index(after.name) + 1 if after is not None else (
+            names.index(before.name) if before is not None else 0)
+        for wb in (self.book.values, self.book.formulas):
+            if wb is not None:
+                wb.create_sheet(name, index)
+        return FakeSheet(self.book, name)
+
+
+class FakeName:
+    def __init__(self, name: str, refers_to: str):
+        self.name, self.refers_to = name, refers_to
+
+
+class FakeBook:
+    """An xlwings-like Book over openpyxl workbooks (values, and formulas when given)."""
+
+    def __init__(self, values: Any, formulas: Any = None, fullname: str = "/data/book.xlsx"):
+        self.values, self.formulas, self.fullname = values, formulas, fullname
+        self.name = Path(fullname).name
+        self.formulas_written: list[tuple[str, str, str]] = []
+
+    @classmethod
+    def open(cls, path: Path, fullname: str | None = None) -> FakeBook:
+        return cls(load_workbook(path, data_only=True), load_workbook(path), fullname or str(path))
+
+    @property
+    def sheets(self) -> FakeSheets:
+        return FakeSheets(self)
+
+    @property
+    def names(self) -> list[FakeName]:
+        return [FakeName(n, f"={dn.attr_text}") for n, dn in self.values.defined_names.items()]
+
+    def sheet_rows(self, title: str) -> list[list[Any]]:
+        ws = self.values[title]
+        return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def settings(book: FakeBook, **values: Any) -> None:
+    """Type values into the control sheet (creating it)."""
+    sheet = xlbook.ensure_control_sheet(book)
+    for key, value in values.items():
+        sheet.range((xlbook.FIRST_FIELD_ROW + list(xlbook.FIELDS).index(key), 2)).value = value
+
+
+def status(book: FakeBook) -> str:
+    row = xlbook.FIRST_FIELD_ROW + list(xlbook.FIELDS).index("status")
+    return book.values[xlbook.CONTROL_SHEET].cell(row, 2).value
+
+
+@pytest.fixture
+def sample_fake(sample_path, tmp_path):
+    return FakeBook(load_workbook(sample_path), None, str(tmp_path / "sample_district_2563.xlsx"))
+
+
+def block(rows: list[list[Any]], title: str) -> list[list[Any]]:
+    """The rows of a titled block of a result sheet (header excluded)."""
+    start = next(i for i, r in enumerate(rows) if r[0] == title) + 2
+    out = []
+    for r in rows[start:]:
+        if all(v is None for v in r):
+            break
+        out.append(r)
+    return out
+
+
+# --- the jobs ---------------------------------------------------------------------------------
+
+
+def test_score_job_writes_the_engines_figures(sample_fake, sample_book):
+    settings(sample_fake, fiscal_year=2563)
+    message = buttons.run(sample_fake, "score")
+    expected = sample_book.score(fiscal_year=2563)
+    assert status(sample_fake) == message
+    assert f"{expected.total:.4f}" in message and "สรุปคะแนน" in message
+    rows = sample_fake.sheet_rows(buttons.SCORE_SHEET)
+    about = dict((r[0], r[1]) for r in block(rows, rows[0][0]))
+    assert about["คะแนนรวม (total)"] == expected.total
+    assert about["จำนวนเรื่อง (complaints)"] == len(expected.complaints) == 1162
+    assert isinstance(about["ณ วันที่ (as of)"], dt.date)  # the cell holds a date, not text
+    assert about["ณ วันที่ (as of)"].timetuple()[:3] == (2020, 9, 30)
+    comps = block(rows, "คะแนนรายขั้นตอน (step scores)")
+    assert [(r[2], r[3], r[4], r[6]) for r in comps] == [
+        (c.correct, c.total, c.pct, c.score) for c in expected.components.itertuples()]
+    deductions = block(rows, "การหักคะแนน (deductions)")
+    assert sum(r[3] for r in deductions) == pytest.approx(expected.deductions["amount"].sum())
+    why = expected.explain()
+    failed = why[why["row"].notna() & ~why["correct"].astype(bool)]
+    explain_rows = sample_fake.sheet_rows(buttons.EXPLAIN_SHEET)[1:]
+    assert len(explain_rows) == len(failed) > 0
+    assert explain_rows[0][4] == failed.iloc[0]["reason_th"]
+    assert sample_fake.values[buttons.SCORE_SHEET]["A1"].font.b
+    assert not sample_fake.formulas_written
+
+
+def test_overdue_job_lists_what_monitor_finds(sample_fake, sample_book):
+    settings(sample_fake, as_of=dt.datetime(2020, 9, 30))
+    message = buttons.run(sample_fake, "overdue")
+    table = monitor(sample_book.complaints.table, sample_book.progress.table, as_of=dt.date(2020, 9, 30),
+                    calendar=sample_book.calendar())
+    expected = table[table["status"].isin(["overdue", "due_soon"])]
+    rows = sample_fake.sheet_rows(buttons.OVERDUE_SHEET)
+    assert rows[0][1] == "เลขที่เรื่อง (id)"
+    assert len(rows) - 1 == len(expected) > 0
+    assert [r[1] for r in rows[1:]] == list(expected["complaint_id"])
+    assert [r[0] for r in rows[1:]] == list(expected.index)  # the Excel row of each complaint
+    overdue = int((expected["status"] == "overdue").sum())
+    assert f"เกินกำหนด {overdue:,} เรื่อง" in message
+    ws = sample_fake.values[buttons.OVERDUE_SHEET]
+    assert ws["G2"].number_format == xlbook.THAI_DATE_FORMAT  # due dates shown as Thai dates
+    assert ws["B2"].number_format == "@"  # ids stay text
+
+
+def test_overdue_defaults_to_today(sample_fake):
+    message = buttons.run(sample_fake, "overdue")
+    today = buttons._today()
+    assert f"as of {today}" in message
+
+
+def test_input_errors_stop_the_job_and_are_listed(sample_fake):
+    ws = sample_fake.values["เรื่องร้องเรียน"]
+    col = next(c.column for c in ws[1] if c.value == "วันที่ศูนย์แจ้งเรื่อง")
+    ws.cell(5, col).value = "31/02/2563"
+    message = buttons.run(sample_fake, "score")
+    assert message.startswith("หยุด") and buttons.PROBLEMS_SHEET in message
+    problems = sample_fake.sheet_rows(buttons.PROBLEMS_SHEET)
+    where = f"เรื่องร้องเรียน!{get_column_letter(col)}5"
+    assert any(r[0] == "ข้อผิดพลาด (error)" and r[1].startswith(where) and "31/02/2563" in r[2]
+               for r in problems[1:])
+    assert buttons.SCORE_SHEET not in sample_fake.values.sheetnames
+    settings(sample_fake, keep_going="ใช่")
+    assert "คะแนนปีงบประมาณ 2563" in buttons.run(sample_fake, "score")
+    ws.cell(5, col).value = "1/10/2562"  # fixed: the next run clears the old list
+    buttons.run(sample_fake, "score")
+    assert sample_fake.sheet_rows(buttons.PROBLEMS_SHEET)[1][2] == "ไม่พบปัญหาในข้อมูล"
+
+
+def test_citizen_text_stays_text(sample_fake):
+    ws = sample_fake.values["เรื่องร้องเรียน"]
+    header = {c.value: c.column for c in ws[1]}
+    # an open complaint: forwarded at the end of the year, never acknowledged
+    row = ws.max_row + 1
+    ws.cell(row, header["เลขที่เรื่อง"]).value = "00123"
+    ws.cell(row, header["เรื่อง"]).value = '=HYPERLINK("http://x","คลิก")'
+    ws.cell(row, header["วันที่ศูนย์แจ้งเรื่อง"]).value = dt.datetime(2020, 9, 28)
+    settings(sample_fake, as_of=dt.datetime(2020, 9, 30))
+    buttons.run(sample_fake, "overdue")
+    out = sample_fake.values[buttons.OVERDUE_SHEET]
+    hit = next(r for r in out.iter_rows(min_row=2) if r[1].value == "00123")
+    assert hit[1].value == "00123"  # not the number 123
+    assert hit[2].value.startswith("=HYPERLINK") and hit[2].quotePrefix
+    assert not sample_fake.formulas_written
+
+
+def test_monthly_reports_job_writes_the_files(sample_fake, tmp_path):
+    settings(sample_fake, month="ก.ย. 2563", out_dir=str(tmp_path / "out"), pdf="ไม่")
+    message = buttons.run(sample_fake, "monthly_reports")
+    assert "CPL_R003_2563-09.xlsx" in message and "CPL_R001_2563-09.xlsx" in message
+    assert (tmp_path / "out" / "CPL_R003_2563-09.xlsx").is_file()
+    assert (tmp_path / "out" / "CPL_R001_2563-09.xlsx").is_file()
+    assert not list((tmp_path / "out").glob("*.pdf"))
+    from cplkpi.macros.reports import VALIDATION_SHEET
+
+    assert VALIDATION_SHEET in sample_fake.values.sheetnames
+    assert "ข้อผิดพลาด 0" in message  # the engine's own reports validate cleanly
+
+
+def test_monthly_reports_relative_and_default_folders(sample_fake, tmp_path):
+    settings(sample_fake, month="2563-08", pdf=False)
+    buttons.run(sample_fake, "monthly_reports")
+    assert (tmp_path / buttons.REPORTS_FOLDER / "CPL_R003_2563-08.xlsx").is_file()
+    settings(sample_fake, out_dir="รายงาน")
+    buttons.run(sample_fake, "monthly_reports")
+    assert (tmp_path / "รายงาน" / "CPL_R001_2563-08.xlsx").is_file()
+
+
+def test_monthly_reports_unsaved_book_needs_a_folder(sample_path):
+    book = FakeBook(load_workbook(sample_path), None, "Book1")  # never saved: no folder
+    settings(book, month="2563-08", pdf=False)
+    assert "บันทึกสมุดงานก่อน" in buttons.run(book, "monthly_reports")
+
+
+def test_monthly_reports_refused_in_xlwings_lite(sample_fake, monkeypatch):
+    monkeypatch.setattr(buttons.sys, "platform", "emscripten")
+    message = buttons.run(sample_fake, "monthly_reports")
+    assert "xlwings Lite" in message and status(sample_fake) == message
+
+
+@pytest.fixture(scope="module")
+def filled_r003(tmp_path_factory, sample_path):
+    from cplkpi.macros.reports import fill_monthly_reports
+
+    out = tmp_path_factory.mktemp("reports")
+    result = fill_monthly_reports(sample_path, "2563-06", out_dir=out, pdf=False)
+    return result.r003_xlsx
+
+
+def test_validate_job_on_a_filled_report(filled_r003):
+    book = FakeBook.open(filled_r003)
+    message = buttons.run(book, "validate")
+    assert "CPL_R003" in message and "ไม่พบข้อผิดพลาด" in message
+    rows = book.sheet_rows("ผลการตรวจสอบ")
+    assert rows[0][0] == "ระดับ (severity)"
+    assert not any(r[0] == "ข้อผิดพลาด (error)" for r in rows[1:])
+
+
+def test_validate_job_finds_a_tampered_figure(filled_r003):
+    from cplkpi.templates import build as layout
+
+    book = FakeBook.open(filled_r003)
+    ref = layout.R003_NAMES["R003_RECEIVED_MONTH"]  # received ≠ completed + in progress now
+    for wb in (book.values, book.formulas):
+        wb[layout.R003_SHEET][ref].value = 987654
+    message = buttons.run(book, "validate")
+    assert "ข้อผิดพลาด" in message and "ไม่พบข้อผิดพลาด" not in message
+    rows = book.sheet_rows("ผลการตรวจสอบ")
+    assert any(r[0] == "ข้อผิดพลาด (error)" for r in rows[1:])
+
+
+def test_validate_job_on_complaint_data(sample_fake):
+    ws = sample_fake.values["เรื่องร้องเรียน"]
+    col = next(c.column for c in ws[1] if c.value == "วันที่ตอบรับ")
+    ws.cell(7, col).value = "ไม่ทราบ"
+    message = buttons.run(sample_fake, "validate")
+    assert "ข้อมูลเรื่องร้องเรียน" in message and "ข้อผิดพลาด 1 รายการ" in message
+    rows = sample_fake.sheet_rows(buttons.PROBLEMS_SHEET)
+    assert [r[1] for r in rows[1:] if r[0] == "ข้อผิดพลาด (error)"] == [
+        f"เรื่องร้องเรียน!{get_column_letter(col)}7 (วันที่ตอบรับ)"]
+
+
+def test_validate_without_formulas_as_in_xlwings_lite(filled_r003, monkeypatch):
+    def no_formulas(self):
+        raise NotImplementedError("Reading formulas synchronously isn't supported on this engine.")
+
+    monkeypatch.setattr(FakeRange, "formula", property(no_formulas))
+    book = FakeBook.open(filled_r003)
+    message = buttons.run(book, "validate")
+    assert "formula checks skipped" in message and "ไม่พบข้อผิดพลาด" in message
+
+
+def test_validate_job_without_anything_to_check():
+    from openpyxl import Workbook
+
+    book = FakeBook(Workbook(), None)
+    assert "ไม่พบชีต" in buttons.run(book, "validate")
+
+
+def test_audit_job_agrees_with_the_file_audit(tmp_path, sample_path):
+    from cplkpi.macros.audit import audit_workbook
+    from cplkpi.macros.audit_submission import build_submission
+
+    path = build_submission(sample_path, "2563-06", tmp_path / "submission.xlsx")
+    book = FakeBook.open(path)
+    settings(book, month="2563-06")
+    message = buttons.run(book, "audit")
+    expected = audit_workbook(path, month=dt.date(2020, 6, 1))
+    assert f"{expected.score.total:.4f}" in message
+    rows = book.sheet_rows(buttons.AUDIT_SHEET)
+    findings = block(rows, "ข้อสังเกต (findings)")
+    assert len(findings) == len(expected.findings)
+    about = dict((r[0], r[1]) for r in block(rows, rows[0][0]))
+    assert about["ตัวอย่างสุ่มตรวจ (audit sample)"] == expected.sample.size
+
+
+# --- dispatch, errors, entry points -----------------------------------------------------------------
+
+
+def test_run_selected_by_label_and_main(sample_fake, monkeypatch):
+    settings(sample_fake, job=buttons.JOBS["overdue"].label, as_of=dt.datetime(2020, 9, 30))
+    monkeypatch.setattr(buttons.xw.Book, "caller", staticmethod(lambda: sample_fake))
+    buttons.main()
+    assert status(sample_fake).startswith("ณ 30 ก.ย. 2563 เกินกำหนด")
+    buttons.overdue_button()
+    assert buttons.OVERDUE_SHEET in sample_fake.values.sheetnames
+
+
+def test_run_selected_without_a_job_says_what_to_choose(sample_fake):
+    message = buttons.run_selected(sample_fake)
+    assert "เลือกงานที่จะทำก่อน" in message and buttons.JOBS["score"].label in message
+    assert status(sample_fake) == message
+
+
+def test_bad_settings_are_named(sample_fake):
+    settings(sample_fake, fiscal_year=63)
+    message = buttons.run(sample_fake, "score")
+    assert "cplkpi!B5" in message and "2563" in message
+    settings(sample_fake, fiscal_year=None, rules="bma-9999")
+    assert "ไม่รู้จักชุดเกณฑ์" in buttons.run(sample_fake, "score")
+
+
+def test_an_unexpected_error_is_shown_and_raised(sample_fake, monkeypatch):
+    def boom(book):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(buttons.JOBS, "score", buttons.Job("score", "คะแนน", "score", boom))
+    with pytest.raises(RuntimeError):
+        buttons.run(sample_fake, "score")
+    assert "unexpected error" in status(sample_fake) and "disk on fire" in status(sample_fake)
+
+
+def test_lite_scripts_take_the_book():
+    from typing import get_type_hints
+
+    import xlwings as xw
+
+    for name in ("cpl_monthly_reports", "cpl_validate", "cpl_score", "cpl_overdue", "cpl_audit"):
+        fn = getattr(buttons, name)
+        assert get_type_hints(fn)["book"] is xw.Book
+
+
+@pytest.mark.skipif(not os.environ.get("XLWINGS_LICENSE_KEY"),
+                    reason="needs an xlwings licence key (XLWINGS_LICENSE_KEY): the Lite/Server script "
+                           "registry of xlwings.pro cannot be imported without one")
+def test_lite_scripts_are_registered_with_a_key():
+    from xlwings.pro.udfs_officejs import custom_scripts_meta
+
+    meta = custom_scripts_meta(buttons)
+    assert {m["function_name"] for m in meta} >= {"cpl_monthly_reports", "cpl_validate", "cpl_score",
+                                                   "cpl_overdue", "cpl_audit"}
+
+
+# --- the xlwings adapter itself ----------------------------------------------------------------------
+
+
+def test_grid_starts_at_a1_so_problems_name_the_right_row():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "เรื่องร้องเรียน"
+    ws["C3"], ws["D3"] = "เลขที่เรื่อง", "วันที่ศูนย์แจ้งเรื่อง"  # a table that starts at C3
+    ws["C4"], ws["D4"] = "A1", dt.datetime(2019, 10, 1)
+    ws["C5"], ws["D5"] = "A2", "31/02/2562"
+    book = FakeBook(wb)
+    rows = xlbook.grid(book.sheets["เรื่องร้องเรียน"])
+    assert len(rows) == 5 and rows[0] == [None] * 4 and rows[3][2:] == ["A1", dt.datetime(2019, 10, 1)]
+    cbook = xlbook.complaint_workbook(book)
+    assert [p.where for p in cbook.errors] == ["เรื่องร้องเรียน!D5 (วันที่ศูนย์แจ้งเรื่อง)"]
+    assert list(cbook.complaints.table.index) == [4, 5]
+
+
+def test_defined_names_keep_workbook_ranges_only():
+    book = FakeBook(load_workbook(Path(__file__).parent.parent / "templates" / "CPL_R003.xlsx"))
+    book_names = [FakeName("R003_TOTAL", "='CPL R003'!$I$44"), FakeName("CPL_R003!local", "=CPL_R003!$A$1"),
+                  FakeName("R003_TABLE", "=CPL_R003!$A$12:$P$23"), FakeName("CONST", "=0.05"),
+                  FakeName("O_BRIEN", "='O''Brien'!$B$2")]
+
+    class Named:
+        names = book_names
+
+    assert xlbook.defined_names(Named) == {"R003_TOTAL": ("CPL R003", "$I$44"),
+                                           "R003_TABLE": ("CPL_R003", "$A$12:$P$23"),
+                                           "O_BRIEN": ("O'Brien", "$B$2")}
+    assert book.names  # the template's own names are read through the same API
+    assert xlbook.defined_names(book)["R003_TOTAL"][0] == "CPL_R003"
+
+
+def test_control_sheet_labels_and_values():
+    from openpyxl import Workbook
+
+    book = FakeBook(Workbook())
+    assert xlbook.control_values(book) == dict.fromkeys(xlbook.FIELDS)
+    settings(book, month="ก.ย. 2563", pdf=False)
+    ws = book.values[xlbook.CONTROL_SHEET]
+    ws.cell(xlbook.FIRST_FIELD_ROW + 1, 1).value = "เดือนของรายงาน (month of the report, translated)"
+    values = xlbook.control_values(book)
+    assert values["month"] == "ก.ย. 2563" and values["pdf"] is False and values["job"] is None
+    xlbook.set_status(book, "=ไม่ใช่สูตร")
+    assert status(book) == "=ไม่ใช่สูตร" and not book.formulas_written
+
+
+def test_write_blocks_formats_dates_and_text():
+    from openpyxl import Workbook
+
+    book = FakeBook(Workbook())
+    xlbook.write_blocks(book, "ผล", [
+        xlbook.Block("ตาราง", ["เลขที่", "วันที่", "จำนวน"], [["007", dt.date(2019, 10, 1), 3], ["-5", None, 4]]),
+    ], [12, 14])
+    ws = book.values["ผล"]
+    assert ws["A1"].value == "ตาราง" and ws["A1"].font.b and ws["A2"].font.b
+    assert (ws["A3"].value, ws["A4"].value) == ("007", "-5") and ws["A4"].quotePrefix
+    assert ws["B3"].number_format == xlbook.THAI_DATE_FORMAT and ws["A3"].number_format == "@"
+    assert ws["C3"].value == 3 and ws.column_dimensions["B"].width == 14
+    xlbook.write_table(book, "ผล", ["x"], [[1]])  # a second run replaces the sheet
+    assert [list(r) for r in ws.iter_rows(values_only=True)] == [["x"], [1]]
