@@ -9,21 +9,26 @@ the source file is opened read-only and never written.
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
+import html
+import io
+import re
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.calendar import Calendar
-from cplkpi.scoring.errors import InputError, Problem
+from cplkpi.scoring.errors import InputError, Problem, column_letter
 from cplkpi.scoring.rules import RuleSet
 from cplkpi.scoring.scores import ScoreResult, score
 from cplkpi.scoring.tables import (
     SHEETS,
+    ExcelError,
     Normalized,
     _key,
     normalize_audit_sample,
@@ -33,7 +38,7 @@ from cplkpi.scoring.tables import (
     normalize_progress,
 )
 
-__all__ = ["ComplaintWorkbook", "read_workbook", "from_sheets", "find_sheet"]
+__all__ = ["ComplaintWorkbook", "read_workbook", "read_csv", "from_sheets", "find_sheet"]
 
 
 @dataclass
@@ -125,11 +130,27 @@ _NORMALIZERS: dict[str, Callable[..., Normalized]] = {
 }
 
 
+def _ambiguous_sheets(names: Sequence[str]) -> list[Problem]:
+    """Warnings for canonical sheets that more than one sheet could be (the first one is used)."""
+    out = []
+    for key, (label, aliases) in SHEETS.items():
+        wanted = {_key(a) for a in aliases}
+        matches = [n for n in names if _key(n) in wanted]
+        if len(matches) > 1:
+            others = ", ".join(matches[1:])
+            out.append(Problem(
+                "ambiguous_sheet", f"มีหลายชีตที่เป็นชีต{label}: ใช้ชีตนี้ ไม่ได้อ่านชีต {others}",
+                f"several sheets could be the {key} sheet: this one is used, not {others}",
+                sheet=matches[0], severity="warning"))
+    return out
+
+
 def from_sheets(sheets: Mapping[str, Sequence[Sequence[Any]]], path: Path | None = None) -> ComplaintWorkbook:
     """Build a :class:`ComplaintWorkbook` from rows per sheet name (rows start at Excel row 1).
 
     This is the door for every reader: calamine on a file, openpyxl, or an
-    xlwings ``Book`` in Excel.
+    xlwings ``Book`` in Excel. Cells holding an Excel error value may be given
+    as :class:`~cplkpi.scoring.tables.ExcelError` (or the plain text ``#N/A``…).
     """
     names = list(sheets)
     comp_name = find_sheet(names, "complaints")
@@ -142,7 +163,7 @@ def from_sheets(sheets: Mapping[str, Sequence[Sequence[Any]]], path: Path | None
                 "missing_sheet", f"ไม่พบชีตเรื่องร้องเรียน (ตั้งชื่อชีตว่า {expected})",
                 f"no complaint sheet (name it {expected}); sheets found: {', '.join(names)}")])
     complaints = normalize_complaints(sheets[comp_name], comp_name)
-    book = ComplaintWorkbook(complaints, path=path)
+    book = ComplaintWorkbook(complaints, path=path, extra_problems=_ambiguous_sheets(names))
     prog_name = find_sheet(names, "progress")
     if prog_name is not None:
         book.progress = normalize_progress(sheets[prog_name], prog_name,
@@ -155,21 +176,255 @@ def from_sheets(sheets: Mapping[str, Sequence[Sequence[Any]]], path: Path | None
     return book
 
 
+#: File suffixes read as delimited text.
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
 def read_workbook(path: str | Path) -> ComplaintWorkbook:
-    """Read a complaint workbook (.xlsx/.xlsm) from disk, values only, read-only."""
+    """Read a complaint workbook (.xlsx/.xlsm, or a .csv of the complaint sheet) from disk, read-only.
+
+    The file is first checked by :func:`cplkpi.guard.check_workbook_file`
+    (refused: encrypted, legacy, corrupt, zip bombs, oversized sheets; warned:
+    macros, external links). Values only: formulas and macros are never
+    evaluated. The problems also report Excel error values (naming the
+    formula), merged cells and hidden rows, columns and sheets in the sheets
+    read, and formulas stored without a value.
+    """
+    path = Path(path)
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return read_csv(path)
     from python_calamine import CalamineWorkbook
 
-    from cplkpi.guard import check_workbook_file
+    from cplkpi.guard import check_workbook_file, sheet_parts
+
+    warnings = check_workbook_file(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        with zipfile.ZipFile(path) as zf:
+            parts = sheet_parts(zf)
+            all_names = list(wb.sheet_names)
+            hidden = {n for n, (_, state) in parts.items() if state != "visible"}
+            ordered = [n for n in all_names if n not in hidden] + [n for n in all_names if n in hidden]
+            chosen = {k: find_sheet(ordered, k) for k in SHEETS}
+            if chosen["complaints"] is None and len(all_names) == 1:
+                chosen["complaints"] = all_names[0]
+            if chosen["complaints"] is None:
+                expected = " / ".join(SHEETS["complaints"][1])
+                raise InputError([Problem(
+                    "missing_sheet", f"ไม่พบชีตเรื่องร้องเรียน: ตั้งชื่อชีตว่า {expected} "
+                    f"(ชีตในไฟล์: {', '.join(all_names)})", f"no complaint sheet: name it {expected} "
+                    f"(sheets in the file: {', '.join(all_names)})", sheet=path.name)])
+            problems = list(warnings) + _ambiguous_sheets(ordered)
+            sheets: dict[str, list[list[Any]]] = {}
+            scans: dict[str, _SheetScan] = {}
+            for name in all_names:
+                if name not in chosen.values():
+                    continue
+                key = next(k for k, v in chosen.items() if v == name)
+                if name in hidden:
+                    problems.append(Problem(
+                        "hidden_sheet", f"ชีตนี้ถูกซ่อนไว้ แต่ถูกอ่านเป็นชีต{SHEETS[key][0]}",
+                        f"this sheet is hidden but is read as the {key} sheet", sheet=name,
+                        severity="warning"))
+                sheet = wb.get_sheet_by_name(name)
+                rows = sheet.to_python(skip_empty_area=False)
+                scan = _scan_sheet(zf.read(parts[name][0]) if name in parts else b"")
+                scan.merged = list(sheet.merged_cell_ranges or [])
+                _put_errors(rows, scan.errors)
+                sheets[name] = rows
+                scans[name] = scan
+    except InputError:
+        raise
+    except Exception as exc:  # calamine or zip errors on a file the guard let through
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError([Problem(
+            "corrupt_xlsx", f"อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย ({detail})",
+            f"cannot read the Excel file, it may be corrupt ({type(exc).__name__}: {detail})",
+            sheet=path.name)]) from exc
+    book = from_sheets(sheets, path)
+    for part in (book.complaints, book.progress, book.monthly_reports, book.audit_sample,
+                 book.calendar_overrides):
+        if part is not None and part.sheet in scans:
+            problems += _layout_problems(part, scans[part.sheet], len(sheets[part.sheet]))
+    book.extra_problems[:0] = problems
+    return book
+
+
+# --- what calamine does not tell: error values, hidden rows/columns, formulas without values ---------
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.S)
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_TEXT_TYPE = re.compile(rb'\bt="(?:str|inlineStr)"')
+_VALUE_TEXT = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+
+
+@dataclass
+class _SheetScan:
+    """Facts from one sheet's XML (0-based row/column indexes)."""
+
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_cols: list[int] = field(default_factory=list)
+    errors: dict[tuple[int, int], ExcelError] = field(default_factory=dict)
+    no_value: list[tuple[int, int]] = field(default_factory=list)
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _scan_sheet(xml: bytes) -> _SheetScan:
+    """Read what the values reader drops, with quick substring tests first (most sheets have none)."""
+    scan = _SheetScan()
+    if (b'hidden="1"' in xml or b'hidden="true"' in xml) and _HIDDEN.search(xml):
+        for m in _ROW_TAG.finditer(xml):
+            if _HIDDEN.search(m[1]) and (num := _ROW_NUMBER.search(m[1])):
+                scan.hidden_rows.append(int(num[1]) - 1)
+        for m in _COL_TAG.finditer(xml):
+            if _HIDDEN.search(m[1]):
+                lo, hi = re.search(rb'\bmin="(\d+)"', m[1]), re.search(rb'\bmax="(\d+)"', m[1])
+                if lo and hi:
+                    scan.hidden_cols += range(int(lo[1]) - 1, min(int(hi[1]), 16384))
+    if b'="e"' in xml:
+        for m in _ERROR_CELL.finditer(xml):
+            ref, value = _REF.search(m[1]), _VALUE_TEXT.search(m[2])
+            if ref is None or value is None:
+                continue
+            f = _FORMULA.search(m[2])
+            formula = None if f is None else html.unescape((f[1] or b"").decode("utf-8", "replace"))
+            key = (int(ref[2]) - 1, _col_index(ref[1]))
+            scan.errors[key] = ExcelError(value[1].decode("utf-8", "replace").strip(), formula)
+    if (b"<f" in xml or b":f" in xml) and _HAS_FORMULA.search(xml):
+        for m in _CELL.finditer(xml):
+            if not _HAS_FORMULA.search(m[2]) or (ref := _REF.search(m[1])) is None:
+                continue
+            value = _VALUE_TEXT.search(m[2])
+            text_result = _TEXT_TYPE.search(m[1]) is not None  # a formula may give "" (an empty <v></v>)
+            if not (value is not None and (value[1] or text_result)):
+                scan.no_value.append((int(ref[2]) - 1, _col_index(ref[1])))
+    return scan
+
+
+def _put_errors(rows: list[list[Any]], errors: Mapping[tuple[int, int], ExcelError]) -> None:
+    """Put the error values calamine reads as empty back into the rows."""
+    for (r, c), err in errors.items():
+        while len(rows) <= r:
+            rows.append([])
+        row = rows[r]
+        if len(row) <= c:
+            row.extend([""] * (c + 1 - len(row)))
+        row[c] = err
+
+
+def _spans(numbers: Sequence[int]) -> str:
+    """``3, 10–12`` for [3, 10, 11, 12] (at most 10 spans shown)."""
+    spans: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans[:10])
+    return text + (" …" if len(spans) > 10 else "")
+
+
+def _layout_problems(part: Normalized, scan: _SheetScan, n_rows: int) -> list[Problem]:
+    """Warnings for merged cells, hidden rows/columns and formulas without values in a sheet that was read."""
+    sheet, header = part.sheet, part.header_row
+    by_letter = {letter: head for head, letter in part.columns.values()}
+    out: list[Problem] = []
+
+    def warn(code: str, th: str, en: str, row: int | None = None, letter: str | None = None) -> None:
+        header_name = by_letter.get(letter) if letter else None
+        out.append(Problem(code, th, en, sheet, row, header_name, letter, "warning"))
+
+    for (r0, c0), (r1, c1) in sorted(scan.merged):
+        if r1 + 1 < header or r0 >= n_rows or (r0 == r1 and r0 + 1 < header):
+            continue  # a merged title above the header is fine
+        first = f"{column_letter(c0 + 1)}{r0 + 1}"
+        ref = f"{first}:{column_letter(c1 + 1)}{r1 + 1}"
+        warn("merged_cells", f"เซลล์ผสาน {ref}: มีค่าเฉพาะเซลล์ {first} เซลล์อื่นในช่วงนี้ถือว่าว่าง "
+             "ให้ยกเลิกการผสานและใส่ค่าให้ครบทุกแถว",
+             f"merged cells {ref}: only {first} holds the value and the other cells count as empty; "
+             "unmerge them and fill in every row", r0 + 1, column_letter(c0 + 1))
+    rows = [r + 1 for r in scan.hidden_rows if header <= r < n_rows]
+    if rows:
+        warn("hidden_rows", f"แถวที่ซ่อนอยู่ {_spans(rows)} ยังถูกนับรวมในการคำนวณ (รวมแถวที่ถูกตัวกรองซ่อนไว้): "
+             "ตรวจว่าควรนับหรือไม่", f"hidden rows {_spans(rows)} are still counted (rows hidden by a "
+             "filter too): check that they should be")
+    cols = sorted({column_letter(c + 1) for c in scan.hidden_cols} & set(by_letter),
+                  key=lambda x: (len(x), x))
+    if cols:
+        warn("hidden_columns", f"คอลัมน์ที่ซ่อนอยู่ {', '.join(cols)} ยังถูกอ่าน",
+             f"hidden columns {', '.join(cols)} are still read", header, cols[0])
+    if scan.no_value:
+        cells = [f"{column_letter(c + 1)}{r + 1}" for r, c in sorted(scan.no_value)]
+        r, c = sorted(scan.no_value)[0]
+        warn("formula_without_value",
+             f"สูตร {len(cells):,} เซลล์ไม่มีค่าที่คำนวณไว้ (เช่น {', '.join(cells[:3])}) จึงอ่านเป็นค่าว่าง: "
+             "เปิดไฟล์ใน Excel แล้วบันทึกใหม่ให้สูตรคำนวณ",
+             f"{len(cells):,} formula cell{'s have' if len(cells) > 1 else ' has'} no stored value (e.g. "
+             f"{', '.join(cells[:3])}) and read{'' if len(cells) > 1 else 's'} as empty: open the file in "
+             "Excel and save it so that the formulas are calculated",
+             r + 1, column_letter(c + 1))
+    return out
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+
+
+def _decode_csv(raw: bytes, path: Path) -> tuple[str, Problem | None]:
+    """The text of a CSV file: UTF-8 (with or without BOM) or UTF-16 with BOM, else Thai TIS-620/cp874
+    with a warning; refused when it is neither."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), None
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        position = exc.start
+    try:
+        text = raw.decode("cp874")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(
+            "csv_encoding",
+            f"อ่านรหัสอักขระของไฟล์ CSV ไม่ได้ (ไม่ใช่ UTF-8 หรือ TIS-620/cp874 ที่ไบต์ {max(position, exc.start):,}): "
+            "บันทึกใหม่เป็น CSV UTF-8",
+            f"cannot tell the character encoding of the CSV file (neither UTF-8 nor TIS-620/cp874 at byte "
+            f"{max(position, exc.start):,}): save it again as CSV UTF-8", sheet=path.name)]) from exc
+    return text, Problem(
+        "csv_encoding_cp874", "ไฟล์ CSV ไม่ได้เข้ารหัส UTF-8 จึงอ่านด้วยรหัสภาษาไทย TIS-620 (cp874): "
+        "ตรวจว่าอักษรไทยถูกต้อง", "the CSV file is not UTF-8, so it was read as Thai TIS-620 (cp874): "
+        "check that the Thai text is right", sheet=path.name, severity="warning")
+
+
+def read_csv(path: str | Path) -> ComplaintWorkbook:
+    """Read a CSV export of the complaint sheet (header row and title rows as in a sheet).
+
+    The delimiter is the most frequent of ``,`` ``;`` tab ``|`` in the first
+    line; the "sheet" of every problem is the file name and the row is the
+    record number (the line number unless a quoted field spans lines).
+    """
+    from cplkpi.guard import check_csv_file
 
     path = Path(path)
-    check_workbook_file(path)
-    wb = CalamineWorkbook.from_path(str(path))
-    wanted = {find_sheet(wb.sheet_names, k) for k in SHEETS}
-    sheets = {}
-    for name in wb.sheet_names:
-        if name in wanted or len(wb.sheet_names) == 1:
-            sheets[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return from_sheets(sheets, path)
+    text, warning = _decode_csv(check_csv_file(path), path)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t|", key=first.count)
+    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    book = from_sheets({path.name: rows}, path)
+    if warning is not None:
+        book.extra_problems.insert(0, warning)
+    return book
 
 
 def as_date(value: Any) -> _dt.date | None:  # pragma: no cover - tiny re-export for callers

@@ -13,15 +13,16 @@ row number, so any later finding can point back to the cell.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem, column_letter
-from .thaidate import format_thai_date, parse_dates, parse_month
+from .thaidate import EXCEL_ERRORS, format_thai_date, parse_dates, parse_month
 
 __all__ = [
     "Column",
@@ -41,9 +42,26 @@ __all__ = [
     "normalize_calendar_overrides",
     "canonical_status",
     "has_text",
+    "ExcelError",
 ]
 
 Kind = Literal["id", "text", "date", "datetime", "bool", "int", "status", "month", "override"]
+
+
+class ExcelError(str):
+    """An Excel error value read from a cell (``#N/A``, ``#DIV/0!``…), with the formula that gave it.
+
+    Readers put one in the rows where a cell holds an error, so that the
+    problem can name the formula; a plain string equal to an error value is
+    recognised too (CSV, xlwings).
+    """
+
+    formula: str | None
+
+    def __new__(cls, code: str, formula: str | None = None) -> Self:
+        obj = super().__new__(cls, code)
+        obj.formula = formula
+        return obj
 
 
 @dataclass(frozen=True)
@@ -156,8 +174,8 @@ SHEETS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def _key(text: Any) -> str:
-    """Header matching key: lower case, no spaces, punctuation or Thai 'ฯ'."""
-    return re.sub(r"[\s_\-–.:/()\[\]*#'\"ฯ]+", "", str(text)).lower()
+    """Header matching key: NFKC (ำ typed as ํ + า matches), lower case, no spaces, punctuation or 'ฯ'."""
+    return re.sub(r"[\s_\-–.:/()\[\]*#'\"ฯ]+", "", unicodedata.normalize("NFKC", str(text))).lower()
 
 
 _TRUE = frozenset(_key(x) for x in ("มี", "ใช่", "ถูกต้อง", "ถูก", "yes", "y", "true", "1", "✓", "✔", "x", "ok",
@@ -167,6 +185,12 @@ _FALSE = frozenset(_key(x) for x in ("ไม่มี", "ไม่ใช่", "�
 _HOLIDAY_WORDS = frozenset(_key(x) for x in ("วันหยุด", "หยุด", "วันหยุดเพิ่ม", "holiday", "off"))
 _WORKDAY_WORDS = frozenset(_key(x) for x in ("วันทำงาน", "ทำงาน", "วันทำงานเพิ่ม", "ยกเลิกวันหยุด",
                                               "workday", "working day", "work"))
+#: status text key → canonical code: the codes, their Thai labels, then the aliases
+_STATUS_LOOKUP: dict[str, str] = {
+    **{_key(a): code for a, code in _STATUS_ALIASES.items()},
+    **{_key(label): code for code, label in STATUSES.items()},
+    **{_key(code): code for code in STATUSES},
+}
 _NO_TEXT = frozenset(_key(x) for x in ("", "-", "–", "ไม่มี", "n/a", "na", "none", "null"))
 
 
@@ -178,11 +202,7 @@ def has_text(values: pd.Series) -> pd.Series:
 
 def canonical_status(value: Any) -> str | None:
     """Canonical status code of a Thai/English status text, or None when unknown."""
-    k = _key(value)
-    for code, label in STATUSES.items():
-        if k in (_key(code), _key(label)):
-            return code
-    return _STATUS_ALIASES.get(k)
+    return _STATUS_LOOKUP.get(_key(value))
 
 
 @dataclass
@@ -286,18 +306,23 @@ def normalize(
         if name is None:
             continue
         if name in ctx.columns:
-            ctx.add("duplicate_column",
-                    f"คอลัมน์ {h!s} ซ้ำกับคอลัมน์ {ctx.columns[name][0]} ({ctx.columns[name][1]})",
-                    f"column {h!s} duplicates column {ctx.columns[name][0]} ({ctx.columns[name][1]})",
-                    header_row, None)
+            ctx.problems.append(Problem(
+                "duplicate_column",
+                f"คอลัมน์ {h!s} ซ้ำกับคอลัมน์ {ctx.columns[name][0]} ({ctx.columns[name][1]}): ใช้คอลัมน์แรก",
+                f"column {h!s} duplicates column {ctx.columns[name][0]} ({ctx.columns[name][1]}); the first "
+                "one is used", sheet, header_row, str(h).strip(), letter))
             continue
         ctx.columns[name] = (str(h).strip(), letter)
         mapping[j] = name
     for c in spec.values():
         if c.required and c.name not in ctx.columns:
             names = " / ".join(dict.fromkeys((c.label_th, *c.aliases[:3])))
-            ctx.add("missing_column", f"ไม่มีคอลัมน์ที่จำเป็น: {c.label_th} (ใช้หัวตาราง {names})",
-                    f"missing required column {c.name} (header {names})", header_row)
+            near = _near_header(c, header, mapping)
+            hint_th = f" หัวตาราง {near[0]!r} ที่คอลัมน์ {near[1]} คล้ายกัน: ตรวจการสะกด" if near else ""
+            hint_en = (f"; the header {near[0]!r} in column {near[1]} is close: check its spelling"
+                       if near else "")
+            ctx.add("missing_column", f"ไม่มีคอลัมน์ที่จำเป็น: {c.label_th} (ใช้หัวตาราง {names}){hint_th}",
+                    f"missing required column {c.name} (header {names}){hint_en}", header_row)
     width = len(header)
     data_rows, numbers = [], []
     for i, row in enumerate(rows[header_at + 1:], start=header_row + 1):
@@ -311,7 +336,12 @@ def normalize(
     for j, h in enumerate(header):
         col = [r[j] for r in data_rows]
         if j in mapping:
-            out[mapping[j]] = _convert(spec[mapping[j]], pd.Series(col, index=index, dtype=object), ctx)
+            values = pd.Series(col, index=index, dtype=object)
+            values, error_rows = _take_errors(spec[mapping[j]], values, ctx)
+            n_before = len(ctx.problems)
+            out[mapping[j]] = _convert(spec[mapping[j]], values, ctx)
+            if error_rows:  # an error value is reported once, not again as a missing value
+                ctx.problems[n_before:] = [p for p in ctx.problems[n_before:] if p.row not in error_rows]
         elif not _is_empty(h):
             out[str(h).strip()] = pd.Series(col, index=index, dtype=object)
     table = pd.DataFrame(out, index=index)
@@ -321,6 +351,45 @@ def normalize(
     canon = [c for c in spec if c in table]
     table = table[canon + [c for c in table.columns if c not in spec]]
     return Normalized(table, ctx.problems, sheet, ctx.columns, header_row)
+
+
+def _near_header(col: Column, header: Sequence[Any], mapping: dict[int, str]) -> tuple[str, str] | None:
+    """An unmatched header cell that looks like a misspelling of one of ``col``'s names."""
+    import difflib
+
+    keys = [_key(a) for a in (col.name, col.label_th, *col.aliases)]
+    best, best_ratio = None, 0.8
+    for j, h in enumerate(header):
+        if j in mapping or _is_empty(h):
+            continue
+        ratio = max(difflib.SequenceMatcher(None, _key(h), k).ratio() for k in keys)
+        if ratio > best_ratio:
+            best, best_ratio = (str(h).strip(), column_letter(j + 1)), ratio
+    return best
+
+
+def _take_errors(col: Column, values: pd.Series, ctx: _Ctx) -> tuple[pd.Series, set[int]]:
+    """Excel error values (``#N/A``…) become empty, each with a problem naming the cell (and formula).
+
+    Returns the values and the rows that held an error.
+    """
+    hit = values.isin(EXCEL_ERRORS)
+    if not hit.any():
+        return values, set()
+    severity: Literal["error", "warning"] = "warning" if col.kind == "text" else "error"
+    for row, v in values[hit].items():
+        code, formula = v.strip(), getattr(v, "formula", None)
+        if formula is None:
+            th = f"เซลล์มีค่าผิดพลาดของ Excel {code}: ใส่ค่าที่ถูกต้องแทน"
+            en = f"the cell holds the Excel error value {code}; enter the right value"
+        elif formula:
+            th = f"สูตร ={formula} ให้ผลผิดพลาด {code}: แก้สูตรหรือใส่ค่าแทน"
+            en = f"the formula ={formula} returns the error {code}; fix the formula or enter the value"
+        else:
+            th = f"สูตรในเซลล์ให้ผลผิดพลาด {code}: แก้สูตรหรือใส่ค่าแทน"
+            en = f"the cell's formula returns the error {code}; fix the formula or enter the value"
+        ctx.add("excel_error", th, en, int(row), col.name, severity)
+    return values.where(~hit, None), set(values.index[hit])
 
 
 def _empty(kind: Kind, index: pd.Index) -> pd.Series:
@@ -372,25 +441,47 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
+#: Excel keeps 15 significant digits: a longer id stored as a number has lost its last digits.
+_EXCEL_DIGITS = 10.0**15
+
+
 def _convert_id(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
     ids = values.map(lambda v: None if _is_empty(v) else _text(v)).astype("string")
     for row in ids.index[ids.isna()]:
         ctx.add("missing_id", "ไม่มีเลขที่เรื่อง", "missing complaint id", int(row), col.name)
+    for row, v in values.items():
+        if isinstance(v, float | np.floating) and abs(v) >= _EXCEL_DIGITS:
+            ctx.add("id_precision",
+                    f"เลขที่เรื่อง {ids[row]} ยาวเกิน 15 หลักและเก็บเป็นตัวเลข Excel จึงปัดหลักท้ายทิ้งแล้ว: "
+                    "จัดรูปแบบคอลัมน์เป็นข้อความแล้วใส่เลขที่ใหม่จากต้นฉบับ",
+                    f"complaint id {ids[row]} has more than 15 digits and is stored as a number, so Excel "
+                    "has dropped its last digits: format the column as text and enter the ids again",
+                    int(row), col.name, "warning")
     return ids
 
 
+#: Yes/no columns where any other text means "yes" (a link or the file name of the evidence).
+_LENIENT_BOOL = frozenset({"has_evidence"})
+
+
 def _convert_bool(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
-    def one(v: Any) -> Any:
+    def one(row: Any, v: Any) -> Any:
         if _is_empty(v):
             return pd.NA
         if isinstance(v, bool | np.bool_):
             return bool(v)
+        if isinstance(v, int | float | np.integer | np.floating) and v in (0, 1):
+            return bool(v)
         k = _key(v)
         if k in _FALSE:
             return False
-        return True  # มี, ✓, a link or a file name of the evidence
+        if k in _TRUE or col.name in _LENIENT_BOOL:
+            return True  # มี, ✓, a link or a file name of the evidence
+        ctx.add("bool_invalid", f"ต้องเป็น ใช่/ไม่ใช่ (ถูกต้อง/ไม่ถูกต้อง): {v!r}",
+                f"must be yes or no (ถูกต้อง/ไม่ถูกต้อง): {v!r}", int(row), col.name)
+        return pd.NA
 
-    return values.map(one).astype("boolean")
+    return pd.Series([one(r, v) for r, v in values.items()], index=values.index, dtype="boolean")
 
 
 def _convert_int(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
@@ -503,6 +594,36 @@ _ORDER_CHECKS = (
 )
 
 
+#: Complaint dates that deadlines are computed from or compared with on the business-day calendar.
+_CALENDAR_DATES = ("forwarded_on", "acknowledged_on", "first_progress_on", "resolved_on", "reopened_on")
+
+
+def _calendar_span() -> tuple[np.datetime64, np.datetime64]:
+    from .calendar import _settings
+
+    cfg = _settings()
+    return np.datetime64(f"{cfg['first_year']}-01-01"), np.datetime64(f"{cfg['last_year']}-12-31")
+
+
+def _check_calendar_range(norm: Normalized, ctx: _Ctx, columns: Sequence[str]) -> None:
+    """Dates outside the years the calendar covers are errors (SPEC §2), not silent guesses: each one
+    is reported with its cell and left empty."""
+    first, last = _calendar_span()
+    for name in columns:
+        if name not in norm.columns:
+            continue
+        days = norm.table[name].to_numpy().astype("datetime64[D]")
+        bad = ~np.isnat(days) & ((days < first) | (days > last))
+        for row, d in zip(norm.table.index[bad], days[bad]):
+            ctx.add("date_out_of_calendar",
+                    f"วันที่ {format_thai_date(d)} อยู่นอกช่วงปฏิทินวันทำการที่รองรับ {format_thai_date(first)} – "
+                    f"{format_thai_date(last)}: ตรวจปี พ.ศ./ค.ศ.",
+                    f"date {d} is outside the covered business-day calendar {first} – {last}: check the "
+                    "year (B.E./C.E.)", int(row), name)
+        if bad.any():
+            norm.table.loc[bad, name] = pd.NaT
+
+
 def normalize_complaints(
     raw: pd.DataFrame | Sequence[Sequence[Any]], sheet: str | None = "เรื่องร้องเรียน", *, first_row: int = 1
 ) -> Normalized:
@@ -513,11 +634,13 @@ def normalize_complaints(
     if t.empty and not norm.problems:
         ctx.add("no_rows", "ไม่มีเรื่องร้องเรียนใต้หัวตาราง", "no complaint rows under the header",
                 norm.header_row, None, "warning")
+    _check_calendar_range(norm, ctx, _CALENDAR_DATES)
     if "complaint_id" in norm.columns:
         _check_duplicates(norm, ctx)
     if "forwarded_on" in norm.columns:
         for row in t.index[t["forwarded_on"].isna()]:
-            if not any(p.row == row and p.column == norm.columns["forwarded_on"][0] for p in norm.problems):
+            if not any(p.row == row and p.column == norm.columns["forwarded_on"][0]
+                       for p in (*norm.problems, *ctx.problems)):
                 ctx.add("missing_date", "ไม่มีวันที่ศูนย์แจ้งเรื่อง", "missing forwarding date", int(row), "forwarded_on")
     reopened = t["reopened_on"]
     for later, earlier, th, en in _ORDER_CHECKS:
@@ -590,5 +713,62 @@ def normalize_audit_sample(
 def normalize_calendar_overrides(
     raw: pd.DataFrame | Sequence[Sequence[Any]], sheet: str | None = "ปฏิทิน", *, first_row: int = 1
 ) -> Normalized:
-    """Normalise a workbook's calendar overrides (date, วันหยุด/วันทำงาน, note)."""
-    return normalize(raw, CALENDAR_OVERRIDES, sheet, first_row=first_row)
+    """Normalise a workbook's calendar overrides (date, วันหยุด/วันทำงาน, note).
+
+    A date listed both as a holiday and as a working day is an error (neither
+    row is applied); a repeated row, an override that changes nothing and an
+    extra working day on a Saturday or Sunday (which Excel's WORKDAY cannot
+    express, so Excel formulas will differ from cplkpi) are warnings.
+    """
+    norm = normalize(raw, CALENDAR_OVERRIDES, sheet, first_row=first_row)
+    ctx = _Ctx(sheet, norm.columns)
+    t = norm.table
+    rows = t[t["date"].notna() & t["kind"].notna()]
+    if rows.empty:
+        return norm
+    first_row_of: dict[Any, tuple[int, str]] = {}
+    conflict = []
+    for row, day, kind in zip(rows.index, rows["date"], rows["kind"]):
+        seen = first_row_of.setdefault(day, (int(row), kind))
+        if seen[0] == row:
+            continue
+        if seen[1] == kind:
+            ctx.add("duplicate_override", f"วันที่ {format_thai_date(day)} ซ้ำกับแถว {seen[0]}",
+                    f"date {day:%Y-%m-%d} repeats row {seen[0]}", int(row), "date", "warning")
+        else:
+            ctx.add("override_conflict",
+                    f"วันที่ {format_thai_date(day)} เป็นทั้งวันหยุดและวันทำงาน (แถว {seen[0]} และแถว {row}): "
+                    "ไม่ใช้ทั้งสองแถว ให้ลบแถวที่ผิด",
+                    f"date {day:%Y-%m-%d} is both a holiday and a working day (rows {seen[0]} and {row}): "
+                    "neither row is used; delete the wrong one", int(row), "date")
+            conflict += [seen[0], int(row)]
+    t.loc[conflict, "kind"] = pd.NA
+    _check_override_effect(t.drop(index=conflict), ctx)
+    norm.problems.extend(ctx.problems)
+    return norm
+
+
+def _check_override_effect(t: pd.DataFrame, ctx: _Ctx) -> None:
+    from .calendar import thai_calendar
+
+    base = thai_calendar()
+    first, last = _calendar_span()
+    days = t["date"].to_numpy().astype("datetime64[D]")
+    inside = ~np.isnat(days) & (days >= first) & (days <= last)
+    for row, day, kind, ok in zip(t.index, days, t["kind"], inside):
+        if pd.isna(kind) or not ok:
+            continue
+        weekend = int((day.astype(np.int64) + 3) % 7) >= 5
+        shown = format_thai_date(day)
+        if kind == "workday" and weekend:
+            ctx.add("override_weekend_workday",
+                    f"วันทำงานเพิ่ม {shown} เป็นวันเสาร์หรืออาทิตย์: cplkpi นับเป็นวันทำการ แต่สูตร WORKDAY/"
+                    "NETWORKDAYS ของ Excel นับไม่ได้ ผลในเซลล์ Excel จึงอาจต่างจาก cplkpi",
+                    f"extra working day {day} is a Saturday or Sunday: cplkpi counts it, but Excel's WORKDAY/"
+                    "NETWORKDAYS cannot, so Excel formulas may differ from cplkpi", int(row), "date",
+                    "warning")
+        elif (kind == "holiday") != bool(base.is_workday(day)):
+            what_th = "เป็นวันหยุดอยู่แล้ว" if kind == "holiday" else "เป็นวันทำการอยู่แล้ว"
+            what_en = "is already a day off" if kind == "holiday" else "is already a working day"
+            ctx.add("override_no_effect", f"{shown} {what_th} แถวนี้ไม่มีผล",
+                    f"{day} {what_en}; this row changes nothing", int(row), "date", "warning")

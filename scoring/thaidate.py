@@ -47,6 +47,7 @@ __all__ = [
     "fiscal_months",
     "excel_serial",
     "from_excel_serial",
+    "EXCEL_ERRORS",
 ]
 
 THAI_MONTHS = (
@@ -83,6 +84,11 @@ for _i, (_full, _short, _en) in enumerate(zip(THAI_MONTHS, THAI_MONTHS_SHORT, _E
     _MONTH_LOOKUP[_en] = _i
     _MONTH_LOOKUP[_en[:3]] = _i
 _MONTH_LOOKUP["sept"] = 9
+#: Colloquial month names (``ตุลา``), the full name without its คม/ยน/พันธ์ ending.
+for _i, _short in enumerate(("มกรา", "กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา",
+                             "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา"), 1):
+    _MONTH_LOOKUP[_short] = _i
+_ENGLISH_KEYS = frozenset(k for k in _MONTH_LOOKUP if k.isascii())
 
 _PREFIX = r"(?:วันที่\s*)?"
 _TIME = r"(?:[\sT,]+(?:เวลา\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?\s*(?:น\.?)?)?"
@@ -91,12 +97,20 @@ _ISO = re.compile(
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$"
 )
 _NUMERIC = re.compile(_PREFIX + r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})" + _TIME + r"$")
+#: Year first with slashes or dots: ``2562/10/01`` (ISO with dashes is handled by ``_ISO``).
+_YMD = re.compile(_PREFIX + r"(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})" + _TIME + r"$")
+#: ``1 ต.ค. 2562``, ``1 ตุลาคม พ.ศ. 2562``, ``1-ต.ค.-62`` (Excel's d-mmm-yy), ``01-Oct-2019``.
 _MONTH_NAME = re.compile(
-    _PREFIX + r"(\d{1,2})\s*([^\d\s/\-,][^\d/\-,]*?)\s*,?\s*(?:พ\.?\s*ศ\.?\s*)?(\d{2}|\d{4})" + _TIME + r"$"
+    _PREFIX + r"(\d{1,2})[\s\-]*(?:เดือน\s*)?([^\d\s/\-,][^\d/\-,]*?)[\s\-]*,?\s*"
+    r"(?:พ\.?\s*ศ\.?\s*)?(\d{2}|\d{4})" + _TIME + r"$"
 )
-_EXCEL_ERRORS = frozenset(
+#: Cell texts that mean "no date" (not an error): a dash.
+_NO_DATE = frozenset({"-", "–", "—"})
+#: Excel's error values as text (a cell or formula result).
+EXCEL_ERRORS = frozenset(
     {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 )
+_EXCEL_ERRORS = EXCEL_ERRORS
 
 IssueCode = Literal[
     "date_invalid",
@@ -142,7 +156,7 @@ class ParsedDates:
 
 
 def _issue(pos: int, code: IssueCode, raw: Any, severity: Literal["error", "warning"] = "error",
-           detail: str = "") -> DateIssue:
+           detail: tuple[str, str] | None = None) -> DateIssue:
     if isinstance(raw, str):
         shown = f'"{raw}"'
     elif isinstance(raw, _dt.date | pd.Timestamp | np.datetime64):
@@ -161,7 +175,9 @@ def _issue(pos: int, code: IssueCode, raw: Any, severity: Literal["error", "warn
     }
     th, en = texts[code]
     if detail:
-        th, en = f"{th} {detail}", f"{en} {detail}"
+        th, en = f"{th} {detail[0]}", f"{en} {detail[1]}"
+    elif code == "date_invalid":
+        th, en = f"{th} (เขียนแบบ 30/10/2562 หรือ 1 ต.ค. 2562)", f"{en} (write it as 30/10/2562 or 1 ต.ค. 2562)"
     return DateIssue(pos, code, raw, f"{th}: {shown}", f"{en}: {shown}", severity)
 
 
@@ -185,7 +201,7 @@ def _year_from_text(year_text: str) -> tuple[int, bool]:
 def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]:
     raw = text
     s = text.translate(_THAI_DIGITS).strip()
-    if not s:
+    if not s or s in _NO_DATE:
         return None, None
     if s.upper() in _EXCEL_ERRORS:
         return None, _issue(pos, "date_excel_error", raw)
@@ -215,12 +231,21 @@ def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]
         if date is None:
             return None, _issue(pos, "date_impossible", raw)
         return date, _issue(pos, "year_ce", raw, "warning") if was_ce else None
+    m = _YMD.match(s)
+    if m:
+        year = int(m[1]) - BE_OFFSET if int(m[1]) >= BE_MIN_YEAR else int(m[1])
+        date = _make_date(year, int(m[2]), int(m[3]))
+        return (date, None) if date is not None else (None, _issue(pos, "date_impossible", raw))
     m = _MONTH_NAME.match(s)
     if m:
-        month = _MONTH_LOOKUP.get(_month_key(m[2]))
+        key = _month_key(m[2])
+        month = _MONTH_LOOKUP.get(key)
         if month is None:
             return None, _issue(pos, "date_invalid", raw)
-        year, was_ce = _year_from_text(m[3])
+        if key in _ENGLISH_KEYS and len(m[3]) == 2:  # 01-Oct-19: an English date has a C.E. year
+            year, was_ce = 2000 + int(m[3]), True
+        else:
+            year, was_ce = _year_from_text(m[3])
         date = _make_date(year, month, int(m[1]))
         if date is None:
             return None, _issue(pos, "date_impossible", raw)
@@ -236,7 +261,8 @@ def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]
 
 def _from_serial(serial: float, pos: int, raw: Any) -> tuple[_dt.date | None, DateIssue | None]:
     if not np.isfinite(serial) or serial < 61 or serial > _MAX_SERIAL:
-        return None, _issue(pos, "date_invalid", raw, detail="(เลขลำดับวันที่อยู่นอกช่วง / serial out of range)")
+        return None, _issue(pos, "date_invalid", raw,
+                            detail=("(เลขลำดับวันที่ของ Excel อยู่นอกช่วง)", "(Excel serial number out of range)"))
     return _EXCEL_EPOCH + _dt.timedelta(days=int(serial)), None
 
 

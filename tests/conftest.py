@@ -32,3 +32,15 @@ def libreoffice():
             pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc-nogui")
         pytest.skip("LibreOffice (soffice) not installed: apt-get install -y libreoffice-calc-nogui")
     return exe
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the LibreOffice cross-check summary (recorded with ``record_property("crosscheck", ...)``)
+    at the end of the run, so CI logs show the case count and disagreements with or without -s/xdist."""
+    lines = {(r.nodeid, value) for reports in terminalreporter.stats.values() for r in reports
+             if getattr(r, "when", None) == "call"
+             for key, value in getattr(r, "user_properties", ()) if key == "crosscheck"}
+    if lines:
+        terminalreporter.section("cross-check with LibreOffice (ตรวจเทียบกับ LibreOffice)")
+        for nodeid, value in sorted(lines):
+            terminalreporter.write_line(f"{nodeid}: {value}")

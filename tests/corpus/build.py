@@ -1,0 +1,784 @@
+"""The malformed-input corpus: every bad file a district or the committee may hand to cplkpi.
+
+Each entry of :data:`CORPUS` builds one input file into a folder. Small,
+readable cases are built from rows with openpyxl; the big or binary ones
+(1,000,000 rows, zip bombs, a truncated zip, an encrypted OLE container, an
+.xlsm with a macro project, a TIS-620 CSV…) are generated here at test time
+and never committed. Two files made by a real spreadsheet application are
+committed in ``files/``: LibreOffice saved them from the ``.fods`` sources
+beside them (``cplkpi.office.convert(src, "xlsx", folder)``) with its own
+cached results: formulas returning ``#DIV/0!``, ``#VALUE!``, ``#N/A`` and a
+link to another workbook.
+
+``python tests/corpus/build.py OUTDIR`` writes the whole corpus, to open the
+files in Excel by hand. tests/test_corpus_inputs.py asserts the exact message
+for each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import struct
+import sys
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+FILES = Path(__file__).parent / "files"
+SHEET = "เรื่องร้องเรียน"
+HEADER = [
+    "เลขที่เรื่อง",
+    "วันที่ศูนย์แจ้งเรื่อง",
+    "วันที่ตอบรับ",
+    "วันที่รายงานความก้าวหน้า",
+    "วันที่แล้วเสร็จ",
+    "สถานะ",
+    "ผลการดำเนินการ",
+    "หลักฐาน",
+]
+GOOD = ["6300001", "1/10/2562", "2/10/2562", "3/10/2562", "10/10/2562", "เสร็จสิ้น", "ซ่อมผิวถนนแล้ว", "มี"]
+OPEN = ["6300002", "2/10/2562", "3/10/2562", "4/10/2562", None, "กำลังดำเนินการ", None, None]
+
+Builder = Callable[[Path], Path]
+#: name → builder(folder) → path of the built input
+CORPUS: dict[str, Builder] = {}
+
+
+def case(name: str) -> Callable[[Builder], Builder]:
+    def register(fn: Builder) -> Builder:
+        CORPUS[name] = fn
+        return fn
+
+    return register
+
+
+def book(
+    path: Path, sheets: dict[str, Sequence[Sequence[Any]]], tweak: Callable[[Any], None] | None = None
+) -> Path:
+    """An .xlsx with ``sheets`` (rows from Excel row 1), saved by openpyxl after ``tweak(wb)``."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    if tweak is not None:
+        tweak(wb)
+    wb.save(path)
+    return path
+
+
+def complaints(
+    path: Path,
+    *rows: Sequence[Any],
+    header: Sequence[str] = HEADER,
+    more: dict[str, Sequence[Sequence[Any]]] | None = None,
+) -> Path:
+    """A complaint workbook: the good row, then ``rows``; ``more`` sheets after it."""
+    return book(path, {SHEET: [header, GOOD, *rows], **(more or {})})
+
+
+def edit_zip(src: Path, dst: Path, edit: Callable[[dict[str, bytes]], None]) -> Path:
+    """Copy the zip ``src`` to ``dst`` with its members edited in place by ``edit(members)``."""
+    with zipfile.ZipFile(src) as zin:
+        members = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+    edit(members)
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in members.items():
+            zout.writestr(name, data)
+    if src != dst:
+        src.unlink()
+    return dst
+
+
+def raw_xlsx(
+    path: Path, sheet_xml: Callable[[], Any], *, name: str = SHEET, level: int = 1, stored: bool = False
+) -> Path:
+    """A minimal .xlsx whose single sheet's XML is streamed from ``sheet_xml()`` (an iterable of str)."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(path, "w", method, compresslevel=None if stored else level) as zf:
+        zf.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        zf.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://'
+            'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        zf.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}" '
+            f'xmlns:r="{rel}"><sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+            'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+            f'Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        with zf.open("xl/worksheets/sheet1.xml", "w") as fh:
+            fh.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}"><sheetData>'.encode())
+            buf = []
+            for part in sheet_xml():
+                buf.append(part)
+                if len(buf) >= 5000:
+                    fh.write("".join(buf).encode())
+                    buf.clear()
+            fh.write(("".join(buf) + "</sheetData></worksheet>").encode())
+    return path
+
+
+def ole(path: Path, streams: Sequence[str]) -> Path:
+    """A minimal OLE (compound file) container: the signature and a directory sector naming ``streams``."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHH", 0x3E, 3, 0xFFFE)
+    header = header.ljust(512, b"\x00")
+    entries = b""
+    for name in ("Root Entry", *streams):
+        raw = name.encode("utf-16-le") + b"\x00\x00"
+        entries += (raw.ljust(64, b"\x00") + struct.pack("<H", len(raw))).ljust(128, b"\x00")
+    path.write_bytes(header + entries.ljust(512, b"\x00"))
+    return path
+
+
+# --- headers and sheets ------------------------------------------------------------------------------
+
+
+@case("missing_forwarded_column")
+def _(d: Path) -> Path:
+    return book(d / "missing_forwarded_column.xlsx", {SHEET: [["เลขที่เรื่อง", "สถานะ"], ["6300001", "เสร็จสิ้น"]]})
+
+
+@case("misspelled_forwarded_header")
+def _(d: Path) -> Path:
+    header = ["เลขที่เรื่อง", "วันทีศูนย์แจ้งเรื่อง", "สถานะ"]  # ที without the tone mark
+    return book(d / "misspelled_forwarded_header.xlsx", {SHEET: [header, ["6300001", "1/10/2562", "เสร็จสิ้น"]]})
+
+
+@case("missing_id_column")
+def _(d: Path) -> Path:
+    return book(d / "missing_id_column.xlsx", {SHEET: [["วันที่ศูนย์แจ้งเรื่อง", "สถานะ"], ["1/10/2562", "เสร็จสิ้น"]]})
+
+
+@case("no_header_row")
+def _(d: Path) -> Path:
+    return book(d / "no_header_row.xlsx", {SHEET: [GOOD, OPEN]})
+
+
+@case("empty_sheet")
+def _(d: Path) -> Path:
+    return book(d / "empty_sheet.xlsx", {SHEET: []})
+
+
+@case("header_only")
+def _(d: Path) -> Path:
+    return book(d / "header_only.xlsx", {SHEET: [HEADER]})
+
+
+@case("duplicate_column")
+def _(d: Path) -> Path:
+    return book(d / "duplicate_column.xlsx", {SHEET: [[*HEADER, "เลขที่"], [*GOOD, "X-1"]]})
+
+
+@case("no_complaint_sheet")
+def _(d: Path) -> Path:
+    return book(d / "no_complaint_sheet.xlsx", {"Sheet1": [HEADER, GOOD], "Sheet2": [["หมายเหตุ"]]})
+
+
+@case("two_complaint_sheets")
+def _(d: Path) -> Path:
+    return book(d / "two_complaint_sheets.xlsx", {SHEET: [HEADER, GOOD], "complaints": [HEADER, OPEN]})
+
+
+@case("hidden_complaint_sheet")
+def _(d: Path) -> Path:
+    def hide(wb: Any) -> None:
+        wb[SHEET].sheet_state = "hidden"
+
+    return book(d / "hidden_complaint_sheet.xlsx", {"หมายเหตุ": [["ฉบับร่าง"]], SHEET: [HEADER, GOOD]}, hide)
+
+
+@case("hidden_old_copy_and_visible_sheet")
+def _(d: Path) -> Path:
+    def hide(wb: Any) -> None:
+        wb[SHEET].sheet_state = "hidden"
+
+    return book(
+        d / "hidden_old_copy_and_visible_sheet.xlsx",
+        {SHEET: [HEADER, ["OLD-1", "1/10/2561"]], "complaints": [HEADER, GOOD]},
+        hide,
+    )
+
+
+# --- ids and values ------------------------------------------------------------------------------------
+
+
+@case("duplicate_ids")
+def _(d: Path) -> Path:
+    return complaints(d / "duplicate_ids.xlsx", OPEN, ["6300001", "5/10/2562"])
+
+
+@case("missing_id")
+def _(d: Path) -> Path:
+    return complaints(d / "missing_id.xlsx", [None, "5/10/2562", "6/10/2562"])
+
+
+@case("id_longer_than_15_digits_as_number")
+def _(d: Path) -> Path:
+    return complaints(d / "id_longer_than_15_digits_as_number.xlsx", [6300000000000012345, "5/10/2562"])
+
+
+@case("missing_forwarded_date")
+def _(d: Path) -> Path:
+    return complaints(d / "missing_forwarded_date.xlsx", ["6300003", None, "6/10/2562"])
+
+
+@case("excel_error_value_typed")
+def _(d: Path) -> Path:
+    return complaints(d / "excel_error_value_typed.xlsx", ["6300003", "#N/A"], ["#REF!", "5/10/2562"])
+
+
+@case("reopen_count_in_words")
+def _(d: Path) -> Path:
+    header = [*HEADER, "จำนวนครั้งที่เปิดใหม่"]
+    return complaints(
+        d / "reopen_count_in_words.xlsx",
+        [*OPEN, "สองครั้ง"],
+        ["6300003", "3/10/2562", *[None] * 6, -1],
+        header=header,
+    )
+
+
+# --- dates typed in odd ways -------------------------------------------------------------------------
+
+
+def _date_case(name: str, value: Any, column: int = 1) -> None:
+    @case(name)
+    def _(d: Path) -> Path:
+        row = ["6300003", "4/10/2562", None, None, None, None, None, None]
+        row[column] = value
+        return complaints(d / f"{name}.xlsx", row)
+
+
+_date_case("date_day_32", "32/10/2562")
+_date_case("date_month_13", "1/13/2562")
+_date_case("date_without_day", "ต.ค. 2562")
+_date_case("date_in_words", "พรุ่งนี้")
+_date_case("date_with_a_note", "1/10/2562 (แก้ไข)")
+_date_case("date_ce_numeric", "1/10/2019")
+_date_case("date_ce_thai_month", "1 ต.ค. 2019")
+_date_case("date_be_in_iso_text", "2562-10-01")
+_date_case("date_be_typed_into_date_cell", dt.datetime(2562, 10, 1))
+_date_case("date_two_digit_ce_year", "1/10/19")
+_date_case("feb29_in_non_leap_year", "29/2/2562")
+_date_case("feb29_be_date_cell_not_leap_in_ce", dt.datetime(2564, 2, 29))
+_date_case("serial_number_stored_as_text", "43739")
+_date_case("boolean_in_date_column", True)
+_date_case("negative_serial_number", -5)
+_date_case("date_after_the_calendar", "1/10/2600")
+_date_case("date_before_the_calendar", "1/10/2530")
+_date_case("progress_date_in_words", "หลังตอบรับ", column=3)
+
+
+# --- date order and status ---------------------------------------------------------------------------
+
+
+@case("acknowledged_before_forwarded")
+def _(d: Path) -> Path:
+    return complaints(d / "acknowledged_before_forwarded.xlsx", ["6300003", "10/10/2562", "9/10/2562"])
+
+
+@case("progress_before_acknowledged")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "progress_before_acknowledged.xlsx", ["6300003", "10/10/2562", "11/10/2562", "10/10/2562"]
+    )
+
+
+@case("resolved_before_forwarded")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "resolved_before_forwarded.xlsx",
+        ["6300003", "10/10/2562", None, None, "1/10/2562", "เสร็จสิ้น", "ซ่อมแล้ว"],
+    )
+
+
+@case("reopened_before_forwarded")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "reopened_before_forwarded.xlsx", [*OPEN, "1/10/2562"], header=[*HEADER, "วันที่ส่งเรื่องใหม่"]
+    )
+
+
+@case("unknown_status")
+def _(d: Path) -> Path:
+    return complaints(d / "unknown_status.xlsx", ["6300003", "3/10/2562", None, None, None, "รอตรวจสอบอีกที"])
+
+
+@case("completed_without_resolution_date")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "completed_without_resolution_date.xlsx", ["6300003", "3/10/2562", None, None, None, "เสร็จสิ้น"]
+    )
+
+
+@case("resolution_date_but_not_completed")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "resolution_date_but_not_completed.xlsx",
+        ["6300003", "3/10/2562", None, None, "9/10/2562", "กำลังดำเนินการ"],
+    )
+
+
+# --- the other sheets ------------------------------------------------------------------------------------
+
+
+@case("progress_for_unknown_complaint")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "progress_for_unknown_complaint.xlsx",
+        more={
+            "รายงานความก้าวหน้า": [
+                ["เลขที่เรื่อง", "วันที่รายงาน", "ความก้าวหน้า"],
+                ["6300001", "15/10/2562", "ซ่อมแล้ว"],
+                ["6399999", "16/10/2562", "?"],
+            ]
+        },
+    )
+
+
+@case("progress_without_date")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "progress_without_date.xlsx",
+        more={"รายงานความก้าวหน้า": [["เลขที่เรื่อง", "วันที่รายงาน", "ความก้าวหน้า"], ["6300001", None, "ลงพื้นที่แล้ว"]]},
+    )
+
+
+@case("monthly_report_month_in_words")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "monthly_report_month_in_words.xlsx",
+        more={
+            "รายงานประจำเดือน": [["เดือน", "วันที่ส่งรายงาน"], ["ต.ค. 2562", "8/11/2562"], ["เดือนสิบ", "9/12/2562"]]
+        },
+    )
+
+
+@case("monthly_report_duplicate_month")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "monthly_report_duplicate_month.xlsx",
+        more={
+            "รายงานประจำเดือน": [["เดือน", "วันที่ส่งรายงาน"], ["ต.ค. 2562", "8/11/2562"], ["10/2562", "9/11/2562"]]
+        },
+    )
+
+
+@case("sheet_and_header_typed_with_decomposed_sara_am")
+def _(d: Path) -> Path:
+    """ำ typed as ํ + า (some keyboards and PDFs): the sheet and its header are still recognised."""
+    decomposed = unicodedata.normalize("NFKC", "รายงานประจำเดือน")
+    return complaints(
+        d / "sheet_and_header_typed_with_decomposed_sara_am.xlsx",
+        more={
+            decomposed: [[unicodedata.normalize("NFKC", "ประจำเดือน"), "วันที่ส่งรายงาน"], ["เดือนสิบ", "9/12/2562"]]
+        },
+    )
+
+
+@case("audit_mark_not_yes_or_no")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "audit_mark_not_yes_or_no.xlsx",
+        more={"สุ่มตรวจ": [["เดือน", "เลขที่เรื่อง", "ผลการตรวจ"], ["ต.ค. 2562", "6300001", "ไม่แน่ใจ"]]},
+    )
+
+
+@case("calendar_kind_unknown")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "calendar_kind_unknown.xlsx",
+        more={"ปฏิทิน": [["วันที่", "ประเภท", "หมายเหตุ"], ["7/10/2562", "หยุดครึ่งวัน", "ประชุม"]]},
+    )
+
+
+@case("calendar_holiday_and_workday_same_date")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "calendar_holiday_and_workday_same_date.xlsx",
+        more={
+            "ปฏิทิน": [
+                ["วันที่", "ประเภท", "หมายเหตุ"],
+                ["7/10/2562", "วันหยุด", "น้ำท่วม"],
+                ["7/10/2562", "วันทำงาน", "ยกเลิก"],
+            ]
+        },
+    )
+
+
+@case("calendar_weekend_workday_and_repeats")
+def _(d: Path) -> Path:
+    return complaints(
+        d / "calendar_weekend_workday_and_repeats.xlsx",
+        more={
+            "ปฏิทิน": [
+                ["วันที่", "ประเภท", "หมายเหตุ"],
+                ["5/10/2562", "วันทำงาน", "วันเสาร์ทำงานชดเชย"],
+                ["8/10/2562", "วันหยุด", "น้ำท่วม"],
+                ["8/10/2562", "วันหยุด", "น้ำท่วม (ซ้ำ)"],
+                ["9/10/2562", "วันทำงาน", ""],
+            ]
+        },
+    )
+
+
+# --- what a values reader does not see --------------------------------------------------------------
+
+
+@case("merged_cells_in_data")
+def _(d: Path) -> Path:
+    def merge(wb: Any) -> None:
+        wb[SHEET].merge_cells("F2:F3")
+        wb[SHEET].merge_cells("A1:B1")  # a merged header: the forwarded column has no header of its own
+
+    return book(d / "merged_cells_in_data.xlsx", {SHEET: [HEADER, GOOD, OPEN]}, merge)
+
+
+@case("hidden_rows_filtered")
+def _(d: Path) -> Path:
+    def hide(wb: Any) -> None:
+        for r in (3, 5, 6):
+            wb[SHEET].row_dimensions[r].hidden = True
+
+    rows = [HEADER, GOOD, *[[f"630000{i}", f"{i}/10/2562"] for i in range(2, 7)]]
+    return book(d / "hidden_rows_filtered.xlsx", {SHEET: rows}, hide)
+
+
+@case("hidden_columns")
+def _(d: Path) -> Path:
+    def hide(wb: Any) -> None:
+        wb[SHEET].column_dimensions["C"].hidden = True
+
+    return book(d / "hidden_columns.xlsx", {SHEET: [HEADER, GOOD]}, hide)
+
+
+@case("formulas_without_stored_values")
+def _(d: Path) -> Path:
+    return complaints(d / "formulas_without_stored_values.xlsx", ["6300003", "=DATE(2019,10,3)", "=B3+1"])
+
+
+@case("formula_errors_from_libreoffice")
+def _(d: Path) -> Path:
+    return Path(shutil.copy(FILES / "formula_errors_libreoffice.xlsx", d))
+
+
+@case("external_link_from_libreoffice")
+def _(d: Path) -> Path:
+    return Path(shutil.copy(FILES / "external_link_libreoffice.xlsx", d))
+
+
+@case("xlsm_with_macros")
+def _(d: Path) -> Path:
+    base = complaints(d / "macro_base.xlsx")
+
+    def add_vba(m: dict[str, bytes]) -> None:
+        m["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b'Attribute VB_Name = "Module1"' * 20
+        m["[Content_Types].xml"] = m["[Content_Types].xml"].replace(
+            b"</Types>",
+            b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+        )
+
+    return edit_zip(base, d / "xlsm_with_macros.xlsm", add_vba)
+
+
+@case("data_connection_and_embedded_object")
+def _(d: Path) -> Path:
+    base = complaints(d / "conn_base.xlsx")
+
+    def add(m: dict[str, bytes]) -> None:
+        m["xl/connections.xml"] = (
+            b'<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<connection id="1" name="Query - MIS" type="5"/></connections>'
+        )
+        m["xl/embeddings/oleObject1.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)
+
+    return edit_zip(base, d / "data_connection_and_embedded_object.xlsx", add)
+
+
+# --- files refused before parsing ---------------------------------------------------------------------
+
+
+@case("encrypted_workbook")
+def _(d: Path) -> Path:
+    return ole(d / "encrypted_workbook.xlsx", ["EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"])
+
+
+@case("legacy_xls")
+def _(d: Path) -> Path:
+    return ole(d / "legacy_xls.xls", ["Workbook", "\x05SummaryInformation"])
+
+
+@case("truncated_zip")
+def _(d: Path) -> Path:
+    full = complaints(d / "full.xlsx", OPEN).read_bytes()
+    (d / "full.xlsx").unlink()
+    path = d / "truncated_zip.xlsx"
+    path.write_bytes(full[: len(full) // 2])
+    return path
+
+
+@case("corrupt_zip_member")
+def _(d: Path) -> Path:
+    src = raw_xlsx(
+        d / "crc_base.xlsx",
+        lambda: (f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 2000)),
+        stored=True,
+    )
+    data = bytearray(src.read_bytes())
+    src.unlink()
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= (
+        0x01  # one flipped bit in the middle of the sheet's (stored) data
+    )
+    path = d / "corrupt_zip_member.xlsx"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@case("zip_bomb_ratio")
+def _(d: Path) -> Path:
+    return raw_xlsx(
+        d / "zip_bomb_ratio.xlsx",
+        lambda: iter(['<row r="1"><c r="A1"><v>1</v></c></row>', " " * 60_000_000]),
+        level=9,
+    )
+
+
+@case("zip_bomb_lying_sizes")
+def _(d: Path) -> Path:
+    """Headers claim 1,000 bytes for a sheet that inflates to 50 MB: the ratio looks harmless."""
+    src = raw_xlsx(
+        d / "lying_base.xlsx",
+        lambda: iter(['<row r="1"><c r="A1"><v>1</v></c></row>', " " * 50_000_000]),
+        level=9,
+    )
+    data = bytearray(src.read_bytes())
+    src.unlink()
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    struct.pack_into("<I", data, info.header_offset + 22, 1000)  # local header: uncompressed size
+    pos = 0
+    while (pos := bytes(data).find(b"PK\x01\x02", pos)) >= 0:
+        name_len = struct.unpack_from("<H", data, pos + 28)[0]
+        if bytes(data[pos + 46 : pos + 46 + name_len]) == b"xl/worksheets/sheet1.xml":
+            struct.pack_into("<I", data, pos + 24, 1000)  # central directory: uncompressed size
+        pos += 4
+    path = d / "zip_bomb_lying_sizes.xlsx"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@case("zip_bomb_lying_sizes_and_crc")
+def _(d: Path) -> Path:
+    """As above, and the CRC fields match the declared first 1,000 bytes: a zip reader alone accepts it."""
+    scratch = d / "scratch_lying_crc"
+    scratch.mkdir(exist_ok=True)
+    data = bytearray(CORPUS["zip_bomb_lying_sizes"](scratch).read_bytes())
+    shutil.rmtree(scratch)
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    crc = zlib.crc32(
+        zlib.decompressobj(-15).decompress(bytes(data[start : start + info.compress_size]), 1000)
+    )
+    struct.pack_into("<I", data, info.header_offset + 14, crc)
+    pos = 0
+    while (pos := bytes(data).find(b"PK\x01\x02", pos)) >= 0:
+        name_len = struct.unpack_from("<H", data, pos + 28)[0]
+        if bytes(data[pos + 46 : pos + 46 + name_len]) == b"xl/worksheets/sheet1.xml":
+            struct.pack_into("<I", data, pos + 16, crc)
+        pos += 4
+    out = d / "zip_bomb_lying_sizes_and_crc.xlsx"
+    out.write_bytes(bytes(data))
+    with zipfile.ZipFile(out) as zf:  # the point of this case: zipfile's own checks pass
+        zf.read("xl/worksheets/sheet1.xml")
+    return out
+
+
+@case("zip_with_password")
+def _(d: Path) -> Path:
+    data = bytearray(complaints(d / "pw_base.xlsx").read_bytes())
+    (d / "pw_base.xlsx").unlink()
+    pos = 0
+    while (pos := bytes(data).find(b"PK\x01\x02", pos)) >= 0:
+        struct.pack_into(
+            "<H", data, pos + 8, struct.unpack_from("<H", data, pos + 8)[0] | 1
+        )  # "encrypted" flag
+        pos += 4
+    path = d / "zip_with_password.xlsx"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@case("empty_file")
+def _(d: Path) -> Path:
+    path = d / "empty_file.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
+@case("missing_file")
+def _(d: Path) -> Path:
+    return d / "no_such_file.xlsx"
+
+
+@case("html_saved_as_xls")
+def _(d: Path) -> Path:
+    path = d / "html_saved_as_xls.xls"
+    path.write_text(
+        '<html><head><meta charset="utf-8"></head><body><table><tr><td>เลขที่เรื่อง</td></tr>'
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+@case("xml_spreadsheet_2003")
+def _(d: Path) -> Path:
+    path = d / "xml_spreadsheet_2003.xls"
+    path.write_text(
+        '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+        "<Worksheet/></Workbook>",
+        encoding="utf-8",
+    )
+    return path
+
+
+@case("csv_named_xlsx")
+def _(d: Path) -> Path:
+    path = d / "csv_named_xlsx.xlsx"
+    path.write_text(",".join(HEADER) + "\n" + ",".join(x or "" for x in GOOD) + "\n", encoding="utf-8")
+    return path
+
+
+@case("xlsb_binary_workbook")
+def _(d: Path) -> Path:
+    path = d / "xlsb_binary_workbook.xlsb"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    return path
+
+
+@case("ods_named_xlsx")
+def _(d: Path) -> Path:
+    path = d / "ods_named_xlsx.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<office:document-content/>")
+    return path
+
+
+@case("word_document_named_xlsx")
+def _(d: Path) -> Path:
+    path = d / "word_document_named_xlsx.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    return path
+
+
+@case("million_rows")
+def _(d: Path) -> Path:
+    def rows() -> Any:
+        yield (
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>เลขที่เรื่อง</t></is></c><c r="B1" t="inlineStr"><is>'
+            "<t>วันที่ศูนย์แจ้งเรื่อง</t></is></c></row>"
+        )
+        for i in range(2, 1_000_002):
+            yield f'<row r="{i}"><c r="A{i}"><v>{6300000 + i}</v></c><c r="B{i}"><v>{43739 + i % 300}</v></c></row>'
+
+    return raw_xlsx(d / "million_rows.xlsx", rows)
+
+
+@case("one_far_away_cell")
+def _(d: Path) -> Path:
+    def far(wb: Any) -> None:
+        wb[SHEET]["A900000"] = "x"
+
+    return book(d / "one_far_away_cell.xlsx", {SHEET: [HEADER, GOOD]}, far)
+
+
+@case("one_far_right_cell")
+def _(d: Path) -> Path:
+    def wide(wb: Any) -> None:
+        wb[SHEET]["XFD1000"] = "x"
+
+    return book(d / "one_far_right_cell.xlsx", {SHEET: [HEADER, GOOD]}, wide)
+
+
+# --- CSV ------------------------------------------------------------------------------------------------
+
+
+def _csv_text(*rows: Sequence[Any]) -> str:
+    return "".join(",".join("" if v is None else str(v) for v in r) + "\r\n" for r in (HEADER, GOOD, *rows))
+
+
+@case("csv_tis620_thai")
+def _(d: Path) -> Path:
+    path = d / "csv_tis620_thai.csv"
+    path.write_bytes(_csv_text(OPEN).encode("cp874"))
+    return path
+
+
+@case("csv_undecodable_bytes")
+def _(d: Path) -> Path:
+    path = d / "csv_undecodable_bytes.csv"
+    path.write_bytes(_csv_text().encode("cp874") + b"\xfc\xfd\xfe\r\n")
+    return path
+
+
+@case("csv_that_is_an_xlsx")
+def _(d: Path) -> Path:
+    src = complaints(d / "csv_base.xlsx")
+    return Path(shutil.move(src, d / "csv_that_is_an_xlsx.csv"))
+
+
+@case("csv_semicolons_and_error_text")
+def _(d: Path) -> Path:
+    path = d / "csv_semicolons_and_error_text.csv"
+    text = _csv_text(["6300003", "#N/A", "4/10/2562"]).replace(",", ";")
+    path.write_text(text, encoding="utf-8-sig")
+    return path
+
+
+def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:
+    """Build the corpus (or ``names`` of it) into ``folder``; returns name → input path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return {name: CORPUS[name](folder) for name in (names or CORPUS)}
+
+
+if __name__ == "__main__":
+    built = build_all(sys.argv[1] if len(sys.argv) > 1 else "corpus_out")
+    for name, path in built.items():
+        print(f"{name}: {path}")
