@@ -77,7 +77,7 @@ def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลั�
             out[c] = out[c].map(escape_csv_cell)
         elif pd.api.types.is_datetime64_any_dtype(out[c].dtype):
             out[c] = out[c].dt.strftime("%Y-%m-%d")
-    out.columns = headers
+    out.columns = [escape_csv_cell(h) for h in headers]
     buf = io.StringIO()
     out.to_csv(buf, index=False, date_format="%Y-%m-%d")
     return write_bytes_atomic(buf.getvalue().encode("utf-8-sig"), path)

@@ -76,8 +76,9 @@ def write_table_sheet(
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
-    ws.append(list(headers))
-    for cell in ws[1]:
+    for c, header in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=c)
+        set_text(cell, header)
         cell.font = Font(name=THAI_FONT, bold=True)
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):

@@ -129,19 +129,25 @@ def on_time(actual: Any, due: Any) -> Any:
 
 
 def business_days_late(actual: Any, due: Any, *, calendar: Calendar | None = None) -> Any:
-    """Business days after ``due`` until ``actual``: 0 when on time, NaN when either is missing."""
+    """Business days after ``due`` up to ``actual`` (due on a day off: the first business day after
+    it is 1 day late); 0 when on time, NaN when either is missing."""
     cal = calendar or thai_calendar()
     a, restore = as_days(actual)
     d, restore_d = as_days(due)
     if a.ndim == 0 and d.ndim > 0:
         restore = restore_d
     a, d = np.broadcast_arrays(a, d)
-    ok = ~np.isnat(a) & ~np.isnat(d)
-    late = ok & (a > d)
+    return restore(_late_days(cal, a, d))
+
+
+def _late_days(cal: Calendar, actual: np.ndarray, due: np.ndarray) -> np.ndarray:
+    """Business days in (due, actual]: 0 when on time, NaN where either is missing."""
+    ok = ~np.isnat(actual) & ~np.isnat(due)
+    late = ok & (actual > due)
     out = np.where(ok, 0.0, np.nan)
     if late.any():
-        out[late] = cal.networkdays(d[late], a[late]) - 1
-    return restore(out)
+        out[late] = cal.networkdays(due[late], actual[late]) - cal.is_workday(due[late])
+    return out
 
 
 def status_codes(

@@ -28,7 +28,7 @@ import pandas as pd
 
 from .calendar import Calendar, thai_calendar
 from .days import NAT, as_day_array
-from .deadlines import _checkpoints
+from .deadlines import _checkpoints, _late_days
 from .rules import RuleSet, load_rules
 from .tables import has_text
 
@@ -197,10 +197,11 @@ def evaluate_complaints(
     prog_pending = np.isnat(first_progress) & (t <= progress_due)
 
     def late_days(actual: np.ndarray, due: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Business days late, counted up to ``as_of`` while the step is still missing."""
         out = np.zeros(n, dtype=np.int64)
         if mask.any():
             end = np.where(np.isnat(actual), t, actual)
-            out[mask] = cal.networkdays(due[mask], end[mask]) - 1
+            out[mask] = _late_days(cal, end[mask], due[mask])
         return out
 
     ack_late_mask = has_start & ~ack_ok & ~ack_pending

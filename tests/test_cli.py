@@ -61,3 +61,13 @@ def test_bad_workbook_exits_1_naming_the_cell(tmp_path):
 def test_unknown_rule_set_is_a_clear_error(sample_path):
     res = runner.invoke(app, ["score", str(sample_path), "--rules", "bma-2099"], env={"COLUMNS": "200"})
     assert res.exit_code == 1 and "unknown rule set" in res.output
+
+
+def test_an_output_that_is_the_source_is_refused(sample_path, tmp_path):
+    src = tmp_path / "book.xlsx"
+    src.write_bytes(sample_path.read_bytes())
+    before = sha(src)
+    for args in (["score", str(src), "--explain", str(src)], ["overdue", str(src), "--out", str(src)]):
+        res = runner.invoke(app, args, env={"COLUMNS": "200"})
+        assert res.exit_code == 1 and "never overwrites a source" in res.output
+    assert sha(src) == before

@@ -80,12 +80,10 @@ def test_deadlines_follow_the_order_of_their_inputs(a, b):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scoring.deadlines.business_days_late computes networkdays(due, actual) - 1, "
-    "which assumes a business-day due date: a due date on a Saturday gives -1 (reported to the lead)",
-)
 def test_business_days_late_after_a_due_date_on_a_day_off():
-    # due Saturday 1 Jan 2000: Sunday is 0 business days late, Monday 3 Jan 1 business day late
-    assert business_days_late(dt.date(2000, 1, 2), dt.date(2000, 1, 1)) == 0
-    assert business_days_late(dt.date(2000, 1, 3), dt.date(2000, 1, 1)) == 1
+    # due Saturday 4 Jan 2020: Sunday is 0 business days late, Monday 6 Jan 1 business day late
+    assert business_days_late(dt.date(2020, 1, 5), dt.date(2020, 1, 4)) == 0
+    assert business_days_late(dt.date(2020, 1, 6), dt.date(2020, 1, 4)) == 1
+    # due Saturday 1 Jan 2000: Monday 3 Jan 2000 is the New Year substitute, Tuesday is the first day late
+    assert business_days_late(dt.date(2000, 1, 3), dt.date(2000, 1, 1)) == 0
+    assert business_days_late(dt.date(2000, 1, 4), dt.date(2000, 1, 1)) == 1

@@ -241,14 +241,10 @@ def test_set_text_keeps_a_formula_like_value_as_text(tmp_path):
     assert all(ws.cell(row=i, column=1).quotePrefix for i in range(1, 6))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cplkpi.xlsx.write_table_sheet appends header cells without set_text "
-    "and export.write_table does not escape CSV headers: a user's column header can become a "
-    "formula (reported to the lead)",
-)
 def test_a_header_taken_from_user_input_is_never_a_formula(tmp_path):
     df = pd.DataFrame({'=HYPERLINK("http://evil.example","x")': ["a"]})
     xml = _sheet_xml(write_table(df, tmp_path / "h.xlsx"))
-    header = write_table(df, tmp_path / "h.csv").read_bytes().decode("utf-8-sig").splitlines()[0]
-    assert "<f>" not in xml and header.startswith("'")
+    text = write_table(df, tmp_path / "h.csv").read_bytes().decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(text)))[0]  # as a spreadsheet parses the CSV field
+    assert "<f>" not in xml
+    assert header == "'" + df.columns[0]

@@ -9,6 +9,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from cplkpi.export import write_table
+from cplkpi.guard import ensure_not_input
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.rules import available_rules
@@ -34,6 +35,14 @@ def load(path: Path, keep_going: bool) -> ComplaintWorkbook:
                       "(stopped on input errors; fix them or pass --keep-going)")
         raise typer.Exit(code=1)
     return book
+
+
+def _refuse_overwrite(output: Path, source: Path) -> None:
+    """Exit 1 with a clear message when an output path is the source workbook."""
+    try:
+        ensure_not_input(output, source)
+    except CplError as exc:
+        raise fail(exc) from exc
 
 
 def print_score(result: ScoreResult, agency: str | None) -> None:
@@ -80,6 +89,8 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
 def run_score(path: Path, fiscal_year: int | None, rules: str, as_of: str | None, explain: Path | None,
               keep_going: bool) -> ScoreResult:
     """Read, score, print and (optionally) write the explanations; shared with ``demo``."""
+    if explain is not None:
+        _refuse_overwrite(explain, path)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task(f"อ่านไฟล์ (reading) {path.name}")
         book = load(path, keep_going)
@@ -120,6 +131,8 @@ def overdue_command(
     keep_going: bool = typer.Option(False, "--keep-going", help="ทำต่อแม้ข้อมูลมีข้อผิดพลาด (continue despite input errors)"),
 ) -> None:
     """รายการเรื่องที่เกินกำหนดหรือใกล้ครบกำหนด (list complaints overdue or due soon as of a date)."""
+    if out is not None:
+        _refuse_overwrite(out, workbook)
     book = load(workbook, keep_going)
     day = date_option(as_of, "--as-of") or today_bangkok()
     try:
