@@ -1,0 +1,242 @@
+"""Formula cells that carry their values: write an .xlsx whose formulas have cached results.
+
+openpyxl writes a formula cell as ``<f>…</f><v/>``: no cached value. Excel
+recalculates such a file when it opens it, but anything that reads values
+only (python-calamine, openpyxl ``data_only=True``, a committee's script, a
+file previewer) sees empty cells. The report job therefore stores, for every
+formula cell, the figure the Python engine computed, as the formula's cached
+value, and asks Excel to recalculate on load (``fullCalcOnLoad``): the file
+reads the same in every tool, and a recalculation that disagrees with the
+engine is a bug the tests catch (they poison the cache and recalculate with
+LibreOffice).
+
+Large sheets (a CPL_R001 with thousands of open complaints) are serialised
+here rather than by openpyxl's element-per-cell writer, which is ten times
+slower: the cells are taken out of the sheet while openpyxl writes the rest
+of the file, written as ``<sheetData>`` directly (same types, styles, inline
+strings and row attributes as openpyxl), and put back.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import html
+import io
+import math
+import os
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from cplkpi.scoring.thaidate import excel_serial
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+
+from cplkpi.xlsx import FIXED_TIME, reproducible_zip, write_bytes_atomic
+
+__all__ = ["CachedValues", "formula_cells", "save_with_values", "sheet_parts", "workbook_bytes"]
+
+#: sheet title → {cell reference → cached value}; ``""``/None is an empty-text result.
+CachedValues = Mapping[str, Mapping[str, Any]]
+
+_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/></c>', re.DOTALL)
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def formula_cells(wb: Any) -> dict[str, list[str]]:
+    """Every formula cell of an openpyxl workbook: sheet title → cell references."""
+    out: dict[str, list[str]] = {}
+    for ws in wb.worksheets:
+        refs = [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+        if refs:
+            out[ws.title] = refs
+    return out
+
+
+def sheet_parts(data: bytes) -> dict[str, str]:
+    """Sheet title → zip part name (``xl/worksheets/sheet1.xml``) of an .xlsx file's bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    out = {}
+    for sheet in book.iter(f"{{{_MAIN}}}sheet"):
+        target = targets[sheet.get(f"{{{_REL_NS}}}id")].lstrip("/")
+        out[sheet.get("name")] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
+def _value_xml(value: Any) -> tuple[bytes, bytes]:
+    """(type attribute, <v> content) of a cached value."""
+    if value is None or value == "":
+        return b' t="str"', b""
+    if isinstance(value, bool):
+        return b' t="b"', b"1" if value else b"0"
+    if isinstance(value, _dt.date):
+        return b"", str(excel_serial(value)).encode()
+    if isinstance(value, int):
+        return b"", str(value).encode()
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot cache a non-finite value {value!r}")
+        return b"", repr(value).encode()
+    if isinstance(value, str):
+        return b' t="str"', html.escape(value, quote=False).encode("utf-8")
+    raise TypeError(f"cannot cache a {type(value).__name__} value {value!r}")
+
+
+def _inject(xml: bytes, values: Mapping[str, Any], sheet: str) -> bytes:
+    missing: list[str] = []
+
+    def repl(m: re.Match[bytes]) -> bytes:
+        ref = m[1].decode()
+        if ref not in values:
+            missing.append(ref)
+            return m[0]
+        t, v = _value_xml(values[ref])
+        return b'<c r="' + m[1] + b'"' + m[2] + t + b"><f>" + m[3] + b"</f><v>" + v + b"</v></c>"
+
+    out = _CELL.sub(repl, xml)
+    if missing:
+        raise KeyError(f"sheet {sheet!r}: no cached value for formula cells {', '.join(missing[:20])}")
+    return out
+
+
+#: Sheets with more cells than this are serialised by :func:`_sheet_data` instead of openpyxl.
+FAST_SHEET_CELLS = 5000
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cell_xml(cell: Any, epoch: Any, style_ids: dict[tuple[int, ...], str]) -> str | None:
+    """One ``<c>`` element as openpyxl writes it (None for an empty unstyled cell)."""
+    value, t = cell._value, cell.data_type
+    style = ""
+    if cell.has_style:
+        key = tuple(cell._style)
+        style = style_ids.get(key) or style_ids.setdefault(key, f' s="{cell.style_id}"')
+    ref = f"{get_column_letter(cell.column)}{cell.row}"
+    if value is None or value == "":
+        return f'<c r="{ref}"{style}/>' if style else None
+    if t == "f":
+        return f'<c r="{ref}"{style}><f>{_escape(str(value)[1:])}</f><v /></c>'
+    if t == "s":
+        text = _escape(str(value))
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    if t == "d":
+        return f'<c r="{ref}"{style} t="n"><v>{_serial(value, epoch)}</v></c>'
+    if t == "b":
+        return f'<c r="{ref}"{style} t="b"><v>{int(bool(value))}</v></c>'
+    if t == "n":
+        return f'<c r="{ref}"{style} t="n"><v>{value!r}</v></c>' if isinstance(value, float) else \
+            f'<c r="{ref}"{style} t="n"><v>{value}</v></c>'
+    return f'<c r="{ref}"{style} t="{t}"><v>{_escape(str(value))}</v></c>'
+
+
+@functools.lru_cache(maxsize=4096)
+def _serial(value: Any, epoch: Any) -> Any:
+    return to_excel(value, epoch)
+
+
+def _sheet_data(ws: Any, cells: dict[tuple[int, int], Any]) -> tuple[bytes, str]:
+    """``<sheetData>`` of ``cells`` (taken out of ``ws``) and the sheet's dimension reference."""
+    rows: dict[int, list[str]] = {}
+    epoch = ws.parent.epoch
+    style_ids: dict[tuple[int, ...], str] = {}
+    for (r, _c), cell in sorted(cells.items()):
+        xml = _cell_xml(cell, epoch, style_ids)
+        if xml is not None:
+            rows.setdefault(r, []).append(xml)
+    for r in ws.row_dimensions.keys() - rows.keys():
+        rows[r] = []
+    out = ["<sheetData>"]
+    for r in sorted(rows):
+        attrs = "".join(f' {k}="{v}"' for k, v in ws.row_dimensions.get(r, {}))
+        out.append(f'<row r="{r}"{attrs}>{"".join(rows[r])}</row>')
+    out.append("</sheetData>")
+    rs = [r for r, _ in cells] or [1]
+    cs = [c for _, c in cells] or [1]
+    dimension = f"{get_column_letter(min(cs))}{min(rs)}:{get_column_letter(max(cs))}{max(rs)}"
+    return "".join(out).encode("utf-8"), dimension
+
+
+def _plain_cell(cell: Any) -> bool:
+    """A cell :func:`_cell_xml` writes exactly: no comment, link, rich text or array/table formula."""
+    if cell._comment is not None or cell.hyperlink:
+        return False
+    value = cell._value
+    return value is None or isinstance(value, str | int | float | _dt.date | _dt.time | _dt.timedelta)
+
+
+def _detach_big_sheets(wb: Any) -> dict[str, dict[tuple[int, int], Any]]:
+    """Take the cells out of sheets too big for openpyxl's writer (only sheets of plain cells)."""
+    out = {}
+    for ws in wb.worksheets:
+        if len(ws._cells) <= FAST_SHEET_CELLS:
+            continue
+        if not all(_plain_cell(c) for c in ws._cells.values()):
+            continue
+        out[ws.title] = ws._cells
+        ws._cells = {}
+    return out
+
+
+_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.DOTALL)
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+
+
+def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) -> bytes:
+    """The .xlsx bytes of ``wb`` with ``values`` cached in its formula cells.
+
+    Every formula cell of every sheet named in ``values`` must have a value
+    (a :class:`KeyError` names the ones missing): a figure without an engine
+    counterpart would be a figure nobody checked. The workbook is marked for a
+    full recalculation when Excel opens it.
+    """
+    wb.calculation.fullCalcOnLoad = True
+    if reproducible:
+        wb.properties.created = FIXED_TIME
+        wb.properties.modified = FIXED_TIME
+        wb.properties.creator = "cplkpi"
+        wb.properties.lastModifiedBy = "cplkpi"
+    buf = io.BytesIO()
+    detached = _detach_big_sheets(wb)
+    try:
+        # before saving: a cell's style_id registers its style, which the saved stylesheet must hold
+        written = {title: _sheet_data(wb[title], cells) for title, cells in detached.items()}
+        wb.save(buf)
+    finally:
+        for title, cells in detached.items():
+            wb[title]._cells = cells
+    data = buf.getvalue()
+    parts = sheet_parts(data)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        by_part = {parts[s]: s for s in values}
+        fast = {parts[s]: s for s in written}
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename in fast:
+                sheet_data, dimension = written[fast[info.filename]]
+                content = _SHEET_DATA.sub(lambda _m, xml=sheet_data: xml, content, count=1)
+                content = _DIMENSION.sub(f'<dimension ref="{dimension}" />'.encode(), content, count=1)
+            if info.filename in by_part:
+                content = _inject(content, values[by_part[info.filename]], by_part[info.filename])
+            dst.writestr(info, content)
+    data = out.getvalue()
+    return reproducible_zip(data) if reproducible else data
+
+
+def save_with_values(wb: Any, path: str | os.PathLike[str], values: CachedValues, *,
+                     reproducible: bool = True) -> Path:
+    """Write ``wb`` atomically to ``path`` with cached formula values (see :func:`workbook_bytes`)."""
+    return write_bytes_atomic(workbook_bytes(wb, values, reproducible=reproducible), path)

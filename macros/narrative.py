@@ -1,0 +1,161 @@
+"""Thai narratives of the monthly reports, rendered from jinja2 templates in ``templates/narratives/``.
+
+* ``monthly.j2``: the monthly progress line of seed 003 ("จำนวนเรื่องร้องทุกข์
+  ตั้งแต่วันที่ 1 ตุลาคม - 31 ตุลาคม 2562 จำนวน 91 เรื่อง ดำเนินการเสร็จสิ้นแล้ว 71 เรื่อง
+  กำลังดำเนินการ 20 เรื่อง");
+* ``cumulative.j2``: the cumulative text of seed 001's quarterly report
+  (received, completed with %, pending with %);
+* ``memo.j2``: the Step-3 monthly summary to the head of the agency, due by
+  the 10th of the next month (:func:`cplkpi.scoring.scores.monthly_report_due`).
+
+The figures are the engine's (:func:`cplkpi.scoring.scores.period_summary`
+dictionaries, the score result); the templates only word them. Edit the
+wording in the ``.j2`` files, not here.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from cplkpi.scoring.days import to_date
+from cplkpi.scoring.thaidate import THAI_MONTHS, format_thai_date, format_thai_month
+from cplkpi.templates.build import TEMPLATE_DIR
+
+from cplkpi.xlsx import write_bytes_atomic
+
+if TYPE_CHECKING:
+    from .reports import MonthFigures
+
+__all__ = [
+    "Narratives",
+    "cumulative_text",
+    "environment",
+    "fiscal_quarter",
+    "memo_text",
+    "monthly_text",
+    "render",
+    "thai_range",
+    "write_narratives",
+]
+
+NARRATIVE_DIR = TEMPLATE_DIR / "narratives"
+DEDUCTION_LABELS = {
+    "late_report": "ส่งรายงานสรุปประจำเดือนช้า",
+    "missing_report": "ไม่ส่งรายงานสรุปประจำเดือน",
+    "audit": "ผลการสุ่มตรวจต่ำกว่าเกณฑ์",
+}
+
+
+def thai_range(start: Any, end: Any) -> str:
+    """``1 ตุลาคม - 31 ตุลาคม 2562`` (year once when both ends share it), else both dates in full."""
+    s, e = to_date(start), to_date(end)
+    if s is None or e is None:
+        return f"{format_thai_date(s, 'long')} - {format_thai_date(e, 'long')}".strip(" -")
+    if s.year == e.year:
+        return f"{s.day} {THAI_MONTHS[s.month - 1]} - {format_thai_date(e, 'long')}"
+    return f"{format_thai_date(s, 'long')} - {format_thai_date(e, 'long')}"
+
+
+def _count(value: Any) -> str:
+    return f"{int(value):,}"
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{float(value):.2f}"
+
+
+def _score(value: Any) -> str:
+    text = f"{float(value):.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The jinja2 environment over ``templates/narratives`` with the Thai filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(NARRATIVE_DIR)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(
+        thai_date=lambda d, style="long": format_thai_date(d, style),
+        thai_month=lambda d: format_thai_month(d, long=True),
+        thai_range=thai_range,
+        count=_count,
+        pct=_pct,
+        score=_score,
+    )
+    return env
+
+
+def render(name: str, **context: Any) -> str:
+    """Render ``templates/narratives/<name>.j2`` with ``context``; surrounding whitespace stripped."""
+    return environment().get_template(f"{name}.j2").render(**context).strip()
+
+
+def monthly_text(summary: dict[str, Any]) -> str:
+    """Seed-003 monthly line from a :func:`period_summary` dictionary."""
+    return render("monthly", **summary)
+
+
+def cumulative_text(summary: dict[str, Any], quarter: int | None = None) -> str:
+    """Seed-001 cumulative text (counts and %) from a :func:`period_summary` dictionary."""
+    return render("cumulative", quarter=quarter, **summary)
+
+
+def fiscal_quarter(month: Any) -> int:
+    """Quarter of the fiscal year: October–December is 1, July–September is 4."""
+    m = to_date(month).month
+    return (m - 10) % 12 // 3 + 1
+
+
+def memo_text(fig: MonthFigures) -> str:
+    """The Step-3 monthly summary memo to the head of the agency (due by the 10th of the next month)."""
+    res = fig.score
+    components = [
+        {"label": c.label_th, "correct": c.correct, "total": c.total,
+         "pct": None if c.pct is None or c.pct != c.pct else c.pct, "score": c.score, "points": c.points}
+        for c in res.components.itertuples()
+    ]
+    deductions = [{"label": DEDUCTION_LABELS[d.kind], "month": d.month, "amount": d.amount}
+                  for d in res.deductions.itertuples()]
+    return render(
+        "memo", agency=fig.agency, month=fig.month, monthly=monthly_text(fig.month_summary),
+        cumulative=cumulative_text(fig.fytd_summary),
+        month_pct=fig.month_summary["completed_pct"], as_of=fig.as_of, due=fig.report_due,
+        due_day=fig.rules.deadlines.monthly_report_due_day, pending=fig.pending_counts(), components=components,
+        deductions=deductions, total=res.total, total_points=fig.rules.total_points,
+        rules=f"{fig.rules.name}",
+    )
+
+
+@dataclass(frozen=True)
+class Narratives:
+    """The three texts of a report month."""
+
+    monthly: str
+    cumulative: str
+    memo: str
+
+    @classmethod
+    def for_month(cls, fig: MonthFigures) -> Narratives:
+        return cls(monthly_text(fig.month_summary), cumulative_text(fig.fytd_summary, fiscal_quarter(fig.month)),
+                   memo_text(fig))
+
+    def as_text(self) -> str:
+        """All three, with Thai headings, as written to the narrative file."""
+        return (f"ความก้าวหน้าประจำเดือน (monthly progress, seed 003)\n{self.monthly}\n\n"
+                f"ผลการดำเนินงานสะสม (cumulative, seed 001)\n{self.cumulative}\n\n"
+                f"บันทึกรายงานสรุปประจำเดือนเสนอหัวหน้าหน่วยงาน (Step 3 memo)\n\n{self.memo}\n")
+
+
+def write_narratives(narratives: Narratives, path: str | Path) -> Path:
+    """Write the narratives as UTF-8 text (with BOM, so Windows Notepad and Word read Thai) atomically."""
+    return write_bytes_atomic(narratives.as_text().encode("utf-8-sig"), path)

@@ -1,0 +1,653 @@
+"""The monthly report job: CPL_R001 and CPL_R003 for a month, filled, validated, narrated, printed.
+
+``fill_monthly_reports(workbook, month, out_dir=…)`` takes a complaint
+workbook (a :class:`~cplkpi.workbook.ComplaintWorkbook`, or the path of an
+.xlsx read values-only with python-calamine), asks the engine for every
+figure of the month and of the fiscal year to date, fills copies of the
+committed templates (``templates/CPL_R00x.xlsx``, layout in
+``templates/LAYOUT.md``), writes the Thai narratives, validates the filled
+reports and renders them to PDF with headless LibreOffice. The source is
+never written; every output is a new file written atomically.
+
+Nothing here computes a rule: received/completed/in progress per month come
+from the months table of :func:`cplkpi.scoring.scores.score` (complaints
+forwarded in the month, resolved in their current cycle by the as-of date),
+the month's and the fiscal year's figures are their sums, the step table
+comes from ``score()``, the open complaints from
+:func:`cplkpi.scoring.monitor.monitor`. The reports'
+totals and percentages are Excel formulas; the engine's figures are stored
+as their cached values (:mod:`.cache`).
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as _dt
+import math
+import re
+from copy import copy
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from cplkpi.scoring.days import to_date
+from cplkpi.scoring.errors import Problem
+from cplkpi.scoring.evaluate import evaluate_complaints
+from cplkpi.scoring.monitor import monitor
+from cplkpi.scoring.percent import percent, round_half_up
+from cplkpi.scoring.rules import RuleSet, load_rules
+from cplkpi.scoring.scores import ScoreResult, monthly_report_due, score
+from cplkpi.scoring.thaidate import (
+    fiscal_months,
+    fiscal_year,
+    fiscal_year_range,
+    format_thai_date,
+    format_thai_month,
+    parse_month,
+)
+from cplkpi.templates import build as layout
+
+from cplkpi.office import OfficeError, soffice, to_pdf
+from cplkpi.workbook import ComplaintWorkbook, read_workbook
+from cplkpi.xlsx import set_text, write_bytes_atomic, write_table_sheet
+
+from .cache import workbook_bytes
+from .narrative import Narratives, write_narratives
+from .validate import FINDINGS_HEADERS, Finding, findings_rows, validate_reports
+
+__all__ = [
+    "PHASES_TH",
+    "VALIDATION_SHEET",
+    "MonthFigures",
+    "ReportResult",
+    "compute_figures",
+    "fill_fiscal_year",
+    "fill_monthly_reports",
+    "month_code",
+    "parse_report_month",
+    "render_r001",
+    "render_r003",
+]
+
+#: What an open complaint waits for (monitor's ``phase``), as printed in CPL_R001.
+PHASES_TH: dict[str, str] = {
+    "ack": "ตอบรับ",
+    "progress": "รายงานความก้าวหน้าครั้งที่ 1",
+    "followup": "ติดตามวันที่ 15/30",
+}
+#: The sheet of the filled CPL_R003 that lists the validation findings of both reports.
+VALIDATION_SHEET = "ผลการตรวจสอบ"
+
+
+def parse_report_month(value: Any) -> _dt.date:
+    """The first day of the report month given as a date, ``2563-09`` (B.E.), ``2020-09``, ``ก.ย. 2563``, ``9/2563``.
+
+    ``scoring.thaidate.parse_month`` reads ``YYYY-MM`` as C.E. even for a
+    B.E. year (``2563-09`` → year 2563 C.E.), so a year of 2400 or more is
+    converted here first.
+    """
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", value)
+        if m and int(m[1]) >= 2400:
+            value = f"{int(m[2])}/{m[1]}"
+    if isinstance(value, _dt.date | pd.Timestamp | np.datetime64):
+        day = to_date(value)
+        assert day is not None
+        return day.replace(day=1)
+    return parse_month(value)
+
+
+def _month_end(month: _dt.date) -> _dt.date:
+    return month.replace(day=_calendar.monthrange(month.year, month.month)[1])
+
+
+def month_code(month: _dt.date) -> str:
+    """``2563-09`` for September 2020: the B.E. year-month used in output file names."""
+    return f"{month.year + 543}-{month.month:02d}"
+
+
+@dataclass
+class MonthFigures:
+    """The engine's figures for one report month (all a report shows comes from here)."""
+
+    agency: str | None
+    fiscal_year: int
+    month: _dt.date
+    period_start: _dt.date
+    period_end: _dt.date
+    as_of: _dt.date
+    rules: RuleSet
+    #: the month and the fiscal year to date: the keys of :func:`period_summary` (received, completed,
+    #: pending and their %), summed from ``score.months``
+    month_summary: dict[str, Any]
+    fytd_summary: dict[str, Any]
+    #: :func:`score` from the fiscal-year start to the month end, as of ``as_of``
+    score: ScoreResult
+    #: open complaints at the period end (CPL_R001 rows), oldest first
+    pending: pd.DataFrame
+    #: the Step-3 summary of this month is due by this date
+    report_due: _dt.date
+
+    @property
+    def month_label(self) -> str:
+        return format_thai_month(self.month, long=True)
+
+    def pending_counts(self) -> dict[str, int]:
+        """Open complaints: total, by status, forwarded in this fiscal year, carried over from earlier ones."""
+        p = self.pending
+        fwd = p["forwarded_on"]
+        in_fy = int(((fwd >= pd.Timestamp(self.period_start)) & (fwd <= pd.Timestamp(self.period_end))).sum())
+        counts = p["status"].value_counts()
+        return {"total": len(p), "overdue": int(counts.get("overdue", 0)), "due_soon": int(counts.get("due_soon", 0)),
+                "on_time": int(counts.get("on_time", 0)), "in_fiscal_year": in_fy, "carried_over": len(p) - in_fy}
+
+
+@dataclass
+class ReportResult:
+    """What :func:`fill_monthly_reports` wrote and found."""
+
+    figures: MonthFigures
+    r001_xlsx: Path
+    r003_xlsx: Path
+    narrative_txt: Path
+    narratives: Narratives
+    findings: list[Finding]
+    r001_pdf: Path | None = None
+    r003_pdf: Path | None = None
+    #: why the PDFs were not written (LibreOffice missing or failing), Thai (English)
+    pdf_skipped: str | None = None
+    input_problems: list[Problem] = field(default_factory=list)
+    #: defined name → the engine's figure in the filled reports (what a reader of the names gets)
+    named_values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def paths(self) -> list[Path]:
+        """Every file written, xlsx first."""
+        return [p for p in (self.r001_xlsx, self.r003_xlsx, self.r001_pdf, self.r003_pdf, self.narrative_txt)
+                if p is not None]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+# --- figures -----------------------------------------------------------------------
+
+
+def _book(workbook: ComplaintWorkbook | str | Path) -> ComplaintWorkbook:
+    return workbook if isinstance(workbook, ComplaintWorkbook) else read_workbook(workbook)
+
+
+def _pending(book: ComplaintWorkbook, end: _dt.date, as_of: _dt.date, rules: RuleSet, cal: Any) -> pd.DataFrame:
+    """Complaints forwarded by ``end`` and still open at ``as_of`` (monitor + their latest report)."""
+    complaints = book.complaints.table
+    progress = book.progress.table if book.progress is not None else None
+    known = complaints[complaints["forwarded_on"].notna() & (complaints["forwarded_on"] <= pd.Timestamp(end))]
+    table = monitor(known, progress, as_of=as_of, rules=rules, calendar=cal)
+    ev = evaluate_complaints(known.loc[table.index], progress, as_of=as_of, rules=rules, calendar=cal)
+    table = table.assign(
+        received_on=known.loc[table.index, "received_at"].dt.normalize() if "received_at" in known else pd.NaT,
+        forwarded_on=known.loc[table.index, "forwarded_on"],
+        reopened_on=known.loc[table.index, "reopened_on"] if "reopened_on" in known else pd.NaT,
+        last_report_on=ev["last_report_on"],
+    )
+    return table.sort_values(["forwarded_on", "complaint_id"], kind="stable")
+
+
+def _summary(months: pd.DataFrame, start: _dt.date, end: _dt.date, as_of: _dt.date, rules: RuleSet) -> dict[str, Any]:
+    """Received, completed, pending and their % over rows of ``score().months``, shaped like :func:`period_summary`.
+
+    ``period_summary`` counts a complaint as completed when its resolution
+    date is on or before the as-of date even if it was reopened after that
+    resolution; ``score().months`` (through ``evaluate_complaints``) counts
+    it in progress again. The reports use the months table throughout, so
+    that every total is the sum of its rows.
+    """
+    received, completed = int(months["received"].sum()), int(months["completed"].sum())
+    pending = received - completed
+    return {"start": start, "end": end, "as_of": as_of, "received": received, "completed": completed,
+            "pending": pending, "completed_pct": percent(completed, received, rules.pct_decimals),
+            "pending_pct": percent(pending, received, rules.pct_decimals)}
+
+
+def compute_figures(workbook: ComplaintWorkbook | str | Path, month: Any, *, rules: RuleSet | str = "bma-2557",
+                    as_of: Any = None) -> MonthFigures:
+    """Every figure of the month's reports, from the engine (no Excel involved)."""
+    book = _book(workbook)
+    rules = load_rules(rules)
+    month = parse_report_month(month)
+    fy = int(fiscal_year(month))
+    fy_start, _ = fiscal_year_range(fy)
+    end = _month_end(month)
+    as_of = to_date(as_of) or end
+    cal = book.calendar()
+    complaints = book.complaints.table
+    result = score(
+        complaints,
+        book.progress.table if book.progress is not None else None,
+        book.monthly_reports.table if book.monthly_reports is not None else None,
+        book.audit_sample.table if book.audit_sample is not None else None,
+        rules=rules, start=fy_start, end=end, as_of=as_of, calendar=cal,
+    )
+    return MonthFigures(
+        agency=book.agency,
+        fiscal_year=fy,
+        month=month,
+        period_start=fy_start,
+        period_end=end,
+        as_of=as_of,
+        rules=rules,
+        month_summary=_summary(result.months[result.months["month"] == month], month, end, as_of, rules),
+        fytd_summary=_summary(result.months, fy_start, end, as_of, rules),
+        score=result,
+        pending=_pending(book, end, as_of, rules, cal),
+        report_due=monthly_report_due(month, rules.deadlines.monthly_report_due_day),
+    )
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+def _blank(value: Any) -> Any:
+    """None for missing values (NaN, NaT, None), plain Python values otherwise."""
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        return to_date(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _cache(value: Any) -> Any:
+    """A formula's cached value: None (an empty-text result) for missing."""
+    value = _blank(value)
+    return "" if value is None else value
+
+
+def _load_template(name: str) -> Any:
+    from openpyxl import load_workbook
+
+    return load_workbook(layout.template_path(name))
+
+
+def _short_label(label: str) -> str:
+    """``ขั้นตอนที่ 2.1 แก้ไข…`` → ``ขั้นตอนที่ 2.1``."""
+    m = re.match(r"\s*(\S+\s+\S+)", label)
+    return m[1] if m else label
+
+
+def _step_label(rules: RuleSet, step: int) -> str:
+    """``ขั้นตอนที่ 2`` (or ``ส่วนที่ 1``): the first word of the step's first component and the step number."""
+    first = next(c for c in rules.components if c.step == step)
+    return f"{first.label_th.split()[0]} {step}"
+
+
+def _dsum(values: Any) -> Decimal:
+    return sum((Decimal(str(v)) for v in values), Decimal(0))
+
+
+def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """The filled CPL_R003 workbook, its formula cells' engine values, and the named figures."""
+    wb = _load_template(layout.R003_FILE)
+    ws = wb[layout.R003_SHEET]
+    layout.add_r003_charts(ws)
+    rules, res = fig.rules, fig.score
+    n, mc, cc, sc = layout.R003_NAMES, layout.R003_MONTH_COLS, layout.R003_COMPONENT_COLS, layout.R003_STEP_COLS
+    cache: dict[str, Any] = {}
+
+    set_text(ws[n["R003_AGENCY"]], fig.agency or "")
+    ws[n["R003_FISCAL_YEAR"]] = fig.fiscal_year
+    ws[n["R003_PERIOD_START"]] = fig.period_start
+    ws[n["R003_PERIOD_END"]] = fig.period_end
+    ws[n["R003_AS_OF"]] = fig.as_of
+    ws[n["R003_MONTH"]] = fig.month
+    ws[n["R003_RULES"]] = rules.name
+    ws["A47"] = f"5. เกณฑ์ที่ใช้คำนวณ: {rules.title_th}"
+    ws["A8"] = f"เดือน{fig.month_label}"
+    ws["A9"] = f"สะสมตั้งแต่ต้นปีงบประมาณ (ถึง{fig.month_label})"
+
+    # parameters of the rule set
+    late, audit = rules.late_report, rules.audit
+    params = {
+        "R003_THRESHOLD": rules.threshold_pct,
+        "R003_LATE_PER_MONTH": late.per_month if late else None,
+        "R003_LATE_FROM_STEP": late.from_step if late else None,
+        "R003_AUDIT_SAMPLE_PCT": audit.sample_pct if audit else None,
+        "R003_AUDIT_MIN_ACCURACY": audit.min_accuracy_pct if audit else None,
+        "R003_AUDIT_PER_MONTH": audit.per_month if audit else None,
+        "R003_AUDIT_FROM_STEP": audit.from_step if audit else None,
+    }
+    for name, value in params.items():
+        ws[n[name]] = value
+
+    # monthly table
+    months = res.months.set_index(res.months["month"].map(lambda d: to_date(d).replace(day=1)))
+    ded = res.deductions.assign(month=res.deductions["month"].map(lambda d: to_date(d).replace(day=1)))
+    late_amount = ded[ded["kind"].isin(["late_report", "missing_report"])].groupby("month")["amount"].sum()
+    audit_amount = ded[ded["kind"] == "audit"].groupby("month")["amount"].sum()
+    month_row = None
+    for r, m in zip(layout.MONTH_ROWS, fiscal_months(fig.fiscal_year)):
+        ws[f"{mc['label']}{r}"] = format_thai_month(m)
+        ws[f"{mc['start']}{r}"] = m
+        ws[f"{mc['end']}{r}"] = _month_end(m)
+        formulas = layout.month_formulas(r)
+        if m not in months.index:
+            for key in formulas:
+                cache[f"{mc[key]}{r}"] = ""
+            continue
+        if m == fig.month:
+            month_row = r
+        x = months.loc[m]
+        values = {
+            "received": int(x["received"]), "completed": int(x["completed"]),
+            "report_due": to_date(x["report_due"]), "report_sent_on": _blank(x["report_sent_on"]),
+            "completed_in_month": int(x["completed_in_month"]), "audit_accuracy_pct": _blank(x["audit_accuracy_pct"]),
+        }
+        for key, value in values.items():
+            ws[f"{mc[key]}{r}"] = value
+        status = (layout.REPORT_NOT_DUE if not x["report_due_passed"] else
+                  layout.REPORT_MISSING if _blank(x["report_sent_on"]) is None else
+                  layout.REPORT_ON_TIME if x["report_on_time"] else layout.REPORT_LATE)
+        engine = {
+            "in_progress": int(x["in_progress"]),
+            "completed_pct": _cache(percent(int(x["completed"]), int(x["received"]), rules.pct_decimals)),
+            "report_status": status,
+            "late_deduction": float(late_amount.get(m, 0)),
+            "audit_sample": int(x["audit_sample_needed"]),
+            "audit_deduction": float(audit_amount.get(m, 0)),
+        }
+        for key in formulas:
+            cache[f"{mc[key]}{r}"] = engine[key]
+    if month_row is None:
+        raise ValueError(f"month {fig.month} is not in fiscal year {fig.fiscal_year}")
+
+    t = layout.MONTHS_TOTAL_ROW
+    fytd = fig.fytd_summary
+    totals = {
+        "received": fytd["received"], "completed": fytd["completed"], "in_progress": fytd["pending"],
+        "completed_pct": _cache(fytd["completed_pct"]),
+        "late_deduction": float(_dsum(late_amount)), "audit_deduction": float(_dsum(audit_amount)),
+        "completed_in_month": int(months["completed_in_month"].sum()),
+        "audit_sample": int(months["audit_sample_needed"].sum()),
+    }
+    for key in layout.total_formulas():
+        cache[f"{mc[key]}{t}"] = totals[key]
+
+    # summary block
+    ms = fig.month_summary
+    for ref, formula in layout.summary_formulas(month_row).items():
+        ws[ref] = formula
+    cache.update({
+        "E8": ms["received"], "F8": ms["completed"], "G8": ms["pending"],
+        "H8": _cache(ms["completed_pct"]), "I8": _cache(ms["pending_pct"]),
+        "E9": fytd["received"], "F9": fytd["completed"], "G9": fytd["pending"],
+        "H9": _cache(fytd["completed_pct"]), "I9": _cache(fytd["pending_pct"]),
+    })
+
+    # components
+    comps = res.components.reset_index(drop=True)
+    if len(comps) > len(layout.COMPONENT_ROWS):
+        raise ValueError(f"rule set {rules.name} has {len(comps)} components; CPL_R003 holds "
+                         f"{len(layout.COMPONENT_ROWS)}")
+    by_key = {c.key: c for c in rules.components}
+    for i, r in enumerate(layout.COMPONENT_ROWS):
+        if i >= len(comps):
+            for key in layout.component_formulas(r, monthly=False):
+                cache[f"{cc[key]}{r}"] = ""
+            ws.row_dimensions[r].hidden = True
+            continue
+        c = comps.iloc[i]
+        comp = by_key[c["key"]]
+        ws[f"{cc['step']}{r}"] = int(c["step"])
+        set_text(ws[f"{cc['label']}{r}"], c["label_th"])
+        ws[f"{cc['points']}{r}"] = float(c["points"])
+        set_text(ws[f"{cc['short']}{r}"], _short_label(c["label_th"]))
+        set_text(ws[f"{cc['key']}{r}"], c["key"])
+        formulas = layout.component_formulas(r, monthly=comp.monthly)
+        if not comp.monthly:
+            ws[f"{cc['correct']}{r}"] = int(c["correct"])
+            ws[f"{cc['total']}{r}"] = int(c["total"])
+        engine = {"correct": int(c["correct"]), "total": int(c["total"]), "pct": _cache(c["pct"]),
+                  "score": float(c["score"])}
+        for key, formula in formulas.items():
+            ws[f"{cc[key]}{r}"] = formula
+            cache[f"{cc[key]}{r}"] = engine[key]
+
+    # steps
+    steps = res.steps.reset_index(drop=True)
+    for i, r in enumerate(layout.STEP_ROWS):
+        formulas = layout.step_formulas(r)
+        if i >= len(steps):
+            for key in formulas:
+                cache[f"{sc[key]}{r}"] = ""
+            ws.row_dimensions[r].hidden = True
+            continue
+        s = steps.iloc[i]
+        ws[f"{sc['step']}{r}"] = int(s["step"])
+        set_text(ws[f"{sc['label']}{r}"], _step_label(rules, int(s["step"])))
+        engine = {"points": float(s["points"]), "score_before": float(s["score_before"]),
+                  "deductions": float(s["deductions"]), "score": float(s["score"])}
+        for key in formulas:
+            cache[f"{sc[key]}{r}"] = engine[key]
+    t = layout.STEPS_TOTAL_ROW
+    places = rules.score_decimals
+    cache.update({
+        f"F{t}": float(_dsum(steps["points"])),
+        f"G{t}": round_half_up(_dsum(steps["score_before"]), places),
+        f"H{t}": round_half_up(_dsum(steps["deductions"]), places),
+        f"I{t}": float(res.total),
+    })
+
+    ws.oddHeader.right.text = f"{fig.agency or ''} เดือน{fig.month_label}"
+    ws.oddHeader.right.size = 8
+    named = {name: _named_value(ws, cache, ref) for name, ref in n.items()
+             if ":" not in ref and name != "R003_CHARTS"}
+    return wb, {layout.R003_SHEET: cache}, named
+
+
+def _named_value(ws: Any, cache: dict[str, Any], ref: str) -> Any:
+    if ref in cache:
+        return cache[ref] if cache[ref] != "" else None
+    value = ws[ref].value
+    return value.date() if isinstance(value, _dt.datetime) else value
+
+
+_THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
+
+def _lines(text: Any, width: float) -> int:
+    """Printed lines a wrapped text needs in a column ``width`` wide (Thai marks take no width)."""
+    if not text:
+        return 1
+    return math.ceil(len(_THAI_MARKS.sub("", str(text))) / (width * 1.2))
+
+
+def _objects(values: Any) -> list[Any]:
+    """A column as plain Python objects: dates as ``datetime.date``, missing as None."""
+    if isinstance(values, pd.Series) and pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values.to_numpy().astype("datetime64[D]").astype(object).tolist()
+    if isinstance(values, pd.Series):
+        return values.astype(object).where(values.notna(), None).tolist()
+    return list(values)
+
+
+def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
+    """The open complaints as styled rows from ``first`` (the template's row ``first`` gives the styles)."""
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Font
+
+    cols = layout.R001_COLS
+    styles = {key: ws[f"{col}{first}"]._style for key, col in cols.items()}
+    template_font = ws[f"{cols['status']}{first}"].font
+    overdue_font = Font(name=template_font.name, size=template_font.size, bold=True, color="C00000")
+    missing = [None] * len(p)
+    columns = {
+        "no": list(range(1, len(p) + 1)),
+        **{key: _objects(p[key]) if key in p else missing for key in cols if key not in ("no", "phase", "status")},
+        "phase": _objects(p["phase"].map(PHASES_TH)),
+        "status": _objects(p["status_th"]),
+    }
+    text_cols = {"complaint_id", "subject", "unit", "phase", "status"}
+    widths = {k: ws.column_dimensions[cols[k]].width for k in ("subject", "unit", "phase")}
+    col_index = {key: ord(col) - 64 for key, col in cols.items()}
+    overdue = (p["status"] == "overdue").to_numpy()
+    cells = ws._cells  # bulk creation: ws.cell() costs more than the cell itself
+    for key, values in columns.items():
+        c, style, text = col_index[key], styles[key], key in text_cols
+        for i, value in enumerate(values):
+            cell = Cell(ws, row=first + i, column=c, style_array=style)  # the cell takes a copy
+            if value is not None:
+                if text:
+                    set_text(cell, value)
+                else:  # dates and counts; the template's column style already has their number format
+                    cell._value, cell.data_type = value, "d" if isinstance(value, _dt.date) else "n"
+            cells[(first + i, c)] = cell
+    overdue_style = None
+    for i in np.flatnonzero(overdue):
+        cell = cells[(first + int(i), col_index["status"])]
+        if overdue_style is None:
+            cell.font = overdue_font
+            overdue_style = cell._style
+        else:
+            cell._style = copy(overdue_style)
+    for i, texts in enumerate(zip(columns["subject"], columns["unit"], columns["phase"])):
+        lines = max(_lines(t, widths[k]) for t, k in zip(texts, ("subject", "unit", "phase")))
+        if lines > 1:
+            ws.row_dimensions[first + i].height = 12.5 * lines
+
+
+def render_r001(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """The filled CPL_R001 workbook, its formula cells' engine values, and the named figures."""
+    wb = _load_template(layout.R001_FILE)
+    ws = wb[layout.R001_SHEET]
+    n, cols = layout.R001_NAMES, layout.R001_COLS
+    set_text(ws[n["R001_AGENCY"]], fig.agency or "")
+    ws[n["R001_FISCAL_YEAR"]] = fig.fiscal_year
+    ws[n["R001_AS_OF"]] = fig.as_of
+    ws[n["R001_MONTH"]] = fig.month
+    ws[n["R001_PERIOD_START"]] = fig.period_start
+    ws[n["R001_PERIOD_END"]] = fig.period_end
+
+    first = layout.R001_FIRST_ROW
+    p = fig.pending
+    _write_r001_rows(ws, p, first)
+    last = first + max(len(p), 1) - 1
+    if len(p) == 0:
+        ws[f"{cols['subject']}{first}"] = layout.NO_PENDING
+    for ref, formula in layout.r001_summary_formulas(last).items():
+        ws[ref] = formula
+    counts = fig.pending_counts()
+    cache = {
+        n["R001_PENDING_TOTAL"]: counts["total"],
+        n["R001_OVERDUE"]: counts["overdue"],
+        n["R001_DUE_SOON"]: counts["due_soon"],
+        n["R001_ON_TIME"]: counts["on_time"],
+        n["R001_PENDING_FY"]: counts["in_fiscal_year"],
+        n["R001_CARRIED_OVER"]: counts["carried_over"],
+    }
+    layout.set_name(wb, "R001_TABLE", layout.R001_SHEET, f"A{layout.R001_HEADER_ROW}:L{last}")
+    layout.set_name(wb, "R001_DATA", layout.R001_SHEET, f"A{first}:L{last}")
+    ws.print_area = f"A1:L{last}"
+    ws.oddHeader.right.text = f"{fig.agency or ''} ณ วันที่ {format_thai_date(fig.as_of)}"
+    ws.oddHeader.right.size = 8
+    named = {name: _named_value(ws, cache, ref) for name, ref in n.items() if ":" not in ref}
+    return wb, {layout.R001_SHEET: cache}, named
+
+
+# --- the job -------------------------------------------------------------------------
+
+
+def _input_findings(problems: list[Problem]) -> list[Finding]:
+    return [Finding(f"input_{p.code}", p.sheet, f"{p.letter or ''}{p.row or ''}" or None, p.message_th,
+                    p.message_en, p.severity, report="ข้อมูลต้นทาง (source)") for p in problems]
+
+
+def _write_pdfs(paths: list[Path]) -> tuple[list[Path | None], str | None]:
+    if soffice() is None:
+        return [None] * len(paths), ("ไม่ได้สร้าง PDF เพราะไม่พบ LibreOffice (PDFs skipped: LibreOffice not found; "
+                                     "apt-get install -y --no-install-recommends libreoffice-calc-nogui)")
+    out: list[Path | None] = []
+    try:
+        for path in paths:
+            out.append(to_pdf(path, path.with_suffix(".pdf")))
+    except OfficeError as exc:
+        return out + [None] * (len(paths) - len(out)), f"สร้าง PDF ไม่สำเร็จ (PDF export failed): {exc}"
+    return out, None
+
+
+def fill_monthly_reports(
+    workbook: ComplaintWorkbook | str | Path,
+    month: Any,
+    *,
+    out_dir: str | Path,
+    rules: RuleSet | str = "bma-2557",
+    as_of: Any = None,
+    pdf: bool = True,
+) -> ReportResult:
+    """Fill CPL_R001 and CPL_R003 for ``month`` (and the fiscal year to date) into ``out_dir``.
+
+    ``workbook`` is a :class:`ComplaintWorkbook` (e.g. built by
+    :func:`cplkpi.workbook.from_sheets` from an open Excel book) or the path
+    of a complaint workbook, which is read values-only and never written.
+    ``month`` is a date in the month or text such as ``2563-09`` or
+    ``ก.ย. 2563``; ``as_of`` defaults to the month's last day. Writes
+    ``CPL_R001_<yyyy-mm>.xlsx`` and ``CPL_R003_<yyyy-mm>.xlsx`` (B.E. year;
+    the latter with a validation sheet), ``CPL_narrative_<yyyy-mm>.txt`` and,
+    with ``pdf`` and LibreOffice installed, a PDF of each report.
+    """
+    book = _book(workbook)
+    fig = compute_figures(book, month, rules=rules, as_of=as_of)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    code = month_code(fig.month)
+    r001_path, r003_path = out_dir / f"CPL_R001_{code}.xlsx", out_dir / f"CPL_R003_{code}.xlsx"
+
+    wb1, cache1, named1 = render_r001(fig)
+    wb3, cache3, named3 = render_r003(fig)
+    # the in-memory reports with the engine's results of their formulas: what the files will read
+    findings = validate_reports(r003=wb3, r001=wb1, r003_formulas=wb3, r001_formulas=wb1,
+                                values={**cache1, **cache3})
+    findings += _input_findings(book.problems)
+    write_table_sheet(wb3, VALIDATION_SHEET, FINDINGS_HEADERS, findings_rows(findings), [16, 22, 16, 14, 10, 70, 70])
+    _validation_print_setup(wb3[VALIDATION_SHEET], len(findings))
+    write_bytes_atomic(workbook_bytes(wb1, cache1), r001_path)
+    write_bytes_atomic(workbook_bytes(wb3, cache3), r003_path)
+
+    narratives = Narratives.for_month(fig)
+    narrative_path = write_narratives(narratives, out_dir / f"CPL_narrative_{code}.txt")
+    result = ReportResult(fig, r001_path, r003_path, narrative_path, narratives, findings,
+                          input_problems=book.problems, named_values={**named1, **named3})
+    if pdf:
+        (result.r001_pdf, result.r003_pdf), result.pdf_skipped = _write_pdfs([r001_path, r003_path])
+    return result
+
+
+def _validation_print_setup(ws: Any, n: int) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "หน้า &P / &N"
+    if n == 0:
+        ws["A2"] = "ไม่พบข้อผิดพลาด (no findings)"
+
+
+def fill_fiscal_year(
+    workbook: ComplaintWorkbook | str | Path,
+    fiscal_year: int,
+    *,
+    out_dir: str | Path,
+    rules: RuleSet | str = "bma-2557",
+    pdf: bool = True,
+) -> list[ReportResult]:
+    """The twelve months of ``fiscal_year`` (B.E.), October first: one :class:`ReportResult` each."""
+    book = _book(workbook)
+    return [fill_monthly_reports(book, m, out_dir=out_dir, rules=rules, pdf=pdf) for m in fiscal_months(fiscal_year)]

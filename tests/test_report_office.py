@@ -1,0 +1,141 @@
+"""The filled reports in LibreOffice: every formula recalculates to the engine's figure; the PDFs read Thai."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from cplkpi.macros.reports import fill_monthly_reports
+from cplkpi.scoring.scores import period_summary
+from cplkpi.templates import build as layout
+from openpyxl import load_workbook
+
+from cplkpi.office import recalculate
+
+D = _dt.date
+POISON = b"999999"
+_FORMULA_VALUE = re.compile(rb'(<c r="[A-Z]+\d+"[^>]*?)(?: t="\w+")?(><f>.*?</f>)<v>[^<]*</v>', re.DOTALL)
+
+
+def poison(src: Path, dst: Path) -> int:
+    """Copy ``src`` with every formula's cached value replaced by 999999; returns how many."""
+    zin = zipfile.ZipFile(io.BytesIO(src.read_bytes()))
+    out, count = io.BytesIO(), 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            content = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                content, n = _FORMULA_VALUE.subn(rb"\1\2<v>" + POISON + b"</v>", content)
+                count += n
+            z.writestr(info, content)
+    dst.write_bytes(out.getvalue())
+    return count
+
+
+def _same(a, b) -> bool:
+    a, b = (None if x == "" else x for x in (a, b))
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return abs(a - b) < 1e-9
+    return a == b
+
+
+@pytest.fixture(scope="module")
+def reports(sample_book, tmp_path_factory, libreoffice):
+    out = tmp_path_factory.mktemp("office")
+    return fill_monthly_reports(sample_book, "2563-09", out_dir=out, pdf=True)
+
+
+@pytest.mark.parametrize("which", ["r003", "r001"])
+def test_every_formula_recalculates_to_the_engine_figure(reports, which, tmp_path):
+    _assert_recalculates_to_cache(reports.r003_xlsx if which == "r003" else reports.r001_xlsx, tmp_path)
+
+
+def test_the_fast_sheet_writer_recalculates_too(reports, sample_book, tmp_path, monkeypatch):
+    """Both reports written by the big-sheet writer (every sheet, not only big ones) read the same in LibreOffice."""
+    from cplkpi.macros import cache
+    from cplkpi.macros.reports import compute_figures, render_r001, render_r003
+
+    monkeypatch.setattr(cache, "FAST_SHEET_CELLS", 0)
+    fig = compute_figures(sample_book, "2563-09")
+    for name, (wb, values, _) in (("r1.xlsx", render_r001(fig)), ("r3.xlsx", render_r003(fig))):
+        path = tmp_path / name
+        cache.save_with_values(wb, path, values)
+        _assert_recalculates_to_cache(path, tmp_path)
+
+
+def _assert_recalculates_to_cache(path: Path, tmp_path: Path) -> None:
+    poisoned, recalculated = tmp_path / "poisoned.xlsx", tmp_path / "recalculated.xlsx"
+    formulas = load_workbook(path)
+    n_formulas = sum(c.data_type == "f" for ws in formulas.worksheets for row in ws.iter_rows() for c in row)
+    assert poison(path, poisoned) == n_formulas > 0
+    poisoned_values = load_workbook(poisoned, data_only=True)
+    first = formulas.worksheets[0]
+    assert poisoned_values[first.title]["E9" if first.title == layout.R003_SHEET else "C6"].value == 999999
+    recalculate(poisoned, recalculated)
+    engine = load_workbook(path, data_only=True)      # the cached values: the engine's figures
+    lo = load_workbook(recalculated, data_only=True)
+    wrong = [(ws.title, c.coordinate, c.value, engine[ws.title][c.coordinate].value, lo[ws.title][c.coordinate].value)
+             for ws in formulas.worksheets for row in ws.iter_rows() for c in row
+             if c.data_type == "f" and not _same(engine[ws.title][c.coordinate].value,
+                                                 lo[ws.title][c.coordinate].value)]
+    assert wrong == []
+    assert all(lo[ws.title][c.coordinate].value != 999999 for ws in formulas.worksheets
+               for row in ws.iter_rows() for c in row if c.data_type == "f")
+
+
+def test_recalculated_named_cells_equal_independent_engine_calls(reports, sample_book, tmp_path):
+    poisoned, recalculated = tmp_path / "p.xlsx", tmp_path / "r.xlsx"
+    poison(reports.r003_xlsx, poisoned)
+    recalculate(poisoned, recalculated)
+    ws = load_workbook(recalculated, data_only=True)[layout.R003_SHEET]
+    n = layout.R003_NAMES
+    fytd = period_summary(sample_book.complaints.table, D(2019, 10, 1), D(2020, 9, 30))
+    res = sample_book.score(start=D(2019, 10, 1), end=D(2020, 9, 30))
+    assert [ws[n[k]].value for k in ("R003_RECEIVED_FYTD", "R003_COMPLETED_FYTD", "R003_IN_PROGRESS_FYTD",
+                                     "R003_COMPLETED_PCT_FYTD", "R003_IN_PROGRESS_PCT_FYTD")] == [
+        fytd["received"], fytd["completed"], fytd["pending"], fytd["completed_pct"], fytd["pending_pct"]]
+    comps = [(ws[f"I{r}"].value, ws[f"J{r}"].value) for r in layout.COMPONENT_ROWS[:len(res.components)]]
+    assert comps == [(c.pct, c.score) for c in res.components.itertuples()]
+    steps = [ws[f"I{r}"].value for r in layout.STEP_ROWS[:len(res.steps)]]
+    assert steps == pytest.approx(list(res.steps["score"]), abs=1e-12)
+    assert ws[n["R003_TOTAL"]].value == pytest.approx(res.total, abs=1e-12)
+
+
+def _plain(text: str) -> str:
+    """Text without spaces and Thai combining marks: pdftotext splits Thai clusters and may move tone marks."""
+    return re.sub(r"[\s\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+", "", text)
+
+
+def _pdf_text(path: Path) -> str:
+    return _plain(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                                 check=True).stdout)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_pdfs_have_the_thai_headings_as_text(reports):
+    assert reports.pdf_skipped is None
+    r003, r001 = _pdf_text(reports.r003_pdf), _pdf_text(reports.r001_pdf)
+    for heading in ("แบบรายงานรหัสCPL_R003รายงานผลการปฏิบัติงานในระบบเรื่องราวร้องทุกข์", "สำนักงานเขตบางกอกน้อย",
+                    "ผลการดำเนินงานและการรายงานผลรายเดือน", "รวมตั้งแต่ต้นปีงบประมาณ", "ขั้นตอนที่2.1",
+                    "30ก.ย.2563", "1,162", "4.4849", "หน้า1/"):
+        assert _plain(heading) in r003, heading
+    for heading in ("แบบรายงานรหัสCPL_R001รายงานเรื่องคงค้างหน่วยงานดำเนินการ", "เกินกำหนด", "ติดตามวันที่15/30"):
+        assert _plain(heading) in r001, heading
+    pages = subprocess.run(["pdfinfo", str(reports.r003_pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+841\.89 x 595\.30\d* pts \(A4\)", pages), pages   # A4 landscape
+
+
+def test_without_libreoffice_the_pdfs_are_skipped_with_a_message(sample_book, tmp_path, monkeypatch):
+    import cplkpi.macros.reports as reports_module
+
+    monkeypatch.setattr(reports_module, "soffice", lambda: None)
+    result = fill_monthly_reports(sample_book, "2563-09", out_dir=tmp_path)
+    assert result.r001_pdf is None and result.r003_pdf is None
+    assert "LibreOffice" in result.pdf_skipped and "PDF" in result.pdf_skipped
+    assert not list(tmp_path.glob("*.pdf"))
