@@ -1,0 +1,210 @@
+"""``cplkpi audit``, ``cplkpi audit-sample``, ``cplkpi audit-batch``: the committee's audit."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.table import Table
+
+from cplkpi.scoring.errors import CplError
+from cplkpi.scoring.rules import available_rules, load_rules
+from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month
+
+from . import app
+from .common import console, err_console, fail, print_problems
+
+if TYPE_CHECKING:  # the audit modules load openpyxl and the report layout: imported when a command runs
+    from cplkpi.macros.audit import AuditResult
+    from cplkpi.macros.audit_sample import MonthSample
+
+_RULES = typer.Option("bma-2557", help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}")
+_OUT = typer.Option(..., "--out", help="โฟลเดอร์ผลลัพธ์ (output folder)", file_okay=False)
+_SAMPLES = typer.Option(None, "--samples", file_okay=False,
+                        help="โฟลเดอร์ไฟล์สุ่มตรวจของกองกลาง (folder of the sample workbooks; default OUT/สุ่มตรวจ)")
+
+
+def month_option(value: str | None, name: str = "--month") -> _dt.date | None:
+    """A month given on the command line: ``มี.ค. 2563``, ``3/2563``, ``2563-03`` (B.E.) or ``2020-03``."""
+    from cplkpi.macros.reports import parse_report_month
+
+    if value is None:
+        return None
+    try:
+        m = parse_report_month(value)
+    except (DateParseError, ValueError) as exc:
+        raise typer.BadParameter(str(exc), param_hint=name) from exc
+    if not 1997 <= m.year <= 2100:
+        raise typer.BadParameter(f"เดือนไม่ถูกต้อง {value!r}: ใช้ มี.ค. 2563, 3/2563 หรือ 2563-03 "
+                                 f"(month out of range; write มี.ค. 2563, 3/2563 or 2563-03)", param_hint=name)
+    return m
+
+
+def print_sample(s: MonthSample, kept: bool = False) -> None:
+    """Print one month's draw with its seed."""
+    state = "มีอยู่แล้ว ไม่สุ่มใหม่ (kept)" if kept else "สุ่มใหม่ (drawn)"
+    console.print(f"สุ่มตรวจ {s.label}: เสร็จสิ้นในเดือน {s.population:,} เรื่อง สุ่ม {s.size} เรื่อง "
+                  f"seed {s.seed} [{state}]")
+    if s.complaint_ids:
+        console.print("  " + ", ".join(s.complaint_ids))
+
+
+def print_findings(result: AuditResult, limit: int = 60) -> None:
+    """Print the findings of one audit."""
+    if not result.findings:
+        console.print("[green]ไม่พบข้อผิดพลาด (no findings)[/]")
+        return
+    t = Table(title=f"ข้อค้นพบ {len(result.findings):,} รายการ (findings)")
+    for col in ("ประเภท (kind)", "ตำแหน่ง (where)", "รายงาน (reported)", "คำนวณใหม่ (recomputed)", "รายละเอียด (message)"):
+        t.add_column(col)
+    for f in result.findings[:limit]:
+        colour = "red" if f.severity == "error" else "yellow"
+        t.add_row(f"[{colour}]{f.label_th}[/]", f.where, "" if f.reported is None else str(f.reported),
+                  "" if f.recomputed is None else str(f.recomputed), f.message)
+    console.print(t)
+    if len(result.findings) > limit:
+        console.print(f"... และอีก {len(result.findings) - limit:,} รายการ ดูในไฟล์ผลลัพธ์ "
+                      f"(and {len(result.findings) - limit:,} more in the output workbook)")
+
+
+@app.command("audit")
+def audit_command(
+    workbook: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                    help="ไฟล์ที่หน่วยงานส่ง (.xlsx): ชีตเรื่องร้องเรียนและรายงาน CPL_R003/CPL_R001"),
+    month: str = typer.Option(None, "--month", help="เดือนที่รายงาน เช่น 'มี.ค. 2563' (default: the report's month)"),
+    rules: str = _RULES,
+    out: Path = _OUT,
+    samples: Path = _SAMPLES,
+    report: list[Path] = typer.Option(None, "--report", exists=True, dir_okay=False,
+                                      help="ไฟล์รายงาน CPL_R001/CPL_R003 แยกต่างหาก (report files, when not in WORKBOOK)"),
+) -> None:
+    """ตรวจสอบไฟล์ที่หน่วยงานส่ง: คำนวณใหม่ เทียบกับรายงาน และสุ่มตรวจ 10% (audit a submitted agency workbook)."""
+    from cplkpi.macros.audit import audit_workbook, month_label
+    from cplkpi.macros.audit_batch import BatchResult, write_committee_workbook
+    from cplkpi.macros.audit_reports import read_reports
+
+    from .score import print_score
+
+    m = month_option(month)
+    try:
+        with console.status(f"กำลังตรวจ (auditing) {workbook.name}"):
+            reports = read_reports(*report) if report else None
+            result = audit_workbook(workbook, reports, month=m, rules=rules,
+                                    samples=samples if samples is not None else out / "สุ่มตรวจ")
+    except CplError as exc:
+        raise fail(exc) from exc
+    console.print(f"[bold]{result.agency}[/]  เดือนที่ตรวจ (month) {month_label(result.month)}")
+    if result.sample is not None:
+        kept = result.sample_file is not None and result.month in result.sample_file.kept
+        print_sample(result.sample, kept)
+        if result.sample_file is not None:
+            console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {result.sample_file.path}")
+    print_score(result.score, result.agency)
+    print_findings(result)
+    batch = BatchResult([result.summary()], [(result.summary(), f) for f in result.findings])
+    name = Path(workbook).stem
+    path = write_committee_workbook(batch, out / f"ผลการตรวจ_{name}_{result.month:%Y-%m}.xlsx", rules=rules,
+                                    month=result.month)
+    console.print(f"เขียนไฟล์ (written): {path}")
+
+
+@app.command("audit-sample")
+def audit_sample_command(
+    workbook: Path = typer.Argument(..., exists=True, dir_okay=False, help="ไฟล์ของหน่วยงาน (.xlsx)"),
+    month: list[str] = typer.Option(..., "--month", help="เดือนที่สุ่ม (repeat for several) เช่น 'มี.ค. 2563'"),
+    out: Path = _OUT,
+    rules: str = _RULES,
+    agency: str = typer.Option(None, help="ชื่อหน่วยงาน (default: from the complaint sheet)"),
+) -> None:
+    """สุ่มเรื่องที่เสร็จสิ้นในเดือน 10% ลงไฟล์สุ่มตรวจ และคำนวณความถูกต้องจากผลที่ตรวจแล้ว (draw/read the 10 % sample)."""
+    from cplkpi.macros.audit_sample import sample_file_path, update_sample_file
+    from cplkpi.scoring.scores import score
+    from cplkpi.workbook import read_workbook
+
+    months = [month_option(m) for m in month]
+    r = load_rules(rules)
+    try:
+        book = read_workbook(workbook)
+        name = agency or book.agency or workbook.stem
+        by_fy: dict[int, list[_dt.date]] = {}
+        for m in months:
+            by_fy.setdefault(fiscal_year(m), []).append(m)
+        for fy, ms in sorted(by_fy.items()):
+            sf = update_sample_file(sample_file_path(out, name, fy), book.complaints.table, name, ms, rules=r)
+            print_problems(sf.problems)
+            for s in sf.drawn:
+                print_sample(s)
+            for m in sf.kept:
+                console.print(f"สุ่มตรวจ {format_thai_month(m)}: มีอยู่แล้ว ไม่สุ่มใหม่ (already drawn, kept as is)")
+            console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {sf.path}")
+            res = score(book.complaints.table, book.progress.table if book.progress is not None else None,
+                        book.monthly_reports.table if book.monthly_reports is not None else None, sf.table,
+                        rules=r, fiscal_year=fy, calendar=book.calendar())
+            _print_accuracy(res.months[res.months["audit_sampled"] > 0])
+    except CplError as exc:
+        raise fail(exc) from exc
+
+
+def _print_accuracy(months: Any) -> None:
+    import pandas as pd
+
+    t = Table(title="ผลการสุ่มตรวจ (audit sample)")
+    for col in ("เดือน (month)", "ต้องสุ่ม (needed)", "สุ่มแล้ว (drawn)", "ตรวจแล้ว (marked)", "ถูกต้อง (correct)",
+                "ร้อยละ (%)", "หัก (deducted)"):
+        t.add_column(col, justify="right")
+    for x in months.itertuples():
+        acc = "-" if pd.isna(x.audit_accuracy_pct) else f"{x.audit_accuracy_pct:.2f}"
+        t.add_row(format_thai_month(x.month), str(x.audit_sample_needed), str(x.audit_sampled), str(x.audit_marked),
+                  str(x.audit_correct), acc, "[red]ใช่ (yes)[/]" if x.audit_deducted else "-")
+    console.print(t)
+
+
+@app.command("audit-batch")
+def audit_batch_command(
+    folder: Path = typer.Argument(..., exists=True, file_okay=False, help="โฟลเดอร์ไฟล์ของหน่วยงาน (folder of agency workbooks)"),
+    out: Path = _OUT,
+    month: str = typer.Option(None, "--month", help="เดือนที่ตรวจ (default: each report's own month)"),
+    rules: str = _RULES,
+    samples: Path = _SAMPLES,
+    workers: int = typer.Option(None, help="จำนวนโพรเซส (worker processes; default: CPU count)"),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="สร้าง PDF ด้วย LibreOffice (render the PDF)"),
+) -> None:
+    """ตรวจไฟล์ของทุกหน่วยงานในโฟลเดอร์ และสรุปเป็นสมุดงานของคณะกรรมการ (audit a folder; committee workbook)."""
+    from cplkpi.macros.audit_batch import audit_folder
+    try:
+        result = audit_folder(folder, out_dir=out, month=month_option(month), rules=rules, samples=samples,
+                              workers=workers, pdf=pdf, console=console)
+    except CplError as exc:
+        raise fail(exc) from exc
+    t = Table(title="สรุปผลการตรวจ (committee summary)")
+    for col in ("หน่วยงาน (agency)", "ไฟล์ (file)", "คะแนนรวม (total)", "ข้อค้นพบ (findings)"):
+        t.add_column(col)
+    for s in sorted(result.audited, key=lambda s: -(s.total or 0)):
+        t.add_row(s.agency or "", s.file, f"{s.total:.4f}" if s.total is not None else "-", f"{s.findings:,}")
+    console.print(t)
+    if result.errors:
+        err_console.print(f"[red]ตรวจไม่ได้ {len(result.errors)} ไฟล์ (could not audit {len(result.errors)} files)[/]")
+        for s in result.errors:
+            err_console.print(f"  {s.file}: {s.error}")
+    console.print(f"เขียนไฟล์ (written): {result.workbook}" + (f", {result.pdf}" if result.pdf else ""))
+
+
+@app.command("audit-pack")
+def audit_pack_command(
+    workbook: Path = typer.Argument(..., exists=True, dir_okay=False, help="สมุดงานเรื่องร้องเรียนของหน่วยงาน (.xlsx)"),
+    month: str = typer.Option(..., "--month", help="เดือนที่รายงาน เช่น 'มี.ค. 2563' หรือ 2563-03"),
+    out: Path = typer.Option(..., "--out", dir_okay=False, help="ไฟล์ที่จะส่งกองกลาง (.xlsx) (the file to submit)"),
+    rules: str = _RULES,
+    narrative: bool = typer.Option(True, "--narrative/--no-narrative",
+                                   help="ใส่แบบรายงานความก้าวหน้า (add the seed-003 progress form)"),
+) -> None:
+    """เตรียมไฟล์ส่งกองกลาง: สมุดงานเรื่องร้องเรียน + CPL_R003 + CPL_R001 ของเดือน (build the submitted workbook)."""
+    from cplkpi.macros.audit_submission import build_submission
+
+    try:
+        path = build_submission(workbook, month_option(month), out, rules=rules, narrative=narrative)
+    except CplError as exc:
+        raise fail(exc) from exc
+    console.print(f"เขียนไฟล์ (written): {path}")

@@ -1,0 +1,406 @@
+"""Audit a folder of agency workbooks in one run, and write the committee workbook.
+
+:func:`audit_folder` audits every ``.xlsx``/``.xlsm`` file of a folder with
+:func:`~cplkpi.macros.audit.audit_workbook` in a process pool, with a rich
+progress bar. A workbook that cannot be audited (corrupt, encrypted, missing
+sheet, too large, even one that crashes its worker process) is reported and
+skipped; the batch never stops for it.
+
+:func:`write_committee_workbook` writes what the committee reads: one row per
+agency (step percentages, step scores, deductions, total, rank, findings
+count), the findings, the files that could not be audited and a bar chart of
+the totals; Thai, B.E. dates, A4 landscape fitted to the page width with the
+header row repeated on every page. :func:`audit_folder` also renders it to PDF
+with headless LibreOffice (:func:`cplkpi.office.to_pdf`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cplkpi.scoring.days import BANGKOK
+from cplkpi.scoring.rules import RuleSet, load_rules
+from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
+from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, save_workbook_atomic, set_text
+
+from .audit import AgencySummary, Finding, audit_error, audit_workbook
+
+__all__ = ["BatchResult", "audit_folder", "audit_files", "workbook_files", "write_committee_workbook",
+           "SUMMARY_SHEET", "FINDINGS_SHEET", "ERRORS_SHEET", "CHART_SHEET"]
+
+SUMMARY_SHEET = "สรุปผลการตรวจ"
+FINDINGS_SHEET = "ข้อค้นพบ"
+ERRORS_SHEET = "ไฟล์ที่ตรวจไม่ได้"
+CHART_SHEET = "แผนภูมิ"
+_HEADER_ROW = 5
+
+
+@dataclass
+class BatchResult:
+    """What a batch audit produced: one summary per file (errors included) and every finding."""
+
+    summaries: list[AgencySummary] = field(default_factory=list)
+    findings: list[tuple[AgencySummary, Finding]] = field(default_factory=list)
+    workbook: Path | None = None
+    pdf: Path | None = None
+
+    @property
+    def audited(self) -> list[AgencySummary]:
+        return [s for s in self.summaries if s.error is None]
+
+    @property
+    def errors(self) -> list[AgencySummary]:
+        return [s for s in self.summaries if s.error is not None]
+
+
+def workbook_files(folder: str | Path, exclude: Iterable[Path] = ()) -> list[Path]:
+    """The workbooks of a folder to audit, sorted by name (Excel lock files ``~$…`` skipped)."""
+    skip = {p.resolve() for p in exclude}
+    files = [p for p in Path(folder).iterdir()
+             if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith(("~$", "."))]
+    return sorted((p for p in files if p.resolve() not in skip), key=lambda p: p.name)
+
+
+def _audit_one(path: Path, month: Any, rules: RuleSet, samples: Path | None) -> tuple[AgencySummary, list[Finding]]:
+    """Worker: audit one file; any failure becomes an error summary, never an exception."""
+    try:
+        result = audit_workbook(path, month=month, rules=rules, samples=samples)
+    except Exception as exc:  # noqa: BLE001 - one bad workbook must never stop the batch
+        return AgencySummary(path.name, None, None, None, error=audit_error(path.name, exc)), []
+    return result.summary(), result.findings
+
+
+def _isolated(job: Callable[..., tuple[AgencySummary, list[Finding]]], path: Path,
+              args: tuple[Any, ...]) -> tuple[AgencySummary, list[Finding]]:
+    """Audit one file in a process of its own; a crash is that file's error."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(job, path, *args).result()
+        except BrokenProcessPool:
+            return AgencySummary(path.name, None, None, None, error=(
+                "กระบวนการตรวจหยุดทำงานกะทันหันขณะอ่านไฟล์นี้ (the worker process crashed while auditing this file)")), []
+
+
+def audit_files(
+    files: list[Path],
+    *,
+    month: Any = None,
+    rules: RuleSet | str = "bma-2557",
+    samples: str | Path | None = None,
+    workers: int | None = None,
+    on_done: Callable[[Path, AgencySummary], None] | None = None,
+    job: Callable[..., tuple[AgencySummary, list[Finding]]] | None = None,
+) -> BatchResult:
+    """Audit ``files`` (in ``workers`` processes; 1 = in this process) and collect the results in file order.
+
+    A worker process that dies is replaced; each file it may have been auditing is audited again in
+    a process of its own and reported as an error if it kills that one too. ``job`` (a module-level function with the
+    arguments of the default, ``path, month, rules, samples``) replaces the audit of one file.
+    """
+    import os
+
+    rules = load_rules(rules)
+    samples = Path(samples) if samples is not None else None
+    workers = workers or min(len(files), os.cpu_count() or 1) or 1
+    job = job or _audit_one
+    done: dict[Path, tuple[AgencySummary, list[Finding]]] = {}
+
+    def finish(path: Path, outcome: tuple[AgencySummary, list[Finding]]) -> None:
+        done[path] = outcome
+        if on_done is not None:
+            on_done(path, outcome[0])
+
+    args = (month, rules, samples)
+    if workers == 1:
+        for p in files:
+            finish(p, job(p, *args))
+    else:
+        queue = deque(files)
+        while queue:
+            suspects: list[Path] = []
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                running: dict[Future, Path] = {}
+                while (queue or running) and not suspects:
+                    while queue and len(running) < 2 * workers:
+                        p = queue.popleft()
+                        running[pool.submit(job, p, *args)] = p
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        p = running.pop(fut)
+                        try:
+                            finish(p, fut.result())
+                        except BrokenProcessPool:
+                            suspects.append(p)
+                suspects += running.values()
+            for p in suspects:  # a worker died: audit each file it may have been reading on its own
+                finish(p, _isolated(job, p, args))
+    outcomes = [done[p] for p in files]
+    counts = Counter(s.agency for s, _ in outcomes if s.error is None)
+    result = BatchResult()
+    for summary, findings in outcomes:
+        if summary.error is None and counts[summary.agency] > 1:
+            others = ", ".join(o.file for o, _ in outcomes
+                               if o.error is None and o.agency == summary.agency and o is not summary)
+            findings = [*findings, Finding(
+                "duplicate_agency", None, None, None, None,
+                f"หน่วยงาน {summary.agency} ส่งมาหลายไฟล์ (อีกไฟล์: {others})",
+                f"agency {summary.agency} sent several files (also: {others})")]
+            summary = replace(summary, findings=len(findings))
+        result.summaries.append(summary)
+        result.findings.extend((summary, f) for f in findings)
+    return result
+
+
+def audit_folder(
+    folder: str | Path,
+    *,
+    out_dir: str | Path,
+    month: Any = None,
+    rules: RuleSet | str = "bma-2557",
+    samples: str | Path | None = None,
+    workers: int | None = None,
+    pdf: bool = True,
+    console: Any = None,
+    made_on: _dt.date | None = None,
+) -> BatchResult:
+    """Audit every workbook of ``folder`` and write the committee workbook (and its PDF) into ``out_dir``.
+
+    ``samples`` (default ``out_dir/สุ่มตรวจ``) holds each agency's sample workbook. With a rich
+    ``console`` a progress bar is shown.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    out_dir = Path(out_dir)
+    samples = Path(samples) if samples is not None else out_dir / "สุ่มตรวจ"
+    files = workbook_files(folder, exclude=out_dir.glob(f"{SUMMARY_SHEET}*.xlsx") if out_dir.is_dir() else ())
+    rules = load_rules(rules)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=console, disable=console is None) as bar:
+        task = bar.add_task("ตรวจไฟล์ (auditing)", total=len(files))
+
+        def on_done(path: Path, summary: AgencySummary) -> None:
+            mark = "[red]✗[/]" if summary.error else "[green]✓[/]"
+            bar.update(task, advance=1, description=f"{mark} {path.name}")
+            if summary.error and console is not None:
+                bar.console.print(f"[red]ข้ามไฟล์ (skipped)[/] {path.name}: {summary.error}")
+
+        result = audit_files(files, month=month, rules=rules, samples=samples, workers=workers, on_done=on_done)
+    label = _batch_month(result, month)
+    name = f"สรุปผลการตรวจ_{label:%Y-%m}" if isinstance(label, _dt.date) else "สรุปผลการตรวจ"
+    result.workbook = write_committee_workbook(result, out_dir / f"{name}.xlsx", rules=rules,
+                                               month=label if isinstance(label, _dt.date) else None,
+                                               made_on=made_on)
+    if pdf:
+        from cplkpi.office import to_pdf
+
+        result.pdf = to_pdf(result.workbook, out_dir / f"{name}.pdf")
+    return result
+
+
+def _batch_month(result: BatchResult, month: Any) -> _dt.date | None:
+    months = {s.month for s in result.audited if s.month is not None}
+    if month is not None:
+        from cplkpi.scoring.days import to_date
+
+        return to_date(month).replace(day=1)
+    return months.pop() if len(months) == 1 else None
+
+
+# --- the committee workbook -----------------------------------------------------
+
+
+def _short(label: str) -> str:
+    m = re.match(r"(ขั้นตอนที่\s*[\d.]+)", label)
+    return m[1] if m else label
+
+
+def _header(ws: Any, row: int, headers: list[str], widths: list[float]) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin")
+    for j, h in enumerate(headers, start=1):
+        c = ws.cell(row, j, h)
+        c.font = Font(name=THAI_FONT, bold=True)
+        c.fill = PatternFill("solid", fgColor="DDEBF7")
+        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        ws.column_dimensions[get_column_letter(j)].width = widths[j - 1]
+    ws.row_dimensions[row].height = 48
+    ws.freeze_panes = ws.cell(row + 1, 1)
+
+
+def _title(ws: Any, lines: list[str]) -> None:
+    from openpyxl.styles import Font
+
+    for i, text in enumerate(lines, start=1):
+        c = ws.cell(i, 1)
+        set_text(c, text)
+        c.font = Font(name=THAI_FONT, bold=i == 1, size=14 if i == 1 else 11)
+
+
+def _print_setup(ws: Any, title_rows: str, landscape: bool = True) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "หน้า &P / &N"
+    ws.oddFooter.right.text = "&A"
+
+
+def _put(cell: Any, value: Any, fmt: str | None = None) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return
+    if isinstance(value, str):
+        set_text(cell, value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")  # long text wraps inside its column
+    elif isinstance(value, _dt.date):
+        cell.value = value
+        cell.number_format = THAI_DATE_FORMAT
+    else:
+        cell.value = value
+        if fmt:
+            cell.number_format = fmt
+    cell.font = Font(name=THAI_FONT)
+
+
+def _fit_height(ws: Any, row: int, texts: list[tuple[str, float]]) -> None:
+    """Give a row the height its wrapped texts need (Excel and LibreOffice do not grow rows on load)."""
+    lines = max((math.ceil(len(str(t)) * 1.1 / width) for t, width in texts if t), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines
+
+
+def write_committee_workbook(
+    result: BatchResult,
+    path: str | Path,
+    *,
+    rules: RuleSet | str = "bma-2557",
+    month: _dt.date | None = None,
+    made_on: _dt.date | None = None,
+) -> Path:
+    """Write the committee workbook of a batch (atomically) and return its path."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    rules = load_rules(rules)
+    made_on = made_on or _dt.datetime.now(BANGKOK).date()
+    audited = result.audited
+    comp_keys = [(c.key, c.label_th) for c in rules.components]
+    totals = pd.Series([s.total for s in audited], dtype=float)
+    ranks = totals.rank(method="min", ascending=False) if len(totals) else totals
+    order = sorted(range(len(audited)), key=lambda i: (ranks.iloc[i], audited[i].agency or ""))
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SUMMARY_SHEET
+    when = f"ประจำเดือน {format_thai_month(month, long=True)} " if month else ""
+    fy = next((s.fiscal_year for s in audited if s.fiscal_year), None)
+    _title(ws, [
+        f"สรุปผลการตรวจสอบตัวชี้วัดการจัดการเรื่องร้องเรียน {when}"
+        + (f"(ปีงบประมาณ พ.ศ. {fy})" if fy else ""),
+        f"ชุดเกณฑ์ {rules.title_th}",
+        (f"จัดทำเมื่อ {format_thai_date(made_on, 'long')}   ตรวจแล้ว {len(audited)} หน่วยงาน   "
+         f"ตรวจไม่ได้ {len(result.errors)} ไฟล์"),
+    ])
+    headers = (["อันดับ", "หน่วยงาน", "ไฟล์", "เดือนที่ตรวจ", "จำนวนเรื่อง"]
+               + [f"{_short(label)} (ร้อยละ)" for _, label in comp_keys]
+               + [f"คะแนนขั้นตอนที่ {s}" for s in rules.steps]
+               + ["หักคะแนนสุ่มตรวจ", "หักคะแนนรายงานประจำเดือน", f"คะแนนรวม (เต็ม {rules.total_points:g})",
+                  "ร้อยละถูกต้องสุ่มตรวจ", "ข้อค้นพบ", "หมายเหตุ"])
+    widths = [7, 30, 26, 11, 9] + [12] * len(comp_keys) + [11] * len(rules.steps) + [11, 13, 12, 12, 10, 40]
+    _header(ws, _HEADER_ROW, headers, widths)
+    score_fmt = "0." + "0" * rules.score_decimals
+    r = _HEADER_ROW
+    for i in order:
+        s = audited[i]
+        r += 1
+        comps = {k: (pct, sc) for k, _, pct, sc in s.components}
+        steps = {st: score for st, _, _, _, score in s.steps}
+        ded = dict(s.deductions)
+        row = ([int(ranks.iloc[i]), s.agency, s.file, s.month, s.complaints]
+               + [comps.get(k, (None, None))[0] for k, _ in comp_keys]
+               + [steps.get(st) for st in rules.steps]
+               + [ded.get("audit", 0.0), ded.get("late_report", 0.0) + ded.get("missing_report", 0.0), s.total,
+                  s.sample_accuracy_pct, s.findings, None])
+        fmts = ([None] * 5 + ["0.00"] * len(comp_keys) + [score_fmt] * len(rules.steps)
+                + ["0.00", "0.00", score_fmt, "0.00", "0", None])
+        for j, (v, f) in enumerate(zip(row, fmts), start=1):
+            _put(ws.cell(r, j), v, f)
+        if s.month is not None:
+            ws.cell(r, 4).number_format = "[$-107041E]mmm yyyy;@"
+    last_ranked = r
+    for s in result.errors:
+        r += 1
+        _put(ws.cell(r, 3), s.file)
+        _put(ws.cell(r, len(headers)), f"ตรวจไม่ได้ (could not be audited): ดูชีต {ERRORS_SHEET}")
+        ws.cell(r, len(headers)).font = Font(name=THAI_FONT, color="C00000")
+    _print_setup(ws, f"{_HEADER_ROW}:{_HEADER_ROW}")
+    ws.auto_filter.ref = f"A{_HEADER_ROW}:{ws.cell(_HEADER_ROW, len(headers)).column_letter}{max(r, _HEADER_ROW)}"
+
+    fs = wb.create_sheet(FINDINGS_SHEET)
+    _title(fs, [f"ข้อค้นพบจากการตรวจสอบ {when}".strip(), f"จัดทำเมื่อ {format_thai_date(made_on, 'long')}"])
+    f_headers = ["หน่วยงาน", "ไฟล์", "ประเภท", "ระดับ", "ชีต", "เซลล์", "ค่าที่รายงาน", "ค่าที่คำนวณใหม่",
+                 "รายละเอียด", "detail (English)"]
+    _header(fs, 4, f_headers, [24, 22, 26, 9, 16, 9, 14, 14, 60, 50])
+    for k, (s, f) in enumerate(sorted(result.findings, key=lambda x: (x[0].agency or "", x[0].file)), start=5):
+        values = [s.agency, s.file, f.label_th, "ผิดพลาด" if f.severity == "error" else "เตือน", f.sheet, f.cell,
+                  f.reported, f.recomputed, f.message_th, f.message_en]
+        for j, v in enumerate(values, start=1):
+            _put(fs.cell(k, j), v)
+        _fit_height(fs, k, [(f.message_th, 60), (f.message_en, 50), (s.agency or "", 24)])
+    _print_setup(fs, "4:4")
+
+    es = wb.create_sheet(ERRORS_SHEET)
+    _title(es, ["ไฟล์ที่ตรวจไม่ได้ (files that could not be audited)"])
+    _header(es, 3, ["ไฟล์", "สาเหตุ"], [34, 110])
+    for k, s in enumerate(result.errors, start=4):
+        _put(es.cell(k, 1), s.file)
+        _put(es.cell(k, 2), s.error)
+        _fit_height(es, k, [(s.error or "", 110), (s.file, 34)])
+    _print_setup(es, "3:3")
+
+    cs = wb.create_sheet(CHART_SHEET)
+    _title(cs, [f"คะแนนรวมรายหน่วยงาน {when}".strip()])
+    _print_setup(cs, "")
+    if last_ranked > _HEADER_ROW:
+        total_col = headers.index(f"คะแนนรวม (เต็ม {rules.total_points:g})") + 1
+        chart = BarChart()
+        chart.type = "bar"
+        chart.style = 10
+        chart.title = "คะแนนรวม (total score)"
+        chart.y_axis.title = "คะแนน"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = rules.total_points
+        chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
+        chart.y_axis.delete = False
+        chart.x_axis.delete = False
+        chart.legend = None
+        data = Reference(ws, min_col=total_col, min_row=_HEADER_ROW, max_row=last_ranked)
+        cats = Reference(ws, min_col=2, min_row=_HEADER_ROW + 1, max_row=last_ranked)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(cats)
+        chart.width = 26
+        chart.height = max(12, min(40, 0.55 * (last_ranked - _HEADER_ROW) + 4))
+        cs.add_chart(chart, "A3")
+    return save_workbook_atomic(wb, path)

@@ -1,0 +1,510 @@
+"""Compare a submitted CPL_R003/CPL_R001 with the reports recomputed from the complaint rows.
+
+The *recomputed* side is the report job itself run on the submitted
+complaint rows (:func:`cplkpi.macros.reports.compute_figures`,
+``render_r003``, ``render_r001``: the engine's figures placed in the
+template's cells, with the formulas the template prescribes and the engine's
+value of each formula). The *reported* side is what the agency's file holds,
+read through the workbook-level defined names of ``templates/LAYOUT.md``
+(falling back to the layout's addresses when a name is missing).
+
+Per cell of the report's figure regions:
+
+* a value cell (V) whose value differs → ``figure_differs`` (reported vs recomputed);
+* a formula cell (F) holding a typed value instead → ``formula_replaced``;
+  a different formula → ``formula_changed``; an intact formula whose stored
+  result differs from the engine's → ``figure_differs``;
+
+CPL_R001 is compared complaint by complaint (not row by row): open
+complaints missing from it, listed complaints that are not open or not in the
+complaint sheet, and the fields of each listed complaint. The report validator
+(:func:`cplkpi.macros.validate.validate_reports`: totals that do not add up,
+months copied from another, gaps and overlaps between periods, each month's
+in-progress count in CPL_R003 against the CPL_R001 rows of that month) runs on
+the submitted sheets, and so does its period check on the progress texts of
+the optional progress-form sheet (:data:`NARRATIVE_SHEET`), whose figures are
+also recomputed with :func:`~cplkpi.scoring.scores.period_summary`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from cplkpi.scoring.errors import column_letter
+from cplkpi.scoring.thaidate import format_thai_date, from_excel_serial, parse_date
+from cplkpi.templates import build as layout
+from cplkpi.workbook import ComplaintWorkbook
+
+from .audit import Finding
+from .audit_source import Cell, ReportSheets, column_index, read_report_sheets
+from .audit_submission import NARRATIVE_SHEET
+
+__all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_agency", "compare_reports",
+           "narrative_rows", "as_openpyxl"]
+
+REPORT_SHEETS = (layout.R003_SHEET, layout.R001_SHEET)
+READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
+
+
+def read_reports(*paths: str | Path, checked: bool = False) -> ReportSheets:
+    """The CPL_R003/CPL_R001 (and progress-form) sheets of one or more files, merged.
+
+    Each file goes through the guard first unless ``checked`` (it already did).
+    """
+    out = ReportSheets(source=", ".join(Path(p).name for p in paths))
+    for p in paths:
+        part = read_report_sheets(p, READ_SHEETS, checked=checked)
+        out.cells.update(part.cells)
+        out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
+    return out
+
+
+# --- reading through the names ---------------------------------------------------------
+
+
+def _split(ref: str) -> tuple[int, int]:
+    m = _REF.fullmatch(ref)
+    if not m:
+        raise ValueError(ref)
+    return int(m[2]), column_index(m[1])
+
+
+def _offset(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> tuple[int, int] | None:
+    """(rows, columns) the submitted name is moved from the layout; None when the name is missing."""
+    if name not in reports.names or reports.names[name][0] != sheet:
+        return None
+    r0, c0 = _split(layout_ref.split(":")[0])
+    r1, c1 = _split(reports.names[name][1].replace("$", "").split(":")[0])
+    return r1 - r0, c1 - c0
+
+
+def _value_at(reports: ReportSheets, sheet: str, ref: str) -> Cell:
+    return reports.cells.get(sheet, {}).get(ref, Cell(None))
+
+
+def _named_value(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> Any:
+    off = _offset(reports, name, sheet, layout_ref) or (0, 0)
+    r, c = _split(layout_ref)
+    return _value_at(reports, sheet, f"{column_letter(c + off[1])}{r + off[0]}").value
+
+
+def reported_month(reports: ReportSheets) -> _dt.date | None:
+    """The report month the submission states (``R003_MONTH``, else ``R001_MONTH``)."""
+    for name, sheet, names in (("R003_MONTH", layout.R003_SHEET, layout.R003_NAMES),
+                               ("R001_MONTH", layout.R001_SHEET, layout.R001_NAMES)):
+        d = _as_date(_named_value(reports, name, sheet, names[name]))
+        if d is not None:
+            return d.replace(day=1)
+    return None
+
+
+def reported_agency(reports: ReportSheets) -> str | None:
+    """The agency named in the submitted reports."""
+    for name, sheet, names in (("R003_AGENCY", layout.R003_SHEET, layout.R003_NAMES),
+                               ("R001_AGENCY", layout.R001_SHEET, layout.R001_NAMES)):
+        v = _named_value(reports, name, sheet, names[name])
+        if isinstance(v, str) and v.strip():
+            return v.strip()
+    return None
+
+
+# --- comparing values ------------------------------------------------------------------
+
+
+def _as_date(v: Any) -> _dt.date | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, _dt.datetime):
+        return v.date()
+    if isinstance(v, _dt.date):
+        return v
+    try:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return from_excel_serial(float(v))
+        return parse_date(v)
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _empty(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _same(reported: Any, expected: Any) -> bool:
+    if _empty(expected):
+        return _empty(reported)
+    if _empty(reported):
+        return False
+    if isinstance(expected, _dt.date):
+        return _as_date(reported) == (expected.date() if isinstance(expected, _dt.datetime) else expected)
+    if isinstance(expected, bool) or isinstance(reported, bool):
+        return reported == expected
+    if isinstance(expected, int | float):
+        if isinstance(reported, str):
+            try:
+                reported = float(reported.replace(",", "").strip())
+            except ValueError:
+                return False
+        if not isinstance(reported, int | float):
+            return False
+        return abs(float(reported) - float(expected)) <= 1e-9 * max(1.0, abs(float(expected)))
+    return str(reported).strip() == str(expected).strip()
+
+
+def _show(v: Any) -> Any:
+    """A value as the committee reads it (dates in Thai B.E.)."""
+    if isinstance(v, _dt.datetime):
+        v = v.date()
+    if isinstance(v, _dt.date):
+        return format_thai_date(v)
+    return None if _empty(v) else v
+
+
+def _formula_key(f: str) -> str:
+    return re.sub(r"\s+", "", f.lstrip("=")).replace("_xlfn.", "").upper()
+
+
+class _Comparer:
+    """Collects findings while comparing the submitted cells with the recomputed report."""
+
+    def __init__(self, reports: ReportSheets):
+        self.reports = reports
+        self.findings: list[Finding] = []
+
+    def add(self, kind: str, sheet: str | None, cell: str | None, reported: Any, recomputed: Any, th: str, en: str,
+            severity: str = "error", name: str | None = None, complaint_id: str | None = None) -> None:
+        self.findings.append(Finding(kind, sheet, cell, _show(reported), _show(recomputed), th, en, severity,  # type: ignore[arg-type]
+                                     name, complaint_id))
+
+    def cell(self, sheet: str, ref: str, expected: Any, cache: dict[str, Any], *, what: str = "",
+             sub_ref: str | None = None) -> None:
+        """Compare one cell: ``expected`` is the recomputed cell value or formula, ``cache`` its formula values."""
+        sub_ref = sub_ref or ref
+        sub = _value_at(self.reports, sheet, sub_ref)
+        label = f" ({what})" if what else ""
+        if isinstance(expected, str) and expected.startswith("="):
+            want = cache.get(ref)
+            if sub.formula is None:
+                self.add("formula_replaced", sheet, sub_ref, sub.value, want,
+                         f"เซลล์ {sub_ref}{label} ต้องเป็นสูตร {expected} แต่มีค่าที่พิมพ์ไว้ {_show(sub.value)!r}",
+                         f"cell {sub_ref}{label} must hold the formula {expected} but holds a typed value "
+                         f"{sub.value!r}")
+            elif _formula_key(sub.formula) != _formula_key(expected):
+                self.add("formula_changed", sheet, sub_ref, sub.formula, expected,
+                         f"สูตรในเซลล์ {sub_ref}{label} ถูกแก้ไข: {sub.formula} (ต้องเป็น {expected})",
+                         f"the formula in {sub_ref}{label} was changed: {sub.formula} (template: {expected})")
+            elif not _empty(sub.value) and not _same(sub.value, want):
+                self.add("figure_differs", sheet, sub_ref, sub.value, want,
+                         f"ผลของสูตรในเซลล์ {sub_ref}{label} เป็น {_show(sub.value)} แต่คำนวณใหม่ได้ {_show(want)}",
+                         f"the result shown in {sub_ref}{label} is {sub.value!r}, recomputed {want!r}")
+            return
+        if not _same(sub.value, expected):
+            self.add("figure_differs", sheet, sub_ref, sub.value, expected,
+                     f"ตัวเลขในเซลล์ {sub_ref}{label} รายงาน {_show(sub.value)!r} แต่คำนวณใหม่ได้ {_show(expected)!r}",
+                     f"{sub_ref}{label} reports {sub.value!r}, recomputed {expected!r}")
+
+
+def _expected(ws: Any, ref: str) -> Any:
+    v = ws[ref].value
+    return v.date() if isinstance(v, _dt.datetime) else v
+
+
+def _region_cells(ref: str) -> Iterable[str]:
+    a, b = ref.split(":")
+    (r1, c1), (r2, c2) = _split(a), _split(b)
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            yield f"{column_letter(c)}{r}"
+
+
+def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """Report missing or moved defined names; return the offsets of the moved ones."""
+    moved: dict[str, tuple[int, int]] = {}
+    for name, ref in names.items():
+        off = _offset(cmp.reports, name, sheet, ref)
+        if off is None:
+            cmp.add("report_missing", sheet, ref.split(":")[0], None, name,
+                    f"ไม่พบชื่อที่กำหนด {name} (อ่านจากตำแหน่งเดิม {ref})",
+                    f"defined name {name} is missing (read from its layout address {ref})", "warning", name)
+        elif off != (0, 0):
+            moved[name] = off
+            cmp.add("formula_changed", sheet, ref.split(":")[0], cmp.reports.names[name][1], ref,
+                    f"ชื่อที่กำหนด {name} ถูกย้ายไปที่ {cmp.reports.names[name][1]} (ต้องอยู่ที่ {ref}): "
+                    "มีการแทรกหรือลบแถว/คอลัมน์ในรายงาน",
+                    f"defined name {name} moved to {cmp.reports.names[name][1]} (layout: {ref}): rows or "
+                    "columns were inserted or deleted", "error", name)
+    return moved
+
+
+# --- CPL_R003 -------------------------------------------------------------------------
+
+
+_R003_REGIONS = ("R003_MONTHS_DATA", "R003_MONTHS_TOTAL", "R003_COMPONENTS_DATA", "R003_STEPS_DATA")
+_R003_SKIP = {"R003_TABLE_MONTHS", "R003_TABLE_COMPONENTS", "R003_TABLE_STEPS", "R003_CHARTS"}
+
+
+def _compare_r003(cmp: _Comparer, wb3: Any, cache3: dict[str, Any]) -> None:
+    sheet = layout.R003_SHEET
+    ws = wb3[sheet]
+    cache = cache3[sheet]
+    names = layout.R003_NAMES
+    moved = _check_names(cmp, sheet, {k: v for k, v in names.items() if k not in _R003_SKIP})
+    if moved:
+        return  # the layout was changed: cell-by-cell comparison would only repeat it
+    done: set[str] = set()
+    for name, ref in names.items():
+        if name in _R003_SKIP:
+            continue
+        refs = list(_region_cells(ref)) if ":" in ref else [ref]
+        for r in refs:
+            if r in done:
+                continue
+            done.add(r)
+            cmp.cell(sheet, r, _expected(ws, r), cache, what=_what(ws, name, r))
+
+
+#: table region → (header row, column of the row label)
+_R003_TABLES = {
+    "R003_MONTHS_DATA": (layout.MONTHS_HEADER_ROW, layout.R003_MONTH_COLS["label"]),
+    "R003_MONTHS_TOTAL": (layout.MONTHS_HEADER_ROW, "A"),
+    "R003_COMPONENTS_DATA": (layout.COMPONENTS_HEADER_ROW, layout.R003_COMPONENT_COLS["short"]),
+    "R003_STEPS_DATA": (layout.STEPS_HEADER_ROW, layout.R003_STEP_COLS["label"]),
+}
+
+
+def _what(ws: Any, name: str, ref: str) -> str:
+    """What a cell shows, for messages: ``รับเรื่อง มี.ค. 2563`` in a table, the defined name otherwise."""
+    if name not in _R003_TABLES:
+        return name
+    header_row, label_col = _R003_TABLES[name]
+    row, col = _split(ref)
+    header = ws.cell(header_row, col).value
+    label = ws[f"{label_col}{row}"].value
+    return " ".join(str(x) for x in (header, label) if x not in (None, "")) or name
+
+
+# --- CPL_R001 -------------------------------------------------------------------------
+
+
+def _r001_rows(reports: ReportSheets) -> dict[int, dict[str, Any]]:
+    """Submitted CPL_R001 data rows with a complaint id: Excel row → {column key: value}."""
+    cells = reports.cells.get(layout.R001_SHEET, {})
+    off = _offset(reports, "R001_DATA", layout.R001_SHEET, layout.R001_NAMES["R001_DATA"]) or (0, 0)
+    first = layout.R001_FIRST_ROW + off[0]
+    last = max((_split(ref)[0] for ref in cells), default=0)
+    cols = layout.R001_COLS
+    out = {}
+    for r in range(first, last + 1):
+        cid = cells.get(f"{cols['complaint_id']}{r}", Cell(None)).value
+        if _empty(cid):
+            continue
+        out[r] = {k: cells.get(f"{col}{r}", Cell(None)).value for k, col in cols.items()}
+    return out
+
+
+def _compare_r001(cmp: _Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, book: ComplaintWorkbook) -> None:
+    sheet = layout.R001_SHEET
+    ws = wb1[sheet]
+    cache = cache1[sheet]
+    names = {k: v for k, v in layout.R001_NAMES.items() if k not in ("R001_TABLE", "R001_DATA")}
+    if _check_names(cmp, sheet, names):
+        return
+    cols = layout.R001_COLS
+    first = layout.R001_FIRST_ROW
+    submitted = _r001_rows(cmp.reports)
+    sub_last = max(submitted, default=first)
+    # header cells (values)
+    for name, ref in names.items():
+        expected = _expected(ws, ref)
+        if not (isinstance(expected, str) and expected.startswith("=")):
+            cmp.cell(sheet, ref, expected, cache, what=name)
+    # summary formulas over the submitted table, their results against the engine's counts
+    for ref, formula in layout.r001_summary_formulas(sub_last).items():
+        cmp.cell(sheet, ref, formula, cache, what=next(n for n, r in names.items() if r == ref))
+
+    expected_rows: dict[str, int] = {}
+    r = first
+    while True:
+        cid = ws[f"{cols['complaint_id']}{r}"].value
+        if _empty(cid):
+            break
+        expected_rows[str(cid).strip()] = r
+        r += 1
+    ids = book.complaints.table["complaint_id"].astype("string")
+    where = {str(v): int(i) for i, v in ids.items() if v is not None and str(v) != "<NA>"}
+    seen: Counter[str] = Counter()
+    for row, values in submitted.items():
+        cid = str(values["complaint_id"]).strip()
+        seen[cid] += 1
+        ref = f"{cols['complaint_id']}{row}"
+        if seen[cid] > 1:
+            continue  # the validator reports duplicates
+        if cid not in expected_rows:
+            if cid not in where:
+                cmp.add("unknown_complaint", sheet, ref, cid, None,
+                        f"เรื่อง {cid} ในรายงาน CPL_R001 ไม่มีในชีตเรื่องร้องเรียน",
+                        f"complaint {cid} listed in CPL_R001 is not in the complaint sheet", complaint_id=cid)
+            else:
+                cmp.add("not_pending", sheet, ref, cid, None,
+                        f"เรื่อง {cid} อยู่ในรายงานเรื่องคงค้าง แต่ตามชีตเรื่องร้องเรียนไม่ได้คงค้าง ณ "
+                        f"{format_thai_date(fig.as_of)}",
+                        f"complaint {cid} is listed as pending but per the complaint sheet it is not open on "
+                        f"{fig.as_of:%Y-%m-%d}", complaint_id=cid)
+            continue
+        er = expected_rows[cid]
+        for key, col in cols.items():
+            if key in ("no", "complaint_id"):
+                continue
+            cmp.cell(sheet, f"{col}{er}", _expected(ws, f"{col}{er}"), cache, what=f"{cid} {key}",
+                     sub_ref=f"{col}{row}")
+    comp = book.complaints
+    for cid, er in expected_rows.items():
+        if cid not in seen:
+            row = where.get(cid)
+            cmp.add("missing_from_report", comp.sheet, comp.cell("complaint_id", row) if row else None, None, cid,
+                    f"เรื่อง {cid} ยังดำเนินการไม่แล้วเสร็จ ณ {format_thai_date(fig.as_of)} แต่ไม่อยู่ในรายงาน CPL_R001",
+                    f"complaint {cid} is still open on {fig.as_of:%Y-%m-%d} but missing from CPL_R001",
+                    complaint_id=cid)
+
+
+# --- the validator on the submitted sheets ---------------------------------------------------
+
+
+def as_openpyxl(reports: ReportSheets, *, formulas: bool) -> Any:
+    """An in-memory openpyxl workbook of the report sheets (values, or formulas where there are any)."""
+    from openpyxl import Workbook
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, cells in reports.cells.items():
+        ws = wb.create_sheet(title)
+        for ref, c in cells.items():
+            row, col = _split(ref)
+            if formulas and c.formula:
+                ws.cell(row, col, c.formula)
+            else:
+                cell = ws.cell(row, col, c.value)
+                if isinstance(c.value, str):
+                    cell.data_type = "s"
+    for name, (sheet, ref) in reports.names.items():
+        if sheet in reports.cells:
+            absolute = ":".join(f"${m[1]}${m[2]}" for m in _REF.finditer(ref))
+            wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{absolute}")
+    return wb
+
+
+def _validator_findings(reports: ReportSheets) -> list[Finding]:
+    from .validate import validate_reports
+
+    values, formulas = as_openpyxl(reports, formulas=False), as_openpyxl(reports, formulas=True)
+    has = {t: t in reports.cells for t in REPORT_SHEETS}
+    found = validate_reports(
+        r003=values if has[layout.R003_SHEET] else None, r001=values if has[layout.R001_SHEET] else None,
+        r003_formulas=formulas if has[layout.R003_SHEET] else None,
+        r001_formulas=formulas if has[layout.R001_SHEET] else None)
+    return [Finding(f.code, f.sheet, f.cell, None, None, f.message_th, f.message_en, f.severity) for f in found]
+
+
+# --- the narrative (seed-003 project-progress form) ----------------------------------------------
+
+def narrative_rows(reports: ReportSheets) -> list[tuple[int, Any, Any, str]]:
+    """(Excel row, report no., report date, text) of each progress text in the narrative sheet."""
+    cells = reports.cells.get(NARRATIVE_SHEET, {})
+    rows: dict[int, dict[int, Any]] = {}
+    for ref, c in cells.items():
+        r, col = _split(ref)
+        rows.setdefault(r, {})[col] = c.value
+    out = []
+    for r in sorted(rows):
+        text = rows[r].get(3)
+        if isinstance(text, str) and re.search(r"\d+\s*เรื่อง", text):
+            out.append((r, rows[r].get(1), rows[r].get(2), text))
+    return out
+
+
+def _compare_narrative(cmp: _Comparer, rows: list[tuple[int, Any, Any, str]], fig: Any,
+                       book: ComplaintWorkbook) -> list[Finding]:
+    """Gaps, overlaps and copies between the progress texts, and each text's figures against the engine."""
+    from dataclasses import replace
+
+    from cplkpi.scoring.scores import period_summary
+
+    from .validate import check_periods, parse_progress_text
+
+    periods = []
+    for r, no, reported_on, text in rows:
+        when = _as_date(reported_on)
+        label = f"รายงานครั้งที่ {no}" if not _empty(no) else f"แถว {r}"
+        p = parse_progress_text(text, when, label=label)
+        periods.append(replace(p, sheet=NARRATIVE_SHEET, cells={"row": f"C{r}"}))
+        if p.start is None or p.end is None or p.start > p.end:
+            continue
+        want = period_summary(book.complaints.table, p.start, p.end, when if when and when >= p.start else p.end)
+        for key, got in (("received", p.received), ("completed", p.completed), ("pending", p.in_progress)):
+            if got is not None and not _same(got, want[key]):
+                th = {"received": "จำนวนเรื่อง", "completed": "ดำเนินการเสร็จสิ้น", "pending": "กำลังดำเนินการ"}[key]
+                cmp.add("figure_differs", NARRATIVE_SHEET, f"C{r}", got, want[key],
+                        f"{label} ({_thai_span(p.start, p.end)}): {th} {got:g} เรื่อง แต่คำนวณใหม่ได้ {want[key]} เรื่อง",
+                        f"{label} ({p.start} – {p.end}): {key} {got:g}, recomputed {want[key]}")
+    found = check_periods(periods, report=NARRATIVE_SHEET, expected_start=fig.period_start,
+                          expected_end=fig.period_end)
+    return [Finding(f.code, f.sheet, f.cell, None, None, f.message_th, f.message_en, f.severity) for f in found]
+
+
+def _thai_span(start: _dt.date, end: _dt.date) -> str:
+    return f"{format_thai_date(start)} – {format_thai_date(end)}"
+
+
+# --- the entry point -------------------------------------------------------------------------
+
+
+def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook) -> list[Finding]:
+    """Every finding of the submitted reports against the recomputed ones (``fig``: the month's figures).
+
+    Own comparisons first; the validator's findings follow, without those already reported for the
+    same cell and kind.
+    """
+    from .reports import render_r001, render_r003
+
+    cmp = _Comparer(reports)
+    for title in REPORT_SHEETS:
+        if title not in reports.cells:
+            cmp.add("report_missing", title, None, None, None, f"ไม่พบชีตรายงาน {title} ในไฟล์ที่ส่ง",
+                    f"the submitted file has no {title} sheet")
+    if layout.R003_SHEET in reports.cells:
+        wb3, cache3, _ = render_r003(fig)
+        _compare_r003(cmp, wb3, cache3)
+    if layout.R001_SHEET in reports.cells:
+        wb1, cache1, _ = render_r001(fig)
+        _compare_r001(cmp, wb1, cache1, fig, book)
+    extra: list[Finding] = []
+    if any(t in reports.cells for t in REPORT_SHEETS):
+        extra += _validator_findings(reports)
+    rows = narrative_rows(reports)
+    if rows:
+        extra += _compare_narrative(cmp, rows, fig, book)
+    seen = {(f.kind, f.sheet, f.cell) for f in cmp.findings}
+    differs = {(f.sheet, _row(f.cell)) for f in cmp.findings if f.kind == "figure_differs"}
+    return cmp.findings + [f for f in extra if (f.kind, f.sheet, f.cell) not in seen
+                           and not _coincidence(f, differs)]
+
+
+def _row(cell: str | None) -> int | None:
+    m = _REF.fullmatch(cell or "")
+    return int(m[2]) if m else None
+
+
+def _coincidence(f: Finding, differs: set[tuple[str | None, int | None]]) -> bool:
+    """A "copied month" warning (same figures, other period) whose figures the recomputation confirms.
+
+    Two months of a small agency can have the same counts by chance; when the engine gets exactly
+    the reported figures, they were not copied. A copy with the same period too stays an error.
+    """
+    return f.kind == "month_copied" and f.severity == "warning" and (f.sheet, _row(f.cell)) not in differs

@@ -1,0 +1,189 @@
+"""The file an agency submits to กองกลาง each month, and how to build it.
+
+**A submitted agency workbook** is one ``.xlsx`` file: the agency's complaint
+workbook (its sheets as in :data:`cplkpi.scoring.tables.SHEETS`: เรื่องร้องเรียน,
+รายงานความก้าวหน้า, รายงานประจำเดือน, ปฏิทิน, …) with the month's filled reports
+added as two more sheets, ``CPL_R003`` and ``CPL_R001``, exactly as the report
+job fills them (``templates/LAYOUT.md``): the same cells, formulas with their
+cached values, and the workbook-level defined names ``R003_…``/``R001_…``.
+Optionally a third sheet, ``แบบรายงานความก้าวหน้า``, holds the seed-003
+project-progress texts of the fiscal year so far: one row per report
+(A รายงานครั้งที่, B วันที่รายงาน, C ความก้าวหน้า, from row 5), e.g.
+"จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 1 ตุลาคม - 31 ตุลาคม 2562 จำนวน 91 เรื่อง
+ดำเนินการเสร็จสิ้นแล้ว 71 เรื่อง กำลังดำเนินการ 20 เรื่อง".
+
+:func:`build_submission` makes that file from a complaint workbook and a
+month (``cplkpi audit-pack``): it asks the report job
+(:func:`cplkpi.macros.reports.compute_figures`, ``render_r003``,
+``render_r001``) for the filled sheets and copies them, with their styles,
+merged cells, print setup, charts and names, into a copy of the complaint
+workbook. The source workbook is never written.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from pathlib import Path
+from typing import Any
+
+from cplkpi.scoring.rules import RuleSet
+from cplkpi.templates import build as layout
+from cplkpi.xlsx import write_bytes_atomic
+
+__all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "copy_sheet", "attach_report_sheets", "write_narrative_sheet",
+           "submission_bytes", "build_submission"]
+
+REPORT_SHEETS = (layout.R003_SHEET, layout.R001_SHEET)
+NARRATIVE_SHEET = "แบบรายงานความก้าวหน้า"
+NARRATIVE_FIRST_ROW = 5
+
+
+def copy_sheet(src: Any, target_wb: Any, title: str) -> Any:
+    """Copy worksheet ``src`` (of another openpyxl workbook) into ``target_wb`` as ``title``.
+
+    Values and formulas, text kept as text, styles, merged cells, column widths, row heights and
+    hidden rows, freeze panes and the whole print setup. Charts are not copied (openpyxl cannot).
+    """
+    dst = target_wb.create_sheet(title)
+    styles: dict[tuple[int, ...], Any] = {}  # source style → the same style in the target workbook
+    for row in src.iter_rows():
+        for c in row:
+            if c.value is None and not c.has_style:
+                continue
+            d = dst.cell(row=c.row, column=c.column)
+            d.value = c.value
+            if c.data_type == "s":
+                d.data_type = "s"  # citizen text stays text, even when it starts with "="
+            if c.has_style:
+                key = tuple(c._style)
+                if key in styles:
+                    d._style = copy(styles[key])
+                    continue
+                d.font, d.border, d.fill = copy(c.font), copy(c.border), copy(c.fill)
+                d.number_format, d.protection, d.alignment = c.number_format, copy(c.protection), copy(c.alignment)
+                d.quotePrefix = c.quotePrefix
+                styles[key] = copy(d._style)
+    for rng in src.merged_cells.ranges:
+        dst.merge_cells(str(rng))
+    for key, dim in src.column_dimensions.items():
+        dst.column_dimensions[key].width = dim.width
+        dst.column_dimensions[key].hidden = dim.hidden
+    for key, dim in src.row_dimensions.items():
+        if dim.height is not None:
+            dst.row_dimensions[key].height = dim.height
+        dst.row_dimensions[key].hidden = dim.hidden
+    dst.freeze_panes = src.freeze_panes
+    dst.page_setup = copy(src.page_setup)
+    dst.page_margins = copy(src.page_margins)
+    dst.print_options = copy(src.print_options)
+    dst.sheet_properties.pageSetUpPr = copy(src.sheet_properties.pageSetUpPr)
+    dst.HeaderFooter = copy(src.HeaderFooter)
+    dst.row_breaks = copy(src.row_breaks)
+    if src.print_title_rows:
+        dst.print_title_rows = src.print_title_rows
+    if src.print_area:
+        dst.print_area = src.print_area
+    return dst
+
+
+def attach_report_sheets(target_wb: Any, r003_wb: Any, r001_wb: Any) -> None:
+    """Put the filled CPL_R003 and CPL_R001 sheets and their defined names into ``target_wb``.
+
+    Report sheets and names already there (last month's submission) are replaced.
+    """
+    for title in REPORT_SHEETS:
+        if title in target_wb.sheetnames:
+            del target_wb[title]
+    for name in list(target_wb.defined_names):
+        if name.startswith(("R003_", "R001_")):
+            del target_wb.defined_names[name]
+    for src_wb, title in ((r003_wb, layout.R003_SHEET), (r001_wb, layout.R001_SHEET)):
+        ws = copy_sheet(src_wb[title], target_wb, title)
+        if title == layout.R003_SHEET:
+            layout.add_r003_charts(ws)
+        for name, dn in src_wb.defined_names.items():
+            target_wb.defined_names[name] = copy(dn)
+
+
+def write_narrative_sheet(target_wb: Any, book: Any, fig: Any) -> Any:
+    """The seed-003 progress form: one monthly text per month from October to the report month.
+
+    Each text is the report job's monthly narrative (:func:`cplkpi.macros.narrative.monthly_text`)
+    of that month's :func:`~cplkpi.scoring.scores.period_summary` as of the month's last day.
+    """
+    import calendar
+
+    from openpyxl.styles import Alignment, Font
+
+    from cplkpi.scoring.scores import period_summary
+    from cplkpi.scoring.thaidate import fiscal_months
+    from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, set_text
+
+    from .narrative import monthly_text
+
+    if NARRATIVE_SHEET in target_wb.sheetnames:
+        del target_wb[NARRATIVE_SHEET]
+    ws = target_wb.create_sheet(NARRATIVE_SHEET)
+    ws["A1"] = "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ"
+    ws["A1"].font = Font(name=THAI_FONT, bold=True, size=13)
+    set_text(ws["A2"], f"หน่วยงานที่รับผิดชอบ : {fig.agency or ''}   ปีงบประมาณ พ.ศ. : {fig.fiscal_year}")
+    for col, (text, width) in enumerate(zip(("รายงานครั้งที่", "วันที่รายงาน", "ความก้าวหน้า"), (10, 14, 110)), 1):
+        c = ws.cell(NARRATIVE_FIRST_ROW - 1, col, text)
+        c.font = Font(name=THAI_FONT, bold=True)
+        ws.column_dimensions[c.column_letter].width = width
+    r = NARRATIVE_FIRST_ROW
+    for i, m in enumerate(m for m in fiscal_months(fig.fiscal_year) if m <= fig.month):
+        end = m.replace(day=calendar.monthrange(m.year, m.month)[1])
+        ws.cell(r, 1, i + 1)
+        ws.cell(r, 2, end).number_format = THAI_DATE_FORMAT
+        set_text(ws.cell(r, 3), monthly_text(period_summary(book.complaints.table, m, end, end,
+                                                            fig.rules.pct_decimals)))
+        ws.cell(r, 3).alignment = Alignment(wrap_text=True, vertical="top")
+        r += 1
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{NARRATIVE_FIRST_ROW - 1}:{NARRATIVE_FIRST_ROW - 1}"
+    return ws
+
+
+def submission_bytes(target_wb: Any, book: Any, month: Any, *, rules: RuleSet | str = "bma-2557",
+                     as_of: Any = None, narrative: bool = True) -> bytes:
+    """The bytes of ``target_wb`` (the complaint workbook, openpyxl) with the month's reports of ``book`` added."""
+    from .cache import workbook_bytes
+    from .reports import compute_figures, render_r001, render_r003
+
+    fig = compute_figures(book, month, rules=rules, as_of=as_of)
+    wb3, cache3, _ = render_r003(fig)
+    wb1, cache1, _ = render_r001(fig)
+    attach_report_sheets(target_wb, wb3, wb1)
+    if narrative:
+        write_narrative_sheet(target_wb, book, fig)
+    return workbook_bytes(target_wb, {**cache3, **cache1})
+
+
+def build_submission(
+    workbook: str | Path,
+    month: Any,
+    out: str | Path,
+    *,
+    rules: RuleSet | str = "bma-2557",
+    as_of: Any = None,
+    narrative: bool = True,
+) -> Path:
+    """Write the submission file ``out``: a copy of complaint workbook ``workbook`` with the month's reports.
+
+    With ``narrative``, the seed-003 progress form of the fiscal year so far is added too.
+    """
+    from openpyxl import load_workbook
+
+    from cplkpi.guard import ensure_not_input
+
+    from cplkpi.workbook import read_workbook
+
+    workbook, out = Path(workbook), ensure_not_input(out, workbook)
+    book = read_workbook(workbook)
+    target = load_workbook(workbook, keep_vba=False, keep_links=False)
+    data = submission_bytes(target, book, month, rules=rules, as_of=as_of, narrative=narrative)
+    return write_bytes_atomic(data, out)

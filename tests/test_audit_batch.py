@@ -1,0 +1,156 @@
+"""Batch audit of a folder of agency workbooks and the committee workbook."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from rich.console import Console
+
+from cplkpi.macros.audit import AgencySummary, audit_workbook
+from cplkpi.macros.audit_batch import (
+    CHART_SHEET,
+    ERRORS_SHEET,
+    FINDINGS_SHEET,
+    SUMMARY_SHEET,
+    audit_files,
+    audit_folder,
+    workbook_files,
+)
+from cplkpi.macros.audit_sample import sample_file_path
+from cplkpi.macros.audit_synthetic import agency_name, write_agency_folder
+
+MARCH = _dt.date(2020, 3, 1)
+AGENCIES = 20
+MADE_ON = _dt.date(2020, 4, 20)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """20 clean agencies, one of them tampered, a corrupt file and a workbook without a complaint sheet."""
+    folder = tmp_path_factory.mktemp("agencies")
+    paths = write_agency_folder(folder, AGENCIES, MARCH, 150)
+    wb = load_workbook(paths[0])
+    wb["CPL_R003"]["E18"] = 999  # typed over the monthly table (the formulas' results are dropped too)
+    wb.save(paths[0])
+    data = paths[1].read_bytes()
+    (folder / "21_ไฟล์เสีย.xlsx").write_bytes(data[: len(data) // 3])
+    wb = load_workbook(paths[2])
+    del wb["เรื่องร้องเรียน"]
+    wb.save(folder / "22_ไม่มีชีตเรื่องร้องเรียน.xlsx")
+    (folder / "~$01_lock.xlsx").write_bytes(b"lock")  # Excel's lock file is not a workbook to audit
+    return folder
+
+
+@pytest.fixture(scope="module")
+def batch(folder, tmp_path_factory):
+    out = tmp_path_factory.mktemp("committee")
+    console = Console(file=io.StringIO(), width=200, force_terminal=False)
+    result = audit_folder(folder, out_dir=out, workers=2, pdf=False, console=console, made_on=MADE_ON)
+    return result, console.file.getvalue(), out
+
+
+def test_every_file_is_audited_or_reported_and_skipped(batch):
+    result, printed, _ = batch
+    assert len(result.summaries) == AGENCIES + 2
+    assert {s.agency for s in result.audited} == {agency_name(i) for i in range(AGENCIES)}
+    errors = {s.file: s.error for s in result.errors}
+    assert set(errors) == {"21_ไฟล์เสีย.xlsx", "22_ไม่มีชีตเรื่องร้องเรียน.xlsx"}
+    assert "เสียหาย" in errors["21_ไฟล์เสีย.xlsx"] or "corrupt" in errors["21_ไฟล์เสีย.xlsx"]
+    assert "ไม่พบชีตเรื่องร้องเรียน" in errors["22_ไม่มีชีตเรื่องร้องเรียน.xlsx"]
+    assert "21_ไฟล์เสีย.xlsx" in printed and "ข้ามไฟล์" in printed
+
+
+def test_the_batch_equals_auditing_each_file_alone(batch, folder, tmp_path):
+    result, _, out = batch
+    one = audit_workbook(folder / f"04_{agency_name(3)}.xlsx", samples=tmp_path)
+    s = next(s for s in result.audited if s.agency == agency_name(3))
+    assert s.total == one.summary().total and s.components == one.summary().components and s.findings == 0
+    tampered = next(s for s in result.audited if s.agency == agency_name(0))
+    kinds = {f.kind for o, f in result.findings if o.agency == agency_name(0)}
+    assert tampered.findings == len([1 for o, _ in result.findings if o is tampered]) > 0
+    assert "figure_differs" in kinds
+    # each agency's month sample was drawn into the samples folder
+    assert sample_file_path(out / "สุ่มตรวจ", agency_name(3), 2563).exists()
+
+
+def test_committee_workbook(batch):
+    result, _, out = batch
+    path = result.workbook
+    assert path == out / "สรุปผลการตรวจ_2020-03.xlsx"
+    wb = load_workbook(path)
+    assert wb.sheetnames == [SUMMARY_SHEET, FINDINGS_SHEET, ERRORS_SHEET, CHART_SHEET]
+    ws = wb[SUMMARY_SHEET]
+    assert "มีนาคม 2563" in ws["A1"].value and "20 เมษายน 2563" in ws["A3"].value
+    header = [c.value for c in ws[5]]
+    assert header[:5] == ["อันดับ", "หน่วยงาน", "ไฟล์", "เดือนที่ตรวจ", "จำนวนเรื่อง"]
+    total_col = header.index("คะแนนรวม (เต็ม 5)")
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=6, max_row=5 + AGENCIES)]
+    totals = pd.Series([r[total_col] for r in rows])
+    assert [r[0] for r in rows] == list(totals.rank(method="min", ascending=False).astype(int))
+    assert list(totals) == sorted(totals, reverse=True)
+    by_agency = {s.agency: s for s in result.audited}
+    for r in rows:
+        s = by_agency[r[1]]
+        assert r[total_col] == s.total and r[header.index("ข้อค้นพบ")] == s.findings
+        assert r[5] == s.components[0][2]  # step 1 percentage
+    assert ws.cell(6, 4).number_format.startswith("[$-107041E]")  # B.E. month
+    errors = [[c.value for c in r] for r in ws.iter_rows(min_row=6 + AGENCIES, max_row=7 + AGENCIES)]
+    assert {r[2] for r in errors} == {"21_ไฟล์เสีย.xlsx", "22_ไม่มีชีตเรื่องร้องเรียน.xlsx"}
+    assert all(r[0] is None and r[-1].startswith("ตรวจไม่ได้") for r in errors)
+    es = wb[ERRORS_SHEET]
+    assert {es.cell(r, 1).value: es.cell(r, 2).value for r in (4, 5)} == {s.file: s.error for s in result.errors}
+    # print-ready: A4 landscape, one page wide, the header row on every page
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) and ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$5:$5"
+    fs = wb[FINDINGS_SHEET]
+    assert fs.max_row - 4 == len(result.findings) and fs.print_title_rows == "$4:$4"
+    with zipfile.ZipFile(path) as z:  # openpyxl drops charts when it loads: look in the file
+        chart = next(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        xml = z.read(chart).decode()
+    assert "barChart" in xml and f"'{SUMMARY_SHEET}'!$O$6:$O${5 + AGENCIES}" in xml
+
+
+def test_a_duplicate_agency_is_flagged(folder, tmp_path):
+    files = workbook_files(folder)[:3]
+    copy = tmp_path / "copy_of_first.xlsx"
+    shutil.copyfile(files[1], copy)
+    result = audit_files([*files, copy], month=MARCH, workers=1)
+    dup = [(s.file, f.kind) for s, f in result.findings if f.kind == "duplicate_agency"]
+    assert sorted(dup) == sorted([(files[1].name, "duplicate_agency"), ("copy_of_first.xlsx", "duplicate_agency")])
+
+
+def _crash_on_second(path: Path, month, rules, samples) -> tuple[AgencySummary, list]:
+    """A job that kills its worker process on one file, to test that the batch survives it."""
+    if path.name.startswith("02_"):
+        os._exit(3)
+    return AgencySummary(path.name, path.stem, MARCH, 2563, total=1.0), []
+
+
+def test_a_file_that_kills_its_worker_is_reported_and_the_batch_goes_on(folder):
+    files = workbook_files(folder)[:6]
+    result = audit_files(files, workers=2, job=_crash_on_second)
+    errors = {s.file for s in result.errors}
+    assert errors == {files[1].name}
+    assert [s.file for s in result.audited] == [f.name for f in files if f != files[1]]
+    assert "crashed" in result.errors[0].error
+
+
+@pytest.mark.libreoffice
+def test_committee_pdf(batch, libreoffice, tmp_path):
+    from cplkpi.office import to_pdf
+
+    result, _, _ = batch
+    pdf = to_pdf(result.workbook, tmp_path / "committee.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())  # pdftotext puts spaces inside Thai words
+    assert "สรุปผลการตรวจสอบ" in flat and agency_name(0) in flat and "20เมษายน2563" in flat
+    assert "หน้า1/" in flat and "ไฟล์ที่ตรวจไม่ได้" in flat
