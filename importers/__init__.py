@@ -1,1 +1,58 @@
-"""Importers: Traffy Fondue exports and MIS/1555 spreadsheets into the canonical complaint table."""
+"""Importers: Traffy Fondue exports and MIS/1555 spreadsheets into the canonical complaint table.
+
+Usage::
+
+    from cplkpi.importers import import_files
+
+    result = import_files(["bangkok_traffy.csv"], districts=["เขตสาทร"])
+    result.complaints            # canonical columns (scoring.tables.COMPLAINTS) + extras
+    result.events                # dated state changes
+    result.summary.tables()      # rows read / imported / rejected, unknown states, per district
+    result.write("sathon.xlsx")  # a workbook cplkpi.workbook.read_workbook reads
+
+The formats, header aliases, state mapping and every derivation rule are in docs/import.md.
+"""
+
+from .agencies import BANGKOK_DISTRICTS, Responsible, district_name, district_office, split_organization
+from .job import ImportResult, district_filter, import_files, read_file
+from .merge import STATIC_COLUMNS, merge_snapshots
+from .mis import MIS_ALIASES, MIS_EXTRA, read_mis
+from .snapshot import EVENT_COLUMNS, EXTRA_COLUMNS, FORMAT_LABELS, REJECTION_REASONS, Rejection, Snapshot
+from .states import EXTRA_STATES, map_states, state_code
+from .summary import FileSummary, ImportSummary
+from .traffy import bangkok_timestamps, detect_format, parse_thai_duration, read_traffy
+from .workbook import OutputIsInputError, write_import_workbook
+
+__all__ = [
+    "BANGKOK_DISTRICTS",
+    "EVENT_COLUMNS",
+    "EXTRA_COLUMNS",
+    "EXTRA_STATES",
+    "FORMAT_LABELS",
+    "MIS_ALIASES",
+    "MIS_EXTRA",
+    "REJECTION_REASONS",
+    "STATIC_COLUMNS",
+    "FileSummary",
+    "ImportResult",
+    "ImportSummary",
+    "OutputIsInputError",
+    "Rejection",
+    "Responsible",
+    "Snapshot",
+    "bangkok_timestamps",
+    "detect_format",
+    "district_filter",
+    "district_name",
+    "district_office",
+    "import_files",
+    "map_states",
+    "merge_snapshots",
+    "parse_thai_duration",
+    "read_file",
+    "read_mis",
+    "read_traffy",
+    "split_organization",
+    "state_code",
+    "write_import_workbook",
+]

@@ -1,0 +1,90 @@
+"""The import job: files in, one canonical complaint table (+ events and a summary) out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .agencies import district_name
+from .merge import merge_snapshots
+from .mis import read_mis
+from .snapshot import Snapshot
+from .summary import ImportSummary, summarize
+from .traffy import detect_format, read_traffy
+
+__all__ = ["ImportResult", "read_file", "import_files", "district_filter"]
+
+
+@dataclass
+class ImportResult:
+    """The imported complaints (canonical columns first), their state events and the summary."""
+
+    complaints: pd.DataFrame
+    events: pd.DataFrame
+    summary: ImportSummary
+    snapshots: list[Snapshot]
+
+    @property
+    def inputs(self) -> list[Path]:
+        return [s.path for s in self.snapshots]
+
+    def write(self, path: str | Path, *, on_rows: Callable[[int], None] | None = None) -> Path:
+        """Write the complaint workbook (see :func:`cplkpi.importers.workbook.write_import_workbook`)."""
+        from .workbook import write_import_workbook
+
+        return write_import_workbook(self, path, on_rows=on_rows)
+
+
+def read_file(path: str | Path) -> Snapshot:
+    """Read one file in whichever supported format its header shows."""
+    fmt = detect_format(path)
+    return read_mis(path) if fmt == "mis" else read_traffy(path, fmt)
+
+
+def district_filter(names: Iterable[str]) -> tuple[str, ...]:
+    """District names from what a user types (``เขตสาทร``, ``สาทร``, ``สำนักงานเขตสาทร``).
+
+    Raises ValueError naming every value that is not a Bangkok district.
+    """
+    out, bad = [], []
+    for n in names:
+        d = district_name(n)
+        (out if d else bad).append(d or n)
+    if bad:
+        raise ValueError(f"ไม่ใช่ชื่อเขตของกรุงเทพมหานคร (not a Bangkok district): {', '.join(bad)}")
+    return tuple(dict.fromkeys(out))
+
+
+def import_files(
+    paths: Sequence[str | Path],
+    *,
+    districts: Iterable[str] = (),
+    on_file: Callable[[Snapshot], None] | None = None,
+) -> ImportResult:
+    """Import Traffy Fondue CSVs and MIS/1555 exports into one complaint table.
+
+    Files are recognised by their headers; several files of the same tickets
+    are merged (the latest snapshot wins, :mod:`.merge`). With ``districts``
+    only complaints for which those district offices are responsible are kept.
+    ``on_file`` is called after each file is read (for progress bars).
+    """
+    wanted = district_filter(districts)
+    snapshots = []
+    for p in paths:
+        snap = read_file(p)
+        snapshots.append(snap)
+        if on_file is not None:
+            on_file(snap)
+    complaints, events, superseded = merge_snapshots(snapshots)
+    filtered_out = 0
+    if wanted:
+        keep = complaints["district"].isin(list(wanted)).fillna(False).to_numpy(dtype=bool)
+        filtered_out = int((~keep).sum())
+        complaints = complaints[keep].reset_index(drop=True)
+        events = events[events["complaint_id"].isin(complaints["complaint_id"])].reset_index(drop=True)
+    summary = summarize(snapshots, complaints, superseded=superseded, filtered_out=filtered_out,
+                        district_filter=wanted)
+    return ImportResult(complaints, events, summary, snapshots)

@@ -1,0 +1,71 @@
+"""The import summary: read/imported/rejected, unknown states, per district, values left empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cplkpi.importers import import_files
+from cplkpi.importers.summary import NO_DISTRICT
+
+DATA = Path(__file__).parent / "data" / "import"
+FILES = [DATA / "traffy_dump.csv", DATA / "traffy_geojson.csv", DATA / "traffy_web.csv"]
+
+
+@pytest.fixture(scope="module")
+def summary():
+    return import_files(FILES).summary
+
+
+def test_counts_per_file(summary):
+    got = [(f.file, f.format, f.rows_read, f.imported, f.rejected, f.duplicates) for f in summary.files]
+    assert got == [("traffy_dump.csv", "traffy_dump", 11, 8, 2, 1),
+                   ("traffy_geojson.csv", "traffy_geojson", 8, 8, 0, 0),
+                   ("traffy_web.csv", "traffy_web", 6, 6, 0, 0)]
+    assert (summary.rows_read, summary.rejected, summary.complaints) == (25, 2, 22)
+    assert [(r.file, r.row, r.line, r.code) for r in summary.rejections] == [
+        ("traffy_dump.csv", 6, 8, "missing_id"), ("traffy_dump.csv", 8, 10, "bad_line")]
+
+
+def test_unknown_states(summary):
+    assert summary.unknown_states.to_dict("records") == [
+        {"state": "รอตรวจสอบพิเศษ", "complaints": 1, "files": "traffy_dump.csv"}]
+
+
+def test_per_district(summary):
+    d = summary.districts.set_index("district")
+    assert d.loc["สาทร"].to_dict() == {"complaints": 2, "pending": 2, "waiting": 1, "completed": 0}
+    assert d.loc["บางรัก"].to_dict() == {"complaints": 1, "pending": 0, "waiting": 0, "completed": 1}
+    assert d.loc["ดินแดง", "complaints"] == 3  # the dump's 1555 ticket, the export's, the scrape's
+    # complaints whose agency is not a district office come last
+    assert summary.districts["district"].iloc[-1] == NO_DISTRICT
+    assert d.loc[NO_DISTRICT, "complaints"] == 3  # กรุงเทพโปร่งใส twice, and the ticket outside Bangkok
+    assert d["complaints"].sum() == 22
+
+
+def test_values_left_empty_are_counted_with_their_reason(summary):
+    e = summary.empty_values.set_index(["file", "column_name"])
+
+    def empty(file: str, column: str) -> list:
+        return e.loc[(file, column), ["empty", "reason_code"]].tolist()
+
+    assert empty("traffy_dump.csv", "acknowledged_on") == [2, "not_in_source"]
+    assert empty("traffy_dump.csv", "result_detail") == [1, "not_in_source"]
+    assert empty("traffy_dump.csv", "reopened_on") == [1, "not_in_source"]
+    assert empty("traffy_dump.csv", "agency") == [1, "empty_in_source"]
+    assert empty("traffy_geojson.csv", "detail") == [8, "not_in_source"]
+    assert empty("traffy_geojson.csv", "resolved_on") == [1, "not_in_source"]
+    assert empty("traffy_web.csv", "reopen_count") == [6, "not_in_source"]
+    # a waiting ticket has no acknowledgement date to miss: the web scrape's are all waiting
+    assert ("traffy_web.csv", "acknowledged_on") not in e.index
+    assert ("traffy_dump.csv", "resolved_on") not in e.index  # the completed ticket has its date
+
+
+def test_tables_have_thai_and_english_headers(summary):
+    tables = summary.tables()
+    assert list(tables) == ["totals", "files", "rejections", "unknown_states", "districts", "empty_values",
+                            "problems"]
+    for title, frame in tables.values():
+        assert "(" in title and all("(" in str(c) for c in frame.columns), title
+    assert "column_name" not in tables["empty_values"][1].columns
