@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Self
 
@@ -252,7 +252,7 @@ def _rows_from(raw: pd.DataFrame | Sequence[Sequence[Any]]) -> tuple[list[list[A
     if isinstance(raw, pd.DataFrame):
         rows = [list(map(str, raw.columns))] + raw.astype(object).where(raw.notna(), None).values.tolist()
         return rows, 1
-    return [list(r) for r in raw], 1
+    return raw if isinstance(raw, list) else list(raw), 1
 
 
 def _find_header(rows: list[list[Any]], spec: dict[str, Column], scan: int = 15) -> int | None:
@@ -324,26 +324,19 @@ def normalize(
             ctx.add("missing_column", f"ไม่มีคอลัมน์ที่จำเป็น: {c.label_th} (ใช้หัวตาราง {names}){hint_th}",
                     f"missing required column {c.name} (header {names}){hint_en}", header_row)
     width = len(header)
-    data_rows, numbers = [], []
-    for i, row in enumerate(rows[header_at + 1:], start=header_row + 1):
-        row = list(row) + [None] * (width - len(row))
-        if all(_is_empty(v) for v in row):
-            continue
-        data_rows.append(row[:width])
-        numbers.append(i)
-    index = pd.Index(numbers, name="row", dtype=np.int64)
+    frame = _data_frame(rows[header_at + 1:], width, header_row + 1)
+    index = frame.index
     out: dict[str, Any] = {}
     for j, h in enumerate(header):
-        col = [r[j] for r in data_rows]
         if j in mapping:
-            values = pd.Series(col, index=index, dtype=object)
+            values = frame[j]
             values, error_rows = _take_errors(spec[mapping[j]], values, ctx)
             n_before = len(ctx.problems)
             out[mapping[j]] = _convert(spec[mapping[j]], values, ctx)
             if error_rows:  # an error value is reported once, not again as a missing value
                 ctx.problems[n_before:] = [p for p in ctx.problems[n_before:] if p.row not in error_rows]
         elif not _is_empty(h):
-            out[str(h).strip()] = pd.Series(col, index=index, dtype=object)
+            out[str(h).strip()] = frame[j]
     table = pd.DataFrame(out, index=index)
     for c in spec.values():
         if c.name not in table:
@@ -351,6 +344,62 @@ def normalize(
     canon = [c for c in spec if c in table]
     table = table[canon + [c for c in table.columns if c not in spec]]
     return Normalized(table, ctx.problems, sheet, ctx.columns, header_row)
+
+
+def _data_frame(body: Sequence[Sequence[Any]], width: int, first_row: int) -> pd.DataFrame:
+    """The data rows as an object DataFrame of ``width`` columns indexed by Excel row number,
+    without the rows that are entirely empty (trailing blank rows, spacer rows)."""
+    if not body:
+        return pd.DataFrame({j: pd.Series([], dtype=object) for j in range(width)},
+                            index=pd.Index([], name="row", dtype=np.int64))
+    if any(len(r) != width for r in body):  # ragged rows (CSV, hand-built input): pad or cut to the header
+        body = [list(r[:width]) + [None] * (width - len(r)) for r in body]
+    frame = pd.DataFrame(list(body), dtype=object)
+    frame.index = pd.Index(np.arange(first_row, first_row + len(frame)), name="row", dtype=np.int64)
+    empty = np.ones(len(frame), dtype=bool)
+    for j in range(width):
+        empty &= _per_value(frame[j], _is_empty, bool)
+        if not empty.any():
+            break
+    return frame[~empty] if empty.any() else frame
+
+
+def _per_value(values: pd.Series, fn: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
+    """``fn`` of every value, computed once per distinct value (None/NaN count as one value, None)."""
+    codes, uniques = _factorize(values)
+    results = np.array([fn(u) for u in uniques] + [fn(None)], dtype=dtype)
+    return results[codes]
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Codes and distinct values of an object column; missing values get the code ``len(uniques)``."""
+    arr = values.to_numpy(dtype=object)
+    try:
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    except TypeError:  # values that cannot be compared with each other: one code each
+        return np.arange(len(arr)), list(arr)
+    uniques = list(uniques)
+    return np.where(codes < 0, len(uniques), codes), uniques
+
+
+#: A converted value and, when the value needs a word, (code, Thai, English, severity).
+_Issue = tuple[str, str, str, Literal["error", "warning"]]
+
+
+def _convert_each(col: Column, values: pd.Series, ctx: _Ctx, one: Callable[[Any], tuple[Any, _Issue | None]],
+                  dtype: Any) -> pd.Series:
+    """Convert a column with ``one(value) -> (result, issue)``, called once per distinct value
+    (``None`` for the empty ones); each issue is reported for every row holding that value."""
+    codes, uniques = _factorize(values)
+    pairs = [one(u) for u in uniques] + [one(None)]
+    results = pd.array([r for r, _ in pairs], dtype=dtype)
+    bad = [k for k, (_, issue) in enumerate(pairs) if issue is not None]
+    if bad:
+        rows = values.index.to_numpy()
+        for pos in np.flatnonzero(np.isin(codes, bad)):
+            code, th, en, severity = pairs[codes[pos]][1]
+            ctx.add(code, th, en, int(rows[pos]), col.name, severity)
+    return pd.Series(results.take(codes), index=values.index)
 
 
 def _near_header(col: Column, header: Sequence[Any], mapping: dict[int, str]) -> tuple[str, str] | None:
@@ -424,15 +473,20 @@ def _convert(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
         return _convert_int(col, values, ctx)
     if kind == "override":
         return _convert_override(col, values, ctx)
-    text = values.map(lambda v: None if _is_empty(v) else _text(v)).astype("string")
     if kind == "status":
-        codes = text.map(lambda v: v if pd.isna(v) else (canonical_status(v) or v)).astype("string")
-        unknown = text.notna() & ~codes.isin(list(STATUSES))
-        for row, v in text[unknown].items():
-            ctx.add("unknown_status", f"สถานะไม่รู้จัก เก็บไว้ตามเดิม: {v!r}", f"unknown status, kept as is: {v!r}",
-                    int(row), col.name, "warning")
-        return codes
-    return text
+        return _convert_each(col, values, ctx, _status_one, "string")
+    return _convert_each(col, values, ctx, lambda v: (None if _is_empty(v) else _text(v), None), "string")
+
+
+def _status_one(v: Any) -> tuple[Any, _Issue | None]:
+    if _is_empty(v):
+        return None, None
+    text = _text(v)
+    code = canonical_status(text)
+    if code is not None:
+        return code, None
+    return text, ("unknown_status", f"สถานะไม่รู้จัก เก็บไว้ตามเดิม: {text!r}",
+                  f"unknown status, kept as is: {text!r}", "warning")
 
 
 def _text(v: Any) -> str:
@@ -446,18 +500,20 @@ _EXCEL_DIGITS = 10.0**15
 
 
 def _convert_id(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
-    ids = values.map(lambda v: None if _is_empty(v) else _text(v)).astype("string")
-    for row in ids.index[ids.isna()]:
-        ctx.add("missing_id", "ไม่มีเลขที่เรื่อง", "missing complaint id", int(row), col.name)
-    for row, v in values.items():
+    def one(v: Any) -> tuple[Any, _Issue | None]:
+        if _is_empty(v):
+            return None, ("missing_id", "ไม่มีเลขที่เรื่อง", "missing complaint id", "error")
+        text = _text(v)
         if isinstance(v, float | np.floating) and abs(v) >= _EXCEL_DIGITS:
-            ctx.add("id_precision",
-                    f"เลขที่เรื่อง {ids[row]} ยาวเกิน 15 หลักและเก็บเป็นตัวเลข Excel จึงปัดหลักท้ายทิ้งแล้ว: "
-                    "จัดรูปแบบคอลัมน์เป็นข้อความแล้วใส่เลขที่ใหม่จากต้นฉบับ",
-                    f"complaint id {ids[row]} has more than 15 digits and is stored as a number, so Excel "
-                    "has dropped its last digits: format the column as text and enter the ids again",
-                    int(row), col.name, "warning")
-    return ids
+            return text, ("id_precision",
+                          f"เลขที่เรื่อง {text} ยาวเกิน 15 หลักและเก็บเป็นตัวเลข Excel จึงปัดหลักท้ายทิ้งแล้ว: "
+                          "จัดรูปแบบคอลัมน์เป็นข้อความแล้วใส่เลขที่ใหม่จากต้นฉบับ",
+                          f"complaint id {text} has more than 15 digits and is stored as a number, so Excel "
+                          "has dropped its last digits: format the column as text and enter the ids again",
+                          "warning")
+        return text, None
+
+    return _convert_each(col, values, ctx, one, "string")
 
 
 #: Yes/no columns where any other text means "yes" (a link or the file name of the evidence).
@@ -465,70 +521,64 @@ _LENIENT_BOOL = frozenset({"has_evidence"})
 
 
 def _convert_bool(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
-    def one(row: Any, v: Any) -> Any:
+    def one(v: Any) -> tuple[Any, _Issue | None]:
         if _is_empty(v):
-            return pd.NA
+            return pd.NA, None
         if isinstance(v, bool | np.bool_):
-            return bool(v)
+            return bool(v), None
         if isinstance(v, int | float | np.integer | np.floating) and v in (0, 1):
-            return bool(v)
+            return bool(v), None
         k = _key(v)
         if k in _FALSE:
-            return False
+            return False, None
         if k in _TRUE or col.name in _LENIENT_BOOL:
-            return True  # มี, ✓, a link or a file name of the evidence
-        ctx.add("bool_invalid", f"ต้องเป็น ใช่/ไม่ใช่ (ถูกต้อง/ไม่ถูกต้อง): {v!r}",
-                f"must be yes or no (ถูกต้อง/ไม่ถูกต้อง): {v!r}", int(row), col.name)
-        return pd.NA
+            return True, None  # มี, ✓, a link or a file name of the evidence
+        return pd.NA, ("bool_invalid", f"ต้องเป็น ใช่/ไม่ใช่ (ถูกต้อง/ไม่ถูกต้อง): {v!r}",
+                       f"must be yes or no (ถูกต้อง/ไม่ถูกต้อง): {v!r}", "error")
 
-    return pd.Series([one(r, v) for r, v in values.items()], index=values.index, dtype="boolean")
+    return _convert_each(col, values, ctx, one, "boolean")
 
 
 def _convert_int(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
-    out = pd.Series(pd.NA, index=values.index, dtype="Int64")
-    for row, v in values.items():
+    def one(v: Any) -> tuple[Any, _Issue | None]:
         if _is_empty(v):
-            continue
+            return pd.NA, None
         try:
             f = float(str(v).strip()) if not isinstance(v, int | float) else float(v)
             if not f.is_integer() or f < 0:
                 raise ValueError
-            out[row] = int(f)
+            return int(f), None
         except ValueError:
-            ctx.add("not_a_count", f"ต้องเป็นจำนวนเต็มไม่ติดลบ: {v!r}", f"must be a whole number >= 0: {v!r}",
-                    int(row), col.name)
-    return out
+            return pd.NA, ("not_a_count", f"ต้องเป็นจำนวนเต็มไม่ติดลบ: {v!r}", f"must be a whole number >= 0: {v!r}",
+                           "error")
+
+    return _convert_each(col, values, ctx, one, "Int64")
 
 
 def _convert_datetime(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
     """Timestamps in Bangkok local time (naive); date-only input gives midnight."""
     from .days import BANGKOK
 
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    text_or_other = []
-    for row, v in values.items():
+    def one(v: Any) -> tuple[Any, _Issue | None]:
         if _is_empty(v):
-            continue
+            return pd.NaT, None
         if isinstance(v, pd.Timestamp | np.datetime64) or (hasattr(v, "hour") and hasattr(v, "date")):
             ts = pd.Timestamp(v)
             if ts.tzinfo is not None:
                 ts = ts.tz_convert(BANGKOK).tz_localize(None)
             if ts.year >= 2400:
-                ts = ts - pd.DateOffset(years=543)
-                ctx.add("year_be_as_ce", "ปี พ.ศ. ถูกบันทึกเป็น ค.ศ. จึงลบ 543 ปี",
-                        "B.E. year stored as C.E.; 543 years subtracted", int(row), col.name, "warning")
-            out[row] = ts
-        else:
-            text_or_other.append(row)
-    if text_or_other:
-        sub = values[text_or_other]
-        parsed = parse_dates(sub)
-        for issue in parsed.issues:
-            ctx.add(issue.code, issue.message_th, issue.message_en, int(sub.index[issue.position]),
-                    col.name, issue.severity)
-        times = sub.map(_time_of_day)
-        out[text_or_other] = pd.to_datetime(parsed.days) + times.fillna(pd.Timedelta(0)).values
-    return out
+                return ts - pd.DateOffset(years=543), (
+                    "year_be_as_ce", "ปี พ.ศ. ถูกบันทึกเป็น ค.ศ. จึงลบ 543 ปี",
+                    "B.E. year stored as C.E.; 543 years subtracted", "warning")
+            return ts, None
+        parsed = parse_dates([v])
+        issue = parsed.issues[0] if parsed.issues else None
+        word = None if issue is None else (issue.code, issue.message_th, issue.message_en, issue.severity)
+        if np.isnat(parsed.days[0]):
+            return pd.NaT, word
+        return pd.Timestamp(parsed.days[0]) + (_time_of_day(v) or pd.Timedelta(0)), word
+
+    return _convert_each(col, values, ctx, one, "datetime64[ns]")
 
 
 _TIME_RE = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:น\.?)?\s*$")
@@ -545,30 +595,29 @@ def _time_of_day(v: Any) -> pd.Timedelta | None:
 
 
 def _convert_month(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
-    out = pd.Series(np.full(len(values), np.datetime64("NaT"), dtype="datetime64[s]"), index=values.index)
-    for row, v in values.items():
+    def one(v: Any) -> tuple[Any, _Issue | None]:
         if _is_empty(v):
-            continue
+            return pd.NaT, None
         try:
-            out[row] = np.datetime64(parse_month(v), "s")
+            return pd.Timestamp(parse_month(v)), None
         except (ValueError, TypeError):
-            ctx.add("month_invalid", f"อ่านเดือนไม่ได้: {v!r} (ตัวอย่าง ต.ค. 2562)",
-                    f"cannot read the month: {v!r} (e.g. ต.ค. 2562)", int(row), col.name)
-    return out
+            return pd.NaT, ("month_invalid", f"อ่านเดือนไม่ได้: {v!r} (ตัวอย่าง ต.ค. 2562)",
+                            f"cannot read the month: {v!r} (e.g. ต.ค. 2562)", "error")
+
+    return _convert_each(col, values, ctx, one, "datetime64[s]")
 
 
 def _convert_override(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
-    def one(row: Any, v: Any) -> Any:
+    def one(v: Any) -> tuple[Any, _Issue | None]:
         k = _key(v)
         if k in _HOLIDAY_WORDS:
-            return "holiday"
+            return "holiday", None
         if k in _WORKDAY_WORDS:
-            return "workday"
-        ctx.add("override_kind", f"ประเภทต้องเป็น วันหยุด หรือ วันทำงาน: {v!r}",
-                f"kind must be วันหยุด (holiday) or วันทำงาน (workday): {v!r}", int(row), col.name)
-        return pd.NA
+            return "workday", None
+        return pd.NA, ("override_kind", f"ประเภทต้องเป็น วันหยุด หรือ วันทำงาน: {v!r}",
+                       f"kind must be วันหยุด (holiday) or วันทำงาน (workday): {v!r}", "error")
 
-    return pd.Series([one(r, v) for r, v in values.items()], index=values.index, dtype="string")
+    return _convert_each(col, values, ctx, one, "string")
 
 
 # --- per-table checks ---------------------------------------------------------
@@ -638,9 +687,10 @@ def normalize_complaints(
     if "complaint_id" in norm.columns:
         _check_duplicates(norm, ctx)
     if "forwarded_on" in norm.columns:
+        header = norm.columns["forwarded_on"][0]
+        said = {p.row for p in (*norm.problems, *ctx.problems) if p.column == header}
         for row in t.index[t["forwarded_on"].isna()]:
-            if not any(p.row == row and p.column == norm.columns["forwarded_on"][0]
-                       for p in (*norm.problems, *ctx.problems)):
+            if row not in said:
                 ctx.add("missing_date", "ไม่มีวันที่ศูนย์แจ้งเรื่อง", "missing forwarding date", int(row), "forwarded_on")
     reopened = t["reopened_on"]
     for later, earlier, th, en in _ORDER_CHECKS:
@@ -676,15 +726,16 @@ def normalize_progress(
     norm = normalize(raw, PROGRESS, sheet, first_row=first_row)
     ctx = _Ctx(sheet, norm.columns)
     t = norm.table
+    reported = {p.row for p in norm.problems}
     for row in t.index[t["reported_on"].isna()]:
-        if not any(p.row == row for p in norm.problems):
+        if row not in reported:
             ctx.add("missing_date", "ไม่มีวันที่รายงาน", "missing report date", int(row), "reported_on")
     if complaint_ids is not None and "complaint_id" in norm.columns:
-        known = set(complaint_ids.dropna())
-        for row, v in t["complaint_id"].items():
-            if pd.notna(v) and v not in known:
-                ctx.add("unknown_complaint", f"ไม่พบเลขที่เรื่อง {v} ในชีตเรื่องร้องเรียน",
-                        f"complaint {v} is not in the complaint sheet", int(row), "complaint_id", "warning")
+        ids = t["complaint_id"]
+        unknown = ids.notna() & ~ids.isin(complaint_ids.dropna())
+        for row, v in ids[unknown].items():
+            ctx.add("unknown_complaint", f"ไม่พบเลขที่เรื่อง {v} ในชีตเรื่องร้องเรียน",
+                    f"complaint {v} is not in the complaint sheet", int(row), "complaint_id", "warning")
     norm.problems.extend(ctx.problems)
     return norm
 

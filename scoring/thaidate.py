@@ -328,24 +328,27 @@ def parse_dates(values: Iterable[Any] | pd.Series | np.ndarray) -> ParsedDates:
         return _check_datetime_array(values.astype("datetime64[D]"))
     else:
         arr = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, dtype=object).ravel()
-    out = np.full(arr.shape, NAT, dtype="datetime64[D]")
-    issues: list[DateIssue] = []
-    text_cache: dict[str, tuple[_dt.date | None, DateIssue | None]] = {}
-    for pos, value in enumerate(arr):
+    # every distinct value is read once (a date column repeats a few hundred values)
+    try:
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    except TypeError:  # values that cannot be compared with each other: read each one
+        codes, uniques = np.arange(len(arr)), arr
+    dates = np.full(len(uniques) + 1, NAT, dtype="datetime64[D]")  # the last slot: empty values
+    issue_of: dict[int, DateIssue] = {}
+    for k, value in enumerate(uniques):
         if isinstance(value, str):
-            cached = text_cache.get(value)
-            if cached is None:
-                cached = _plausible(*_parse_text(value, 0), 0, value)
-                text_cache[value] = cached
-            date, issue = cached
-            if issue is not None:
-                issue = DateIssue(pos, issue.code, issue.raw, issue.message_th, issue.message_en, issue.severity)
+            date, issue = _plausible(*_parse_text(value, 0), 0, value)
         else:
-            date, issue = _plausible(*_check_value(value, pos), pos, value)
+            date, issue = _plausible(*_check_value(value, 0), 0, value)
         if date is not None:
-            out[pos] = np.datetime64(date, "D")
+            dates[k] = np.datetime64(date, "D")
         if issue is not None:
-            issues.append(issue)
+            issue_of[k] = issue
+    out = dates[codes]  # code -1 picks the empty slot
+    issues = [
+        DateIssue(int(pos), (i := issue_of[codes[pos]]).code, i.raw, i.message_th, i.message_en, i.severity)
+        for pos in np.flatnonzero(np.isin(codes, list(issue_of)))
+    ] if issue_of else []
     return ParsedDates(out, issues)
 
 
@@ -368,7 +371,7 @@ def parse_month(value: Any) -> _dt.date:
         s = value.translate(_THAI_DIGITS).strip()
         m = re.fullmatch(r"(\d{4})-(\d{1,2})", s)
         if m:
-            return _month_start(int(m[1]), int(m[2]), value)
+            return _month_start(_year_from_text(m[1])[0], int(m[2]), value)
         m = re.fullmatch(r"(\d{1,2})\s*/\s*(\d{2}|\d{4})", s)
         if m:
             return _month_start(_year_from_text(m[2])[0], int(m[1]), value)
