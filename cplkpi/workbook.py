@@ -13,9 +13,11 @@ import csv
 import datetime as _dt
 import html
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -217,22 +219,22 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
             problems = list(warnings) + _ambiguous_sheets(ordered)
             sheets: dict[str, list[list[Any]]] = {}
             scans: dict[str, _SheetScan] = {}
-            for name in all_names:
-                if name not in chosen.values():
-                    continue
-                key = next(k for k, v in chosen.items() if v == name)
-                if name in hidden:
-                    problems.append(Problem(
-                        "hidden_sheet", f"ชีตนี้ถูกซ่อนไว้ แต่ถูกอ่านเป็นชีต{SHEETS[key][0]}",
-                        f"this sheet is hidden but is read as the {key} sheet", sheet=name,
-                        severity="warning"))
-                sheet = wb.get_sheet_by_name(name)
-                rows = sheet.to_python(skip_empty_area=False)
-                scan = _scan_sheet(zf.read(parts[name][0]) if name in parts else b"")
-                scan.merged = list(sheet.merged_cell_ranges or [])
-                _put_errors(rows, scan.errors)
-                sheets[name] = rows
-                scans[name] = scan
+            wanted = [name for name in all_names if name in chosen.values()]
+            # calamine parses outside the GIL: the sheets are read side by side while the XML is scanned here
+            with ThreadPoolExecutor(max_workers=max(1, min(len(wanted), os.cpu_count() or 1))) as pool:
+                loading = {name: pool.submit(_sheet_rows, path, name) for name in wanted}
+                for name in wanted:
+                    key = next(k for k, v in chosen.items() if v == name)
+                    if name in hidden:
+                        problems.append(Problem(
+                            "hidden_sheet", f"ชีตนี้ถูกซ่อนไว้ แต่ถูกอ่านเป็นชีต{SHEETS[key][0]}",
+                            f"this sheet is hidden but is read as the {key} sheet", sheet=name,
+                            severity="warning"))
+                    scans[name] = _scan_sheet(zf.read(parts[name][0]) if name in parts else b"")
+                for name in wanted:
+                    rows, scans[name].merged = loading[name].result()
+                    _put_errors(rows, scans[name].errors)
+                    sheets[name] = rows
     except InputError:
         raise
     except Exception as exc:  # calamine or zip errors on a file the guard let through
@@ -248,6 +250,14 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
             problems += _layout_problems(part, scans[part.sheet], len(sheets[part.sheet]))
     book.extra_problems[:0] = problems
     return book
+
+
+def _sheet_rows(path: Path, name: str) -> tuple[list[list[Any]], list[Any]]:
+    """The rows (from A1) and merged ranges of one sheet; its own reader, so threads do not share one."""
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
+    return sheet.to_python(skip_empty_area=False), list(sheet.merged_cell_ranges or [])
 
 
 # --- what calamine does not tell: error values, hidden rows/columns, formulas without values ---------

@@ -35,7 +35,6 @@ import numpy as np
 import pandas as pd
 from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import Problem
-from cplkpi.scoring.evaluate import evaluate_complaints
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.percent import percent, round_half_up
 from cplkpi.scoring.rules import RuleSet, load_rules
@@ -187,25 +186,17 @@ def _pending(book: ComplaintWorkbook, end: _dt.date, as_of: _dt.date, rules: Rul
     progress = book.progress.table if book.progress is not None else None
     known = complaints[complaints["forwarded_on"].notna() & (complaints["forwarded_on"] <= pd.Timestamp(end))]
     table = monitor(known, progress, as_of=as_of, rules=rules, calendar=cal)
-    ev = evaluate_complaints(known.loc[table.index], progress, as_of=as_of, rules=rules, calendar=cal)
     table = table.assign(
         received_on=known.loc[table.index, "received_at"].dt.normalize() if "received_at" in known else pd.NaT,
         forwarded_on=known.loc[table.index, "forwarded_on"],
         reopened_on=known.loc[table.index, "reopened_on"] if "reopened_on" in known else pd.NaT,
-        last_report_on=ev["last_report_on"],
     )
     return table.sort_values(["forwarded_on", "complaint_id"], kind="stable")
 
 
 def _summary(months: pd.DataFrame, start: _dt.date, end: _dt.date, as_of: _dt.date, rules: RuleSet) -> dict[str, Any]:
-    """Received, completed, pending and their % over rows of ``score().months``, shaped like :func:`period_summary`.
-
-    ``period_summary`` counts a complaint as completed when its resolution
-    date is on or before the as-of date even if it was reopened after that
-    resolution; ``score().months`` (through ``evaluate_complaints``) counts
-    it in progress again. The reports use the months table throughout, so
-    that every total is the sum of its rows.
-    """
+    """Received, completed, pending and their % over rows of ``score().months``, shaped like :func:`period_summary`:
+    the reports take every count from the months table, so that every total is the sum of its rows."""
     received, completed = int(months["received"].sum()), int(months["completed"].sum())
     pending = received - completed
     return {"start": start, "end": end, "as_of": as_of, "received": received, "completed": completed,

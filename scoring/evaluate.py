@@ -32,7 +32,7 @@ from .deadlines import _checkpoints, _late_days
 from .rules import RuleSet, load_rules
 from .tables import has_text
 
-__all__ = ["evaluate_complaints", "REASONS"]
+__all__ = ["evaluate_complaints", "resolved_in_cycle", "REASONS"]
 
 #: Reason codes per criterion, in the order they are checked. "OK" and "*_PENDING" count as correct.
 REASONS = (
@@ -63,6 +63,30 @@ def _min_date(*arrays: np.ndarray) -> np.ndarray:
     for a in arrays[1:]:
         out = np.where(np.isnat(out) | (~np.isnat(a) & (a < out)), a, out)
     return out
+
+
+def _cycle_start(complaints: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The start of each complaint's current cycle (re-forwarding date when reopened) and ``reopened_on``."""
+    forwarded = _col(complaints, "forwarded_on")
+    reopened = _col(complaints, "reopened_on")
+    start = np.where(~np.isnat(reopened) & (np.isnat(forwarded) | (reopened > forwarded)), reopened, forwarded)
+    return start, reopened
+
+
+def _in_cycle(day: np.ndarray, start: np.ndarray, reopened: np.ndarray, t: np.datetime64) -> np.ndarray:
+    """Dates of the current cycle that have happened by ``t`` (others → NaT)."""
+    keep = ~np.isnat(day) & (day <= t) & (np.isnat(reopened) | (day >= start))
+    return np.where(keep, day, NAT)
+
+
+def resolved_in_cycle(complaints: pd.DataFrame, as_of: Any) -> np.ndarray:
+    """Each complaint's resolution date when it resolves the current cycle by ``as_of``, else NaT.
+
+    A reopened complaint's earlier resolution does not count: the complainant rejected it.
+    """
+    t = np.datetime64(pd.Timestamp(as_of).date(), "D")
+    start, reopened = _cycle_start(complaints)
+    return _in_cycle(_col(complaints, "resolved_on"), start, reopened, t)
 
 
 def _reports(
@@ -165,19 +189,11 @@ def evaluate_complaints(
     t = np.datetime64(pd.Timestamp(as_of).date(), "D") if not isinstance(as_of, np.datetime64) else as_of
     t = t.astype("datetime64[D]")
 
-    forwarded = _col(complaints, "forwarded_on")
-    reopened = _col(complaints, "reopened_on")
-    start = np.where(~np.isnat(reopened) & (np.isnat(forwarded) | (reopened > forwarded)), reopened, forwarded)
+    start, reopened = _cycle_start(complaints)
     has_start = ~np.isnat(start) & (start <= t)
-
-    def in_cycle(day: np.ndarray) -> np.ndarray:
-        """Dates of the current cycle that have happened by ``as_of`` (others → NaT)."""
-        keep = ~np.isnat(day) & (day <= t) & (np.isnat(reopened) | (day >= start))
-        return np.where(keep, day, NAT)
-
-    acknowledged = in_cycle(_col(complaints, "acknowledged_on"))
-    resolved_on = in_cycle(_col(complaints, "resolved_on"))
-    first_col = in_cycle(_col(complaints, "first_progress_on"))
+    acknowledged = _in_cycle(_col(complaints, "acknowledged_on"), start, reopened, t)
+    resolved_on = _in_cycle(_col(complaints, "resolved_on"), start, reopened, t)
+    first_col = _in_cycle(_col(complaints, "first_progress_on"), start, reopened, t)
 
     ids = complaints["complaint_id"].to_numpy(dtype=object) if "complaint_id" in complaints else np.arange(n)
     comp, rep_days = _reports(ids, progress, start, t, first_col)

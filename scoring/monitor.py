@@ -26,8 +26,9 @@ def monitor(
 ) -> pd.DataFrame:
     """Status of each complaint as of ``as_of`` (done / overdue / due_soon / on_time).
 
-    Returns the complaint id, subject and unit when present, the phase
-    (ack / progress / followup), the deadline concerned, business days open
+    Returns the complaint id, subject and unit when present, the cycle start,
+    the last progress report, the phase (ack / progress / followup), the
+    deadline concerned, business days open
     and the Thai/English status; with ``open_only`` only complaints not done,
     most urgent first (overdue, then due soon, earliest deadline first).
     """
@@ -44,6 +45,7 @@ def monitor(
         if col in known:
             out[col] = known[col]
     out["start_on"] = ev["start_on"]
+    out["last_report_on"] = ev["last_report_on"]
     out["business_days_open"] = cal.networkdays(ev["start_on"].to_numpy(), as_of)
     out = pd.concat([out, st], axis=1)
     if open_only:

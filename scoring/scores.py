@@ -21,7 +21,7 @@ import pandas as pd
 
 from .calendar import Calendar, thai_calendar
 from .days import as_day_array, to_date
-from .evaluate import REASONS, evaluate_complaints
+from .evaluate import REASONS, evaluate_complaints, resolved_in_cycle
 from .percent import percent
 from .rules import Component, RuleSet, load_rules
 from .thaidate import fiscal_year_range
@@ -85,16 +85,17 @@ def period_summary(
     """Received, completed and pending complaints of a period (seed 001's quarterly figures).
 
     Received = complaints forwarded in [start, end]; completed = those of them
-    resolved by ``as_of`` (default ``end``); pending = received − completed.
+    resolved by ``as_of`` (default ``end``) in their current cycle (a reopened
+    complaint is pending again); pending = received − completed. These are the
+    same counts as :attr:`ScoreResult.months`.
     Percentages are exact, rounded half up.
     """
     s, e = to_date(start), to_date(end)
     t = to_date(as_of) or e
     fwd = as_day_array(complaints["forwarded_on"])
-    res = as_day_array(complaints["resolved_on"]) if "resolved_on" in complaints else np.full(len(fwd), "NaT", "M8[D]")
     inside = (fwd >= np.datetime64(s, "D")) & (fwd <= np.datetime64(e, "D"))
     received = int(inside.sum())
-    completed = int((inside & (res <= np.datetime64(t, "D"))).sum())
+    completed = int((inside & ~np.isnat(resolved_in_cycle(complaints, t))).sum())
     pending = received - completed
     return {
         "start": s, "end": e, "as_of": t,

@@ -220,3 +220,13 @@ def test_complaints_outside_the_period_are_not_counted():
     r = score(t, None, None, fiscal_year=2563)
     assert list(r.complaints["complaint_id"]) == ["B"]
     assert np.isclose(r.components.iloc[0]["total"], 1)
+
+
+def test_period_summary_agrees_with_the_months_table_on_reopened_complaints():
+    # B was resolved, rejected by the complainant and re-forwarded: pending again
+    t = table(("A", D(2020, 9, 1), D(2020, 9, 2), D(2020, 9, 3), D(2020, 9, 10), *OK),
+              ("B", D(2020, 9, 1), D(2020, 9, 2), D(2020, 9, 3), D(2020, 9, 10), *OK, D(2020, 9, 20)))
+    s = period_summary(t, D(2020, 9, 1), D(2020, 9, 30))
+    sept = score(t, None, None, fiscal_year=2563).months.iloc[-1]
+    assert (s["received"], s["completed"], s["pending"]) == (2, 1, 1)
+    assert (sept["received"], sept["completed"], sept["in_progress"]) == (2, 1, 1)
