@@ -32,17 +32,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cplkpi.importers.agencies import BANGKOK_DISTRICTS
+
 TARGET_SECONDS = 15.0
 TARGET_BYTES = 1 << 30
 
-DISTRICTS = (
-    "พระนคร", "ดุสิต", "หนองจอก", "บางรัก", "บางเขน", "บางกะปิ", "ปทุมวัน", "ป้อมปราบศัตรูพ่าย", "พระโขนง",
-    "มีนบุรี", "ลาดกระบัง", "ยานนาวา", "สัมพันธวงศ์", "พญาไท", "ธนบุรี", "บางกอกใหญ่", "ห้วยขวาง", "คลองสาน",
-    "ตลิ่งชัน", "บางกอกน้อย", "บางขุนเทียน", "ภาษีเจริญ", "หนองแขม", "ราษฎร์บูรณะ", "บางพลัด", "ดินแดง",
-    "บึงกุ่ม", "สาทร", "บางซื่อ", "จตุจักร", "บางคอแหลม", "ประเวศ", "คลองเตย", "สวนหลวง", "จอมทอง",
-    "ดอนเมือง", "ราชเทวี", "ลาดพร้าว", "วัฒนา", "บางแค", "หลักสี่", "สายไหม", "คันนายาว", "สะพานสูง",
-    "วังทองหลาง", "คลองสามวา", "บางนา", "ทวีวัฒนา", "ทุ่งครุ", "บางบอน",
-)
 TYPES = ("ถนน", "ทางเท้า", "แสงสว่าง", "ความสะอาด", "ท่อระบายน้ำ", "น้ำท่วม", "กีดขวาง", "จราจร", "สายไฟ",
          "ต้นไม้", "เสียงรบกวน", "ร้องเรียน", "ความปลอดภัย", "คลอง", "PM2.5")
 SECTIONS = ("ฝ่ายโยธา", "ฝ่ายเทศกิจ", "ฝ่ายรักษาความสะอาดฯ", "ฝ่ายสิ่งแวดล้อมฯ", "พนักงานกวาด")
@@ -80,7 +74,7 @@ def generate(path: Path, rows: int, seed: int = 2567) -> None:
     is_1555 = rng.random(n) < 0.3
     codes = _codes(rng, n)
     ids = np.where(is_1555, codes, np.char.add("2024-", codes))
-    district = np.array(DISTRICTS)[rng.integers(0, len(DISTRICTS), n)]
+    district = np.array(BANGKOK_DISTRICTS)[rng.integers(0, len(BANGKOK_DISTRICTS), n)]
     section = np.array(SECTIONS)[rng.integers(0, len(SECTIONS), n)]
     other = np.array(OTHERS)[rng.integers(0, len(OTHERS), n)]
     shape = rng.random(n)

@@ -28,7 +28,9 @@ __all__ = [
     "THAI_FONT",
     "FIXED_TIME",
     "FORMULA_START",
+    "print_setup",
     "safe_text",
+    "stamp_reproducible",
     "set_text",
     "write_table_sheet",
     "save_workbook_atomic",
@@ -99,6 +101,31 @@ def write_table_sheet(
     return ws
 
 
+def print_setup(ws: Any, *, title_rows: str = "", landscape: bool = True, footer_right: str = "&A") -> None:
+    """A4, one page wide, centred, ``title_rows`` (e.g. ``"7:7"``) repeated on every page, and the
+    page number ``หน้า n / N`` in the footer (the sheet name on the right unless ``footer_right`` says else)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "หน้า &P / &N"
+    ws.oddFooter.right.text = footer_right
+
+
+def stamp_reproducible(wb: Any) -> None:
+    """Fixed creation/modification times and author, so a workbook's bytes depend only on its content."""
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "cplkpi"
+    wb.properties.lastModifiedBy = "cplkpi"
+
+
 def reproducible_zip(data: bytes) -> bytes:
     """Rewrite a zip (an .xlsx) with fixed entry timestamps, same order and compression."""
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -137,10 +164,7 @@ def write_bytes_atomic(data: bytes, path: str | os.PathLike[str]) -> Path:
 def save_workbook_atomic(wb: Any, path: str | os.PathLike[str], *, reproducible: bool = True) -> Path:
     """Save an openpyxl workbook atomically; with ``reproducible`` the bytes depend only on the content."""
     if reproducible:
-        wb.properties.created = FIXED_TIME
-        wb.properties.modified = FIXED_TIME
-        wb.properties.creator = "cplkpi"
-        wb.properties.lastModifiedBy = "cplkpi"
+        stamp_reproducible(wb)
     buf = io.BytesIO()
     wb.save(buf)
     data = buf.getvalue()

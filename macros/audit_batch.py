@@ -32,7 +32,7 @@ import pandas as pd
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.rules import RuleSet, load_rules
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
-from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, save_workbook_atomic, set_text
+from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
 
 from .audit import AgencySummary, Finding, audit_error, audit_workbook
 
@@ -250,21 +250,6 @@ def _title(ws: Any, lines: list[str]) -> None:
         c.font = Font(name=THAI_FONT, bold=i == 1, size=14 if i == 1 else 11)
 
 
-def _print_setup(ws: Any, title_rows: str, landscape: bool = True) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "หน้า &P / &N"
-    ws.oddFooter.right.text = "&A"
-
-
 def _put(cell: Any, value: Any, fmt: str | None = None) -> None:
     from openpyxl.styles import Alignment, Font
 
@@ -355,7 +340,7 @@ def write_committee_workbook(
         _put(ws.cell(r, 3), s.file)
         _put(ws.cell(r, len(headers)), f"ตรวจไม่ได้ (could not be audited): ดูชีต {ERRORS_SHEET}")
         ws.cell(r, len(headers)).font = Font(name=THAI_FONT, color="C00000")
-    _print_setup(ws, f"{_HEADER_ROW}:{_HEADER_ROW}")
+    print_setup(ws, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")
     ws.auto_filter.ref = f"A{_HEADER_ROW}:{ws.cell(_HEADER_ROW, len(headers)).column_letter}{max(r, _HEADER_ROW)}"
 
     fs = wb.create_sheet(FINDINGS_SHEET)
@@ -369,7 +354,7 @@ def write_committee_workbook(
         for j, v in enumerate(values, start=1):
             _put(fs.cell(k, j), v)
         _fit_height(fs, k, [(f.message_th, 60), (f.message_en, 50), (s.agency or "", 24)])
-    _print_setup(fs, "4:4")
+    print_setup(fs, title_rows="4:4")
 
     es = wb.create_sheet(ERRORS_SHEET)
     _title(es, ["ไฟล์ที่ตรวจไม่ได้ (files that could not be audited)"])
@@ -378,11 +363,11 @@ def write_committee_workbook(
         _put(es.cell(k, 1), s.file)
         _put(es.cell(k, 2), s.error)
         _fit_height(es, k, [(s.error or "", 110), (s.file, 34)])
-    _print_setup(es, "3:3")
+    print_setup(es, title_rows="3:3")
 
     cs = wb.create_sheet(CHART_SHEET)
     _title(cs, [f"คะแนนรวมรายหน่วยงาน {when}".strip()])
-    _print_setup(cs, "")
+    print_setup(cs)
     if last_ranked > _HEADER_ROW:
         total_col = headers.index(f"คะแนนรวม (เต็ม {rules.total_points:g})") + 1
         chart = BarChart()

@@ -41,7 +41,7 @@ from cplkpi.scoring.rules import RuleSet, load_rules
 from cplkpi.scoring.scores import audit_sample_size
 from cplkpi.scoring.tables import SHEETS, Normalized, normalize_audit_sample
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_month
-from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, save_workbook_atomic, set_text
+from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
 
 from .audit_source import open_readonly, read_sheet_rows, reading
 
@@ -176,16 +176,6 @@ def _style_header(ws: Any, row: int, headers: Iterable[str], widths: Iterable[fl
     ws.row_dimensions[row].height = 48
 
 
-def _print_setup(ws: Any, title_rows: str, landscape: bool = True) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "หน้า &P / &N"
-
-
 def _new_sample_book(agency: str, fy: int, rules: RuleSet) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -205,7 +195,7 @@ def _new_sample_book(agency: str, fy: int, rules: RuleSet) -> Any:
     ws["A3"].font = Font(name=THAI_FONT, italic=True)
     _style_header(ws, _HEADER_ROW, _HEADERS, _WIDTHS)
     ws.freeze_panes = f"A{_HEADER_ROW + 1}"
-    _print_setup(ws, f"{_HEADER_ROW}:{_HEADER_ROW}")
+    print_setup(ws, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")
 
     sm = wb.create_sheet(SUMMARY_SHEET)
     sm["A1"] = "สรุปผลการสุ่มตรวจรายเดือน (monthly audit-sample summary)"
@@ -213,7 +203,7 @@ def _new_sample_book(agency: str, fy: int, rules: RuleSet) -> Any:
     set_text(sm["A2"], f"หน่วยงาน {agency}   ปีงบประมาณ พ.ศ. {fy}")
     _style_header(sm, _HEADER_ROW, _SUMMARY_HEADERS, (11, 14, 12, 9, 9, 9, 12, 10, 18))
     sm.freeze_panes = f"A{_HEADER_ROW + 1}"
-    _print_setup(sm, f"{_HEADER_ROW}:{_HEADER_ROW}", landscape=False)
+    print_setup(sm, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}", landscape=False)
     return wb
 
 

@@ -36,7 +36,7 @@ from cplkpi.scoring.thaidate import excel_serial
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from cplkpi.xlsx import FIXED_TIME, reproducible_zip, write_bytes_atomic
+from cplkpi.xlsx import reproducible_zip, stamp_reproducible, write_bytes_atomic
 
 __all__ = ["CachedValues", "formula_cells", "save_with_values", "sheet_parts", "workbook_bytes"]
 
@@ -203,10 +203,7 @@ def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) 
     """
     wb.calculation.fullCalcOnLoad = True
     if reproducible:
-        wb.properties.created = FIXED_TIME
-        wb.properties.modified = FIXED_TIME
-        wb.properties.creator = "cplkpi"
-        wb.properties.lastModifiedBy = "cplkpi"
+        stamp_reproducible(wb)
     buf = io.BytesIO()
     detached = _detach_big_sheets(wb)
     try:

@@ -19,9 +19,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.properties import PageSetupProperties
 
-from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, save_workbook_atomic
+from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic
 
 __all__ = [
     "COMPONENT_ROWS",
@@ -360,24 +359,14 @@ def _data_cells(ws: Any, row: int, formats: dict[str, str | None], *, fill: Patt
 
 
 def _print_setup(ws: Any, *, title_rows: str, area: str, code: str, title: str) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    print_setup(ws, title_rows=title_rows, footer_right="จัดทำโดย cplkpi")
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_title_rows = title_rows
     ws.print_area = area
     ws.oddHeader.left.text = f"{code} {title}"
     ws.oddHeader.left.size = 8
     ws.oddHeader.left.font = THAI_FONT
-    ws.oddFooter.center.text = "หน้า &P / &N"
     ws.oddFooter.center.size = 8
     ws.oddFooter.center.font = THAI_FONT
-    ws.oddFooter.right.text = "จัดทำโดย cplkpi"
     ws.oddFooter.right.size = 8
     ws.oddFooter.right.font = THAI_FONT
 
