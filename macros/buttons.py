@@ -12,7 +12,10 @@ Jobs (:data:`JOBS`):
 * ``overdue``: complaints overdue or due soon as of today into เรื่องเกินกำหนด
   (:func:`cplkpi.scoring.monitor.monitor`);
 * ``audit``: the committee's audit of a submitted workbook
-  (:func:`cplkpi.macros.audit.audit_workbook`) into ผลการตรวจของคณะกรรมการ.
+  (:func:`cplkpi.macros.audit.audit_workbook`) into ผลการตรวจของคณะกรรมการ;
+* ``import``: Traffy Fondue CSVs and MIS/1555 exports in the import folder into a
+  new complaint workbook (:func:`cplkpi.importers.import_files`), with the import
+  summary in สรุปการนำเข้า.
 
 Settings (month, fiscal year, as-of date, rule set, folders, PDF, keep going)
 are read from the control sheet ``cplkpi`` (:mod:`.xlbook`); every run writes
@@ -63,16 +66,19 @@ __all__ = [
     "score_fiscal_year",
     "overdue_today",
     "committee_audit",
+    "import_complaints",
     "monthly_reports_button",
     "validate_button",
     "score_button",
     "overdue_button",
     "audit_button",
+    "import_button",
     "cpl_monthly_reports",
     "cpl_validate",
     "cpl_score",
     "cpl_overdue",
     "cpl_audit",
+    "cpl_import",
 ]
 
 PROBLEMS_SHEET = "ปัญหาในข้อมูล"
@@ -80,6 +86,8 @@ SCORE_SHEET = "สรุปคะแนน"
 EXPLAIN_SHEET = "คำอธิบายคะแนน"
 OVERDUE_SHEET = "เรื่องเกินกำหนด"
 AUDIT_SHEET = "ผลการตรวจของคณะกรรมการ"
+IMPORT_SHEET = "สรุปการนำเข้า"
+IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 REPORTS_FOLDER = "cplkpi_reports"
 
 
@@ -395,6 +403,47 @@ def committee_audit(book: Any) -> str:
             f"{s.findings} findings)")
 
 
+def import_complaints(book: Any) -> str:
+    """Import the Traffy Fondue/MIS files of the import folder into a new complaint workbook.
+
+    The workbook ``นำเข้า_<date>.xlsx`` is written into the output folder (default: the import
+    folder); the open book gets the import summary in สรุปการนำเข้า. Nothing in the open book's
+    own complaint sheet is changed.
+    """
+    from cplkpi.importers import district_filter, import_files
+
+    if sys.platform == "emscripten":
+        raise Stopped("xlwings Lite อ่านไฟล์จากเครื่องไม่ได้ ใช้ Excel ที่ติดตั้ง xlwings แบบปกติ หรือคำสั่ง "
+                      "cplkpi import (xlwings Lite cannot read files from your disk: use desktop Excel with "
+                      "classic xlwings, or the command cplkpi import)")
+    ctl = xlbook.control_values(book)
+    folder = _folder(book, ctl, "import_dir")
+    if folder is None or not folder.is_dir():
+        raise Stopped(f"{_where('import_dir')} ระบุโฟลเดอร์ที่มีไฟล์ Traffy/MIS (give the folder with the "
+                      f"Traffy/MIS files): {folder or 'ว่าง (empty)'}")
+    out_dir = _folder(book, ctl, "out_dir") or folder
+    out = out_dir / f"นำเข้า_{_today():%Y-%m-%d}.xlsx"
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES
+                   and not p.name.startswith(("~$", ".", "นำเข้า_")))
+    if not files:
+        raise Stopped(f"{_where('import_dir')} ไม่มีไฟล์ .csv หรือ .xlsx ในโฟลเดอร์ {folder} "
+                      f"(no .csv or .xlsx file in the folder)")
+    try:
+        districts = district_filter([str(ctl["district"])]) if ctl["district"] is not None else ()
+    except ValueError as exc:
+        raise Stopped(f"{_where('district')} {exc}") from exc
+    xlbook.set_status(book, f"กำลังนำเข้า {len(files)} ไฟล์ … (importing {len(files)} files)")
+    result = import_files(files, districts=districts)
+    result.write(out)
+    blocks = [Block(title, list(frame.columns), frame.astype(object).where(frame.notna(), None).values.tolist())
+              for title, frame in result.summary.tables().values()]
+    xlbook.write_blocks(book, IMPORT_SHEET, blocks, [40, 40, 16, 16, 16, 16, 20])
+    s = result.summary
+    return (f"นำเข้า {len(files)} ไฟล์ ได้ {s.complaints:,} เรื่อง ปฏิเสธ {s.rejected:,} แถว บันทึกที่ {out} "
+            f"ดูชีต {IMPORT_SHEET} (imported {s.complaints:,} complaints from {len(files)} files, "
+            f"{s.rejected:,} rows rejected; written to {out.name})")
+
+
 @dataclass(frozen=True)
 class Job:
     """A button's job: its key, Thai and English label and the function taking the book."""
@@ -415,6 +464,7 @@ JOBS: dict[str, Job] = {job.key: job for job in (
     Job("score", "คำนวณคะแนนปีงบประมาณ", "score the fiscal year", score_fiscal_year),
     Job("overdue", "รายการเรื่องเกินกำหนด ณ วันนี้", "overdue complaints today", overdue_today),
     Job("audit", "ตรวจสมุดงานที่หน่วยงานส่ง (คณะกรรมการ)", "committee audit", committee_audit),
+    Job("import", "นำเข้าข้อมูล Traffy Fondue/MIS", "import Traffy Fondue/MIS files", import_complaints),
 )}
 
 
@@ -489,6 +539,11 @@ def audit_button() -> None:
     run(xw.Book.caller(), "audit")
 
 
+def import_button() -> None:
+    """``RunPython "import cplkpi.macros.buttons as b; b.import_button()"``."""
+    run(xw.Book.caller(), "import")
+
+
 # --- xlwings Lite / Server: scripts -----------------------------------------------------------------
 
 
@@ -520,3 +575,9 @@ def cpl_overdue(book: xw.Book):
 def cpl_audit(book: xw.Book):
     """ตรวจสมุดงานที่หน่วยงานส่ง (committee audit)."""
     run(book, "audit")
+
+
+@xw.script(name="CPL นำเข้าข้อมูล (import)")
+def cpl_import(book: xw.Book):
+    """นำเข้าไฟล์ Traffy Fondue/MIS (import files; needs desktop Excel to read files)."""
+    run(book, "import")

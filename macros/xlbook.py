@@ -64,6 +64,8 @@ FIELDS: dict[str, str] = {
     "samples": "โฟลเดอร์ตัวอย่างสุ่มตรวจ (audit sample folder)",
     "pdf": "สร้าง PDF (make PDFs)",
     "keep_going": "ทำต่อแม้ข้อมูลมีข้อผิดพลาด (keep going despite input errors)",
+    "import_dir": "โฟลเดอร์ไฟล์นำเข้า Traffy/MIS (import folder)",
+    "district": "เขตที่นำเข้า ว่าง = ทุกเขต (district to import, empty = all)",
     "status": "สถานะ (status)",
     "updated": "ปรับปรุงเมื่อ (updated)",
 }
