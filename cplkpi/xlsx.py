@@ -73,7 +73,7 @@ def write_table_sheet(
     rows: Iterable[Sequence[Any]],
     widths: Sequence[float] | None = None,
 ) -> Any:
-    """Append a sheet with a bold header row, frozen panes, Thai dates and inert text."""
+    """Append a sheet with a bold header row, frozen panes, Thai dates, inert text, printable on A4."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -98,6 +98,7 @@ def write_table_sheet(
     for i, w in enumerate(widths or [], start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
+    print_setup(ws, title_rows="1:1")
     return ws
 
 

@@ -44,7 +44,7 @@ from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.rules import RuleSet, load_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.tables import has_text
-from cplkpi.scoring.thaidate import fiscal_year, format_thai_month
+from cplkpi.scoring.thaidate import fiscal_year, format_thai_month, parse_month
 from cplkpi.workbook import ComplaintWorkbook, read_workbook
 
 from .audit_sample import MonthSample, SampleFile, draw_month_sample, sample_file_path, update_sample_file
@@ -234,7 +234,7 @@ def audit_workbook(
     rows are kept in ``result.problems`` (and listed as ``input_problem`` findings) and the audit goes on.
     """
     from .audit_reports import REPORT_SHEETS, compare_reports, read_reports, reported_agency
-    from .reports import compute_figures, parse_report_month
+    from .reports import compute_figures
 
     rules = load_rules(rules)
     if isinstance(source, ComplaintWorkbook):
@@ -247,7 +247,7 @@ def audit_workbook(
     if book.complaints.table.empty:
         raise InputError(book.complaints.problems or [Problem(
             "no_rows", "ไม่มีเรื่องร้องเรียนในชีต", "no complaint rows", book.complaints.sheet)])
-    m = parse_report_month(month) if month is not None else _default_month(book, reports)
+    m = parse_month(month) if month is not None else _default_month(book, reports)
     agency = agency or book.agency or (reported_agency(reports) if reports is not None else None) or Path(name).stem
     result = AuditResult(name, agency, m, rules, problems=list(book.problems))
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.rules import RuleSet, load_rules
-from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
+from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, parse_month
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
 
 from .audit import AgencySummary, Finding, audit_error, audit_workbook
@@ -211,9 +211,7 @@ def audit_folder(
 def _batch_month(result: BatchResult, month: Any) -> _dt.date | None:
     months = {s.month for s in result.audited if s.month is not None}
     if month is not None:
-        from cplkpi.scoring.days import to_date
-
-        return to_date(month).replace(day=1)
+        return parse_month(month)
     return months.pop() if len(months) == 1 else None
 
 

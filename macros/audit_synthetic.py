@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from cplkpi.importers.agencies import BANGKOK_DISTRICTS
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.workbook import ComplaintWorkbook, from_sheets
 from cplkpi.xlsx import write_bytes_atomic, write_table_sheet
@@ -33,12 +34,7 @@ __all__ = ["DISTRICTS", "agency_name", "agency_sheets", "agency_book", "write_ag
            "write_agency_folder"]
 
 #: The 50 district offices of Bangkok (สำนักงานเขต…).
-DISTRICTS = tuple(f"สำนักงานเขต{n}" for n in (
-    "พระนคร ดุสิต หนองจอก บางรัก บางเขน บางกะปิ ปทุมวัน ป้อมปราบศัตรูพ่าย พระโขนง มีนบุรี ลาดกระบัง ยานนาวา "
-    "สัมพันธวงศ์ พญาไท ธนบุรี บางกอกใหญ่ ห้วยขวาง คลองสาน ตลิ่งชัน บางกอกน้อย บางขุนเทียน ภาษีเจริญ หนองแขม "
-    "ราษฎร์บูรณะ บางพลัด ดินแดง บึงกุ่ม สาทร บางซื่อ จตุจักร บางคอแหลม ประเวศ คลองเตย สวนหลวง จอมทอง ดอนเมือง "
-    "ราชเทวี ลาดพร้าว วัฒนา บางแค หลักสี่ สายไหม คันนายาว สะพานสูง วังทองหลาง คลองสามวา บางนา ทวีวัฒนา ทุ่งครุ "
-    "บางบอน").split())
+DISTRICTS = tuple(f"สำนักงานเขต{n}" for n in BANGKOK_DISTRICTS)
 _RESULT = "ลงพื้นที่ตรวจสอบและดำเนินการแก้ไขเรียบร้อยแล้ว พร้อมภาพถ่ายก่อน-หลัง ได้แจ้งผู้ร้องทราบแล้ว"
 
 

@@ -49,7 +49,7 @@ from cplkpi.scoring.days import BANGKOK, to_date
 from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.rules import available_rules
-from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, parse_date
+from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, parse_date, parse_month
 from cplkpi.workbook import ComplaintWorkbook, find_sheet
 
 from . import xlbook
@@ -118,12 +118,10 @@ def _date_setting(ctl: dict[str, Any], key: str) -> _dt.date | None:
 
 def _month_setting(ctl: dict[str, Any]) -> _dt.date:
     """The report month typed in the control sheet; default: the month before today's."""
-    from .reports import parse_report_month
-
     if ctl["month"] is None:
         return (_today().replace(day=1) - _dt.timedelta(days=1)).replace(day=1)
     try:
-        return parse_report_month(ctl["month"])
+        return parse_month(ctl["month"])
     except (ValueError, TypeError) as exc:
         raise Stopped(f"{_where('month')} อ่านเดือนไม่ได้ ตัวอย่าง ก.ย. 2563 (cannot read the month, e.g. "
                       f"ก.ย. 2563): {exc}") from exc

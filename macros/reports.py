@@ -66,7 +66,6 @@ __all__ = [
     "fill_fiscal_year",
     "fill_monthly_reports",
     "month_code",
-    "parse_report_month",
     "render_r001",
     "render_r003",
 ]
@@ -79,24 +78,6 @@ PHASES_TH: dict[str, str] = {
 }
 #: The sheet of the filled CPL_R003 that lists the validation findings of both reports.
 VALIDATION_SHEET = "ผลการตรวจสอบ"
-
-
-def parse_report_month(value: Any) -> _dt.date:
-    """The first day of the report month given as a date, ``2563-09`` (B.E.), ``2020-09``, ``ก.ย. 2563``, ``9/2563``.
-
-    ``scoring.thaidate.parse_month`` reads ``YYYY-MM`` as C.E. even for a
-    B.E. year (``2563-09`` → year 2563 C.E.), so a year of 2400 or more is
-    converted here first.
-    """
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", value)
-        if m and int(m[1]) >= 2400:
-            value = f"{int(m[2])}/{m[1]}"
-    if isinstance(value, _dt.date | pd.Timestamp | np.datetime64):
-        day = to_date(value)
-        assert day is not None
-        return day.replace(day=1)
-    return parse_month(value)
 
 
 def _month_end(month: _dt.date) -> _dt.date:
@@ -209,7 +190,7 @@ def compute_figures(workbook: ComplaintWorkbook | str | Path, month: Any, *, rul
     """Every figure of the month's reports, from the engine (no Excel involved)."""
     book = _book(workbook)
     rules = load_rules(rules)
-    month = parse_report_month(month)
+    month = parse_month(month)
     fy = int(fiscal_year(month))
     fy_start, _ = fiscal_year_range(fy)
     end = _month_end(month)

@@ -8,7 +8,8 @@ import shutil
 
 import pandas as pd
 import pytest
-from cplkpi.macros.reports import compute_figures, fill_fiscal_year, fill_monthly_reports, parse_report_month
+from cplkpi.macros.reports import compute_figures, fill_fiscal_year, fill_monthly_reports
+from cplkpi.scoring.thaidate import parse_month
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.scores import period_summary
 from cplkpi.scoring.tables import SHEETS
@@ -103,11 +104,11 @@ def test_a_book_built_from_sheets_gives_the_same_reports(sample_path, september,
 
 
 def test_month_arguments():
-    assert parse_report_month("2563-09") == D(2020, 9, 1)
-    assert parse_report_month("2020-09") == D(2020, 9, 1)
-    assert parse_report_month("ก.ย. 2563") == D(2020, 9, 1)
-    assert parse_report_month("กันยายน 2563") == D(2020, 9, 1)
-    assert parse_report_month(D(2020, 9, 30)) == D(2020, 9, 1)
+    assert parse_month("2563-09") == D(2020, 9, 1)
+    assert parse_month("2020-09") == D(2020, 9, 1)
+    assert parse_month("ก.ย. 2563") == D(2020, 9, 1)
+    assert parse_month("กันยายน 2563") == D(2020, 9, 1)
+    assert parse_month(D(2020, 9, 30)) == D(2020, 9, 1)
 
 
 def test_october_has_no_earlier_months_and_as_of_later(sample_book):

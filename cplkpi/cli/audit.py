@@ -11,7 +11,7 @@ from rich.table import Table
 
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import available_rules, load_rules
-from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month
+from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, parse_month
 
 from . import app
 from .common import console, err_console, fail, print_problems
@@ -28,12 +28,11 @@ _SAMPLES = typer.Option(None, "--samples", file_okay=False,
 
 def month_option(value: str | None, name: str = "--month") -> _dt.date | None:
     """A month given on the command line: ``มี.ค. 2563``, ``3/2563``, ``2563-03`` (B.E.) or ``2020-03``."""
-    from cplkpi.macros.reports import parse_report_month
 
     if value is None:
         return None
     try:
-        m = parse_report_month(value)
+        m = parse_month(value)
     except (DateParseError, ValueError) as exc:
         raise typer.BadParameter(str(exc), param_hint=name) from exc
     if not 1997 <= m.year <= 2100:

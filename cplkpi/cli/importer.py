@@ -19,7 +19,7 @@ from rich.table import Table
 
 from cplkpi.importers.summary import ImportSummary
 from cplkpi.scoring.errors import CplError
-from cplkpi.scoring.thaidate import DateParseError, format_thai_date
+from cplkpi.scoring.thaidate import DateParseError, format_thai_date, parse_month
 
 from . import app
 from .common import console, err_console, fail, print_problems
@@ -93,10 +93,9 @@ def import_command(
                                  param_hint="--out")
     month = None
     if report_month is not None:
-        from cplkpi.macros.reports import parse_report_month
 
         try:
-            month = parse_report_month(report_month)
+            month = parse_month(report_month)
         except DateParseError as exc:
             raise typer.BadParameter(str(exc), param_hint="--report-month") from exc
 

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import available_rules
-from cplkpi.scoring.thaidate import DateParseError, fiscal_months, fiscal_year_range, format_thai_month
+from cplkpi.scoring.thaidate import DateParseError, fiscal_months, fiscal_year_range, format_thai_month, parse_month
 
 from . import app
 from .common import console, date_option, err_console, fail
@@ -61,13 +61,13 @@ def report_command(
     keep_going: bool = typer.Option(False, "--keep-going", help="ทำต่อแม้ข้อมูลมีข้อผิดพลาด (continue despite input errors)"),
 ) -> None:
     """จัดทำแบบรายงาน CPL_R001 และ CPL_R003 ประจำเดือน พร้อมบันทึกสรุปและผลตรวจสอบ (fill the monthly reports)."""
-    from cplkpi.macros.reports import fill_monthly_reports, parse_report_month
+    from cplkpi.macros.reports import fill_monthly_reports
 
     if (month is None) == (fiscal_year is None):
         raise typer.BadParameter("ระบุ --month หรือ --fiscal-year อย่างใดอย่างหนึ่ง (give --month or --fiscal-year)")
     if month is not None:
         try:
-            months = [parse_report_month(month)]
+            months = [parse_month(month)]
         except DateParseError as exc:
             raise typer.BadParameter(str(exc), param_hint="--month") from exc
     else:

@@ -77,9 +77,10 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     s = Table(title="สรุปคะแนน (total)")
     for col in ("ขั้นตอน (step)", "คะแนนเต็ม (points)", "ก่อนหัก (before)", "หัก (deducted)", "คะแนน (score)"):
         s.add_column(col, justify="right")
-    for _, x in result.steps.iterrows():
-        s.add_row(str(x["step"]), f"{x['points']:g}", f"{x['score_before']:.4f}", f"{x['deductions']:.4f}",
-                  f"{x['score']:.4f}")
+    places = r.score_decimals
+    for x in result.steps.itertuples():
+        s.add_row(str(x.step), f"{x.points:g}", f"{x.score_before:.{places}f}", f"{x.deductions:.{places}f}",
+                  f"{x.score:.{places}f}")
     s.add_row("[bold]รวม (total)[/]", f"{r.total_points:g}", "", "", f"[bold]{result.total:.{r.score_decimals}f}[/]")
     console.print(s)
     for note in result.notes:
