@@ -14,6 +14,7 @@ The business-day counts and the checkpoint days come from the rule set's
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -91,6 +92,35 @@ def _checkpoints(cal: Calendar, days: tuple[int, ...], policy: str) -> np.ndarra
         cps = np.unique(shifted[~not_bday | movable])
     cps.flags.writeable = False
     return cps
+
+
+@dataclass(frozen=True)
+class CheckpointIndex:
+    """The checkpoint dates with a per-day lookup table, so that locating millions of dates among them
+    is one array gather instead of a binary search each."""
+
+    dates: np.ndarray
+    first: int
+    table: np.ndarray
+
+    def left(self, days: np.ndarray) -> np.ndarray:
+        """``np.searchsorted(dates, days, "left")`` for epoch-day integers: the first checkpoint >= day."""
+        return self.table[np.clip(days - self.first, 0, len(self.table) - 1)]
+
+    def right(self, days: np.ndarray) -> np.ndarray:
+        """``np.searchsorted(dates, days, "right")``: the first checkpoint > day."""
+        return self.left(days + 1)
+
+
+@functools.lru_cache(maxsize=32)
+def checkpoint_index(cal: Calendar, days: tuple[int, ...], policy: str) -> CheckpointIndex:
+    """:class:`CheckpointIndex` of the follow-up checkpoints of ``cal`` (cached)."""
+    cps = _checkpoints(cal, days, policy)
+    first = int(cal.first.astype(np.int64))
+    span = np.arange(first, int(cal.last.astype(np.int64)) + 2)
+    table = np.searchsorted(cps.view(np.int64), span, side="left").astype(np.int32)
+    table.flags.writeable = False
+    return CheckpointIndex(cps, first, table)
 
 
 def followup_checkpoints(

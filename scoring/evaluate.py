@@ -28,7 +28,7 @@ import pandas as pd
 
 from .calendar import Calendar, thai_calendar
 from .days import NAT, as_day_array
-from .deadlines import _checkpoints, _late_days
+from .deadlines import CheckpointIndex, _late_days, checkpoint_index
 from .rules import RuleSet, load_rules
 from .tables import has_text
 
@@ -133,7 +133,7 @@ def _extremes(comp: np.ndarray, days: np.ndarray, n: int) -> tuple[np.ndarray, n
 
 
 def _followups_met(
-    comp: np.ndarray, days: np.ndarray, lo: np.ndarray, hi: np.ndarray, cps: np.ndarray, n: int
+    comp: np.ndarray, days: np.ndarray, lo: np.ndarray, hi: np.ndarray, cps: CheckpointIndex, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per complaint: checkpoints met in [lo, hi), and how many of them are met consecutively from lo.
 
@@ -142,9 +142,9 @@ def _followups_met(
     if not len(comp):
         zeros = np.zeros(n, dtype=np.int64)
         return zeros, zeros
-    w = np.searchsorted(cps, days, side="left").astype(np.int32)
+    w = cps.left(days)
     ok = (w >= lo[comp]) & (w < hi[comp])
-    stride = len(cps) + 1
+    stride = len(cps.dates) + 1
     key = np.sort(comp[ok].astype(np.int64) * stride + w[ok])
     del w, ok
     if len(key):
@@ -152,7 +152,8 @@ def _followups_met(
     cu, wu = key // stride, key % stride
     del key
     met = np.bincount(cu, minlength=n)
-    rank = np.arange(len(cu)) - np.searchsorted(cu, cu, side="left")
+    starts = np.flatnonzero(np.concatenate(([True], cu[1:] != cu[:-1])))  # cu is sorted
+    rank = np.arange(len(cu)) - np.repeat(starts, np.diff(np.append(starts, len(cu))))
     leading = np.bincount(cu[wu == lo[cu] + rank], minlength=n)
     return met, leading
 
@@ -227,22 +228,20 @@ def evaluate_complaints(
 
     # follow-up checkpoints: required ones are strictly after the first-progress deadline and
     # before the resolution (or up to as_of when unresolved)
-    cps = _checkpoints(cal, tuple(dl.followup_days), dl.followup_non_business)
-    cps_int = cps.view(np.int64).astype(np.int32)
+    cps = checkpoint_index(cal, tuple(dl.followup_days), dl.followup_non_business)
     pd_int = np.where(has_start, progress_due, cal.first).view(np.int64).astype(np.int32)
-    lo = np.searchsorted(cps_int, pd_int, side="right").astype(np.int32)
+    lo = cps.right(pd_int)
     del pd_int
     is_resolved = ~np.isnat(resolved_on)
     stop = np.where(is_resolved, resolved_on, t).view(np.int64).astype(np.int32)
-    hi = np.where(is_resolved, np.searchsorted(cps_int, stop, side="left"),
-                  np.searchsorted(cps_int, stop, side="right")).astype(np.int32)
+    hi = np.where(is_resolved, cps.left(stop), cps.right(stop))
     del stop
     required = np.where(has_start, np.maximum(hi - lo, 0), 0)
-    met, leading = _followups_met(comp, rep_days, lo, hi, cps_int, n)
+    met, leading = _followups_met(comp, rep_days, lo, hi, cps, n)
     del comp, rep_days, hi
     fu_ok = met >= required
-    missed_idx = np.clip(lo + leading, 0, len(cps) - 1)
-    first_missed = np.where(fu_ok, NAT, cps[missed_idx])
+    missed_idx = np.clip(lo + leading, 0, len(cps.dates) - 1)
+    first_missed = np.where(fu_ok, NAT, cps.dates[missed_idx])
 
     detail = _has_text(complaints["result_detail"]) if "result_detail" in complaints else np.zeros(n, bool)
     evidence = (complaints["has_evidence"].fillna(False).to_numpy(dtype=bool)
