@@ -46,6 +46,7 @@ import pandas as pd
 from cplkpi.scoring.calendar import Calendar, thai_calendar
 from cplkpi.scoring.errors import CalendarRangeError, column_letter
 from cplkpi.scoring.thaidate import excel_serial
+from cplkpi.xlsx import sheet_parts
 
 __all__ = [
     "POISON",
@@ -424,7 +425,7 @@ def read_formula_values(path: str | Path, sheets: Sequence[str]) -> dict[tuple[s
     path = Path(path)
     out: dict[tuple[str, str, int], object] = {}
     with zipfile.ZipFile(path) as zf:
-        parts = _sheet_parts(zf)
+        parts = {name: part for name, (part, _) in sheet_parts(zf).items()}
         shared = _shared_strings(zf)
         for name in sheets:
             with zf.open(parts[name]) as fh:
@@ -448,19 +449,6 @@ def read_formula_values(path: str | Path, sheets: Sequence[str]) -> dict[tuple[s
                     else:
                         value = text
                     out[(name, m[1], int(m[2]))] = value
-    return out
-
-
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    from defusedxml.ElementTree import fromstring
-
-    wb = fromstring(zf.read("xl/workbook.xml"))
-    rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
-    out = {}
-    for s in wb.iter(f"{{{_NS}}}sheet"):
-        target = targets[s.get(f"{{{_REL_NS}}}id")]
-        out[s.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return out
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cplkpi.scoring.errors import InputError, Problem, column_letter
+from cplkpi.xlsx import sheet_parts
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -57,7 +58,6 @@ MAX_CELLS = 10_000_000
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 20
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #: A cell with content (not self-closing) and its reference.
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?(?<!/)>')
 
@@ -132,26 +132,6 @@ def _corrupt(path: Path, detail: str) -> InputError:
     return _fail("corrupt_xlsx", "ไฟล์ Excel เสียหาย อ่านไม่ได้: ขอไฟล์ต้นฉบับใหม่ หรือเปิดใน Excel "
                  "แล้วบันทึกใหม่", f"the Excel file is corrupt and cannot be read ({detail}): get the "
                  "original again, or open it in Excel and save it again", path)
-
-
-def sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
-    """Sheet name → (XML part in the zip, state ``visible``/``hidden``/``veryHidden``), in workbook order."""
-    from defusedxml.ElementTree import fromstring
-
-    wb = fromstring(zf.read("xl/workbook.xml"))
-    try:
-        rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        rels = []
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    out: dict[str, tuple[str, str]] = {}
-    for s in wb.iter():
-        if s.tag.rsplit("}", 1)[-1] != "sheet":
-            continue
-        target = targets.get(s.get(f"{{{_REL_NS}}}id"), "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-        out[s.get("name", "")] = (part, s.get("state", "visible"))
-    return out
 
 
 def _column_number(letters: bytes) -> int:

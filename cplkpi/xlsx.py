@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
+import posixpath
 import re
 import tempfile
 import zipfile
@@ -30,6 +31,7 @@ __all__ = [
     "FORMULA_START",
     "print_setup",
     "safe_text",
+    "sheet_parts",
     "stamp_reproducible",
     "set_text",
     "write_table_sheet",
@@ -125,6 +127,32 @@ def stamp_reproducible(wb: Any) -> None:
     wb.properties.modified = FIXED_TIME
     wb.properties.creator = "cplkpi"
     wb.properties.lastModifiedBy = "cplkpi"
+
+
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Sheet name → (XML part in the zip, state ``visible``/``hidden``/``veryHidden``), in workbook order.
+
+    Parsed with defusedxml: the workbook may be untrusted.
+    """
+    from defusedxml.ElementTree import fromstring
+
+    wb = fromstring(zf.read("xl/workbook.xml"))
+    try:
+        rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        rels = []
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out: dict[str, tuple[str, str]] = {}
+    for s in wb.iter():
+        if s.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        target = targets.get(s.get(f"{{{_REL_NS}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        out[s.get("name", "")] = (part, s.get("state", "visible"))
+    return out
 
 
 def reproducible_zip(data: bytes) -> bytes:

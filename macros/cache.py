@@ -30,22 +30,19 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
-from cplkpi.scoring.thaidate import excel_serial
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from cplkpi.xlsx import reproducible_zip, stamp_reproducible, write_bytes_atomic
+from cplkpi.scoring.thaidate import excel_serial
+from cplkpi.xlsx import reproducible_zip, sheet_parts, stamp_reproducible, write_bytes_atomic
 
-__all__ = ["CachedValues", "formula_cells", "save_with_values", "sheet_parts", "workbook_bytes"]
+__all__ = ["CachedValues", "formula_cells", "save_with_values", "workbook_bytes"]
 
 #: sheet title → {cell reference → cached value}; ``""``/None is an empty-text result.
 CachedValues = Mapping[str, Mapping[str, Any]]
 
 _CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/></c>', re.DOTALL)
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def formula_cells(wb: Any) -> dict[str, list[str]]:
@@ -55,19 +52,6 @@ def formula_cells(wb: Any) -> dict[str, list[str]]:
         refs = [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
         if refs:
             out[ws.title] = refs
-    return out
-
-
-def sheet_parts(data: bytes) -> dict[str, str]:
-    """Sheet title → zip part name (``xl/worksheets/sheet1.xml``) of an .xlsx file's bytes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
-    out = {}
-    for sheet in book.iter(f"{{{_MAIN}}}sheet"):
-        target = targets[sheet.get(f"{{{_REL_NS}}}id")].lstrip("/")
-        out[sheet.get("name")] = target if target.startswith("xl/") else f"xl/{target}"
     return out
 
 
@@ -214,7 +198,8 @@ def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) 
         for title, cells in detached.items():
             wb[title]._cells = cells
     data = buf.getvalue()
-    parts = sheet_parts(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {name: part for name, (part, _) in sheet_parts(z).items()}
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
