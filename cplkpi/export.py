@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-
+import datetime as _dt
 import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from cplkpi.xlsx import FORMULA_START, save_workbook_atomic, write_bytes_atomic, write_table_sheet
+from cplkpi.bigtable import TableColumn, save_with_tables
+from cplkpi.scoring.errors import CplError
+from cplkpi.xlsx import FORMULA_START, write_bytes_atomic, write_table_sheet
 
 __all__ = ["HEADERS_TH", "write_table", "escape_csv_cell"]
 
@@ -38,6 +40,7 @@ HEADERS_TH: dict[str, str] = {
     "status_en": "status",
 }
 
+
 def escape_csv_cell(value: object) -> object:
     """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
@@ -45,32 +48,47 @@ def escape_csv_cell(value: object) -> object:
     return value
 
 
-def _plain(value: object) -> object:
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime().date() if value == value.normalize() else value.to_pydatetime()
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else pd.Timestamp(value).date()
-    if isinstance(value, np.generic):
-        return value.item()
-    if value is pd.NA:
-        return None
-    return value
+#: Excel's last row: a longer table goes to CSV.
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def _column(series: pd.Series) -> TableColumn:
+    """The column as written to Excel: real dates (Thai format), numbers, yes/no, or text."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return TableColumn(series, "bool")
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        present = series.dropna()
+        return TableColumn(series, "date" if (present == present.dt.normalize()).all() else "datetime")
+    if pd.api.types.is_numeric_dtype(dtype):
+        return TableColumn(series, "float")
+    present = series.dropna()
+    if len(present) and present.map(lambda v: isinstance(v, _dt.date | np.datetime64)).all():
+        return _column(pd.to_datetime(series))
+    if len(present) and present.map(lambda v: isinstance(v, int | float | np.number)
+                                    and not isinstance(v, bool | np.bool_)).all():
+        return TableColumn(pd.to_numeric(series), "float")
+    return TableColumn(series, "text")
 
 
 def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลัพธ์") -> Path:
-    """Write ``df`` to ``.csv`` or ``.xlsx`` (by suffix) with Thai headers, atomically."""
+    """Write ``df`` to ``.csv`` or ``.xlsx`` (by suffix) with Thai headers, atomically.
+
+    An .xlsx holds at most Excel's 1,048,576 rows: a longer table raises
+    :class:`~cplkpi.scoring.errors.CplError` saying to use .csv.
+    """
     from openpyxl import Workbook
 
     path = Path(path)
     headers = [HEADERS_TH.get(c, c) for c in df.columns]
     if path.suffix.lower() == ".xlsx":
+        if len(df) + 1 > EXCEL_MAX_ROWS:
+            raise CplError(f"ตารางมี {len(df):,} แถว เกินที่ Excel รับได้ ({EXCEL_MAX_ROWS - 1:,} แถว): ใช้ไฟล์ .csv "
+                           f"(the table has {len(df):,} rows, more than Excel holds: write a .csv instead)")
         wb = Workbook()
         wb.remove(wb.active)
-        rows = ([_plain(v) for v in row] for row in df.itertuples(index=False, name=None))
-        write_table_sheet(wb, sheet, headers, rows, [max(10, min(60, len(h) + 2)) for h in headers])
-        return save_workbook_atomic(wb, path, reproducible=False)
+        write_table_sheet(wb, sheet, headers, [], [max(10, min(60, len(h) + 2)) for h in headers])
+        return save_with_tables(wb, path, {sheet: [_column(df[c]) for c in df.columns]})
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):

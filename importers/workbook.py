@@ -12,9 +12,10 @@ Sheets:
 ``สรุปการนำเข้า``
     The import summary (:meth:`.summary.ImportSummary.tables`).
 
-The file is written in openpyxl's write-only mode (constant memory for large
-imports) and saved atomically; every text goes through
-:func:`cplkpi.xlsx.set_text`, so a comment such as ``=1+1`` stays text.
+The big sheets are streamed into the file by :func:`cplkpi.bigtable.save_with_tables`
+(memory bounded, a year of Bangkok in seconds) and the file is saved
+atomically; text never becomes a formula (``=1+1`` stays text, with Excel's
+quote prefix).
 An input file is never overwritten.
 """
 
@@ -28,9 +29,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from openpyxl.styles import Font
+
+from cplkpi.bigtable import TableColumn, save_with_tables
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.tables import COMPLAINTS, SHEETS, STATUSES
-from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, THAI_FONT, save_workbook_atomic, set_text
+from cplkpi.xlsx import THAI_DATETIME_FORMAT, THAI_FONT, set_text, write_table_sheet
 
 from .snapshot import EVENT_COLUMNS, EXTRA_COLUMNS
 
@@ -44,7 +48,6 @@ COMPLAINT_SHEET = SHEETS["complaints"][0]
 EVENTS_SHEET = "ประวัติสถานะ"
 SUMMARY_SHEET = "สรุปการนำเข้า"
 
-_CHUNK = 5000
 _WIDTHS = {"complaint_id": 14, "agency": 24, "unit": 20, "channel": 14, "subject": 20, "detail": 50,
            "received_at": 18, "status": 16, "organization": 30, "address": 40}
 
@@ -59,77 +62,22 @@ def complaint_headers() -> list[tuple[str, str, str]]:
     return out + [(name, kind, label) for name, (kind, label) in EXTRA_COLUMNS.items()]
 
 
-def _values(series: pd.Series, kind: str) -> list[Any]:
-    """A column as Python cell values (None where empty)."""
-    if kind == "date":
-        days = series.to_numpy(dtype="datetime64[D]")
-        return [None if np.isnat(d) else d.item() for d in days]
-    if kind == "datetime":
-        secs = series.to_numpy(dtype="datetime64[s]")
-        return [None if np.isnat(d) else d.item() for d in secs]
-    if kind in ("int", "float", "bool"):
-        values = series.astype(object).where(series.notna(), None).tolist()
-        if kind == "bool":
-            return [None if v is None else ("มี" if v else "ไม่มี") for v in values]
-        cast = int if kind == "int" else float
-        return [None if v is None else cast(v) for v in values]
-    text = series.astype("string").to_numpy(dtype=object, na_value=None).tolist()
+def _column(series: pd.Series, kind: str) -> TableColumn:
+    """A column of the import as it is written: statuses in Thai, yes/no as มี/ไม่มี."""
     if kind == "status":
-        return [STATUSES.get(v, v) if v is not None else None for v in text]
-    return text
+        text = series.astype("string")
+        return TableColumn(text.map(lambda v: v if pd.isna(v) else STATUSES.get(v, v)), "text")
+    if kind == "bool":
+        flags = series.astype("boolean")
+        return TableColumn(flags.map(lambda v: v if pd.isna(v) else ("มี" if v else "ไม่มี")), "text")
+    if kind in ("date", "datetime", "int", "float"):
+        return TableColumn(series, kind)
+    return TableColumn(series, "text")
 
 
-class _Writer:
-    """Cells for a write-only sheet: text through set_text, Thai date formats."""
-
-    def __init__(self, ws: Any):
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        self.ws, self.cell_type = ws, WriteOnlyCell
-        self.bold = Font(name=THAI_FONT, bold=True)
-
-    def cell(self, value: Any) -> Any:
-        if value is None or isinstance(value, bool | int | float):
-            return value
-        cell = self.cell_type(self.ws)
-        if isinstance(value, str):
-            set_text(cell, value)
-        elif isinstance(value, _dt.datetime):
-            cell.value = value
-            cell.number_format = THAI_DATETIME_FORMAT
-        elif isinstance(value, _dt.date):
-            cell.value = value
-            cell.number_format = THAI_DATE_FORMAT
-        else:
-            set_text(cell, str(value))
-        return cell
-
-    def header(self, labels: Sequence[str]) -> None:
-        row = []
-        for label in labels:
-            c = self.cell_type(self.ws)
-            set_text(c, label)
-            c.font = self.bold
-            row.append(c)
-        self.ws.append(row)
-
-    def table(self, frame: pd.DataFrame, kinds: Sequence[str],
-              on_rows: Callable[[int], None] | None = None) -> None:
-        for start in range(0, len(frame), _CHUNK):
-            part = frame.iloc[start:start + _CHUNK]
-            cols = [_values(part[c], k) for c, k in zip(frame.columns, kinds)]
-            for values in zip(*cols):
-                self.ws.append([self.cell(v) for v in values])
-            if on_rows is not None:
-                on_rows(len(part))
-
-
-def _widths(ws: Any, names: Sequence[str]) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for i, name in enumerate(names, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(name, 14)
+def _table_sheet(wb: Any, title: str, names: Sequence[str], labels: Sequence[str]) -> None:
+    """A sheet with the bold header row (frozen, printable) that the data rows follow."""
+    write_table_sheet(wb, title, labels, [], [_WIDTHS.get(n, 14) for n in names])
 
 
 def _refuse_inputs(path: Path, inputs: Sequence[Path]) -> None:
@@ -140,26 +88,30 @@ def _refuse_inputs(path: Path, inputs: Sequence[Path]) -> None:
                 f"ไฟล์ผลลัพธ์ต้องไม่ใช่ไฟล์ต้นทาง จะไม่เขียนทับ {p} (the output must not overwrite an input file)")
 
 
-def _summary(w: _Writer, tables: dict[str, tuple[str, pd.DataFrame]]) -> None:
+def _summary(ws: Any, tables: dict[str, tuple[str, pd.DataFrame]]) -> None:
+    bold = Font(name=THAI_FONT, bold=True)
+    row = 1
     for title, frame in tables.values():
-        c = w.cell_type(w.ws)
-        set_text(c, title)
-        c.font = w.bold
-        w.ws.append([c])
-        w.header(list(frame.columns))
+        set_text(ws.cell(row=row, column=1), title)
+        ws.cell(row=row, column=1).font = bold
+        for c, header in enumerate(frame.columns, start=1):
+            set_text(ws.cell(row=row + 1, column=c), header)
+            ws.cell(row=row + 1, column=c).font = bold
+        row += 2
         for values in frame.astype(object).itertuples(index=False):
-            row = []
-            for v in values:
+            for c, v in enumerate(values, start=1):
+                cell = ws.cell(row=row, column=c)
                 if v is None or (not isinstance(v, str) and pd.isna(v)):
-                    row.append(None)
-                elif isinstance(v, pd.Timestamp):
-                    row.append(w.cell(v.to_pydatetime().replace(microsecond=0)))
-                elif isinstance(v, np.integer | np.floating):
-                    row.append(v.item())
+                    continue
+                if isinstance(v, str):
+                    set_text(cell, v)
+                elif isinstance(v, pd.Timestamp | _dt.datetime):
+                    cell.value = pd.Timestamp(v).to_pydatetime().replace(microsecond=0)
+                    cell.number_format = THAI_DATETIME_FORMAT
                 else:
-                    row.append(w.cell(v))
-            w.ws.append(row)
-        w.ws.append([])
+                    cell.value = v.item() if isinstance(v, np.generic) else v
+            row += 1
+        row += 1
 
 
 def write_import_workbook(result: ImportResult, path: str | Path, *,
@@ -172,27 +124,22 @@ def write_import_workbook(result: ImportResult, path: str | Path, *,
 
     path = Path(path)
     _refuse_inputs(path, result.inputs)
-    wb = Workbook(write_only=True)
-
+    wb = Workbook()
+    wb.remove(wb.active)
     spec = complaint_headers()
-    ws = wb.create_sheet(COMPLAINT_SHEET)
-    ws.freeze_panes = "A2"
-    _widths(ws, [n for n, _, _ in spec])
-    w = _Writer(ws)
-    w.header([label for _, _, label in spec])
-    w.table(result.complaints[[n for n, _, _ in spec]], [k for _, k, _ in spec], on_rows)
-
-    ws = wb.create_sheet(EVENTS_SHEET)
-    ws.freeze_panes = "A2"
-    _widths(ws, list(EVENT_COLUMNS))
-    w = _Writer(ws)
-    w.header([label for _, label in EVENT_COLUMNS.values()])
-    kinds = ["status" if n == "status" else k for n, (k, _) in EVENT_COLUMNS.items()]
-    w.table(result.events[list(EVENT_COLUMNS)], kinds)
-
+    names = [n for n, _, _ in spec]
+    _table_sheet(wb, COMPLAINT_SHEET, names, [label for _, _, label in spec])
+    events = list(EVENT_COLUMNS)
+    _table_sheet(wb, EVENTS_SHEET, events, [label for _, label in EVENT_COLUMNS.values()])
     ws = wb.create_sheet(SUMMARY_SHEET)
     for i, width in enumerate((40, 40, 16, 16, 16, 16, 20), start=1):
         ws.column_dimensions[chr(64 + i)].width = width
-    _summary(_Writer(ws), result.summary.tables())
-    # not byte-reproducible: that rewrite holds every sheet uncompressed in memory (GBs for a year of Bangkok)
-    return save_workbook_atomic(wb, path, reproducible=False)
+    _summary(ws, result.summary.tables())
+    kinds = {n: k for n, k, _ in spec}
+    tables = {
+        COMPLAINT_SHEET: [_column(result.complaints[n], kinds[n]) for n in names],
+        EVENTS_SHEET: [_column(result.events[n], "status" if n == "status" else k)
+                       for n, (k, _) in EVENT_COLUMNS.items()],
+    }
+    # not byte-reproducible: the big sheets are streamed, never held in memory whole
+    return save_with_tables(wb, path, tables, on_rows=on_rows)
