@@ -61,6 +61,6 @@ def test_calamine_reads_dates_as_dates(tmp_path):
 
 
 def test_libreoffice_opens_the_file(tmp_path, libreoffice):
-    out = convert(_write(tmp_path), 'csv:"Text - txt - csv (StarCalc)":44,34,76', tmp_path / "csv")  # UTF-8
+    out = convert(_write(tmp_path), "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "csv")  # UTF-8
     text = out.read_text("utf-8")
     assert "ท่อระบายน้ำอุดตัน" in text and '=HYPERLINK(""x"")' in text and "a < b & c > d" in text
