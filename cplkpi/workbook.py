@@ -10,7 +10,6 @@ the source file is opened read-only and never written.
 from __future__ import annotations
 
 import csv
-import datetime as _dt
 import html
 import io
 import os
@@ -435,9 +434,3 @@ def read_csv(path: str | Path) -> ComplaintWorkbook:
     if warning is not None:
         book.extra_problems.insert(0, warning)
     return book
-
-
-def as_date(value: Any) -> _dt.date | None:  # pragma: no cover - tiny re-export for callers
-    from cplkpi.scoring.days import to_date
-
-    return to_date(value)

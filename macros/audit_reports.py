@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from cplkpi.scoring.errors import column_letter
-from cplkpi.scoring.thaidate import format_thai_date, from_excel_serial, parse_date
+from cplkpi.scoring.thaidate import format_thai_date, parse_date
 from cplkpi.templates import build as layout
 from cplkpi.workbook import ComplaintWorkbook
 
@@ -118,15 +118,8 @@ def reported_agency(reports: ReportSheets) -> str | None:
 
 
 def _as_date(v: Any) -> _dt.date | None:
-    if v is None or v == "":
-        return None
-    if isinstance(v, _dt.datetime):
-        return v.date()
-    if isinstance(v, _dt.date):
-        return v
+    """A reported date as written (a date, a serial number or Thai text), None when unreadable."""
     try:
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            return from_excel_serial(float(v))
         return parse_date(v)
     except (ValueError, TypeError, OverflowError):
         return None
