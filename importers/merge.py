@@ -26,9 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .snapshot import EVENT_COLUMNS, Snapshot, finish_events
-from .states import REOPEN_STATES, state_code
-
-_REOPEN_STATE = min(REOPEN_STATES)
+from .states import REOPEN_STATE, state_code
 
 __all__ = ["STATIC_COLUMNS", "order_snapshots", "merge_snapshots"]
 
@@ -59,8 +57,8 @@ def merge_snapshots(snapshots: Sequence[Snapshot]) -> tuple[pd.DataFrame, pd.Dat
         raise ValueError("ไม่มีไฟล์ให้นำเข้า (no files to import)")
     frames = [s.complaints for s in ordered]
     allc = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    snap = pd.Series(np.concatenate([np.full(len(s.complaints), np.datetime64(s.snapshot_at, "ns"))
-                                     for s in ordered]), index=allc.index)
+    snap = pd.Series(np.concatenate([np.full(len(s.complaints), pd.Timestamp(s.snapshot_at).to_datetime64(),
+                                             dtype="datetime64[ns]") for s in ordered]), index=allc.index)
     key = allc["complaint_id"]
     repeated = key.duplicated(keep=False).to_numpy()
     events = [s.events for s in ordered if len(s.events)]
@@ -95,7 +93,7 @@ def _changes(rows: pd.DataFrame, snap: pd.Series) -> pd.DataFrame:
     changed = (prev_status.notna() & (rows["status"] != prev_status)).fillna(False).to_numpy(dtype=bool)
     reopened = (rows["reopen_count"] > prev_reopen).fillna(False).to_numpy(dtype=bool)
     frames = []
-    kinds = ((changed, None, "snapshot_change"), (reopened, _REOPEN_STATE, "snapshot_reopen_count"))
+    kinds = ((changed, None, "snapshot_change"), (reopened, REOPEN_STATE, "snapshot_reopen_count"))
     for mask, state, basis in kinds:
         if not mask.any():
             continue

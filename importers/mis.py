@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 
 from cplkpi.scoring.errors import InputError, Problem
-from cplkpi.scoring.tables import COMPLAINTS, Column, _key, normalize
+from cplkpi.scoring.tables import COMPLAINTS, Column, header_key, normalize
+from cplkpi.workbook import csv_rows
 
 from .agencies import district_name, split_organizations
 from .snapshot import Rejection, Snapshot, empty_events, finish_complaints
@@ -81,36 +82,27 @@ def _sheet_rows(path: Path) -> tuple[str, list[list[Any]]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         check_workbook_file(path)
     wb = CalamineWorkbook.from_path(str(path))
-    keys = {_key(a) for c in MIS_SPEC.values() for a in (c.name, c.label_th, *c.aliases)}
+    keys = {header_key(a) for c in MIS_SPEC.values() for a in (c.name, c.label_th, *c.aliases)}
     best, best_hits, best_rows = None, -1, []
     for name in wb.sheet_names:
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        hits = max((sum(1 for v in r if v is not None and _key(v) in keys) for r in rows[:15]), default=0)
+        hits = max((sum(1 for v in r if v is not None and header_key(v) in keys) for r in rows[:15]), default=0)
         if hits > best_hits:
             best, best_hits, best_rows = name, hits, rows
     return best or path.stem, best_rows
-
-
-def _csv_rows(path: Path) -> list[list[Any]]:
-    for encoding in ("utf-8-sig", "cp874"):
-        try:
-            frame = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, encoding=encoding)
-            return frame.to_numpy(dtype=object).tolist()
-        except UnicodeDecodeError:
-            continue
-    return []  # pragma: no cover - cp874 decodes any byte
 
 
 def read_mis(path: str | Path) -> Snapshot:
     """Read an MIS/1555 export (.xlsx/.xlsm/.xls/.ods, or .csv with Thai headers)."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        sheet, rows = path.stem, _csv_rows(path)
-        where = path.name
-    else:
-        sheet, rows = _sheet_rows(path)
-        where = f"[{path.name}]{sheet}"
-    return read_rows(rows, where, path)
+        rows, warning = csv_rows(path)
+        snapshot = read_rows(rows, path.name, path)
+        if warning is not None:
+            snapshot.problems.insert(0, warning)
+        return snapshot
+    sheet, rows = _sheet_rows(path)
+    return read_rows(rows, f"[{path.name}]{sheet}", path)
 
 
 def read_rows(rows: list[list[Any]], where: str, path: Path) -> Snapshot:

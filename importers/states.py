@@ -15,9 +15,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from cplkpi.scoring.tables import _key, canonical_status
+from cplkpi.scoring.tables import header_key, canonical_status
 
-__all__ = ["EXTRA_STATES", "REOPEN_STATES", "state_code", "map_states", "strip_relative_age"]
+__all__ = ["EXTRA_STATES", "REOPEN_STATE", "state_code", "map_states", "strip_relative_age"]
 
 #: States written by Traffy Fondue or MIS/1555 exports that the engine's aliases do not know.
 EXTRA_STATES: dict[str, str] = {
@@ -36,17 +36,17 @@ EXTRA_STATES: dict[str, str] = {
     "ปิดเรื่องแล้ว": "completed",
     "ดำเนินการเรียบร้อยแล้ว": "completed",
 }
-_EXTRA = {_key(k): v for k, v in EXTRA_STATES.items()}
+_EXTRA = {header_key(k): v for k, v in EXTRA_STATES.items()}
 
-#: States that mean "the complainant reopened the ticket" (the event date restarts the clock).
-REOPEN_STATES = frozenset({"เปิดเรื่องใหม่"})
+#: The state that means "the complainant reopened the ticket" (the event date restarts the clock).
+REOPEN_STATE = "เปิดเรื่องใหม่"
 
 
 def state_code(value: object) -> str | None:
     """Canonical status code of one state text (engine aliases first), or None when unknown."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return canonical_status(value) or _EXTRA.get(_key(value))
+    return canonical_status(value) or _EXTRA.get(header_key(value))
 
 
 def map_states(values: pd.Series) -> tuple[pd.Series, pd.Series]:
