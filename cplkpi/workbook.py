@@ -31,7 +31,7 @@ from cplkpi.scoring.tables import (
     SHEETS,
     ExcelError,
     Normalized,
-    _key,
+    header_key,
     normalize_audit_sample,
     normalize_calendar_overrides,
     normalize_complaints,
@@ -39,7 +39,7 @@ from cplkpi.scoring.tables import (
     normalize_progress,
 )
 
-__all__ = ["ComplaintWorkbook", "read_workbook", "read_csv", "from_sheets", "find_sheet"]
+__all__ = ["ComplaintWorkbook", "read_workbook", "read_csv", "csv_rows", "from_sheets", "find_sheet"]
 
 
 @dataclass
@@ -117,9 +117,9 @@ class ComplaintWorkbook:
 
 def find_sheet(names: Sequence[str], key: str) -> str | None:
     """The workbook's sheet name for a canonical sheet key (``complaints``, ``progress``, …)."""
-    wanted = {_key(a) for a in SHEETS[key][1]}
+    wanted = {header_key(a) for a in SHEETS[key][1]}
     for name in names:
-        if _key(name) in wanted:
+        if header_key(name) in wanted:
             return name
     return None
 
@@ -135,8 +135,8 @@ def _ambiguous_sheets(names: Sequence[str]) -> list[Problem]:
     """Warnings for canonical sheets that more than one sheet could be (the first one is used)."""
     out = []
     for key, (label, aliases) in SHEETS.items():
-        wanted = {_key(a) for a in aliases}
-        matches = [n for n in names if _key(n) in wanted]
+        wanted = {header_key(a) for a in aliases}
+        matches = [n for n in names if header_key(n) in wanted]
         if len(matches) > 1:
             others = ", ".join(matches[1:])
             out.append(Problem(
@@ -416,6 +416,19 @@ def _decode_csv(raw: bytes, path: Path) -> tuple[str, Problem | None]:
         "check that the Thai text is right", sheet=path.name, severity="warning")
 
 
+def csv_rows(path: str | Path) -> tuple[list[list[str]], Problem | None]:
+    """The records of a CSV file as rows (blank lines kept, so row numbers stay line numbers) and the
+    encoding warning, if any. UTF-8 or UTF-16 with BOM, else Thai TIS-620/cp874; the delimiter is the
+    most frequent of ``,`` ``;`` tab ``|`` in the first non-blank line."""
+    from cplkpi.guard import check_csv_file
+
+    path = Path(path)
+    text, warning = _decode_csv(check_csv_file(path), path)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t|", key=first.count)
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)], warning
+
+
 def read_csv(path: str | Path) -> ComplaintWorkbook:
     """Read a CSV export of the complaint sheet (header row and title rows as in a sheet).
 
@@ -423,13 +436,8 @@ def read_csv(path: str | Path) -> ComplaintWorkbook:
     line; the "sheet" of every problem is the file name and the row is the
     record number (the line number unless a quoted field spans lines).
     """
-    from cplkpi.guard import check_csv_file
-
     path = Path(path)
-    text, warning = _decode_csv(check_csv_file(path), path)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(",;\t|", key=first.count)
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows, warning = csv_rows(path)
     book = from_sheets({path.name: rows}, path)
     if warning is not None:
         book.extra_problems.insert(0, warning)

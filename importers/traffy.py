@@ -45,12 +45,12 @@ import pandas as pd
 
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import Problem, column_letter
-from cplkpi.scoring.tables import _key
+from cplkpi.scoring.tables import header_key
 from cplkpi.scoring.thaidate import parse_dates
 
 from .agencies import CHANNEL_1555_TAG, district_name, split_organizations
 from .snapshot import Rejection, Snapshot, empty_events, finish_complaints, finish_events
-from .states import REOPEN_STATES, map_states, strip_relative_age
+from .states import REOPEN_STATE, map_states, strip_relative_age
 
 __all__ = [
     "TRAFFY_HEADERS",
@@ -141,7 +141,7 @@ def detect_format(path: str | Path) -> str:
     path = Path(path)
     if path.suffix.lower() in _SPREADSHEET_SUFFIXES:
         return "mis"
-    keys = {_key(h) for h in _header(path)[0]}
+    keys = {header_key(h) for h in _header(path)[0]}
     web = {"ticketid", "date", "time", "status", "description"}
     if {"ticketid", "forwardedstatus"} <= keys or web <= keys:
         return "traffy_web"
@@ -232,9 +232,9 @@ class _Source:
 
     def __post_init__(self) -> None:
         self.header, self.encoding = _header(self.path)
-        lookup = {_key(a): role for role, aliases in self.spec.items() for a in aliases}
+        lookup = {header_key(a): role for role, aliases in self.spec.items() for a in aliases}
         for h in self.header:
-            role = lookup.get(_key(h))
+            role = lookup.get(header_key(h))
             if role is not None and role not in self.roles:
                 self.roles[role] = h
         self.letters = {h: column_letter(i + 1) for i, h in reversed(list(enumerate(self.header)))}
@@ -607,7 +607,7 @@ def _read_web(path: Path) -> Snapshot:
                     "unknown state, kept as is", event_state)
         took_events = _took_events(g.get("took"), ids, received, event_at, src)
 
-        reopened = event_at.dt.normalize().where(event_state.isin(list(REOPEN_STATES)).fillna(False))
+        reopened = event_at.dt.normalize().where(event_state.eq(REOPEN_STATE).fillna(False))
         address = _per_unique(g.get("address", blank), _stripped)
         location = address.str.extract(r"เขต\s*(\S+)")[0].map(district_name, na_action="ignore")
         location = location.astype("string")

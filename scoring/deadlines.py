@@ -28,6 +28,7 @@ __all__ = [
     "STATUSES",
     "PHASES",
     "STATUS_LABELS",
+    "PHASE_LABELS",
     "ack_due",
     "progress_due",
     "followup_checkpoints",
@@ -46,6 +47,14 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "on_time": ("อยู่ในกำหนด", "on time"),
 }
 
+
+#: What a monitoring status is about, Thai and English.
+PHASE_LABELS: dict[str, tuple[str, str]] = {
+    "ack": ("ตอบรับ", "acknowledgement"),
+    "progress": ("รายงานความก้าวหน้าครั้งที่ 1", "first progress report"),
+    "followup": ("ติดตามวันที่ 15/30", "15th/30th follow-up"),
+    "done": ("ดำเนินการแล้วเสร็จ", "done"),
+}
 
 #: Status codes in the order of the ints :func:`status_codes` returns.
 STATUSES = ("on_time", "due_soon", "overdue", "done")

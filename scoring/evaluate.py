@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Calendar, thai_calendar
-from .days import NAT, as_day_array
+from .days import NAT, as_day_array, to_date
 from .deadlines import CheckpointIndex, _late_days, checkpoint_index
 from .rules import RuleSet, load_rules
 from .tables import has_text
@@ -65,10 +65,12 @@ def _min_date(*arrays: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cycle_start(complaints: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The start of each complaint's current cycle (re-forwarding date when reopened) and ``reopened_on``."""
+def _cycle_start(complaints: pd.DataFrame, t: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
+    """The start of each complaint's cycle current at ``t`` (the re-forwarding date when it was reopened
+    by then) and that ``reopened_on`` (NaT when not reopened by ``t``)."""
     forwarded = _col(complaints, "forwarded_on")
     reopened = _col(complaints, "reopened_on")
+    reopened = np.where(reopened <= t, reopened, NAT)
     start = np.where(~np.isnat(reopened) & (np.isnat(forwarded) | (reopened > forwarded)), reopened, forwarded)
     return start, reopened
 
@@ -84,8 +86,8 @@ def resolved_in_cycle(complaints: pd.DataFrame, as_of: Any) -> np.ndarray:
 
     A reopened complaint's earlier resolution does not count: the complainant rejected it.
     """
-    t = np.datetime64(pd.Timestamp(as_of).date(), "D")
-    start, reopened = _cycle_start(complaints)
+    t = np.datetime64(to_date(as_of), "D")
+    start, reopened = _cycle_start(complaints, t)
     return _in_cycle(_col(complaints, "resolved_on"), start, reopened, t)
 
 
@@ -187,10 +189,8 @@ def evaluate_complaints(
     dl = rules.deadlines
     cal = calendar or thai_calendar()
     n = len(complaints)
-    t = np.datetime64(pd.Timestamp(as_of).date(), "D") if not isinstance(as_of, np.datetime64) else as_of
-    t = t.astype("datetime64[D]")
-
-    start, reopened = _cycle_start(complaints)
+    t = np.datetime64(to_date(as_of), "D")
+    start, reopened = _cycle_start(complaints, t)
     has_start = ~np.isnat(start) & (start <= t)
     acknowledged = _in_cycle(_col(complaints, "acknowledged_on"), start, reopened, t)
     resolved_on = _in_cycle(_col(complaints, "resolved_on"), start, reopened, t)
@@ -226,15 +226,15 @@ def evaluate_complaints(
     ack_late_days = late_days(acknowledged, ack_due, ack_late_mask)
     prog_late_days = late_days(first_progress, progress_due, prog_late_mask)
 
-    # follow-up checkpoints: required ones are strictly after the first-progress deadline and
-    # before the resolution (or up to as_of when unresolved)
+    # follow-up checkpoints: required ones are strictly after the first-progress deadline and strictly
+    # before the resolution, or, while unresolved, before as_of (one on the as-of day is still pending)
     cps = checkpoint_index(cal, tuple(dl.followup_days), dl.followup_non_business)
     pd_int = np.where(has_start, progress_due, cal.first).view(np.int64).astype(np.int32)
     lo = cps.right(pd_int)
     del pd_int
     is_resolved = ~np.isnat(resolved_on)
     stop = np.where(is_resolved, resolved_on, t).view(np.int64).astype(np.int32)
-    hi = np.where(is_resolved, cps.left(stop), cps.right(stop))
+    hi = cps.left(stop)
     del stop
     required = np.where(has_start, np.maximum(hi - lo, 0), 0)
     met, leading = _followups_met(comp, rep_days, lo, hi, cps, n)

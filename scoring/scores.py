@@ -33,6 +33,9 @@ __all__ = [
     "period_summary",
     "monthly_report_due",
     "audit_sample_size",
+    "completed_in_month",
+    "monthly_report_deduction",
+    "report_due_passed",
     "month_starts",
 ]
 
@@ -68,6 +71,41 @@ def monthly_report_due(month: Any, due_day: int = 10) -> _dt.date:
     m = to_date(month)
     nxt = _dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
     return nxt.replace(day=due_day)
+
+
+def report_due_passed(due: Any, as_of: Any) -> bool:
+    """A monthly summary is judged once its due day is over: ``due < as_of`` (on the due day it can
+    still be sent)."""
+    return to_date(due) < to_date(as_of)
+
+
+def monthly_report_deduction(sent: Any, month: Any, as_of: Any = None, *,
+                             rules: RuleSet | str = "bma-2557") -> np.ndarray:
+    """The late-report deduction of monthly summaries (vectorised over ``sent``/``month``/``as_of``).
+
+    ``per_month`` when sent after the due day, or not sent and the due day is over by ``as_of``;
+    0 when sent on time; NaN when not sent and not yet judged (due day not over, or no ``as_of``).
+    """
+    rules = load_rules(rules)
+    if rules.late_report is None:
+        raise ValueError(f"rule set {rules.name} has no late-report deduction")
+    due_day = rules.deadlines.monthly_report_due_day
+    s = np.atleast_1d(as_day_array(sent))
+    m = np.atleast_1d(as_day_array(month)).astype("datetime64[M]")
+    t = np.atleast_1d(as_day_array(as_of)) if as_of is not None else np.array(["NaT"], dtype="datetime64[D]")
+    s, m, t = np.broadcast_arrays(s, m, t)
+    due = (m + 1).astype("datetime64[D]") + (due_day - 1)
+    per = rules.late_report.per_month
+    return np.where(np.isnat(m), np.nan,
+                    np.where(~np.isnat(s), np.where(s > due, per, 0.0),
+                             np.where(~np.isnat(t) & (due < t), per, np.nan)))
+
+
+def completed_in_month(complaints: pd.DataFrame, month: Any, as_of: Any) -> np.ndarray:
+    """Mask of the complaints completed in ``month`` (their current cycle resolved in it by ``as_of``):
+    the population of กองกลาง's monthly 10 % sample."""
+    resolved = resolved_in_cycle(complaints, as_of)
+    return resolved.astype("datetime64[M]") == np.datetime64(to_date(month), "M")
 
 
 def month_starts(start: _dt.date, end: _dt.date) -> list[_dt.date]:
@@ -187,7 +225,8 @@ def score(
     notes: list[str] = []
 
     fwd = as_day_array(complaints["forwarded_on"])
-    in_period = (fwd >= np.datetime64(start, "D")) & (fwd <= np.datetime64(end, "D"))
+    # forwarded in the period and by the as-of date: later ones are not in the report yet
+    in_period = (fwd >= np.datetime64(start, "D")) & (fwd <= np.datetime64(min(end, as_of), "D"))
     period = complaints if in_period.all() else complaints[in_period]
     ev = evaluate_complaints(period, progress, as_of=as_of, rules=rules, calendar=cal)
 
@@ -250,8 +289,7 @@ def _months_table(
     months = month_starts(start, end)
     fwd_m = as_day_array(period["forwarded_on"]).astype("datetime64[M]")
     res = ev["resolved_on"].to_numpy().astype("datetime64[D]")
-    all_res_m = (as_day_array(all_complaints["resolved_on"]).astype("datetime64[M]")
-                 if "resolved_on" in all_complaints else np.full(len(all_complaints), "NaT", "M8[M]"))
+    all_res_m = resolved_in_cycle(all_complaints, as_of).astype("datetime64[M]")
     sent: dict[_dt.date, Any] = {}
     if monthly_reports is not None:
         for m, s in zip(monthly_reports["month"], monthly_reports["sent_on"]):
@@ -275,14 +313,15 @@ def _months_table(
         sample_needed = audit_sample_size(completed_in_month, rules.audit.sample_pct) if rules.audit else 0
         n_sample, n_marked, n_correct = audits.get(m, (0, 0, 0))
         accuracy = percent(n_correct, n_marked, rules.pct_decimals) if n_marked and n_marked == n_sample else None
-        deducted = bool(rules.audit and accuracy is not None and accuracy < rules.audit.min_accuracy_pct)
+        deducted = bool(rules.audit and accuracy is not None and accuracy < rules.audit.min_accuracy_pct
+                        and m <= as_of)
         rows.append({
             "month": m,
             "received": received,
             "completed": completed,
             "in_progress": received - completed,
             "report_due": due,
-            "report_due_passed": due <= as_of,
+            "report_due_passed": report_due_passed(due, as_of),
             "report_sent_on": sent_on,
             "report_on_time": sent_on is not None and sent_on <= due,
             "completed_in_month": completed_in_month,

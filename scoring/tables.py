@@ -173,36 +173,51 @@ SHEETS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def _key(text: Any) -> str:
+def header_key(text: Any) -> str:
     """Header matching key: NFKC (ำ typed as ํ + า matches), lower case, no spaces, punctuation or 'ฯ'."""
     return re.sub(r"[\s_\-–.:/()\[\]*#'\"ฯ]+", "", unicodedata.normalize("NFKC", str(text))).lower()
 
 
-_TRUE = frozenset(_key(x) for x in ("มี", "ใช่", "ถูกต้อง", "ถูก", "yes", "y", "true", "1", "✓", "✔", "x", "ok",
+_TRUE = frozenset(header_key(x) for x in ("มี", "ใช่", "ถูกต้อง", "ถูก", "yes", "y", "true", "1", "✓", "✔", "x", "ok",
                                       "correct", "มีหลักฐาน", "ผ่าน"))
-_FALSE = frozenset(_key(x) for x in ("ไม่มี", "ไม่ใช่", "ไม่ถูกต้อง", "ผิด", "no", "n", "false", "0", "-", "–",
+_FALSE = frozenset(header_key(x) for x in ("ไม่มี", "ไม่ใช่", "ไม่ถูกต้อง", "ผิด", "no", "n", "false", "0", "-", "–",
                                        "incorrect", "ไม่ผ่าน", "ไม่มีหลักฐาน"))
-_HOLIDAY_WORDS = frozenset(_key(x) for x in ("วันหยุด", "หยุด", "วันหยุดเพิ่ม", "holiday", "off"))
-_WORKDAY_WORDS = frozenset(_key(x) for x in ("วันทำงาน", "ทำงาน", "วันทำงานเพิ่ม", "ยกเลิกวันหยุด",
+_HOLIDAY_WORDS = frozenset(header_key(x) for x in ("วันหยุด", "หยุด", "วันหยุดเพิ่ม", "holiday", "off"))
+_WORKDAY_WORDS = frozenset(header_key(x) for x in ("วันทำงาน", "ทำงาน", "วันทำงานเพิ่ม", "ยกเลิกวันหยุด",
                                               "workday", "working day", "work"))
 #: status text key → canonical code: the codes, their Thai labels, then the aliases
 _STATUS_LOOKUP: dict[str, str] = {
-    **{_key(a): code for a, code in _STATUS_ALIASES.items()},
-    **{_key(label): code for code, label in STATUSES.items()},
-    **{_key(code): code for code in STATUSES},
+    **{header_key(a): code for a, code in _STATUS_ALIASES.items()},
+    **{header_key(label): code for code, label in STATUSES.items()},
+    **{header_key(code): code for code in STATUSES},
 }
-_NO_TEXT = frozenset(_key(x) for x in ("", "-", "–", "ไม่มี", "n/a", "na", "none", "null"))
+_NO_TEXT = frozenset(header_key(x) for x in ("", "-", "–", "ไม่มี", "n/a", "na", "none", "null"))
+
+
+def yes_no(value: Any) -> bool | None:
+    """True/False for a yes/no answer (มี, ใช่, ถูกต้อง, ✓, yes, 1 … / ไม่มี, ไม่ใช่, -, no, 0 …),
+    None when empty; raises ValueError for anything else."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    k = header_key(value)
+    if k in _TRUE:
+        return True
+    if k in _FALSE:
+        return False
+    raise ValueError(f"ต้องเป็น ใช่/ไม่ใช่ (must be yes or no): {value!r}")
 
 
 def has_text(values: pd.Series) -> pd.Series:
     """True where a text column holds a real answer (not empty, "-" or "ไม่มี")."""
-    keys = values.fillna("").astype(str).map(_key)
+    keys = values.fillna("").astype(str).map(header_key)
     return ~keys.isin(_NO_TEXT)
 
 
 def canonical_status(value: Any) -> str | None:
     """Canonical status code of a Thai/English status text, or None when unknown."""
-    return _STATUS_LOOKUP.get(_key(value))
+    return _STATUS_LOOKUP.get(header_key(value))
 
 
 @dataclass
@@ -256,10 +271,10 @@ def _rows_from(raw: pd.DataFrame | Sequence[Sequence[Any]]) -> tuple[list[list[A
 
 
 def _find_header(rows: list[list[Any]], spec: dict[str, Column], scan: int = 15) -> int | None:
-    alias_keys = {_key(a) for c in spec.values() for a in (c.name, c.label_th, *c.aliases)}
+    alias_keys = {header_key(a) for c in spec.values() for a in (c.name, c.label_th, *c.aliases)}
     best, best_hits = None, 0
     for i, row in enumerate(rows[:scan]):
-        hits = sum(1 for v in row if v is not None and _key(v) in alias_keys)
+        hits = sum(1 for v in row if v is not None and header_key(v) in alias_keys)
         if hits > best_hits:
             best, best_hits = i, hits
     return best if best_hits >= 1 else None
@@ -296,12 +311,12 @@ def normalize(
     lookup = {}
     for c in spec.values():
         for a in (c.name, c.label_th, *c.aliases):
-            lookup.setdefault(_key(a), c.name)
+            lookup.setdefault(header_key(a), c.name)
     mapping: dict[int, str] = {}
     for j, h in enumerate(header):
         if _is_empty(h):
             continue
-        name = lookup.get(_key(h))
+        name = lookup.get(header_key(h))
         letter = column_letter(j + 1)
         if name is None:
             continue
@@ -406,12 +421,12 @@ def _near_header(col: Column, header: Sequence[Any], mapping: dict[int, str]) ->
     """An unmatched header cell that looks like a misspelling of one of ``col``'s names."""
     import difflib
 
-    keys = [_key(a) for a in (col.name, col.label_th, *col.aliases)]
+    keys = [header_key(a) for a in (col.name, col.label_th, *col.aliases)]
     best, best_ratio = None, 0.8
     for j, h in enumerate(header):
         if j in mapping or _is_empty(h):
             continue
-        ratio = max(difflib.SequenceMatcher(None, _key(h), k).ratio() for k in keys)
+        ratio = max(difflib.SequenceMatcher(None, header_key(h), k).ratio() for k in keys)
         if ratio > best_ratio:
             best, best_ratio = (str(h).strip(), column_letter(j + 1)), ratio
     return best
@@ -528,7 +543,7 @@ def _convert_bool(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
             return bool(v), None
         if isinstance(v, int | float | np.integer | np.floating) and v in (0, 1):
             return bool(v), None
-        k = _key(v)
+        k = header_key(v)
         if k in _FALSE:
             return False, None
         if k in _TRUE or col.name in _LENIENT_BOOL:
@@ -609,7 +624,7 @@ def _convert_month(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
 
 def _convert_override(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
     def one(v: Any) -> tuple[Any, _Issue | None]:
-        k = _key(v)
+        k = header_key(v)
         if k in _HOLIDAY_WORDS:
             return "holiday", None
         if k in _WORKDAY_WORDS:

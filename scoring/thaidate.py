@@ -45,6 +45,8 @@ __all__ = [
     "fiscal_year",
     "fiscal_year_range",
     "fiscal_months",
+    "fiscal_quarter",
+    "month_end",
     "excel_serial",
     "from_excel_serial",
     "EXCEL_ERRORS",
@@ -474,6 +476,19 @@ def fiscal_year_range(fy: int) -> tuple[_dt.date, _dt.date]:
             f"ปีงบประมาณต้องเป็น พ.ศ. เช่น 2563 (fiscal year must be B.E., e.g. 2563), got {fy}"
         )
     return _dt.date(fy - 544, 10, 1), _dt.date(fy - 543, 9, 30)
+
+
+def month_end(value: Any) -> _dt.date:
+    """The last day of the month of a date: 2020-02-10 → 2020-02-29."""
+    d = to_date(value)
+    nxt = _dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return nxt - _dt.timedelta(days=1)
+
+
+def fiscal_quarter(value: Any) -> int:
+    """Quarter 1–4 of the Thai fiscal year of a date (Oct–Dec is quarter 1)."""
+    d = to_date(value)
+    return (d.month - 10) % 12 // 3 + 1
 
 
 def fiscal_months(fy: int) -> list[_dt.date]:

@@ -22,7 +22,7 @@ def test_score_prints_steps_and_total_and_writes_explanations(sample_path, tmp_p
     out = tmp_path / "why.csv"
     res = runner.invoke(app, ["score", str(sample_path), "--fy", "2563", "--explain", str(out)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
-    assert "4.4849" in res.output and "95.78" in res.output and "ส่งรายงานประจำเดือนช้า" in res.output
+    assert "4.5502" in res.output and "95.78" in res.output and "ส่งรายงานประจำเดือนช้า" in res.output
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert "เหตุผล" in table.columns and (table["เหตุผล"].str.startswith("ตอบรับช้า")).any()
     assert sha(sample_path) == before  # the source is never written

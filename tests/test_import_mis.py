@@ -11,7 +11,7 @@ import pytest
 from cplkpi.importers import MIS_ALIASES, MIS_EXTRA, detect_format, read_file, read_mis
 from cplkpi.importers.mis import MIS_SPEC
 from cplkpi.scoring.errors import InputError
-from cplkpi.scoring.tables import COMPLAINTS, _key
+from cplkpi.scoring.tables import COMPLAINTS, header_key
 from cplkpi.xlsx import set_text
 
 HEADER = ["ลำดับ", "เลขที่เรื่องร้องทุกข์", "วันที่ร้องทุกข์", "ช่องทางการรับเรื่อง", "ประเภทเรื่องร้องทุกข์",
@@ -122,7 +122,7 @@ def test_mis_aliases_do_not_collide():
     """Every accepted header names exactly one column (engine aliases included)."""
     owner: dict[str, str] = {}
     for col in MIS_SPEC.values():
-        for alias in {_key(a) for a in (col.name, col.label_th, *col.aliases)}:
+        for alias in {header_key(a) for a in (col.name, col.label_th, *col.aliases)}:
             assert owner.setdefault(alias, col.name) == col.name, alias
     assert set(MIS_ALIASES) <= set(COMPLAINTS)
     assert set(MIS_EXTRA) == {"location_district", "subdistrict", "address"}

@@ -75,7 +75,7 @@ def test_memo_to_the_head_of_the_district(sample_book):
     assert "จำนวน 93 เรื่อง ดำเนินการเสร็จสิ้นแล้ว 38 เรื่อง กำลังดำเนินการ 55 เรื่อง คิดเป็นร้อยละ 40.86" in memo
     assert "เรื่องคงค้าง ณ วันที่ 30 กันยายน 2563 จำนวน 114 เรื่อง เกินกำหนด 4 เรื่อง" in memo
     assert "หักคะแนนไม่ส่งรายงานสรุปประจำเดือน เดือนพฤษภาคม 2563 0.1 คะแนน" in memo
-    assert "รวมคะแนน 4.4849 จาก 5 คะแนน" in memo
+    assert "รวมคะแนน 4.5502 จาก 5 คะแนน" in memo
     feb = compute_figures(sample_book, "ก.พ. 2563")
     assert "ภายในวันที่ 10 มีนาคม 2563" in memo_text(feb)
 

@@ -11,7 +11,15 @@ import pytest
 
 from cplkpi.scoring.evaluate import evaluate_complaints
 from cplkpi.scoring.rules import RuleSetError, available_rules, load_rules
-from cplkpi.scoring.scores import audit_sample_size, monthly_report_due, period_summary, score, step_score
+from cplkpi.scoring.scores import (
+    audit_sample_size,
+    completed_in_month,
+    monthly_report_deduction,
+    monthly_report_due,
+    period_summary,
+    score,
+    step_score,
+)
 
 D = dt.date
 COLS = ["complaint_id", "forwarded_on", "acknowledged_on", "first_progress_on", "resolved_on",
@@ -180,7 +188,7 @@ def test_total_is_traceable_to_explanation_rows(sample_book):
         assert int(rows["correct"].sum()) == comp["correct"] and len(rows) == comp["total"]
     assert ex["deduction"].sum() == pytest.approx(r.deductions["amount"].sum())
     assert r.total == pytest.approx(r.steps["score"].sum())
-    assert r.total == 4.4849  # the committed sample: step 1 full, 2.1 and 2.2 below 95 %, 2 reports late/missing
+    assert r.total == 4.5502  # the committed sample: step 1 full, 2.1 and 2.2 below 95 %, 2 reports late/missing
 
 
 def test_bma_2562_rule_set_scores_out_of_100(sample_book):
@@ -230,3 +238,52 @@ def test_period_summary_agrees_with_the_months_table_on_reopened_complaints():
     sept = score(t, None, None, fiscal_year=2563).months.iloc[-1]
     assert (s["received"], s["completed"], s["pending"]) == (2, 1, 1)
     assert (sept["received"], sept["completed"], sept["in_progress"]) == (2, 1, 1)
+
+
+def test_a_reopening_after_the_as_of_date_does_not_erase_the_cycle_of_that_date():
+    # resolved in September; the complainant rejected it in November, after the as-of date
+    t = table(("A", D(2019, 9, 2), D(2019, 9, 3), D(2019, 9, 4), D(2019, 9, 5), *OK, D(2019, 11, 4)))
+    ev = evaluate_complaints(t, None, as_of=D(2019, 9, 30)).iloc[0]
+    assert ev["start_on"] == pd.Timestamp("2019-09-02") and ev["resolved"] and ev["ack_on_time"]
+    assert period_summary(t, D(2019, 9, 1), D(2019, 9, 30))["completed"] == 1
+    later = evaluate_complaints(t, None, as_of=D(2019, 12, 31)).iloc[0]
+    assert later["start_on"] == pd.Timestamp("2019-11-04") and not later["resolved"]
+
+
+def test_complaints_forwarded_after_the_as_of_date_are_not_in_the_report_yet():
+    t = table(("A", D(2019, 10, 2), D(2019, 10, 3), D(2019, 10, 4), D(2019, 10, 8), *OK),
+              ("B", D(2019, 11, 20)))
+    r = score(t, None, None, fiscal_year=2563, as_of=D(2019, 11, 1))
+    assert list(r.complaints["complaint_id"]) == ["A"]
+    assert list(r.components["pct"])[:3] == [100.0, 100.0, 100.0]
+
+
+def test_a_deadline_on_the_as_of_day_is_still_pending_for_every_kind():
+    # first progress due 7 Oct; the 15 Oct and 30 Oct checkpoints follow; no report after 4 Oct
+    t = table(("A", D(2019, 10, 1), D(2019, 10, 2), D(2019, 10, 4)))
+    on_the_day = evaluate_complaints(t, None, as_of=D(2019, 10, 30)).iloc[0]
+    assert on_the_day["followups_required"] == 1 and on_the_day["followups_met"]  # 15 Oct met by 4 Oct
+    day_after = evaluate_complaints(t, None, as_of=D(2019, 10, 31)).iloc[0]
+    assert day_after["followups_required"] == 2 and not day_after["followups_met"]
+    assert day_after["first_missed_followup"] == pd.Timestamp("2019-10-30")
+    # October's summary is due 10 Nov: not judged on 10 Nov, missing on 11 Nov
+    assert not score(_perfect_year(), None, _reports(missing=(0,)), start=D(2019, 10, 1), end=D(2019, 10, 31),
+                     as_of=D(2019, 11, 10)).months.iloc[0]["report_due_passed"]
+    late = score(_perfect_year(), None, _reports(missing=(0,)), start=D(2019, 10, 1), end=D(2019, 10, 31),
+                 as_of=D(2019, 11, 11))
+    assert list(late.deductions["kind"]) == ["missing_report"]
+
+
+def test_monthly_report_deduction_vectorised():
+    got = monthly_report_deduction([D(2020, 3, 13), None, None, D(2020, 3, 10)], D(2020, 2, 1),
+                                   [D(2020, 4, 1), D(2020, 3, 10), D(2020, 3, 11), None])
+    assert got[0] == 0.1 and np.isnan(got[1]) and got[2] == 0.1 and got[3] == 0.0
+
+
+def test_completed_in_month_is_the_audit_population():
+    t = table(("A", D(2019, 10, 1), None, None, D(2019, 10, 10), *OK),
+              ("B", D(2019, 10, 1), None, None, D(2019, 11, 1), *OK),
+              ("C", D(2019, 10, 1), None, None, D(2019, 10, 15), *OK, D(2019, 10, 20)))  # reopened: pending
+    mask = completed_in_month(t, D(2019, 10, 1), as_of=D(2019, 12, 31))
+    assert list(t["complaint_id"][mask]) == ["A"]
+    assert score(t, None, None, fiscal_year=2563).months.iloc[0]["completed_in_month"] == 1

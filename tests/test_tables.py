@@ -95,3 +95,15 @@ def test_workbook_with_calendar_overrides_changes_deadlines():
     assert book.errors == []
     ev = book.score(fiscal_year=2563).complaints.iloc[0]
     assert ev["ack_due"] == pd.Timestamp("2019-10-03") and ev["ack_on_time"]
+
+
+def test_yes_no_answers():
+    import pytest
+
+    from cplkpi.scoring.tables import yes_no
+
+    assert [yes_no(v) for v in ("มี", "ใช่", "ถูกต้อง", "✓", "yes", 1, True)] == [True] * 7
+    assert [yes_no(v) for v in ("ไม่มี", "ไม่ถูกต้อง", "-", "no", 0, False)] == [False] * 6
+    assert yes_no("") is None and yes_no(None) is None
+    with pytest.raises(ValueError, match="yes or no"):
+        yes_no("บางที")

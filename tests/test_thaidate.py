@@ -131,3 +131,10 @@ def test_excel_serials_round_trip():
     assert excel_serial(D(1900, 3, 1)) == 61
     days = np.array(["2019-10-01", "2027-12-31"], dtype="M8[D]")
     assert list(from_excel_serial(excel_serial(days))) == list(days)
+
+
+def test_month_end_and_fiscal_quarter():
+    from cplkpi.scoring.thaidate import fiscal_quarter, month_end
+
+    assert month_end(D(2020, 2, 10)) == D(2020, 2, 29) and month_end(D(2019, 12, 1)) == D(2019, 12, 31)
+    assert [fiscal_quarter(D(2020, m, 1)) for m in (10, 12, 1, 3, 4, 6, 7, 9)] == [1, 1, 2, 2, 3, 3, 4, 4]
