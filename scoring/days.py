@@ -31,7 +31,7 @@ EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
 
 def to_date(value: Any) -> _dt.date | None:
     """One date-like value as a ``datetime.date`` in Bangkok (None for missing)."""
-    if value is None:
+    if value is None or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
         if value is pd.NaT:
@@ -50,13 +50,25 @@ def to_date(value: Any) -> _dt.date | None:
             return None
         return _dt.date.fromordinal(int(value.astype("datetime64[D]").astype(np.int64)) + EPOCH_ORDINAL)
     if isinstance(value, str):
-        return _dt.date.fromisoformat(value.strip()[:10])
+        return _iso_date(value.strip())
     if value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return None
     raise TypeError(
         f"ต้องเป็นวันที่ (expected a date), got {type(value).__name__}: {value!r}; "
         "use cplkpi.scoring.parse_dates for text and Excel serial numbers"
     )
+
+
+def _iso_date(text: str) -> _dt.date:
+    """The Bangkok date of ISO text (``2019-10-01``, ``2023-05-11T20:00:00+00:00``); a year of 2400 or
+    more is B.E. Thai and other forms are read by :func:`cplkpi.scoring.thaidate.parse_date`."""
+    year = int(text[:4]) if text[:4].isdigit() else 0
+    if year >= 2400:
+        text = f"{year - 543:04d}{text[4:]}"
+    stamp = _dt.datetime.fromisoformat(text)
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(BANGKOK)
+    return stamp.date()
 
 
 def _object_to_days(values: np.ndarray) -> np.ndarray:

@@ -126,3 +126,9 @@ def test_holiday_table_names_and_sources():
     assert D(2019, 5, 1) not in set(table["date"])
     songkran = table[table["date"] == D(2019, 4, 13)].iloc[0]
     assert songkran["name_th"] == "วันสงกรานต์" and songkran["source"].startswith("holidays")
+
+
+def test_iso_text_is_taken_in_bangkok_and_nat_is_empty():
+    assert workday("2023-05-11T20:00:00+00:00", 0) == D(2023, 5, 12)  # 03:00 next day in Bangkok
+    assert workday("2566-05-11", 0) == D(2023, 5, 11)  # B.E. year
+    assert workday(pd.NaT, 1) is None
