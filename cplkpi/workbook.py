@@ -15,7 +15,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +39,8 @@ from cplkpi.scoring.tables import (
     normalize_progress,
 )
 
-__all__ = ["ComplaintWorkbook", "read_workbook", "read_csv", "csv_rows", "from_sheets", "find_sheet"]
+__all__ = ["ComplaintWorkbook", "read_workbook", "read_csv", "csv_rows", "from_sheets", "find_sheet",
+           "choose_sheets"]
 
 
 @dataclass
@@ -115,13 +116,37 @@ class ComplaintWorkbook:
         )
 
 
-def find_sheet(names: Sequence[str], key: str) -> str | None:
-    """The workbook's sheet name for a canonical sheet key (``complaints``, ``progress``, …)."""
-    wanted = {header_key(a) for a in SHEETS[key][1]}
-    for name in names:
-        if header_key(name) in wanted:
-            return name
+def find_sheet(names: Sequence[str], key: str, hidden: Collection[str] = ()) -> str | None:
+    """The workbook's sheet for a canonical sheet key (``complaints``, ``progress``, …).
+
+    Visible sheets come before ``hidden`` ones; within each, the accepted names are tried in their
+    order of preference (the Thai name first), so a generic ``Data`` sheet never wins over
+    ``เรื่องร้องเรียน``; among sheets with the same name key, the first.
+    """
+    for group in ([n for n in names if n not in hidden], [n for n in names if n in hidden]):
+        by_key: dict[str, str] = {}
+        for name in group:
+            by_key.setdefault(header_key(name), name)
+        for alias in SHEETS[key][1]:
+            if header_key(alias) in by_key:
+                return by_key[header_key(alias)]
     return None
+
+
+def choose_sheets(names: Sequence[str], where: str | None = None,
+                  hidden: Collection[str] = ()) -> dict[str, str | None]:
+    """The sheet of each canonical key; the only sheet of a one-sheet workbook is the complaint sheet.
+    Raises :class:`InputError` (naming ``where``, the file) when there is no complaint sheet."""
+    chosen = {key: find_sheet(names, key, hidden) for key in SHEETS}
+    if chosen["complaints"] is None and len(names) == 1:
+        chosen["complaints"] = names[0]
+    if chosen["complaints"] is None:
+        expected = " / ".join(SHEETS["complaints"][1])
+        raise InputError([Problem(
+            "missing_sheet", f"ไม่พบชีตเรื่องร้องเรียน: ตั้งชื่อชีตว่า {expected} "
+            f"(ชีตในไฟล์: {', '.join(names)})", f"no complaint sheet: name it {expected} "
+            f"(sheets in the file: {', '.join(names)})", sheet=where)])
+    return chosen
 
 
 _NORMALIZERS: dict[str, Callable[..., Normalized]] = {
@@ -131,18 +156,20 @@ _NORMALIZERS: dict[str, Callable[..., Normalized]] = {
 }
 
 
-def _ambiguous_sheets(names: Sequence[str]) -> list[Problem]:
-    """Warnings for canonical sheets that more than one sheet could be (the first one is used)."""
+def _ambiguous_sheets(names: Sequence[str], hidden: Collection[str] = ()) -> list[Problem]:
+    """Warnings for canonical sheets that more than one sheet could be (the one :func:`find_sheet`
+    prefers is used)."""
     out = []
     for key, (label, aliases) in SHEETS.items():
         wanted = {header_key(a) for a in aliases}
         matches = [n for n in names if header_key(n) in wanted]
         if len(matches) > 1:
-            others = ", ".join(matches[1:])
+            used = find_sheet(names, key, hidden)
+            others = ", ".join(n for n in matches if n != used)
             out.append(Problem(
                 "ambiguous_sheet", f"มีหลายชีตที่เป็นชีต{label}: ใช้ชีตนี้ ไม่ได้อ่านชีต {others}",
                 f"several sheets could be the {key} sheet: this one is used, not {others}",
-                sheet=matches[0], severity="warning"))
+                sheet=used, severity="warning"))
     return out
 
 
@@ -154,26 +181,17 @@ def from_sheets(sheets: Mapping[str, Sequence[Sequence[Any]]], path: Path | None
     as :class:`~cplkpi.scoring.tables.ExcelError` (or the plain text ``#N/A``…).
     """
     names = list(sheets)
-    comp_name = find_sheet(names, "complaints")
-    if comp_name is None:
-        if len(names) == 1:
-            comp_name = names[0]
-        else:
-            expected = " / ".join(SHEETS["complaints"][1])
-            raise InputError([Problem(
-                "missing_sheet", f"ไม่พบชีตเรื่องร้องเรียน (ตั้งชื่อชีตว่า {expected})",
-                f"no complaint sheet (name it {expected}); sheets found: {', '.join(names)}")])
+    chosen = choose_sheets(names, path.name if path is not None else None)
+    comp_name = chosen["complaints"]
     complaints = normalize_complaints(sheets[comp_name], comp_name)
     book = ComplaintWorkbook(complaints, path=path, extra_problems=_ambiguous_sheets(names))
-    prog_name = find_sheet(names, "progress")
-    if prog_name is not None:
-        book.progress = normalize_progress(sheets[prog_name], prog_name,
+    if chosen["progress"] is not None:
+        book.progress = normalize_progress(sheets[chosen["progress"]], chosen["progress"],
                                            complaint_ids=complaints.table["complaint_id"])
     for attr, key in (("monthly_reports", "monthly_reports"), ("audit_sample", "audit_sample"),
                       ("calendar_overrides", "calendar")):
-        name = find_sheet(names, key)
-        if name is not None:
-            setattr(book, attr, _NORMALIZERS[attr](sheets[name], name))
+        if chosen[key] is not None:
+            setattr(book, attr, _NORMALIZERS[attr](sheets[chosen[key]], chosen[key]))
     return book
 
 
@@ -205,17 +223,8 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
             parts = sheet_parts(zf)
             all_names = list(wb.sheet_names)
             hidden = {n for n, (_, state) in parts.items() if state != "visible"}
-            ordered = [n for n in all_names if n not in hidden] + [n for n in all_names if n in hidden]
-            chosen = {k: find_sheet(ordered, k) for k in SHEETS}
-            if chosen["complaints"] is None and len(all_names) == 1:
-                chosen["complaints"] = all_names[0]
-            if chosen["complaints"] is None:
-                expected = " / ".join(SHEETS["complaints"][1])
-                raise InputError([Problem(
-                    "missing_sheet", f"ไม่พบชีตเรื่องร้องเรียน: ตั้งชื่อชีตว่า {expected} "
-                    f"(ชีตในไฟล์: {', '.join(all_names)})", f"no complaint sheet: name it {expected} "
-                    f"(sheets in the file: {', '.join(all_names)})", sheet=path.name)])
-            problems = list(warnings) + _ambiguous_sheets(ordered)
+            chosen = choose_sheets(all_names, path.name, hidden)
+            problems = list(warnings) + _ambiguous_sheets(all_names, hidden)
             sheets: dict[str, list[list[Any]]] = {}
             scans: dict[str, _SheetScan] = {}
             wanted = [name for name in all_names if name in chosen.values()]

@@ -107,3 +107,10 @@ def test_yes_no_answers():
     assert yes_no("") is None and yes_no(None) is None
     with pytest.raises(ValueError, match="yes or no"):
         yes_no("บางที")
+
+
+def test_the_thai_sheet_name_wins_over_a_generic_data_sheet():
+    book = from_sheets({"Data": [["รายการ"], ["x"]],
+                        "เรื่องร้องเรียน": [["เลขที่เรื่อง", "วันที่ศูนย์แจ้งเรื่อง"], ["A1", "1/10/2562"]]})
+    assert book.complaints.sheet == "เรื่องร้องเรียน" and len(book.complaints.table) == 1
+    assert [p.code for p in book.problems] == ["ambiguous_sheet"]
