@@ -207,6 +207,8 @@ def _parse(data: dict) -> RuleSet:
             key=c["key"], step=int(c["step"]), label_th=c["label_th"], label_en=c["label_en"],
             points=float(c["points"]), criteria=tuple(c["criteria"]), scoring=c.get("scoring", "threshold"),
         )
+        if comp.scoring not in ("threshold", "full_minus_deductions"):
+            raise ValueError(f"component {comp.key!r}: scoring must be threshold or full_minus_deductions")
         if set(comp.criteria) & MONTHLY_CRITERIA and not comp.monthly:
             raise ValueError(f"component {comp.key!r} mixes monthly and per-complaint criteria")
         components.append(comp)

@@ -188,6 +188,14 @@ def _component_correct(ev: pd.DataFrame, comp: Component) -> tuple[np.ndarray, p
     return correct, pd.Categorical.from_codes(codes, categories=REASONS)
 
 
+def _component_score(comp: Component, pct: float | None, rules: RuleSet) -> float | None:
+    """A component's score before deductions: the threshold formula, or its full points when the rule
+    set scores it by deductions alone (``scoring = "full_minus_deductions"``)."""
+    if comp.scoring == "full_minus_deductions":
+        return float(comp.points)
+    return step_score(pct, comp.points, rules.threshold_pct, rules.score_decimals)
+
+
 def score(
     complaints: pd.DataFrame,
     progress: pd.DataFrame | None = None,
@@ -221,8 +229,15 @@ def score(
     if start is None or end is None:
         raise ValueError("ต้องระบุปีงบประมาณหรือช่วงวันที่ (give fiscal_year or start and end)")
     start, end = to_date(start), to_date(end)
-    as_of = to_date(as_of) or end
     notes: list[str] = []
+    if rules.data_window is not None and fiscal_year is not None:
+        # the rule set's data window (e.g. BMA-2562: 1 Oct 2018 - 31 Aug 2019) narrows the fiscal year
+        w_start, w_end = rules.data_window
+        if w_start <= end and w_end >= start and (w_start > start or w_end < end):
+            start, end = max(start, w_start), min(end, w_end)
+            notes.append(f"ช่วงข้อมูลตามชุดเกณฑ์ {rules.name}: {start:%Y-%m-%d} ถึง {end:%Y-%m-%d} "
+                         f"(the rule set's data window)")
+    as_of = to_date(as_of) or end
 
     fwd = as_day_array(complaints["forwarded_on"])
     # forwarded in the period and by the as-of date: later ones are not in the report yet
@@ -239,7 +254,7 @@ def score(
         ev[f"{comp.key}_reason"] = reason
         total = len(ev)
         pct = percent(int(correct.sum()), total, rules.pct_decimals)
-        sc = step_score(pct, comp.points, rules.threshold_pct, rules.score_decimals)
+        sc = _component_score(comp, pct, rules)
         if pct is None:
             sc = comp.points
             notes.append(f"{comp.key}: ไม่มีเรื่องในช่วงนี้ ให้คะแนนเต็ม (no complaints in the period: full points)")
@@ -252,8 +267,9 @@ def score(
             continue
         due = months["report_due_passed"]
         n_due, n_ok = int(due.sum()), int((months["report_on_time"] & due).sum())
-        comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points, n_ok, n_due,
-                          percent(n_ok, n_due, rules.pct_decimals), float(comp.points)))
+        pct = percent(n_ok, n_due, rules.pct_decimals)
+        comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points, n_ok, n_due, pct,
+                          _component_score(comp, pct, rules) if pct is not None else float(comp.points)))
     components = pd.DataFrame(comp_rows, columns=["key", "step", "label_th", "label_en", "points",
                                                   "correct", "total", "pct", "score"])
 

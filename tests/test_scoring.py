@@ -287,3 +287,27 @@ def test_completed_in_month_is_the_audit_population():
     mask = completed_in_month(t, D(2019, 10, 1), as_of=D(2019, 12, 31))
     assert list(t["complaint_id"][mask]) == ["A"]
     assert score(t, None, None, fiscal_year=2563).months.iloc[0]["completed_in_month"] == 1
+
+
+def test_bma_2562_scores_its_data_window_only():
+    # SPEC §5: complaints received 1 Oct 2018 - 31 Aug 2019; a September 2019 one is outside
+    t = table(("A", D(2018, 10, 2), D(2018, 10, 3), D(2018, 10, 4), D(2018, 10, 8), *OK),
+              ("B", D(2019, 9, 10)))
+    r = score(t, None, None, fiscal_year=2562, rules="bma-2562")
+    assert list(r.complaints["complaint_id"]) == ["A"] and r.end == D(2019, 8, 31)
+    assert r.total == 100.0 and any("data window" in n for n in r.notes)
+
+
+def test_component_scoring_mode_is_read_from_the_rule_set(tmp_path):
+    src = (load_rules.__globals__["_RULESETS"] / "bma-2557.toml").read_text("utf-8")
+    src = src.replace('criteria = ["ack_on_time", "progress_on_time"]',
+                      'criteria = ["ack_on_time", "progress_on_time"]\nscoring = "full_minus_deductions"', 1)
+    (tmp_path / "r.toml").write_text(src, "utf-8")
+    t = table(("A", D(2019, 10, 2), D(2019, 10, 7), D(2019, 10, 8), D(2019, 10, 9), *OK))  # ack late
+    r = score(t, None, _reports(), fiscal_year=2563, rules=str(tmp_path / "r.toml"))
+    ack = r.components.set_index("key").loc["acknowledge"]
+    assert ack["pct"] == 0.0 and ack["score"] == 1.0
+    (tmp_path / "bad.toml").write_text(src.replace('scoring = "full_minus_deductions"', 'scoring = "magic"', 1),
+                                       "utf-8")
+    with pytest.raises(RuleSetError, match="scoring must be"):
+        load_rules(str(tmp_path / "bad.toml"))
