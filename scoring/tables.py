@@ -688,6 +688,20 @@ def _check_calendar_range(norm: Normalized, ctx: _Ctx, columns: Sequence[str]) -
             norm.table.loc[bad, name] = pd.NaT
 
 
+def _check_required_values(norm: Normalized, ctx: _Ctx, columns: Sequence[str]) -> None:
+    """An empty cell in a required column of a row with content is an error (unless its cell already
+    has a problem), so that no row silently drops out."""
+    said = {(p.row, p.column) for p in (*norm.problems, *ctx.problems)}
+    for name in columns:
+        if name not in norm.columns:
+            continue
+        header = norm.columns[name][0]
+        for row in norm.table.index[norm.table[name].isna()]:
+            if (row, header) not in said:
+                ctx.add("missing_value", f"ไม่มีค่าในคอลัมน์ที่จำเป็น: {header}",
+                        f"empty cell in the required column {name}", int(row), name)
+
+
 def normalize_complaints(
     raw: pd.DataFrame | Sequence[Sequence[Any]], sheet: str | None = "เรื่องร้องเรียน", *, first_row: int = 1
 ) -> Normalized:
@@ -761,6 +775,7 @@ def normalize_monthly_reports(
     """Normalise the Step-3 sheet: one row per month with the date the summary was sent."""
     norm = normalize(raw, MONTHLY_REPORTS, sheet, first_row=first_row)
     ctx = _Ctx(sheet, norm.columns)
+    _check_required_values(norm, ctx, ["month"])
     months = norm.table["month"]
     dup = months.notna() & months.duplicated(keep="first")
     for row, m in months[dup].items():
@@ -773,7 +788,11 @@ def normalize_audit_sample(
     raw: pd.DataFrame | Sequence[Sequence[Any]], sheet: str | None = "สุ่มตรวจ", *, first_row: int = 1
 ) -> Normalized:
     """Normalise an audit-sample sheet (month, complaint id, correct yes/no, comment)."""
-    return normalize(raw, AUDIT_SAMPLE, sheet, first_row=first_row)
+    norm = normalize(raw, AUDIT_SAMPLE, sheet, first_row=first_row)
+    ctx = _Ctx(sheet, norm.columns)
+    _check_required_values(norm, ctx, ["month"])
+    norm.problems.extend(ctx.problems)
+    return norm
 
 
 def normalize_calendar_overrides(
@@ -788,9 +807,12 @@ def normalize_calendar_overrides(
     """
     norm = normalize(raw, CALENDAR_OVERRIDES, sheet, first_row=first_row)
     ctx = _Ctx(sheet, norm.columns)
+    _check_required_values(norm, ctx, ["date"])
+    _check_calendar_range(norm, ctx, ["date"])
     t = norm.table
     rows = t[t["date"].notna() & t["kind"].notna()]
     if rows.empty:
+        norm.problems.extend(ctx.problems)
         return norm
     first_row_of: dict[Any, tuple[int, str]] = {}
     conflict = []
@@ -824,7 +846,7 @@ def _check_override_effect(t: pd.DataFrame, ctx: _Ctx) -> None:
     for row, day, kind, ok in zip(t.index, days, t["kind"], inside):
         if pd.isna(kind) or not ok:
             continue
-        weekend = int((day.astype(np.int64) + 3) % 7) >= 5
+        weekend = int((day.astype(np.int64) + 3) % 7) + 1 in base.weekend  # ISO weekday
         shown = format_thai_date(day)
         if kind == "workday" and weekend:
             ctx.add("override_weekend_workday",

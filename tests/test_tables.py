@@ -114,3 +114,15 @@ def test_the_thai_sheet_name_wins_over_a_generic_data_sheet():
                         "เรื่องร้องเรียน": [["เลขที่เรื่อง", "วันที่ศูนย์แจ้งเรื่อง"], ["A1", "1/10/2562"]]})
     assert book.complaints.sheet == "เรื่องร้องเรียน" and len(book.complaints.table) == 1
     assert [p.code for p in book.problems] == ["ambiguous_sheet"]
+
+
+def test_empty_required_cells_and_out_of_calendar_overrides_are_reported():
+    from cplkpi.scoring.tables import normalize_audit_sample, normalize_calendar_overrides, normalize_monthly_reports
+
+    n = normalize_monthly_reports([["เดือน", "วันที่ส่งรายงาน"], [None, "5/11/2562"]], "รายงานประจำเดือน")
+    assert where(n.problems) == [("missing_value", "รายงานประจำเดือน", "A", 2, "error")]
+    n = normalize_audit_sample([["เดือน", "เลขที่เรื่อง", "ผลการตรวจ"], [None, "A1", "ถูกต้อง"]], "สุ่มตรวจ")
+    assert where(n.problems) == [("missing_value", "สุ่มตรวจ", "A", 2, "error")]
+    n = normalize_calendar_overrides([["วันที่", "ประเภท"], ["1/1/2572", "วันหยุด"], [None, "วันหยุด"]], "ปฏิทิน")
+    assert where(n.problems) == [("date_out_of_calendar", "ปฏิทิน", "A", 2, "error"),
+                                 ("missing_value", "ปฏิทิน", "A", 3, "error")]
