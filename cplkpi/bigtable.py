@@ -25,6 +25,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import column_letter
 from cplkpi.xlsx import (
     FIXED_TIME,
@@ -83,7 +84,10 @@ def _column_cells(col: TableColumn, ref: str, rows: Sequence[str], styles: Mappi
         arr = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
         return _text_cells(ref, rows, arr.tolist(), styles["quoted"])
     if col.kind in ("date", "datetime"):
-        stamps = pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[s]")
+        stamps = pd.to_datetime(pd.Series(values))
+        if isinstance(stamps.dtype, pd.DatetimeTZDtype):  # aware times are written in Bangkok time
+            stamps = stamps.dt.tz_convert(BANGKOK).dt.tz_localize(None)
+        stamps = stamps.to_numpy(dtype="datetime64[s]")
         serial = (stamps - _EXCEL_EPOCH).astype("timedelta64[s]").astype(np.float64) / 86400.0
         serial[np.isnat(stamps)] = np.nan
         if col.kind == "date":

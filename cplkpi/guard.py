@@ -369,7 +369,8 @@ def check_csv_file(path: str | Path) -> bytes:
     if raw.startswith((b"PK\x03\x04", _OLE)) or (not utf16 and b"\x00" in raw[:65536]):
         raise _fail("csv_binary", "ไฟล์ไม่ใช่ข้อความ CSV (เป็นไฟล์ไบนารี เช่น Excel ที่ตั้งนามสกุลเป็น .csv)",
                     "the file is not CSV text (it is binary, such as an Excel file named .csv)", path)
-    lines = raw.count(b"\n\x00" if utf16 and raw.startswith(b"\xff\xfe") else b"\n")
+    # UTF-16: count newline code units, not 0x0A bytes (Thai ช is U+0E0A)
+    lines = raw.decode("utf-16", "replace").count("\n") if utf16 else raw.count(b"\n")
     if lines > MAX_ROWS + 1:
         raise _fail("too_many_rows",
                     f"ไฟล์มีข้อมูลเกิน {MAX_ROWS:,} แถว ซึ่งเกินขีดจำกัด: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน",

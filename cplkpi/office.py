@@ -61,7 +61,7 @@ def convert(src: str | Path, fmt: str, out_dir: str | Path, *, timeout: float = 
                 proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
             except subprocess.TimeoutExpired as exc:
                 raise OfficeError(f"LibreOffice timed out after {timeout:.0f} s converting {src.name}") from exc
-            produced = list(Path(tmp_out).glob(f"{src.stem}.*"))
+            produced = list(Path(tmp_out).iterdir())  # a fresh folder: whatever is in it is the output
             if proc.returncode != 0 or not produced:
                 raise OfficeError(
                     f"LibreOffice could not convert {src.name} to {fmt} (exit {proc.returncode}): "

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import pandas as pd
+
 __all__ = [
     "atomic_file",
     "THAI_DATE_FORMAT",
@@ -88,7 +90,8 @@ def write_table_sheet(
         cell.font = Font(name=THAI_FONT, bold=True)
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
-            if value is None or value == "":
+            if value is None or value is pd.NA or value is pd.NaT or value == "" or (
+                    isinstance(value, float) and value != value):
                 continue
             cell = ws.cell(row=r, column=c)
             if isinstance(value, str):

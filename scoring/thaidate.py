@@ -377,9 +377,12 @@ def parse_month(value: Any) -> _dt.date:
         m = re.fullmatch(r"(\d{1,2})\s*/\s*(\d{2}|\d{4})", s)
         if m:
             return _month_start(_year_from_text(m[2])[0], int(m[1]), value)
-        m = re.fullmatch(r"(?:เดือน\s*)?([^\d\s][^\d]*?)\s*(?:พ\.?\s*ศ\.?\s*)?(\d{2}|\d{4})", s)
+        m = re.fullmatch(r"(?:เดือน\s*)?([^\d\s][^\d]*?)[\s\-/]*(?:พ\.?\s*ศ\.?\s*)?(\d{2}|\d{4})", s)
         if m and _month_key(m[1]) in _MONTH_LOOKUP:
-            return _month_start(_year_from_text(m[2])[0], _MONTH_LOOKUP[_month_key(m[1])], value)
+            key = _month_key(m[1])
+            # Oct-19 (Excel's mmm-yy shown as text): an English month has a C.E. year
+            year = 2000 + int(m[2]) if key in _ENGLISH_KEYS and len(m[2]) == 2 else _year_from_text(m[2])[0]
+            return _month_start(year, _MONTH_LOOKUP[key], value)
     date = parse_date(value)
     if date is None:
         raise DateParseError(_issue(0, "date_invalid", value))

@@ -138,3 +138,8 @@ def test_month_end_and_fiscal_quarter():
 
     assert month_end(D(2020, 2, 10)) == D(2020, 2, 29) and month_end(D(2019, 12, 1)) == D(2019, 12, 31)
     assert [fiscal_quarter(D(2020, m, 1)) for m in (10, 12, 1, 3, 4, 6, 7, 9)] == [1, 1, 2, 2, 3, 3, 4, 4]
+
+
+def test_parse_month_english_and_dashed():
+    assert parse_month("Oct 19") == D(2019, 10, 1) and parse_month("Oct-19") == D(2019, 10, 1)
+    assert parse_month("ต.ค.-62") == D(2019, 10, 1) and parse_month("2563-09") == D(2020, 9, 1)
