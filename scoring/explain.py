@@ -12,6 +12,7 @@ these rows.
 from __future__ import annotations
 
 import functools
+import string
 import tomllib
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -65,12 +66,14 @@ def explain(result: ScoreResult) -> pd.DataFrame:
     for comp in result.rules.components:
         if comp.monthly:
             continue
-        codes = ev[f"{comp.key}_reason"].astype(str).to_numpy()
+        reasons = pd.Categorical(ev[f"{comp.key}_reason"])
+        codes = reasons.codes
+        names = list(reasons.categories)
         due = np.full(len(ev), np.datetime64("NaT"), "datetime64[D]")
         actual = due.copy()
         days = np.full(len(ev), np.nan)
         for prefix, (due_col, actual_col, days_col) in _FIELDS.items():
-            m = np.char.startswith(codes.astype(str), prefix)
+            m = np.isin(codes, [k for k, name in enumerate(names) if name.startswith(prefix)])
             if due_col:
                 due[m] = ev[due_col].to_numpy().astype("datetime64[D]")[m]
             if actual_col:
@@ -81,18 +84,24 @@ def explain(result: ScoreResult) -> pd.DataFrame:
         required = ev["followups_required"].to_numpy()
         th = np.empty(len(ev), dtype=object)
         en = np.empty(len(ev), dtype=object)
-        due_th, actual_th = format_thai_dates(due), format_thai_dates(actual)
-        for code in pd.unique(codes):
-            m = np.flatnonzero(codes == code)
-            t = _texts()[code]
-            th[m] = [t["th"].format(due=due_th[i], actual=actual_th[i], as_of=as_of_th,
-                                    days=_int(days[i]), missed=missed[i], required=required[i]) for i in m]
-            en[m] = [t["en"].format(due_en=_en_date(due[i]), actual_en=_en_date(actual[i]), as_of_en=as_of_en,
-                                    days=_int(days[i]), missed=missed[i], required=required[i]) for i in m]
+        for k in np.unique(codes):
+            m = np.flatnonzero(codes == k)
+            t = _texts()[names[k]]
+            if "{" not in t["th"] + t["en"]:  # the same text for every row (OK, NO_EVIDENCE, ...)
+                th[m], en[m] = t["th"], t["en"]
+                continue
+            fields = {
+                "due": format_thai_dates(due[m]), "actual": format_thai_dates(actual[m]), "as_of": as_of_th,
+                "due_en": _en_dates(due[m]), "actual_en": _en_dates(actual[m]), "as_of_en": as_of_en,
+                "days": _ints(days[m]), "missed": missed[m].astype(str).astype(object),
+                "required": required[m].astype(str).astype(object),
+            }
+            th[m], en[m] = _fill(t["th"], fields, len(m)), _fill(t["en"], fields, len(m))
         frames.append(pd.DataFrame({
             "row": ev.index.to_numpy(), "complaint_id": ev["complaint_id"].to_numpy(), "month": None,
             "step": comp.step, "component": comp.key, "correct": ev[f"{comp.key}_correct"].to_numpy(),
-            "reason_code": codes, "reason_th": th, "reason_en": en, "due": due, "actual": actual,
+            "reason_code": np.asarray(reasons.astype(str)), "reason_th": th, "reason_en": en, "due": due,
+            "actual": actual,
             "days_late": days, "deduction": 0.0,
         }))
     rows = []
@@ -125,5 +134,36 @@ def explain(result: ScoreResult) -> pd.DataFrame:
         else pd.DataFrame(columns=COLUMNS)
 
 
-def _int(x: float) -> str:
-    return "" if np.isnan(x) else str(int(x))
+def _ints(values: np.ndarray) -> np.ndarray:
+    """Whole numbers as text, "" for NaN (object array)."""
+    out = np.full(len(values), "", dtype=object)
+    ok = ~np.isnan(values)
+    out[ok] = values[ok].astype(np.int64).astype(str).astype(object)
+    return out
+
+
+_EN_MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+                      dtype=object)
+
+
+def _en_dates(days: np.ndarray) -> np.ndarray:
+    """``3 Oct 2019`` for each date, "" for NaT (object array)."""
+    out = np.full(len(days), "", dtype=object)
+    ok = ~np.isnat(days)
+    if ok.any():
+        d = days[ok]
+        months = d.astype("datetime64[M]").astype(np.int64)
+        dom = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
+        out[ok] = (dom.astype(str).astype(object) + " " + _EN_MONTHS[months % 12] + " "
+                   + (months // 12 + 1970).astype(str).astype(object))
+    return out
+
+
+def _fill(template: str, fields: dict[str, Any], n: int) -> np.ndarray:
+    """``template.format(**fields)`` for ``n`` rows at once; a field is a scalar or an array of n strings."""
+    out = np.full(n, "", dtype=object)
+    for literal, name, _, _ in string.Formatter().parse(template):
+        out = out + literal
+        if name:
+            out = out + fields[name]
+    return out

@@ -439,8 +439,21 @@ def format_thai_dates(values: Any, style: DateStyle = "short") -> np.ndarray:
         years = d.astype("datetime64[Y]").astype(np.int64) + 1970
         months = (d.astype("datetime64[M]").astype(np.int64) % 12) + 1
         dom = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
-        out[ok] = [_format_one(a, b, c + BE_OFFSET, style) for a, b, c in zip(dom.tolist(), months.tolist(), years.tolist())]
+        out[ok] = _join_date_parts(dom, months, years + BE_OFFSET, style)
     return out.reshape(days.shape)
+
+
+def _join_date_parts(dom: np.ndarray, months: np.ndarray, years_be: np.ndarray, style: str) -> np.ndarray:
+    """Day, month and B.E. year arrays joined in a date style, with numpy string operations
+    (the same text as :func:`_format_one`, one array at a time instead of one date at a time)."""
+    day = dom.astype(str).astype(object)
+    if style == "numeric":
+        return day + "/" + months.astype(str).astype(object) + "/" + years_be.astype(str).astype(object)
+    names = np.array(THAI_MONTHS if style == "long" else THAI_MONTHS_SHORT, dtype=object)[months - 1]
+    year = (years_be % 100).astype(str) if style == "short2" else years_be.astype(str)
+    if style == "short2":
+        year = np.char.zfill(year, 2)
+    return day + " " + names + " " + year.astype(object)
 
 
 def format_thai_month(value: Any, long: bool = False) -> str:
