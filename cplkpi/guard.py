@@ -30,6 +30,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from openpyxl.utils import column_index_from_string
+
 from cplkpi.scoring.errors import InputError, Problem, column_letter
 from cplkpi.xlsx import sheet_parts
 
@@ -134,13 +136,6 @@ def _corrupt(path: Path, detail: str) -> InputError:
                  "original again, or open it in Excel and save it again", path)
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
 def _sheet_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
     """(last row, last column) with a cell with content in a sheet part, streamed (nothing built in memory).
 
@@ -158,7 +153,7 @@ def _sheet_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
         if refs:
             cols, rows = zip(*refs)
             max_row = max(max_row, max(map(int, rows)))
-            max_col = max(max_col, max(map(_column_number, set(cols))))
+            max_col = max(max_col, max(column_index_from_string(c.decode()) for c in set(cols)))
         if max_row > MAX_ROWS:  # enough to refuse: no need to read the rest
             break
     return max_row, max_col

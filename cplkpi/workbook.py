@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import column_index_from_string
+
 
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.calendar import Calendar
@@ -294,13 +296,6 @@ class _SheetScan:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
-
-
 def _scan_sheet(xml: bytes) -> _SheetScan:
     """Read what the values reader drops, with quick substring tests first (most sheets have none)."""
     scan = _SheetScan()
@@ -320,16 +315,22 @@ def _scan_sheet(xml: bytes) -> _SheetScan:
                 continue
             f = _FORMULA.search(m[2])
             formula = None if f is None else html.unescape((f[1] or b"").decode("utf-8", "replace"))
-            key = (int(ref[2]) - 1, _col_index(ref[1]))
+            key = (int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1)
             scan.errors[key] = ExcelError(value[1].decode("utf-8", "replace").strip(), formula)
     if (b"<f" in xml or b":f" in xml) and _HAS_FORMULA.search(xml):
-        for m in _CELL.finditer(xml):
-            if not _HAS_FORMULA.search(m[2]) or (ref := _REF.search(m[1])) is None:
+        done = -1
+        for f in _HAS_FORMULA.finditer(xml):  # visit only the cells that hold a formula
+            if f.start() < done:
                 continue
+            opening = max(xml.rfind(b"<c ", 0, f.start()), xml.rfind(b":c ", 0, f.start()))
+            m = _CELL.match(xml, xml.rfind(b"<", 0, opening + 1)) if opening >= 0 else None
+            if m is None or m.end() < f.start() or (ref := _REF.search(m[1])) is None:
+                continue
+            done = m.end()
             value = _VALUE_TEXT.search(m[2])
             text_result = _TEXT_TYPE.search(m[1]) is not None  # a formula may give "" (an empty <v></v>)
             if not (value is not None and (value[1] or text_result)):
-                scan.no_value.append((int(ref[2]) - 1, _col_index(ref[1])))
+                scan.no_value.append((int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1))
     return scan
 
 
@@ -367,7 +368,7 @@ def _layout_problems(part: Normalized, scan: _SheetScan, n_rows: int) -> list[Pr
         out.append(Problem(code, th, en, sheet, row, header_name, letter, "warning"))
 
     for (r0, c0), (r1, c1) in sorted(scan.merged):
-        if r1 + 1 < header or r0 >= n_rows or (r0 == r1 and r0 + 1 < header):
+        if r1 + 1 < header or r0 >= n_rows:
             continue  # a merged title above the header is fine
         first = f"{column_letter(c0 + 1)}{r0 + 1}"
         ref = f"{first}:{column_letter(c1 + 1)}{r1 + 1}"

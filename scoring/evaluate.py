@@ -44,8 +44,6 @@ REASONS = (
 
 
 _CODE = {name: np.int8(i) for i, name in enumerate(REASONS)}
-#: True for the reason codes that count as correct
-CORRECT_CODES = np.array([r == "OK" or r.endswith("_PENDING") for r in REASONS])
 
 
 def _categorical(codes: np.ndarray) -> pd.Categorical:

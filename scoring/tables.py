@@ -235,10 +235,6 @@ class Normalized:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
     def raise_on_error(self) -> Normalized:
         """Raise :class:`InputError` with every error problem; return self when there is none."""
         if self.errors:
@@ -262,12 +258,11 @@ class _Ctx:
         self.problems.append(Problem(code, th, en, self.sheet, row, header, letter, severity))
 
 
-def _rows_from(raw: pd.DataFrame | Sequence[Sequence[Any]]) -> tuple[list[list[Any]], int]:
-    """Rows (header included) and the Excel row number of the first."""
+def _rows_from(raw: pd.DataFrame | Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """Rows of a sheet, header included (a DataFrame's column names are its header row)."""
     if isinstance(raw, pd.DataFrame):
-        rows = [list(map(str, raw.columns))] + raw.astype(object).where(raw.notna(), None).values.tolist()
-        return rows, 1
-    return raw if isinstance(raw, list) else list(raw), 1
+        return [list(map(str, raw.columns))] + raw.astype(object).where(raw.notna(), None).values.tolist()
+    return raw if isinstance(raw, list) else list(raw)
 
 
 def _find_header(rows: list[list[Any]], spec: dict[str, Column], scan: int = 15) -> int | None:
@@ -297,7 +292,7 @@ def normalize(
     columns are kept under their own header; canonical columns are converted
     to their types.
     """
-    rows, _ = _rows_from(raw)
+    rows = _rows_from(raw)
     ctx = _Ctx(sheet, {})
     header_at = _find_header(rows, spec)
     if header_at is None:

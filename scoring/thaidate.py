@@ -112,7 +112,6 @@ _NO_DATE = frozenset({"-", "–", "—"})
 EXCEL_ERRORS = frozenset(
     {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 )
-_EXCEL_ERRORS = EXCEL_ERRORS
 
 IssueCode = Literal[
     "date_invalid",
@@ -205,7 +204,7 @@ def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]
     s = text.translate(_THAI_DIGITS).strip()
     if not s or s in _NO_DATE:
         return None, None
-    if s.upper() in _EXCEL_ERRORS:
+    if s.upper() in EXCEL_ERRORS:
         return None, _issue(pos, "date_excel_error", raw)
     m = _ISO.match(s)
     if m:
