@@ -25,13 +25,14 @@ rounded half up to the rule set's ``score_decimals``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from .calendar import Calendar, thai_calendar
 from .days import as_days
+from .percent import quantize_half_up, to_decimal
 from .rules import LevelRules, RuleSet, load_rules
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "project_late_deduction",
     "revision_due",
     "revision_late_deduction",
+    "announce_due",
+    "appeal_due",
     "evaluated",
 ]
 
@@ -56,20 +59,6 @@ def _rules(rules: RuleSet | str | None) -> tuple[LevelRules, int]:
             f"use e.g. {DEFAULT_RULES})"
         )
     return rs.levels, rs.score_decimals
-
-
-def _dec(x: Any) -> Decimal | None:
-    """A number as the Decimal of its shortest repr; None for missing (None/NaN)."""
-    if x is None:
-        return None
-    x = x.item() if isinstance(x, np.generic) else x
-    if isinstance(x, float) and x != x:
-        return None
-    return Decimal(str(x))
-
-
-def _round(x: Decimal, places: int) -> float:
-    return float(x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def _elementwise(fn: Callable[..., float | None], *args: Any) -> Any:
@@ -94,35 +83,35 @@ def result_pct(achieved: Any, target: Any, *, rules: RuleSet | str | None = None
     cap = Decimal(str(lv.cap_pct))
 
     def one(a: Any, t: Any) -> float | None:
-        a, t = _dec(a), _dec(t)
+        a, t = to_decimal(a), to_decimal(t)
         if a is None or t is None or t <= 0:
             return None
-        return _round(min(a * 100 / t, cap), places)
+        return quantize_half_up(min(a * 100 / t, cap), places)
 
     return _elementwise(one, achieved, target)
 
 
 def overall_pct(pcts: Any, places: int = 2) -> float | None:
     """The mean of the indicators' result % (missing ones ignored); None when there is none."""
-    values = [d for d in (_dec(x) for x in np.ravel(np.asarray(pcts, dtype=object))) if d is not None]
+    values = [d for d in (to_decimal(x) for x in np.ravel(np.asarray(pcts, dtype=object))) if d is not None]
     if not values:
         return None
-    return _round(sum(values, Decimal(0)) / len(values), places)
+    return quantize_half_up(sum(values, Decimal(0)) / len(values), places)
 
 
 def _level_one(pct: Any, lv: LevelRules, places: int) -> float | None:
-    p = _dec(pct)
+    p = to_decimal(pct)
     if p is None:
         return None
     t = [Decimal(str(x)) for x in lv.thresholds_pct]
     if p < t[0]:
-        return _round(Decimal(str(lv.below_first)), places)
+        return quantize_half_up(Decimal(str(lv.below_first)), places)
     if p >= t[-1]:
         return float(len(t))
     i = max(k for k in range(len(t)) if t[k] <= p)  # level i + 1 reached
     if not lv.interpolate:
         return float(i + 1)
-    return _round(i + 1 + (p - t[i]) / (t[i + 1] - t[i]), places)
+    return quantize_half_up(i + 1 + (p - t[i]) / (t[i + 1] - t[i]), places)
 
 
 def level(pct: Any, *, rules: RuleSet | str | None = None) -> Any:
@@ -140,10 +129,10 @@ def level_score(pct: Any, deductions: Any = 0, *, rules: RuleSet | str | None = 
     lv, places = _rules(rules)
 
     def one(p: Any, d: Any) -> float | None:
-        lev, ded = _level_one(p, lv, places), _dec(d)
+        lev, ded = _level_one(p, lv, places), to_decimal(d)
         if lev is None:
             return None
-        return _round(max(Decimal(str(lev)) - (ded or Decimal(0)), Decimal(0)), places)
+        return quantize_half_up(max(Decimal(str(lev)) - (ded or Decimal(0)), Decimal(0)), places)
 
     return _elementwise(one, pct, deductions)
 
@@ -158,11 +147,11 @@ def project_late_deduction(days_late: Any, *, rules: RuleSet | str | None = None
     base, per_day = Decimal(str(lv.project_late)), Decimal(str(lv.project_late_per_day))
 
     def one(n: Any) -> float | None:
-        d = _dec(n)
+        d = to_decimal(n)
         if d is None:
             return None
         days = int(d)
-        return 0.0 if days <= 0 else _round(base + per_day * (days - 1), places)
+        return 0.0 if days <= 0 else quantize_half_up(base + per_day * (days - 1), places)
 
     return _elementwise(one, days_late)
 
@@ -173,6 +162,20 @@ def revision_due(circular_on: Any, *, rules: RuleSet | str | None = None,
     counting from the day after the circular)."""
     lv, _ = _rules(rules)
     return (calendar or thai_calendar()).workday(circular_on, lv.revision_business_days)
+
+
+def announce_due(decided_on: Any, *, rules: RuleSet | str | None = None, calendar: Calendar | None = None) -> Any:
+    """Deadline for announcing the committee's decision: ``WORKDAY(decided_on, announce_business_days)``
+    (7 business days, SPEC §6)."""
+    lv, _ = _rules(rules)
+    return (calendar or thai_calendar()).workday(decided_on, lv.announce_business_days)
+
+
+def appeal_due(notified_on: Any, *, rules: RuleSet | str | None = None, calendar: Calendar | None = None) -> Any:
+    """Deadline for an appeal: ``WORKDAY(notified_on, appeal_business_days)`` (7 business days from the
+    notification, SPEC §6)."""
+    lv, _ = _rules(rules)
+    return (calendar or thai_calendar()).workday(notified_on, lv.appeal_business_days)
 
 
 def revision_late_deduction(circular_on: Any, sent_on: Any, *, as_of: Any = None,

@@ -13,7 +13,22 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["round_half_up", "percent", "percent_array"]
+__all__ = ["round_half_up", "quantize_half_up", "to_decimal", "percent", "percent_array"]
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    """A number as the Decimal of its shortest repr (what a user typed or saw); None when missing."""
+    if value is None:
+        return None
+    value = value.item() if isinstance(value, np.generic) else value
+    if isinstance(value, float) and value != value:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def quantize_half_up(value: Decimal, places: int) -> float:
+    """A Decimal rounded half away from zero to ``places`` decimals, as a float."""
+    return float(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def round_half_up(value: float | int | Decimal | str, places: int = 2) -> float:
@@ -24,8 +39,7 @@ def round_half_up(value: float | int | Decimal | str, places: int = 2) -> float:
     >>> round_half_up(-0.125)
     -0.13
     """
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return quantize_half_up(Decimal(str(value)), places)
 
 
 def percent(numerator: int, denominator: int, places: int = 2) -> float | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -22,7 +22,7 @@ import pandas as pd
 from .calendar import Calendar, thai_calendar
 from .days import as_day_array, to_date
 from .evaluate import REASONS, evaluate_complaints, resolved_in_cycle
-from .percent import percent
+from .percent import percent, quantize_half_up, to_decimal
 from .rules import Component, RuleSet, load_rules
 from .thaidate import fiscal_year_range
 
@@ -40,14 +40,6 @@ __all__ = [
 ]
 
 
-def _dec(x: float | int) -> Decimal:
-    return Decimal(str(x))
-
-
-def _round(x: Decimal, places: int) -> float:
-    return float(x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-
-
 def step_score(pct: float | None, points: float, threshold_pct: float = 95, places: int = 4) -> float | None:
     """Score of a step: full ``points`` when ``pct >= threshold``, else ``pct * points / threshold``.
 
@@ -58,7 +50,7 @@ def step_score(pct: float | None, points: float, threshold_pct: float = 95, plac
         return None
     if pct >= threshold_pct:
         return float(points)
-    return _round(_dec(pct) * _dec(points) / _dec(threshold_pct), places)
+    return quantize_half_up(to_decimal(pct) * to_decimal(points) / to_decimal(threshold_pct), places)
 
 
 def audit_sample_size(completed: int, sample_pct: float = 10) -> int:
@@ -286,15 +278,15 @@ def score(
     step_rows = []
     total = Decimal(0)
     for step in rules.steps:
-        before = sum((_dec(x) for x in components.loc[components["step"] == step, "score"]), Decimal(0))
-        ded = sum((_dec(x) for x in deductions.loc[deductions["step"] == step, "amount"]), Decimal(0))
+        before = sum((to_decimal(x) for x in components.loc[components["step"] == step, "score"]), Decimal(0))
+        ded = sum((to_decimal(x) for x in deductions.loc[deductions["step"] == step, "amount"]), Decimal(0))
         after = max(before - ded, Decimal(0))
         total += after
-        step_rows.append((step, rules.step_points(step), _round(before, rules.score_decimals),
-                          _round(ded, rules.score_decimals), _round(after, rules.score_decimals)))
+        step_rows.append((step, rules.step_points(step), quantize_half_up(before, rules.score_decimals),
+                          quantize_half_up(ded, rules.score_decimals), quantize_half_up(after, rules.score_decimals)))
     steps = pd.DataFrame(step_rows, columns=["step", "points", "score_before", "deductions", "score"])
     return ScoreResult(rules, start, end, as_of, ev, components, months, deductions, steps,
-                       _round(total, rules.score_decimals), notes)
+                       quantize_half_up(total, rules.score_decimals), notes)
 
 
 def _months_table(

@@ -89,3 +89,14 @@ def test_a_complaint_rule_set_is_refused():
         levels.level(70, rules="bma-2557")
     with pytest.raises(RuleSetError):
         levels.level(70, rules="no-such-rules")
+
+
+def test_announce_and_appeal_deadlines_are_seven_business_days():
+    import datetime as _dt
+
+    from cplkpi.scoring.levels import announce_due, appeal_due
+
+    # decided Friday 11 Oct 2019: 14 Oct and 23 Oct are holidays, so 7 business days end on 24 Oct
+    assert announce_due(_dt.date(2019, 10, 11)) == _dt.date(2019, 10, 24)
+    # notified 17 Oct 2019: 23 Oct (Chulalongkorn Day) is skipped
+    assert appeal_due(_dt.date(2019, 10, 17)) == _dt.date(2019, 10, 29)
