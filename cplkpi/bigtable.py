@@ -12,7 +12,6 @@ spreadsheet would take for a formula gets Excel's quote prefix (as
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import io
 import re
@@ -28,21 +27,21 @@ import pandas as pd
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import column_letter
 from cplkpi.xlsx import (
-    FIXED_TIME,
     FORMULA_START,
     THAI_DATE_FORMAT,
     THAI_DATETIME_FORMAT,
     atomic_file,
+    fixed_core,
     safe_text,
     sheet_parts,
     stamp_reproducible,
+    zip_entry,
 )
 
 __all__ = ["TableColumn", "save_with_tables"]
 
 Kind = Literal["text", "int", "float", "bool", "date", "datetime"]
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 @dataclass(frozen=True)
@@ -160,13 +159,9 @@ def save_with_tables(
     with atomic_file(path) as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             content = src.read(info.filename)
-            entry = zipfile.ZipInfo(info.filename, date_time=(FIXED_TIME if reproducible
-                                                              else _dt.datetime.now()).timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
+            entry = zip_entry(info.filename, reproducible)
             if reproducible and info.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                                        + rb"\g<2>", content)
+                content = fixed_core(content)
             title = parts.get(info.filename)
             if title is None:
                 dst.writestr(entry, content)

@@ -160,21 +160,30 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     return out
 
 
+def zip_entry(name: str, reproducible: bool) -> zipfile.ZipInfo:
+    """A deflated zip entry, stamped with :data:`FIXED_TIME` when ``reproducible`` (else now)."""
+    when = FIXED_TIME if reproducible else _dt.datetime.now()
+    entry = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o600 << 16
+    return entry
+
+
+def fixed_core(content: bytes) -> bytes:
+    """``docProps/core.xml`` with openpyxl's save time replaced by :data:`FIXED_TIME`."""
+    return _MODIFIED.sub(rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", content)
+
+
 def reproducible_zip(data: bytes) -> bytes:
     """Rewrite a zip (an .xlsx) with fixed entry timestamps, same order and compression."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                content = _MODIFIED.sub(
-                    rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", content
-                )
-            dst.writestr(fixed, content)
+                content = fixed_core(content)
+            dst.writestr(zip_entry(info.filename, reproducible=True), content)
     return out.getvalue()
 
 
