@@ -322,7 +322,8 @@ def _scan_sheet(xml: bytes) -> _SheetScan:
         for f in _HAS_FORMULA.finditer(xml):  # visit only the cells that hold a formula
             if f.start() < done:
                 continue
-            opening = max(xml.rfind(b"<c ", 0, f.start()), xml.rfind(b":c ", 0, f.start()))
+            near = max(0, f.start() - 2048)  # the cell's opening tag is just before its <f>
+            opening = max(xml.rfind(b"<c ", near, f.start()), xml.rfind(b":c ", near, f.start()))
             m = _CELL.match(xml, xml.rfind(b"<", 0, opening + 1)) if opening >= 0 else None
             if m is None or m.end() < f.start() or (ref := _REF.search(m[1])) is None:
                 continue
