@@ -86,6 +86,7 @@ def monthly_report_deduction(sent: Any, month: Any, as_of: Any = None, *,
     m = np.atleast_1d(as_day_array(month)).astype("datetime64[M]")
     t = np.atleast_1d(as_day_array(as_of)) if as_of is not None else np.array(["NaT"], dtype="datetime64[D]")
     s, m, t = np.broadcast_arrays(s, m, t)
+    s = np.where(~np.isnat(t) & (s > t), np.datetime64("NaT", "D"), s)  # not sent yet as of t
     due = (m + 1).astype("datetime64[D]") + (due_day - 1)
     per = rules.late_report.per_month
     return np.where(np.isnat(m), np.nan,
@@ -114,7 +115,7 @@ def period_summary(
 ) -> dict[str, Any]:
     """Received, completed and pending complaints of a period (seed 001's quarterly figures).
 
-    Received = complaints forwarded in [start, end]; completed = those of them
+    Received = complaints forwarded in [start, end] by ``as_of``; completed = those of them
     resolved by ``as_of`` (default ``end``) in their current cycle (a reopened
     complaint is pending again); pending = received − completed. These are the
     same counts as :attr:`ScoreResult.months`.
@@ -123,7 +124,7 @@ def period_summary(
     s, e = to_date(start), to_date(end)
     t = to_date(as_of) or e
     fwd = as_day_array(complaints["forwarded_on"])
-    inside = (fwd >= np.datetime64(s, "D")) & (fwd <= np.datetime64(e, "D"))
+    inside = (fwd >= np.datetime64(s, "D")) & (fwd <= np.datetime64(min(e, t), "D"))
     received = int(inside.sum())
     completed = int((inside & ~np.isnat(resolved_in_cycle(complaints, t))).sum())
     pending = received - completed
@@ -301,8 +302,9 @@ def _months_table(
     sent: dict[_dt.date, Any] = {}
     if monthly_reports is not None:
         for m, s in zip(monthly_reports["month"], monthly_reports["sent_on"]):
-            if pd.notna(m):
-                sent.setdefault(to_date(m).replace(day=1), to_date(s) if pd.notna(s) else None)
+            if pd.notna(m):  # a summary sent after the as-of date is not sent yet
+                sent.setdefault(to_date(m).replace(day=1), to_date(s) if pd.notna(s) and to_date(s) <= as_of
+                                else None)
     elif any(r for r in rules.components if r.monthly):
         notes.append("ไม่มีชีตรายงานประจำเดือน ถือว่าไม่ได้ส่งทุกเดือน (no monthly-report sheet: every due month counts as missing)")
     audits: dict[_dt.date, tuple[int, int, int]] = {}

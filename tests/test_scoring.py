@@ -311,3 +311,14 @@ def test_component_scoring_mode_is_read_from_the_rule_set(tmp_path):
                                        "utf-8")
     with pytest.raises(RuleSetError, match="scoring must be"):
         load_rules(str(tmp_path / "bad.toml"))
+
+
+def test_what_happens_after_the_as_of_date_has_not_happened_yet():
+    # October's summary, due 10 Nov, was sent on 20 Nov: as of 15 Nov it is missing, not late
+    r = score(_perfect_year(), None, _reports(late={0: D(2019, 11, 20)}), start=D(2019, 10, 1),
+              end=D(2019, 10, 31), as_of=D(2019, 11, 15))
+    assert list(r.deductions["kind"]) == ["missing_report"]
+    got = monthly_report_deduction(D(2019, 11, 20), D(2019, 10, 1), D(2019, 11, 5))
+    assert np.isnan(got[0])  # not sent as of 5 Nov, and not due yet
+    t = table(("A", D(2019, 10, 2)), ("B", D(2019, 10, 20)))
+    assert period_summary(t, D(2019, 10, 1), D(2019, 10, 31), as_of=D(2019, 10, 10))["received"] == 1
