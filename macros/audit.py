@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,6 +42,7 @@ import pandas as pd
 
 from cplkpi.scoring.days import as_day_array, to_date
 from cplkpi.scoring.errors import CplError, InputError, Problem
+from cplkpi.scoring.percent import round_half_up
 from cplkpi.scoring.rules import RuleSet, load_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.tables import has_text
@@ -50,6 +52,7 @@ from cplkpi.workbook import ComplaintWorkbook, read_workbook
 from .audit_sample import MonthSample, SampleFile, draw_month_sample, sample_file_path, update_sample_file
 from .audit_source import ReportSheets
 from .validate import CODES as VALIDATE_CODES
+from .validate import problem_cell
 
 __all__ = ["Finding", "AuditResult", "AgencySummary", "FINDING_KINDS", "audit_workbook"]
 
@@ -60,19 +63,13 @@ Severity = Literal["error", "warning"]
 FINDING_KINDS: dict[str, tuple[str, str]] = {
     **VALIDATE_CODES,
     "figure_differs": ("ตัวเลขที่รายงานไม่ตรงกับที่คำนวณใหม่", "reported figure differs from the recomputed one"),
-    "formula_replaced": ("สูตรถูกแทนด้วยตัวเลขที่พิมพ์", "formula replaced by a typed number"),
     "formula_changed": ("สูตรหรือโครงสร้างรายงานถูกแก้ไข", "formula or report layout changed"),
-    "total_mismatch": ("ผลรวมไม่ตรงกัน", "total does not add up"),
-    "month_copied": ("ตัวเลขซ้ำกับเดือนอื่น", "month copied from another"),
-    "period_gap": ("ช่วงเวลารายงานขาดหาย", "gap between report periods"),
-    "period_overlap": ("ช่วงเวลารายงานซ้อนกัน", "report periods overlap"),
     "completed_without_detail": ("เสร็จสิ้นแต่ไม่มีรายละเอียดผลการดำเนินการ", "completed without a result detail"),
     "completed_without_evidence": ("เสร็จสิ้นแต่ไม่มีภาพก่อน-หลังหรือหลักฐาน", "completed without evidence"),
     "missing_from_report": ("เรื่องไม่ปรากฏในรายงาน", "complaint missing from a report"),
     "not_pending": ("เรื่องในรายงานคงค้างไม่ได้คงค้าง", "complaint listed as pending is not pending"),
     "unknown_complaint": ("เรื่องในรายงานไม่มีในชีตเรื่องร้องเรียน", "reported complaint not in the complaint sheet"),
     "report_missing": ("ไม่พบรายงานหรือตัวเลขที่ต้องรายงาน", "report sheet or figure missing"),
-    "validation": ("ข้อผิดพลาดในรายงาน", "report inconsistency"),
     "duplicate_agency": ("หน่วยงานส่งมาหลายไฟล์", "agency sent several files"),
     "input_problem": ("ปัญหาในข้อมูลของไฟล์ที่ส่ง", "problem in the submitted data"),
 }
@@ -162,7 +159,8 @@ class AuditResult:
                       for c in s.components.itertuples())
         steps = tuple((int(x.step), float(x.points), float(x.score_before), float(x.deductions), float(x.score))
                       for x in s.steps.itertuples())
-        ded = tuple((k, round(float(g["amount"].sum()), 4)) for k, g in s.deductions.groupby("kind", sort=True))
+        ded = tuple((k, round_half_up(sum(Decimal(str(a)) for a in g["amount"]), s.rules.score_decimals))
+                    for k, g in s.deductions.groupby("kind", sort=True))
         accuracy = None
         if self.month is not None and len(s.months):
             row = s.months[s.months["month"] == self.month]
@@ -190,6 +188,20 @@ def _default_month(book: ComplaintWorkbook, reports: ReportSheets | None) -> _dt
                                   "no complaint with a forwarding date; give the month (--month)",
                                   book.complaints.sheet)])
     return to_date(fwd.max()).replace(day=1)
+
+
+def _reported_as_of(reports: ReportSheets | None, month: _dt.date) -> _dt.date | None:
+    """The as-of date the reports state when they report ``month`` (None: the month's last day).
+
+    A date before the month is no evaluation date of the month's reports: the month's end is used and
+    the reported date shows as a figure that differs.
+    """
+    from .audit_reports import reported_as_of, reported_month
+
+    if reports is None or reported_month(reports) != month:
+        return None
+    as_of = reported_as_of(reports)
+    return as_of if as_of is not None and as_of >= month else None
 
 
 def _complaint_findings(book: ComplaintWorkbook, result: ScoreResult) -> list[Finding]:
@@ -249,25 +261,27 @@ def audit_workbook(
             "no_rows", "ไม่มีเรื่องร้องเรียนในชีต", "no complaint rows", book.complaints.sheet)])
     m = parse_month(month) if month is not None else _default_month(book, reports)
     agency = agency or book.agency or (reported_agency(reports) if reports is not None else None) or Path(name).stem
+    as_of = _reported_as_of(reports, m)
     result = AuditResult(name, agency, m, rules, problems=list(book.problems))
 
     audited = book
     if rules.audit is not None:
         if samples is not None:
             sf = update_sample_file(sample_file_path(samples, agency, fiscal_year(m)), book.complaints.table,
-                                    agency, [m], rules=rules)
+                                    agency, [m], rules=rules, as_of=as_of)
             result.sample_file = sf
             result.problems.extend(sf.problems)
-            result.sample = next((s for s in sf.drawn if s.month == m), None)
+            result.sample = sf.sample(m)  # drawn now, or kept: as the file holds it
             if sf.marks is not None and len(sf.marks.table):
                 audited = replace(book, audit_sample=sf.marks)  # กองกลาง's marks, not the agency's own
         if result.sample is None:
-            result.sample = draw_month_sample(book.complaints.table, agency, m, sample_pct=rules.audit.sample_pct)
+            result.sample = draw_month_sample(book.complaints.table, agency, m, sample_pct=rules.audit.sample_pct,
+                                              as_of=as_of)
 
-    # the reports are compared with what the agency could compute (its own data, its own sample sheet);
-    # the committee's score counts กองกลาง's marks
-    fig = compute_figures(book, m, rules=rules)
-    result.score = fig.score if audited is book else compute_figures(audited, m, rules=rules).score
+    # the reports are compared with what the agency could compute as of their date (its own data, its own
+    # sample sheet); the committee's score counts กองกลาง's marks
+    fig = compute_figures(book, m, rules=rules, as_of=as_of)
+    result.score = fig.score if audited is book else compute_figures(audited, m, rules=rules, as_of=as_of).score
     if reports is None or not any(t in reports.cells for t in REPORT_SHEETS):
         result.findings.append(Finding("report_missing", None, None, None, None,
                                        f"ไม่พบชีตรายงาน {' และ '.join(REPORT_SHEETS)} ในไฟล์ที่ส่ง",
@@ -275,7 +289,7 @@ def audit_workbook(
     else:
         result.findings.extend(compare_reports(fig, reports, book))
     result.findings.extend(_complaint_findings(book, result.score))
-    result.findings.extend(Finding("input_problem", p.sheet, f"{p.letter or ''}{p.row or ''}" or None, None, None,
+    result.findings.extend(Finding("input_problem", p.sheet, problem_cell(p), None, None,
                                    p.message_th, p.message_en, p.severity, p.column) for p in result.problems)
     return result
 

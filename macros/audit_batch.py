@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -32,9 +31,11 @@ import pandas as pd
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.rules import RuleSet, load_rules
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, parse_month
+from cplkpi.templates.build import header_row
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
 
 from .audit import AgencySummary, Finding, audit_error, audit_workbook
+from .reports import short_label, text_lines, write_pdfs
 
 __all__ = ["BatchResult", "audit_folder", "audit_files", "workbook_files", "write_committee_workbook",
            "SUMMARY_SHEET", "FINDINGS_SHEET", "ERRORS_SHEET", "CHART_SHEET"]
@@ -54,6 +55,8 @@ class BatchResult:
     findings: list[tuple[AgencySummary, Finding]] = field(default_factory=list)
     workbook: Path | None = None
     pdf: Path | None = None
+    #: why the PDF was not written (LibreOffice missing or failing), Thai (English)
+    pdf_skipped: str | None = None
 
     @property
     def audited(self) -> list[AgencySummary]:
@@ -177,7 +180,8 @@ def audit_folder(
     """Audit every workbook of ``folder`` and write the committee workbook (and its PDF) into ``out_dir``.
 
     ``samples`` (default ``out_dir/สุ่มตรวจ``) holds each agency's sample workbook. With a rich
-    ``console`` a progress bar is shown.
+    ``console`` a progress bar is shown. Without a working LibreOffice the PDF is skipped and
+    ``pdf_skipped`` says why.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -202,9 +206,7 @@ def audit_folder(
                                                month=label if isinstance(label, _dt.date) else None,
                                                made_on=made_on)
     if pdf:
-        from cplkpi.office import to_pdf
-
-        result.pdf = to_pdf(result.workbook, out_dir / f"{name}.pdf")
+        (result.pdf,), result.pdf_skipped = write_pdfs([result.workbook])
     return result
 
 
@@ -218,24 +220,8 @@ def _batch_month(result: BatchResult, month: Any) -> _dt.date | None:
 # --- the committee workbook -----------------------------------------------------
 
 
-def _short(label: str) -> str:
-    m = re.match(r"(ขั้นตอนที่\s*[\d.]+)", label)
-    return m[1] if m else label
-
-
 def _header(ws: Any, row: int, headers: list[str], widths: list[float]) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    thin = Side(style="thin")
-    for j, h in enumerate(headers, start=1):
-        c = ws.cell(row, j, h)
-        c.font = Font(name=THAI_FONT, bold=True)
-        c.fill = PatternFill("solid", fgColor="DDEBF7")
-        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        ws.column_dimensions[get_column_letter(j)].width = widths[j - 1]
-    ws.row_dimensions[row].height = 48
+    header_row(ws, row, headers, height=48, size=None, border_color=None, widths=widths)
     ws.freeze_panes = ws.cell(row + 1, 1)
 
 
@@ -268,7 +254,7 @@ def _put(cell: Any, value: Any, fmt: str | None = None) -> None:
 
 def _fit_height(ws: Any, row: int, texts: list[tuple[str, float]]) -> None:
     """Give a row the height its wrapped texts need (Excel and LibreOffice do not grow rows on load)."""
-    lines = max((math.ceil(len(str(t)) * 1.1 / width) for t, width in texts if t), default=1)
+    lines = max(text_lines(t, width, font_size=11) for t, width in texts)
     if lines > 1:
         ws.row_dimensions[row].height = 15 * lines
 
@@ -307,7 +293,7 @@ def write_committee_workbook(
          f"ตรวจไม่ได้ {len(result.errors)} ไฟล์"),
     ])
     headers = (["อันดับ", "หน่วยงาน", "ไฟล์", "เดือนที่ตรวจ", "จำนวนเรื่อง"]
-               + [f"{_short(label)} (ร้อยละ)" for _, label in comp_keys]
+               + [f"{short_label(label)} (ร้อยละ)" for _, label in comp_keys]
                + [f"คะแนนขั้นตอนที่ {s}" for s in rules.steps]
                + ["หักคะแนนสุ่มตรวจ", "หักคะแนนรายงานประจำเดือน", f"คะแนนรวม (เต็ม {rules.total_points:g})",
                   "ร้อยละถูกต้องสุ่มตรวจ", "ข้อค้นพบ", "หมายเหตุ"])

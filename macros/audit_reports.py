@@ -35,21 +35,27 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils.cell import (
+    absolute_coordinate,
+    column_index_from_string,
+    coordinate_from_string,
+    range_boundaries,
+)
+from openpyxl.utils.exceptions import CellCoordinatesException
+
 from cplkpi.scoring.errors import column_letter
 from cplkpi.scoring.thaidate import format_thai_date, parse_date
 from cplkpi.templates import build as layout
 from cplkpi.workbook import ComplaintWorkbook
 
 from .audit import Finding
-from .audit_source import Cell, ReportSheets, column_index, read_report_sheets
-from .audit_submission import NARRATIVE_SHEET
+from .audit_source import Cell, ReportSheets, read_report_sheets
+from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
-__all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_agency", "compare_reports",
-           "narrative_rows", "as_openpyxl"]
+__all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
+           "compare_reports", "narrative_rows", "as_openpyxl"]
 
-REPORT_SHEETS = (layout.R003_SHEET, layout.R001_SHEET)
 READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
-_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
 
 
 def read_reports(*paths: str | Path, checked: bool = False) -> ReportSheets:
@@ -69,10 +75,9 @@ def read_reports(*paths: str | Path, checked: bool = False) -> ReportSheets:
 
 
 def _split(ref: str) -> tuple[int, int]:
-    m = _REF.fullmatch(ref)
-    if not m:
-        raise ValueError(ref)
-    return int(m[2]), column_index(m[1])
+    """(row, column) of a cell reference, ``$`` signs allowed: ``$E$8`` → (8, 5)."""
+    letters, row = coordinate_from_string(ref)
+    return row, column_index_from_string(letters)
 
 
 def _offset(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> tuple[int, int] | None:
@@ -101,6 +106,16 @@ def reported_month(reports: ReportSheets) -> _dt.date | None:
         d = _as_date(_named_value(reports, name, sheet, names[name]))
         if d is not None:
             return d.replace(day=1)
+    return None
+
+
+def reported_as_of(reports: ReportSheets) -> _dt.date | None:
+    """The evaluation date the submission states (``R003_AS_OF``, else ``R001_AS_OF``)."""
+    for name, sheet, names in (("R003_AS_OF", layout.R003_SHEET, layout.R003_NAMES),
+                               ("R001_AS_OF", layout.R001_SHEET, layout.R001_NAMES)):
+        d = _as_date(_named_value(reports, name, sheet, names[name]))
+        if d is not None:
+            return d
     return None
 
 
@@ -209,8 +224,8 @@ def _expected(ws: Any, ref: str) -> Any:
 
 
 def _region_cells(ref: str) -> Iterable[str]:
-    a, b = ref.split(":")
-    (r1, c1), (r2, c2) = _split(a), _split(b)
+    """Every cell of a range (or the one cell of a reference), row by row."""
+    c1, r1, c2, r2 = range_boundaries(ref)
     for r in range(r1, r2 + 1):
         for c in range(c1, c2 + 1):
             yield f"{column_letter(c)}{r}"
@@ -238,7 +253,6 @@ def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> dict[str,
 # --- CPL_R003 -------------------------------------------------------------------------
 
 
-_R003_REGIONS = ("R003_MONTHS_DATA", "R003_MONTHS_TOTAL", "R003_COMPONENTS_DATA", "R003_STEPS_DATA")
 _R003_SKIP = {"R003_TABLE_MONTHS", "R003_TABLE_COMPONENTS", "R003_TABLE_STEPS", "R003_CHARTS"}
 
 
@@ -254,8 +268,7 @@ def _compare_r003(cmp: _Comparer, wb3: Any, cache3: dict[str, Any]) -> None:
     for name, ref in names.items():
         if name in _R003_SKIP:
             continue
-        refs = list(_region_cells(ref)) if ":" in ref else [ref]
-        for r in refs:
+        for r in _region_cells(ref):
             if r in done:
                 continue
             done.add(r)
@@ -357,7 +370,7 @@ def _compare_r001(cmp: _Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, bo
             cmp.cell(sheet, f"{col}{er}", _expected(ws, f"{col}{er}"), cache, what=f"{cid} {key}",
                      sub_ref=f"{col}{row}")
     comp = book.complaints
-    for cid, er in expected_rows.items():
+    for cid in expected_rows:
         if cid not in seen:
             row = where.get(cid)
             cmp.add("missing_from_report", comp.sheet, comp.cell("complaint_id", row) if row else None, None, cid,
@@ -388,12 +401,11 @@ def as_openpyxl(reports: ReportSheets, *, formulas: bool) -> Any:
                     cell.data_type = "s"
     for name, (sheet, ref) in reports.names.items():
         if sheet in reports.cells:
-            absolute = ":".join(f"${m[1]}${m[2]}" for m in _REF.finditer(ref))
-            wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{absolute}")
+            wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{absolute_coordinate(ref)}")
     return wb
 
 
-def _validator_findings(reports: ReportSheets) -> list[Finding]:
+def _validator_findings(reports: ReportSheets, rules: Any) -> list[Finding]:
     from .validate import validate_reports
 
     values, formulas = as_openpyxl(reports, formulas=False), as_openpyxl(reports, formulas=True)
@@ -401,7 +413,7 @@ def _validator_findings(reports: ReportSheets) -> list[Finding]:
     found = validate_reports(
         r003=values if has[layout.R003_SHEET] else None, r001=values if has[layout.R001_SHEET] else None,
         r003_formulas=formulas if has[layout.R003_SHEET] else None,
-        r001_formulas=formulas if has[layout.R001_SHEET] else None)
+        r001_formulas=formulas if has[layout.R001_SHEET] else None, rules=rules)
     return [Finding(f.code, f.sheet, f.cell, None, None, f.message_th, f.message_en, f.severity) for f in found]
 
 
@@ -479,7 +491,7 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook) ->
         _compare_r001(cmp, wb1, cache1, fig, book)
     extra: list[Finding] = []
     if any(t in reports.cells for t in REPORT_SHEETS):
-        extra += _validator_findings(reports)
+        extra += _validator_findings(reports, fig.rules)
     rows = narrative_rows(reports)
     if rows:
         extra += _compare_narrative(cmp, rows, fig, book)
@@ -490,8 +502,10 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook) ->
 
 
 def _row(cell: str | None) -> int | None:
-    m = _REF.fullmatch(cell or "")
-    return int(m[2]) if m else None
+    try:
+        return coordinate_from_string(cell)[1] if cell else None
+    except CellCoordinatesException:  # a finding located by a range or a report, not by one cell
+        return None
 
 
 def _coincidence(f: Finding, differs: set[tuple[str | None, int | None]]) -> bool:

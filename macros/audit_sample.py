@@ -18,8 +18,13 @@ of the complaints an agency completed that month; below 80 % correct costs
   ``audit_sample`` table, which the engine's ``score(..., audit_sample=...)``
   turns into accuracy per month and the −0.05 deductions.
 
-"Completed that month" is the engine's definition (``ScoreResult.months``
-``completed_in_month``): complaints whose resolution date falls in the month.
+"Completed that month" is the engine's definition
+(:func:`cplkpi.scoring.scores.completed_in_month`, the ``completed_in_month`` of
+``ScoreResult.months``): complaints whose current cycle was resolved in the
+month, as of the draw's evaluation date (by default the month's last day).
+Each month drawn gets a row in the summary sheet, even a month without a
+completed complaint (a sample of 0): that row is the record that the month
+was drawn, so it is never drawn again.
 """
 
 from __future__ import annotations
@@ -32,15 +37,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from cplkpi.scoring.days import as_day_array, to_date
+from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.rules import RuleSet, load_rules
-from cplkpi.scoring.scores import audit_sample_size
+from cplkpi.scoring.scores import audit_sample_size, completed_in_month
 from cplkpi.scoring.tables import SHEETS, Normalized, normalize_audit_sample
-from cplkpi.scoring.thaidate import fiscal_year, format_thai_month
+from cplkpi.scoring.thaidate import fiscal_year, format_thai_month, month_end
+from cplkpi.templates.build import header_row
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
 
 from .audit_source import open_readonly, read_sheet_rows, reading
@@ -53,7 +58,6 @@ __all__ = [
     "MonthSample",
     "SampleFile",
     "sample_seed",
-    "completed_in_month",
     "draw_month_sample",
     "sample_file_path",
     "update_sample_file",
@@ -97,16 +101,10 @@ def sample_seed(agency: str, month: Any) -> int:
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:12], 16)
 
 
-def completed_in_month(complaints: pd.DataFrame, month: Any) -> pd.DataFrame:
-    """The complaints resolved in ``month`` (the population the sample is drawn from)."""
-    m = np.datetime64(_month(month), "M")
-    res = as_day_array(complaints["resolved_on"]).astype("datetime64[M]")
-    return complaints[res == m]
-
-
 @dataclass(frozen=True)
 class MonthSample:
-    """One month's draw: the seed, how many complaints were completed, and the ids drawn (sorted)."""
+    """One month's draw: the seed, how many complaints were completed (the engine's count), and the ids
+    drawn (sorted)."""
 
     agency: str
     month: _dt.date
@@ -120,19 +118,23 @@ class MonthSample:
         return format_thai_month(self.month)
 
 
-def draw_month_sample(complaints: pd.DataFrame, agency: str, month: Any, *, sample_pct: float = 10) -> MonthSample:
+def draw_month_sample(complaints: pd.DataFrame, agency: str, month: Any, *, sample_pct: float = 10,
+                      as_of: Any = None) -> MonthSample:
     """Draw ceil(``sample_pct`` %) of the complaints completed in ``month``, reproducibly.
 
-    The ``k`` complaints with the smallest ``sha256(f"{seed}|{complaint_id}")`` are drawn, so the
-    same complaints and agency always give the same sample, whatever the row order.
+    The population is :func:`~cplkpi.scoring.scores.completed_in_month` as of ``as_of`` (default:
+    the month's last day); the ``k`` complaints with the smallest ``sha256(f"{seed}|{complaint_id}")``
+    are drawn, so the same complaints and agency always give the same sample, whatever the row order
+    (a duplicated id, an input problem, is drawn once).
     """
     m = _month(month)
     seed = sample_seed(agency, m)
-    pop = completed_in_month(complaints, m)["complaint_id"].dropna().astype(str).unique()
-    k = audit_sample_size(len(pop), sample_pct)
+    done = complaints[completed_in_month(complaints, m, as_of if as_of is not None else month_end(m))]
+    k = audit_sample_size(len(done), sample_pct)
+    pop = done["complaint_id"].dropna().astype(str).unique()
     keys = sorted((hashlib.sha256(f"{seed}|{cid}".encode()).digest(), cid) for cid in pop)
     ids = tuple(sorted(cid for _, cid in keys[:k]))
-    return MonthSample(_agency_key(agency), m, seed, len(pop), k, ids)
+    return MonthSample(_agency_key(agency), m, seed, len(done), len(ids), ids)
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -150,30 +152,21 @@ class SampleFile:
 
     path: Path
     drawn: list[MonthSample] = field(default_factory=list)   #: months added by this run
-    kept: list[_dt.date] = field(default_factory=list)       #: months that were already there (unchanged)
+    kept: list[_dt.date] = field(default_factory=list)       #: months asked for that were already there
+    #: every month of the file as it was drawn (seed, population and size from the summary sheet)
+    samples: list[MonthSample] = field(default_factory=list)
     marks: Normalized | None = None
     problems: list[Problem] = field(default_factory=list)
+
+    def sample(self, month: Any) -> MonthSample | None:
+        """The sample of ``month`` in the file (None when that month was never drawn)."""
+        m = _month(month)
+        return next((x for x in self.samples if x.month == m), None)
 
     @property
     def table(self) -> pd.DataFrame | None:
         """The canonical audit-sample table (month, complaint_id, correct, comment), for ``score()``."""
         return None if self.marks is None else self.marks.table
-
-
-def _style_header(ws: Any, row: int, headers: Iterable[str], widths: Iterable[float] | None = None) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    thin = Side(style="thin")
-    for j, h in enumerate(headers, start=1):
-        c = ws.cell(row=row, column=j, value=h)
-        c.font = Font(name=THAI_FONT, bold=True)
-        c.fill = PatternFill("solid", fgColor="DDEBF7")
-        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    for j, w in enumerate(widths or [], start=1):
-        ws.column_dimensions[get_column_letter(j)].width = w
-    ws.row_dimensions[row].height = 48
 
 
 def _new_sample_book(agency: str, fy: int, rules: RuleSet) -> Any:
@@ -193,18 +186,25 @@ def _new_sample_book(agency: str, fy: int, rules: RuleSet) -> Any:
                 f"หัก {audit.per_month:g} คะแนน (mark every complaint; a month below "
                 f"{audit.min_accuracy_pct:g} % costs {audit.per_month:g})")
     ws["A3"].font = Font(name=THAI_FONT, italic=True)
-    _style_header(ws, _HEADER_ROW, _HEADERS, _WIDTHS)
+    header_row(ws, _HEADER_ROW, _HEADERS, height=48, size=None, border_color=None, widths=_WIDTHS)
     ws.freeze_panes = f"A{_HEADER_ROW + 1}"
     print_setup(ws, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")
+    _new_summary_sheet(wb, agency, fy)
+    return wb
+
+
+def _new_summary_sheet(wb: Any, agency: str, fy: int | None) -> Any:
+    from openpyxl.styles import Font
 
     sm = wb.create_sheet(SUMMARY_SHEET)
     sm["A1"] = "สรุปผลการสุ่มตรวจรายเดือน (monthly audit-sample summary)"
     sm["A1"].font = Font(name=THAI_FONT, bold=True, size=13)
     set_text(sm["A2"], f"หน่วยงาน {agency}   ปีงบประมาณ พ.ศ. {fy}")
-    _style_header(sm, _HEADER_ROW, _SUMMARY_HEADERS, (11, 14, 12, 9, 9, 9, 12, 10, 18))
+    header_row(sm, _HEADER_ROW, _SUMMARY_HEADERS, height=48, size=None, border_color=None,
+               widths=(11, 14, 12, 9, 9, 9, 12, 10, 18))
     sm.freeze_panes = f"A{_HEADER_ROW + 1}"
     print_setup(sm, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}", landscape=False)
-    return wb
+    return sm
 
 
 def _mark_validation(ws: Any, first: int, last: int) -> None:
@@ -252,8 +252,10 @@ def _append_month(wb: Any, sample: MonthSample, complaints: pd.DataFrame, rules:
         ws.row_dimensions[r].height = 45  # the result detail (column G) wraps
     if sample.complaint_ids:
         _mark_validation(ws, first, first + len(sample.complaint_ids) - 1)
-    if SUMMARY_SHEET in wb.sheetnames:
-        _append_summary(wb[SUMMARY_SHEET], sample, rules)
+    # the summary row records the draw, also of a month without a completed complaint
+    sm = wb[SUMMARY_SHEET] if SUMMARY_SHEET in wb.sheetnames else _new_summary_sheet(
+        wb, sample.agency, fiscal_year(sample.month))
+    _append_summary(sm, sample, rules)
 
 
 def _append_summary(sm: Any, sample: MonthSample, rules: RuleSet) -> None:
@@ -273,10 +275,6 @@ def _append_summary(sm: Any, sample: MonthSample, rules: RuleSet) -> None:
     sm.cell(r, 9, str(sample.seed))
 
 
-def _existing_months(norm: Normalized) -> set[_dt.date]:
-    return {to_date(m) for m in norm.table["month"].dropna()}
-
-
 def update_sample_file(
     path: str | Path,
     complaints: pd.DataFrame,
@@ -284,12 +282,14 @@ def update_sample_file(
     months: Iterable[Any],
     *,
     rules: RuleSet | str = "bma-2557",
+    as_of: Any = None,
 ) -> SampleFile:
     """Create or extend an agency's sample workbook with the draws of ``months``, then read it back.
 
-    A month already in the file is kept exactly as it is (draw, marks, comments): re-running never
-    changes an existing sample. When nothing is added the file is not rewritten at all. The marks
-    read back are those of ``agency``.
+    A month already in the file (a row in the summary sheet, or sample rows) is kept exactly as it
+    is (draw, marks, comments): re-running never changes an existing sample, even when the data
+    changed since. When nothing is added the file is not rewritten at all. The marks read back are
+    those of ``agency``. New months are drawn as of ``as_of`` (default: each month's last day).
     """
     from openpyxl import load_workbook
 
@@ -301,7 +301,7 @@ def update_sample_file(
     result = SampleFile(path)
     if path.exists():
         existing = read_sample_file(path, agency=agency)
-        have = _existing_months(existing.marks) if existing.marks is not None else set()
+        have = {x.month for x in existing.samples}
         result.kept = [m for m in wanted if m in have]
         todo = [m for m in wanted if m not in have]
         if not todo:
@@ -317,7 +317,7 @@ def update_sample_file(
         fy = fiscal_year(todo[0]) if todo else None
         wb = _new_sample_book(_agency_key(agency), fy, rules)
     for m in todo:
-        s = draw_month_sample(complaints, agency, m, sample_pct=rules.audit.sample_pct)
+        s = draw_month_sample(complaints, agency, m, sample_pct=rules.audit.sample_pct, as_of=as_of)
         _append_month(wb, s, complaints, rules)
         result.drawn.append(s)
     save_workbook_atomic(wb, path)
@@ -327,7 +327,7 @@ def update_sample_file(
 
 
 def read_sample_file(path: str | Path, *, agency: str | None = None) -> SampleFile:
-    """Read a (marked) sample workbook back as the canonical audit-sample table.
+    """Read a (marked) sample workbook back as the canonical audit-sample table and the months' samples.
 
     Marks must be ถูกต้อง or ไม่ถูกต้อง (the drop-down) or TRUE/FALSE; anything else is reported with its
     cell and counts as not yet marked, so that month gets no accuracy (and no deduction) until fixed.
@@ -339,13 +339,15 @@ def read_sample_file(path: str | Path, *, agency: str | None = None) -> SampleFi
     check_workbook_file(path)
     with reading(path):
         wb = open_readonly(path, data_only=True)
-        try:
-            if SAMPLE_SHEET not in wb.sheetnames:
-                raise InputError([Problem("missing_sheet", f"ไฟล์สุ่มตรวจ {path.name} ไม่มีชีต {SAMPLE_SHEET}",
-                                          f"sample file {path.name} has no sheet {SAMPLE_SHEET}", path.name)])
+    try:
+        if SAMPLE_SHEET not in wb.sheetnames:
+            raise InputError([Problem("missing_sheet", f"ไฟล์สุ่มตรวจ {path.name} ไม่มีชีต {SAMPLE_SHEET}",
+                                      f"sample file {path.name} has no sheet {SAMPLE_SHEET}", path.name)])
+        with reading(path):
             rows = read_sheet_rows(wb[SAMPLE_SHEET])
-        finally:
-            wb.close()
+            summary = read_sheet_rows(wb[SUMMARY_SHEET]) if SUMMARY_SHEET in wb.sheetnames else []
+    finally:
+        wb.close()
     norm = normalize_audit_sample(rows, SAMPLE_SHEET)
     problems = list(norm.problems)
     if "correct" in norm.columns:
@@ -365,4 +367,52 @@ def read_sample_file(path: str | Path, *, agency: str | None = None) -> SampleFi
     if agency is not None and norm.table["agency"].notna().any():
         keep = norm.table["agency"].fillna("").map(_agency_key) == _agency_key(agency)
         norm.table = norm.table[keep]
-    return SampleFile(path, marks=norm, problems=problems)
+    samples = _file_samples(summary, norm.table, agency, problems)
+    return SampleFile(path, samples=samples, marks=norm, problems=problems)
+
+
+def _whole(value: Any) -> int | None:
+    """A count or seed as written in the summary sheet (a number or digits), None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _file_samples(summary: list[list[Any]], table: pd.DataFrame, agency: str | None,
+                  problems: list[Problem]) -> list[MonthSample]:
+    """The months of a sample file as drawn: each summary-sheet row with the ids of its sample rows.
+
+    A month with sample rows but no summary row (deleted by hand) is reported and taken as the rows hold it.
+    """
+    names = table["agency"].dropna() if "agency" in table else pd.Series(dtype=object)
+    who = _agency_key(agency) if agency is not None else (_agency_key(names.iloc[0]) if len(names) else "")
+    ids: dict[_dt.date, tuple[str, ...]] = {
+        _month(m): tuple(sorted(g.dropna().astype(str))) for m, g in table.groupby("month")["complaint_id"]}
+    out: dict[_dt.date, MonthSample] = {}
+    for r, row in enumerate(summary[_HEADER_ROW:], start=_HEADER_ROW + 1):
+        cells = [*row, *[None] * (len(_SUMMARY_HEADERS) - len(row))]
+        if not isinstance(cells[0], _dt.date) or _month(cells[0]) in out:
+            continue
+        m = _month(cells[0])
+        drawn = ids.get(m, ())
+        population, size, seed = _whole(cells[1]), _whole(cells[2]), _whole(cells[8])
+        if population is None or size is None:
+            problems.append(Problem("bad_summary", f"แถวสรุปของเดือน {format_thai_month(m)} ไม่มีจำนวนเรื่องที่เสร็จสิ้น"
+                                    "หรือจำนวนที่ต้องสุ่ม ใช้จำนวนแถวที่สุ่มไว้แทน",
+                                    f"the summary row of {m:%Y-%m} lacks the completed or sample count; the "
+                                    "sample rows are counted instead", SUMMARY_SHEET, r, severity="warning"))
+        out[m] = MonthSample(who, m, seed if seed is not None else sample_seed(who, m),
+                             len(drawn) if population is None else population,
+                             len(drawn) if size is None else size, drawn)
+    for m, drawn in ids.items():
+        if m not in out:
+            problems.append(Problem("summary_missing", f"เดือน {format_thai_month(m)} ไม่มีแถวในชีต {SUMMARY_SHEET} "
+                                    "ใช้จำนวนแถวที่สุ่มไว้แทน",
+                                    f"{m:%Y-%m} has no row in sheet {SUMMARY_SHEET}; the sample rows are counted "
+                                    "instead", SUMMARY_SHEET, severity="warning"))
+            out[m] = MonthSample(who, m, sample_seed(who, m), len(drawn), len(drawn), drawn)
+    return sorted(out.values(), key=lambda x: x.month)

@@ -42,7 +42,6 @@ __all__ = [
     "open_readonly",
     "read_sheet_rows",
     "read_report_sheets",
-    "column_index",
     "reading",
 ]
 
@@ -56,14 +55,6 @@ def require_defusedxml() -> None:
                        "untrusted XML through it)")
 
 
-def column_index(letters: str) -> int:
-    """1-based column index of Excel column letters: ``A`` → 1, ``AB`` → 28."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def _problem(code: str, th: str, en: str, path: Path, sheet: str | None = None) -> Problem:
     where = f"{path.name}: {sheet}" if sheet else path.name
     return Problem(code, th, en, sheet=where)
@@ -71,7 +62,11 @@ def _problem(code: str, th: str, en: str, path: Path, sheet: str | None = None) 
 
 @contextmanager
 def reading(path: Path) -> Iterator[None]:
-    """Turn what a parser raises on a broken or hostile file into an :class:`InputError` naming the file."""
+    """Turn what a parser raises on a broken or hostile file into an :class:`InputError` naming the file.
+
+    Wrap only the parser calls (opening a workbook, reading a sheet's rows): a ``KeyError`` or
+    ``ValueError`` of our own code must not pass for a corrupt file.
+    """
     from defusedxml import DefusedXmlException
     from python_calamine import CalamineError
 
@@ -200,19 +195,22 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
     formulas: dict[str, list[list[Any]]] = {}
     with reading(path):
         wb = open_readonly(path, data_only=False)
-        try:
-            present = [s for s in wanted if s in wb.sheetnames]
-            for s in present:
+    try:
+        present = [s for s in wanted if s in wb.sheetnames]
+        for s in present:
+            with reading(path):  # read-only sheets parse their XML while their rows are read
                 formulas[s] = read_sheet_rows(wb[s])
-            names = _defined_names(wb, set(present))
-        finally:
-            wb.close()
-        if present:
+        names = _defined_names(wb, set(present))
+    finally:
+        wb.close()
+    if present:
+        with reading(path):
             cal = CalamineWorkbook.from_path(str(path))
-            try:
-                for s in present:
-                    values[s] = [[_plain(v) for v in row]
-                                 for row in cal.get_sheet_by_name(s).to_python(skip_empty_area=False)]
-            finally:
-                cal.close()
+        try:
+            for s in present:
+                with reading(path):
+                    rows = cal.get_sheet_by_name(s).to_python(skip_empty_area=False)
+                values[s] = [[_plain(v) for v in row] for row in rows]
+        finally:
+            cal.close()
     return ReportSheets.from_grids(values, formulas, names, str(path))

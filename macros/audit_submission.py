@@ -111,13 +111,11 @@ def write_narrative_sheet(target_wb: Any, book: Any, fig: Any) -> Any:
     Each text is the report job's monthly narrative (:func:`cplkpi.macros.narrative.monthly_text`)
     of that month's :func:`~cplkpi.scoring.scores.period_summary` as of the month's last day.
     """
-    import calendar
-
     from openpyxl.styles import Alignment, Font
 
     from cplkpi.scoring.scores import period_summary
-    from cplkpi.scoring.thaidate import fiscal_months
-    from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, set_text
+    from cplkpi.scoring.thaidate import fiscal_months, month_end
+    from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, set_text
 
     from .narrative import monthly_text
 
@@ -133,18 +131,14 @@ def write_narrative_sheet(target_wb: Any, book: Any, fig: Any) -> Any:
         ws.column_dimensions[c.column_letter].width = width
     r = NARRATIVE_FIRST_ROW
     for i, m in enumerate(m for m in fiscal_months(fig.fiscal_year) if m <= fig.month):
-        end = m.replace(day=calendar.monthrange(m.year, m.month)[1])
+        end = month_end(m)
         ws.cell(r, 1, i + 1)
         ws.cell(r, 2, end).number_format = THAI_DATE_FORMAT
         set_text(ws.cell(r, 3), monthly_text(period_summary(book.complaints.table, m, end, end,
                                                             fig.rules.pct_decimals)))
         ws.cell(r, 3).alignment = Alignment(wrap_text=True, vertical="top")
         r += 1
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{NARRATIVE_FIRST_ROW - 1}:{NARRATIVE_FIRST_ROW - 1}"
+    print_setup(ws, title_rows=f"{NARRATIVE_FIRST_ROW - 1}:{NARRATIVE_FIRST_ROW - 1}")
     return ws
 
 

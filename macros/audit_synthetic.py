@@ -88,8 +88,9 @@ def agency_book(sheets: dict[str, list[list[Any]]]) -> ComplaintWorkbook:
 
 
 def write_agency_submission(path: str | Path, index: int, month: Any, complaints: int = 300, *, clean: bool = True,
-                            rules: str = "bma-2557", narrative: bool = True) -> Path:
-    """Write the submitted workbook of synthetic agency ``index`` for ``month`` to ``path``."""
+                            rules: str = "bma-2557", narrative: bool = True, as_of: Any = None) -> Path:
+    """Write the submitted workbook of synthetic agency ``index`` for ``month`` (as of ``as_of``, default the
+    month's last day) to ``path``."""
     from openpyxl import Workbook
 
     sheets = agency_sheets(index, complaints, clean=clean)
@@ -98,7 +99,7 @@ def write_agency_submission(path: str | Path, index: int, month: Any, complaints
     widths = {SHEETS["complaints"][0]: [13, 24, 26, 14, 20, 40, 18, 14, 14, 14, 14, 14, 48, 9, 10, 14]}
     for title, rows in sheets.items():
         write_table_sheet(wb, title, rows[0], [[_cell(v) for v in r] for r in rows[1:]], widths.get(title))
-    data = submission_bytes(wb, agency_book(sheets), month, rules=rules, narrative=narrative)
+    data = submission_bytes(wb, agency_book(sheets), month, rules=rules, as_of=as_of, narrative=narrative)
     return write_bytes_atomic(data, path)
 
 

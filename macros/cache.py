@@ -37,22 +37,12 @@ from openpyxl.utils.datetime import to_excel
 from cplkpi.scoring.thaidate import excel_serial
 from cplkpi.xlsx import reproducible_zip, sheet_parts, stamp_reproducible, write_bytes_atomic
 
-__all__ = ["CachedValues", "formula_cells", "save_with_values", "workbook_bytes"]
+__all__ = ["CachedValues", "save_with_values", "workbook_bytes"]
 
 #: sheet title → {cell reference → cached value}; ``""``/None is an empty-text result.
 CachedValues = Mapping[str, Mapping[str, Any]]
 
 _CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/></c>', re.DOTALL)
-
-
-def formula_cells(wb: Any) -> dict[str, list[str]]:
-    """Every formula cell of an openpyxl workbook: sheet title → cell references."""
-    out: dict[str, list[str]] = {}
-    for ws in wb.worksheets:
-        refs = [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
-        if refs:
-            out[ws.title] = refs
-    return out
 
 
 def _value_xml(value: Any) -> tuple[bytes, bytes]:

@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from cplkpi.scoring.days import to_date
-from cplkpi.scoring.thaidate import THAI_MONTHS, format_thai_date, format_thai_month
+from cplkpi.scoring.thaidate import fiscal_quarter, format_thai_date, format_thai_month, parse_date
 from cplkpi.templates.build import TEMPLATE_DIR
 
 from cplkpi.xlsx import write_bytes_atomic
@@ -34,10 +33,10 @@ __all__ = [
     "Narratives",
     "cumulative_text",
     "environment",
-    "fiscal_quarter",
     "memo_text",
     "monthly_text",
     "render",
+    "thai_date",
     "thai_range",
     "write_narratives",
 ]
@@ -50,14 +49,18 @@ DEDUCTION_LABELS = {
 }
 
 
+def thai_date(value: Any, style: str = "long") -> str:
+    """A date, or date text the engine reads (``5 เม.ย. 2563``), in Thai B.E.: ``5 เมษายน 2563``."""
+    return format_thai_date(parse_date(value), style)
+
+
 def thai_range(start: Any, end: Any) -> str:
     """``1 ตุลาคม - 31 ตุลาคม 2562`` (year once when both ends share it), else both dates in full."""
-    s, e = to_date(start), to_date(end)
-    if s is None or e is None:
-        return f"{format_thai_date(s, 'long')} - {format_thai_date(e, 'long')}".strip(" -")
-    if s.year == e.year:
-        return f"{s.day} {THAI_MONTHS[s.month - 1]} - {format_thai_date(e, 'long')}"
-    return f"{format_thai_date(s, 'long')} - {format_thai_date(e, 'long')}"
+    s, e = parse_date(start), parse_date(end)
+    first, last = format_thai_date(s, "long"), format_thai_date(e, "long")
+    if s is not None and e is not None and s.year == e.year:
+        first = first.rsplit(" ", 1)[0]  # the long style without its year
+    return f"{first} - {last}".strip(" -")
 
 
 def _count(value: Any) -> str:
@@ -85,8 +88,8 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(
-        thai_date=lambda d, style="long": format_thai_date(d, style),
-        thai_month=lambda d: format_thai_month(d, long=True),
+        thai_date=thai_date,
+        thai_month=lambda d: format_thai_month(parse_date(d), long=True),
         thai_range=thai_range,
         count=_count,
         pct=_pct,
@@ -108,12 +111,6 @@ def monthly_text(summary: dict[str, Any]) -> str:
 def cumulative_text(summary: dict[str, Any], quarter: int | None = None) -> str:
     """Seed-001 cumulative text (counts and %) from a :func:`period_summary` dictionary."""
     return render("cumulative", quarter=quarter, **summary)
-
-
-def fiscal_quarter(month: Any) -> int:
-    """Quarter of the fiscal year: October–December is 1, July–September is 4."""
-    m = to_date(month).month
-    return (m - 10) % 12 // 3 + 1
 
 
 def memo_text(fig: MonthFigures) -> str:

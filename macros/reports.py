@@ -21,7 +21,6 @@ as their cached values (:mod:`.cache`).
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as _dt
 import math
 import re
@@ -34,30 +33,35 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from cplkpi.scoring.days import to_date
+from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.percent import percent, round_half_up
 from cplkpi.scoring.rules import RuleSet, load_rules
 from cplkpi.scoring.scores import ScoreResult, monthly_report_due, score
 from cplkpi.scoring.thaidate import (
+    BE_OFFSET,
     fiscal_months,
     fiscal_year,
     fiscal_year_range,
     format_thai_date,
     format_thai_month,
+    month_end,
+    parse_date,
     parse_month,
 )
 from cplkpi.templates import build as layout
 
 from cplkpi.office import OfficeError, soffice, to_pdf
 from cplkpi.workbook import ComplaintWorkbook, read_workbook
-from cplkpi.xlsx import set_text, write_bytes_atomic, write_table_sheet
+from cplkpi.xlsx import set_text, write_table_sheet
 
-from .cache import workbook_bytes
+from .cache import save_with_values
 from .narrative import Narratives, write_narratives
-from .validate import FINDINGS_HEADERS, Finding, findings_rows, validate_reports
+from .validate import FINDINGS_HEADERS, Finding, findings_rows, problem_cell, validate_reports
 
 __all__ = [
+    "NO_FINDINGS",
     "PHASES_TH",
     "VALIDATION_SHEET",
     "MonthFigures",
@@ -68,25 +72,22 @@ __all__ = [
     "month_code",
     "render_r001",
     "render_r003",
+    "short_label",
+    "text_lines",
+    "write_pdfs",
 ]
 
 #: What an open complaint waits for (monitor's ``phase``), as printed in CPL_R001.
-PHASES_TH: dict[str, str] = {
-    "ack": "ตอบรับ",
-    "progress": "รายงานความก้าวหน้าครั้งที่ 1",
-    "followup": "ติดตามวันที่ 15/30",
-}
+PHASES_TH: dict[str, str] = {code: th for code, (th, _) in PHASE_LABELS.items() if code != "done"}
 #: The sheet of the filled CPL_R003 that lists the validation findings of both reports.
 VALIDATION_SHEET = "ผลการตรวจสอบ"
-
-
-def _month_end(month: _dt.date) -> _dt.date:
-    return month.replace(day=_calendar.monthrange(month.year, month.month)[1])
+#: What that sheet says when there is no finding.
+NO_FINDINGS = "ไม่พบข้อผิดพลาด (no findings)"
 
 
 def month_code(month: _dt.date) -> str:
     """``2563-09`` for September 2020: the B.E. year-month used in output file names."""
-    return f"{month.year + 543}-{month.month:02d}"
+    return f"{month.year + BE_OFFSET}-{month.month:02d}"
 
 
 @dataclass
@@ -187,14 +188,18 @@ def _summary(months: pd.DataFrame, start: _dt.date, end: _dt.date, as_of: _dt.da
 
 def compute_figures(workbook: ComplaintWorkbook | str | Path, month: Any, *, rules: RuleSet | str = "bma-2557",
                     as_of: Any = None) -> MonthFigures:
-    """Every figure of the month's reports, from the engine (no Excel involved)."""
+    """Every figure of the month's reports, from the engine (no Excel involved).
+
+    ``month`` and ``as_of`` are read like the engine reads dates (``2563-09``, ``ก.ย. 2563``,
+    ``5 ต.ค. 2563``, a date); ``as_of`` defaults to the month's last day.
+    """
     book = _book(workbook)
     rules = load_rules(rules)
     month = parse_month(month)
     fy = int(fiscal_year(month))
     fy_start, _ = fiscal_year_range(fy)
-    end = _month_end(month)
-    as_of = to_date(as_of) or end
+    end = month_end(month)
+    as_of = parse_date(as_of) or end
     cal = book.calendar()
     complaints = book.complaints.table
     result = score(
@@ -246,8 +251,9 @@ def _load_template(name: str) -> Any:
     return load_workbook(layout.template_path(name))
 
 
-def _short_label(label: str) -> str:
-    """``ขั้นตอนที่ 2.1 แก้ไข…`` → ``ขั้นตอนที่ 2.1``."""
+def short_label(label: str) -> str:
+    """A component's short label, its first two words: ``ขั้นตอนที่ 2.1 แก้ไข…`` → ``ขั้นตอนที่ 2.1``,
+    ``ส่วนที่ 1 ด้าน…`` → ``ส่วนที่ 1``."""
     m = re.match(r"\s*(\S+\s+\S+)", label)
     return m[1] if m else label
 
@@ -305,7 +311,7 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
     for r, m in zip(layout.MONTH_ROWS, fiscal_months(fig.fiscal_year)):
         ws[f"{mc['label']}{r}"] = format_thai_month(m)
         ws[f"{mc['start']}{r}"] = m
-        ws[f"{mc['end']}{r}"] = _month_end(m)
+        ws[f"{mc['end']}{r}"] = month_end(m)
         formulas = layout.month_formulas(r)
         if m not in months.index:
             for key in formulas:
@@ -377,7 +383,7 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
         ws[f"{cc['step']}{r}"] = int(c["step"])
         set_text(ws[f"{cc['label']}{r}"], c["label_th"])
         ws[f"{cc['points']}{r}"] = float(c["points"])
-        set_text(ws[f"{cc['short']}{r}"], _short_label(c["label_th"]))
+        set_text(ws[f"{cc['short']}{r}"], short_label(c["label_th"]))
         set_text(ws[f"{cc['key']}{r}"], c["key"])
         formulas = layout.component_formulas(r, monthly=comp.monthly)
         if not comp.monthly:
@@ -431,11 +437,13 @@ def _named_value(ws: Any, cache: dict[str, Any], ref: str) -> Any:
 _THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
-def _lines(text: Any, width: float) -> int:
-    """Printed lines a wrapped text needs in a column ``width`` wide (Thai marks take no width)."""
+def text_lines(text: Any, width: float, font_size: float = 9) -> int:
+    """Printed lines a wrapped text needs in a column ``width`` wide at ``font_size`` points (Thai marks
+    above and below a letter take no width): Excel and LibreOffice do not grow a row to fit on load."""
     if not text:
         return 1
-    return math.ceil(len(_THAI_MARKS.sub("", str(text))) / (width * 1.2))
+    chars_per_line = width * 1.2 * (9 / font_size)  # about 1.2 letters of 9-point Tahoma per width unit
+    return max(1, math.ceil(len(_THAI_MARKS.sub("", str(text))) / chars_per_line))
 
 
 def _objects(values: Any) -> list[Any]:
@@ -451,6 +459,7 @@ def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
     """The open complaints as styled rows from ``first`` (the template's row ``first`` gives the styles)."""
     from openpyxl.cell.cell import Cell
     from openpyxl.styles import Font
+    from openpyxl.utils import column_index_from_string
 
     cols = layout.R001_COLS
     styles = {key: ws[f"{col}{first}"]._style for key, col in cols.items()}
@@ -465,7 +474,7 @@ def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
     }
     text_cols = {"complaint_id", "subject", "unit", "phase", "status"}
     widths = {k: ws.column_dimensions[cols[k]].width for k in ("subject", "unit", "phase")}
-    col_index = {key: ord(col) - 64 for key, col in cols.items()}
+    col_index = {key: column_index_from_string(col) for key, col in cols.items()}
     overdue = (p["status"] == "overdue").to_numpy()
     cells = ws._cells  # bulk creation: ws.cell() costs more than the cell itself
     for key, values in columns.items():
@@ -487,7 +496,7 @@ def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
         else:
             cell._style = copy(overdue_style)
     for i, texts in enumerate(zip(columns["subject"], columns["unit"], columns["phase"])):
-        lines = max(_lines(t, widths[k]) for t, k in zip(texts, ("subject", "unit", "phase")))
+        lines = max(text_lines(t, widths[k]) for t, k in zip(texts, ("subject", "unit", "phase")))
         if lines > 1:
             ws.row_dimensions[first + i].height = 12.5 * lines
 
@@ -534,11 +543,16 @@ def render_r001(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
 
 
 def _input_findings(problems: list[Problem]) -> list[Finding]:
-    return [Finding(f"input_{p.code}", p.sheet, f"{p.letter or ''}{p.row or ''}" or None, p.message_th,
-                    p.message_en, p.severity, report="ข้อมูลต้นทาง (source)") for p in problems]
+    return [Finding(f"input_{p.code}", p.sheet, problem_cell(p), p.message_th, p.message_en, p.severity,
+                    report="ข้อมูลต้นทาง (source)") for p in problems]
 
 
-def _write_pdfs(paths: list[Path]) -> tuple[list[Path | None], str | None]:
+def write_pdfs(paths: list[Path]) -> tuple[list[Path | None], str | None]:
+    """Render each workbook to a PDF beside it with headless LibreOffice.
+
+    Returns the PDFs (None for those not written) and why they were not written (LibreOffice missing
+    or failing, Thai with English), None when all were: a missing PDF never stops the job.
+    """
     if soffice() is None:
         return [None] * len(paths), ("ไม่ได้สร้าง PDF เพราะไม่พบ LibreOffice (PDFs skipped: LibreOffice not found; "
                                      "apt-get install -y --no-install-recommends libreoffice-calc-nogui)")
@@ -566,7 +580,8 @@ def fill_monthly_reports(
     :func:`cplkpi.workbook.from_sheets` from an open Excel book) or the path
     of a complaint workbook, which is read values-only and never written.
     ``month`` is a date in the month or text such as ``2563-09`` or
-    ``ก.ย. 2563``; ``as_of`` defaults to the month's last day. Writes
+    ``ก.ย. 2563``; ``as_of`` (a date or text such as ``5 ต.ค. 2563``) defaults
+    to the month's last day. Writes
     ``CPL_R001_<yyyy-mm>.xlsx`` and ``CPL_R003_<yyyy-mm>.xlsx`` (B.E. year;
     the latter with a validation sheet), ``CPL_narrative_<yyyy-mm>.txt`` and,
     with ``pdf`` and LibreOffice installed, a PDF of each report.
@@ -582,34 +597,22 @@ def fill_monthly_reports(
     wb3, cache3, named3 = render_r003(fig)
     # the in-memory reports with the engine's results of their formulas: what the files will read
     findings = validate_reports(r003=wb3, r001=wb1, r003_formulas=wb3, r001_formulas=wb1,
-                                values={**cache1, **cache3})
+                                values={**cache1, **cache3}, rules=fig.rules)
     findings += _input_findings(book.problems)
-    write_table_sheet(wb3, VALIDATION_SHEET, FINDINGS_HEADERS, findings_rows(findings), [16, 22, 16, 14, 10, 70, 70])
-    _validation_print_setup(wb3[VALIDATION_SHEET], len(findings))
-    write_bytes_atomic(workbook_bytes(wb1, cache1), r001_path)
-    write_bytes_atomic(workbook_bytes(wb3, cache3), r003_path)
+    ws = write_table_sheet(wb3, VALIDATION_SHEET, FINDINGS_HEADERS, findings_rows(findings),
+                           [16, 22, 16, 14, 10, 70, 70])
+    if not findings:
+        ws["A2"] = NO_FINDINGS
+    save_with_values(wb1, r001_path, cache1)
+    save_with_values(wb3, r003_path, cache3)
 
     narratives = Narratives.for_month(fig)
     narrative_path = write_narratives(narratives, out_dir / f"CPL_narrative_{code}.txt")
     result = ReportResult(fig, r001_path, r003_path, narrative_path, narratives, findings,
                           input_problems=book.problems, named_values={**named1, **named3})
     if pdf:
-        (result.r001_pdf, result.r003_pdf), result.pdf_skipped = _write_pdfs([r001_path, r003_path])
+        (result.r001_pdf, result.r003_pdf), result.pdf_skipped = write_pdfs([r001_path, r003_path])
     return result
-
-
-def _validation_print_setup(ws: Any, n: int) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = "1:1"
-    ws.oddFooter.center.text = "หน้า &P / &N"
-    if n == 0:
-        ws["A2"] = "ไม่พบข้อผิดพลาด (no findings)"
 
 
 def fill_fiscal_year(

@@ -33,11 +33,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from cplkpi.scoring.days import to_date
+import numpy as np
+from openpyxl.utils.cell import range_boundaries
+
+from cplkpi.scoring.deadlines import STATUS_LABELS, on_time
+from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.percent import percent, round_half_up
-from cplkpi.scoring.rules import RuleSetError, available_rules, load_rules
-from cplkpi.scoring.scores import audit_sample_size, step_score
-from cplkpi.scoring.thaidate import DateParseError, format_thai_date, parse_date
+from cplkpi.scoring.rules import RuleSet, available_rules, load_rules
+from cplkpi.scoring.scores import (
+    audit_sample_size,
+    monthly_report_deduction,
+    monthly_report_due,
+    report_due_passed,
+    step_score,
+)
+from cplkpi.scoring.thaidate import (
+    BE_MIN_YEAR,
+    BE_OFFSET,
+    DateParseError,
+    fiscal_months,
+    format_thai_date,
+    format_thai_month,
+    parse_date,
+)
 from cplkpi.templates import build as layout
 
 __all__ = [
@@ -49,6 +67,7 @@ __all__ = [
     "findings_rows",
     "parse_progress_form",
     "parse_progress_text",
+    "problem_cell",
     "validate_reports",
 ]
 
@@ -115,6 +134,11 @@ class Finding:
 #: Column headers of a findings sheet (the rows of :func:`findings_rows`).
 FINDINGS_HEADERS = ["ระดับ (severity)", "รหัส (code)", "รายงาน (report)", "ชีต (sheet)", "เซลล์ (cell)", "ข้อความ",
                     "message"]
+
+
+def problem_cell(problem: Problem) -> str | None:
+    """The cell of an input problem (``D14``), its column (``D``) or row (``14``) alone, None when unknown."""
+    return f"{problem.letter or ''}{problem.row or ''}" or None
 
 
 def findings_rows(findings: Iterable[Finding]) -> list[list[Any]]:
@@ -305,7 +329,8 @@ def parse_progress_text(text: str, reported_on: Any = None, label: str | None = 
     Reads "จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 1 ตุลาคม - 31 ตุลาคม 2562 จำนวน 91 เรื่อง
     ดำเนินการเสร็จสิ้นแล้ว 71 เรื่อง กำลังดำเนินการ 20 เรื่อง" and its variants (``1 - 30
     มีนาคม 2563``, ``27 พ.ค. 63 - 26 มิ.ย. 63``, pending written ค้าง / ระหว่างดำเนินการ).
-    A date without a year takes the year of ``reported_on``; what cannot be
+    A date without a year takes the year of ``reported_on`` (the year before
+    when the period would otherwise end after the report); what cannot be
     read is None (a period without dates is reported by :func:`check_periods`).
     """
     start = end = None
@@ -313,8 +338,11 @@ def parse_progress_text(text: str, reported_on: Any = None, label: str | None = 
     rest = text
     if m:
         rest = text[m.end():]
-        start, end = _parse_range(m[1].strip(), m[2].strip(), to_date(parse_date(reported_on))
-                                  if reported_on is not None else None)
+        try:
+            reported = parse_date(reported_on)
+        except DateParseError:  # an impossible report date (31/2/2563): the text's own years only
+            reported = None
+        start, end = _parse_range(m[1].strip(), m[2].strip(), reported)
     return PeriodFigures(
         label=label or text[:40], start=start, end=end,
         received=_num(_RECEIVED.search(rest)), completed=_num(_COMPLETED.search(rest)),
@@ -323,24 +351,33 @@ def parse_progress_text(text: str, reported_on: Any = None, label: str | None = 
 
 
 def _parse_range(left: str, right: str, reported_on: _dt.date | None) -> tuple[_dt.date | None, _dt.date | None]:
-    def read(text: str) -> _dt.date | None:
+    """The dates of ``left - right``; a side without a year takes the year that puts it before the other
+    (and the end on or before ``reported_on``). A day its month does not have leaves that side None."""
+
+    def read(text: str, year: int | None = None) -> _dt.date | None:
         try:
-            return parse_date(text)
+            return parse_date(text if year is None else f"{text} {year + BE_OFFSET}")
         except DateParseError:
             return None
 
     end = read(right)
     if end is None and reported_on is not None:
-        end = read(f"{right} {reported_on.year + 543}")
+        # the report's year, or the year before when that would end after the report was written
+        end = read(right, reported_on.year)
+        if end is None or end > reported_on:
+            end = read(right, reported_on.year - 1) or end
     if end is None:
         return None, None
-    if left.isdigit():
-        return _dt.date(end.year, end.month, int(left)), end
+    if left.isdigit():  # "1 - 30 พฤศจิกายน 2562": the end's month
+        try:
+            return end.replace(day=int(left)), end
+        except ValueError:  # a day the month does not have
+            return None, end
     start = read(left)
     if start is None:
-        start = read(f"{left} {end.year + 543}")
-        if start is not None and start > end:
-            start = start.replace(year=start.year - 1)
+        start = read(left, end.year)
+        if start is None or start > end:
+            start = read(left, end.year - 1)
     return start, end
 
 
@@ -393,6 +430,10 @@ class _Sheet:
         if cell.data_type == "f":  # a workbook loaded with its formulas, not their values
             return _NOT_CALCULATED
         return cell.value
+
+    def formula(self, ref: str) -> str | None:
+        """The formula of a cell (``=…``), None for a value or when the formulas are unknown."""
+        return self.fwb[self.sheet][ref].value if self.is_formula(ref) else None
 
     def is_formula(self, ref: str) -> bool | None:
         if self.fwb is None:
@@ -477,11 +518,21 @@ def _open(source: Any, data_only: bool) -> Any:
 
 
 def _rows_of(range_ref: str) -> range:
-    a, b = range_ref.split(":")
-    return range(int(re.sub(r"\D", "", a)), int(re.sub(r"\D", "", b)) + 1)
+    """The rows of a range (``A13:P24``) or of a single cell."""
+    _, first, _, last = range_boundaries(range_ref)
+    return range(first, last + 1)
 
 
-def _check_r003(s: _Sheet) -> dict[str, Any]:
+def _sheet_rules(s: _Sheet, rules: RuleSet | str | None) -> RuleSet | None:
+    """The rule set the report was made with: ``rules`` when given, else the shipped one it names."""
+    if rules is not None:
+        return load_rules(rules)
+    name = (s.text(s.ref("R003_RULES")) or "").strip()
+    # only a shipped rule set: a submitted workbook must not name a file to read
+    return load_rules(name) if name in available_rules() else None
+
+
+def _check_r003(s: _Sheet, rules: RuleSet | None) -> dict[str, Any]:
     """All R003 checks; returns what the cross-check with R001 needs."""
     out = s.findings
     s.check_calculated(["R003_RECEIVED_FYTD", "R003_TOTAL"])
@@ -557,8 +608,8 @@ def _check_r003(s: _Sheet) -> dict[str, Any]:
                                    f"{label}: {_n(values[key])} differs from the table's {mc[key]}{src} "
                                    f"({_n(row_value)})", report=s.report))
 
-    _check_deductions(s, [r for r, _ in periods], as_of, total_row)
-    _check_scores(s, cc, stc, total_row)
+    _check_deductions(s, [r for r, _ in periods], as_of, rules)
+    _check_scores(s, cc, stc, total_row, rules)
     in_progress = {(p.start, p.end): (r, p.in_progress) for r, p in periods}
     return {"period_start": period_start, "period_end": period_end, "as_of": as_of, "in_progress": in_progress,
             "fytd_ref": s.ref("R003_IN_PROGRESS_FYTD"), "fytd": s.number(s.ref("R003_IN_PROGRESS_FYTD")),
@@ -569,22 +620,48 @@ def _param(s: _Sheet, name: str) -> float | None:
     return s.number(s.ref(name))
 
 
-def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, total_row: int) -> None:
+def _row_months(s: _Sheet) -> dict[int, _dt.date]:
+    """Excel row → the month it reports (the monthly table holds the fiscal year's months, October first)."""
+    fy = _param(s, "R003_FISCAL_YEAR")
+    if fy is None or not fy.is_integer() or fy < BE_MIN_YEAR:
+        return {}
+    return dict(zip(_rows_of(s.ref("R003_MONTHS_DATA")), fiscal_months(int(fy))))
+
+
+def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules: RuleSet | None) -> None:
+    """The monthly summary's due day, status and late deduction (by the rule set when known, else by the
+    sheet's own parameters), the audit sample size and the audit deduction of each month row."""
     mc = layout.R003_MONTH_COLS
     late, sample_pct = _param(s, "R003_LATE_PER_MONTH") or 0.0, _param(s, "R003_AUDIT_SAMPLE_PCT") or 0.0
     min_acc, audit = _param(s, "R003_AUDIT_MIN_ACCURACY"), _param(s, "R003_AUDIT_PER_MONTH") or 0.0
+    months = _row_months(s) if rules is not None else {}
     for r in rows:
         due, sent = s.date(f"{mc['report_due']}{r}"), s.date(f"{mc['report_sent_on']}{r}")
         status = s.text(f"{mc['report_status']}{r}")
+        month = months.get(r)
+        if month is not None:
+            rule_due = monthly_report_due(month, rules.deadlines.monthly_report_due_day)
+            if due is not None and due != rule_due:
+                s.findings.append(Finding(
+                    "deduction_mismatch", s.sheet, f"{mc['report_due']}{r}",
+                    f"กำหนดส่งรายงานสรุปเดือน{format_thai_month(month)} เป็น {_d(due)} แต่ตามเกณฑ์คือ {_d(rule_due)}",
+                    f"the summary of {month:%Y-%m} is due {due} here, the rule set says {rule_due}", report=s.report))
+            due = rule_due
         if due is not None and as_of is not None:
-            expected = (layout.REPORT_NOT_DUE if due > as_of else layout.REPORT_MISSING if sent is None else
-                        layout.REPORT_ON_TIME if sent <= due else layout.REPORT_LATE)
+            passed = report_due_passed(due, as_of)
+            expected = (layout.REPORT_NOT_DUE if not passed else layout.REPORT_MISSING if sent is None else
+                        layout.REPORT_ON_TIME if on_time(sent, due) else layout.REPORT_LATE)
             if status is not None and status != expected:
                 s.findings.append(Finding("deduction_mismatch", s.sheet, f"{mc['report_status']}{r}",
                                           f"ผลการส่งรายงานเป็น {status!r} แต่กำหนด {_d(due)} ส่ง {_d(sent)} คือ {expected!r}",
                                           f"report status {status!r}, but due {due} and sent {sent} give {expected!r}",
                                           report=s.report))
-            want = late if expected in (layout.REPORT_MISSING, layout.REPORT_LATE) else 0.0
+            if month is not None and rules.late_report is not None:
+                # not judged before the due day is over (a summary dated after the as-of date included)
+                want = float(np.nan_to_num(monthly_report_deduction(sent, month, as_of, rules=rules)[0])) \
+                    if passed else 0.0
+            else:
+                want = late if expected in (layout.REPORT_MISSING, layout.REPORT_LATE) else 0.0
             got = s.number(f"{mc['late_deduction']}{r}")
             if got is not None and not _eq(got, want):
                 s.findings.append(Finding("deduction_mismatch", s.sheet, f"{mc['late_deduction']}{r}",
@@ -608,15 +685,10 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, total_
                                       f"audit deduction {got:g}, the rule set gives {want:g}", report=s.report))
 
 
-def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_total_row: int) -> None:
+def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_total_row: int,
+                  rules: RuleSet | None) -> None:
     out = s.findings
     threshold = _param(s, "R003_THRESHOLD")
-    rules_text = s.text(s.ref("R003_RULES")) or ""
-    try:
-        # only a shipped rule set: a submitted workbook must not name a file to read
-        rules = load_rules(rules_text.strip()) if rules_text.strip() in available_rules() else None
-    except RuleSetError:
-        rules = None
     monthly_keys = {c.key for c in rules.components if c.monthly} if rules else set()
     comp_rows = _rows_of(s.ref("R003_COMPONENTS_DATA"))
     by_step: dict[float, list[tuple[float, float]]] = {}
@@ -636,7 +708,9 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
                                    f"percentage {pct}, but {_n(correct)}*100/{_n(total)} = {want:.2f}",
                                    report=s.report))
         if points is not None and score is not None:
-            if key in monthly_keys or not total:
+            monthly = key in monthly_keys or (rules is None and s.formula(f"{cc['score']}{r}") ==
+                                              layout.component_formulas(r, monthly=True)["score"])
+            if monthly or not total:
                 want_score = points
             elif pct is not None and threshold is not None:
                 want_score = step_score(pct, points, threshold)
@@ -722,8 +796,9 @@ def _check_r001(s: _Sheet) -> dict[str, Any]:
                 and period_start <= f <= period_end)
     status_count = lambda text: sum(1 for *_, st in rows if st == text)
     expected = {
-        "R001_PENDING_TOTAL": len(rows), "R001_OVERDUE": status_count("เกินกำหนด"),
-        "R001_DUE_SOON": status_count("ใกล้ครบกำหนด"), "R001_ON_TIME": status_count("อยู่ในกำหนด"),
+        "R001_PENDING_TOTAL": len(rows), "R001_OVERDUE": status_count(STATUS_LABELS["overdue"][0]),
+        "R001_DUE_SOON": status_count(STATUS_LABELS["due_soon"][0]),
+        "R001_ON_TIME": status_count(STATUS_LABELS["on_time"][0]),
         "R001_PENDING_FY": in_fy, "R001_CARRIED_OVER": len(rows) - in_fy,
     }
     for name, want in expected.items():
@@ -786,6 +861,7 @@ def validate_reports(
     r003_formulas: Any = None,
     r001_formulas: Any = None,
     values: Mapping[str, Mapping[str, Any]] | None = None,
+    rules: RuleSet | str | None = None,
 ) -> list[Finding]:
     """Validate a filled CPL_R003 and/or CPL_R001 (paths or openpyxl workbooks) and, given both, their agreement.
 
@@ -797,6 +873,10 @@ def validate_reports(
     value) overrides what a workbook holds: the report job validates its
     in-memory workbooks (formulas) with the engine's results of their formula
     cells, the values it caches in the file, without writing and re-reading it.
+    ``rules`` is the rule set the report was made with (a name, a TOML path or
+    a :class:`RuleSet`); without it, the shipped rule set the report names
+    (``R003_RULES``) is used, and a report made with another rule-set file is
+    checked against its own parameters and formulas.
     """
     findings: list[Finding] = []
     r3 = r1 = None
@@ -806,7 +886,7 @@ def validate_reports(
             _open(r003, False) if isinstance(r003, str | Path) else None)
         s3 = _Sheet(_open(r003, True), formulas, layout.R003_SHEET, layout.R003_NAMES,
                     Path(r003).name if isinstance(r003, str | Path) else "CPL_R003", findings, values)
-        r3 = _check_r003(s3)
+        r3 = _check_r003(s3, _sheet_rules(s3, rules))
     if r001 is not None:
         formulas = r001_formulas if r001_formulas is not None else (
             _open(r001, False) if isinstance(r001, str | Path) else None)

@@ -11,15 +11,20 @@ import the constants and formula builders below rather than repeating them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import absolute_coordinate
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 
+from cplkpi.scoring.deadlines import STATUS_LABELS
+from cplkpi.scoring.thaidate import THAI_MONTHS_SHORT
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic
 
 __all__ = [
@@ -52,6 +57,7 @@ __all__ = [
     "build_r001",
     "build_r003",
     "component_formulas",
+    "header_row",
     "month_formulas",
     "r001_summary_formulas",
     "set_name",
@@ -189,7 +195,8 @@ def month_formulas(r: int) -> dict[str, str]:
     return {
         "in_progress": f'=IF({e}="","",{e}-{f})',
         "completed_pct": _pct(f, e),
-        "report_status": (f'=IF({i}="","",IF({i}>R003_AS_OF,"{REPORT_NOT_DUE}",IF({j}="","{REPORT_MISSING}",'
+        # judged once the due day is over (scoring.scores.report_due_passed: due < as-of)
+        "report_status": (f'=IF({i}="","",IF({i}>=R003_AS_OF,"{REPORT_NOT_DUE}",IF({j}="","{REPORT_MISSING}",'
                           f'IF({j}<={i},"{REPORT_ON_TIME}","{REPORT_LATE}"))))'),
         "late_deduction": (f'=IF({k}="","",IF(OR({k}="{REPORT_MISSING}",{k}="{REPORT_LATE}"),'
                            f'N(R003_LATE_PER_MONTH),0))'),
@@ -274,9 +281,9 @@ def r001_summary_formulas(last_row: int) -> dict[str, str]:
     n = R001_NAMES
     return {
         n["R001_PENDING_TOTAL"]: f"=COUNTA({ids})",
-        n["R001_OVERDUE"]: f'=COUNTIF({status},"เกินกำหนด")',
-        n["R001_DUE_SOON"]: f'=COUNTIF({status},"ใกล้ครบกำหนด")',
-        n["R001_ON_TIME"]: f'=COUNTIF({status},"อยู่ในกำหนด")',
+        n["R001_OVERDUE"]: f'=COUNTIF({status},"{STATUS_LABELS["overdue"][0]}")',
+        n["R001_DUE_SOON"]: f'=COUNTIF({status},"{STATUS_LABELS["due_soon"][0]}")',
+        n["R001_ON_TIME"]: f'=COUNTIF({status},"{STATUS_LABELS["on_time"][0]}")',
         n["R001_PENDING_FY"]: f'=COUNTIFS({fwd},">="&R001_PERIOD_START,{fwd},"<="&R001_PERIOD_END)',
         n["R001_CARRIED_OVER"]: f"={n['R001_PENDING_TOTAL']}-{n['R001_PENDING_FY']}",
     }
@@ -291,19 +298,16 @@ TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 LABEL_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 
-def font(size: float = 10, bold: bool = False, color: str | None = None) -> Font:
-    """The report font (Tahoma) at ``size``."""
+def font(size: float | None = 10, bold: bool = False, color: str | None = None) -> Font:
+    """The report font (Tahoma) at ``size`` (None: the application's default size)."""
     return Font(name=THAI_FONT, size=size, bold=bold, color=color)
 
 
 def set_name(wb: Any, name: str, sheet: str, ref: str) -> None:
     """Define (or redefine) the workbook-level name ``name`` as an absolute reference on ``sheet``."""
-    parts = ref.split(":")
-    absolute = ":".join("$" + "".join(ch for ch in p if ch.isalpha()) + "$" + "".join(ch for ch in p if ch.isdigit())
-                        for p in parts)
     if name in wb.defined_names:
         del wb.defined_names[name]
-    wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{absolute}")
+    wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{absolute_coordinate(ref)}")
 
 
 def _style_range(ws: Any, ref: str, **style: Any) -> None:
@@ -333,14 +337,27 @@ def _value_cell(ws: Any, ref: str, number_format: str | None = None, merge: str 
         _style_range(ws, f"{ref}:{merge}", fill=LABEL_FILL)
 
 
-def _header_row(ws: Any, row: int, headers: dict[str, str], height: float = 45) -> None:
-    for col, text in headers.items():
+def header_row(ws: Any, row: int, headers: Mapping[str, str] | Sequence[str], *, height: float = 45,
+               size: float | None = 9, border_color: str | None = "808080",
+               widths: Sequence[float] | None = None) -> None:
+    """Style the header row of a table: bold Tahoma at ``size`` (None: the default size), light-blue fill,
+    thin borders, centred wrapped text, the row ``height`` high.
+
+    ``headers`` maps column letters to texts, or lists the texts from column A on; ``widths`` sets the
+    widths of the columns from A on.
+    """
+    cells = headers if isinstance(headers, Mapping) else {get_column_letter(j): h for j, h in enumerate(headers, 1)}
+    side = Side(style="thin", color=border_color)
+    border = Border(left=side, right=side, top=side, bottom=side)
+    for col, text in cells.items():
         cell = ws[f"{col}{row}"]
         cell.value = text
-        cell.font = font(9, True)
+        cell.font = font(size, True)
         cell.fill = HEADER_FILL
-        cell.border = BORDER
+        cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for j, width in enumerate(widths or [], start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
     ws.row_dimensions[row].height = height
 
 
@@ -409,15 +426,15 @@ _STEP_FORMATS = {
 }
 _R003_WIDTHS = {"A": 7, "B": 11, "C": 12, "D": 12, "E": 9, "F": 11, "G": 11, "H": 10, "I": 12, "J": 12, "K": 14,
                 "L": 16, "M": 11, "N": 9, "O": 12, "P": 10}
-_MONTHS_SHORT_NO_YEAR = ["ต.ค.", "พ.ย.", "ธ.ค.", "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.",
-                         "ก.ย."]
+#: The fiscal year's months, October first: ต.ค. … ก.ย.
+_FISCAL_MONTHS_SHORT = THAI_MONTHS_SHORT[9:] + THAI_MONTHS_SHORT[:9]
 
 
 def add_r003_charts(ws: Any) -> None:
     """Add the two native charts of CPL_R003 (openpyxl does not keep charts when it loads a file)."""
     c = R003_MONTH_COLS
     first, last = MONTH_ROWS[0], MONTH_ROWS[-1]
-    col = {k: ord(v) - 64 for k, v in c.items()}
+    col = {k: column_index_from_string(v) for k, v in c.items()}
     months = BarChart()
     months.type = "col"
     months.title = "เรื่องที่รับและดำเนินการเสร็จสิ้นรายเดือน"
@@ -425,7 +442,7 @@ def add_r003_charts(ws: Any) -> None:
     months.add_data(Reference(ws, min_col=col["received"], max_col=col["completed"], min_row=MONTHS_HEADER_ROW,
                               max_row=last), titles_from_data=True)
     months.set_categories(Reference(ws, min_col=col["label"], min_row=first, max_row=last))
-    cc = {k: ord(v) - 64 for k, v in R003_COMPONENT_COLS.items()}
+    cc = {k: column_index_from_string(v) for k, v in R003_COMPONENT_COLS.items()}
     pct = BarChart()
     pct.type = "col"
     pct.title = "ร้อยละที่ถูกต้องตามเกณฑ์รายองค์ประกอบ"
@@ -473,7 +490,7 @@ def build_r003() -> Workbook:
 
     # 1. summary
     _label(ws, "A6", "1. สรุปจำนวนเรื่องร้องทุกข์", size=11)
-    _header_row(ws, 7, {"A": "ช่วงเวลา", "E": "รับเรื่อง", "F": "ดำเนินการเสร็จสิ้น", "G": "กำลังดำเนินการ",
+    header_row(ws, 7, {"A": "ช่วงเวลา", "E": "รับเรื่อง", "F": "ดำเนินการเสร็จสิ้น", "G": "กำลังดำเนินการ",
                         "H": "ร้อยละเสร็จสิ้น", "I": "ร้อยละกำลังดำเนินการ"}, height=32)
     ws.merge_cells("A7:D7")
     for row, text in ((8, "เดือนที่รายงาน"), (9, "สะสมตั้งแต่ต้นปีงบประมาณ")):
@@ -486,12 +503,12 @@ def build_r003() -> Workbook:
 
     # 2. monthly table
     _label(ws, f"A{MONTHS_HEADER_ROW - 1}", "2. ผลการดำเนินงานและการรายงานผลรายเดือน", size=11)
-    _header_row(ws, MONTHS_HEADER_ROW, {R003_MONTH_COLS[k]: v for k, v in _MONTH_HEADERS.items()})
+    header_row(ws, MONTHS_HEADER_ROW, {R003_MONTH_COLS[k]: v for k, v in _MONTH_HEADERS.items()})
     fmts = {R003_MONTH_COLS[k]: v for k, v in _MONTH_FORMATS.items()}
     for i, r in enumerate(MONTH_ROWS):
         _data_cells(ws, r, fmts)
         ws[f"A{r}"] = i + 1
-        ws[f"B{r}"] = _MONTHS_SHORT_NO_YEAR[i]
+        ws[f"B{r}"] = _FISCAL_MONTHS_SHORT[i]
         for key, formula in month_formulas(r).items():
             ws[f"{R003_MONTH_COLS[key]}{r}"] = formula
     r = MONTHS_TOTAL_ROW
@@ -503,7 +520,7 @@ def build_r003() -> Workbook:
 
     # 3. components
     _label(ws, f"A{COMPONENTS_HEADER_ROW - 1}", "3. ผลการประเมินตามเกณฑ์รายองค์ประกอบ (ตั้งแต่ต้นปีงบประมาณ)", size=11)
-    _header_row(ws, COMPONENTS_HEADER_ROW, {R003_COMPONENT_COLS[k]: v for k, v in _COMPONENT_HEADERS.items()},
+    header_row(ws, COMPONENTS_HEADER_ROW, {R003_COMPONENT_COLS[k]: v for k, v in _COMPONENT_HEADERS.items()},
                 height=30)
     ws.merge_cells(f"B{COMPONENTS_HEADER_ROW}:E{COMPONENTS_HEADER_ROW}")
     fmts = {R003_COMPONENT_COLS[k]: v for k, v in _COMPONENT_FORMATS.items()}
@@ -516,7 +533,7 @@ def build_r003() -> Workbook:
 
     # 4. steps
     _label(ws, f"A{STEPS_HEADER_ROW - 1}", "4. สรุปคะแนนรายขั้นตอน", size=11)
-    _header_row(ws, STEPS_HEADER_ROW, {R003_STEP_COLS[k]: v for k, v in _STEP_HEADERS.items()}, height=30)
+    header_row(ws, STEPS_HEADER_ROW, {R003_STEP_COLS[k]: v for k, v in _STEP_HEADERS.items()}, height=30)
     ws.merge_cells(f"B{STEPS_HEADER_ROW}:E{STEPS_HEADER_ROW}")
     fmts = {R003_STEP_COLS[k]: v for k, v in _STEP_FORMATS.items()}
     for r in STEP_ROWS:
@@ -604,16 +621,17 @@ def build_r001() -> Workbook:
     _value_cell(ws, n["R001_PERIOD_START"], THAI_DATE_FORMAT, merge="D4")
     _label(ws, "E4", "ถึงวันที่")
     _value_cell(ws, n["R001_PERIOD_END"], THAI_DATE_FORMAT, merge="G4")
-    for ref, text, merge in (("A6", "เรื่องคงค้างทั้งหมด", "B6"), ("D6", "เกินกำหนด", "E6"),
-                             ("I6", "ใกล้ครบกำหนด", "J6"), ("A7", "รับเรื่องในปีงบประมาณนี้", "B7"),
-                             ("D7", "ยกมาจากปีงบประมาณก่อน", "E7"), ("I7", "อยู่ในกำหนด", "J7")):
+    status = {code: th for code, (th, _) in STATUS_LABELS.items()}
+    for ref, text, merge in (("A6", "เรื่องคงค้างทั้งหมด", "B6"), ("D6", status["overdue"], "E6"),
+                             ("I6", status["due_soon"], "J6"), ("A7", "รับเรื่องในปีงบประมาณนี้", "B7"),
+                             ("D7", "ยกมาจากปีงบประมาณก่อน", "E7"), ("I7", status["on_time"], "J7")):
         _label(ws, ref, text, merge=merge)
     for name in ("R001_PENDING_TOTAL", "R001_OVERDUE", "R001_DUE_SOON", "R001_PENDING_FY", "R001_CARRIED_OVER",
                  "R001_ON_TIME"):
         _value_cell(ws, n[name], COUNT_FORMAT)
         ws[n[name]].font = font(10, True)
     _label(ws, f"A{R001_HEADER_ROW - 1}", "รายการเรื่องที่ยังดำเนินการไม่แล้วเสร็จ (เรียงตามวันที่ศูนย์แจ้งเรื่อง)", size=11)
-    _header_row(ws, R001_HEADER_ROW, {R001_COLS[k]: v for k, v in _R001_HEADERS.items()}, height=32)
+    header_row(ws, R001_HEADER_ROW, {R001_COLS[k]: v for k, v in _R001_HEADERS.items()}, height=32)
     _data_cells(ws, R001_FIRST_ROW, {R001_COLS[k]: v for k, v in R001_FORMATS.items()})
     for ref, formula in r001_summary_formulas(R001_FIRST_ROW).items():
         ws[ref] = formula

@@ -154,3 +154,35 @@ def test_committee_pdf(batch, libreoffice, tmp_path):
     flat = "".join(text.split())  # pdftotext puts spaces inside Thai words
     assert "สรุปผลการตรวจสอบ" in flat and agency_name(0) in flat and "20เมษายน2563" in flat
     assert "หน้า1/" in flat and "ไฟล์ที่ตรวจไม่ได้" in flat
+
+
+def test_a_committee_pdf_that_cannot_be_made_is_skipped_with_its_reason(tmp_path, monkeypatch):
+    """LibreOffice failing or missing costs the PDF, never the batch (the workbook is written)."""
+    import cplkpi.macros.reports as reports_module
+    from cplkpi.office import OfficeError
+
+    write_agency_folder(tmp_path / "in", 1, MARCH, 60)
+
+    def fail(src, dst):
+        raise OfficeError("soffice exited with status 1")
+
+    monkeypatch.setattr(reports_module, "soffice", lambda: "soffice")
+    monkeypatch.setattr(reports_module, "to_pdf", fail)
+    result = audit_folder(tmp_path / "in", out_dir=tmp_path / "out", workers=1, made_on=MADE_ON)
+    assert result.workbook.exists() and result.pdf is None
+    assert "PDF" in result.pdf_skipped and "status 1" in result.pdf_skipped
+    monkeypatch.setattr(reports_module, "soffice", lambda: None)
+    result = audit_folder(tmp_path / "in", out_dir=tmp_path / "out2", workers=1, made_on=MADE_ON)
+    assert result.pdf is None and "LibreOffice" in result.pdf_skipped
+    assert not list((tmp_path / "out2").glob("*.pdf"))
+
+
+def test_component_columns_are_headed_by_their_short_label(tmp_path):
+    """BMA-2562 numbers its parts ส่วนที่ 1/2: the committee's columns are headed like CPL_R003's short labels."""
+    from cplkpi.macros.audit_batch import BatchResult, write_committee_workbook
+
+    path = write_committee_workbook(BatchResult(), tmp_path / "c.xlsx", rules="bma-2562", made_on=MADE_ON)
+    headers = [c.value for c in load_workbook(path)[SUMMARY_SHEET][5]]
+    assert headers[5:7] == ["ส่วนที่ 1 (ร้อยละ)", "ส่วนที่ 2 (ร้อยละ)"]
+    path = write_committee_workbook(BatchResult(), tmp_path / "d.xlsx", made_on=MADE_ON)
+    assert [c.value for c in load_workbook(path)[SUMMARY_SHEET][5]][5] == "ขั้นตอนที่ 1 (ร้อยละ)"

@@ -308,3 +308,12 @@ def test_the_committees_marks_cost_005_a_month_below_80_percent(clean, clean_res
     assert s.sample_accuracy_pct == pytest.approx(expected) and dict(s.deductions)["audit"] == 0.05
     assert s.total == pytest.approx(clean_result.summary().total - 0.05, abs=1e-9)
     assert again.findings == []  # the agency's report was right when it was made
+
+
+def test_a_submission_made_before_the_month_end_is_audited_as_of_its_own_date(tmp_path):
+    """Reports filled as of 20 Mar 2563 are recomputed as of 20 Mar (R003_AS_OF), not the month's end."""
+    early = write_agency_submission(tmp_path / "early.xlsx", INDEX, MARCH, 400, as_of=_dt.date(2020, 3, 20))
+    assert read_cell(early, R003, "L3").date() == _dt.date(2020, 3, 20)
+    result = audit_workbook(early)
+    assert result.findings == []
+    assert result.score.as_of == _dt.date(2020, 3, 20)

@@ -181,3 +181,64 @@ def test_summary_sheet_formulas_agree_with_the_engine(sample_book, sample_file, 
     assert got[OCT] == [39, 4, 4, 4, 3, 75, 0.05]
     assert got[NOV] == [76, 8, 8, 8, 8, 100, 0]
     assert got[DEC][:5] == [70, 7, 7, 2, 1] and got[DEC][5:] in (["", ""], [None, None])
+
+
+# --- review fixes --------------------------------------------------------------------------
+
+
+def test_a_month_without_completed_complaints_is_recorded_once(sample_book, tmp_path):
+    """No complaint completed in มี.ค. 2564: the month is recorded (summary row, sample of 0) and kept;
+    re-running neither appends another summary row nor rewrites the file."""
+    t = sample_book.complaints.table
+    empty = _dt.date(2021, 3, 1)
+    path = sample_file_path(tmp_path, AGENCY, 2564)
+    first = update_sample_file(path, t, AGENCY, [empty])
+    assert [(s.month, s.population, s.size, s.complaint_ids) for s in first.drawn] == [(empty, 0, 0, ())]
+    raw = path.read_bytes()
+    again = update_sample_file(path, t, AGENCY, [empty])
+    assert again.drawn == [] and again.kept == [empty]
+    assert path.read_bytes() == raw
+    summary = load_workbook(path)[SUMMARY_SHEET]
+    assert summary.max_row == 5 and summary["A5"].value.date() == empty and summary["B5"].value == 0
+
+
+def test_the_file_gives_back_each_kept_months_sample(sample_book, sample_file):
+    """What was drawn is what the file reads back: seed, population, size and ids of every month."""
+    drawn = [draw_month_sample(sample_book.complaints.table, AGENCY, m) for m in (OCT, NOV, DEC)]
+    assert read_sample_file(sample_file, agency=AGENCY).samples == drawn
+    # the population is the engine's, whatever changed in the data since
+    t = sample_book.complaints.table.copy()
+    t.loc[t["complaint_id"] == drawn[0].complaint_ids[0], "resolved_on"] = pd.NaT
+    kept = update_sample_file(sample_file, t, AGENCY, [OCT])
+    assert kept.samples[0] == drawn[0] != draw_month_sample(t, AGENCY, OCT)
+
+
+def test_the_population_is_the_current_cycles_completions():
+    """Resolved on 10 Feb but reopened (re-forwarded) on 20 Feb and not resolved again: not completed in
+    February (the engine's completed_in_month); a duplicated id counts as the engine counts it, drawn once."""
+    t = pd.DataFrame({
+        "complaint_id": ["A", "B", "C", "C"],
+        "forwarded_on": pd.to_datetime(["2020-02-03"] * 4),
+        "resolved_on": pd.to_datetime(["2020-02-10", "2020-02-10", "2020-02-12", "2020-02-12"]),
+        "reopened_on": pd.to_datetime(["2020-02-20", None, None, None]),
+    })
+    s = draw_month_sample(t, AGENCY, "2020-02-01")
+    assert s.population == 3 and s.size == 1 and set(s.complaint_ids) <= {"B", "C"}
+    # as of 15 Feb the first resolution still stood
+    assert draw_month_sample(t, AGENCY, "2020-02-01", as_of=_dt.date(2020, 2, 15)).population == 4
+
+
+def test_the_audit_takes_a_kept_months_sample_from_the_file(sample_book, tmp_path):
+    """Re-auditing after the agency changed its data: the month's sample is the one in the file."""
+    from dataclasses import replace
+
+    from cplkpi.macros.audit import audit_workbook
+
+    first = audit_workbook(sample_book, month="2020-03", samples=tmp_path)
+    t = sample_book.complaints.table.copy()
+    t.loc[t["complaint_id"] == first.sample.complaint_ids[0], "resolved_on"] = pd.NaT
+    changed = replace(sample_book, complaints=replace(sample_book.complaints, table=t))
+    again = audit_workbook(changed, month="2020-03", samples=tmp_path)
+    assert again.sample_file.kept == [_dt.date(2020, 3, 1)] and again.sample_file.drawn == []
+    assert again.sample == first.sample
+    assert again.sample.population == 85 and first.sample.size == 9

@@ -135,3 +135,22 @@ def test_a_corrupt_file_is_a_clear_input_error(tmp_path):
     with pytest.raises(InputError) as exc:
         read_complaint_workbook(broken)
     assert "broken.xlsx" in str(exc.value)
+
+
+def test_a_programming_error_is_not_passed_off_as_a_corrupt_file(tmp_path, monkeypatch):
+    """Only what the parsers raise becomes "the file may be corrupt": a KeyError in our own code stays one."""
+    from cplkpi.macros import audit_source
+
+    path = _book(tmp_path / "ok.xlsx")
+    assert read_report_sheets(path, [SHEET]).cells[SHEET]["A2"].value == "C0000"
+
+    def broken(value):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(audit_source, "_plain", broken)
+    with pytest.raises(KeyError, match="bug"):
+        read_report_sheets(path, [SHEET])
+    monkeypatch.undo()
+    monkeypatch.setattr(audit_source, "_defined_names", lambda wb, sheets: {}["R003_TOTAL"])
+    with pytest.raises(KeyError):
+        read_report_sheets(path, [SHEET])

@@ -185,3 +185,11 @@ def test_a_reopened_complaint_not_resolved_again_is_in_progress_everywhere(tmp_p
     assert (ws["B11"].value, ws["D11"].value.date(), ws["E11"].value.date()) == ("6301", D(2020, 9, 1),
                                                                                  D(2020, 9, 20))
     assert "ดำเนินการเสร็จสิ้นแล้ว 1 เรื่อง กำลังดำเนินการ 1 เรื่อง" in result.narratives.monthly
+
+
+def test_as_of_typed_as_thai_text(sample_book, tmp_path):
+    """'5 เม.ย. 2563' is read like any date the engine reads, not only ISO text."""
+    result = fill_monthly_reports(sample_book, "2563-03", out_dir=tmp_path, as_of="5 เม.ย. 2563", pdf=False)
+    assert result.figures.as_of == D(2020, 4, 5) == result.named_values["R003_AS_OF"]
+    assert result.figures.score.as_of == D(2020, 4, 5)
+    assert result.findings == []

@@ -7,7 +7,7 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 import pytest
-from cplkpi.macros.narrative import NARRATIVE_DIR, cumulative_text, fiscal_quarter, monthly_text, thai_range
+from cplkpi.macros.narrative import NARRATIVE_DIR, cumulative_text, monthly_text, thai_range
 from cplkpi.macros.reports import compute_figures
 from cplkpi.macros.validate import parse_progress_text
 from cplkpi.scoring.scores import period_summary
@@ -61,7 +61,15 @@ def test_no_complaints():
 def test_ranges_and_quarters():
     assert thai_range(D(2019, 12, 28), D(2020, 1, 31)) == "28 ธันวาคม 2562 - 31 มกราคม 2563"
     assert thai_range(D(2020, 3, 1), D(2020, 3, 31)) == "1 มีนาคม - 31 มีนาคม 2563"
-    assert [fiscal_quarter(D(2020, m, 1)) for m in (10, 12, 1, 3, 4, 6, 7, 9)] == [1, 1, 2, 2, 3, 3, 4, 4]
+
+
+def test_dates_written_as_thai_text_are_read():
+    """A period or as-of date given as text (a cell, the command line) is read like the engine reads dates."""
+    assert thai_range("1 มี.ค. 2563", "31/3/2563") == "1 มีนาคม - 31 มีนาคม 2563"
+    summary = {"start": "1 ต.ค. 2562", "end": "2019-10-31", "received": 91, "completed": 71, "pending": 20}
+    assert monthly_text(summary).startswith("จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 1 ตุลาคม - 31 ตุลาคม 2562 จำนวน 91")
+    summary.update(completed_pct=78.02, pending_pct=21.98)
+    assert "ระหว่างวันที่ 1 ตุลาคม 2562 ถึงวันที่ 31 ตุลาคม 2562" in cumulative_text(summary)
 
 
 def test_memo_to_the_head_of_the_district(sample_book):
@@ -78,6 +86,8 @@ def test_memo_to_the_head_of_the_district(sample_book):
     assert "รวมคะแนน 4.5502 จาก 5 คะแนน" in memo
     feb = compute_figures(sample_book, "ก.พ. 2563")
     assert "ภายในวันที่ 10 มีนาคม 2563" in memo_text(feb)
+    early = compute_figures(sample_book, "ก.พ. 2563", as_of="5 มี.ค. 2563")   # as-of typed in Thai
+    assert early.as_of == D(2020, 3, 5) and "เรื่องคงค้าง ณ วันที่ 5 มีนาคม 2563" in memo_text(early)
 
 
 def test_narratives_are_template_files():

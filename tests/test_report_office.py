@@ -56,6 +56,13 @@ def test_every_formula_recalculates_to_the_engine_figure(reports, which, tmp_pat
     _assert_recalculates_to_cache(reports.r003_xlsx if which == "r003" else reports.r001_xlsx, tmp_path)
 
 
+def test_a_summary_due_on_the_as_of_day_recalculates_as_not_due(sample_book, tmp_path, libreoffice):
+    """As of 10 Mar 2563, February's summary (due that day) is not judged yet: the template's status formula
+    agrees with the engine's report_due_passed (due < as-of), not only for as-of days at a month's end."""
+    result = fill_monthly_reports(sample_book, "2563-02", out_dir=tmp_path / "out", as_of=D(2020, 3, 10), pdf=False)
+    _assert_recalculates_to_cache(result.r003_xlsx, tmp_path)
+
+
 def test_the_fast_sheet_writer_recalculates_too(reports, sample_book, tmp_path, monkeypatch):
     """Both reports written by the big-sheet writer (every sheet, not only big ones) read the same in LibreOffice."""
     from cplkpi.macros import cache

@@ -301,3 +301,84 @@ def test_formula_workbook_given_as_values_is_not_calculated(filled):
     _, formulas = values_and_formulas(filled.r003_xlsx)
     findings = validate_reports(r003=formulas)
     assert [(f.code, f.severity) for f in findings] == [("not_calculated", "warning")]
+
+
+# --- review fixes: ranges the parser once crashed on or dated a year late ----------------------
+
+
+def test_a_range_starting_on_a_day_its_month_lacks_is_a_missing_period():
+    """'31 - 30 พฤศจิกายน 2562': November has no 31st; the period is missing, the audit goes on."""
+    text = ("จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 31 - 30 พฤศจิกายน 2562 จำนวน 94 เรื่อง ดำเนินการเสร็จสิ้นแล้ว 72 เรื่อง "
+            "กำลังดำเนินการ 22 เรื่อง")
+    p = parse_progress_text(text, label="รายงานครั้งที่ 2")
+    assert (p.start, p.end, p.received, p.completed, p.in_progress) == (None, D(2019, 11, 30), 94, 72, 22)
+    assert codes(check_periods([p])) == ["period_missing"]
+
+
+def test_a_range_without_a_year_ends_before_the_report_date():
+    """'1 - 31 ธันวาคม' reported on 5 Jan 2563 (2020) is December 2019, not December 2020."""
+    p = parse_progress_text("ตั้งแต่วันที่ 1 - 31 ธันวาคม จำนวน 68 เรื่อง ดำเนินการเสร็จสิ้น 49 เรื่อง "
+                            "กำลังดำเนินการ 19 เรื่อง", "5/1/2563")
+    assert (p.start, p.end) == (D(2019, 12, 1), D(2019, 12, 31))
+    # a start month after the end month is in the year before the end's
+    p = parse_progress_text("ตั้งแต่วันที่ 15 ธันวาคม - 10 มกราคม จำนวน 5 เรื่อง", "12/1/2563")
+    assert (p.start, p.end) == (D(2019, 12, 15), D(2020, 1, 10))
+    # 29 February of a leap year before an end in January of the same year: the year before has no 29 Feb
+    p = parse_progress_text("ตั้งแต่วันที่ 29 ก.พ. - 10 ม.ค. 2563 จำนวน 5 เรื่อง")
+    assert (p.start, p.end) == (None, D(2020, 1, 10))
+
+
+@pytest.fixture(scope="module")
+def custom_rules(tmp_path_factory):
+    """The BMA-2557 rule set as a file of the agency's own, under a name the validator does not ship."""
+    from importlib.resources import files
+
+    text = files("cplkpi.scoring").joinpath("rulesets/bma-2557.toml").read_text(encoding="utf-8")
+    path = tmp_path_factory.mktemp("rules") / "district-rules.toml"
+    path.write_text(text.replace('name = "bma-2557"', 'name = "district-rules"'), encoding="utf-8")
+    return path
+
+
+def test_a_custom_rule_set_file_checks_the_monthly_component_as_monthly(sample_book, custom_rules, tmp_path):
+    """The monthly-summary component scores full points minus deductions under any rule-set file, not the
+    threshold formula (which would turn its 9 of 11 on-time months into a false score_mismatch)."""
+    result = fill_monthly_reports(sample_book, "2563-09", out_dir=tmp_path, rules=custom_rules, pdf=False)
+    assert result.figures.rules.name == "district-rules"
+    assert result.findings == []
+    assert validate_reports(r003=result.r003_xlsx, rules=custom_rules) == []
+
+
+def test_a_summary_due_on_the_as_of_day_is_not_judged_yet(sample_book, tmp_path):
+    """February's summary is due 10 Mar 2563: as of that day it can still be sent (the engine's
+    report_due_passed), so the status is ยังไม่ถึงกำหนด and nothing is deducted; the validator agrees."""
+    result = fill_monthly_reports(sample_book, "2563-02", out_dir=tmp_path, as_of=D(2020, 3, 10), pdf=False)
+    feb = result.figures.score.months.set_index("month").loc[D(2020, 2, 1)]
+    assert feb["report_due"] == D(2020, 3, 10) and not feb["report_due_passed"]
+    assert result.findings == []
+    values, _ = values_and_formulas(result.r003_xlsx)
+    assert values[layout.R003_SHEET][f"K{month_row(5)}"].value == layout.REPORT_NOT_DUE
+    assert values[layout.R003_SHEET][f"L{month_row(5)}"].value == 0
+
+
+def test_a_status_or_due_day_that_breaks_the_rule_set(filled):
+    values, _ = values_and_formulas(filled.r003_xlsx)
+    ws = values[layout.R003_SHEET]
+    ws[f"I{month_row(3)}"] = D(2020, 1, 15)      # December's summary is due 10 Jan 2563
+    ws[f"K{month_row(5)}"] = layout.REPORT_ON_TIME   # February's summary was late
+    findings = validate_reports(r003=values)
+    where = {(f.code, f.cell) for f in findings}
+    assert ("deduction_mismatch", f"I{month_row(3)}") in where
+    assert ("deduction_mismatch", f"K{month_row(5)}") in where
+
+
+def test_a_table_name_narrowed_to_one_cell_is_read_as_one_row(filled):
+    """A submitted workbook whose R003_STEPS_DATA names a single cell: that row is checked, nothing crashes."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    values, _ = values_and_formulas(filled.r003_xlsx)
+    first = layout.STEP_ROWS[0]
+    del values.defined_names["R003_STEPS_DATA"]
+    values.defined_names["R003_STEPS_DATA"] = DefinedName("R003_STEPS_DATA", attr_text=f"'CPL_R003'!$A${first}")
+    values[layout.R003_SHEET][f"I{first}"] = 0.5
+    findings = validate_reports(r003=values)
+    assert ("score_mismatch", f"I{first}") in {(f.code, f.cell) for f in findings}
