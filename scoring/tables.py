@@ -178,10 +178,10 @@ def header_key(text: Any) -> str:
     return re.sub(r"[\s_\-–.:/()\[\]*#'\"ฯ]+", "", unicodedata.normalize("NFKC", str(text))).lower()
 
 
-_TRUE = frozenset(header_key(x) for x in ("มี", "ใช่", "ถูกต้อง", "ถูก", "yes", "y", "true", "1", "✓", "✔", "x", "ok",
-                                      "correct", "มีหลักฐาน", "ผ่าน"))
-_FALSE = frozenset(header_key(x) for x in ("ไม่มี", "ไม่ใช่", "ไม่ถูกต้อง", "ผิด", "no", "n", "false", "0", "-", "–",
-                                       "incorrect", "ไม่ผ่าน", "ไม่มีหลักฐาน"))
+_TRUE = frozenset(header_key(x) for x in ("มี", "ใช่", "ถูกต้อง", "ถูก", "ทำ", "yes", "y", "true", "1", "✓", "✔", "x",
+                                            "ok", "correct", "มีหลักฐาน", "ผ่าน"))
+_FALSE = frozenset(header_key(x) for x in ("ไม่มี", "ไม่ใช่", "ไม่", "ไม่ทำ", "ไม่ถูกต้อง", "ผิด", "no", "n", "false", "0",
+                                             "-", "–", "incorrect", "ไม่ผ่าน", "ไม่มีหลักฐาน"))
 _HOLIDAY_WORDS = frozenset(header_key(x) for x in ("วันหยุด", "หยุด", "วันหยุดเพิ่ม", "holiday", "off"))
 _WORKDAY_WORDS = frozenset(header_key(x) for x in ("วันทำงาน", "ทำงาน", "วันทำงานเพิ่ม", "ยกเลิกวันหยุด",
                                               "workday", "working day", "work"))
