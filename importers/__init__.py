@@ -14,14 +14,14 @@ The formats, header aliases, state mapping and every derivation rule are in docs
 """
 
 from .agencies import BANGKOK_DISTRICTS, Responsible, district_name, district_office, split_organization
-from .job import ImportResult, district_filter, import_files, read_file
+from .job import IMPORT_SUFFIXES, ImportResult, district_filter, import_files, read_file, source_names
 from .merge import STATIC_COLUMNS, merge_snapshots
 from .mis import MIS_ALIASES, MIS_EXTRA, read_mis
 from .snapshot import EVENT_COLUMNS, EXTRA_COLUMNS, FORMAT_LABELS, REJECTION_REASONS, Rejection, Snapshot
 from .states import EXTRA_STATES, map_states, state_code
 from .summary import FileSummary, ImportSummary
 from .traffy import bangkok_timestamps, detect_format, parse_thai_duration, read_traffy
-from .workbook import OutputIsInputError, write_import_workbook
+from .workbook import write_import_workbook
 
 __all__ = [
     "BANGKOK_DISTRICTS",
@@ -29,6 +29,7 @@ __all__ = [
     "EXTRA_COLUMNS",
     "EXTRA_STATES",
     "FORMAT_LABELS",
+    "IMPORT_SUFFIXES",
     "MIS_ALIASES",
     "MIS_EXTRA",
     "REJECTION_REASONS",
@@ -36,7 +37,6 @@ __all__ = [
     "FileSummary",
     "ImportResult",
     "ImportSummary",
-    "OutputIsInputError",
     "Rejection",
     "Responsible",
     "Snapshot",
@@ -52,6 +52,7 @@ __all__ = [
     "read_file",
     "read_mis",
     "read_traffy",
+    "source_names",
     "split_organization",
     "state_code",
     "write_import_workbook",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +15,12 @@ from .merge import merge_snapshots
 from .mis import read_mis
 from .snapshot import Snapshot
 from .summary import ImportSummary, summarize
-from .traffy import detect_format, read_traffy
+from .traffy import SPREADSHEET_SUFFIXES, detect_format, read_traffy
 
-__all__ = ["ImportResult", "read_file", "import_files", "district_filter"]
+__all__ = ["IMPORT_SUFFIXES", "ImportResult", "read_file", "source_names", "import_files", "district_filter"]
+
+#: The file suffixes an import reads: CSV (Traffy Fondue, MIS/1555) and spreadsheets (MIS/1555).
+IMPORT_SUFFIXES = (".csv", *SPREADSHEET_SUFFIXES)
 
 
 @dataclass
@@ -38,10 +43,24 @@ class ImportResult:
         return write_import_workbook(self, path, on_rows=on_rows)
 
 
-def read_file(path: str | Path) -> Snapshot:
-    """Read one file in whichever supported format its header shows."""
+def read_file(path: str | Path, *, name: str | None = None) -> Snapshot:
+    """Read one file in whichever supported format its header shows (``name``: see :class:`Snapshot`)."""
     fmt = detect_format(path)
-    return read_mis(path) if fmt == "mis" else read_traffy(path, fmt)
+    return read_mis(path, name=name) if fmt == "mis" else read_traffy(path, fmt, name=name)
+
+
+def source_names(paths: Sequence[str | Path]) -> list[str]:
+    """How each input is named in the import: its file name, or, when another input has the same
+    name, its path from the folder the inputs share (``a/traffy.csv``, ``b/traffy.csv``)."""
+    paths = [Path(p).resolve() for p in paths]
+    counts = Counter(p.name for p in paths)
+    if all(n == 1 for n in counts.values()):
+        return [p.name for p in paths]
+    try:
+        common = Path(os.path.commonpath([p.parent for p in paths]))
+    except ValueError:  # on different drives (Windows): the whole path
+        return [p.as_posix() if counts[p.name] > 1 else p.name for p in paths]
+    return [p.relative_to(common).as_posix() if counts[p.name] > 1 else p.name for p in paths]
 
 
 def district_filter(names: Iterable[str]) -> tuple[str, ...]:
@@ -73,8 +92,8 @@ def import_files(
     """
     wanted = district_filter(districts)
     snapshots = []
-    for p in paths:
-        snap = read_file(p)
+    for p, name in zip(paths, source_names(paths)):
+        snap = read_file(p, name=name)
         snapshots.append(snap)
         if on_file is not None:
             on_file(snap)

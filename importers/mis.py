@@ -19,8 +19,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.tables import COMPLAINTS, Column, header_key, normalize
 from cplkpi.workbook import csv_rows
@@ -92,21 +90,27 @@ def _sheet_rows(path: Path) -> tuple[str, list[list[Any]]]:
     return best or path.stem, best_rows
 
 
-def read_mis(path: str | Path) -> Snapshot:
-    """Read an MIS/1555 export (.xlsx/.xlsm/.xls/.ods, or .csv with Thai headers)."""
+def read_mis(path: str | Path, *, name: str | None = None) -> Snapshot:
+    """Read an MIS/1555 export (.xlsx/.xlsm/.xls/.xlsb/.ods, or .csv with Thai headers).
+
+    ``name`` is how the file is named in the table and messages (default: its file name).
+    """
     path = Path(path)
+    name = name or path.name
     if path.suffix.lower() == ".csv":
         rows, warning = csv_rows(path)
-        snapshot = read_rows(rows, path.name, path)
+        snapshot = read_rows(rows, name, path, name)
         if warning is not None:
             snapshot.problems.insert(0, warning)
         return snapshot
     sheet, rows = _sheet_rows(path)
-    return read_rows(rows, f"[{path.name}]{sheet}", path)
+    return read_rows(rows, f"[{name}]{sheet}", path, name)
 
 
-def read_rows(rows: list[list[Any]], where: str, path: Path) -> Snapshot:
-    """Normalise rows (header included) of an MIS/1555 export; ``where`` names the file/sheet in messages."""
+def read_rows(rows: list[list[Any]], where: str, path: Path, name: str | None = None) -> Snapshot:
+    """Normalise rows (header included) of an MIS/1555 export; ``where`` names the file/sheet in messages,
+    ``name`` the file in the table and rejections (default: its file name)."""
+    name = name or path.name
     norm = normalize(rows, MIS_SPEC, where)
     found = set(norm.columns)
     if "complaint_id" not in found:
@@ -117,7 +121,7 @@ def read_rows(rows: list[list[Any]], where: str, path: Path) -> Snapshot:
     ids = t["complaint_id"].astype("string").str.strip()
     ids = ids.where(ids != "")
     problems = [p for p in norm.problems if p.code != "missing_id"]
-    rejections = [Rejection(path.name, int(r), None, "missing_id") for r in index[ids.isna().to_numpy()]]
+    rejections = [Rejection(name, int(r), None, "missing_id") for r in index[ids.isna().to_numpy()]]
 
     raw_state = t["status"].astype("string").str.strip()
     status, unknown = map_states(raw_state)
@@ -132,7 +136,7 @@ def read_rows(rows: list[list[Any]], where: str, path: Path) -> Snapshot:
     unit = t["unit"].astype("string").where(t["unit"].notna(), resp["unit"])
     channel = t["channel"].astype("string")
     out = finish_complaints({
-        **{name: t[name] for name in COMPLAINTS if name not in ("status", "agency", "unit", "channel")},
+        **{c: t[c] for c in COMPLAINTS if c not in ("status", "agency", "unit", "channel")},
         "agency": resp["agency"],
         "unit": unit,
         "channel": channel,
@@ -145,7 +149,7 @@ def read_rows(rows: list[list[Any]], where: str, path: Path) -> Snapshot:
         "subdistrict": t["subdistrict"],
         "address": t["address"],
         "source_format": "mis",
-        "source_file": path.name,
+        "source_file": name,
         "source_row": index.to_numpy(),
     }, index)
     out = out[ids.notna().to_numpy()]
@@ -156,5 +160,6 @@ def read_rows(rows: list[list[Any]], where: str, path: Path) -> Snapshot:
                                 f"complaint id listed twice; the lowest row is kept: {v}", where, int(row),
                                 norm.columns["complaint_id"][0], norm.columns["complaint_id"][1], "warning"))
     out = out[~dup.to_numpy()]
-    not_in = frozenset(name for name in COMPLAINTS if name not in found)
-    return Snapshot(path, "mis", out, empty_events(), len(t), rejections, problems, not_in, int(dup.sum()))
+    not_in = frozenset(c for c in COMPLAINTS if c not in found)
+    return Snapshot(path, "mis", out, empty_events(), len(t), rejections, problems, not_in, int(dup.sum()),
+                    name)

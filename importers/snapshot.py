@@ -110,6 +110,12 @@ class Snapshot:
     not_in_source: frozenset[str] = frozenset()
     #: rows superseded by a later row of the same ticket in the same file
     duplicates: int = 0
+    #: how the file is named in the table (``source_file``), rejections, problems and the summary;
+    #: the file name unless another input has the same one (:func:`.job.source_names`)
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.path.name
 
     @property
     def snapshot_at(self) -> pd.Timestamp:

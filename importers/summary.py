@@ -145,7 +145,7 @@ LABELS: dict[str, str] = {
 def summarize(snapshots: Sequence[Snapshot], table: pd.DataFrame, *, superseded: int, filtered_out: int,
               district_filter: Sequence[str] = ()) -> ImportSummary:
     """Build the :class:`ImportSummary` of an import from its snapshots and the final table."""
-    files = [FileSummary(s.path.name, s.format, s.rows_read, len(s.complaints), len(s.rejections),
+    files = [FileSummary(s.name, s.format, s.rows_read, len(s.complaints), len(s.rejections),
                          s.duplicates, s.snapshot_at) for s in snapshots]
     rejections = [r for s in snapshots for r in s.rejections]
     problems = [p for s in snapshots for p in s.problems]
@@ -163,10 +163,12 @@ def _unknown_states(table: pd.DataFrame) -> pd.DataFrame:
 
 def _districts(table: pd.DataFrame) -> pd.DataFrame:
     district = table["district"].fillna(NO_DISTRICT)
+    completed = (table["status"] == "completed").fillna(False)
     frame = pd.DataFrame({
         "district": district,
-        "pending": table["resolved_on"].isna(),
-        "completed": (table["status"] == "completed").fillna(False),
+        # the GeoJSON and web formats hold no completion date: their completed tickets are not pending
+        "pending": table["resolved_on"].isna() & ~completed,
+        "completed": completed,
         "waiting": (table["status"] == "waiting").fillna(False),
     })
     g = frame.groupby("district", sort=False).agg(
@@ -179,8 +181,8 @@ def _districts(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _empty_values(snapshots: Sequence[Snapshot], table: pd.DataFrame) -> pd.DataFrame:
-    not_in = {s.path.name: s.not_in_source for s in snapshots}
-    formats = {s.path.name: s.format for s in snapshots}
+    not_in = {s.name: s.not_in_source for s in snapshots}
+    formats = {s.name: s.format for s in snapshots}
     rows = []
     for file, part in table.groupby("source_file", sort=False):
         for name, col in COMPLAINTS.items():

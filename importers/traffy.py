@@ -55,6 +55,7 @@ from .states import REOPEN_STATE, map_states, strip_relative_age
 __all__ = [
     "TRAFFY_HEADERS",
     "WEB_HEADERS",
+    "SPREADSHEET_SUFFIXES",
     "CHANNEL_TRAFFY",
     "CHANNEL_1555",
     "detect_format",
@@ -107,13 +108,18 @@ _NOT_IN_DUMP = frozenset({"acknowledged_on", "first_progress_on", "result_detail
 _NOT_IN_WEB = frozenset({"acknowledged_on", "first_progress_on", "resolved_on", "result_detail",
                          "has_evidence", "reopen_count"})
 
-_SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
-_ZONE = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+#: Files read as spreadsheets (MIS/1555 exports); every other file is read as CSV text.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+#: a zone after a time of day (``08:00:00.5+07``); a date alone ends with its day (``2023-05-11``)
+_ZONE = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 _COMMON_ZONES = ("+00", "Z", "+00:00", "+0000", "+07", "+07:00", "+0700")
 _PLACEHOLDER_PHOTO = "/TeamChadChart/"
 _CHUNK_ROWS = 50_000
 _SCAN_BYTES = 1 << 24
 _SNIFF_BYTES = 1 << 20
+#: bytes other than tab, LF, CR and space: a record without any is a blank line
+_SOLID = np.ones(256, dtype=bool)
+_SOLID[[9, 10, 13, 32]] = False
 
 
 # --- format detection and CSV reading ------------------------------------------------
@@ -139,7 +145,7 @@ def _header(path: Path) -> tuple[list[str], str]:
 def detect_format(path: str | Path) -> str:
     """``traffy_dump``, ``traffy_geojson``, ``traffy_web`` or ``mis``, from the file's header names."""
     path = Path(path)
-    if path.suffix.lower() in _SPREADSHEET_SUFFIXES:
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return "mis"
     keys = {header_key(h) for h in _header(path)[0]}
     web = {"ticketid", "date", "time", "status", "description"}
@@ -168,13 +174,16 @@ def scan_csv(path: str | Path) -> CsvRecords:
     A newline or comma separates only outside quotes: after an even number
     of ``"`` (RFC 4180 doubles a quote inside a quoted field). This finds
     lines with too many or too few fields, which the CSV reader would pad or
-    cut silently, and gives every rejected row its line number.
+    cut silently, and gives every rejected row its line number. A line of
+    nothing but spaces, tabs and carriage returns is a blank line, as the
+    CSV reader skips it.
     """
     fields: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     lines: list[np.ndarray] = []
-    parity = offset = newlines = carry = records = 0
-    start_line, prev_end, last_byte = 1, -1, -1
+    parity = newlines = carry = records = 0
+    filled = False
+    start_line = 1
     with open(path, "rb") as fh:
         while block := fh.read(_SCAN_BYTES):
             buf = np.frombuffer(block, dtype=np.uint8)
@@ -186,26 +195,27 @@ def scan_csv(path: str | Path) -> CsvRecords:
             commas = commas[(np.searchsorted(quotes, commas) + parity) % 2 == 0]
             counts = np.bincount(np.searchsorted(ends, commas), minlength=len(ends) + 1)
             counts[0] += carry
+            # a record with a comma is not blank; one without may be a line of spaces and tabs only
+            solid = counts > 0
+            solid[0] |= filled
+            check = np.flatnonzero(~solid)
+            if len(check):
+                solid[check] = _has_solid(buf, np.concatenate([[0], ends + 1])[check],
+                                          np.append(ends, len(buf))[check])
             if len(ends):
                 end_lines = newlines + np.flatnonzero(outside) + 1  # newlines up to and including each end
                 starts = np.concatenate([[start_line], end_lines[:-1] + 1])
-                gends = ends + offset
-                length = gends - np.concatenate([[prev_end + 1], gends[:-1] + 1])
-                before = np.where(ends > 0, buf[np.maximum(ends - 1, 0)], last_byte)
-                blank = (length == 0) | ((length == 1) & (before == 13))
+                blank = ~solid[: len(ends)]
                 numbers = records + np.arange(1, len(ends) + 1)
                 fields.append(counts[: len(ends)][~blank] + 1)
                 rows.append(numbers[~blank])
                 lines.append(starts[~blank])
                 records += len(ends)
-                start_line, prev_end = int(end_lines[-1]) + 1, int(gends[-1])
-            carry = int(counts[len(ends)])
+                start_line = int(end_lines[-1]) + 1
+            carry, filled = int(counts[len(ends)]), bool(solid[len(ends)])
             newlines += len(nl)
             parity = (parity + len(quotes)) % 2
-            offset += len(block)
-            last_byte = int(buf[-1])
-    tail = offset - prev_end - 1
-    if tail > 1 or (tail == 1 and last_byte != 13):  # a last record without a final newline
+    if filled:  # a last record without a final newline
         fields.append(np.array([carry + 1]))
         rows.append(np.array([records + 1]))
         lines.append(np.array([start_line]))
@@ -216,12 +226,26 @@ def scan_csv(path: str | Path) -> CsvRecords:
     return CsvRecords(cat(fields), cat(rows), cat(lines))
 
 
+def _has_solid(buf: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """Whether each byte range ``[start, stop)`` of ``buf`` holds a byte other than space, tab, CR, LF."""
+    lengths = stops - starts
+    firsts = np.cumsum(lengths) - lengths  # where each range starts among the gathered bytes
+    gathered = _SOLID[buf[np.arange(int(lengths.sum())) + np.repeat(starts - firsts, lengths)]]
+    out = np.zeros(len(starts), dtype=bool)
+    some = lengths > 0
+    if some.any():
+        out[some] = np.logical_or.reduceat(gathered, firsts[some])
+    return out
+
+
 @dataclass
 class _Source:
     """One CSV being read: where each role's column is, and what went wrong so far."""
 
     path: Path
     spec: dict[str, tuple[str, ...]]
+    #: the file's name in the table, rejections and problems
+    name: str = ""
     header: list[str] = field(default_factory=list)
     encoding: str = "utf-8-sig"
     roles: dict[str, str] = field(default_factory=dict)
@@ -231,6 +255,7 @@ class _Source:
     rows_read: int = 0
 
     def __post_init__(self) -> None:
+        self.name = self.name or self.path.name
         self.header, self.encoding = _header(self.path)
         lookup = {header_key(a): role for role, aliases in self.spec.items() for a in aliases}
         for h in self.header:
@@ -247,7 +272,7 @@ class _Source:
         header = self.roles.get(role, role)
         for row in mask.index[mask.to_numpy(dtype=bool, na_value=False)]:
             shown = f": {values[row]!r}" if values is not None else ""
-            self.problems.append(Problem(code, f"{th}{shown}", f"{en}{shown}", self.path.name, int(row),
+            self.problems.append(Problem(code, f"{th}{shown}", f"{en}{shown}", self.name, int(row),
                                          header, self.letters.get(header), severity))
 
     def chunks(self, process: Callable[[dict[str, pd.Series], pd.Index], Any]) -> list[Any]:
@@ -282,8 +307,8 @@ class _Source:
         return out
 
     def rejections(self) -> list[Rejection]:
-        out = [Rejection(self.path.name, r, self.lines.get(r), "missing_id") for r in self.missing_ids]
-        out += [Rejection(self.path.name, r, self.lines.get(r), "bad_line", why) for r, why in self.bad_lines]
+        out = [Rejection(self.name, r, self.lines.get(r), "missing_id") for r in self.missing_ids]
+        out += [Rejection(self.name, r, self.lines.get(r), "bad_line", why) for r, why in self.bad_lines]
         return sorted(out, key=lambda x: x.row or 0)
 
 
@@ -486,14 +511,17 @@ def _ids(values: pd.Series | None, index: pd.Index, src: _Source) -> pd.Series:
 # --- the readers ----------------------------------------------------------------------
 
 
-def read_traffy(path: str | Path, fmt: str | None = None) -> Snapshot:
-    """Read a Traffy Fondue CSV (any of the three formats) into a :class:`Snapshot`."""
+def read_traffy(path: str | Path, fmt: str | None = None, *, name: str | None = None) -> Snapshot:
+    """Read a Traffy Fondue CSV (any of the three formats) into a :class:`Snapshot`.
+
+    ``name`` is how the file is named in the table and messages (default: its file name).
+    """
     path = Path(path)
     fmt = fmt or detect_format(path)
     if fmt == "traffy_web":
-        return _read_web(path)
+        return _read_web(path, name or path.name)
     if fmt in ("traffy_dump", "traffy_geojson"):
-        return _read_dump(path, fmt)
+        return _read_dump(path, fmt, name or path.name)
     raise ValueError(f"ไม่ใช่ไฟล์ Traffy Fondue (not a Traffy Fondue CSV): {path.name}")
 
 
@@ -501,8 +529,8 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return frames[0] if len(frames) == 1 else pd.concat(frames)
 
 
-def _read_dump(path: Path, fmt: str) -> Snapshot:
-    src = _Source(path, TRAFFY_HEADERS)
+def _read_dump(path: Path, fmt: str, name: str) -> Snapshot:
+    src = _Source(path, TRAFFY_HEADERS, name)
     seen = {"real_activity": False, "subject": False}
 
     def process(g: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
@@ -566,7 +594,7 @@ def _read_dump(path: Path, fmt: str) -> Snapshot:
             "star": star,
             "last_activity_at": activity,
             "source_format": fmt,
-            "source_file": path.name,
+            "source_file": name,
             "source_row": index.to_numpy(),
         }, index)
         return t[ids.notna().to_numpy()]
@@ -582,11 +610,11 @@ def _read_dump(path: Path, fmt: str) -> Snapshot:
     if not seen["real_activity"]:  # e.g. the GeoJSON export: last_activity is a copy of timestamp
         not_in.add("resolved_on")
     return Snapshot(path, fmt, t, empty_events(), src.rows_read, src.rejections(), src.problems,
-                    frozenset(not_in), dups)
+                    frozenset(not_in), dups, name)
 
 
-def _read_web(path: Path) -> Snapshot:
-    src = _Source(path, WEB_HEADERS)
+def _read_web(path: Path, name: str) -> Snapshot:
+    src = _Source(path, WEB_HEADERS, name)
 
     def process(g: dict[str, pd.Series], index: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
         blank = pd.Series("", index=index)
@@ -633,12 +661,13 @@ def _read_web(path: Path) -> Snapshot:
             "address": address,
             "last_activity_at": event_at.where(event_at.notna(), received),
             "source_format": "traffy_web",
-            "source_file": path.name,
+            "source_file": name,
             "source_row": index.to_numpy(),
         }, index)
         # the latest event, unless it is the report itself (same state within the report's minute)
+        later = (event_at > received) | received.isna()
         has_event = (ids.notna() & event_state.notna() & event_at.notna() & (
-            (event_at > received).fillna(True) | (event_state != state).fillna(True))).to_numpy(dtype=bool)
+            later | (event_state != state).fillna(True))).to_numpy(dtype=bool)
         latest = finish_events(pd.DataFrame({
             "complaint_id": ids[has_event],
             "state": event_state[has_event],
@@ -647,7 +676,7 @@ def _read_web(path: Path) -> Snapshot:
             "not_before": event_at[has_event],
             "not_after": event_at[has_event],
             "basis": "traffy_web_latest_event",
-            "source_file": path.name,
+            "source_file": name,
             "source_row": index[has_event].to_numpy(),
         }))
         return t[ids.notna().to_numpy()], pd.concat([latest, took_events], ignore_index=True)
@@ -660,7 +689,7 @@ def _read_web(path: Path) -> Snapshot:
         t, events = finish_complaints({}, pd.Index([], name="row")), empty_events()
     t, dups = _dedupe(t, src)
     return Snapshot(path, "traffy_web", t, events, src.rows_read, src.rejections(), src.problems, _NOT_IN_WEB,
-                    dups)
+                    dups, name)
 
 
 def _took_events(took: pd.Series | None, ids: pd.Series, received: pd.Series, event_at: pd.Series,
@@ -700,6 +729,6 @@ def _took_events(took: pd.Series | None, ids: pd.Series, received: pd.Series, ev
         "not_before": start,
         "not_after": start + pd.to_timedelta(g[earlier] + 1, unit="min"),
         "basis": "traffy_web_take_time",
-        "source_file": src.path.name,
+        "source_file": src.name,
         "source_row": took.index[earlier].to_numpy(),
     }))

@@ -32,7 +32,7 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from cplkpi.bigtable import TableColumn, save_with_tables
-from cplkpi.scoring.errors import CplError
+from cplkpi.guard import ensure_not_input
 from cplkpi.scoring.tables import COMPLAINTS, SHEETS, STATUSES
 from cplkpi.xlsx import THAI_DATETIME_FORMAT, THAI_FONT, set_text, write_table_sheet
 
@@ -41,8 +41,7 @@ from .snapshot import EVENT_COLUMNS, EXTRA_COLUMNS
 if TYPE_CHECKING:
     from .job import ImportResult
 
-__all__ = ["COMPLAINT_SHEET", "EVENTS_SHEET", "SUMMARY_SHEET", "OutputIsInputError", "write_import_workbook",
-           "complaint_headers"]
+__all__ = ["COMPLAINT_SHEET", "EVENTS_SHEET", "SUMMARY_SHEET", "write_import_workbook", "complaint_headers"]
 
 COMPLAINT_SHEET = SHEETS["complaints"][0]
 EVENTS_SHEET = "ประวัติสถานะ"
@@ -50,10 +49,6 @@ SUMMARY_SHEET = "สรุปการนำเข้า"
 
 _WIDTHS = {"complaint_id": 14, "agency": 24, "unit": 20, "channel": 14, "subject": 20, "detail": 50,
            "received_at": 18, "status": 16, "organization": 30, "address": 40}
-
-
-class OutputIsInputError(CplError, ValueError):
-    """The output path is one of the input files."""
 
 
 def complaint_headers() -> list[tuple[str, str, str]]:
@@ -78,14 +73,6 @@ def _column(series: pd.Series, kind: str) -> TableColumn:
 def _table_sheet(wb: Any, title: str, names: Sequence[str], labels: Sequence[str]) -> None:
     """A sheet with the bold header row (frozen, printable) that the data rows follow."""
     write_table_sheet(wb, title, labels, [], [_WIDTHS.get(n, 14) for n in names])
-
-
-def _refuse_inputs(path: Path, inputs: Sequence[Path]) -> None:
-    target = path.resolve()
-    for p in inputs:
-        if Path(p).resolve() == target:
-            raise OutputIsInputError(
-                f"ไฟล์ผลลัพธ์ต้องไม่ใช่ไฟล์ต้นทาง จะไม่เขียนทับ {p} (the output must not overwrite an input file)")
 
 
 def _summary(ws: Any, tables: dict[str, tuple[str, pd.DataFrame]]) -> None:
@@ -116,14 +103,14 @@ def _summary(ws: Any, tables: dict[str, tuple[str, pd.DataFrame]]) -> None:
 
 def write_import_workbook(result: ImportResult, path: str | Path, *,
                           on_rows: Callable[[int], None] | None = None) -> Path:
-    """Write ``result`` as a complaint workbook at ``path`` (atomically; never over an input file).
+    """Write ``result`` as a complaint workbook at ``path`` (atomically; never over an input file:
+    :class:`~cplkpi.scoring.errors.InputError` ``output_is_input``).
 
     ``on_rows(n)`` is called as complaint rows are written (for progress bars).
     """
     from openpyxl import Workbook
 
-    path = Path(path)
-    _refuse_inputs(path, result.inputs)
+    path = ensure_not_input(path, *result.inputs)
     wb = Workbook()
     wb.remove(wb.active)
     spec = complaint_headers()

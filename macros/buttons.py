@@ -42,14 +42,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import xlwings as xw
 
-from cplkpi.scoring.days import BANGKOK, to_date
+from cplkpi.scoring.days import BANGKOK
+from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.rules import available_rules
-from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, parse_date, parse_month
+from cplkpi.scoring.tables import yes_no
+from cplkpi.scoring.thaidate import (
+    fiscal_year,
+    fiscal_year_range,
+    format_thai_date,
+    format_thai_month,
+    parse_date,
+    parse_month,
+)
 from cplkpi.workbook import ComplaintWorkbook, find_sheet
 
 from . import xlbook
@@ -87,7 +95,6 @@ EXPLAIN_SHEET = "คำอธิบายคะแนน"
 OVERDUE_SHEET = "เรื่องเกินกำหนด"
 AUDIT_SHEET = "ผลการตรวจของคณะกรรมการ"
 IMPORT_SHEET = "สรุปการนำเข้า"
-IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 REPORTS_FOLDER = "cplkpi_reports"
 
 
@@ -111,7 +118,7 @@ def _date_setting(ctl: dict[str, Any], key: str) -> _dt.date | None:
     if value is None:
         return None
     try:
-        return to_date(value) if isinstance(value, _dt.date) else parse_date(value)
+        return parse_date(value)  # also a B.E. year kept as C.E. by a date cell (2563-09-30)
     except (ValueError, TypeError) as exc:
         raise Stopped(f"{_where(key)} {xlbook.FIELDS[key]}: {exc}") from exc
 
@@ -133,11 +140,10 @@ def _fiscal_year_setting(ctl: dict[str, Any]) -> int | None:
         return None
     try:
         fy = int(float(str(value).strip()))
-    except ValueError:
-        fy = 0
-    if fy < 2400:
+        fiscal_year_range(fy)  # refuses a C.E. year
+    except (ValueError, OverflowError) as exc:
         raise Stopped(f"{_where('fiscal_year')} ปีงบประมาณต้องเป็น พ.ศ. เช่น 2563 "
-                      f"(the fiscal year must be B.E., e.g. 2563): {value!r}")
+                      f"(the fiscal year must be B.E., e.g. 2563): {value!r}") from exc
     return fy
 
 
@@ -149,24 +155,16 @@ def _rules_setting(ctl: dict[str, Any]) -> str:
     return name
 
 
-_YES = {"ใช่", "ทำ", "มี", "yes", "y", "true", "1", "✓"}
-_NO = {"ไม่", "ไม่ใช่", "ไม่ทำ", "no", "n", "false", "0"}
-
-
 def _flag_setting(ctl: dict[str, Any], key: str, default: bool) -> bool:
     value = ctl[key]
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return value != 0
-    text = str(value).strip().lower()
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise Stopped(f"{_where(key)} {xlbook.FIELDS[key]}: ใส่ ใช่ หรือ ไม่ (write yes or no): {value!r}")
+    try:
+        flag = yes_no(value)
+    except ValueError as exc:
+        raise Stopped(f"{_where(key)} {xlbook.FIELDS[key]}: ใส่ ใช่ หรือ ไม่ (write yes or no): "
+                      f"{value!r}") from exc
+    return default if flag is None else flag
 
 
 def _folder(book: Any, ctl: dict[str, Any], key: str) -> Path | None:
@@ -207,10 +205,6 @@ def _complaints(book: Any, ctl: dict[str, Any]) -> ComplaintWorkbook:
         raise Stopped(f"หยุด: ข้อมูลมีข้อผิดพลาด {n:,} รายการ ดูชีต {PROBLEMS_SHEET} แก้แล้วกดใหม่ หรือตั้งค่า "
                       f"ทำต่อแม้ข้อมูลมีข้อผิดพลาด = ใช่ (stopped: {n:,} input errors, see sheet {PROBLEMS_SHEET})")
     return cbook
-
-
-def _thai(day: Any) -> str:
-    return format_thai_date(day) if day is not None and not pd.isna(day) else ""
 
 
 # --- the jobs --------------------------------------------------------------------------------
@@ -298,7 +292,7 @@ def score_fiscal_year(book: Any) -> str:
     about = [
         ["หน่วยงาน (agency)", cbook.agency or ""],
         ["ชุดเกณฑ์ (rule set)", f"{r.name}: {r.title_th}"],
-        ["ช่วงข้อมูล (period)", f"{_thai(result.start)} – {_thai(result.end)}"],
+        ["ช่วงข้อมูล (period)", f"{format_thai_date(result.start)} – {format_thai_date(result.end)}"],
         ["ณ วันที่ (as of)", result.as_of],
         ["จำนวนเรื่อง (complaints)", len(result.complaints)],
         ["คะแนนรวม (total)", result.total],
@@ -307,11 +301,11 @@ def score_fiscal_year(book: Any) -> str:
     comps = [[c.step, c.label_th, c.correct, c.total, c.pct, c.points, c.score]
              for c in result.components.itertuples()]
     lost = why[why["deduction"] > 0]
-    deductions = [[format_thai_month(m) if m is not None and not pd.isna(m) else "", s, t, d]
+    deductions = [[format_thai_month(m), s, t, d]
                   for m, s, t, d in zip(lost["month"], lost["step"], lost["reason_th"], lost["deduction"])]
     steps = [[s.step, s.points, s.score_before, s.deductions, s.score] for s in result.steps.itertuples()]
     blocks = [
-        Block(f"คะแนนตัวชี้วัด ปีงบประมาณ {int(result.end.year) + 543} (KPI score of the fiscal year)",
+        Block(f"คะแนนตัวชี้วัด ปีงบประมาณ {fiscal_year(result.end)} (KPI score of the fiscal year)",
               ["รายการ (item)", "ค่า (value)"], about),
         Block("คะแนนรายขั้นตอน (step scores)", ["ขั้นตอน (step)", "เกณฑ์ (component)", "ถูกต้อง (correct)",
               "ทั้งหมด (total)", "ร้อยละ (%)", "คะแนนเต็ม (points)", "คะแนน (score)"], comps),
@@ -331,15 +325,13 @@ def score_fiscal_year(book: Any) -> str:
         [[int(x.row), x.complaint_id, x.step, x.component, x.reason_th, x.reason_en, x.due, x.actual,
           x.days_late] for x in failed.itertuples()],
         [8, 14, 8, 18, 70, 70, 14, 14, 10])
-    return (f"คะแนนปีงบประมาณ {int(result.end.year) + 543}: {result.total:.{r.score_decimals}f} จาก "
+    return (f"คะแนนปีงบประมาณ {fiscal_year(result.end)}: {result.total:.{r.score_decimals}f} จาก "
             f"{r.total_points:g} คะแนน ดูชีต {SCORE_SHEET} และ {EXPLAIN_SHEET} (FY score {result.total:g} "
             f"of {r.total_points:g}: see the sheets)")
 
 
 def overdue_today(book: Any) -> str:
     """List complaints overdue or due soon as of today (or the control sheet's date) into เรื่องเกินกำหนด."""
-    from .reports import PHASES_TH
-
     ctl = xlbook.control_values(book)
     rules, day = _rules_setting(ctl), _date_setting(ctl, "as_of") or _today()
     cbook = _complaints(book, ctl)
@@ -347,7 +339,8 @@ def overdue_today(book: Any) -> str:
                     as_of=day, rules=rules, calendar=cbook.calendar())
     table = table[table["status"].isin(["overdue", "due_soon"])]
     rows = [[int(row), x.complaint_id, getattr(x, "subject", None), getattr(x, "unit", None), x.start_on,
-             PHASES_TH.get(x.phase, x.phase), x.due, x.business_days_open, x.status_th]
+             PHASE_LABELS[x.phase][0] if x.phase in PHASE_LABELS else x.phase, x.due, x.business_days_open,
+             x.status_th]
             for row, x in zip(table.index, table.itertuples())]
     xlbook.write_table(
         book, OVERDUE_SHEET,
@@ -408,7 +401,7 @@ def import_complaints(book: Any) -> str:
     folder); the open book gets the import summary in สรุปการนำเข้า. Nothing in the open book's
     own complaint sheet is changed.
     """
-    from cplkpi.importers import district_filter, import_files
+    from cplkpi.importers import IMPORT_SUFFIXES, district_filter, import_files
 
     if sys.platform == "emscripten":
         raise Stopped("xlwings Lite อ่านไฟล์จากเครื่องไม่ได้ ใช้ Excel ที่ติดตั้ง xlwings แบบปกติ หรือคำสั่ง "
@@ -424,8 +417,9 @@ def import_complaints(book: Any) -> str:
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES
                    and not p.name.startswith(("~$", ".", "นำเข้า_")))
     if not files:
-        raise Stopped(f"{_where('import_dir')} ไม่มีไฟล์ .csv หรือ .xlsx ในโฟลเดอร์ {folder} "
-                      f"(no .csv or .xlsx file in the folder)")
+        kinds = " ".join(IMPORT_SUFFIXES)
+        raise Stopped(f"{_where('import_dir')} ไม่มีไฟล์ {kinds} ในโฟลเดอร์ {folder} "
+                      f"(no {kinds} file in the folder)")
     try:
         districts = district_filter([str(ctl["district"])]) if ctl["district"] is not None else ()
     except ValueError as exc:

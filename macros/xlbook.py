@@ -17,7 +17,9 @@ synchronously, so there the formula checks are skipped), ``.number_format``,
 ``.font.bold``, ``.column_width``, ``sheet.clear()``.
 
 Text written to a cell can never become a formula or a number: text columns
-get the text format ``@`` and text starting with ``= + - @`` is quote-prefixed.
+get the text format ``@``, text in a column that also holds numbers or dates
+(which must stay numbers and dates) is quote-prefixed, and so is text starting
+with ``= + - @``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.workbook import ComplaintWorkbook, find_sheet, from_sheets
 from cplkpi.xlsx import FORMULA_START, THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, safe_text
@@ -77,11 +80,12 @@ def _row(key: str) -> int:
     return FIRST_FIELD_ROW + list(FIELDS).index(key)
 
 
-def cell_value(value: Any) -> Any:
-    """A value as it may go into a cell: text can never turn into a formula."""
+def cell_value(value: Any, *, quote: bool = False) -> Any:
+    """A value as it may go into a cell: text can never turn into a formula (nor, with ``quote``, into
+    a number or a date: for a cell not formatted as text)."""
     if isinstance(value, str):
         text = safe_text(value)
-        return f"'{text}" if text.startswith(FORMULA_START) else text
+        return f"'{text}" if text.startswith(FORMULA_START) or (quote and text) else text
     return value
 
 
@@ -197,10 +201,10 @@ def _label_key(label: str) -> str:
 
 
 def set_status(book: Any, message: str) -> None:
-    """Write a status message (and the time) into the control sheet, creating it when needed."""
+    """Write a status message (and the Bangkok time) into the control sheet, creating it when needed."""
     sheet = ensure_control_sheet(book)
     sheet.range((_row("status"), 2)).value = cell_value(message)
-    sheet.range((_row("updated"), 2)).value = _dt.datetime.now().replace(microsecond=0)
+    sheet.range((_row("updated"), 2)).value = _dt.datetime.now(BANGKOK).replace(microsecond=0, tzinfo=None)
     sheet.range((_row("updated"), 2)).number_format = THAI_DATETIME_FORMAT
 
 
@@ -225,15 +229,41 @@ def _result_sheet(book: Any, title: str) -> Any:
     return book.sheets.add(title, after=book.sheets[len(sheet_names(book)) - 1])
 
 
-def _column_kind(values: Iterable[Any]) -> str | None:
-    kinds = {type(v) for v in values if v is not None and v != ""}
-    if kinds and kinds <= {_dt.date}:
-        return "date"
-    if kinds and kinds <= {_dt.datetime, _dt.date}:
+_FORMATS = {"date": THAI_DATE_FORMAT, "datetime": THAI_DATETIME_FORMAT, "text": "@"}
+
+
+def _cell_kind(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, _dt.datetime):
         return "datetime"
-    if kinds & {str}:
-        return "text"
-    return None
+    if isinstance(value, _dt.date):
+        return "date"
+    return "text" if isinstance(value, str) else "number"
+
+
+def _column_formats(values: Sequence[Any]) -> tuple[list[tuple[int, int, str]], bool]:
+    """The number formats of a column's cells as runs ``(first, last, format)`` (0-based), and whether
+    its text must be quote-prefixed.
+
+    A column of text only is formatted as text, one of dates only as Thai dates (with the time when
+    some have one). A mixed column (the value column of an about-block) keeps Excel's General format
+    so that its numbers stay numbers: its dates are formatted run by run and its text is
+    quote-prefixed, so text never becomes a number there either.
+    """
+    kinds = [_cell_kind(v) for v in values]
+    present = set(kinds) - {None}
+    if present and (present == {"text"} or present <= {"date", "datetime"}):
+        kind = "text" if present == {"text"} else "date" if present == {"date"} else "datetime"
+        return [(0, len(values) - 1, _FORMATS[kind])], False
+    runs: list[tuple[int, int, str]] = []
+    for i, kind in enumerate(kinds):
+        if kind in ("date", "datetime"):
+            if runs and runs[-1][1] == i - 1 and runs[-1][2] == _FORMATS[kind]:
+                runs[-1] = (runs[-1][0], i, runs[-1][2])
+            else:
+                runs.append((i, i, _FORMATS[kind]))
+    return runs, "text" in present
 
 
 def write_blocks(book: Any, title: str, blocks: Sequence[Block],
@@ -251,12 +281,14 @@ def write_blocks(book: Any, title: str, blocks: Sequence[Block],
         sheet.range((row, 1), (row, width)).font.bold = True
         data = [[_plain(v) for v in r] for r in block.rows]
         if data:
+            quote = []
             for j in range(width):
-                kind = _column_kind(r[j] for r in data)
-                if kind is not None:
-                    fmt = {"date": THAI_DATE_FORMAT, "datetime": THAI_DATETIME_FORMAT, "text": "@"}[kind]
-                    sheet.range((row + 1, j + 1), (row + len(data), j + 1)).number_format = fmt
-            sheet.range((row + 1, 1)).options(ndim=2).value = [[cell_value(v) for v in r] for r in data]
+                runs, quoted = _column_formats([r[j] for r in data])
+                for first, last, fmt in runs:
+                    sheet.range((row + 1 + first, j + 1), (row + 1 + last, j + 1)).number_format = fmt
+                quote.append(quoted)
+            sheet.range((row + 1, 1)).options(ndim=2).value = [
+                [cell_value(v, quote=q) for v, q in zip(r, quote)] for r in data]
         row += len(data) + 2
     for j, w in enumerate(widths or [], start=1):
         sheet.range((1, j)).column_width = w

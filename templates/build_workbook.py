@@ -76,8 +76,8 @@ _HINTS = {
     "samples": "สำหรับคณะกรรมการ: โฟลเดอร์ไฟล์สุ่มตรวจ (committee: folder of the sample files)",
     "pdf": "ใช่ / ไม่ (yes / no; PDFs need LibreOffice)",
     "keep_going": "ใช่ / ไม่ (yes / no)",
-    "import_dir": "งานนำเข้า: โฟลเดอร์ที่มีไฟล์ .csv/.xlsx จาก Traffy Fondue หรือ MIS (import: folder of the "
-                  "Traffy Fondue/MIS .csv/.xlsx files)",
+    "import_dir": "งานนำเข้า: โฟลเดอร์ที่มีไฟล์ .csv .xlsx .xls .ods จาก Traffy Fondue หรือ MIS "
+                  "(import: folder of the Traffy Fondue/MIS files)",
     "district": "เช่น เขตบางกอกน้อย (e.g. เขตบางกอกน้อย)",
     "status": "โปรแกรมเขียนผลการทำงานที่นี่ (the job writes its outcome here)",
     "updated": "",

@@ -50,3 +50,21 @@ def test_import_job_names_a_missing_folder_and_a_bad_district(tmp_path):
     settings(book, import_dir=str(folder), district="เขตแอตแลนติส")
     message = buttons.run(book, "import")
     assert message.startswith("cplkpi!B") and "แอตแลนติส" in message
+
+
+def test_import_job_reads_every_spreadsheet_format_the_importers_read(tmp_path, libreoffice):
+    from cplkpi.importers import IMPORT_SUFFIXES
+    from cplkpi.office import convert
+
+    from test_import_mis import write_mis
+
+    assert {".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"} <= set(IMPORT_SUFFIXES)
+    folder = tmp_path / "mis"
+    ods = convert(write_mis(tmp_path / "mis_export.xlsx"), "ods", folder)
+    assert ods.suffix == ".ods"
+    book = _book(tmp_path)
+    settings(book, import_dir=str(folder), out_dir=str(tmp_path / "out"))
+    message = buttons.run(book, "import")
+    assert "from 1 files" in message and "ได้ 3 เรื่อง" in message, message  # 4 rows, one without an id
+    rows = book.sheet_rows(buttons.IMPORT_SHEET)
+    assert any(r[0] == "mis_export.ods" for r in rows)

@@ -5,7 +5,8 @@
 as float, dates as ``datetime``, empty cells as None, a single cell as a
 scalar unless ``ndim=2``; and Excel's on writing: text starting with ``=`` is
 a formula, text that looks like a number becomes a number unless the cell is
-formatted as text (``@``), a leading apostrophe marks text. The jobs' results
+formatted as text (``@``), a number or date written into a text cell becomes text, a leading
+apostrophe marks text. The jobs' results
 are compared with the engine's own figures for the same data. A test against
 xlwings' real JSON book (xlwings Lite/Server engine) needs an xlwings licence
 key and is skipped without one.
@@ -25,6 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from cplkpi.macros import buttons, xlbook
+from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.monitor import monitor
 
 NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -192,6 +194,8 @@ class FakeSheet:
             cell.value = v
         elif isinstance(v, str) and cell.number_format != "@" and NUMBER.match(v.strip()):
             cell.value = float(v)
+        elif cell.number_format == "@" and isinstance(v, int | float | dt.date) and not isinstance(v, bool):
+            cell.value = str(v)  # a number or date written into a text cell is kept as text
         else:
             cell.value = v
         if fcell is not None:
@@ -327,9 +331,17 @@ def test_overdue_job_lists_what_monitor_finds(sample_fake, sample_book):
     assert [r[0] for r in rows[1:]] == list(expected.index)  # the Excel row of each complaint
     overdue = int((expected["status"] == "overdue").sum())
     assert f"เกินกำหนด {overdue:,} เรื่อง" in message
+    assert [r[5] for r in rows[1:]] == [PHASE_LABELS[p][0] for p in expected["phase"]]  # what it waits for
     ws = sample_fake.values[buttons.OVERDUE_SHEET]
     assert ws["G2"].number_format == xlbook.THAI_DATE_FORMAT  # due dates shown as Thai dates
     assert ws["B2"].number_format == "@"  # ids stay text
+
+
+def test_a_buddhist_era_year_typed_into_the_date_cell_is_corrected(sample_fake):
+    """Excel keeps 30/9/2563 typed into a date cell as the year 2563 C.E.: it means 30 Sep 2020."""
+    settings(sample_fake, as_of=dt.datetime(2563, 9, 30))
+    message = buttons.run(sample_fake, "overdue")
+    assert message.startswith("ณ 30 ก.ย. 2563 เกินกำหนด") and "as of 2020-09-30" in message
 
 
 def test_overdue_defaults_to_today(sample_fake):
@@ -505,6 +517,15 @@ def test_bad_settings_are_named(sample_fake):
     settings(sample_fake, fiscal_year=63)
     message = buttons.run(sample_fake, "score")
     assert "cplkpi!B5" in message and "2563" in message
+    for year in (2020, "สองห้าหกสาม"):
+        settings(sample_fake, fiscal_year=year)
+        message = buttons.run(sample_fake, "score")
+        assert message.startswith("cplkpi!B5") and "fiscal year must be B.E." in message, message
+    settings(sample_fake, fiscal_year=None, keep_going="บางที")
+    ws = sample_fake.values["เรื่องร้องเรียน"]
+    ws.cell(5, next(c.column for c in ws[1] if c.value == "วันที่ศูนย์แจ้งเรื่อง")).value = "31/02/2563"
+    message = buttons.run(sample_fake, "score")
+    assert message.startswith("cplkpi!B11") and "บางที" in message
     settings(sample_fake, fiscal_year=None, rules="bma-9999")
     assert "ไม่รู้จักชุดเกณฑ์" in buttons.run(sample_fake, "score")
 
@@ -588,6 +609,43 @@ def test_control_sheet_labels_and_values():
     assert values["month"] == "ก.ย. 2563" and values["pdf"] is False and values["job"] is None
     xlbook.set_status(book, "=ไม่ใช่สูตร")
     assert status(book) == "=ไม่ใช่สูตร" and not book.formulas_written
+
+
+def test_a_column_of_mixed_values_keeps_numbers_and_dates():
+    """The value column of an about-block holds text, numbers and a date: only text is text."""
+    from openpyxl import Workbook
+
+    book = FakeBook(Workbook())
+    xlbook.write_blocks(book, "ผล", [xlbook.Block("เกี่ยวกับ", ["รายการ", "ค่า"], [
+        ["หน่วยงาน", "007"], ["คะแนนรวม", 4.5502], ["ณ วันที่", dt.date(2020, 9, 30)], ["เรื่อง", 1162],
+        ["สูตร", "=1+1"]])])
+    ws = book.values["ผล"]
+    assert [ws.cell(r, 2).value for r in range(3, 8)] == ["007", 4.5502, dt.date(2020, 9, 30), 1162, "=1+1"]
+    assert ws["B3"].quotePrefix and ws["B7"].quotePrefix  # text that Excel would turn into a number/formula
+    assert ws["B5"].number_format == xlbook.THAI_DATE_FORMAT
+    assert ws["B4"].number_format == ws["B6"].number_format == "General"
+    assert ws["A3"].number_format == "@"  # a column of text only is text
+    assert not book.formulas_written
+
+
+def test_the_updated_time_is_bangkok_time_on_any_machine(monkeypatch):
+    import time
+    from zoneinfo import ZoneInfo
+
+    from openpyxl import Workbook
+
+    book = FakeBook(Workbook())
+    monkeypatch.setenv("TZ", "America/New_York")  # a machine eleven or twelve hours behind Bangkok
+    time.tzset()
+    try:
+        xlbook.set_status(book, "ทดสอบ")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    written = book.values[xlbook.CONTROL_SHEET].cell(xlbook.FIRST_FIELD_ROW + list(xlbook.FIELDS).index(
+        "updated"), 2).value
+    bangkok = dt.datetime.now(ZoneInfo("Asia/Bangkok")).replace(tzinfo=None)
+    assert abs(bangkok - written) < dt.timedelta(hours=1)  # not the machine's clock, hours away
 
 
 def test_write_blocks_formats_dates_and_text():

@@ -68,6 +68,23 @@ def test_sheets_settings_and_udf_module():
     assert lists["B3"] == f"$F$3:$F${2 + len(buttons.JOBS)}"
 
 
+def test_every_yes_no_choice_of_the_control_sheet_is_understood():
+    from test_buttons_jobs import FakeBook, settings
+
+    ws = load_workbook(WORKBOOK, keep_vba=True)[xlbook.CONTROL_SHEET]
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    for key in ("pdf", "keep_going"):
+        cell = f"B{xlbook.FIRST_FIELD_ROW + list(xlbook.FIELDS).index(key)}"
+        choices = lists[cell].strip('"').split(",")
+        assert len(choices) == 2, choices
+        book = FakeBook(load_workbook(WORKBOOK, keep_vba=True))
+        answers = []
+        for choice in choices:
+            settings(book, **{key: choice})
+            answers.append(buttons._flag_setting(xlbook.control_values(book), key, None))
+        assert answers == [True, False], (key, choices)
+
+
 def test_the_python_file_of_the_workbook_runs_the_chosen_job():
     module = importlib.import_module(f"cplkpi.templates.{bw.MODULE_NAME}")
     assert module.main is buttons.main

@@ -5,12 +5,23 @@ from __future__ import annotations
 import hashlib
 
 import pandas as pd
+import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def console_width_from_env(monkeypatch):
+    """Rich fixes a console's width when COLUMNS is set as it is created (as in pytest-xdist workers):
+    let the consoles read the COLUMNS each test gives its command."""
+    from cplkpi.cli import common
+
+    for c in (common.console, common.err_console):
+        monkeypatch.setattr(c, "_width", None)
 
 
 def sha(path) -> str:
@@ -23,6 +34,7 @@ def test_score_prints_steps_and_total_and_writes_explanations(sample_path, tmp_p
     res = runner.invoke(app, ["score", str(sample_path), "--fy", "2563", "--explain", str(out)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "4.5502" in res.output and "95.78" in res.output and "ส่งรายงานประจำเดือนช้า" in res.output
+    assert "ก.พ. 2563" in res.output and "พ.ค. 2563" in res.output  # the months of the two deductions
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert "เหตุผล" in table.columns and (table["เหตุผล"].str.startswith("ตอบรับช้า")).any()
     assert sha(sample_path) == before  # the source is never written
@@ -34,6 +46,7 @@ def test_overdue_lists_what_to_expedite(sample_path, tmp_path):
                         env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "เกินกำหนด (overdue) 4" in res.output
+    assert "รายงานความก้าวหน้าครั้งที่ 1" in res.output and "ติดตามวันที่ 15/30" in res.output  # PHASE_LABELS
     listed = pd.read_excel(out, engine="openpyxl")
     assert set(listed["สถานะ (status code)"]) == {"overdue", "due_soon"}
 
@@ -71,3 +84,17 @@ def test_an_output_that_is_the_source_is_refused(sample_path, tmp_path):
         res = runner.invoke(app, args, env={"COLUMNS": "200"})
         assert res.exit_code == 1 and "never overwrites a source" in res.output
     assert sha(src) == before
+
+
+def test_a_christian_era_fiscal_year_is_a_bad_parameter(sample_path, tmp_path):
+    form = tmp_path / "form.txt"
+    form.write_text("ไม่มีช่วงเวลา\n", encoding="utf-8")
+    for args in (["score", str(sample_path), "--fy", "2020"],
+                 ["report", str(sample_path), "--fiscal-year", "2020", "--out", str(tmp_path), "--no-pdf"],
+                 ["validate-report", "--progress-form", str(form), "--fy", "2020"],
+                 ["holidays", "2020"]):
+        res = runner.invoke(app, args, env={"COLUMNS": "200"})
+        assert res.exit_code == 2, (args, res.output)  # a usage error, not a traceback
+        assert res.exception is None or isinstance(res.exception, SystemExit), (args, res.exception)
+        assert "fiscal year must be B.E." in res.output, args
+    assert not list(tmp_path.glob("*.xlsx"))  # nothing was written

@@ -42,6 +42,9 @@ def test_per_district(summary):
     assert summary.districts["district"].iloc[-1] == NO_DISTRICT
     assert d.loc[NO_DISTRICT, "complaints"] == 3  # กรุงเทพโปร่งใส twice, and the ticket outside Bangkok
     assert d["complaints"].sum() == 22
+    # the GeoJSON export holds no completion date: its completed ticket is completed, not pending
+    assert d.loc["สะพานสูง"].to_dict() == {"complaints": 1, "pending": 0, "waiting": 0, "completed": 1}
+    assert (d["pending"] + d["completed"] <= d["complaints"]).all()
 
 
 def test_values_left_empty_are_counted_with_their_reason(summary):
@@ -69,3 +72,21 @@ def test_tables_have_thai_and_english_headers(summary):
     for title, frame in tables.values():
         assert "(" in title and all("(" in str(c) for c in frame.columns), title
     assert "column_name" not in tables["empty_values"][1].columns
+
+
+def test_files_with_the_same_name_in_different_folders_are_kept_apart(tmp_path):
+    import shutil
+
+    for folder, fixture in (("a", FILES[0]), ("b", FILES[2])):  # a dump and a web scrape, both traffy.csv
+        (tmp_path / folder).mkdir()
+        shutil.copy(fixture, tmp_path / folder / "traffy.csv")
+    result = import_files([tmp_path / "a" / "traffy.csv", tmp_path / "b" / "traffy.csv"])
+    s = result.summary
+    assert [(f.file, f.format, f.imported) for f in s.files] == [("a/traffy.csv", "traffy_dump", 8),
+                                                                 ("b/traffy.csv", "traffy_web", 6)]
+    assert result.complaints["source_file"].value_counts().to_dict() == {"a/traffy.csv": 8, "b/traffy.csv": 6}
+    assert {r.file for r in s.rejections} == {"a/traffy.csv"}
+    e = s.empty_values.set_index(["file", "column_name"])
+    assert e.loc[("b/traffy.csv", "reopen_count"), ["empty", "format"]].tolist() == [6, "traffy_web"]
+    assert e.loc[("a/traffy.csv", "acknowledged_on"), ["empty", "format"]].tolist() == [2, "traffy_dump"]
+    assert {p.sheet for p in s.problems} == {"a/traffy.csv", "b/traffy.csv"}

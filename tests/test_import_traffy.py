@@ -22,6 +22,7 @@ from cplkpi.importers import (
     split_organization,
     state_code,
 )
+from cplkpi.importers import traffy
 from cplkpi.importers.traffy import scan_csv
 from cplkpi.scoring.tables import STATUSES
 
@@ -220,6 +221,18 @@ def test_web_latest_events_and_take_time():
     assert [(p.code, p.row, p.letter) for p in s.problems] == [("took_not_duration", 5, "L")]
 
 
+def test_web_latest_event_is_kept_when_the_report_date_is_unreadable(tmp_path):
+    header = WEB.read_text(encoding="utf-8-sig").splitlines()[0]
+    p = tmp_path / "web.csv"
+    row = "2024-TSTW07,เมื่อวาน,08:28 น.,รอรับเรื่อง,,ก,เขตบางรัก,ถนน,รอรับเรื่อง,9 ธ.ค. 67,08:28 น.,รอรับเรื่อง"
+    p.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    s = read_file(p)
+    assert [(x.code, x.row) for x in s.problems] == [("date_invalid", 2)]
+    latest = s.events[s.events["basis"] == "traffy_web_latest_event"]
+    assert latest["complaint_id"].tolist() == ["2024-TSTW07"]  # nothing says it is the report itself
+    assert latest["at"].tolist() == [ts("2024-12-09 08:28")]
+
+
 def test_web_agency_prefers_the_district_where_the_problem_is():
     t = by_id(read_file(WEB))
     row = t.loc["2022-TSTW03"]
@@ -264,6 +277,15 @@ def test_bangkok_timestamps_match_zoneinfo(moment):
     expected = utc.astimezone(ZoneInfo("Asia/Bangkok")).replace(tzinfo=None)
     assert out.iloc[0] == pd.Timestamp(expected)
     assert out.iloc[1] == pd.Timestamp(moment.replace(microsecond=0))  # no zone: already Bangkok time
+    assert not bad.any()
+
+
+def test_a_date_without_a_time_has_no_zone():
+    """'-11' at the end of 2023-05-11 is the day, not an offset of eleven hours."""
+    out, bad = bangkok_timestamps(pd.Series(["2023-05-11", "2023-05-11 08:00:00-03", "2023-05-11T08:00-0330",
+                                             "2023-05-12 01:00:00 -03:00"]))
+    assert out.tolist() == [ts("2023-05-11 00:00"), ts("2023-05-11 18:00"), ts("2023-05-11 18:30"),
+                            ts("2023-05-12 11:00")]
     assert not bad.any()
 
 
@@ -320,3 +342,38 @@ def test_encoding_is_decided_on_the_text_not_only_the_header(tmp_path):
     mixed.write_bytes(row.encode("cp874") + text.encode("utf-8"))  # neither encoding fits
     with pytest.raises(ValueError, match="not cp874 text throughout"):
         read_file(mixed)
+
+
+def test_whitespace_only_lines_are_blank_lines_as_the_csv_reader_skips_them(tmp_path, monkeypatch):
+    p = tmp_path / "ws.csv"
+    p.write_bytes(b'a,b\n1,2\n  \t\n3,4\n \r\n"  ",5\n   ')
+    r = scan_csv(p)
+    assert r.fields.tolist() == [2, 2, 2, 2]  # a quoted blank field is a record; spaces alone are not
+    assert r.rows.tolist() == [1, 2, 4, 6]
+    assert r.lines.tolist() == [1, 2, 4, 6]
+    for size in (1, 2, 3, 5):  # records and blank lines cut across the blocks the scan reads
+        monkeypatch.setattr(traffy, "_SCAN_BYTES", size)
+        cut = scan_csv(p)
+        assert (cut.fields.tolist(), cut.rows.tolist(), cut.lines.tolist()) == (
+            r.fields.tolist(), r.rows.tolist(), r.lines.tolist())
+    monkeypatch.undo()
+    lines = DUMP.read_bytes().split(b"\n")
+    spaced = tmp_path / "spaced.csv"  # a line of spaces after the first ticket, tabs at the end
+    spaced.write_bytes(b"\n".join([*lines[:2], b"   ", *lines[2:]]) + b"\t \n")
+    s, plain = read_file(spaced), read_file(DUMP)
+    assert s.rows_read == plain.rows_read == 11
+    assert len(s.complaints) == len(plain.complaints) == 8
+    assert by_id(s).loc["2023-TST003", "source_row"] == by_id(plain).loc["2023-TST003", "source_row"] + 1
+    assert [(r.row, r.line, r.code) for r in s.rejections] == [(7, 9, "missing_id"), (9, 11, "bad_line")]
+
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["1,2", "", "  ", "\t \t", " \r", "\r", '"a\nb",3', '"  ",4', " x ,5"]),
+                max_size=12), st.booleans())
+def test_scan_csv_counts_the_records_the_csv_reader_reads(tmp_path_factory, lines, final_newline):
+    text = "a,b\n" + "\n".join(lines) + ("\n" if final_newline else "")
+    p = tmp_path_factory.mktemp("scan") / "x.csv"
+    p.write_bytes(text.encode())
+    read = pd.read_csv(p, dtype=str, keep_default_na=False)
+    assert len(scan_csv(p).rows) - 1 == len(read)

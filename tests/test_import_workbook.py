@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
-from cplkpi.importers import OutputIsInputError, import_files
+from cplkpi.importers import import_files
 from cplkpi.importers.workbook import COMPLAINT_SHEET, EVENTS_SHEET, SUMMARY_SHEET
+from cplkpi.scoring.errors import InputError
 from cplkpi.scoring.tables import COMPLAINTS, STATUSES
 from cplkpi.workbook import read_workbook
 
@@ -87,10 +88,13 @@ def test_an_input_file_is_never_overwritten(tmp_path):
     shutil.copy(FILES[0], src)
     before = src.read_bytes()
     result = import_files([src])
-    with pytest.raises(OutputIsInputError):
-        result.write(src)
+    link = tmp_path / "link.xlsx"
+    link.hardlink_to(src)  # another name of the same file
+    for target in (src, link):
+        with pytest.raises(InputError, match="never overwrites a source"):
+            result.write(target)
     assert src.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["traffy_dump.csv"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.xlsx", "traffy_dump.csv"]  # no temporary file
 
 
 def test_cli_import(tmp_path):
@@ -111,7 +115,8 @@ def test_cli_refuses_a_bad_district_and_an_input_as_output(tmp_path):
     copy = tmp_path / "dump.xlsx"
     shutil.copy(FILES[0], copy)
     res = runner.invoke(app, ["import", str(copy), "--out", str(copy)])
-    assert res.exit_code != 0 and copy.read_bytes() == FILES[0].read_bytes()
+    assert res.exit_code == 1 and copy.read_bytes() == FILES[0].read_bytes()
+    assert "never overwrites a source" in res.output  # as every command says it
 
 
 def test_demo_path_import_then_cpl_r001(tmp_path):

@@ -13,10 +13,13 @@ import random
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from cplkpi.office import recalculate
 from cplkpi.scoring import thai_calendar
+from cplkpi.scoring.scores import monthly_report_deduction
 from cplkpi.scoring.thaidate import excel_serial
 from cplkpi.udfs import (
     CPL_ACK_DUE,
@@ -160,6 +163,23 @@ def test_late_report_penalty():
                                   col("ต.ค. 2562", D(2019, 10, 5), "10/2562", "ต.ค. 2562", "พฤศจิกายน 2562"),
                                   col(None, None, D(2019, 11, 11), D(2019, 11, 9), None))
     assert out == col(0.0, 0.1, 0.1, None, 0.0)  # due on the 10th; not sent and not yet due: no judgement
+    # not sent, judged on the due day itself: it may still be sent that day
+    assert CPL_LATE_REPORT_PENALTY(col(None), col("ต.ค. 2562"), col(D(2019, 11, 10))) == col(None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.dates(dt.date(2019, 10, 1), dt.date(2020, 12, 31))),
+                          st.dates(dt.date(2019, 10, 1), dt.date(2020, 9, 30)),
+                          st.one_of(st.none(), st.dates(dt.date(2019, 10, 1), dt.date(2020, 12, 31)))),
+                min_size=1, max_size=8))
+def test_late_report_penalty_is_the_engines_deduction(rows):
+    """As the score computes it: not sent and judged on the due day itself is still pending."""
+    sent, month, as_of = ([r[i] for r in rows] for i in range(3))
+    out = CPL_LATE_REPORT_PENALTY([[v] for v in sent], [[v] for v in month], [[v] for v in as_of])
+    expected = monthly_report_deduction(pd.Series(sent, dtype="datetime64[ns]"),
+                                        pd.Series(month, dtype="datetime64[ns]"),
+                                        pd.Series(as_of, dtype="datetime64[ns]"))
+    assert out == [[None if v != v else float(v)] for v in expected]
 
 
 def test_fiscal_year_and_thai_dates():

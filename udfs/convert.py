@@ -46,8 +46,10 @@ from typing import Any, Literal
 import numpy as np
 
 from cplkpi.scoring.calendar import Calendar, thai_calendar
+from cplkpi.scoring.days import EPOCH_ORDINAL, NAT
 from cplkpi.scoring.errors import CplError
-from cplkpi.scoring.thaidate import (
+from cplkpi.scoring.thaidate import (  # _THAI_DIGITS: the one Thai-digit table
+    _THAI_DIGITS,
     EXCEL_ERRORS,
     DateIssue,
     excel_serial,
@@ -81,14 +83,11 @@ PREFIX = "#CPL!"
 
 Kind = Literal["date", "int", "float", "bool", "text"]
 
-_NAT = np.datetime64("NaT", "D")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # The window the vectorised date path takes; everything else goes through parse_dates.
 _SERIAL_MIN = excel_serial(_dt.date(1900, 3, 1))  # 61: Excel's serials before it are off by one
 _SERIAL_END = excel_serial(_dt.date(2201, 1, 1))
 _ORD_MIN = _dt.date(1900, 1, 1).toordinal()
 _ORD_END = _dt.date(2201, 1, 1).toordinal()
-_EPOCH_ORD = _dt.date(1970, 1, 1).toordinal()
 _TZINFO = operator.attrgetter("tzinfo")
 
 
@@ -218,7 +217,7 @@ def dates(value: Any) -> Cells:
     arr = matrix(value)
     flat = arr.ravel()
     n = flat.size
-    days = np.full(n, _NAT, dtype="datetime64[D]")
+    days = np.full(n, NAT, dtype="datetime64[D]")
     empty = np.zeros(n, dtype=bool)
     errors = np.full(n, None, dtype=object)
     types = _type_codes(flat)
@@ -244,7 +243,7 @@ def dates(value: Any) -> Cells:
         fast = (ords >= _ORD_MIN) & (ords < _ORD_END)
         if kind == _DATETIME and any(map(_TZINFO, objs)):  # aware: parse_dates converts to Bangkok
             fast &= np.fromiter(map(_TZINFO, objs), dtype=object, count=idx.size) == None  # noqa: E711
-        days[idx[fast]] = (ords[fast] - _EPOCH_ORD).astype("datetime64[D]")
+        days[idx[fast]] = (ords[fast] - EPOCH_ORDINAL).astype("datetime64[D]")
         slow[idx[fast]] = False
     is_str = types == _TEXT
     if is_str.any():

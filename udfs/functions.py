@@ -31,7 +31,7 @@ from cplkpi.scoring import deadlines, levels
 from cplkpi.scoring.explain import reason_text
 from cplkpi.scoring.percent import percent_array
 from cplkpi.scoring.rules import load_rules
-from cplkpi.scoring.scores import monthly_report_due, score, step_score
+from cplkpi.scoring.scores import monthly_report_deduction, score, step_score
 from cplkpi.scoring.tables import normalize_complaints, normalize_progress
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_dates
 
@@ -225,17 +225,9 @@ def CPL_LEVEL(pct):
 def CPL_LATE_REPORT_PENALTY(sent, report_month, as_of=None):
     """คะแนนที่ถูกหักเพราะส่งรายงานประจำเดือนช้าหรือไม่ส่ง (กำหนดวันที่ 10 ของเดือนถัดไป)
     (deduction for a monthly summary sent late or not at all, due on the 10th)"""
-    rules = load_rules(RULES)
-    per_month, due_day = rules.late_report.per_month, rules.deadlines.monthly_report_due_day
-
-    def penalty(s, m, t):
-        due = np.array([np.datetime64(monthly_report_due(x, due_day), "D") for x in m.astype(object)])
-        late = np.where(s > due, per_month, 0.0)
-        missing = np.where(t >= due, per_month, np.nan)  # NaT as_of: NaN, nothing to judge yet
-        return np.where(np.isnat(s), missing, late)
-
     args = [convert.dates(sent), convert.months(report_month), convert.dates(as_of)]
-    return convert.apply(penalty, args, "float", required=[False, True, False])
+    return convert.apply(lambda s, m, t: monthly_report_deduction(s, m, t, rules=RULES), args, "float",
+                         required=[False, True, False])
 
 
 # --- fiscal years and Thai dates ------------------------------------------------------

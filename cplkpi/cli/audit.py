@@ -50,22 +50,27 @@ def print_sample(s: MonthSample, kept: bool = False) -> None:
         console.print("  " + ", ".join(s.complaint_ids))
 
 
-def print_findings(result: AuditResult, limit: int = 60) -> None:
-    """Print the findings of one audit."""
+#: Findings printed per audit (the output workbook lists them all).
+FINDINGS_SHOWN = 60
+
+
+def print_findings(result: AuditResult) -> None:
+    """Print the findings of one audit (the first :data:`FINDINGS_SHOWN`)."""
     if not result.findings:
         console.print("[green]ไม่พบข้อผิดพลาด (no findings)[/]")
         return
     t = Table(title=f"ข้อค้นพบ {len(result.findings):,} รายการ (findings)")
     for col in ("ประเภท (kind)", "ตำแหน่ง (where)", "รายงาน (reported)", "คำนวณใหม่ (recomputed)", "รายละเอียด (message)"):
         t.add_column(col)
-    for f in result.findings[:limit]:
+    for f in result.findings[:FINDINGS_SHOWN]:
         colour = "red" if f.severity == "error" else "yellow"
         t.add_row(f"[{colour}]{f.label_th}[/]", f.where, "" if f.reported is None else str(f.reported),
                   "" if f.recomputed is None else str(f.recomputed), f.message)
     console.print(t)
-    if len(result.findings) > limit:
-        console.print(f"... และอีก {len(result.findings) - limit:,} รายการ ดูในไฟล์ผลลัพธ์ "
-                      f"(and {len(result.findings) - limit:,} more in the output workbook)")
+    more = len(result.findings) - FINDINGS_SHOWN
+    if more > 0:
+        console.print(f"... และอีก {more:,} รายการ ดูในไฟล์ผลลัพธ์ "
+                      f"(and {more:,} more in the output workbook)")
 
 
 @app.command("audit")
@@ -188,6 +193,8 @@ def audit_batch_command(
         for s in result.errors:
             err_console.print(f"  {s.file}: {s.error}")
     console.print(f"เขียนไฟล์ (written): {result.workbook}" + (f", {result.pdf}" if result.pdf else ""))
+    if result.pdf_skipped:
+        console.print(f"[yellow]{result.pdf_skipped}[/]")
 
 
 @app.command("audit-pack")

@@ -1,17 +1,20 @@
-"""Shared pieces of the CLI commands: console, date options, problem printing."""
+"""Shared pieces of the CLI commands: console, date and fiscal-year options, problem printing."""
 
 from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from cplkpi.guard import ensure_not_input
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, Problem
-from cplkpi.scoring.thaidate import DateParseError, parse_date
+from cplkpi.scoring.thaidate import DateParseError, fiscal_year_range, parse_date
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -32,6 +35,21 @@ def date_option(value: str | None, name: str) -> _dt.date | None:
         raise typer.BadParameter(str(exc), param_hint=name) from exc
 
 
+def check_fiscal_year(value: int | None) -> int | None:
+    """A fiscal year given on the command line must be B.E. (``2563``); a C.E. year is a usage error."""
+    if value is not None:
+        try:
+            fiscal_year_range(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+    return value
+
+
+def fiscal_year_option(*flags: str, help: str) -> Any:
+    """A ``--fy`` style option (default None) checked by :func:`check_fiscal_year`."""
+    return typer.Option(None, *flags, help=help, callback=check_fiscal_year)
+
+
 def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:
     """Print problems as a table on stderr, errors first."""
     problems = sorted(problems, key=lambda p: (p.severity != "error", p.sheet or "", p.row or 0))
@@ -47,6 +65,14 @@ def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:
     err_console.print(table)
     if len(problems) > limit:
         err_console.print(f"... และอีก {len(problems) - limit} รายการ (and {len(problems) - limit} more)")
+
+
+def refuse_overwrite(output: Path, *sources: Path) -> None:
+    """Exit 1 with a clear message when an output path is one of the sources (or links to one)."""
+    try:
+        ensure_not_input(output, *sources)
+    except CplError as exc:
+        raise fail(exc) from exc
 
 
 def fail(exc: CplError) -> typer.Exit:

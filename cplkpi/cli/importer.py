@@ -22,7 +22,7 @@ from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.thaidate import DateParseError, format_thai_date, parse_month
 
 from . import app
-from .common import console, err_console, fail, print_problems
+from .common import console, err_console, fail, print_problems, refuse_overwrite
 
 FILES = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                        help="ไฟล์ Traffy Fondue (.csv) หรือไฟล์ส่งออก MIS/1555 (.xlsx/.csv) "
@@ -79,7 +79,7 @@ def import_command(
     show: int = typer.Option(20, "--show", help="จำนวนแถวที่แสดงต่อตาราง (rows shown per table)"),
 ) -> None:
     """นำเข้าเรื่องร้องเรียนจาก Traffy Fondue และ MIS/1555 เป็นสมุดงาน (import complaints; see docs/import.md)."""
-    from cplkpi.importers import OutputIsInputError, district_filter, import_files
+    from cplkpi.importers import district_filter, import_files
 
     if out.suffix.lower() != ".xlsx":
         raise typer.BadParameter("ไฟล์ผลลัพธ์ต้องเป็น .xlsx (the output must be an .xlsx file)",
@@ -88,12 +88,9 @@ def import_command(
         wanted = district_filter(district)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--district") from exc
-    if any(out.resolve() == f.resolve() for f in files):
-        raise typer.BadParameter("ไฟล์ผลลัพธ์ต้องไม่ใช่ไฟล์ต้นทาง (the output must not overwrite an input file)",
-                                 param_hint="--out")
+    refuse_overwrite(out, *files)
     month = None
     if report_month is not None:
-
         try:
             month = parse_month(report_month)
         except DateParseError as exc:
@@ -108,10 +105,7 @@ def import_command(
         except (CplError, ValueError) as exc:
             raise fail(exc if isinstance(exc, CplError) else CplError(str(exc))) from exc
         writing = progress.add_task("เขียนสมุดงาน (writing the workbook)", total=len(result.complaints))
-        try:
-            result.write(out, on_rows=lambda n: progress.advance(writing, n))
-        except OutputIsInputError as exc:
-            raise fail(exc) from exc
+        result.write(out, on_rows=lambda n: progress.advance(writing, n))
     print_summary(result.summary, show)
     s = result.summary
     console.print(f"[bold]นำเข้าแล้ว (imported)[/] {s.complaints:,} เรื่อง จาก {s.rows_read:,} แถว "

@@ -12,25 +12,31 @@ from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_months, fiscal_year_range, format_thai_month, parse_month
 
 from . import app
-from .common import console, date_option, err_console, fail
+from .common import console, date_option, err_console, fail, fiscal_year_option
 from .score import WORKBOOK, load
 
 
-def print_findings(findings: list, title: str = "ผลการตรวจสอบรายงาน (report validation)", limit: int = 40) -> None:
-    """Print validation findings as a table (errors first), or say there are none."""
+#: Validation findings printed (errors first).
+FINDINGS_SHOWN = 40
+
+
+def print_findings(findings: list) -> None:
+    """Print validation findings as a table (the first :data:`FINDINGS_SHOWN`, errors first), or say
+    there are none."""
     if not findings:
         console.print("[green]ตรวจสอบรายงานแล้ว ไม่พบข้อผิดพลาด (validation: no findings)[/]")
         return
-    t = Table(title=title)
+    t = Table(title="ผลการตรวจสอบรายงาน (report validation)")
     for col in ("ระดับ (level)", "รหัส (code)", "ตำแหน่ง (where)", "ข้อความ (message)"):
         t.add_column(col)
     ordered = sorted(findings, key=lambda f: f.severity != "error")
-    for f in ordered[:limit]:
+    for f in ordered[:FINDINGS_SHOWN]:
         level = "[red]ข้อผิดพลาด[/]" if f.severity == "error" else "[yellow]คำเตือน[/]"
         t.add_row(level, f.code, f.where, f.message)
     console.print(t)
-    if len(findings) > limit:
-        console.print(f"... และอีก {len(findings) - limit} รายการ (and {len(findings) - limit} more)")
+    more = len(findings) - FINDINGS_SHOWN
+    if more > 0:
+        console.print(f"... และอีก {more} รายการ (and {more} more)")
 
 
 def print_result(result) -> None:
@@ -52,8 +58,8 @@ def report_command(
     workbook: Path = WORKBOOK,
     month: str = typer.Option(None, "--month", "-m",
                               help="เดือนที่รายงาน เช่น 2563-09 หรือ \"ก.ย. 2563\" (report month)"),
-    fiscal_year: int = typer.Option(None, "--fiscal-year", "--fy",
-                                    help="ทั้งปีงบประมาณ 12 เดือน เช่น 2563 (all 12 months of a fiscal year)"),
+    fiscal_year: int = fiscal_year_option(
+        "--fiscal-year", "--fy", help="ทั้งปีงบประมาณ 12 เดือน เช่น 2563 (all 12 months of a fiscal year)"),
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="โฟลเดอร์ผลลัพธ์ (output folder)"),
     rules: str = typer.Option("bma-2557", help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}"),
     as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (default: วันสุดท้ายของเดือน / month end)"),
@@ -71,7 +77,6 @@ def report_command(
         except DateParseError as exc:
             raise typer.BadParameter(str(exc), param_hint="--month") from exc
     else:
-        fiscal_year_range(fiscal_year)  # checks B.E.
         months = fiscal_months(fiscal_year)
     day = date_option(as_of, "--as-of")
     book = load(workbook, keep_going)
@@ -96,8 +101,9 @@ def validate_report_command(
                               help="แบบรายงาน CPL_R001 ที่กรอกแล้ว (.xlsx): ตรวจความสอดคล้องกับ CPL_R003"),
     form: Path = typer.Option(None, "--progress-form", exists=True, dir_okay=False,
                               help="ข้อความแบบรายงานความก้าวหน้าโครงการ (.txt, seed 003 style)"),
-    fiscal_year: int = typer.Option(None, "--fiscal-year", "--fy",
-                                    help="ปีงบประมาณของแบบรายงานความก้าวหน้า (to find gaps at its start and end)"),
+    fiscal_year: int = fiscal_year_option(
+        "--fiscal-year", "--fy",
+        help="ปีงบประมาณของแบบรายงานความก้าวหน้า (to find gaps at its start and end)"),
     out: Path = typer.Option(None, "--out", help="เขียนผลตรวจสอบลงไฟล์ .xlsx หรือ .csv (write the findings)"),
 ) -> None:
     """ตรวจสอบแบบรายงานที่กรอกแล้ว: ยอดรวม ช่วงวันที่ต่อเนื่อง ตัวเลขซ้ำ ร้อยละ (validate filled reports)."""

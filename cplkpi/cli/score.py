@@ -9,16 +9,25 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from cplkpi.export import write_table
-from cplkpi.guard import ensure_not_input
+from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.scores import ScoreResult
-from cplkpi.scoring.thaidate import format_thai_date
+from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
 from cplkpi.workbook import ComplaintWorkbook, read_workbook
 
 from . import app
-from .common import console, date_option, fail, print_problems, today_bangkok
+from .common import (
+    check_fiscal_year,
+    console,
+    date_option,
+    fail,
+    fiscal_year_option,
+    print_problems,
+    refuse_overwrite,
+    today_bangkok,
+)
 
 WORKBOOK = typer.Argument(..., exists=True, dir_okay=False, help="ไฟล์ Excel ของหน่วยงาน (.xlsx) (agency workbook)")
 
@@ -35,14 +44,6 @@ def load(path: Path, keep_going: bool) -> ComplaintWorkbook:
                       "(stopped on input errors; fix them or pass --keep-going)")
         raise typer.Exit(code=1)
     return book
-
-
-def _refuse_overwrite(output: Path, source: Path) -> None:
-    """Exit 1 with a clear message when an output path is the source workbook."""
-    try:
-        ensure_not_input(output, source)
-    except CplError as exc:
-        raise fail(exc) from exc
 
 
 def print_score(result: ScoreResult, agency: str | None) -> None:
@@ -71,7 +72,7 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
                   "missing_report": "ไม่ส่งรายงานประจำเดือน (missing monthly report)",
                   "audit": "สุ่มตรวจต่ำกว่าเกณฑ์ (audit below threshold)"}
         for _, x in result.deductions.iterrows():
-            d.add_row(labels[x["kind"]], format_thai_date(x["month"]).split(" ", 1)[1], str(x["step"]),
+            d.add_row(labels[x["kind"]], format_thai_month(x["month"]), str(x["step"]),
                       f"{x['amount']:g}")
         console.print(d)
     s = Table(title="สรุปคะแนน (total)")
@@ -91,7 +92,7 @@ def run_score(path: Path, fiscal_year: int | None, rules: str, as_of: str | None
               keep_going: bool) -> ScoreResult:
     """Read, score, print and (optionally) write the explanations; shared with ``demo``."""
     if explain is not None:
-        _refuse_overwrite(explain, path)
+        refuse_overwrite(explain, path)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task(f"อ่านไฟล์ (reading) {path.name}")
         book = load(path, keep_going)
@@ -112,7 +113,8 @@ def run_score(path: Path, fiscal_year: int | None, rules: str, as_of: str | None
 @app.command("score")
 def score_command(
     workbook: Path = WORKBOOK,
-    fiscal_year: int = typer.Option(None, "--fy", help="ปีงบประมาณ พ.ศ. เช่น 2563 (fiscal year B.E.; default: the latest in the data)"),
+    fiscal_year: int = fiscal_year_option(
+        "--fy", help="ปีงบประมาณ พ.ศ. เช่น 2563 (fiscal year B.E.; default: the latest in the data)"),
     rules: str = typer.Option("bma-2557", help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}"),
     as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (evaluation date; default: end of the fiscal year)"),
     explain: Path = typer.Option(None, help="เขียนคำอธิบายรายเรื่องลงไฟล์ .xlsx หรือ .csv (write explanations)"),
@@ -133,7 +135,7 @@ def overdue_command(
 ) -> None:
     """รายการเรื่องที่เกินกำหนดหรือใกล้ครบกำหนด (list complaints overdue or due soon as of a date)."""
     if out is not None:
-        _refuse_overwrite(out, workbook)
+        refuse_overwrite(out, workbook)
     book = load(workbook, keep_going)
     day = date_option(as_of, "--as-of") or today_bangkok()
     try:
@@ -146,10 +148,10 @@ def overdue_command(
     t = Table(title=f"เรื่องที่ต้องเร่งรัด ณ {format_thai_date(day)} (to expedite as of {day})")
     for col in ("เลขที่เรื่อง (id)", "เรื่อง (subject)", "ขั้น (phase)", "กำหนด (due)", "สถานะ (status)"):
         t.add_column(col)
-    phases = {"ack": "ตอบรับ", "progress": "รายงานครั้งที่ 1", "followup": "ติดตามวันที่ 15/30"}
     for _, x in table.head(200).iterrows():
         colour = "red" if x["status"] == "overdue" else "yellow" if x["status"] == "due_soon" else "green"
-        t.add_row(str(x["complaint_id"]), str(x.get("subject", "") or ""), phases.get(x["phase"], ""),
+        phase = PHASE_LABELS.get(x["phase"], ("",))[0]
+        t.add_row(str(x["complaint_id"]), str(x.get("subject", "") or ""), phase,
                   format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]")
     console.print(t)
     counts = table["status"].value_counts()
@@ -171,7 +173,8 @@ def rules_command() -> None:
 
 @app.command("holidays")
 def holidays_command(
-    fiscal_year: int = typer.Argument(..., help="ปีงบประมาณ พ.ศ. (fiscal year B.E.)"),
+    fiscal_year: int = typer.Argument(..., help="ปีงบประมาณ พ.ศ. (fiscal year B.E.)",
+                                      callback=check_fiscal_year),
 ) -> None:
     """แสดงวันหยุดราชการ กทม. ในปีงบประมาณ (list BMA office holidays in a fiscal year)."""
     import pandas as pd
