@@ -22,7 +22,7 @@ import numpy as np
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.deadlines import followup_checkpoints
 from cplkpi.scoring.tables import SHEETS
-from cplkpi.xlsx import THAI_DATE_FORMAT, write_table_sheet, save_workbook_atomic
+from cplkpi.xlsx import save_workbook_atomic, write_table_sheet
 
 from . import SAMPLE_NAME
 

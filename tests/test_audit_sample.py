@@ -170,7 +170,7 @@ def test_a_mark_outside_the_list_is_reported_with_its_cell(sample_book, sample_f
 
 
 @pytest.mark.libreoffice
-def test_summary_sheet_formulas_agree_with_the_engine(sample_book, sample_file, tmp_path, libreoffice):
+def test_summary_sheet_formulas_agree_with_the_engine(sample_file, tmp_path, libreoffice):
     from cplkpi.office import recalculate
 
     C, X = MARK_CORRECT, MARK_INCORRECT

@@ -63,7 +63,7 @@ def test_a_summary_due_on_the_as_of_day_recalculates_as_not_due(sample_book, tmp
     _assert_recalculates_to_cache(result.r003_xlsx, tmp_path)
 
 
-def test_the_fast_sheet_writer_recalculates_too(reports, sample_book, tmp_path, monkeypatch):
+def test_the_fast_sheet_writer_recalculates_too(libreoffice, sample_book, tmp_path, monkeypatch):
     """Both reports written by the big-sheet writer (every sheet, not only big ones) read the same in LibreOffice."""
     from cplkpi.macros import cache
     from cplkpi.macros.reports import compute_figures, render_r001, render_r003

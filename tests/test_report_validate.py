@@ -257,7 +257,7 @@ def test_r001_duplicates_and_complaints_after_the_period(filled):
     assert ("pending_after_period", f"D{first + 2}") in where
 
 
-def test_without_defined_names_the_template_addresses_are_used(filled, tmp_path):
+def test_without_defined_names_the_template_addresses_are_used(filled):
     values, _ = values_and_formulas(filled.r003_xlsx)
     for name in list(values.defined_names):
         del values.defined_names[name]
