@@ -9,6 +9,14 @@ out with the same index.
 Timezone-aware values are converted to Asia/Bangkok before the date is taken
 (SPEC §2): Traffy timestamps are UTC, and 2023-05-11 20:00 UTC is 12 May in
 Bangkok.
+
+Bangkok time is the fixed offset UTC+7 (:data:`BANGKOK`), not the IANA zone
+``Asia/Bangkok``: Thailand has kept UTC+7 without daylight saving since
+1 April 1920, so the two agree on every instant from then on (a property test
+checks it against the time-zone database where there is one), and a fixed
+offset needs no time-zone database. Pyodide (xlwings Lite) has none, and
+``ZoneInfo("Asia/Bangkok")`` at import time made ``import cplkpi.udfs`` fail
+there.
 """
 
 from __future__ import annotations
@@ -16,14 +24,13 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
-
 import numpy as np
 import pandas as pd
 
 __all__ = ["BANGKOK", "NAT", "as_days", "as_day_array", "to_date", "EPOCH_ORDINAL"]
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
+#: Bangkok time: UTC+7 without daylight saving, exact since 1 April 1920 (see the module docstring).
+BANGKOK = _dt.timezone(_dt.timedelta(hours=7), "Asia/Bangkok")
 NAT = np.datetime64("NaT", "D")
 #: ``date.toordinal()`` of 1970-01-01, to convert between ordinals and epoch days.
 EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()

@@ -26,7 +26,7 @@ from .thaidate import format_thai_date, format_thai_dates, format_thai_month
 if TYPE_CHECKING:
     from .scores import ScoreResult
 
-__all__ = ["explain", "reason_text", "REASON_TEXTS"]
+__all__ = ["explain", "reason_text", "short_reasons", "REASON_TEXTS"]
 
 COLUMNS = ["row", "complaint_id", "month", "step", "component", "correct", "reason_code",
            "reason_th", "reason_en", "due", "actual", "days_late", "deduction"]
@@ -56,6 +56,20 @@ def reason_text(code: str, **values: Any) -> tuple[str, str]:
     """Thai and English text of a reason code with its placeholders filled."""
     t = _texts()[code]
     return t["th"].format(**values), t["en"].format(**values)
+
+
+def short_reasons(table: pd.DataFrame) -> np.ndarray:
+    """The short Thai reason (``short_th`` of each code, e.g. ``ตอบรับช้า 2 วันทำการ``) of each row of an
+    :func:`explain` table, filled from its ``days_late`` and ``due`` columns (object array)."""
+    codes = table["reason_code"].to_numpy(dtype=object)
+    days = table["days_late"].to_numpy(dtype=float)
+    due = pd.to_datetime(table["due"]).to_numpy().astype("datetime64[D]")
+    out = np.full(len(table), "", dtype=object)
+    for code in pd.unique(codes):
+        m = np.flatnonzero(codes == code)
+        fields = {"days": _ints(days[m]), "due": format_thai_dates(due[m])}
+        out[m] = _fill(_texts()[code]["short_th"], fields, len(m))
+    return out
 
 
 def explain(result: ScoreResult) -> pd.DataFrame:

@@ -30,6 +30,14 @@ shape: ``datetime.date`` for dates (Excel shows them with the cell's date
 format), ``int``/``float``/``bool``/``str``, and ``None`` for empty (both
 xlwings flavours write it as an empty cell; NaN would become ``#NUM!`` in
 Office.js, so it is never returned).
+
+No text longer than 255 characters ever goes back (:data:`MAX_TEXT`): classic
+xlwings turns a whole result array holding one such text into ``#VALUE!``
+(xlwings issues #456, #869). Every cell function's result passes through
+:func:`fit_rows` (in the ``udf`` decorator), which shortens a longer text to
+254 UTF-16 code units (what Excel counts) and ``…``, without splitting a
+surrogate pair or taking a Thai vowel or tone mark from its consonant. Error
+texts quote at most :data:`MAX_SHOWN` characters of a bad cell.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ import datetime as _dt
 import functools
 import gc
 import operator
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -76,10 +85,19 @@ __all__ = [
     "cell_error",
     "gc_paused",
     "rows",
+    "MAX_TEXT",
+    "fit_text",
+    "fit_rows",
 ]
 
 #: Every error text a cell function returns starts with this.
 PREFIX = "#CPL!"
+#: The longest text a cell function returns, in UTF-16 code units: classic xlwings turns a result array
+#: holding a longer text into #VALUE! (xlwings issues #456, #869).
+MAX_TEXT = 255
+#: At most this many characters of a bad cell are quoted in its error text.
+MAX_SHOWN = 60
+_ELLIPSIS = "…"
 
 Kind = Literal["date", "int", "float", "bool", "text"]
 
@@ -119,9 +137,36 @@ def cell_error(message_th: str, message_en: str, shown: str | None = None) -> st
     return f"{text}: {shown}" if shown is not None else text
 
 
+def fit_text(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` as Excel can take it: at most ``limit`` UTF-16 code units, cut with ``…`` at the end when
+    longer; never between a surrogate pair, nor between a Thai consonant and its vowel or tone mark."""
+    if len(text) * 2 <= limit:  # the common case: short enough whatever its characters
+        return text
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text
+    units, cut = 0, 0
+    for cut, ch in enumerate(text):  # noqa: B007 (cut is used after the loop)
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit - len(_ELLIPSIS):
+            break
+    while cut > 0 and unicodedata.category(text[cut]).startswith("M"):  # keep marks with their letter
+        cut -= 1
+    return text[:cut] + _ELLIPSIS
+
+
+def fit_rows(result: list[list[Any]]) -> list[list[Any]]:
+    """A cell function's result with every text fitted by :func:`fit_text` (the same list when none is
+    too long: the check is one pass over the values)."""
+    long = MAX_TEXT // 2
+    if not any(v.__class__ is str and len(v) > long for r in result for v in r):
+        return result
+    return [[fit_text(v) if v.__class__ is str else v for v in r] for r in result]
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, str):
-        return f'"{value}"'
+        text = value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 1].rstrip() + _ELLIPSIS
+        return f'"{text}"'
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():

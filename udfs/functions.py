@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,7 @@ import pandas as pd
 import xlwings as xw
 
 from cplkpi.scoring import deadlines, levels
-from cplkpi.scoring.explain import reason_text
+from cplkpi.scoring.explain import REASON_TEXTS, short_reasons
 from cplkpi.scoring.percent import percent_array
 from cplkpi.scoring.rules import load_rules
 from cplkpi.scoring.scores import monthly_report_deduction, score, step_score
@@ -70,10 +71,13 @@ _HOLIDAYS = ("ช่วงวันหยุดเพิ่มเติมที
 _WORKDAYS = "ช่วงวันที่ที่ทำงานแม้ปฏิทินว่าเป็นวันหยุด (optional range of days worked although the calendar says holiday)"
 
 
-def udf(**arg_docs: str) -> Callable[[Callable[..., Any]], Callable[..., list[list[Any]]]]:
+def udf(*, call_in_wizard: bool = True,
+        **arg_docs: str) -> Callable[[Callable[..., Any]], Callable[..., list[list[Any]]]]:
     """Declare an Excel cell function: xlwings ``func``/``arg`` declarations (every argument as a
-    2-D range, error cells as text, help text) and the guard that turns a :class:`CellValueError`
-    into a single ``#CPL!`` cell."""
+    2-D range, error cells as text, help text), the guard that turns a :class:`CellValueError`
+    into a single ``#CPL!`` cell, and :func:`~.convert.fit_rows` over every result (no text
+    over 255 characters). ``call_in_wizard=False`` for a heavy function: classic Excel then does
+    not run it while the function wizard is open on it."""
 
     def decorate(f: Callable[..., Any]) -> Callable[..., list[list[Any]]]:
         params = list(inspect.signature(f).parameters)
@@ -88,14 +92,14 @@ def udf(**arg_docs: str) -> Callable[[Callable[..., Any]], Callable[..., list[li
         def cell_function(*args: Any) -> list[list[Any]]:
             try:
                 with convert.gc_paused():
-                    return f(*args)
+                    return convert.fit_rows(f(*args))
             except CellValueError as exc:
-                return [[exc.text]]
+                return [[convert.fit_text(exc.text)]]
 
         g: Any = cell_function
         for name in reversed(params):
             g = xw.arg(name, ndim=2, err_to_str=True, doc=arg_docs[name])(g)
-        g = xw.func(category=CATEGORY)(g)
+        g = xw.func(category=CATEGORY, call_in_wizard=call_in_wizard)(g)
         g.__cpl_args__ = {name: arg_docs[name] for name in params}
         FUNCTIONS[f.__name__] = g
         return g
@@ -164,11 +168,11 @@ def CPL_ON_TIME(actual, due):
 _STATUS_TH = np.array([*(deadlines.STATUS_LABELS[x][0] for x in deadlines.STATUSES), None], dtype=object)
 
 
-@udf(forwarded="วันที่ศูนย์แจ้งเรื่อง (forwarding date)",
+@udf(call_in_wizard=False, forwarded="วันที่ศูนย์แจ้งเรื่อง (forwarding date)",
      acknowledged="วันที่ตอบรับ ว่างได้ (acknowledgement date, may be empty)",
      progress="วันที่รายงานความก้าวหน้าล่าสุด ว่างได้ (latest progress report, may be empty)",
      resolved="วันที่แล้วเสร็จ ว่างได้ (resolution date, may be empty)",
-     as_of="ณ วันที่ เช่น TODAY() (as of, e.g. TODAY())",
+     as_of="ณ วันที่ พิมพ์วันที่ไว้ในเซลล์ดีกว่า TODAY() (as of: a typed date, better than TODAY())",
      holidays=_HOLIDAYS, workdays=_WORKDAYS)
 def CPL_STATUS(forwarded, acknowledged, progress, resolved, as_of, holidays=None, workdays=None):
     """สถานะเรื่อง ณ วันที่: อยู่ในกำหนด / ใกล้ครบกำหนด / เกินกำหนด / ดำเนินการแล้วเสร็จ
@@ -255,7 +259,8 @@ def CPL_THAI_DATE(date_value, style=None):
 
 # --- explanations ------------------------------------------------------------------------
 
-@udf(forwarded="วันที่ศูนย์แจ้งเรื่อง (forwarding date)", acknowledged="วันที่ตอบรับ (acknowledgement date)",
+@udf(call_in_wizard=False,
+     forwarded="วันที่ศูนย์แจ้งเรื่อง (forwarding date)", acknowledged="วันที่ตอบรับ (acknowledgement date)",
      first_progress="วันที่รายงานความก้าวหน้าครั้งที่ 1 (first progress report)",
      resolved="วันที่แล้วเสร็จ (resolution date)",
      result_detail="ผลการดำเนินการที่ตอบผู้ร้องได้ (result detail)",
@@ -268,8 +273,9 @@ def CPL_THAI_DATE(date_value, style=None):
      report_dates="วันที่ของรายงานความก้าวหน้า (date of each progress report)")
 def CPL_EXPLAIN(forwarded, acknowledged, first_progress, resolved, result_detail, evidence, as_of,
                 only_step=None, reopened=None, ids=None, report_ids=None, report_dates=None):
-    """เหตุที่เรื่องไม่ได้คะแนนในแต่ละขั้นตอน ตามเกณฑ์ กทม. 2557 เช่น ตอบรับช้า 2 วันทำการ
-    (why a complaint lost a step under the BMA-2557 rules, e.g. acknowledged 2 business days late)"""
+    """เหตุสั้น ๆ ที่เรื่องไม่ได้คะแนนแต่ละขั้นตอน ตามเกณฑ์ กทม. 2557 พร้อมรหัส เช่น ขั้นตอนที่ 1: ตอบรับช้า 2 วันทำการ
+    [ACK_LATE] ข้อความเต็มอยู่ในชีตคำอธิบายคะแนน (short reason per lost step with its code; full text: the
+    explanation sheet)"""
     rules = load_rules(RULES)
     when = convert.dates(convert.single(as_of, "ณ วันที่", "as of"))
     if when.bad.any() or when.empty.any():
@@ -315,14 +321,24 @@ def CPL_EXPLAIN(forwarded, acknowledged, first_progress, resolved, result_detail
                     end=usable["forwarded_on"].max(), as_of=when.values[0, 0])
         why = res.explain()
         why = why[why["row"].notna() & why["component"].isin(components)]
-        ok_th = reason_text("OK")[0]
-        labels = {c.key: c.label_th for c in rules.components}
-        for row, grp in why.groupby("row", sort=False):
-            lost = grp[grp["reason_code"] != "OK"]
-            reasons = [f"{labels[k]}: {r}" for k, r in zip(lost["component"], lost["reason_th"])]
-            out[int(row) - 2] = "; ".join(reasons) if reasons else ok_th
+        out[why["row"].unique().astype(int) - 2] = REASON_TEXTS["OK"]["short_th"]
+        lost = why[why["reason_code"] != "OK"]
+        if len(lost):
+            steps = lost["component"].map({c.key: _step_label(c) for c in rules.components})
+            parts = steps + ": " + short_reasons(lost) + " [" + lost["reason_code"] + "]"
+            joined = parts.groupby(lost["row"].astype(int), sort=False).agg("; ".join)
+            out[joined.index.to_numpy() - 2] = joined.to_numpy()
     out = np.where(errors != None, errors, out)  # noqa: E711
-    return out.reshape(shape).tolist()
+    return convert.rows(out.reshape(shape))
+
+
+_STEP_LABEL = re.compile(r"ขั้นตอนที่\s*[\d.]+")
+
+
+def _step_label(component: Any) -> str:
+    """``ขั้นตอนที่ 2.1``: the head of a component's Thai label (or its step number)."""
+    m = _STEP_LABEL.match(component.label_th)
+    return m.group(0) if m else f"ขั้นตอนที่ {component.step}"
 
 
 def _components(rules: Any, step: Any) -> list[str]:
