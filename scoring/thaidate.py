@@ -10,9 +10,10 @@ Conventions (decisions, documented in docs/decisions.md):
 * A two-digit year is a short B.E. year: ``67`` is 2567 (2024).
 * A four-digit year below 2400 in ``d/m/yyyy`` or Thai-month text is read as
   C.E. with a warning (``year_ce``): Thai offices write B.E.
-* A real date (datetime cell) in a year of 2400 or more is a B.E. year that
-  Excel took for C.E. (someone typed 30/10/2562 into a date cell): it is
-  corrected by 543 years with a warning (``year_be_as_ce``).
+* A real date (datetime cell, or its serial number as xlwings Lite sends
+  it: 242066) in a year of 2400 or more is a B.E. year that Excel took for
+  C.E. (someone typed 30/10/2562 into a date cell): it is corrected by 543
+  years with a warning (``year_be_as_ce``).
 * Numbers are Excel serial numbers in the 1900 date system.
 * Fiscal year B.E. Y runs 1 October (Y − 544) to 30 September (Y − 543).
 """
@@ -276,18 +277,24 @@ def _check_value(value: Any, pos: int) -> tuple[_dt.date | None, DateIssue | Non
     if isinstance(value, int | float | np.integer | np.floating):
         if isinstance(value, float | np.floating) and np.isnan(value):
             return None, None
-        return _from_serial(float(value), pos, value)
+        date, issue = _from_serial(float(value), pos, value)
+        # the serial of a date typed with a B.E. year (xlwings Lite sends dates as serials): 242066 is
+        # 1 Oct 2562, corrected like the same date cell read as a date
+        return (date, issue) if date is None else _be_as_ce(date, pos, value)
     if isinstance(value, _dt.date | np.datetime64 | pd.Timestamp):
         date = to_date(value)
-        if date is None:
-            return None, None
-        if date.year >= BE_MIN_YEAR:
-            fixed = _make_date(date.year - BE_OFFSET, date.month, date.day)
-            if fixed is None:  # 29 Feb of a B.E. year that is leap in C.E. terms only
-                return None, _issue(pos, "date_impossible", value)
-            return fixed, _issue(pos, "year_be_as_ce", value, "warning")
-        return date, None
+        return (None, None) if date is None else _be_as_ce(date, pos, value)
     return None, _issue(pos, "date_invalid", value)
+
+
+def _be_as_ce(date: _dt.date, pos: int, raw: Any) -> tuple[_dt.date | None, DateIssue | None]:
+    """A date cell's date; a year of 2400 or more is a B.E. year stored as C.E.: 543 years back, warned."""
+    if date.year < BE_MIN_YEAR:
+        return date, None
+    fixed = _make_date(date.year - BE_OFFSET, date.month, date.day)
+    if fixed is None:  # 29 Feb of a B.E. year that is leap in C.E. terms only
+        return None, _issue(pos, "date_impossible", raw)
+    return fixed, _issue(pos, "year_be_as_ce", raw, "warning")
 
 
 def _plausible(date: _dt.date | None, issue: DateIssue | None, pos: int, raw: Any):

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cplkpi.scoring.errors import CalendarRangeError
-from cplkpi.scoring.thaidate import parse_dates
+from cplkpi.scoring.thaidate import excel_serial, parse_dates
 from cplkpi.udfs import convert
 
 D = dt.datetime
@@ -187,3 +187,45 @@ def test_gc_paused_restores_the_collector():
     with convert.gc_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_be_dates_as_lite_sends_them_are_corrected_like_classic():
+    """A cell typed 1/10/2562 that Excel took for a date in the year 2562: classic xlwings sends the
+    datetime, Lite its serial 242066; both are 1 Oct 2019, with the same warning in tables."""
+    from cplkpi.udfs import CPL_ACK_DUE, CPL_FISCAL_YEAR
+
+    lite, classic = 242066.0, D(2562, 10, 1)
+    assert convert.dates([[lite], [242066], [classic]]).values.ravel().tolist() == [dt.date(2019, 10, 1)] * 3
+    assert CPL_ACK_DUE([[lite], [classic]]) == [[dt.date(2019, 10, 2)], [dt.date(2019, 10, 2)]]
+    assert CPL_FISCAL_YEAR([[lite]]) == [[2563]]
+    issues = parse_dates([lite, classic]).issues
+    assert [(i.code, i.severity, i.message_th) for i in issues] == [
+        ("year_be_as_ce", "warning", "ปี พ.ศ. ถูกบันทึกเป็น ค.ศ. จึงลบ 543 ปี: 242066.0"),
+        ("year_be_as_ce", "warning", "ปี พ.ศ. ถูกบันทึกเป็น ค.ศ. จึงลบ 543 ปี: 2562-10-01")]
+    # 2564 is leap in C.E. terms, but 2564 B.E. (2021) has no 29 February
+    bad = convert.dates([[float(excel_serial(dt.date(2564, 2, 29)))]])
+    assert bad.errors[0, 0].startswith("#CPL! ไม่มีวันที่นี้ในปฏิทิน (no such calendar date)")
+
+
+def test_fit_text_counts_utf16_units_and_keeps_thai_marks_with_their_letter():
+    assert convert.fit_text("ก" * 255) == "ก" * 255
+    cut = convert.fit_text("ก" * 300)
+    assert cut == "ก" * 254 + "…" and len(cut) == 255
+    # ที่ is three code points (ท + ี + ่): a cut never leaves the marks without their consonant
+    for pad in range(4):
+        text = convert.fit_text("x" * (250 + pad) + "ที่" * 10)
+        assert len(text) <= 255 and text.endswith("…")
+        assert text[:-1].endswith(("x", "ที่")), text[-6:]
+    emoji = convert.fit_text("😀" * 200)  # two UTF-16 units each, as Excel counts them
+    assert emoji == "😀" * 127 + "…" and len(emoji.encode("utf-16-le")) // 2 == 255
+    rows = [[1.0], ["a" * 300], [None], [dt.date(2019, 10, 1)]]
+    assert convert.fit_rows(rows) == [[1.0], ["a" * 254 + "…"], [None], [dt.date(2019, 10, 1)]]
+    short = [[1.0], ["ok"]]
+    assert convert.fit_rows(short) is short
+
+
+def test_a_long_bad_cell_is_quoted_short():
+    from cplkpi.udfs import CPL_STEP_PCT
+
+    (text,), = CPL_STEP_PCT([["ห้าสิบ" * 100]], [[10]])
+    assert text == '#CPL! ต้องเป็นตัวเลข (must be a number): "' + ("ห้าสิบ" * 10)[:59] + '…"'
