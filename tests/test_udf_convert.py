@@ -229,3 +229,20 @@ def test_a_long_bad_cell_is_quoted_short():
 
     (text,), = CPL_STEP_PCT([["ห้าสิบ" * 100]], [[10]])
     assert text == '#CPL! ต้องเป็นตัวเลข (must be a number): "' + ("ห้าสิบ" * 10)[:59] + '…"'
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=D(1920, 4, 1), max_value=D(2200, 12, 31)))
+def test_fixed_bangkok_offset_is_the_time_zone_database(moment):
+    """Bangkok as fixed UTC+7 (no database needed, for Pyodide) gives the IANA zone's local time on every
+    instant since 1 April 1920, when Thailand moved to UTC+7."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from cplkpi.scoring.days import BANGKOK
+
+    try:
+        zone = ZoneInfo("Asia/Bangkok")
+    except ZoneInfoNotFoundError:
+        pytest.skip("no time-zone database here (install tzdata) to compare with")
+    utc = moment.replace(tzinfo=dt.timezone.utc)
+    assert utc.astimezone(BANGKOK).replace(tzinfo=None) == utc.astimezone(zone).replace(tzinfo=None)
