@@ -128,3 +128,48 @@ def test_rebuild_gives_the_same_bytes(tmp_path, parts):
                     f"{bw.xlwings_version()}: rebuild with python -m cplkpi.templates.build_workbook")
     out = bw.build(tmp_path / "again.xlsm")
     assert out.read_bytes() == WORKBOOK.read_bytes()
+
+
+def _vba_references(dir_stream: bytes) -> dict[str, list[str]]:
+    """Reference name → its libids, from the decompressed ``VBA/dir`` stream (MS-OVBA 2.3.4.2.2)."""
+    import struct
+
+    refs: dict[str, list[str]] = {}
+    pos, name = 0, None
+    while pos + 6 <= len(dir_stream):
+        rid, size = struct.unpack_from("<HI", dir_stream, pos)
+        body = dir_stream[pos + 6: pos + 6 + size]
+        if rid == 0x0009:  # PROJECTVERSION: its size field says 4 but 6 bytes follow
+            size = 6
+        elif rid == 0x0016:  # REFERENCENAME (MBCS name; its Unicode copy follows as record 0x003E)
+            name = body.decode("latin-1")
+            refs[name] = []
+        elif rid == 0x000E and name is not None:  # REFERENCEPROJECT: absolute then relative libid
+            n = struct.unpack_from("<I", body, 0)[0]
+            m = struct.unpack_from("<I", body, 4 + n)[0]
+            refs[name] += [body[4:4 + n].decode("latin-1"), body[8 + n:8 + n + m].decode("latin-1")]
+        elif rid in (0x000D, 0x002F, 0x0033) and name is not None:  # registered, control, original
+            refs[name].append(body.decode("latin-1", "replace"))
+        elif rid == 0x000F:  # PROJECTMODULES: the references are over
+            break
+        pos += 6 + size
+    return refs
+
+
+def test_vba_project_references_xlwings_and_calls_runpython(parts):
+    """Read with olefile/oletools: the VBA project refers to the xlwings add-in (Tools → References),
+    which RunPython needs, and its module calls RunPython with the workbook's own Python file."""
+    import io
+
+    olefile = pytest.importorskip("olefile", reason="olefile (oletools) is needed to read the VBA project")
+    olevba = pytest.importorskip("oletools.olevba", reason="oletools is needed to read the VBA project")
+
+    ole = olefile.OleFileIO(io.BytesIO(parts["xl/vbaProject.bin"]))
+    refs = _vba_references(bytes(olevba.decompress_stream(bytearray(ole.openstream("VBA/dir").read()))))
+    assert "xlwings" in refs, sorted(refs)
+    assert any(lib.endswith("xlwings.xlam") for lib in refs["xlwings"]), refs["xlwings"]
+    vba = olevba.VBA_Parser("vbaProject.bin", data=parts["xl/vbaProject.bin"])
+    modules = {name: code for _, _, name, code in vba.extract_macros()}
+    module1 = modules["Module1.bas"]
+    assert re.search(r"^Sub SampleCall\(\)\r?$", module1, flags=re.M)
+    assert 'RunPython "import " & mymodule & ";" & mymodule & ".main()"' in module1
