@@ -40,6 +40,7 @@ from cplkpi.scoring.tables import (
     normalize_monthly_reports,
     normalize_progress,
 )
+from cplkpi.scoring.thaidate import date_system_1904
 
 __all__ = ["ComplaintWorkbook", "read_workbook", "read_csv", "csv_rows", "from_sheets", "find_sheet",
            "choose_sheets"]
@@ -197,6 +198,9 @@ def from_sheets(sheets: Mapping[str, Sequence[Sequence[Any]]], path: Path | None
     return book
 
 
+#: ``<workbookPr date1904="1">``: the workbook counts dates in the 1904 date system (older Mac files).
+_DATE1904 = re.compile(rb'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"')
+
 #: File suffixes read as delimited text.
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -223,6 +227,7 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
         wb = CalamineWorkbook.from_path(str(path))
         with zipfile.ZipFile(path) as zf:
             parts = sheet_parts(zf)
+            workbook_xml = zf.read("xl/workbook.xml") if "xl/workbook.xml" in zf.namelist() else b""
             all_names = list(wb.sheet_names)
             hidden = {n for n, (_, state) in parts.items() if state != "visible"}
             chosen = choose_sheets(all_names, path.name, hidden)
@@ -253,7 +258,8 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
             "corrupt_xlsx", f"อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย ({detail})",
             f"cannot read the Excel file, it may be corrupt ({type(exc).__name__}: {detail})",
             sheet=path.name)]) from exc
-    book = from_sheets(sheets, path)
+    with date_system_1904(_DATE1904.search(workbook_xml) is not None):
+        book = from_sheets(sheets, path)  # plain numbers in date columns of a 1904 workbook: 1904 serials
     for part in (book.complaints, book.progress, book.monthly_reports, book.audit_sample,
                  book.calendar_overrides):
         if part is not None and part.sheet in scans:

@@ -33,6 +33,7 @@ from typing import Any
 
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.tables import SHEETS
+from cplkpi.scoring.thaidate import date_system_1904
 from cplkpi.workbook import ComplaintWorkbook, find_sheet, from_sheets
 from cplkpi.xlsx import FORMULA_START, THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, safe_text
 
@@ -45,6 +46,7 @@ __all__ = [
     "formulas",
     "defined_names",
     "complaint_workbook",
+    "uses_1904",
     "report_sheets",
     "control_values",
     "ensure_control_sheet",
@@ -138,14 +140,33 @@ def defined_names(book: Any) -> dict[str, tuple[str, str]]:
     return out
 
 
+def uses_1904(book: Any) -> bool:
+    """Whether the book counts dates in the 1904 date system (older Mac workbooks): ``Date1904`` of the
+    workbook through COM (Windows) or ``date_1904`` through AppleScript (macOS). xlwings Lite/Server
+    cannot tell (no ``book.api``): False there."""
+    try:
+        api = book.api
+    except Exception:  # Lite/Server: no api (NotImplementedError); a fake book: none
+        return False
+    for read in (lambda: api.Date1904, lambda: api.date_1904.get()):
+        try:
+            return bool(read())
+        except Exception:  # the other platform's name
+            continue
+    return False
+
+
 def complaint_workbook(book: Any) -> ComplaintWorkbook:
     """The complaint workbook of an open book (its complaint, progress, monthly-report, audit-sample and
-    calendar sheets), read like :func:`cplkpi.workbook.read_workbook` reads a file."""
+    calendar sheets), read like :func:`cplkpi.workbook.read_workbook` reads a file. In a book using the
+    1904 date system, date cells already arrive as dates and plain numbers in date columns are read
+    as 1904 serials."""
     names = sheet_names(book)
     wanted = {find_sheet(names, key) for key in SHEETS} - {None}
     sheets = {n: grid(book.sheets[n]) for n in names if n in wanted or len(names) == 1}
     full = Path(str(book.fullname))
-    return from_sheets(sheets, path=full)
+    with date_system_1904(uses_1904(book)):
+        return from_sheets(sheets, path=full)
 
 
 def report_sheets(book: Any, sheets: Iterable[str]) -> tuple[Any, bool]:

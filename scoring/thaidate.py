@@ -14,15 +14,18 @@ Conventions (decisions, documented in docs/decisions.md):
   it: 242066) in a year of 2400 or more is a B.E. year that Excel took for
   C.E. (someone typed 30/10/2562 into a date cell): it is corrected by 543
   years with a warning (``year_be_as_ce``).
-* Numbers are Excel serial numbers in the 1900 date system.
+* Numbers are Excel serial numbers in the 1900 date system (the 1904 one inside
+  :func:`date_system_1904`, for workbooks that use it).
 * Fiscal year B.E. Y runs 1 October (Y − 544) to 30 September (Y − 543).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -51,6 +54,8 @@ __all__ = [
     "excel_serial",
     "from_excel_serial",
     "EXCEL_ERRORS",
+    "DATE1904_OFFSET",
+    "date_system_1904",
 ]
 
 THAI_MONTHS = (
@@ -72,6 +77,24 @@ BE_MIN_YEAR = 2400
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 _EXCEL_EPOCH_DAYS = (_EXCEL_EPOCH.toordinal() - EPOCH_ORDINAL)
 _MAX_SERIAL = 2958465  # 9999-12-31
+#: Days from serial 0 of the 1900 date system to serial 0 of the 1904 one (older Mac workbooks).
+DATE1904_OFFSET = 1462
+_DATE1904: ContextVar[bool] = ContextVar("cplkpi_date1904", default=False)
+
+
+@contextlib.contextmanager
+def date_system_1904(on: bool = True) -> Iterator[None]:
+    """Within this block, :func:`parse_dates` reads numbers as serials of the 1904 date system (a
+    workbook saved with "Use 1904 date system", older Mac files), 1,462 days later than 1900 ones.
+
+    The readers of a workbook enter it when the workbook says so; date cells are unaffected (their
+    readers already give real dates), only plain numbers in date columns are serials.
+    """
+    token = _DATE1904.set(on)
+    try:
+        yield
+    finally:
+        _DATE1904.reset(token)
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -265,7 +288,8 @@ def _from_serial(serial: float, pos: int, raw: Any) -> tuple[_dt.date | None, Da
     if not np.isfinite(serial) or serial < 61 or serial > _MAX_SERIAL:
         return None, _issue(pos, "date_invalid", raw,
                             detail=("(เลขลำดับวันที่ของ Excel อยู่นอกช่วง)", "(Excel serial number out of range)"))
-    return _EXCEL_EPOCH + _dt.timedelta(days=int(serial)), None
+    offset = DATE1904_OFFSET if _DATE1904.get() else 0
+    return _EXCEL_EPOCH + _dt.timedelta(days=int(serial) + offset), None
 
 
 def _check_value(value: Any, pos: int) -> tuple[_dt.date | None, DateIssue | None]:
