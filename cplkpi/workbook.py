@@ -9,14 +9,16 @@ the source file is opened read-only and never written.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
 import html
 import io
 import os
 import re
 import zipfile
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,17 +220,15 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
     path = Path(path)
     if path.suffix.lower() in CSV_SUFFIXES:
         return read_csv(path)
-    from python_calamine import CalamineWorkbook
-
     from cplkpi.guard import check_workbook_file, sheet_parts
 
     warnings = check_workbook_file(path)
+    calamine = _calamine()
     try:
-        wb = CalamineWorkbook.from_path(str(path))
         with zipfile.ZipFile(path) as zf:
             parts = sheet_parts(zf)
             workbook_xml = zf.read("xl/workbook.xml") if "xl/workbook.xml" in zf.namelist() else b""
-            all_names = list(wb.sheet_names)
+            all_names = list(calamine.from_path(str(path)).sheet_names if calamine else _openpyxl(path).sheetnames)
             hidden = {n for n, (_, state) in parts.items() if state != "visible"}
             chosen = choose_sheets(all_names, path.name, hidden)
             problems = list(warnings) + _ambiguous_sheets(all_names, hidden)
@@ -236,7 +236,8 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
             scans: dict[str, _SheetScan] = {}
             wanted = [name for name in all_names if name in chosen.values()]
             # calamine parses outside the GIL: the sheets are read side by side while the XML is scanned here
-            with ThreadPoolExecutor(max_workers=max(1, min(len(wanted), os.cpu_count() or 1))) as pool:
+            with (ThreadPoolExecutor(max_workers=max(1, min(len(wanted), os.cpu_count() or 1))) if calamine
+                  else _InlineExecutor()) as pool:
                 loading = {name: pool.submit(_sheet_rows, path, name) for name in wanted}
                 for name in wanted:
                     key = next(k for k, v in chosen.items() if v == name)
@@ -268,11 +269,50 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
     return book
 
 
-def _sheet_rows(path: Path, name: str) -> tuple[list[list[Any]], list[Any]]:
-    """The rows (from A1) and merged ranges of one sheet; its own reader, so threads do not share one."""
-    from python_calamine import CalamineWorkbook
+def _calamine() -> Any:
+    """python-calamine's ``CalamineWorkbook``, or None where it is not installed (Pyodide, xlwings Lite:
+    no wheel before Pyodide 0.29); openpyxl reads the file there."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        return None
+    return CalamineWorkbook
 
-    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
+
+def _openpyxl(path: Path) -> Any:
+    """The file loaded by openpyxl (values stored with formulas), once for all the sheets of a read."""
+    stat = path.stat()
+    return _openpyxl_loaded(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=1)
+def _openpyxl_loaded(path: Path, mtime_ns: int, size: int) -> Any:
+    from openpyxl import load_workbook
+
+    return load_workbook(path, data_only=True, keep_vba=False, keep_links=False)
+
+
+class _InlineExecutor(contextlib.AbstractContextManager):
+    """``ThreadPoolExecutor.submit`` run at once, for the openpyxl reader (Pyodide has no threads)."""
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        done: Future = Future()
+        done.set_result(fn(*args))
+        return done
+
+
+def _sheet_rows(path: Path, name: str) -> tuple[list[list[Any]], list[Any]]:
+    """The rows (from A1) and merged ranges (0-based corners) of one sheet; its own reader, so threads
+    do not share one. Without python-calamine, openpyxl reads them (the values stored with formulas)."""
+    calamine = _calamine()
+    if calamine is None:
+        ws = _openpyxl(path)[name]
+        merged = [((m.min_row - 1, m.min_col - 1), (m.max_row - 1, m.max_col - 1)) for m in ws.merged_cells.ranges]
+        return [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)], merged
+    sheet = calamine.from_path(str(path)).get_sheet_by_name(name)
     return sheet.to_python(skip_empty_area=False), list(sheet.merged_cell_ranges or [])
 
 

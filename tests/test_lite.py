@@ -290,3 +290,36 @@ def test_buttons_import_at_the_xlwings_floor(xlwings_wheels):
     before = _import_buttons(xlwings_wheels[BEFORE_FLOOR])
     assert before.returncode != 0
     assert "AttributeError: module 'xlwings' has no attribute 'script'" in before.stderr
+
+
+def test_workbook_files_are_read_without_calamine(monkeypatch, sample_path, sample_book, merged_sample):
+    """Where python-calamine is not installed (Pyodide), openpyxl reads a workbook file, in this thread,
+    to the same tables and problems."""
+    import cplkpi.workbook as workbook
+
+    def no_threads(*args, **kwargs):
+        raise RuntimeError("Pyodide has no threads")
+
+    monkeypatch.setitem(sys.modules, "python_calamine", None)
+    monkeypatch.setattr(workbook, "ThreadPoolExecutor", no_threads)
+    book = workbook.read_workbook(sample_path)
+    for part in ("complaints", "progress", "monthly_reports", "calendar_overrides"):
+        import pandas as pd
+
+        pd.testing.assert_frame_equal(getattr(book, part).table, getattr(sample_book, part).table,
+                                      check_dtype=False)
+    assert [p.message_th for p in book.problems] == [p.message_th for p in sample_book.problems]
+    merged = workbook.read_workbook(merged_sample)
+    assert [p.code for p in merged.problems if p.code == "merged_cells"] == ["merged_cells"]
+
+
+@pytest.fixture
+def merged_sample(sample_path, tmp_path):
+    """The sample with two merged cells in its complaint table."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(sample_path)
+    wb["เรื่องร้องเรียน"].merge_cells("C3:C4")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    return path
