@@ -146,13 +146,13 @@ def uses_1904(book: Any) -> bool:
     cannot tell (no ``book.api``): False there."""
     try:
         api = book.api
-    except Exception:  # Lite/Server: no api (NotImplementedError); a fake book: none
+    except (AttributeError, NotImplementedError):  # Lite/Server: no api; a fake book: none
         return False
     for read in (lambda: api.Date1904, lambda: api.date_1904.get()):
         try:
             return bool(read())
-        except Exception:  # the other platform's name
-            continue
+        except AttributeError:  # the other platform's name
+            pass
     return False
 
 

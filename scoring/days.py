@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 from typing import Any
+
 import numpy as np
 import pandas as pd
 

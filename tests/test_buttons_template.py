@@ -171,5 +171,5 @@ def test_vba_project_references_xlwings_and_calls_runpython(parts):
     vba = olevba.VBA_Parser("vbaProject.bin", data=parts["xl/vbaProject.bin"])
     modules = {name: code for _, _, name, code in vba.extract_macros()}
     module1 = modules["Module1.bas"]
-    assert re.search(r"^Sub SampleCall\(\)\r?$", module1, flags=re.M)
+    assert re.search(r"^Sub SampleCall\(\)\r?$", module1, flags=re.MULTILINE)
     assert 'RunPython "import " & mymodule & ";" & mymodule & ".main()"' in module1

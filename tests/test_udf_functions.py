@@ -247,11 +247,11 @@ def test_explain_one_step_and_bad_rows():
     assert unknown[0][0].startswith("#CPL! ไม่รู้จักขั้นตอน (unknown step)")
     every_step = CPL_EXPLAIN(fwd, ack, empty, col(D(2019, 10, 20), None, None, None),
                              col("ซ่อมแล้ว", None, None, None), empty, [[D(2019, 11, 30)]])
-    assert every_step[0] == ["ขั้นตอนที่ 1: ตอบรับช้า 3 วันทำการ [ACK_LATE]; "
-                             "ขั้นตอนที่ 2.2: ขาดรอบติดตาม 15/30 รอบแรก 15 ต.ค. 2562 [FOLLOWUP_MISSED]"]
-    assert every_step[1] == ["ขั้นตอนที่ 1: ไม่ได้รายงานครั้งที่ 1 เกินกำหนด 35 วันทำการ [PROGRESS_MISSING]; "
-                             "ขั้นตอนที่ 2.1: ยังไม่แล้วเสร็จ [NOT_RESOLVED]; "
-                             "ขั้นตอนที่ 2.2: ขาดรอบติดตาม 15/30 รอบแรก 15 ต.ค. 2562 [FOLLOWUP_MISSED]"]
+    assert every_step[0] == [("ขั้นตอนที่ 1: ตอบรับช้า 3 วันทำการ [ACK_LATE]; "
+                              "ขั้นตอนที่ 2.2: ขาดรอบติดตาม 15/30 รอบแรก 15 ต.ค. 2562 [FOLLOWUP_MISSED]")]
+    assert every_step[1] == [("ขั้นตอนที่ 1: ไม่ได้รายงานครั้งที่ 1 เกินกำหนด 35 วันทำการ [PROGRESS_MISSING]; "
+                              "ขั้นตอนที่ 2.1: ยังไม่แล้วเสร็จ [NOT_RESOLVED]; "
+                              "ขั้นตอนที่ 2.2: ขาดรอบติดตาม 15/30 รอบแรก 15 ต.ค. 2562 [FOLLOWUP_MISSED]")]
     reversed_dates = CPL_EXPLAIN(col(D(2019, 10, 5)), col(D(2019, 10, 1)), col(None), col(None), col(None),
                                  col(None), [[D(2019, 10, 9)]])
     assert reversed_dates[0][0].startswith("#CPL! วันที่ตอบรับก่อนวันที่ศูนย์แจ้งเรื่อง")

@@ -137,9 +137,9 @@ def test_classic_import_functions_generates_valid_wrappers(classic):
     assert 'XLPy.CallUDF("cplkpi.udfs", "CPL_ACK_DUE", Array(forwarded, holidays, workdays), ThisWorkbook, ' \
            'Application.Caller)' in vba
     assert vba.isascii()  # the VBA module is ASCII: Thai help goes through MacroOptions, not the source
-    assert len(re.findall(r"^\s*Application\.Volatile", vba, flags=re.M)) == 0
+    assert len(re.findall(r"^\s*Application\.Volatile", vba, flags=re.MULTILINE)) == 0
     wizard = 'If (Not Application.CommandBars("Standard").Controls(1).Enabled) Then Exit Function'
-    bodies = dict(re.findall(r"^Function (CPL_\w+)\(.*?\)$(.*?)^End Function", vba, flags=re.M | re.S))
+    bodies = dict(re.findall(r"^Function (CPL_\w+)\(.*?\)$(.*?)^End Function", vba, flags=re.MULTILINE | re.DOTALL))
     heavy = {name for name, body in bodies.items() if wizard in body}
     assert heavy == {"CPL_EXPLAIN", "CPL_STATUS"}  # not run while the function wizard is open on them
     for name in EXPECTED:

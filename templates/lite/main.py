@@ -5,7 +5,7 @@ buttons ``cpl_*``) are registered from what this module imports. Settings are re
 sheet ``cplkpi`` exactly as in classic Excel; see docs/excel.md, section 4.
 """
 
-from cplkpi.macros.buttons import (  # noqa: F401  task-pane scripts
+from cplkpi.macros.buttons import (  # noqa: F401  the task-pane scripts
     cpl_audit,
     cpl_import,
     cpl_monthly_reports,
@@ -13,4 +13,4 @@ from cplkpi.macros.buttons import (  # noqa: F401  task-pane scripts
     cpl_score,
     cpl_validate,
 )
-from cplkpi.udfs import *  # noqa: F401,F403  the cell functions CPL_*
+from cplkpi.udfs import *  # the cell functions CPL_*
