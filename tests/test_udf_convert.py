@@ -246,3 +246,25 @@ def test_fixed_bangkok_offset_is_the_time_zone_database(moment):
         pytest.skip("no time-zone database here (install tzdata) to compare with")
     utc = moment.replace(tzinfo=dt.UTC)
     assert utc.astimezone(BANGKOK).replace(tzinfo=None) == utc.astimezone(zone).replace(tzinfo=None)
+
+
+def test_counts_too_large_to_count_are_refused():
+    from cplkpi.udfs import CPL_STEP_PCT
+
+    assert CPL_STEP_PCT([[float("inf")], [1e30], [914.0]], [[915.0]]) == [
+        ['#CPL! ต้องเป็นตัวเลข (must be a number): inf'],
+        ['#CPL! ต้องเป็นจำนวนเต็มไม่ติดลบ (must be a whole number >= 0): 1e+30'],
+        [99.89]]
+
+
+def test_numbers_out_of_their_range_get_their_own_text():
+    from cplkpi.udfs import CPL_STEP_SCORE, CPL_WORKDAY
+
+    assert CPL_STEP_SCORE([[90.0], [120.0], [float("inf")]], [[2.0]]) == [
+        [1.8947], ["#CPL! ร้อยละต้องอยู่ระหว่าง 0 ถึง 100 (the percentage must be 0 to 100): 120"],
+        ["#CPL! ต้องเป็นตัวเลข (must be a number): inf"]]
+    assert CPL_STEP_SCORE([[90.0]], [[2.0]], [[0.0]]) == [
+        ["#CPL! เกณฑ์ร้อยละต้องมากกว่า 0 และไม่เกิน 100 (the threshold must be over 0 and at most 100): 0"]]
+    assert CPL_WORKDAY([[43739.0]], [[3.0], [1e300]]) == [
+        [dt.date(2019, 10, 4)],
+        ["#CPL! จำนวนวันทำการต้องอยู่ระหว่าง -36500 ถึง 36500 (the business days must be -36500 to 36500): 1e+300"]]

@@ -75,6 +75,7 @@ __all__ = [
     "dates",
     "numbers",
     "counts",
+    "within",
     "months",
     "values",
     "reject",
@@ -169,9 +170,9 @@ def _shown(value: Any) -> str:
         return f'"{text}"'
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return str(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _common_suffix(a: str, b: str) -> int:
@@ -338,15 +339,42 @@ def numbers(value: Any) -> Cells:
     out[is_num] = flat[is_num].astype(float)
     for i in np.flatnonzero(~is_num):
         out[i], errors[i] = _number(flat[i])  # None → NaN
+    for i in np.flatnonzero(np.isinf(out)):  # Excel has no infinity ("inf" text, a Python caller)
+        out[i], errors[i] = np.nan, cell_error("ต้องเป็นตัวเลข", "must be a number", _shown(flat[i]))
     empty = np.isnan(out) & (errors == None)  # noqa: E711
     return Cells(out.reshape(arr.shape), empty.reshape(arr.shape), errors.reshape(arr.shape))
+
+
+def within(cells: Cells, low: float, high: float, what_th: str, what_en: str, *,
+           low_open: bool = False) -> Cells:
+    """``cells`` with an error where a number lies outside ``low``–``high`` (``low`` itself excluded
+    with ``low_open``): ``#CPL! ร้อยละต้องอยู่ระหว่าง 0 ถึง 100 (the percentage must be 0 to 100): 120``."""
+    v = cells.values
+    with np.errstate(invalid="ignore"):
+        out = ((v <= low) if low_open else (v < low)) | (v > high)
+    out &= ~cells.empty & ~cells.bad
+    if not out.any():
+        return cells
+    errors = cells.errors.copy()
+    if low_open:
+        th, en = f"{what_th}ต้องมากกว่า {low:g} และไม่เกิน {high:g}", f"{what_en} must be over {low:g} and at most {high:g}"
+    else:
+        th, en = f"{what_th}ต้องอยู่ระหว่าง {low:g} ถึง {high:g}", f"{what_en} must be {low:g} to {high:g}"
+    for i in zip(*np.nonzero(out)):
+        errors[i] = cell_error(th, en, _shown(float(v[i])))
+    return Cells(v, cells.empty, errors)
+
+
+#: The largest count taken (exact in a float and in int64; no agency has more complaints).
+_MAX_COUNT = 2.0**53
 
 
 def counts(value: Any) -> Cells:
     """Convert a count argument: whole numbers >= 0."""
     cells = numbers(value)
     v = cells.values
-    wrong = ~cells.empty & ~cells.bad & ((v < 0) | (v != np.floor(v)))
+    with np.errstate(invalid="ignore"):
+        wrong = ~cells.empty & ~cells.bad & ((v < 0) | (v != np.floor(v)) | ~(v <= _MAX_COUNT))
     if not wrong.any():
         return cells
     errors = cells.errors.copy()
@@ -464,9 +492,11 @@ def _isolate(fn: Callable[..., Any], inputs: list[np.ndarray], kind: Kind,
     budget[0] -= 1
     try:
         return _objects(fn(*inputs), kind), {}
-    except (CplError, ValueError) as exc:
+    except (CplError, ValueError, ArithmeticError) as exc:
         if n == 1 or budget[0] <= 0:  # a row, or an error too widespread to pin down row by row
-            return np.full(n, None, dtype=object), dict.fromkeys(range(n), f"{PREFIX} {exc}")
+            text = f"{PREFIX} {exc}" if isinstance(exc, CplError | ValueError) else cell_error(
+                "คำนวณไม่ได้ ตัวเลขใหญ่หรือเล็กเกินไป", f"cannot compute, numbers out of range: {type(exc).__name__}")
+            return np.full(n, None, dtype=object), dict.fromkeys(range(n), text)
     half = n // 2
     left, err_l = _isolate(fn, [a[:half] for a in inputs], kind, budget)
     right, err_r = _isolate(fn, [a[half:] for a in inputs], kind, budget)

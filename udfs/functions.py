@@ -117,7 +117,8 @@ def CPL_WORKDAY(start_date, days, holidays=None, workdays=None):
     """วันทำการที่ n นับจากวันถัดไป ตามปฏิทินวันหยุดราชการ กทม. เหมือน WORKDAY ของ Excel
     (the n-th business day after start on the BMA office calendar, as Excel's WORKDAY)"""
     cal = convert.calendar(holidays, workdays)
-    return convert.apply(cal.workday, [convert.dates(start_date), convert.numbers(days)], "date")
+    n = convert.within(convert.numbers(days), -36500, 36500, "จำนวนวันทำการ", "the business days")
+    return convert.apply(cal.workday, [convert.dates(start_date), n], "date")
 
 
 @udf(start_date="วันเริ่มต้น (start date)", end_date="วันสิ้นสุด (end date)",
@@ -212,7 +213,9 @@ def CPL_STEP_SCORE(pct, full, threshold=None):
         th = np.where(np.isnan(th), rules.threshold_pct, th)
         return np.array([step_score(a, b, c, rules.score_decimals) for a, b, c in zip(p, f, th)], dtype=float)
 
-    args = [convert.numbers(pct), convert.numbers(full), convert.numbers(threshold)]
+    args = [convert.within(convert.numbers(pct), 0, 100, "ร้อยละ", "the percentage"),
+            convert.within(convert.numbers(full), 0, 1000, "คะแนนเต็ม", "the full points"),
+            convert.within(convert.numbers(threshold), 0, 100, "เกณฑ์ร้อยละ", "the threshold", low_open=True)]
     return convert.apply(scores, args, "float", required=[True, True, False])
 
 
