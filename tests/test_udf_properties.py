@@ -15,9 +15,10 @@ import inspect
 import math
 
 import pytest
-from cplkpi.udfs import FUNCTIONS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from cplkpi.udfs import FUNCTIONS
 
 TEXT = st.one_of(
     st.text(max_size=40),
