@@ -50,6 +50,19 @@ def fiscal_year_option(*flags: str, help: str) -> Any:
     return typer.Option(None, *flags, help=help, callback=check_fiscal_year)
 
 
+def agency_option() -> Any:
+    """The ``--agency`` option: one agency of a workbook holding several, named as staff write it."""
+    return typer.Option(None, "--agency",
+                        help="ชื่อหน่วยงาน เช่น เขตสาทร หรือ สำนักงานเขตสาทร: เฉพาะเรื่องของหน่วยงานนี้ "
+                             "(only this agency's complaints, in a workbook holding several)")
+
+
+def all_agencies_option() -> Any:
+    """The ``--all-agencies`` flag: one output folder per agency of a many-agency workbook."""
+    return typer.Option(False, "--all-agencies",
+                        help="ทำแยกทุกหน่วยงาน หน่วยงานละหนึ่งโฟลเดอร์ (every agency, one output folder each)")
+
+
 def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:
     """Print problems as a table on stderr, errors first."""
     problems = sorted(problems, key=lambda p: (p.severity != "error", p.sheet or "", p.row or 0))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
+from rich import box
+from rich.cells import cell_len
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
@@ -19,6 +22,7 @@ from cplkpi.workbook import ComplaintWorkbook, read_workbook
 
 from . import app
 from .common import (
+    agency_option,
     check_fiscal_year,
     console,
     date_option,
@@ -32,10 +36,13 @@ from .common import (
 WORKBOOK = typer.Argument(..., exists=True, dir_okay=False, help="ไฟล์ Excel ของหน่วยงาน (.xlsx) (agency workbook)")
 
 
-def load(path: Path, keep_going: bool) -> ComplaintWorkbook:
-    """Read a workbook, print its problems, stop on errors unless ``keep_going``."""
+def load(path: Path, keep_going: bool, agency: str | None = None) -> ComplaintWorkbook:
+    """Read a workbook (narrowed to ``agency`` when given), print its problems, stop on errors unless
+    ``keep_going``."""
     try:
         book = read_workbook(path)
+        if agency is not None:
+            book = book.for_agency(agency)
     except CplError as exc:
         raise fail(exc) from exc
     print_problems(book.problems)
@@ -88,26 +95,78 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
         console.print(f"[yellow]หมายเหตุ (note):[/] {note}")
 
 
+def print_agency_scores(scored: list[tuple[str, ScoreResult]], unassigned: int = 0) -> None:
+    """The committee's view of a many-agency workbook: one row per agency (complaints, each step's score
+    after deductions, total), highest total first."""
+    r = scored[0][1].rules
+    first = scored[0][1]
+    console.print(f"[bold]{len(scored):,} หน่วยงาน (agencies)[/] {r.title_th}")
+    console.print(f"ช่วงข้อมูล (period) {format_thai_date(first.start)} – {format_thai_date(first.end)}  "
+                  f"ณ วันที่ (as of) {format_thai_date(first.as_of)}  ชุดเกณฑ์ (rules) {r.name}")
+    # compact (no outer box); numbers never cut, the agency name wrapped rather than cut: fits 80 columns
+    places = r.score_decimals
+    ordered = sorted(scored, key=lambda x: (-x[1].total, x[0]))
+    rows = [[str(rank), name, f"{len(res.complaints):,}", *(f"{x:.{places}f}" for x in res.steps["score"]),
+             f"{res.total:.{places}f}"]
+            for rank, (name, res) in enumerate(ordered, start=1)]
+    headers = ["ลำดับ\n(rank)", "หน่วยงาน\n(agency)", "เรื่อง\n(cases)",
+               *(f"ขั้น {step}\n(step)" for step in r.steps), "รวม\n(total)"]
+    t = Table(title="คะแนนรายหน่วยงาน (score per agency)", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for k, header in enumerate(headers):
+        width = max(cell_len(row[k]) for row in rows)
+        if k == 1:
+            t.add_column(header, min_width=min(width, 20))
+        else:
+            t.add_column(header, justify="right", no_wrap=True, min_width=width)
+    for row in rows:
+        t.add_row(*row)
+    console.print(t)
+    if unassigned:
+        console.print(f"[yellow]หมายเหตุ (note):[/] {unassigned:,} เรื่องไม่ระบุหน่วยงาน ไม่ได้นับในหน่วยงานใด "
+                      f"({unassigned:,} complaints name no agency and are not scored)")
+    console.print("ดูรายละเอียดของหน่วยงานหนึ่งด้วย --agency ชื่อหน่วยงาน (one agency's details: --agency NAME)")
+
+
+def agency_explanations(scored: list[tuple[str, ScoreResult]]) -> pd.DataFrame:
+    """The explanations of several agencies in one table, the agency first."""
+    frames = [res.explain() for _, res in scored]
+    for (name, _), frame in zip(scored, frames):
+        frame.insert(0, "agency", name)
+    return pd.concat(frames, ignore_index=True)
+
+
 def run_score(path: Path, fiscal_year: int | None, rules: str, as_of: str | None, explain: Path | None,
-              keep_going: bool) -> ScoreResult:
-    """Read, score, print and (optionally) write the explanations; shared with ``demo``."""
+              keep_going: bool, agency: str | None = None) -> list[tuple[str | None, ScoreResult]]:
+    """Read, score, print and (optionally) write the explanations; shared with ``demo``.
+
+    A workbook holding several agencies (and no ``agency`` chosen) is scored per agency, all for the same
+    fiscal year (default: the latest in the whole workbook). Returns (agency, result) pairs.
+    """
     if explain is not None:
         refuse_overwrite(explain, path)
+    day = date_option(as_of, "--as-of")
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task(f"อ่านไฟล์ (reading) {path.name}")
-        book = load(path, keep_going)
+        book = load(path, keep_going, agency)
         bar.update(task, description="คำนวณคะแนน (scoring)")
+        books = book.by_agency() if len(book.agency_counts()) > 1 else [book]
         try:
-            result = book.score(fiscal_year=fiscal_year, rules=rules, as_of=date_option(as_of, "--as-of"))
+            if len(books) > 1 and fiscal_year is None and book.fiscal_years():
+                fiscal_year = book.fiscal_years()[-1]
+            scored = [(b.agency, b.score(fiscal_year=fiscal_year, rules=rules, as_of=day)) for b in books]
         except CplError as exc:
             raise fail(exc) from exc
         if explain is not None:
             bar.update(task, description=f"เขียนคำอธิบาย (writing explanations) {explain.name}")
-            write_table(result.explain(), explain, "คำอธิบาย")
-    print_score(result, book.agency)
+            table = scored[0][1].explain() if len(scored) == 1 else agency_explanations(scored)
+            write_table(table, explain, "คำอธิบาย")
+    if len(scored) == 1:
+        print_score(scored[0][1], scored[0][0])
+    else:
+        print_agency_scores(scored, int((book.agency_keys() == "").sum()))
     if explain is not None:
         console.print(f"คำอธิบายรายเรื่อง (per-complaint explanations): {explain}")
-    return result
+    return scored
 
 
 @app.command("score")
@@ -119,9 +178,13 @@ def score_command(
     as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (evaluation date; default: end of the fiscal year)"),
     explain: Path = typer.Option(None, help="เขียนคำอธิบายรายเรื่องลงไฟล์ .xlsx หรือ .csv (write explanations)"),
     keep_going: bool = typer.Option(False, "--keep-going", help="คำนวณต่อแม้ข้อมูลมีข้อผิดพลาด (score despite input errors)"),
+    agency: str = agency_option(),
 ) -> None:
-    """คำนวณคะแนนตัวชี้วัดของหน่วยงาน (score an agency workbook for a fiscal year and rule set)."""
-    run_score(workbook, fiscal_year, rules, as_of, explain, keep_going)
+    """คำนวณคะแนนตัวชี้วัดของหน่วยงาน (score an agency workbook for a fiscal year and rule set).
+
+    A workbook holding several agencies gets one row per agency, unless --agency chooses one.
+    """
+    run_score(workbook, fiscal_year, rules, as_of, explain, keep_going, agency)
 
 
 @app.command("overdue")
@@ -132,11 +195,12 @@ def overdue_command(
     out: Path = typer.Option(None, help="เขียนรายการลงไฟล์ .xlsx หรือ .csv (write the list to a file)"),
     all_open: bool = typer.Option(False, "--all", help="แสดงเรื่องที่ยังไม่เสร็จทั้งหมด (list every open complaint)"),
     keep_going: bool = typer.Option(False, "--keep-going", help="ทำต่อแม้ข้อมูลมีข้อผิดพลาด (continue despite input errors)"),
+    agency: str = agency_option(),
 ) -> None:
     """รายการเรื่องที่เกินกำหนดหรือใกล้ครบกำหนด (list complaints overdue or due soon as of a date)."""
     if out is not None:
         refuse_overwrite(out, workbook)
-    book = load(workbook, keep_going)
+    book = load(workbook, keep_going, agency)
     day = date_option(as_of, "--as-of") or today_bangkok()
     try:
         table = monitor(book.complaints.table, book.progress.table if book.progress else None,
