@@ -58,7 +58,7 @@ from cplkpi.scoring.thaidate import (
     parse_date,
     parse_month,
 )
-from cplkpi.workbook import ComplaintWorkbook, find_sheet
+from cplkpi.workbook import ComplaintWorkbook, find_sheet, one_agency
 
 from . import xlbook
 from .xlbook import Block
@@ -228,7 +228,9 @@ def monthly_reports(book: Any) -> str:
             raise Stopped(f"{_where('out_dir')} บันทึกสมุดงานก่อน หรือระบุโฟลเดอร์ผลลัพธ์ (save the workbook "
                           "first, or give an output folder)")
         out_dir = home / REPORTS_FOLDER
-    cbook = _complaints(book, ctl)
+    # a report is one agency's: a sheet holding several is refused, listing them (keep one agency's rows)
+    cbook = one_agency(_complaints(book, ctl), hint="เก็บไว้เฉพาะแถวของหน่วยงานเดียวในชีตเรื่องร้องเรียน "
+                                                    "(keep one agency's rows in the complaint sheet)")
     xlbook.set_status(book, f"กำลังจัดทำรายงานเดือน {format_thai_month(month, long=True)} … "
                             "(filling the reports)")
     result = fill_monthly_reports(cbook, month, out_dir=out_dir, rules=rules, as_of=as_of,

@@ -15,6 +15,7 @@ from cplkpi.guard import ensure_not_input
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, Problem
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year_range, parse_date
+from cplkpi.workbook import ComplaintWorkbook, one_agency
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -61,6 +62,18 @@ def all_agencies_option() -> Any:
     """The ``--all-agencies`` flag: one output folder per agency of a many-agency workbook."""
     return typer.Option(False, "--all-agencies",
                         help="ทำแยกทุกหน่วยงาน หน่วยงานละหนึ่งโฟลเดอร์ (every agency, one output folder each)")
+
+
+def agency_books(book: ComplaintWorkbook, all_agencies: bool) -> list[ComplaintWorkbook]:
+    """The workbooks a one-agency job (a report, a submission) runs on: every agency's with
+    ``all_agencies``; else the book itself when it holds one agency (exit 1 with the Thai refusal listing
+    the agencies and their counts when it holds several)."""
+    if all_agencies:
+        return book.by_agency()
+    try:
+        return [one_agency(book)]
+    except CplError as exc:
+        raise fail(exc) from exc
 
 
 def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:
