@@ -47,6 +47,7 @@ import xlwings as xw
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError, InputError, Problem
+from cplkpi.scoring.explain import component_labels
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.tables import yes_no
@@ -300,8 +301,8 @@ def score_fiscal_year(book: Any) -> str:
         ["คะแนนรวม (total)", result.total],
         ["คะแนนเต็ม (points)", r.total_points],
     ]
-    comps = [[c.step, c.label_th, c.correct, c.total, c.pct, c.points, c.score]
-             for c in result.components.itertuples()]
+    comps = [[c.step, c.label_th, c.counted_th, c.not_yet_due, c.pct, c.points, c.deducted, c.score]
+             for c in result.component_summary().itertuples()]
     lost = why[why["deduction"] > 0]
     deductions = [[format_thai_month(m), s, t, d]
                   for m, s, t, d in zip(lost["month"], lost["step"], lost["reason_th"], lost["deduction"])]
@@ -309,8 +310,9 @@ def score_fiscal_year(book: Any) -> str:
     blocks = [
         Block(f"คะแนนตัวชี้วัด ปีงบประมาณ {fiscal_year(result.end)} (KPI score of the fiscal year)",
               ["รายการ (item)", "ค่า (value)"], about),
-        Block("คะแนนรายขั้นตอน (step scores)", ["ขั้นตอน (step)", "เกณฑ์ (component)", "ถูกต้อง (correct)",
-              "ทั้งหมด (total)", "ร้อยละ (%)", "คะแนนเต็ม (points)", "คะแนน (score)"], comps),
+        Block("คะแนนรายองค์ประกอบ (component scores)", ["ขั้นตอน (step)", "เกณฑ์ (component)", "ผลนับ (counted)",
+              "ยังไม่ถึงกำหนด (not yet due)", "ร้อยละ (%)", "คะแนนเต็ม (points)", "หัก (deducted)",
+              "คะแนน (score)"], comps),
         Block("การหักคะแนน (deductions)", ["เดือน (month)", "ขั้นตอน (step)", "เหตุผล (reason)", "หัก (amount)"],
               deductions),
         Block("สรุป (summary)", ["ขั้นตอน (step)", "คะแนนเต็ม (points)", "ก่อนหัก (before)", "หัก (deducted)",
@@ -318,14 +320,15 @@ def score_fiscal_year(book: Any) -> str:
     ]
     if result.notes:
         blocks.append(Block("หมายเหตุ (notes)", ["หมายเหตุ (note)"], [[n] for n in result.notes]))
-    xlbook.write_blocks(book, SCORE_SHEET, blocks, [34, 60, 16, 16, 12, 14, 14])
+    xlbook.write_blocks(book, SCORE_SHEET, blocks, [34, 60, 26, 16, 12, 14, 14, 14])
     failed = why[why["row"].notna() & ~why["correct"].astype(bool)]
+    labels = component_labels(r)
     xlbook.write_table(
         book, EXPLAIN_SHEET,
         ["แถว (row)", "เลขที่เรื่อง (id)", "ขั้นตอน (step)", "เกณฑ์ (component)", "เหตุผล", "reason",
          "กำหนด (due)", "วันที่จริง (actual)", "ช้า วันทำการ (days late)"],
-        [[int(x.row), x.complaint_id, x.step, x.component, x.reason_th, x.reason_en, x.due, x.actual,
-          x.days_late] for x in failed.itertuples()],
+        [[int(x.row), x.complaint_id, x.step, labels.get(x.component, x.component), x.reason_th, x.reason_en,
+          x.due, x.actual, x.days_late] for x in failed.itertuples()],
         [8, 14, 8, 18, 70, 70, 14, 14, 10])
     return (f"คะแนนปีงบประมาณ {fiscal_year(result.end)}: {result.total:.{r.score_decimals}f} จาก "
             f"{r.total_points:g} คะแนน ดูชีต {SCORE_SHEET} และ {EXPLAIN_SHEET} (FY score {result.total:g} "

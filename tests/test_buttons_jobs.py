@@ -304,9 +304,12 @@ def test_score_job_writes_the_engines_figures(sample_fake, sample_book):
     assert about["จำนวนเรื่อง (complaints)"] == len(expected.complaints) == 1162
     assert isinstance(about["ณ วันที่ (as of)"], dt.date)  # the cell holds a date, not text
     assert about["ณ วันที่ (as of)"].timetuple()[:3] == (2020, 9, 30)
-    comps = block(rows, "คะแนนรายขั้นตอน (step scores)")
-    assert [(r[2], r[3], r[4], r[6]) for r in comps] == [
-        (c.correct, c.total, c.pct, c.score) for c in expected.components.itertuples()]
+    comps = block(rows, "คะแนนรายองค์ประกอบ (component scores)")
+    assert [r[2:8] for r in comps] == [
+        ["ถูกต้อง 1,113 จาก 1,162 เรื่อง", 11, 95.78, 1, 0, 1],
+        ["ถูกต้อง 1,012 จาก 1,162 เรื่อง", 0, 87.09, 1, 0, 0.9167],
+        ["ถูกต้อง 1,012 จาก 1,162 เรื่อง", 0, 87.09, 2, 0, 1.8335],
+        ["ส่งตรงเวลา 9 จาก 11 เดือน", 1, None, 1, 0.2, 0.8]]
     deductions = block(rows, "การหักคะแนน (deductions)")
     assert sum(r[3] for r in deductions) == pytest.approx(expected.deductions["amount"].sum())
     why = expected.explain()

@@ -14,6 +14,7 @@ from rich.table import Table
 from cplkpi.export import write_table
 from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError
+from cplkpi.scoring.explain import for_people
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.scores import ScoreResult
@@ -56,18 +57,23 @@ def load(path: Path, keep_going: bool, agency: str | None = None) -> ComplaintWo
 def print_score(result: ScoreResult, agency: str | None) -> None:
     """Print the step table, deductions and total of a score result."""
     r = result.rules
-    console.print(f"[bold]{agency or ''}[/] {r.title_th}")
+    console.print(f"[bold]{agency or ''}[/] ผลการประเมินปีงบประมาณ {result.fiscal_year} "
+                  f"(scored fiscal year {result.fiscal_year})")
+    console.print(f"ตัวชี้วัด (KPI): {r.title_th}  ชุดเกณฑ์ (rules) {r.name}")
     console.print(f"ช่วงข้อมูล (period) {format_thai_date(result.start)} – {format_thai_date(result.end)}  "
-                  f"ณ วันที่ (as of) {format_thai_date(result.as_of)}  ชุดเกณฑ์ (rules) {r.name}")
-    t = Table(title="คะแนนรายขั้นตอน (step scores)")
-    for col, kw in (("ขั้นตอน (step)", {}), ("เกณฑ์ (component)", {}), ("ถูกต้อง/ทั้งหมด (correct/total)", {"justify": "right"}),
-                    ("ร้อยละ (%)", {"justify": "right"}), ("คะแนนเต็ม (points)", {"justify": "right"}),
-                    ("คะแนน (score)", {"justify": "right"})):
+                  f"ณ วันที่ (as of) {format_thai_date(result.as_of)}")
+    # compact: short component labels (the reports carry the full ones); fits 80 columns
+    t = Table(title="คะแนนรายองค์ประกอบ (component scores)", box=box.SIMPLE_HEAD, show_edge=False,
+              pad_edge=False)
+    for col, kw in (("เกณฑ์\n(component)", {"no_wrap": True}), ("ผลนับ (counted)", {}),
+                    ("ยังไม่ถึง\nกำหนด\n(not due)", {"justify": "right"}), ("ร้อยละ\n(%)", {"justify": "right"}),
+                    ("เต็ม\n(points)", {"justify": "right"}), ("หัก\n(ded.)", {"justify": "right"}),
+                    ("คะแนน\n(score)", {"justify": "right", "no_wrap": True})):
         t.add_column(col, **kw)
-    for _, c in result.components.iterrows():
-        pct = "-" if c["pct"] is None or c["pct"] != c["pct"] else f"{c['pct']:.2f}"
-        t.add_row(str(c["step"]), c["label_th"], f"{c['correct']:,}/{c['total']:,}", pct,
-                  f"{c['points']:g}", f"{c['score']:.{r.score_decimals}f}")
+    places = r.score_decimals
+    for c in result.component_summary().itertuples():
+        t.add_row(c.short_th, c.counted_th, f"{c.not_yet_due:,}", "-" if c.pct is None else f"{c.pct:.2f}",
+                  f"{c.points:g}", f"{c.deducted:.{places}f}" if c.deducted else "-", f"{c.score:.{places}f}")
     console.print(t)
     if len(result.deductions):
         d = Table(title="การหักคะแนน (deductions)")
@@ -100,9 +106,11 @@ def print_agency_scores(scored: list[tuple[str, ScoreResult]], unassigned: int =
     after deductions, total), highest total first."""
     r = scored[0][1].rules
     first = scored[0][1]
-    console.print(f"[bold]{len(scored):,} หน่วยงาน (agencies)[/] {r.title_th}")
+    console.print(f"[bold]{len(scored):,} หน่วยงาน (agencies)[/] ผลการประเมินปีงบประมาณ {first.fiscal_year} "
+                  f"(scored fiscal year {first.fiscal_year})")
+    console.print(f"ตัวชี้วัด (KPI): {r.title_th}  ชุดเกณฑ์ (rules) {r.name}")
     console.print(f"ช่วงข้อมูล (period) {format_thai_date(first.start)} – {format_thai_date(first.end)}  "
-                  f"ณ วันที่ (as of) {format_thai_date(first.as_of)}  ชุดเกณฑ์ (rules) {r.name}")
+                  f"ณ วันที่ (as of) {format_thai_date(first.as_of)}")
     # compact (no outer box); numbers never cut, the agency name wrapped rather than cut: fits 80 columns
     places = r.score_decimals
     ordered = sorted(scored, key=lambda x: (-x[1].total, x[0]))
@@ -129,7 +137,7 @@ def print_agency_scores(scored: list[tuple[str, ScoreResult]], unassigned: int =
 
 def agency_explanations(scored: list[tuple[str, ScoreResult]]) -> pd.DataFrame:
     """The explanations of several agencies in one table, the agency first."""
-    frames = [res.explain() for _, res in scored]
+    frames = [for_people(res.explain(), res.rules) for _, res in scored]
     for (name, _), frame in zip(scored, frames):
         frame.insert(0, "agency", name)
     return pd.concat(frames, ignore_index=True)
@@ -158,7 +166,8 @@ def run_score(path: Path, fiscal_year: int | None, rules: str, as_of: str | None
             raise fail(exc) from exc
         if explain is not None:
             bar.update(task, description=f"เขียนคำอธิบาย (writing explanations) {explain.name}")
-            table = scored[0][1].explain() if len(scored) == 1 else agency_explanations(scored)
+            table = (for_people(scored[0][1].explain(), scored[0][1].rules) if len(scored) == 1
+                     else agency_explanations(scored))
             write_table(table, explain, "คำอธิบาย")
     if len(scored) == 1:
         print_score(scored[0][1], scored[0][0])
