@@ -34,6 +34,7 @@ HEADERS_TH: dict[str, str] = {
     "subject": "เรื่อง (subject)",
     "unit": "ฝ่าย (unit)",
     "start_on": "วันที่ศูนย์แจ้งเรื่อง (forwarded)",
+    "last_report_on": "รายงานความก้าวหน้าล่าสุด (last progress report)",
     "business_days_open": "จำนวนวันทำการ (business days open)",
     "status": "สถานะ (status code)",
     "phase": "ขั้น (phase)",

@@ -52,6 +52,7 @@ from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.tables import yes_no
 from cplkpi.scoring.thaidate import (
+    date_code,
     fiscal_year,
     fiscal_year_range,
     format_thai_date,
@@ -418,7 +419,7 @@ def import_complaints(book: Any) -> str:
         raise Stopped(f"{_where('import_dir')} ระบุโฟลเดอร์ที่มีไฟล์ Traffy/MIS (give the folder with the "
                       f"Traffy/MIS files): {folder or 'ว่าง (empty)'}")
     out_dir = _folder(book, ctl, "out_dir") or folder
-    out = out_dir / f"นำเข้า_{_today():%Y-%m-%d}.xlsx"
+    out = out_dir / f"นำเข้า_{date_code(_today())}.xlsx"
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES
                    and not p.name.startswith(("~$", ".", "นำเข้า_")))
     if not files:

@@ -41,12 +41,12 @@ from cplkpi.scoring.percent import percent, round_half_up
 from cplkpi.scoring.rules import RuleSet, load_rules, short_label
 from cplkpi.scoring.scores import ScoreResult, monthly_report_due, score
 from cplkpi.scoring.thaidate import (
-    BE_OFFSET,
     fiscal_months,
     fiscal_year,
     fiscal_year_range,
     format_thai_date,
     format_thai_month,
+    month_code,
     month_end,
     parse_date,
     parse_month,
@@ -84,11 +84,6 @@ PHASES_TH: dict[str, str] = {code: th for code, (th, _) in PHASE_LABELS.items() 
 VALIDATION_SHEET = "ผลการตรวจสอบ"
 #: What that sheet says when there is no finding.
 NO_FINDINGS = "ไม่พบข้อผิดพลาด (no findings)"
-
-
-def month_code(month: _dt.date) -> str:
-    """``2563-09`` for September 2020: the B.E. year-month used in output file names."""
-    return f"{month.year + BE_OFFSET}-{month.month:02d}"
 
 
 @dataclass

@@ -31,6 +31,8 @@ import pandas as pd
 from .days import BANGKOK, EPOCH_ORDINAL, NAT, as_days, to_date
 
 __all__ = [
+    "month_code",
+    "date_code",
     "THAI_MONTHS",
     "THAI_MONTHS_SHORT",
     "DateIssue",
@@ -71,6 +73,16 @@ BE_MIN_YEAR = 2400
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 _EXCEL_EPOCH_DAYS = (_EXCEL_EPOCH.toordinal() - EPOCH_ORDINAL)
 _MAX_SERIAL = 2958465  # 9999-12-31
+
+
+def month_code(month: _dt.date) -> str:
+    """``2563-09`` for September 2020: the B.E. year-month used in output file names."""
+    return f"{month.year + BE_OFFSET}-{month.month:02d}"
+
+
+def date_code(day: _dt.date) -> str:
+    """``2563-09-30`` for 30 September 2020: the B.E. date used in output file names."""
+    return f"{month_code(day)}-{day.day:02d}"
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 

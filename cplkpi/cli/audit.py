@@ -11,10 +11,10 @@ from rich.table import Table
 
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import available_rules, load_rules
-from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, parse_month
+from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, month_code, parse_month
 
 from . import app
-from .common import agency_option, all_agencies_option, console, err_console, fail, print_problems
+from .common import RefNotes, agency_option, all_agencies_option, console, err_console, fail, print_problems
 
 if TYPE_CHECKING:  # the audit modules load openpyxl and the report layout: imported when a command runs
     from cplkpi.macros.audit import AuditResult
@@ -62,11 +62,13 @@ def print_findings(result: AuditResult) -> None:
     t = Table(title=f"ข้อค้นพบ {len(result.findings):,} รายการ (findings)")
     for col in ("ประเภท (kind)", "ตำแหน่ง (where)", "รายงาน (reported)", "คำนวณใหม่ (recomputed)", "รายละเอียด (message)"):
         t.add_column(col)
+    refs = RefNotes()
     for f in result.findings[:FINDINGS_SHOWN]:
         colour = "red" if f.severity == "error" else "yellow"
-        t.add_row(f"[{colour}]{f.label_th}[/]", f.where, "" if f.reported is None else str(f.reported),
+        t.add_row(f"[{colour}]{f.label_th}[/]", refs.short(f.where), "" if f.reported is None else str(f.reported),
                   "" if f.recomputed is None else str(f.recomputed), f.message)
     console.print(t)
+    refs.print(console)
     more = len(result.findings) - FINDINGS_SHOWN
     if more > 0:
         console.print(f"... และอีก {more:,} รายการ ดูในไฟล์ผลลัพธ์ "
@@ -110,7 +112,7 @@ def audit_command(
     print_findings(result)
     batch = BatchResult([result.summary()], [(result.summary(), f) for f in result.findings])
     name = Path(workbook).stem
-    path = write_committee_workbook(batch, out / f"ผลการตรวจ_{name}_{result.month:%Y-%m}.xlsx", rules=rules,
+    path = write_committee_workbook(batch, out / f"ผลการตรวจ_{name}_{month_code(result.month)}.xlsx", rules=rules,
                                     month=result.month)
     console.print(f"เขียนไฟล์ (written): {path}")
 

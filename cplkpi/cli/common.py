@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
@@ -76,19 +78,47 @@ def agency_books(book: ComplaintWorkbook, all_agencies: bool) -> list[ComplaintW
         raise fail(exc) from exc
 
 
+class RefNotes:
+    """Long references (file and sheet names) shown as short keys ``[1]``, ``[2]`` in a table, each
+    written whole on its own line under it: a narrow console (80 columns) then never cuts them
+    mid-word. Words of at most ``inline`` cells stay in place."""
+
+    _WORD = re.compile(r"[^\s!()]+")
+
+    def __init__(self, inline: int = 18) -> None:
+        self.inline = inline
+        self.keys: dict[str, str] = {}
+
+    def short(self, text: object) -> str:
+        """``text`` with every long word replaced by its key."""
+        def key(m: re.Match[str]) -> str:
+            word = m[0]
+            if cell_len(word) <= self.inline:
+                return word
+            return self.keys.setdefault(word, f"[{len(self.keys) + 1}]")
+        return self._WORD.sub(key, "" if text is None else str(text))
+
+    def print(self, out: Console) -> None:
+        """The keys with their references, one per line (nothing when no reference was shortened)."""
+        for word, k in self.keys.items():
+            out.print(f"  {k} = {word}", soft_wrap=True, markup=False)
+
+
 def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:
     """Print problems as a table on stderr, errors first."""
     problems = sorted(problems, key=lambda p: (p.severity != "error", p.sheet or "", p.row or 0))
     if not problems:
         return
     table = Table(title="ปัญหาในข้อมูล (input problems)", show_lines=False)
+    refs = RefNotes()
     table.add_column("ระดับ (level)")
     table.add_column("ตำแหน่ง (where)")
     table.add_column("ข้อความ (message)")
     for p in problems[:limit]:
         level = "[red]ข้อผิดพลาด (error)[/]" if p.severity == "error" else "[yellow]คำเตือน (warning)[/]"
-        table.add_row(level, p.where, p.message)
+        table.add_row(level, refs.short(p.where), p.message)
     err_console.print(table)
+    refs.print(err_console)
     if len(problems) > limit:
         err_console.print(f"... และอีก {len(problems) - limit} รายการ (and {len(problems) - limit} more)")
 

@@ -14,6 +14,7 @@ from cplkpi.workbook import agency_file_part
 
 from . import app
 from .common import (
+    RefNotes,
     agency_books,
     agency_option,
     all_agencies_option,
@@ -40,10 +41,12 @@ def print_findings(findings: list) -> None:
     for col in ("ระดับ (level)", "รหัส (code)", "ตำแหน่ง (where)", "ข้อความ (message)"):
         t.add_column(col)
     ordered = sorted(findings, key=lambda f: f.severity != "error")
+    refs = RefNotes()
     for f in ordered[:FINDINGS_SHOWN]:
         level = "[red]ข้อผิดพลาด[/]" if f.severity == "error" else "[yellow]คำเตือน[/]"
-        t.add_row(level, f.code, f.where, f.message)
+        t.add_row(level, f.code, refs.short(f.where), f.message)
     console.print(t)
+    refs.print(console)
     more = len(findings) - FINDINGS_SHOWN
     if more > 0:
         console.print(f"... และอีก {more} รายการ (and {more} more)")

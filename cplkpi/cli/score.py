@@ -230,7 +230,9 @@ def overdue_command(
     counts = table["status"].value_counts()
     console.print(f"เกินกำหนด (overdue) {counts.get('overdue', 0):,}  ใกล้ครบกำหนด (due soon) {counts.get('due_soon', 0):,}")
     if out is not None:
-        write_table(table, out, "เรื่องที่ต้องเร่งรัด")
+        # the phase in Thai, as on screen (its code is for programs)
+        write_table(table.assign(phase=table["phase"].map(lambda p: PHASE_LABELS.get(p, ("",))[0])), out,
+                    "เรื่องที่ต้องเร่งรัด")
         console.print(f"เขียนไฟล์ (written): {out}")
 
 
