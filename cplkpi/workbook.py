@@ -120,20 +120,15 @@ class ComplaintWorkbook:
                                     f"no complaint of agency {name.strip()!r} in the file")
         keys = self.agency_keys()
         keep = (keys == key) | ((keys == "") & (len(counts) == 1))
-        others = set(keys.index[~keep])
-        comp = self.complaints
-        book = replace(self, complaints=replace(comp, table=comp.table[keep.to_numpy()],
-                                                problems=[p for p in comp.problems if p.row not in others]),
-                       chosen_agency=key)
+        book = replace(self, complaints=_narrowed(self.complaints, keep), chosen_agency=key)
         ids = book.complaints.table["complaint_id"]
         if self.progress is not None:
-            t = self.progress.table
-            book.progress = replace(self.progress, table=t[t["complaint_id"].isin(ids).to_numpy()])
+            book.progress = _narrowed(self.progress, self.progress.table["complaint_id"].isin(ids))
         for attr in ("monthly_reports", "audit_sample"):
             part = getattr(self, attr)
-            if part is not None and "agency" in part.table:
+            if part is not None:
                 k = _agency_keys(part.table)
-                setattr(book, attr, replace(part, table=part.table[((k == key) | (k == "")).to_numpy()]))
+                setattr(book, attr, _narrowed(part, (k == key) | (k == "")))
         return book
 
     def by_agency(self) -> list[ComplaintWorkbook]:
@@ -188,6 +183,13 @@ def agency_key(name: object) -> str:
     text = " ".join(str(name).split())
     district = district_name(text)
     return district_office(district) if district else text
+
+
+def _narrowed(part: Normalized, keep: pd.Series) -> Normalized:
+    """``part`` with the rows ``keep`` (a mask on its table) and the problems not found in other rows."""
+    others = set(part.table.index[~keep.to_numpy()])
+    return replace(part, table=part.table[keep.to_numpy()],
+                   problems=[p for p in part.problems if p.row is None or p.row not in others])
 
 
 def _agency_keys(table: pd.DataFrame) -> pd.Series:
