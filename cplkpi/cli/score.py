@@ -65,14 +65,16 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     # compact: short component labels (the reports carry the full ones); fits 80 columns
     t = Table(title="คะแนนรายองค์ประกอบ (component scores)", box=box.SIMPLE_HEAD, show_edge=False,
               pad_edge=False)
-    for col, kw in (("เกณฑ์\n(component)", {"no_wrap": True}), ("ผลนับ (counted)", {}),
+    for col, kw in (("เกณฑ์\n(component)", {"no_wrap": True}),
+                    ("ถูกต้อง/ทั้งหมด\n(correct/total)", {"justify": "right", "no_wrap": True}),
                     ("ยังไม่ถึง\nกำหนด\n(not due)", {"justify": "right"}), ("ร้อยละ\n(%)", {"justify": "right"}),
-                    ("เต็ม\n(points)", {"justify": "right"}), ("หัก\n(ded.)", {"justify": "right"}),
+                    ("เต็ม\n(max)", {"justify": "right"}), ("หัก\n(ded.)", {"justify": "right"}),
                     ("คะแนน\n(score)", {"justify": "right", "no_wrap": True})):
         t.add_column(col, **kw)
     places = r.score_decimals
     for c in result.component_summary().itertuples():
-        t.add_row(c.short_th, c.counted_th, f"{c.not_yet_due:,}", "-" if c.pct is None else f"{c.pct:.2f}",
+        counted = f"ส่งตรงเวลา {c.correct:,}/{c.total:,} เดือน" if c.monthly else f"{c.correct:,}/{c.total:,} เรื่อง"
+        t.add_row(c.short_th, counted, f"{c.not_yet_due:,}", "-" if c.pct is None else f"{c.pct:.2f}",
                   f"{c.points:g}", f"{c.deducted:.{places}f}" if c.deducted else "-", f"{c.score:.{places}f}")
     console.print(t)
     if len(result.deductions):
