@@ -209,6 +209,14 @@ def _complaints(book: Any, ctl: dict[str, Any]) -> ComplaintWorkbook:
     return cbook
 
 
+def _one_agency(cbook: ComplaintWorkbook) -> ComplaintWorkbook:
+    """A report or a score sheet is one agency's: a complaint sheet naming several is refused, listing them
+    (the command line scores them one row each: ``cplkpi score``)."""
+    return one_agency(cbook, hint="เก็บไว้เฉพาะแถวของหน่วยงานเดียวในชีตเรื่องร้องเรียน หรือใช้คำสั่ง cplkpi "
+                                  "--agency (keep one agency's rows in the complaint sheet, or use the command "
+                                  "line with --agency)")
+
+
 # --- the jobs --------------------------------------------------------------------------------
 
 
@@ -230,9 +238,7 @@ def monthly_reports(book: Any) -> str:
             raise Stopped(f"{_where('out_dir')} บันทึกสมุดงานก่อน หรือระบุโฟลเดอร์ผลลัพธ์ (save the workbook "
                           "first, or give an output folder)")
         out_dir = home / REPORTS_FOLDER
-    # a report is one agency's: a sheet holding several is refused, listing them (keep one agency's rows)
-    cbook = one_agency(_complaints(book, ctl), hint="เก็บไว้เฉพาะแถวของหน่วยงานเดียวในชีตเรื่องร้องเรียน "
-                                                    "(keep one agency's rows in the complaint sheet)")
+    cbook = _one_agency(_complaints(book, ctl))
     xlbook.set_status(book, f"กำลังจัดทำรายงานเดือน {format_thai_month(month, long=True)} … "
                             "(filling the reports)")
     result = fill_monthly_reports(cbook, month, out_dir=out_dir, rules=rules, as_of=as_of,
@@ -289,7 +295,7 @@ def score_fiscal_year(book: Any) -> str:
     """Score the fiscal year into the sheet สรุปคะแนน and explain lost points in คำอธิบายคะแนน."""
     ctl = xlbook.control_values(book)
     fy, rules, as_of = _fiscal_year_setting(ctl), _rules_setting(ctl), _date_setting(ctl, "as_of")
-    cbook = _complaints(book, ctl)
+    cbook = _one_agency(_complaints(book, ctl))
     result = cbook.score(fiscal_year=fy, rules=rules, as_of=as_of)
     r = result.rules
     why = result.explain()

@@ -665,3 +665,17 @@ def test_write_blocks_formats_dates_and_text():
     assert ws["C3"].value == 3 and ws.column_dimensions["B"].width == 14
     xlbook.write_table(book, "ผล", ["x"], [[1]])  # a second run replaces the sheet
     assert [list(r) for r in ws.iter_rows(values_only=True)] == [["x"], [1]]
+
+
+@pytest.mark.parametrize("key", ["monthly_reports", "score"])
+def test_report_and_score_buttons_refuse_a_many_agency_sheet(tmp_path, key):
+    """A report or a score sheet is one agency's: the status cell lists the agencies with their counts."""
+    from test_agencies import _many
+
+    book = FakeBook(load_workbook(_many(tmp_path / "many.xlsx")), None, str(tmp_path / "many.xlsx"))
+    settings(book, month="พ.ค. 2566")
+    message = buttons.run(book, key)
+    assert status(book) == message
+    assert "ไฟล์นี้มีเรื่องของ 3 หน่วยงาน" in message
+    assert "  สำนักงานเขตสาทร: 3 เรื่อง\n  สำนักงานเขตบางรัก: 2 เรื่อง\n" in message
+    assert not (tmp_path / buttons.REPORTS_FOLDER).exists()
