@@ -120,18 +120,12 @@ def import_command(
 def _reports(path: Path, month: _dt.date, out_dir: Path, pdf: bool) -> None:
     """Fill CPL_R001/CPL_R003 from the workbook just written (read back as any workbook is)."""
     from cplkpi.macros.reports import fill_monthly_reports
-    from cplkpi.workbook import read_workbook
+    from cplkpi.workbook import one_agency, read_workbook
 
     from .report import print_findings, print_result
 
-    book = read_workbook(path)
-    agencies = book.complaints.table["agency"].dropna().unique()
-    if len(agencies) != 1:
-        err_console.print("[red]CPL_R001 เป็นรายงานของหน่วยงานเดียว ใช้ --district เลือกเขตเดียว[/] "
-                          f"(CPL_R001 is one agency's report; the import holds {len(agencies)} agencies: "
-                          "choose one with --district)")
-        raise typer.Exit(code=1)
     try:
+        book = one_agency(read_workbook(path), hint="ใช้ --district เลือกเขตเดียว (choose one with --district)")
         result = fill_monthly_reports(book, month, out_dir=out_dir, pdf=pdf)
     except CplError as exc:
         raise fail(exc) from exc
