@@ -95,8 +95,9 @@ def test_one_agency_narrows_every_sheet(many):
         "--agency NAME, or every agency with --all-agencies)\n" + LISTED)
 
 
-def test_score_gives_the_committee_one_row_per_agency(many):
-    res = runner.invoke(app, ["score", str(many), "--as-of", "2566-05-31"], env=WIDE)
+def test_score_gives_the_committee_one_row_per_agency(many, tmp_path):
+    why = tmp_path / "why.csv"
+    res = runner.invoke(app, ["score", str(many), "--as-of", "2566-05-31", "--explain", str(why)], env=WIDE)
     assert res.exit_code == 0, res.output
     assert "3 หน่วยงาน (agencies) ผลการประเมินปีงบประมาณ 2566 (scored fiscal year 2566)" in res.output
     rows = [re.sub(r"\s+", " ", line).strip() for line in res.output.splitlines()]
@@ -104,6 +105,13 @@ def test_score_gives_the_committee_one_row_per_agency(many):
     assert "2 สำนักงานเขตสาทร 3 0.3508 1.0525 0.4000 1.8033" in rows
     assert "3 สำนักการโยธา 1 0.0000 0.0000 0.3000 0.3000" in rows
     assert "1 เรื่องไม่ระบุหน่วยงาน ไม่ได้นับในหน่วยงานใด" in res.output
+    import pandas as pd
+
+    table = pd.read_csv(why, encoding="utf-8-sig")
+    assert table.columns[0] == "หน่วยงาน (agency)"
+    rows = table[table["แถว (row)"].notna()]  # per complaint: 3 per-complaint components each
+    assert rows.groupby("หน่วยงาน (agency)")["เลขที่เรื่อง (complaint id)"].nunique().to_dict() == {
+        "สำนักงานเขตสาทร": 3, "สำนักงานเขตบางรัก": 2, "สำนักการโยธา": 1}
 
 
 def test_score_of_one_agency_shows_not_yet_due_and_step_3_as_it_is(many, tmp_path):
@@ -214,3 +222,14 @@ def test_explanations_without_any_actual_date_are_blank_not_nat(tmp_path, suffix
                          if c.value is not None)
     assert "ไม่ได้ตอบรับ" in text and "ไม่ได้ส่งรายงานประจำเดือน" in text
     assert not re.search(r"\b(NaT|nan|NaN|None|<NA>)\b", text), text
+
+
+def test_audit_sample_draws_from_one_agency_only(many, tmp_path):
+    refused = runner.invoke(app, ["audit-sample", str(many), "--month", "2566-05", "--out", str(tmp_path)], env=WIDE)
+    assert refused.exit_code == 1 and LISTED in refused.output
+    res = runner.invoke(app, ["audit-sample", str(many), "--month", "2566-05", "--out", str(tmp_path),
+                              "--agency", "เขตบางรัก"], env=WIDE)
+    assert res.exit_code == 0, res.output
+    # B1 is the only complaint of บางรัก completed in May: the sample is drawn from it, nobody else's
+    assert re.search(r"เสร็จสิ้นในเดือน 1 เรื่อง สุ่ม 1 เรื่อง", res.output) and "\n  B1\n" in res.output
+    assert (tmp_path / "สุ่มตรวจ_สำนักงานเขตบางรัก_2566.xlsx").exists()
