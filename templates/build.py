@@ -410,7 +410,7 @@ _MONTH_FORMATS = {
 }
 _COMPONENT_HEADERS = {
     "step": "ขั้นตอน", "label": "องค์ประกอบตามเกณฑ์", "points": "คะแนนเต็ม", "correct": "จำนวนที่ถูกต้อง",
-    "total": "จำนวนทั้งหมด", "pct": "ร้อยละ", "score": "คะแนน", "short": "ชื่อย่อ",
+    "total": "จำนวนทั้งหมด", "pct": "ร้อยละ", "score": "คะแนนก่อนหัก", "short": "ชื่อย่อ",
     "not_yet_due": "ยังไม่ถึงกำหนด",
 }
 _COMPONENT_FORMATS = {

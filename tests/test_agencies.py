@@ -167,6 +167,8 @@ def test_report_all_agencies_one_folder_each(many, tmp_path):
     assert [ws[f"L{layout.COMPONENTS_HEADER_ROW}"].value, *(ws[f"L{x}"].value for x in r[:4])] == [
         "ยังไม่ถึงกำหนด", 1, 0, 0, 1]
     assert [ws[f"G{x}"].value for x in r[:3]] == [1, 1, 1] and [ws[f"H{x}"].value for x in r[:3]] == [3, 3, 3]
+    # step 3 scores by deductions alone: its score column says so, the deductions follow in the steps table
+    assert ws[f"J{layout.COMPONENTS_HEADER_ROW}"].value == "คะแนนก่อนหัก"
     memo = (out / "สำนักงานเขตสาทร" / "CPL_narrative_2566-05.txt").read_text(encoding="utf-8-sig")
     assert "เรียน  ผู้อำนวยการเขตสาทร" in memo
     assert ("จำนวน 3 เรื่อง ดำเนินการเสร็จสิ้นแล้ว 1 เรื่อง คิดเป็นร้อยละ 33.33 กำลังดำเนินการ 2 เรื่อง "
