@@ -149,7 +149,7 @@ def test_r003_pdf_is_the_report_alone(reports):
     text = _pdf_text(reports.r003_pdf)
     assert _plain("ไม่พบข้อผิดพลาด") not in text and "nofindings" not in text and "severity" not in text
     info = subprocess.run(["pdfinfo", str(reports.r003_pdf)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Pages:\s+3$", info, re.M), info
+    assert re.search(r"^Pages:\s+3$", info, re.MULTILINE), info
 
 
 def test_without_libreoffice_the_pdfs_are_skipped_with_a_message(sample_book, tmp_path, monkeypatch):
