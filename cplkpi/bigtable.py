@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from openpyxl.styles import Alignment
 
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import column_letter
@@ -40,7 +41,7 @@ from cplkpi.xlsx import (
 
 __all__ = ["TableColumn", "save_with_tables"]
 
-Kind = Literal["text", "int", "float", "bool", "date", "datetime"]
+Kind = Literal["text", "wrap", "int", "float", "bool", "date", "datetime"]
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
 
 
@@ -52,18 +53,16 @@ class TableColumn:
     kind: Kind = "text"
 
 
-def _text_cells(ref: str, rows: Sequence[str], values: Sequence[Any], quoted_style: str) -> list[str]:
+def _text_cells(ref: str, rows: Sequence[str], values: Sequence[Any], quoted_style: str,
+                style: str = "") -> list[str]:
     out = []
     for r, v in zip(rows, values):
-        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-            out.append("")
-            continue
-        text = safe_text(v)
+        text = safe_text(v)  # "" for a missing value (None, NaN, NaT): never the words
         if not text:
             out.append("")
             continue
-        style = quoted_style if text.startswith(FORMULA_START) else ""
-        out.append(f'<c r="{ref}{r}"{style} t="inlineStr"><is><t xml:space="preserve">'
+        cell_style = quoted_style if text.startswith(FORMULA_START) else style
+        out.append(f'<c r="{ref}{r}"{cell_style} t="inlineStr"><is><t xml:space="preserve">'
                    f'{html.escape(text, quote=False)}</t></is></c>')
     return out
 
@@ -79,9 +78,9 @@ def _number_cells(ref: str, rows: Sequence[str], numbers: np.ndarray, style: str
 
 def _column_cells(col: TableColumn, ref: str, rows: Sequence[str], styles: Mapping[str, str]) -> list[str]:
     values = col.values
-    if col.kind == "text":
+    if col.kind in ("text", "wrap"):
         arr = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
-        return _text_cells(ref, rows, arr.tolist(), styles["quoted"])
+        return _text_cells(ref, rows, arr.tolist(), styles["quoted"], styles["wrap"] if col.kind == "wrap" else "")
     if col.kind in ("date", "datetime"):
         stamps = pd.to_datetime(pd.Series(values))
         if isinstance(stamps.dtype, pd.DatetimeTZDtype):  # aware times are written in Bangkok time
@@ -110,10 +109,12 @@ def _style_ids(ws: Any) -> dict[str, str]:
     ids = {}
     for col, (key, fmt, quoted) in enumerate((("date", THAI_DATE_FORMAT, False),
                                               ("datetime", THAI_DATETIME_FORMAT, False),
-                                              ("quoted", "General", True)), start=1):
+                                              ("quoted", "General", True), ("wrap", "General", False)), start=1):
         probe = ws.cell(row=row, column=col)
         probe.number_format = fmt
         probe.quotePrefix = quoted
+        if key == "wrap":  # long text (reasons): wrapped in its column, read from the top
+            probe.alignment = Alignment(wrap_text=True, vertical="top")
         ids[key] = f' s="{probe.style_id}"'
         del ws._cells[(row, col)]
     return ids

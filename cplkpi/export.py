@@ -17,6 +17,7 @@ __all__ = ["HEADERS_TH", "write_table", "escape_csv_cell"]
 
 #: Thai headers (English in parentheses) of the columns of result tables.
 HEADERS_TH: dict[str, str] = {
+    "agency": "หน่วยงาน (agency)",
     "row": "แถว (row)",
     "complaint_id": "เลขที่เรื่อง (complaint id)",
     "month": "เดือน (month)",
@@ -33,6 +34,7 @@ HEADERS_TH: dict[str, str] = {
     "subject": "เรื่อง (subject)",
     "unit": "ฝ่าย (unit)",
     "start_on": "วันที่ศูนย์แจ้งเรื่อง (forwarded)",
+    "last_report_on": "รายงานความก้าวหน้าล่าสุด (last progress report)",
     "business_days_open": "จำนวนวันทำการ (business days open)",
     "status": "สถานะ (status code)",
     "phase": "ขั้น (phase)",
@@ -71,6 +73,23 @@ def _column(series: pd.Series) -> TableColumn:
     return TableColumn(series, "text")
 
 
+#: Column widths (characters) of written tables: at least a short date, at most a readable line.
+MIN_WIDTH, MAX_WIDTH = 12, 70
+
+
+def _longest(col: TableColumn) -> int:
+    """The longest text of a text column (0 for other kinds)."""
+    if col.kind != "text" or not len(col.values):
+        return 0
+    lengths = pd.Series(col.values).dropna().astype(str).str.len()
+    return int(lengths.max()) if len(lengths) else 0
+
+
+def _width(header: str, col: TableColumn) -> float:
+    """A column's width: fits its header and its texts, within [MIN_WIDTH, MAX_WIDTH]."""
+    return max(MIN_WIDTH, min(MAX_WIDTH, max(len(header), _longest(col)) + 2))
+
+
 def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลัพธ์") -> Path:
     """Write ``df`` to ``.csv`` or ``.xlsx`` (by suffix) with Thai headers, atomically.
 
@@ -87,8 +106,13 @@ def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลั�
                            f"(the table has {len(df):,} rows, more than Excel holds: write a .csv instead)")
         wb = Workbook()
         wb.remove(wb.active)
-        write_table_sheet(wb, sheet, headers, [], [max(10, min(60, len(h) + 2)) for h in headers])
-        return save_with_tables(wb, path, {sheet: [_column(df[c]) for c in df.columns]})
+        columns = [_column(df[c]) for c in df.columns]
+        widths = [_width(h, col) for h, col in zip(headers, columns)]
+        # text longer than its column (the reasons) is wrapped, not cut off at the next cell
+        columns = [TableColumn(col.values, "wrap") if col.kind == "text" and _longest(col) > w else col
+                   for col, w in zip(columns, widths)]
+        write_table_sheet(wb, sheet, headers, [], widths)
+        return save_with_tables(wb, path, {sheet: columns})
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):

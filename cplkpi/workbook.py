@@ -19,16 +19,17 @@ import re
 import zipfile
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from openpyxl.utils import column_index_from_string
 
 
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.calendar import Calendar
-from cplkpi.scoring.errors import InputError, Problem, column_letter
+from cplkpi.scoring.errors import CplError, InputError, Problem, column_letter
 from cplkpi.scoring.rules import RuleSet
 from cplkpi.scoring.scores import ScoreResult, score
 from cplkpi.scoring.tables import (
@@ -45,7 +46,8 @@ from cplkpi.scoring.tables import (
 from cplkpi.scoring.thaidate import date_system_1904
 
 __all__ = ["ComplaintWorkbook", "read_workbook", "read_csv", "csv_rows", "from_sheets", "find_sheet",
-           "choose_sheets"]
+           "choose_sheets", "AgencyChoiceError", "NO_AGENCY", "agency_key", "agency_file_part", "one_agency",
+           "agency_list_text"]
 
 
 @dataclass
@@ -59,6 +61,8 @@ class ComplaintWorkbook:
     calendar_overrides: Normalized | None = None
     path: Path | None = None
     extra_problems: list[Problem] = field(default_factory=list)
+    #: the agency chosen with :meth:`for_agency` (its canonical name), None for the whole workbook
+    chosen_agency: str | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -80,11 +84,61 @@ class ComplaintWorkbook:
 
     @property
     def agency(self) -> str | None:
-        """The agency named in the complaint sheet (the most frequent value), if any."""
+        """The agency chosen with :meth:`for_agency`, else the one named in the complaint sheet (the most
+        frequent value), if any."""
+        if self.chosen_agency is not None:
+            return self.chosen_agency
         col = self.complaints.table.get("agency")
         if col is None or col.dropna().empty:
             return None
         return str(col.dropna().mode().iloc[0])
+
+    def agency_keys(self) -> pd.Series:
+        """The canonical agency (:func:`agency_key`) of each complaint row, "" where none is named."""
+        return _agency_keys(self.complaints.table)
+
+    def agency_counts(self) -> dict[str, int]:
+        """Complaints per agency named in the complaint sheet (canonical names), most first, then by name;
+        rows without an agency are not counted."""
+        keys = self.agency_keys()
+        counts = keys[keys != ""].value_counts()
+        return dict(sorted(((str(k), int(n)) for k, n in counts.items()), key=lambda kv: (-kv[1], kv[0])))
+
+    def for_agency(self, name: str) -> ComplaintWorkbook:
+        """This workbook narrowed to one agency, named as staff write it (``เขตสาทร``, ``สำนักงานเขต สาทร``).
+
+        Kept: that agency's complaints, their progress reports, its monthly-report and audit-sample rows
+        (and rows naming no agency there), the calendar, and the problems not found in another agency's
+        rows. Rows naming no agency stay only when the workbook names no other agency. Raises
+        :class:`AgencyChoiceError` listing the agencies when none matches ``name``.
+        """
+        key = agency_key(name)
+        counts = self.agency_counts()
+        if not key:
+            raise AgencyChoiceError(counts, "ชื่อหน่วยงานว่าง", "the agency name is empty")
+        if not counts:  # an agency's own workbook without an agency column: the name labels it
+            return replace(self, chosen_agency=key)
+        if key not in counts:
+            raise AgencyChoiceError(counts, f"ไม่พบหน่วยงาน {name.strip()} ในไฟล์",
+                                    f"no complaint of agency {name.strip()!r} in the file")
+        keys = self.agency_keys()
+        keep = (keys == key) | ((keys == "") & (len(counts) == 1))
+        book = replace(self, complaints=_narrowed(self.complaints, keep), chosen_agency=key)
+        ids = book.complaints.table["complaint_id"]
+        if self.progress is not None:
+            book.progress = _narrowed(self.progress, self.progress.table["complaint_id"].isin(ids))
+        for attr in ("monthly_reports", "audit_sample"):
+            part = getattr(self, attr)
+            if part is not None:
+                k = _agency_keys(part.table)
+                setattr(book, attr, _narrowed(part, (k == key) | (k == "")))
+        return book
+
+    def by_agency(self) -> list[ComplaintWorkbook]:
+        """One workbook per agency named in the complaint sheet (most complaints first); the whole
+        workbook when it names none."""
+        counts = self.agency_counts()
+        return [self.for_agency(a) for a in counts] if counts else [self]
 
     def calendar(self) -> Calendar:
         """The BMA calendar with this workbook's extra holidays and working days."""
@@ -119,6 +173,88 @@ class ComplaintWorkbook:
             rules=rules, fiscal_year=fiscal_year, start=start, end=end, as_of=as_of,
             calendar=self.calendar(),
         )
+
+
+def agency_key(name: object) -> str:
+    """The name an agency is matched by: a Bangkok district office however staff write it (``เขตสาทร``,
+    ``สำนักงานเขต สาทร``, ``สาทร``) is ``สำนักงานเขตสาทร``; any other agency is its name with spaces
+    collapsed; "" for no name."""
+    from cplkpi.importers.agencies import district_name, district_office
+
+    if name is None or (not isinstance(name, str) and pd.isna(name)):
+        return ""
+    text = " ".join(str(name).split())
+    district = district_name(text)
+    return district_office(district) if district else text
+
+
+def _narrowed(part: Normalized, keep: pd.Series) -> Normalized:
+    """``part`` with the rows ``keep`` (a mask on its table) and the problems not found in other rows."""
+    others = set(part.table.index[~keep.to_numpy()])
+    return replace(part, table=part.table[keep.to_numpy()],
+                   problems=[p for p in part.problems if p.row is None or p.row not in others])
+
+
+def _agency_keys(table: pd.DataFrame) -> pd.Series:
+    """:func:`agency_key` of a table's agency column ("" for every row without one), once per name."""
+    if "agency" not in table:
+        return pd.Series("", index=table.index, dtype=object)
+    names = table["agency"].astype("string").fillna("")
+    return names.map({n: agency_key(n) for n in names.unique()}).astype(object)
+
+
+def agency_list_text(counts: Mapping[str, int], unassigned: int = 0, limit: int = 60) -> str:
+    """The agencies of a workbook with their complaint counts, one per line (the first ``limit``), and
+    the complaints that name no agency."""
+    lines = [f"  {name}: {n:,} เรื่อง" for name, n in list(counts.items())[:limit]]
+    if len(counts) > limit:
+        lines.append(f"  ... และอีก {len(counts) - limit:,} หน่วยงาน (and {len(counts) - limit:,} more)")
+    if unassigned:
+        lines.append(f"  {NO_AGENCY}: {unassigned:,} เรื่อง")
+    return "\n".join(lines)
+
+
+#: How complaints that name no agency are listed.
+NO_AGENCY = "ไม่ระบุหน่วยงาน (no agency)"
+
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def agency_file_part(agency: str) -> str:
+    """An agency name as part of a file or folder name: characters no file system takes become ``_``."""
+    return _UNSAFE_IN_NAME.sub("_", " ".join(str(agency).split())).strip(" .") or "agency"
+
+
+class AgencyChoiceError(CplError):
+    """A job for one agency cannot tell which agency: the message lists the agencies and their counts."""
+
+    def __init__(self, counts: Mapping[str, int], why_th: str, why_en: str,
+                 hint: str = "ระบุ --agency ชื่อหน่วยงาน (choose one with --agency NAME)", unassigned: int = 0) -> None:
+        self.counts = dict(counts)
+        listed = (f"\nหน่วยงานในไฟล์ (agencies in the file):\n{agency_list_text(self.counts, unassigned)}"
+                  if counts else "")
+        super().__init__(f"{why_th} ({why_en}): {hint}{listed}")
+
+
+def one_agency(book: ComplaintWorkbook, agency: str | None = None, *,
+               hint: str = "ระบุ --agency ชื่อหน่วยงาน หรือ --all-agencies ทำทุกหน่วยงาน "
+                           "(choose one with --agency NAME, or every agency with --all-agencies)"
+               ) -> ComplaintWorkbook:
+    """The workbook of the one agency a one-agency job (a report, a submission, an audit) works on.
+
+    With ``agency``: :meth:`ComplaintWorkbook.for_agency`. Without: the workbook itself when its
+    complaint sheet names at most one agency; else :class:`AgencyChoiceError` listing the agencies
+    with their complaint counts, ending with ``hint`` (what to do).
+    """
+    if agency is not None:
+        return book.for_agency(agency)
+    counts = book.agency_counts()
+    if len(counts) > 1:
+        raise AgencyChoiceError(
+            counts, f"ไฟล์นี้มีเรื่องของ {len(counts):,} หน่วยงาน แต่รายงานนี้เป็นของหน่วยงานเดียว",
+            f"the file holds {len(counts):,} agencies' complaints, this job is for one agency", hint,
+            unassigned=int((book.agency_keys() == "").sum()))
+    return book
 
 
 def find_sheet(names: Sequence[str], key: str, hidden: Collection[str] = ()) -> str | None:

@@ -59,7 +59,10 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def safe_text(value: Any) -> str:
-    """Text that is safe to put in a cell: no XML-illegal characters."""
+    """Text that is safe to put in a cell: no XML-illegal characters; "" for a missing value (None, NaN,
+    NaT, pd.NA), never the words."""
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
     return _ILLEGAL_XML.sub("", str(value))
 
 

@@ -47,7 +47,7 @@ from cplkpi.scoring.rules import RuleSet, load_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.tables import has_text
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_month, parse_month
-from cplkpi.workbook import ComplaintWorkbook, read_workbook
+from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
 
 from .audit_sample import MonthSample, SampleFile, draw_month_sample, sample_file_path, update_sample_file
 from .audit_source import ReportSheets
@@ -259,8 +259,10 @@ def audit_workbook(
     if book.complaints.table.empty:
         raise InputError(book.complaints.problems or [Problem(
             "no_rows", "ไม่มีเรื่องร้องเรียนในชีต", "no complaint rows", book.complaints.sheet)])
+    # one agency's tickets only: the sample and the figures are never drawn from other agencies' rows
+    book = one_agency(book, agency, hint="ระบุ --agency ชื่อหน่วยงาน (choose one with --agency NAME)")
     m = parse_month(month) if month is not None else _default_month(book, reports)
-    agency = agency or book.agency or (reported_agency(reports) if reports is not None else None) or Path(name).stem
+    agency = book.agency or (reported_agency(reports) if reports is not None else None) or Path(name).stem
     as_of = _reported_as_of(reports, m)
     result = AuditResult(name, agency, m, rules, problems=list(book.problems))
 

@@ -29,13 +29,13 @@ from typing import Any
 import pandas as pd
 
 from cplkpi.scoring.days import BANGKOK
-from cplkpi.scoring.rules import RuleSet, load_rules
-from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, parse_month
+from cplkpi.scoring.rules import RuleSet, load_rules, short_label
+from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, month_code, parse_month
 from cplkpi.templates.build import header_row
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
 
 from .audit import AgencySummary, Finding, audit_error, audit_workbook
-from .reports import short_label, text_lines, write_pdfs
+from .reports import text_lines, write_pdfs
 
 __all__ = ["BatchResult", "audit_folder", "audit_files", "workbook_files", "write_committee_workbook",
            "SUMMARY_SHEET", "FINDINGS_SHEET", "ERRORS_SHEET", "CHART_SHEET"]
@@ -201,7 +201,7 @@ def audit_folder(
 
         result = audit_files(files, month=month, rules=rules, samples=samples, workers=workers, on_done=on_done)
     label = _batch_month(result, month)
-    name = f"สรุปผลการตรวจ_{label:%Y-%m}" if isinstance(label, _dt.date) else "สรุปผลการตรวจ"
+    name = f"สรุปผลการตรวจ_{month_code(label)}" if isinstance(label, _dt.date) else "สรุปผลการตรวจ"
     result.workbook = write_committee_workbook(result, out_dir / f"{name}.xlsx", rules=rules,
                                                month=label if isinstance(label, _dt.date) else None,
                                                made_on=made_on)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +45,7 @@ from cplkpi.scoring.scores import audit_sample_size, completed_in_month
 from cplkpi.scoring.tables import SHEETS, Normalized, normalize_audit_sample
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_month, month_end
 from cplkpi.templates.build import header_row
+from cplkpi.workbook import agency_file_part
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
 
 from .audit_source import open_readonly, read_sheet_rows, reading
@@ -137,13 +137,9 @@ def draw_month_sample(complaints: pd.DataFrame, agency: str, month: Any, *, samp
     return MonthSample(_agency_key(agency), m, seed, len(done), len(ids), ids)
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-
 def sample_file_path(folder: str | Path, agency: str, fiscal_year_be: int) -> Path:
     """Where an agency's sample workbook of a fiscal year lives: ``folder/สุ่มตรวจ_<agency>_<FY>.xlsx``."""
-    name = _UNSAFE.sub("_", _agency_key(agency)).strip(" .") or "agency"
-    return Path(folder) / f"สุ่มตรวจ_{name}_{int(fiscal_year_be)}.xlsx"
+    return Path(folder) / f"สุ่มตรวจ_{agency_file_part(agency)}_{int(fiscal_year_be)}.xlsx"
 
 
 @dataclass

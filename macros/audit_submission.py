@@ -31,7 +31,7 @@ from cplkpi.templates import build as layout
 from cplkpi.xlsx import write_bytes_atomic
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "copy_sheet", "attach_report_sheets", "write_narrative_sheet",
-           "submission_bytes", "build_submission"]
+           "submission_bytes", "keep_data_rows", "keep_agency_rows", "build_submission"]
 
 REPORT_SHEETS = (layout.R003_SHEET, layout.R001_SHEET)
 NARRATIVE_SHEET = "แบบรายงานความก้าวหน้า"
@@ -157,6 +157,40 @@ def submission_bytes(target_wb: Any, book: Any, month: Any, *, rules: RuleSet | 
     return workbook_bytes(target_wb, {**cache3, **cache1})
 
 
+def keep_data_rows(ws: Any, header_row: int, keep: Any) -> None:
+    """Keep only the data rows ``keep`` (Excel row numbers) of worksheet ``ws``, moved up in their order
+    below the header rows; cells, styles and row heights move with their row."""
+    kept = sorted(int(r) for r in keep if int(r) > header_row)
+    new_row = {old: header_row + 1 + k for k, old in enumerate(kept)}
+    cells = {}
+    for (r, c), cell in ws._cells.items():
+        if r <= header_row:
+            cells[(r, c)] = cell
+        elif r in new_row:
+            cell.row = new_row[r]
+            cells[(new_row[r], c)] = cell
+    ws._cells = cells
+    heights = {r: d for r, d in ws.row_dimensions.items() if r <= header_row}
+    for old, new in new_row.items():
+        if old in ws.row_dimensions:
+            dim = ws.row_dimensions[old]
+            dim.index = new
+            heights[new] = dim
+    ws.row_dimensions.clear()
+    ws.row_dimensions.update(heights)
+    ws.merged_cells.ranges = {m for m in ws.merged_cells.ranges if m.max_row <= header_row}
+    ws.auto_filter.ref = None
+
+
+def keep_agency_rows(target_wb: Any, book: Any) -> None:
+    """Narrow the sheets of ``target_wb`` (openpyxl, the whole workbook) to the rows of ``book``, the
+    workbook narrowed to one agency (:meth:`cplkpi.workbook.ComplaintWorkbook.for_agency`): its
+    complaints, their progress reports, its monthly-report and audit-sample rows."""
+    for part in (book.complaints, book.progress, book.monthly_reports, book.audit_sample):
+        if part is not None and part.sheet in target_wb.sheetnames:
+            keep_data_rows(target_wb[part.sheet], part.header_row, part.table.index)
+
+
 def build_submission(
     workbook: str | Path,
     month: Any,
@@ -165,19 +199,24 @@ def build_submission(
     rules: RuleSet | str = "bma-2557",
     as_of: Any = None,
     narrative: bool = True,
+    agency: str | None = None,
 ) -> Path:
     """Write the submission file ``out``: a copy of complaint workbook ``workbook`` with the month's reports.
 
-    With ``narrative``, the seed-003 progress form of the fiscal year so far is added too.
+    With ``narrative``, the seed-003 progress form of the fiscal year so far is added too. A workbook
+    holding several agencies needs ``agency`` (:func:`cplkpi.workbook.one_agency` refuses it otherwise,
+    listing the agencies): the copy then holds that agency's rows only.
     """
     from openpyxl import load_workbook
 
     from cplkpi.guard import ensure_not_input
-
-    from cplkpi.workbook import read_workbook
+    from cplkpi.workbook import one_agency, read_workbook
 
     workbook, out = Path(workbook), ensure_not_input(out, workbook)
-    book = read_workbook(workbook)
+    whole = read_workbook(workbook)
+    book = one_agency(whole, agency)
     target = load_workbook(workbook, keep_vba=False, keep_links=False)
+    if book is not whole and len(book.complaints.table) != len(whole.complaints.table):
+        keep_agency_rows(target, book)
     data = submission_bytes(target, book, month, rules=rules, as_of=as_of, narrative=narrative)
     return write_bytes_atomic(data, out)

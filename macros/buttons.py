@@ -47,10 +47,12 @@ import xlwings as xw
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError, InputError, Problem
+from cplkpi.scoring.explain import component_labels
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.tables import yes_no
 from cplkpi.scoring.thaidate import (
+    date_code,
     fiscal_year,
     fiscal_year_range,
     format_thai_date,
@@ -58,7 +60,7 @@ from cplkpi.scoring.thaidate import (
     parse_date,
     parse_month,
 )
-from cplkpi.workbook import ComplaintWorkbook, find_sheet
+from cplkpi.workbook import ComplaintWorkbook, find_sheet, one_agency
 
 from . import xlbook
 from .xlbook import Block
@@ -207,6 +209,14 @@ def _complaints(book: Any, ctl: dict[str, Any]) -> ComplaintWorkbook:
     return cbook
 
 
+def _one_agency(cbook: ComplaintWorkbook) -> ComplaintWorkbook:
+    """A report or a score sheet is one agency's: a complaint sheet naming several is refused, listing them
+    (the command line scores them one row each: ``cplkpi score``)."""
+    return one_agency(cbook, hint="เก็บไว้เฉพาะแถวของหน่วยงานเดียวในชีตเรื่องร้องเรียน หรือใช้คำสั่ง cplkpi "
+                                  "--agency (keep one agency's rows in the complaint sheet, or use the command "
+                                  "line with --agency)")
+
+
 # --- the jobs --------------------------------------------------------------------------------
 
 
@@ -228,7 +238,7 @@ def monthly_reports(book: Any) -> str:
             raise Stopped(f"{_where('out_dir')} บันทึกสมุดงานก่อน หรือระบุโฟลเดอร์ผลลัพธ์ (save the workbook "
                           "first, or give an output folder)")
         out_dir = home / REPORTS_FOLDER
-    cbook = _complaints(book, ctl)
+    cbook = _one_agency(_complaints(book, ctl))
     xlbook.set_status(book, f"กำลังจัดทำรายงานเดือน {format_thai_month(month, long=True)} … "
                             "(filling the reports)")
     result = fill_monthly_reports(cbook, month, out_dir=out_dir, rules=rules, as_of=as_of,
@@ -285,7 +295,7 @@ def score_fiscal_year(book: Any) -> str:
     """Score the fiscal year into the sheet สรุปคะแนน and explain lost points in คำอธิบายคะแนน."""
     ctl = xlbook.control_values(book)
     fy, rules, as_of = _fiscal_year_setting(ctl), _rules_setting(ctl), _date_setting(ctl, "as_of")
-    cbook = _complaints(book, ctl)
+    cbook = _one_agency(_complaints(book, ctl))
     result = cbook.score(fiscal_year=fy, rules=rules, as_of=as_of)
     r = result.rules
     why = result.explain()
@@ -298,8 +308,8 @@ def score_fiscal_year(book: Any) -> str:
         ["คะแนนรวม (total)", result.total],
         ["คะแนนเต็ม (points)", r.total_points],
     ]
-    comps = [[c.step, c.label_th, c.correct, c.total, c.pct, c.points, c.score]
-             for c in result.components.itertuples()]
+    comps = [[c.step, c.label_th, c.counted_th, c.not_yet_due, c.pct, c.points, c.deducted, c.score]
+             for c in result.component_summary().itertuples()]
     lost = why[why["deduction"] > 0]
     deductions = [[format_thai_month(m), s, t, d]
                   for m, s, t, d in zip(lost["month"], lost["step"], lost["reason_th"], lost["deduction"])]
@@ -307,8 +317,9 @@ def score_fiscal_year(book: Any) -> str:
     blocks = [
         Block(f"คะแนนตัวชี้วัด ปีงบประมาณ {fiscal_year(result.end)} (KPI score of the fiscal year)",
               ["รายการ (item)", "ค่า (value)"], about),
-        Block("คะแนนรายขั้นตอน (step scores)", ["ขั้นตอน (step)", "เกณฑ์ (component)", "ถูกต้อง (correct)",
-              "ทั้งหมด (total)", "ร้อยละ (%)", "คะแนนเต็ม (points)", "คะแนน (score)"], comps),
+        Block("คะแนนรายองค์ประกอบ (component scores)", ["ขั้นตอน (step)", "เกณฑ์ (component)", "ผลนับ (counted)",
+              "ยังไม่ถึงกำหนด (not yet due)", "ร้อยละ (%)", "คะแนนเต็ม (points)", "หัก (deducted)",
+              "คะแนน (score)"], comps),
         Block("การหักคะแนน (deductions)", ["เดือน (month)", "ขั้นตอน (step)", "เหตุผล (reason)", "หัก (amount)"],
               deductions),
         Block("สรุป (summary)", ["ขั้นตอน (step)", "คะแนนเต็ม (points)", "ก่อนหัก (before)", "หัก (deducted)",
@@ -316,14 +327,15 @@ def score_fiscal_year(book: Any) -> str:
     ]
     if result.notes:
         blocks.append(Block("หมายเหตุ (notes)", ["หมายเหตุ (note)"], [[n] for n in result.notes]))
-    xlbook.write_blocks(book, SCORE_SHEET, blocks, [34, 60, 16, 16, 12, 14, 14])
+    xlbook.write_blocks(book, SCORE_SHEET, blocks, [34, 60, 26, 16, 12, 14, 14, 14])
     failed = why[why["row"].notna() & ~why["correct"].astype(bool)]
+    labels = component_labels(r)
     xlbook.write_table(
         book, EXPLAIN_SHEET,
         ["แถว (row)", "เลขที่เรื่อง (id)", "ขั้นตอน (step)", "เกณฑ์ (component)", "เหตุผล", "reason",
          "กำหนด (due)", "วันที่จริง (actual)", "ช้า วันทำการ (days late)"],
-        [[int(x.row), x.complaint_id, x.step, x.component, x.reason_th, x.reason_en, x.due, x.actual,
-          x.days_late] for x in failed.itertuples()],
+        [[int(x.row), x.complaint_id, x.step, labels.get(x.component, x.component), x.reason_th, x.reason_en,
+          x.due, x.actual, x.days_late] for x in failed.itertuples()],
         [8, 14, 8, 18, 70, 70, 14, 14, 10])
     return (f"คะแนนปีงบประมาณ {fiscal_year(result.end)}: {result.total:.{r.score_decimals}f} จาก "
             f"{r.total_points:g} คะแนน ดูชีต {SCORE_SHEET} และ {EXPLAIN_SHEET} (FY score {result.total:g} "
@@ -413,7 +425,7 @@ def import_complaints(book: Any) -> str:
         raise Stopped(f"{_where('import_dir')} ระบุโฟลเดอร์ที่มีไฟล์ Traffy/MIS (give the folder with the "
                       f"Traffy/MIS files): {folder or 'ว่าง (empty)'}")
     out_dir = _folder(book, ctl, "out_dir") or folder
-    out = out_dir / f"นำเข้า_{_today():%Y-%m-%d}.xlsx"
+    out = out_dir / f"นำเข้า_{date_code(_today())}.xlsx"
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES
                    and not p.name.startswith(("~$", ".", "นำเข้า_")))
     if not files:

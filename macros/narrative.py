@@ -103,9 +103,10 @@ def render(name: str, **context: Any) -> str:
     return environment().get_template(f"{name}.j2").render(**context).strip()
 
 
-def monthly_text(summary: dict[str, Any]) -> str:
-    """Seed-003 monthly line from a :func:`period_summary` dictionary."""
-    return render("monthly", **summary)
+def monthly_text(summary: dict[str, Any], with_pct: bool = False) -> str:
+    """Seed-003 monthly line from a :func:`period_summary` dictionary; ``with_pct`` (the memo): each count
+    followed by its own share."""
+    return render("monthly", with_pct=with_pct, **summary)
 
 
 def cumulative_text(summary: dict[str, Any], quarter: int | None = None) -> str:
@@ -116,17 +117,21 @@ def cumulative_text(summary: dict[str, Any], quarter: int | None = None) -> str:
 def memo_text(fig: MonthFigures) -> str:
     """The Step-3 monthly summary memo to the head of the agency (due by the 10th of the next month)."""
     res = fig.score
+    late_kinds = ("late_report", "missing_report")
+    late = [{"label": DEDUCTION_LABELS[d.kind], "month": d.month, "amount": d.amount}
+            for d in res.deductions.itertuples() if d.kind in late_kinds]
+    # the monthly summary's late-report deductions are in its line, listed below it; the others (audit) apart
     components = [
-        {"label": c.label_th, "correct": c.correct, "total": c.total,
-         "pct": None if c.pct is None or c.pct != c.pct else c.pct, "score": c.score, "points": c.points}
-        for c in res.components.itertuples()
+        {"label": c.label_th, "counted": c.counted_th, "not_yet_due": c.not_yet_due,
+         "unit": "เดือน" if c.monthly else "เรื่อง", "pct": c.pct, "deducted": c.deducted, "score": c.score,
+         "points": c.points, "details": late if c.monthly else []}
+        for c in res.component_summary().itertuples()
     ]
     deductions = [{"label": DEDUCTION_LABELS[d.kind], "month": d.month, "amount": d.amount}
-                  for d in res.deductions.itertuples()]
+                  for d in res.deductions.itertuples() if d.kind not in late_kinds]
     return render(
-        "memo", agency=fig.agency, month=fig.month, monthly=monthly_text(fig.month_summary),
-        cumulative=cumulative_text(fig.fytd_summary),
-        month_pct=fig.month_summary["completed_pct"], as_of=fig.as_of, due=fig.report_due,
+        "memo", agency=fig.agency, month=fig.month, monthly=monthly_text(fig.month_summary, with_pct=True),
+        cumulative=cumulative_text(fig.fytd_summary), as_of=fig.as_of, due=fig.report_due,
         due_day=fig.rules.deadlines.monthly_report_due_day, pending=fig.pending_counts(), components=components,
         deductions=deductions, total=res.total, total_points=fig.rules.total_points,
         rules=f"{fig.rules.name}",
@@ -148,9 +153,9 @@ class Narratives:
 
     def as_text(self) -> str:
         """All three, with Thai headings, as written to the narrative file."""
-        return (f"ความก้าวหน้าประจำเดือน (monthly progress, seed 003)\n{self.monthly}\n\n"
-                f"ผลการดำเนินงานสะสม (cumulative, seed 001)\n{self.cumulative}\n\n"
-                f"บันทึกรายงานสรุปประจำเดือนเสนอหัวหน้าหน่วยงาน (Step 3 memo)\n\n{self.memo}\n")
+        return (f"ความก้าวหน้าประจำเดือน (แบบรายงานความก้าวหน้าโครงการ)\n{self.monthly}\n\n"
+                f"ผลการดำเนินงานสะสมตั้งแต่ต้นปีงบประมาณ\n{self.cumulative}\n\n"
+                f"บันทึกรายงานสรุปประจำเดือนเสนอหัวหน้าหน่วยงาน (ขั้นตอนที่ 3)\n\n{self.memo}\n")
 
 
 def write_narratives(narratives: Narratives, path: str | Path) -> Path:

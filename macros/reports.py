@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+import tempfile
 from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,15 +38,15 @@ from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.percent import percent, round_half_up
-from cplkpi.scoring.rules import RuleSet, load_rules
+from cplkpi.scoring.rules import RuleSet, load_rules, short_label
 from cplkpi.scoring.scores import ScoreResult, monthly_report_due, score
 from cplkpi.scoring.thaidate import (
-    BE_OFFSET,
     fiscal_months,
     fiscal_year,
     fiscal_year_range,
     format_thai_date,
     format_thai_month,
+    month_code,
     month_end,
     parse_date,
     parse_month,
@@ -83,11 +84,6 @@ PHASES_TH: dict[str, str] = {code: th for code, (th, _) in PHASE_LABELS.items() 
 VALIDATION_SHEET = "ผลการตรวจสอบ"
 #: What that sheet says when there is no finding.
 NO_FINDINGS = "ไม่พบข้อผิดพลาด (no findings)"
-
-
-def month_code(month: _dt.date) -> str:
-    """``2563-09`` for September 2020: the B.E. year-month used in output file names."""
-    return f"{month.year + BE_OFFSET}-{month.month:02d}"
 
 
 @dataclass
@@ -251,13 +247,6 @@ def _load_template(name: str) -> Any:
     return load_workbook(layout.template_path(name))
 
 
-def short_label(label: str) -> str:
-    """A component's short label, its first two words: ``ขั้นตอนที่ 2.1 แก้ไข…`` → ``ขั้นตอนที่ 2.1``,
-    ``ส่วนที่ 1 ด้าน…`` → ``ส่วนที่ 1``."""
-    m = re.match(r"\s*(\S+\s+\S+)", label)
-    return m[1] if m else label
-
-
 def _step_label(rules: RuleSet, step: int) -> str:
     """``ขั้นตอนที่ 2`` (or ``ส่วนที่ 1``): the first word of the step's first component and the step number."""
     first = next(c for c in rules.components if c.step == step)
@@ -384,7 +373,7 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
         set_text(ws[f"{cc['label']}{r}"], c["label_th"])
         ws[f"{cc['points']}{r}"] = float(c["points"])
         set_text(ws[f"{cc['short']}{r}"], short_label(c["label_th"]))
-        set_text(ws[f"{cc['key']}{r}"], c["key"])
+        ws[f"{cc['not_yet_due']}{r}"] = int(c["not_yet_due"])
         formulas = layout.component_formulas(r, monthly=comp.monthly)
         if not comp.monthly:
             ws[f"{cc['correct']}{r}"] = int(c["correct"])
@@ -547,8 +536,8 @@ def _input_findings(problems: list[Problem]) -> list[Finding]:
                     report="ข้อมูลต้นทาง (source)") for p in problems]
 
 
-def write_pdfs(paths: list[Path]) -> tuple[list[Path | None], str | None]:
-    """Render each workbook to a PDF beside it with headless LibreOffice.
+def write_pdfs(paths: list[Path], targets: list[Path] | None = None) -> tuple[list[Path | None], str | None]:
+    """Render each workbook to a PDF (``targets``, default: beside it) with headless LibreOffice.
 
     Returns the PDFs (None for those not written) and why they were not written (LibreOffice missing
     or failing, Thai with English), None when all were: a missing PDF never stops the job.
@@ -559,7 +548,7 @@ def write_pdfs(paths: list[Path]) -> tuple[list[Path | None], str | None]:
     out: list[Path | None] = []
     try:
         for path in paths:
-            out.append(to_pdf(path, path.with_suffix(".pdf")))
+            out.append(to_pdf(path, targets[len(out)] if targets else path.with_suffix(".pdf")))
     except OfficeError as exc:
         return out + [None] * (len(paths) - len(out)), f"สร้าง PDF ไม่สำเร็จ (PDF export failed): {exc}"
     return out, None
@@ -611,7 +600,12 @@ def fill_monthly_reports(
     result = ReportResult(fig, r001_path, r003_path, narrative_path, narratives, findings,
                           input_problems=book.problems, named_values={**named1, **named3})
     if pdf:
-        (result.r001_pdf, result.r003_pdf), result.pdf_skipped = write_pdfs([r001_path, r003_path])
+        # the official PDF is the report alone: the validation sheet stays in the workbook, out of the print
+        del wb3[VALIDATION_SHEET]
+        with tempfile.TemporaryDirectory(prefix="cplkpi-print-") as tmp:
+            print_copy = save_with_values(wb3, Path(tmp) / r003_path.name, cache3)
+            (result.r001_pdf, result.r003_pdf), result.pdf_skipped = write_pdfs(
+                [r001_path, print_copy], [r001_path.with_suffix(".pdf"), r003_path.with_suffix(".pdf")])
     return result
 
 

@@ -689,7 +689,7 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
                   rules: RuleSet | None) -> None:
     out = s.findings
     threshold = _param(s, "R003_THRESHOLD")
-    monthly_keys = {c.key for c in rules.components if c.monthly} if rules else set()
+    monthly_labels = {c.label_th for c in rules.components if c.monthly} if rules else set()
     comp_rows = _rows_of(s.ref("R003_COMPONENTS_DATA"))
     by_step: dict[float, list[tuple[float, float]]] = {}
     for r in comp_rows:
@@ -698,7 +698,7 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
             continue
         points, correct, total = (s.number(f"{cc[k]}{r}") for k in ("points", "correct", "total"))
         pct, score = s.number(f"{cc['pct']}{r}"), s.number(f"{cc['score']}{r}")
-        key = s.text(f"{cc['key']}{r}") or ""
+        label = (s.text(f"{cc['label']}{r}") or "").strip()
         s.expect_formula([f"{cc['pct']}{r}", f"{cc['score']}{r}"])
         if correct is not None and total and pct is not None:
             want = percent(int(correct), int(total))
@@ -708,7 +708,7 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
                                    f"percentage {pct}, but {_n(correct)}*100/{_n(total)} = {want:.2f}",
                                    report=s.report))
         if points is not None and score is not None:
-            monthly = key in monthly_keys or (rules is None and s.formula(f"{cc['score']}{r}") ==
+            monthly = label in monthly_labels or (rules is None and s.formula(f"{cc['score']}{r}") ==
                                               layout.component_formulas(r, monthly=True)["score"])
             if monthly or not total:
                 want_score = points

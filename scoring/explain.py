@@ -24,12 +24,28 @@ from .days import to_date
 from .thaidate import format_thai_date, format_thai_dates, format_thai_month
 
 if TYPE_CHECKING:
+    from .rules import RuleSet
     from .scores import ScoreResult
 
-__all__ = ["explain", "reason_text", "short_reasons", "REASON_TEXTS"]
+__all__ = ["explain", "reason_text", "short_reasons", "REASON_TEXTS", "component_labels", "for_people"]
 
 COLUMNS = ["row", "complaint_id", "month", "step", "component", "correct", "reason_code",
            "reason_th", "reason_en", "due", "actual", "days_late", "deduction"]
+
+
+def component_labels(rules: RuleSet) -> dict[str, str]:
+    """The Thai label a person reads for each component key of ``rules`` (and the audit deduction's
+    ``audit``): ``acknowledge`` → ``ขั้นตอนที่ 1 การรับเรื่อง…``."""
+    return {**{c.key: c.label_th for c in rules.components}, "audit": "การสุ่มตรวจความถูกต้อง (กองกลาง)"}
+
+
+def for_people(table: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
+    """An explanation table as written for people: component labels in Thai instead of their keys,
+    whole row numbers (blank for month rows)."""
+    out, labels = table.copy(), component_labels(rules)
+    out["component"] = out["component"].map(lambda k: labels.get(k, k))
+    out["row"] = pd.array(out["row"], dtype="Int64")
+    return out
 
 
 @functools.cache

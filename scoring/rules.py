@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,6 +19,7 @@ from typing import Literal
 from .errors import CplError
 
 __all__ = [
+    "short_label",
     "CRITERIA",
     "Component",
     "Deadlines",
@@ -72,6 +74,13 @@ class Component:
     def monthly(self) -> bool:
         """True for a component judged per month (the monthly summary), not per complaint."""
         return set(self.criteria) <= MONTHLY_CRITERIA
+
+
+def short_label(label: str) -> str:
+    """A component's short label, its first two words: ``ขั้นตอนที่ 2.1 แก้ไข…`` → ``ขั้นตอนที่ 2.1``,
+    ``ส่วนที่ 1 ด้าน…`` → ``ส่วนที่ 1``."""
+    m = re.match(r"\s*(\S+\s+\S+)", label)
+    return m[1] if m else label
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from .calendar import Calendar, thai_calendar
 from .days import as_day_array, to_date
 from .evaluate import REASONS, evaluate_complaints, resolved_in_cycle
 from .percent import percent, quantize_half_up, to_decimal
-from .rules import Component, RuleSet, load_rules
-from .thaidate import fiscal_year_range
+from .rules import Component, RuleSet, load_rules, short_label
+from .thaidate import fiscal_year, fiscal_year_range
 
 __all__ = [
     "ScoreResult",
@@ -146,7 +146,8 @@ class ScoreResult:
     as_of: _dt.date
     #: one row per complaint in the period: evaluation, per-component correct flag and reason
     complaints: pd.DataFrame
-    #: one row per component: step, points, correct, total, pct, score (before deductions)
+    #: one row per component: step, points, correct, total, not_yet_due (of correct: complaints or months
+    #: not due yet), pct, score (before deductions)
     components: pd.DataFrame
     #: one row per month: received, completed, monthly report, audit sample
     months: pd.DataFrame
@@ -157,11 +158,51 @@ class ScoreResult:
     total: float
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def fiscal_year(self) -> int:
+        """The fiscal year (B.E.) scored: that of the period's end."""
+        return int(fiscal_year(self.end))
+
+    def component_summary(self) -> pd.DataFrame:
+        """Each component as a person reads it (console, memo, report sheets): one row per component.
+
+        Columns: key, step, label_th, short_th (``ขั้นตอนที่ 2.1``), points, monthly (a monthly-summary component), correct, total,
+        not_yet_due (counted as correct), counted_th (``ถูกต้อง 5 จาก 7 เรื่อง`` or, for the monthly
+        summary, ``ส่งตรงเวลา 0 จาก 7 เดือน``), pct (None when the component is scored by deductions
+        alone: its percentage scores nothing), deducted (the late-report deductions of the monthly
+        summary; audit deductions stay with their step) and score (after those deductions, not below 0).
+        """
+        monthly = {c.key: c for c in self.rules.components if c.monthly}
+        by_key = {c.key: c for c in self.rules.components}
+        late = self.deductions.loc[self.deductions["kind"].isin(["late_report", "missing_report"]), "amount"]
+        late_total = sum((to_decimal(x) for x in late), Decimal(0))
+        rows = []
+        for c in self.components.itertuples():
+            is_monthly = c.key in monthly
+            ded = late_total if is_monthly else Decimal(0)
+            unit = "เดือน" if is_monthly else "เรื่อง"
+            counted = (f"ส่งตรงเวลา {c.correct:,} จาก {c.total:,} {unit}" if is_monthly
+                       else f"ถูกต้อง {c.correct:,} จาก {c.total:,} {unit}")
+            by_deductions = by_key[c.key].scoring == "full_minus_deductions"
+            pct = None if by_deductions or c.pct is None or c.pct != c.pct else float(c.pct)
+            after = max(to_decimal(c.score) - ded, Decimal(0))
+            rows.append((c.key, c.step, c.label_th, short_label(c.label_th), c.points, is_monthly, c.correct,
+                         c.total, c.not_yet_due, counted, pct, quantize_half_up(ded, self.rules.score_decimals),
+                         quantize_half_up(after, self.rules.score_decimals)))
+        out = pd.DataFrame(rows, columns=["key", "step", "label_th", "short_th", "points", "monthly", "correct",
+                                          "total", "not_yet_due", "counted_th", "pct", "deducted", "score"])
+        out["pct"] = pd.Series([r[10] for r in rows], index=out.index, dtype=object)  # None stays None
+        return out
+
     def explain(self) -> pd.DataFrame:
         """Why each complaint lost each component, and each deduction: see :mod:`.explain`."""
         from .explain import explain
 
         return explain(self)
+
+
+#: Reason codes of a criterion not due yet: counted as correct, and counted apart as "ยังไม่ถึงกำหนด".
+_PENDING_CODES = [k for k, name in enumerate(REASONS) if name.endswith("_PENDING")]
 
 
 def _component_correct(ev: pd.DataFrame, comp: Component) -> tuple[np.ndarray, pd.Categorical]:
@@ -250,9 +291,9 @@ def score(
         sc = _component_score(comp, pct, rules)
         if pct is None:
             sc = comp.points
-            notes.append(f"{comp.key}: ไม่มีเรื่องในช่วงนี้ ให้คะแนนเต็ม (no complaints in the period: full points)")
+            notes.append(f"{comp.label_th}: ไม่มีเรื่องในช่วงนี้ ให้คะแนนเต็ม (no complaints in the period: full points)")
         comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points,
-                          int(correct.sum()), total, pct, sc))
+                          int(correct.sum()), total, int(np.isin(reason.codes, _PENDING_CODES).sum()), pct, sc))
 
     months = _months_table(period, ev, complaints, monthly_reports, audit_sample, rules, start, end, as_of, notes)
     for comp in rules.components:
@@ -260,11 +301,13 @@ def score(
             continue
         due = months["report_due_passed"]
         n_due, n_ok = int(due.sum()), int((months["report_on_time"] & due).sum())
+        # months begun by the as-of date whose summary is not due yet
+        not_due = int((~due & (months["month"] <= as_of)).sum()) if len(months) else 0
         pct = percent(n_ok, n_due, rules.pct_decimals)
-        comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points, n_ok, n_due, pct,
-                          _component_score(comp, pct, rules) if pct is not None else float(comp.points)))
+        comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points, n_ok, n_due, not_due,
+                          pct, _component_score(comp, pct, rules) if pct is not None else float(comp.points)))
     components = pd.DataFrame(comp_rows, columns=["key", "step", "label_th", "label_en", "points",
-                                                  "correct", "total", "pct", "score"])
+                                                  "correct", "total", "not_yet_due", "pct", "score"])
 
     ded_rows = []
     if rules.late_report is not None:

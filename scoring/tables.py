@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem, column_letter
-from .thaidate import EXCEL_ERRORS, format_thai_date, parse_dates, parse_month
+from .thaidate import EXCEL_ERRORS, format_thai_date, format_thai_month, parse_dates, parse_month
 
 __all__ = [
     "Column",
@@ -767,14 +767,17 @@ def normalize_progress(
 def normalize_monthly_reports(
     raw: pd.DataFrame | Sequence[Sequence[Any]], sheet: str | None = "รายงานประจำเดือน", *, first_row: int = 1
 ) -> Normalized:
-    """Normalise the Step-3 sheet: one row per month with the date the summary was sent."""
+    """Normalise the Step-3 sheet: one row per month (per agency, when it names agencies) with the date
+    the summary was sent."""
     norm = normalize(raw, MONTHLY_REPORTS, sheet, first_row=first_row)
     ctx = _Ctx(sheet, norm.columns)
     _check_required_values(norm, ctx, ["month"])
     months = norm.table["month"]
-    dup = months.notna() & months.duplicated(keep="first")
+    agencies = norm.table["agency"].astype("string").fillna("").str.split().str.join(" ")
+    dup = months.notna() & pd.DataFrame({"a": agencies, "m": months}).duplicated(keep="first")
     for row, m in months[dup].items():
-        ctx.add("duplicate_month", f"เดือนซ้ำ {format_thai_date(m)}", f"duplicate month {m:%Y-%m}", int(row), "month")
+        ctx.add("duplicate_month", f"เดือนซ้ำ {format_thai_month(m, long=True)}", f"duplicate month {m:%Y-%m}",
+                int(row), "month")
     norm.problems.extend(ctx.problems)
     return norm
 

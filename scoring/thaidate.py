@@ -35,6 +35,8 @@ import pandas as pd
 from .days import BANGKOK, EPOCH_ORDINAL, NAT, as_days, to_date
 
 __all__ = [
+    "month_code",
+    "date_code",
     "THAI_MONTHS",
     "THAI_MONTHS_SHORT",
     "DateIssue",
@@ -95,6 +97,16 @@ def date_system_1904(on: bool = True) -> Iterator[None]:
         yield
     finally:
         _DATE1904.reset(token)
+
+
+def month_code(month: _dt.date) -> str:
+    """``2563-09`` for September 2020: the B.E. year-month used in output file names."""
+    return f"{month.year + BE_OFFSET}-{month.month:02d}"
+
+
+def date_code(day: _dt.date) -> str:
+    """``2563-09-30`` for 30 September 2020: the B.E. date used in output file names."""
+    return f"{month_code(day)}-{day.day:02d}"
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 

@@ -20,6 +20,7 @@ from cplkpi.macros.audit_synthetic import write_agency_folder
 from cplkpi.macros.reports import fill_monthly_reports
 from cplkpi.office import to_pdf
 from cplkpi.export import write_table
+from cplkpi.scoring.explain import for_people
 from cplkpi.workbook import read_workbook
 
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
@@ -47,7 +48,8 @@ def main() -> None:
             png(result.r003_pdf, page, f"cpl_r003_2563-09-{page}")
         png(result.r001_pdf, 1, "cpl_r001_2563-09-1")
         # why complaints lost points (`cplkpi score --explain`)
-        why = write_table(book.score(fiscal_year=2563).explain(), tmp / "explanations.xlsx", "คำอธิบาย")
+        scored = book.score(fiscal_year=2563)
+        why = write_table(for_people(scored.explain(), scored.rules), tmp / "explanations.xlsx", "คำอธิบาย")
         png(to_pdf(why, tmp / "explanations.pdf"), 1, "explanations_2563-1")
         # the committee's audit of six agencies (`cplkpi audit-batch`)
         folder = tmp / "submitted"

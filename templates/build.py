@@ -107,7 +107,7 @@ R003_MONTH_COLS: dict[str, str] = {
 }
 R003_COMPONENT_COLS: dict[str, str] = {
     "step": "A", "label": "B", "points": "F", "correct": "G", "total": "H", "pct": "I", "score": "J",
-    "short": "K", "key": "L",
+    "short": "K", "not_yet_due": "L",
 }
 R003_STEP_COLS: dict[str, str] = {
     "step": "A", "label": "B", "points": "F", "score_before": "G", "deductions": "H", "score": "I",
@@ -410,11 +410,12 @@ _MONTH_FORMATS = {
 }
 _COMPONENT_HEADERS = {
     "step": "ขั้นตอน", "label": "องค์ประกอบตามเกณฑ์", "points": "คะแนนเต็ม", "correct": "จำนวนที่ถูกต้อง",
-    "total": "จำนวนทั้งหมด", "pct": "ร้อยละ", "score": "คะแนน", "short": "ชื่อย่อ", "key": "รหัส",
+    "total": "จำนวนทั้งหมด", "pct": "ร้อยละ", "score": "คะแนนก่อนหัก", "short": "ชื่อย่อ",
+    "not_yet_due": "ยังไม่ถึงกำหนด",
 }
 _COMPONENT_FORMATS = {
     "step": "0", "label": None, "points": "0.####", "correct": COUNT_FORMAT, "total": COUNT_FORMAT,
-    "pct": PCT_FORMAT, "score": SCORE_FORMAT, "short": None, "key": None,
+    "pct": PCT_FORMAT, "score": SCORE_FORMAT, "short": None, "not_yet_due": COUNT_FORMAT,
 }
 _STEP_HEADERS = {
     "step": "ขั้นตอน", "label": "รายการ", "points": "คะแนนเต็ม", "score_before": "คะแนนก่อนหัก",

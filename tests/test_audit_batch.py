@@ -85,7 +85,7 @@ def test_the_batch_equals_auditing_each_file_alone(batch, folder, tmp_path):
 def test_committee_workbook(batch):
     result, _, out = batch
     path = result.workbook
-    assert path == out / "สรุปผลการตรวจ_2020-03.xlsx"
+    assert path == out / "สรุปผลการตรวจ_2563-03.xlsx"
     wb = load_workbook(path)
     assert wb.sheetnames == [SUMMARY_SHEET, FINDINGS_SHEET, ERRORS_SHEET, CHART_SHEET]
     ws = wb[SUMMARY_SHEET]

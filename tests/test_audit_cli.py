@@ -29,7 +29,7 @@ def test_audit_prints_the_seed_and_writes_its_workbooks(submission, tmp_path):
     agency = agency_name(7)
     assert agency in res.output and f"seed {sample_seed(agency, MARCH)}" in res.output
     assert "no findings" in res.output
-    assert (tmp_path / "ผลการตรวจ_agency_2020-03.xlsx").exists()
+    assert (tmp_path / "ผลการตรวจ_agency_2563-03.xlsx").exists()
     assert sample_file_path(tmp_path / "สุ่มตรวจ", agency, 2563).exists()
     # again: the sample is kept, not drawn anew
     res = runner.invoke(app, ["audit", str(submission), "--out", str(tmp_path)])
@@ -73,7 +73,7 @@ def test_audit_batch_and_audit_pack(submission, tmp_path, sample_path):
                               "--workers", "1"])
     assert res.exit_code == 0, res.output
     assert "c.xlsx" in res.output and "could not audit 1" in res.output
-    assert (tmp_path / "out" / "สรุปผลการตรวจ_2020-03.xlsx").exists()
+    assert (tmp_path / "out" / "สรุปผลการตรวจ_2563-03.xlsx").exists()
     # the sample district's own data: completed complaints without result detail are findings
     assert re.search(r"สำนักงานเขตบางกอกน้อย\s+│\s+b\.xlsx\s+│\s+[\d.]+\s+│\s+[1-9]", res.output)
     # a submission never overwrites its source

@@ -304,9 +304,12 @@ def test_score_job_writes_the_engines_figures(sample_fake, sample_book):
     assert about["จำนวนเรื่อง (complaints)"] == len(expected.complaints) == 1162
     assert isinstance(about["ณ วันที่ (as of)"], dt.date)  # the cell holds a date, not text
     assert about["ณ วันที่ (as of)"].timetuple()[:3] == (2020, 9, 30)
-    comps = block(rows, "คะแนนรายขั้นตอน (step scores)")
-    assert [(r[2], r[3], r[4], r[6]) for r in comps] == [
-        (c.correct, c.total, c.pct, c.score) for c in expected.components.itertuples()]
+    comps = block(rows, "คะแนนรายองค์ประกอบ (component scores)")
+    assert [r[2:8] for r in comps] == [
+        ["ถูกต้อง 1,113 จาก 1,162 เรื่อง", 11, 95.78, 1, 0, 1],
+        ["ถูกต้อง 1,012 จาก 1,162 เรื่อง", 0, 87.09, 1, 0, 0.9167],
+        ["ถูกต้อง 1,012 จาก 1,162 เรื่อง", 0, 87.09, 2, 0, 1.8335],
+        ["ส่งตรงเวลา 9 จาก 11 เดือน", 1, None, 1, 0.2, 0.8]]
     deductions = block(rows, "การหักคะแนน (deductions)")
     assert sum(r[3] for r in deductions) == pytest.approx(expected.deductions["amount"].sum())
     why = expected.explain()
@@ -662,3 +665,17 @@ def test_write_blocks_formats_dates_and_text():
     assert ws["C3"].value == 3 and ws.column_dimensions["B"].width == 14
     xlbook.write_table(book, "ผล", ["x"], [[1]])  # a second run replaces the sheet
     assert [list(r) for r in ws.iter_rows(values_only=True)] == [["x"], [1]]
+
+
+@pytest.mark.parametrize("key", ["monthly_reports", "score"])
+def test_report_and_score_buttons_refuse_a_many_agency_sheet(tmp_path, key):
+    """A report or a score sheet is one agency's: the status cell lists the agencies with their counts."""
+    from test_agencies import _many
+
+    book = FakeBook(load_workbook(_many(tmp_path / "many.xlsx")), None, str(tmp_path / "many.xlsx"))
+    settings(book, month="พ.ค. 2566")
+    message = buttons.run(book, key)
+    assert status(book) == message
+    assert "ไฟล์นี้มีเรื่องของ 3 หน่วยงาน" in message
+    assert "  สำนักงานเขตสาทร: 3 เรื่อง\n  สำนักงานเขตบางรัก: 2 เรื่อง\n" in message
+    assert not (tmp_path / buttons.REPORTS_FOLDER).exists()

@@ -145,7 +145,8 @@ def test_no_open_complaint_and_another_rule_set(tmp_path):
     wb = load_workbook(result.r003_xlsx, data_only=True)
     ws = wb[layout.R003_SHEET]
     rows = layout.COMPONENT_ROWS
-    assert [ws[f"L{r}"].value for r in rows[:3]] == ["quantity_response", "quality_reporting", None]
+    # column L: not yet due (no internal component keys in the report)
+    assert [ws["L28"].value] + [ws[f"L{r}"].value for r in rows[:3]] == ["ยังไม่ถึงกำหนด", 0, 0, None]
     assert all(ws.row_dimensions[r].hidden for r in rows[2:])
     assert ws[layout.R003_NAMES["R003_THRESHOLD"]].value == 90
     r1 = load_workbook(result.r001_xlsx, data_only=True)[layout.R001_SHEET]

@@ -80,9 +80,18 @@ def test_memo_to_the_head_of_the_district(sample_book):
     assert "เรียน  ผู้อำนวยการเขตบางกอกน้อย" in memo
     assert "เรื่อง  รายงานสรุปเรื่องร้องเรียนประจำเดือนกันยายน 2563" in memo
     assert "ภายในวันที่ 10 ตุลาคม 2563" in memo                       # monthly_report_due: 10th of next month
-    assert "จำนวน 93 เรื่อง ดำเนินการเสร็จสิ้นแล้ว 38 เรื่อง กำลังดำเนินการ 55 เรื่อง คิดเป็นร้อยละ 40.86" in memo
+    # each percentage follows the count it is the share of (38/93 completed, 55/93 in progress)
+    assert ("1. ประจำเดือน: จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 1 กันยายน - 30 กันยายน 2563 จำนวน 93 เรื่อง "
+            "ดำเนินการเสร็จสิ้นแล้ว 38 เรื่อง คิดเป็นร้อยละ 40.86 กำลังดำเนินการ 55 เรื่อง คิดเป็นร้อยละ 59.14\n") in memo
+    # step 3 as what it is: summaries on time n of m, the months not due yet, its deductions, its score
+    assert ("ขั้นตอนที่ 3 การรายงานผลประจำเดือน: ส่งตรงเวลา 9 จาก 11 เดือน (ยังไม่ถึงกำหนดส่งอีก 1 เดือน) "
+            "หัก 0.2 คะแนน ได้ 0.8 จาก 1 คะแนน\n") in memo
+    assert ("ขั้นตอนที่ 1 การรับเรื่อง: ถูกต้อง 1,113 จาก 1,162 เรื่อง (ในจำนวนที่ถูกต้องนี้ ยังไม่ถึงกำหนด 11 เรื่อง) "
+            "คิดเป็นร้อยละ 95.78 ได้ 1 จาก 1 คะแนน") in memo
+    assert "ร้อยละ 81.82" not in memo  # 9/11 scores nothing under bma-2557 (full points minus deductions)
     assert "เรื่องคงค้าง ณ วันที่ 30 กันยายน 2563 จำนวน 114 เรื่อง เกินกำหนด 4 เรื่อง" in memo
-    assert "หักคะแนนไม่ส่งรายงานสรุปประจำเดือน เดือนพฤษภาคม 2563 0.1 คะแนน" in memo
+    assert "    - ส่งรายงานสรุปประจำเดือนช้า เดือนกุมภาพันธ์ 2563 0.1 คะแนน\n" in memo
+    assert "    - ไม่ส่งรายงานสรุปประจำเดือน เดือนพฤษภาคม 2563 0.1 คะแนน\n" in memo
     assert "รวมคะแนน 4.5502 จาก 5 คะแนน" in memo
     feb = compute_figures(sample_book, "ก.พ. 2563")
     assert "ภายในวันที่ 10 มีนาคม 2563" in memo_text(feb)

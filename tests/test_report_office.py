@@ -138,6 +138,20 @@ def test_pdfs_have_the_thai_headings_as_text(reports):
     assert re.search(r"Page size:\s+841\.89 x 595\.30\d* pts \(A4\)", pages), pages   # A4 landscape
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_r003_pdf_is_the_report_alone(reports):
+    """The validation sheet stays in the workbook, out of the official PDF (it was printed as page 4)."""
+    from cplkpi.macros.reports import NO_FINDINGS, VALIDATION_SHEET
+
+    wb = load_workbook(reports.r003_xlsx)
+    assert wb.sheetnames == [layout.R003_SHEET, VALIDATION_SHEET]
+    assert wb[VALIDATION_SHEET]["A2"].value == NO_FINDINGS
+    text = _pdf_text(reports.r003_pdf)
+    assert _plain("ไม่พบข้อผิดพลาด") not in text and "nofindings" not in text and "severity" not in text
+    info = subprocess.run(["pdfinfo", str(reports.r003_pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+3$", info, re.MULTILINE), info
+
+
 def test_without_libreoffice_the_pdfs_are_skipped_with_a_message(sample_book, tmp_path, monkeypatch):
     import cplkpi.macros.reports as reports_module
 

@@ -11,10 +11,10 @@ from rich.table import Table
 
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import available_rules, load_rules
-from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, parse_month
+from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, month_code, parse_month
 
 from . import app
-from .common import console, err_console, fail, print_problems
+from .common import RefNotes, agency_option, all_agencies_option, console, err_console, fail, print_problems
 
 if TYPE_CHECKING:  # the audit modules load openpyxl and the report layout: imported when a command runs
     from cplkpi.macros.audit import AuditResult
@@ -62,11 +62,13 @@ def print_findings(result: AuditResult) -> None:
     t = Table(title=f"ข้อค้นพบ {len(result.findings):,} รายการ (findings)")
     for col in ("ประเภท (kind)", "ตำแหน่ง (where)", "รายงาน (reported)", "คำนวณใหม่ (recomputed)", "รายละเอียด (message)"):
         t.add_column(col)
+    refs = RefNotes()
     for f in result.findings[:FINDINGS_SHOWN]:
         colour = "red" if f.severity == "error" else "yellow"
-        t.add_row(f"[{colour}]{f.label_th}[/]", f.where, "" if f.reported is None else str(f.reported),
+        t.add_row(f"[{colour}]{f.label_th}[/]", refs.short(f.where), "" if f.reported is None else str(f.reported),
                   "" if f.recomputed is None else str(f.recomputed), f.message)
     console.print(t)
+    refs.print(console)
     more = len(result.findings) - FINDINGS_SHOWN
     if more > 0:
         console.print(f"... และอีก {more:,} รายการ ดูในไฟล์ผลลัพธ์ "
@@ -83,6 +85,7 @@ def audit_command(
     samples: Path = _SAMPLES,
     report: list[Path] = typer.Option(None, "--report", exists=True, dir_okay=False,
                                       help="ไฟล์รายงาน CPL_R001/CPL_R003 แยกต่างหาก (report files, when not in WORKBOOK)"),
+    agency: str = agency_option(),
 ) -> None:
     """ตรวจสอบไฟล์ที่หน่วยงานส่ง: คำนวณใหม่ เทียบกับรายงาน และสุ่มตรวจ 10% (audit a submitted agency workbook)."""
     from cplkpi.macros.audit import audit_workbook, month_label
@@ -96,7 +99,7 @@ def audit_command(
         with console.status(f"กำลังตรวจ (auditing) {workbook.name}"):
             reports = read_reports(*report) if report else None
             result = audit_workbook(workbook, reports, month=m, rules=rules,
-                                    samples=samples if samples is not None else out / "สุ่มตรวจ")
+                                    samples=samples if samples is not None else out / "สุ่มตรวจ", agency=agency)
     except CplError as exc:
         raise fail(exc) from exc
     console.print(f"[bold]{result.agency}[/]  เดือนที่ตรวจ (month) {month_label(result.month)}")
@@ -109,7 +112,7 @@ def audit_command(
     print_findings(result)
     batch = BatchResult([result.summary()], [(result.summary(), f) for f in result.findings])
     name = Path(workbook).stem
-    path = write_committee_workbook(batch, out / f"ผลการตรวจ_{name}_{result.month:%Y-%m}.xlsx", rules=rules,
+    path = write_committee_workbook(batch, out / f"ผลการตรวจ_{name}_{month_code(result.month)}.xlsx", rules=rules,
                                     month=result.month)
     console.print(f"เขียนไฟล์ (written): {path}")
 
@@ -120,18 +123,21 @@ def audit_sample_command(
     month: list[str] = typer.Option(..., "--month", help="เดือนที่สุ่ม (repeat for several) เช่น 'มี.ค. 2563'"),
     out: Path = _OUT,
     rules: str = _RULES,
-    agency: str = typer.Option(None, help="ชื่อหน่วยงาน (default: from the complaint sheet)"),
+    agency: str = typer.Option(None, "--agency",
+                               help="ชื่อหน่วยงาน เช่น เขตสาทร: เฉพาะเรื่องของหน่วยงานนี้ (default: the complaint "
+                                    "sheet's only agency)"),
 ) -> None:
     """สุ่มเรื่องที่เสร็จสิ้นในเดือน 10% ลงไฟล์สุ่มตรวจ และคำนวณความถูกต้องจากผลที่ตรวจแล้ว (draw/read the 10 % sample)."""
     from cplkpi.macros.audit_sample import sample_file_path, update_sample_file
     from cplkpi.scoring.scores import score
-    from cplkpi.workbook import read_workbook
+    from cplkpi.workbook import one_agency, read_workbook
 
     months = [month_option(m) for m in month]
     r = load_rules(rules)
     try:
-        book = read_workbook(workbook)
-        name = agency or book.agency or workbook.stem
+        book = one_agency(read_workbook(workbook), agency,
+                          hint="ระบุ --agency ชื่อหน่วยงาน (choose one with --agency NAME)")
+        name = book.agency or workbook.stem
         by_fy: dict[int, list[_dt.date]] = {}
         for m in months:
             by_fy.setdefault(fiscal_year(m), []).append(m)
@@ -205,12 +211,29 @@ def audit_pack_command(
     rules: str = _RULES,
     narrative: bool = typer.Option(True, "--narrative/--no-narrative",
                                    help="ใส่แบบรายงานความก้าวหน้า (add the seed-003 progress form)"),
+    agency: str = agency_option(),
+    all_agencies: bool = all_agencies_option(),
 ) -> None:
-    """เตรียมไฟล์ส่งกองกลาง: สมุดงานเรื่องร้องเรียน + CPL_R003 + CPL_R001 ของเดือน (build the submitted workbook)."""
-    from cplkpi.macros.audit_submission import build_submission
+    """เตรียมไฟล์ส่งกองกลาง: สมุดงานเรื่องร้องเรียน + CPL_R003 + CPL_R001 ของเดือน (build the submitted workbook).
 
+    A workbook holding several agencies needs --agency NAME (the file then holds that agency's rows only),
+    or --all-agencies: one file per agency, each in a folder named after the agency next to OUT.
+    """
+    from cplkpi.macros.audit_submission import build_submission
+    from cplkpi.workbook import agency_file_part, read_workbook
+
+    if agency is not None and all_agencies:
+        raise typer.BadParameter("ใช้ --agency หรือ --all-agencies อย่างใดอย่างหนึ่ง (give --agency or --all-agencies)")
+    m = month_option(month)
     try:
-        path = build_submission(workbook, month_option(month), out, rules=rules, narrative=narrative)
+        if all_agencies:
+            names = list(read_workbook(workbook).agency_counts())
+            targets = [(a, out.parent / agency_file_part(a) / out.name) for a in names] or [(None, out)]
+        else:
+            targets = [(agency, out)]
+        for name, path in targets:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written = build_submission(workbook, m, path, rules=rules, narrative=narrative, agency=name)
+            console.print(f"เขียนไฟล์ (written): {written}")
     except CplError as exc:
         raise fail(exc) from exc
-    console.print(f"เขียนไฟล์ (written): {path}")

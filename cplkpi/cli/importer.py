@@ -22,7 +22,7 @@ from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.thaidate import DateParseError, format_thai_date, parse_month
 
 from . import app
-from .common import console, err_console, fail, print_problems, refuse_overwrite
+from .common import RefNotes, console, err_console, fail, print_problems, refuse_overwrite
 
 FILES = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                        help="ไฟล์ Traffy Fondue (.csv) หรือไฟล์ส่งออก MIS/1555 (.xlsx/.csv) "
@@ -44,12 +44,15 @@ def print_table(title: str, frame: pd.DataFrame, limit: int) -> None:
     if frame.empty:
         return
     t = Table(title=title)
+    refs = RefNotes()  # file names: whole, under the table, at any console width
+    files = [i for i, col in enumerate(frame.columns) if "(file)" in str(col)]
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])
         t.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
     for values in frame.head(limit).astype(object).itertuples(index=False):
-        t.add_row(*(_cell(v) for v in values))
+        t.add_row(*(refs.short(_cell(v)) if i in files else _cell(v) for i, v in enumerate(values)))
     console.print(t)
+    refs.print(console)
     if len(frame) > limit:
         console.print(f"... และอีก {len(frame) - limit:,} แถว (and {len(frame) - limit:,} more rows)")
 
@@ -117,18 +120,12 @@ def import_command(
 def _reports(path: Path, month: _dt.date, out_dir: Path, pdf: bool) -> None:
     """Fill CPL_R001/CPL_R003 from the workbook just written (read back as any workbook is)."""
     from cplkpi.macros.reports import fill_monthly_reports
-    from cplkpi.workbook import read_workbook
+    from cplkpi.workbook import one_agency, read_workbook
 
     from .report import print_findings, print_result
 
-    book = read_workbook(path)
-    agencies = book.complaints.table["agency"].dropna().unique()
-    if len(agencies) != 1:
-        err_console.print("[red]CPL_R001 เป็นรายงานของหน่วยงานเดียว ใช้ --district เลือกเขตเดียว[/] "
-                          f"(CPL_R001 is one agency's report; the import holds {len(agencies)} agencies: "
-                          "choose one with --district)")
-        raise typer.Exit(code=1)
     try:
+        book = one_agency(read_workbook(path), hint="ใช้ --district เลือกเขตเดียว (choose one with --district)")
         result = fill_monthly_reports(book, month, out_dir=out_dir, pdf=pdf)
     except CplError as exc:
         raise fail(exc) from exc

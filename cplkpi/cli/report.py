@@ -10,9 +10,20 @@ from rich.table import Table
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_months, fiscal_year_range, format_thai_month, parse_month
+from cplkpi.workbook import agency_file_part
 
 from . import app
-from .common import console, date_option, err_console, fail, fiscal_year_option
+from .common import (
+    RefNotes,
+    agency_books,
+    agency_option,
+    all_agencies_option,
+    console,
+    date_option,
+    err_console,
+    fail,
+    fiscal_year_option,
+)
 from .score import WORKBOOK, load
 
 
@@ -30,10 +41,12 @@ def print_findings(findings: list) -> None:
     for col in ("ระดับ (level)", "รหัส (code)", "ตำแหน่ง (where)", "ข้อความ (message)"):
         t.add_column(col)
     ordered = sorted(findings, key=lambda f: f.severity != "error")
+    refs = RefNotes()
     for f in ordered[:FINDINGS_SHOWN]:
         level = "[red]ข้อผิดพลาด[/]" if f.severity == "error" else "[yellow]คำเตือน[/]"
-        t.add_row(level, f.code, f.where, f.message)
+        t.add_row(level, f.code, refs.short(f.where), f.message)
     console.print(t)
+    refs.print(console)
     more = len(findings) - FINDINGS_SHOWN
     if more > 0:
         console.print(f"... และอีก {more} รายการ (and {more} more)")
@@ -65,8 +78,13 @@ def report_command(
     as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (default: วันสุดท้ายของเดือน / month end)"),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="สร้าง PDF ด้วย LibreOffice (render PDFs)"),
     keep_going: bool = typer.Option(False, "--keep-going", help="ทำต่อแม้ข้อมูลมีข้อผิดพลาด (continue despite input errors)"),
+    agency: str = agency_option(),
+    all_agencies: bool = all_agencies_option(),
 ) -> None:
-    """จัดทำแบบรายงาน CPL_R001 และ CPL_R003 ประจำเดือน พร้อมบันทึกสรุปและผลตรวจสอบ (fill the monthly reports)."""
+    """จัดทำแบบรายงาน CPL_R001 และ CPL_R003 ประจำเดือน พร้อมบันทึกสรุปและผลตรวจสอบ (fill the monthly reports).
+
+    A workbook holding several agencies needs --agency NAME, or --all-agencies (one folder per agency in OUT).
+    """
     from cplkpi.macros.reports import fill_monthly_reports
 
     if (month is None) == (fiscal_year is None):
@@ -78,17 +96,21 @@ def report_command(
             raise typer.BadParameter(str(exc), param_hint="--month") from exc
     else:
         months = fiscal_months(fiscal_year)
+    if agency is not None and all_agencies:
+        raise typer.BadParameter("ใช้ --agency หรือ --all-agencies อย่างใดอย่างหนึ่ง (give --agency or --all-agencies)")
     day = date_option(as_of, "--as-of")
-    book = load(workbook, keep_going)
+    books = agency_books(load(workbook, keep_going, agency), all_agencies)
     findings = []
-    for m in months:
-        console.print(f"จัดทำรายงานเดือน (filling) {format_thai_month(m, long=True)} …")
-        try:
-            result = fill_monthly_reports(book, m, out_dir=out, rules=rules, as_of=day, pdf=pdf)
-        except CplError as exc:
-            raise fail(exc) from exc
-        print_result(result)
-        findings += [f for f in result.findings if not f.code.startswith("input_")]
+    for book in books:
+        folder = out / agency_file_part(book.agency) if all_agencies and book.agency else out
+        for m in months:
+            console.print(f"จัดทำรายงานเดือน (filling) {format_thai_month(m, long=True)} {book.agency or ''} …")
+            try:
+                result = fill_monthly_reports(book, m, out_dir=folder, rules=rules, as_of=day, pdf=pdf)
+            except CplError as exc:
+                raise fail(exc) from exc
+            print_result(result)
+            findings += [f for f in result.findings if not f.code.startswith("input_")]
     print_findings(findings)
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(code=1)
