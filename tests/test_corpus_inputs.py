@@ -292,6 +292,16 @@ EXPECTED = {
     ]),
 }
 
+# issue 14 (items 4–6): impossible times and zones, invisible characters, text encodings
+EXPECTED.update({
+    'timestamp_with_zone_plus_99': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!B3 (วันที่ศูนย์แจ้งเรื่อง): อ่านวันที่ไม่ได้ (ไม่มีเขตเวลา UTC+99: เขตเวลาอยู่ระหว่าง −12:00 ถึง +14:00 กรุงเทพฯ คือ +07:00): "2019-10-01 10:00:00+99" (cannot read the date (no such time zone UTC+99: zones run from −12:00 to +14:00; Bangkok is +07:00): "2019-10-01 10:00:00+99")',
+    ]),
+    'timestamp_at_25_61': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!C3 (วันที่ตอบรับ): อ่านวันที่ไม่ได้ (ไม่มีเวลา 25:61:00 ในหนึ่งวัน): "2019-10-01 25:61:00+07" (cannot read the date (no such time of day 25:61:00): "2019-10-01 25:61:00+07")',
+    ]),
+})
+
 
 def _sha256(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None

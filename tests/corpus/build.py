@@ -771,6 +771,12 @@ def _(d: Path) -> Path:
     return path
 
 
+# --- issue 14: impossible times and zones, invisible characters, text encodings --------------------------
+
+_date_case("timestamp_with_zone_plus_99", "2019-10-01 10:00:00+99")
+_date_case("timestamp_at_25_61", "2019-10-01 25:61:00+07", column=2)
+
+
 def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:
     """Build the corpus (or ``names`` of it) into ``folder``; returns name → input path."""
     folder = Path(folder)
