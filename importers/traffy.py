@@ -46,6 +46,7 @@ import pandas as pd
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import Problem, column_letter
 from cplkpi.scoring.tables import header_key
+from cplkpi.scoring.text import change_note, normalize_ids, normalize_text, text_changes
 from cplkpi.scoring.thaidate import parse_dates
 
 from .agencies import CHANNEL_1555_TAG, district_name, split_organizations
@@ -263,6 +264,11 @@ class _Source:
             if role is not None and role not in self.roles:
                 self.roles[role] = h
         self.letters = {h: column_letter(i + 1) for i, h in reversed(list(enumerate(self.header)))}
+        for h in self.header:
+            if (clean := normalize_text(h).strip()) != h.strip():
+                th, en = change_note(h, clean, ("หัวตาราง", "header"))
+                self.problems.append(Problem("header_normalized", th, en, self.name, 1, clean, self.letters[h],
+                                             "warning"))
         self.records = scan_csv(self.path)
         self.lines = dict(zip(self.records.rows.tolist(), self.records.lines.tolist()))
 
@@ -502,8 +508,16 @@ def _dedupe(t: pd.DataFrame, src: _Source) -> tuple[pd.DataFrame, int]:
 
 
 def _ids(values: pd.Series | None, index: pd.Index, src: _Source) -> pd.Series:
-    ids = _nonempty(values if values is not None else pd.Series("", index=index)).str.strip()
+    """Ticket ids normalised as every reader does (:func:`~cplkpi.scoring.text.normalize_ids`), with a
+    warning at each cell that normalisation changed; empty ids are counted as rejections."""
+    raw = _nonempty(values if values is not None else pd.Series("", index=index))
+    ids = normalize_ids(raw)
     ids = ids.where(ids != "")
+    header = src.roles.get("ticket_id", "ticket_id")
+    for row in index[(ids.notna() & text_changes(raw, ids)).to_numpy(dtype=bool)]:
+        th, en = change_note(raw[row], ids[row], ("เลขที่เรื่อง", "complaint id"))
+        src.problems.append(Problem("id_normalized", th, en, src.name, int(row), header, src.letters.get(header),
+                                    "warning"))
     src.missing_ids += [int(r) for r in index[ids.isna().to_numpy()]]
     return ids
 

@@ -777,6 +777,33 @@ _date_case("timestamp_with_zone_plus_99", "2019-10-01 10:00:00+99")
 _date_case("timestamp_at_25_61", "2019-10-01 25:61:00+07", column=2)
 
 
+@case("header_with_zero_width_space")
+def _(d: Path) -> Path:
+    """วันที่ตอบรับ with a zero-width space after it (copied from a web page): still the acknowledgement column."""
+    header = [h + "\u200b" if h == "วันที่ตอบรับ" else h for h in HEADER]
+    return complaints(d / "header_with_zero_width_space.xlsx", OPEN, header=header)
+
+
+@case("header_with_double_sara_e")
+def _(d: Path) -> Path:
+    """วันที่แล้วเสร็จ typed with เเ (two SARA E) for แ: still the resolution column."""
+    header = [h.replace("แ", "เเ") if h == "วันที่แล้วเสร็จ" else h for h in HEADER]
+    return complaints(d / "header_with_double_sara_e.xlsx", OPEN, header=header)
+
+
+@case("ids_differing_by_invisible_characters_digits_and_case")
+def _(d: Path) -> Path:
+    rows = [[i, *OPEN[1:]] for i in ("6300001\u200b", "\uff16\uff13\uff10\uff10\uff10\uff10\uff11", "BKK-7", "bkk-7")]
+    return complaints(d / "ids_differing_by_invisible_characters_digits_and_case.xlsx", *rows)
+
+
+@case("csv_with_a_second_bom")
+def _(d: Path) -> Path:
+    path = d / "csv_with_a_second_bom.csv"
+    path.write_bytes(("\ufeff\ufeff" + _csv_text(OPEN)).encode("utf-8"))
+    return path
+
+
 def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:
     """Build the corpus (or ``names`` of it) into ``folder``; returns name → input path."""
     folder = Path(folder)
