@@ -31,7 +31,6 @@ import summary.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -48,6 +47,7 @@ from cplkpi.scoring.errors import Problem, column_letter
 from cplkpi.scoring.tables import header_key
 from cplkpi.scoring.text import change_note, normalize_ids, normalize_text, text_changes
 from cplkpi.scoring.thaidate import parse_dates
+from cplkpi.textfile import ascii_compatible, cp874_warning, csv_header
 
 from .agencies import CHANNEL_1555_TAG, district_name, split_organizations
 from .snapshot import Rejection, Snapshot, empty_events, finish_complaints, finish_events
@@ -117,7 +117,6 @@ _COMMON_ZONES = ("+00", "Z", "+00:00", "+0000", "+07", "+07:00", "+0700")
 _PLACEHOLDER_PHOTO = "/TeamChadChart/"
 _CHUNK_ROWS = 50_000
 _SCAN_BYTES = 1 << 24
-_SNIFF_BYTES = 1 << 20
 #: bytes other than tab, LF, CR and space: a record without any is a blank line
 _SOLID = np.ones(256, dtype=bool)
 _SOLID[[9, 10, 13, 32]] = False
@@ -126,29 +125,12 @@ _SOLID[[9, 10, 13, 32]] = False
 # --- format detection and CSV reading ------------------------------------------------
 
 
-def _header(path: Path) -> tuple[list[str], str]:
-    """The header row and the file's encoding: UTF-8 (with or without BOM) when its first MiB decodes
-    as UTF-8, else Windows Thai (cp874)."""
-    with open(path, "rb") as fh:
-        head = fh.read(_SNIFF_BYTES)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "cp874"
-    try:
-        with open(path, newline="", encoding=encoding) as fh:
-            return next(csv.reader(fh), []), encoding
-    except UnicodeDecodeError as exc:
-        raise _undecodable(path, encoding, exc) from exc
-
-
 def detect_format(path: str | Path) -> str:
     """``traffy_dump``, ``traffy_geojson``, ``traffy_web`` or ``mis``, from the file's header names."""
     path = Path(path)
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return "mis"
-    keys = {header_key(h) for h in _header(path)[0]}
+    keys = {header_key(h) for h in csv_header(path)}
     web = {"ticketid", "date", "time", "status", "description"}
     if {"ticketid", "forwardedstatus"} <= keys or web <= keys:
         return "traffy_web"
@@ -243,11 +225,13 @@ def _has_solid(buf: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> np.nda
 class _Source:
     """One CSV being read: where each role's column is, and what went wrong so far."""
 
+    #: the bytes read: the file itself or its UTF-8 copy (:func:`cplkpi.textfile.ascii_compatible`)
     path: Path
     spec: dict[str, tuple[str, ...]]
     #: the file's name in the table, rejections and problems
     name: str = ""
     header: list[str] = field(default_factory=list)
+    #: pandas' encoding for ``path``
     encoding: str = "utf-8-sig"
     roles: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -257,7 +241,9 @@ class _Source:
 
     def __post_init__(self) -> None:
         self.name = self.name or self.path.name
-        self.header, self.encoding = _header(self.path)
+        self.header = csv_header(self.path)
+        if self.encoding == "cp874":
+            self.problems.append(cp874_warning(self.name))
         lookup = {header_key(a): role for role, aliases in self.spec.items() for a in aliases}
         for h in self.header:
             role = lookup.get(header_key(h))
@@ -295,9 +281,9 @@ class _Source:
                              encoding=self.encoding, usecols=lambda h: h in wanted, chunksize=_CHUNK_ROWS)
         out, cursor = [], 0
         with reader:
-            for chunk in _decoded(reader, self.path, self.encoding):
+            for chunk in _decoded(reader, self.name, self.encoding):
                 if cursor + len(chunk) > len(data.rows):
-                    raise _misaligned(self.path)
+                    raise _misaligned(self.name)
                 rows, fields = data.rows[cursor:cursor + len(chunk)], data.fields[cursor:cursor + len(chunk)]
                 cursor += len(chunk)
                 chunk.index = pd.Index(rows, name="row")
@@ -309,7 +295,7 @@ class _Source:
                 if len(chunk):
                     out.append(process({role: chunk[h] for role, h in self.roles.items()}, chunk.index))
         if cursor != len(data.rows):
-            raise _misaligned(self.path)
+            raise _misaligned(self.name)
         return out
 
     def rejections(self) -> list[Rejection]:
@@ -318,23 +304,23 @@ class _Source:
         return sorted(out, key=lambda x: x.row or 0)
 
 
-def _decoded(reader: Any, path: Path, encoding: str) -> Any:
+def _decoded(reader: Any, name: str, encoding: str) -> Any:
     """The reader's chunks; a byte that is not valid in the file's encoding is a clear error."""
     try:
         yield from reader
     except UnicodeDecodeError as exc:
-        raise _undecodable(path, encoding, exc) from exc
+        raise _undecodable(name, encoding, exc) from exc
 
 
-def _undecodable(path: Path, encoding: str, exc: UnicodeDecodeError) -> ValueError:
-    return ValueError(f"อ่านไฟล์ {path.name} ไม่ได้: ไม่ใช่ข้อความ {encoding} ทั้งไฟล์ (cannot read {path.name}: "
+def _undecodable(name: str, encoding: str, exc: UnicodeDecodeError) -> ValueError:
+    return ValueError(f"อ่านไฟล์ {name} ไม่ได้: ไม่ใช่ข้อความ {encoding} ทั้งไฟล์ (cannot read {name}: "
                       f"not {encoding} text throughout: {exc.reason})")
 
 
-def _misaligned(path: Path) -> ValueError:
+def _misaligned(name: str) -> ValueError:
     return ValueError(
-        f"อ่านไฟล์ {path.name} ไม่ได้: จำนวนแถวไม่ตรงกับการตรวจเครื่องหมายคำพูด อาจมีเครื่องหมาย \" "
-        f"อยู่ในช่องที่ไม่ได้ครอบด้วยเครื่องหมายคำพูด (cannot read {path.name}: its records do not line up; "
+        f"อ่านไฟล์ {name} ไม่ได้: จำนวนแถวไม่ตรงกับการตรวจเครื่องหมายคำพูด อาจมีเครื่องหมาย \" "
+        f"อยู่ในช่องที่ไม่ได้ครอบด้วยเครื่องหมายคำพูด (cannot read {name}: its records do not line up; "
         "a field probably holds a \" without being quoted)")
 
 
@@ -532,19 +518,19 @@ def read_traffy(path: str | Path, fmt: str | None = None, *, name: str | None = 
     """
     path = Path(path)
     fmt = fmt or detect_format(path)
-    if fmt == "traffy_web":
-        return _read_web(path, name or path.name)
-    if fmt in ("traffy_dump", "traffy_geojson"):
-        return _read_dump(path, fmt, name or path.name)
-    raise ValueError(f"ไม่ใช่ไฟล์ Traffy Fondue (not a Traffy Fondue CSV): {path.name}")
+    if fmt not in ("traffy_web", "traffy_dump", "traffy_geojson"):
+        raise ValueError(f"ไม่ใช่ไฟล์ Traffy Fondue (not a Traffy Fondue CSV): {path.name}")
+    with ascii_compatible(path) as (data, encoding):  # UTF-16 or several BOMs: read from a UTF-8 copy
+        src = _Source(data, WEB_HEADERS if fmt == "traffy_web" else TRAFFY_HEADERS, name or path.name,
+                      encoding=encoding)
+        return _read_web(path, src) if fmt == "traffy_web" else _read_dump(path, fmt, src)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return frames[0] if len(frames) == 1 else pd.concat(frames)
 
 
-def _read_dump(path: Path, fmt: str, name: str) -> Snapshot:
-    src = _Source(path, TRAFFY_HEADERS, name)
+def _read_dump(path: Path, fmt: str, src: _Source) -> Snapshot:
     seen = {"real_activity": False, "subject": False}
 
     def process(g: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
@@ -608,7 +594,7 @@ def _read_dump(path: Path, fmt: str, name: str) -> Snapshot:
             "star": star,
             "last_activity_at": activity,
             "source_format": fmt,
-            "source_file": name,
+            "source_file": src.name,
             "source_row": index.to_numpy(),
         }, index)
         return t[ids.notna().to_numpy()]
@@ -624,11 +610,10 @@ def _read_dump(path: Path, fmt: str, name: str) -> Snapshot:
     if not seen["real_activity"]:  # e.g. the GeoJSON export: last_activity is a copy of timestamp
         not_in.add("resolved_on")
     return Snapshot(path, fmt, t, empty_events(), src.rows_read, src.rejections(), src.problems,
-                    frozenset(not_in), dups, name)
+                    frozenset(not_in), dups, src.name)
 
 
-def _read_web(path: Path, name: str) -> Snapshot:
-    src = _Source(path, WEB_HEADERS, name)
+def _read_web(path: Path, src: _Source) -> Snapshot:
 
     def process(g: dict[str, pd.Series], index: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
         blank = pd.Series("", index=index)
@@ -675,7 +660,7 @@ def _read_web(path: Path, name: str) -> Snapshot:
             "address": address,
             "last_activity_at": event_at.where(event_at.notna(), received),
             "source_format": "traffy_web",
-            "source_file": name,
+            "source_file": src.name,
             "source_row": index.to_numpy(),
         }, index)
         # the latest event, unless it is the report itself (same state within the report's minute)
@@ -690,7 +675,7 @@ def _read_web(path: Path, name: str) -> Snapshot:
             "not_before": event_at[has_event],
             "not_after": event_at[has_event],
             "basis": "traffy_web_latest_event",
-            "source_file": name,
+            "source_file": src.name,
             "source_row": index[has_event].to_numpy(),
         }))
         return t[ids.notna().to_numpy()], pd.concat([latest, took_events], ignore_index=True)
@@ -703,7 +688,7 @@ def _read_web(path: Path, name: str) -> Snapshot:
         t, events = finish_complaints({}, pd.Index([], name="row")), empty_events()
     t, dups = _dedupe(t, src)
     return Snapshot(path, "traffy_web", t, events, src.rows_read, src.rejections(), src.problems, _NOT_IN_WEB,
-                    dups, name)
+                    dups, src.name)
 
 
 def _took_events(took: pd.Series | None, ids: pd.Series, received: pd.Series, event_at: pd.Series,

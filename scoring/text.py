@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["INVISIBLE", "normalize_text", "normalize_id", "normalize_ids", "text_changes", "show_invisible",
-           "change_note"]
+__all__ = ["INVISIBLE", "change_note", "normalize_id", "normalize_ids", "normalize_text", "show_invisible",
+           "text_changes"]
 
 #: Characters that show nothing: zero-width space/joiners, word joiner, BOM (also as ZWNBSP), soft hyphen,
 #: Mongolian vowel separator, left-to-right/right-to-left marks, embeddings, overrides and isolates.

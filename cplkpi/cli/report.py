@@ -12,7 +12,7 @@ from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_months, fiscal_year_range, format_thai_month, parse_month
 
 from . import app
-from .common import console, date_option, err_console, fail, fiscal_year_option
+from .common import console, date_option, err_console, fail, fiscal_year_option, print_problems
 from .score import WORKBOOK, load
 
 
@@ -115,6 +115,8 @@ def validate_report_command(
         validate_reports,
     )
 
+    from cplkpi.textfile import TEXT_FILE, read_text
+
     if r003 is None and r001 is None and form is None:
         raise typer.BadParameter("ระบุไฟล์ที่จะตรวจ (give a CPL_R003, --r001 or --progress-form)")
     findings = []
@@ -124,7 +126,13 @@ def validate_report_command(
         start = end = None
         if fiscal_year is not None:
             start, end = fiscal_year_range(fiscal_year)
-        periods = parse_progress_form(form.read_text(encoding="utf-8-sig"))
+        try:
+            text, warning = read_text(form, TEXT_FILE)
+        except CplError as exc:
+            raise fail(exc) from exc
+        if warning is not None:
+            print_problems([warning])
+        periods = parse_progress_form(text)
         findings += check_periods(periods, report=form.name, expected_start=start, expected_end=end)
     print_findings(findings)
     if out is not None:
