@@ -189,18 +189,22 @@ def csv_records(text: str, path: str | Path) -> list[list[str]]:
     if csv.field_size_limit() < MAX_FIELD_CHARS:
         csv.field_size_limit(MAX_FIELD_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return [list(r) for r in reader]
-    except csv.Error as exc:
-        line = reader.line_num
-        if "field larger than field limit" in str(exc):
-            raise _refuse("csv_field_too_long",
-                          f"ช่องข้อมูลในบรรทัด {line:,} ยาวเกิน {MAX_FIELD_CHARS:,} อักขระ: มักเกิดจากเครื่องหมาย \" "
-                          "ที่ไม่มีคู่ ตรวจบรรทัดนั้น",
-                          f"a field on line {line:,} is longer than {MAX_FIELD_CHARS:,} characters: usually a \" "
-                          "without its closing quote; check that line", path) from exc
-        raise _refuse("csv_invalid", f"อ่านไฟล์ CSV ไม่ได้ที่บรรทัด {line:,}: {exc}",
-                      f"cannot read the CSV file on line {line:,}: {exc}", path) from exc
+    rows: list[list[str]] = []
+    while True:
+        line = reader.line_num + 1  # where the next record starts
+        try:
+            rows.append(next(reader))
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise _refuse("csv_field_too_long",
+                              f"ช่องข้อมูลในแถวที่เริ่มที่บรรทัด {line:,} ยาวเกิน {MAX_FIELD_CHARS:,} อักขระ: มักเกิดจาก"
+                              "เครื่องหมาย \" ที่ไม่มีคู่ ตรวจบรรทัดนั้น",
+                              f"a field of the record starting on line {line:,} is longer than {MAX_FIELD_CHARS:,} "
+                              "characters: usually a \" without its closing quote; check that line", path) from exc
+            raise _refuse("csv_invalid", f"อ่านไฟล์ CSV ไม่ได้ที่แถวที่เริ่มที่บรรทัด {line:,}: {exc}",
+                          f"cannot read the CSV record starting on line {line:,}: {exc}", path) from exc
 
 
 def csv_header(path: str | Path) -> list[str]:

@@ -316,6 +316,25 @@ EXPECTED.update({
         'ข้อผิดพลาด เรื่องร้องเรียน!A6 (เลขที่เรื่อง): เลขที่เรื่องซ้ำ BKK-7 (ซ้ำกับแถว 5) (duplicate complaint id BKK-7 (first at row 5))',
     ]),
     'csv_with_a_second_bom': ('read', []),  # every BOM before the text is dropped: a BOM is never content
+    'csv_utf16_le_with_bom': ('read', [
+    ]),
+    'csv_utf16_le_without_bom': ('read', [
+    ]),
+    'csv_utf16_be_with_bom': ('read', [
+    ]),
+    'csv_utf16_be_without_bom': ('read', [
+    ]),
+    'csv_utf16_cut_to_an_odd_length': ('refused', [
+        'ข้อผิดพลาด csv_utf16_cut_to_an_odd_length.csv: ไฟล์ CSV ไม่สมบูรณ์: ข้อความ UTF-16 LE ต้องมีจำนวนไบต์เป็นเลขคู่ แต่ไฟล์นี้ขาดไป 1 ไบต์ ที่ท้ายไฟล์ (บรรทัด 3): ไฟล์อาจถูกตัดระหว่างคัดลอก ขอไฟล์ใหม่จากต้นทาง (the CSV file is incomplete: UTF-16 LE text has an even number of bytes but this file ends one byte short (line 3): it may have been cut while copied; get the file again)',
+    ]),
+    'csv_utf16_unpaired_surrogate': ('refused', [
+        'ข้อผิดพลาด csv_utf16_unpaired_surrogate.csv: อ่านไฟล์ CSV ไม่ได้: อักขระ UTF-16 LE ไม่สมบูรณ์ (surrogate ไม่มีคู่) ที่บรรทัด 4 ไบต์ที่ 526: บันทึกใหม่เป็น UTF-8 (cannot read the CSV file: an incomplete UTF-16 LE character (unpaired surrogate) on line 4, byte 526: save it again as UTF-8)',
+    ]),
+    'csv_field_of_200000_characters': ('read', [
+    ]),
+    'csv_unclosed_quote_over_the_field_limit': ('refused', [
+        'ข้อผิดพลาด csv_unclosed_quote_over_the_field_limit.csv: ช่องข้อมูลในแถวที่เริ่มที่บรรทัด 4 ยาวเกิน 1,048,576 อักขระ: มักเกิดจากเครื่องหมาย " ที่ไม่มีคู่ ตรวจบรรทัดนั้น (a field of the record starting on line 4 is longer than 1,048,576 characters: usually a " without its closing quote; check that line)',
+    ]),
 })
 
 
@@ -397,3 +416,16 @@ def test_macros_are_reported_and_the_values_still_read(tmp_path):
     book = read_workbook(corpus.CORPUS["xlsm_with_macros"](tmp_path))
     assert list(book.complaints.table["complaint_id"]) == ["6300001"]
     assert book.complaints.table.loc[2, "forwarded_on"] == pd.Timestamp(dt.date(2019, 10, 1))
+
+
+@pytest.mark.parametrize("name", ["csv_utf16_le_with_bom", "csv_utf16_le_without_bom", "csv_utf16_be_with_bom",
+                                  "csv_utf16_be_without_bom", "csv_with_a_second_bom"])
+def test_a_csv_in_any_unicode_encoding_reads_the_same_table_as_utf8(name, tmp_path):
+    table = read_workbook(corpus.CORPUS[name](tmp_path)).complaints.table
+    assert list(table["complaint_id"]) == ["6300001", "6300002"] and list(table["status"]) == ["completed", "in_progress"]
+    assert table.loc[2, "result_detail"] == "ซ่อมผิวถนนแล้ว" and table.loc[3, "forwarded_on"] == pd.Timestamp("2019-10-02")
+
+
+def test_a_field_longer_than_the_csv_module_default_is_read_whole(tmp_path):
+    table = read_workbook(corpus.CORPUS["csv_field_of_200000_characters"](tmp_path)).complaints.table
+    assert table.loc[4, "result_detail"] == "ก" * 200_000

@@ -92,10 +92,10 @@ def test_a_header_with_invisible_or_look_alike_characters_is_read_with_a_warning
     letter = "ABCDE"[column]
     shown = typed.replace("\u200b", "⟨U+200B⟩")
     assert [str(p) for p in norm.problems] == [
-        f'คำเตือน เรื่องร้องเรียน!{letter}1 ({HEADER[column]}): อ่านหัวตาราง "{shown}" เป็น "{HEADER[column]}": '
+        (f'คำเตือน เรื่องร้องเรียน!{letter}1 ({HEADER[column]}): อ่านหัวตาราง "{shown}" เป็น "{HEADER[column]}": '
         f'{th_reason}; ควรแก้ในไฟล์ต้นฉบับ (header "{shown}" read as "{HEADER[column]}": {en_reason}; correct the '
-        "source file)"]
-    name = [c for c, col in COMPLAINTS.items() if col.label_th == HEADER[column]][0]
+        "source file)")]
+    name = next(c for c, col in COMPLAINTS.items() if col.label_th == HEADER[column])
     assert norm.columns[name] == (HEADER[column], letter)
     assert norm.table.loc[2, name] == pd.Timestamp("2019-10-02" if column == 2 else "2019-10-10")
 

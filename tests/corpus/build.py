@@ -804,6 +804,30 @@ def _(d: Path) -> Path:
     return path
 
 
+
+def _text_case(name: str, data: Callable[[str], bytes]) -> None:
+    """A CSV of the good and the open row whose bytes are ``data(text)``."""
+
+    @case(name)
+    def _(d: Path) -> Path:
+        path = d / f"{name}.csv"
+        path.write_bytes(data(_csv_text(OPEN)))
+        return path
+
+
+_text_case("csv_utf16_le_with_bom", lambda t: t.encode("utf-16"))
+_text_case("csv_utf16_le_without_bom", lambda t: t.encode("utf-16-le"))
+_text_case("csv_utf16_be_with_bom", lambda t: b"\xfe\xff" + t.encode("utf-16-be"))
+_text_case("csv_utf16_be_without_bom", lambda t: t.encode("utf-16-be"))
+_text_case("csv_utf16_cut_to_an_odd_length", lambda t: t.encode("utf-16")[:-1])
+_text_case("csv_utf16_unpaired_surrogate",
+           lambda t: t.encode("utf-16") + "6300003,".encode("utf-16-le") + b"\x00\xd8" + ",\r\n".encode("utf-16-le"))
+_text_case("csv_field_of_200000_characters",
+           lambda t: (t + "6300003,4/10/2562,,,,,\"" + "ก" * 200_000 + "\",\r\n").encode("utf-8"))
+_text_case("csv_unclosed_quote_over_the_field_limit",
+           lambda t: (t + "6300003,4/10/2562,,,,,\"" + "ข้อความยาว\r\n" * 120_000).encode("utf-8"))
+
+
 def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:
     """Build the corpus (or ``names`` of it) into ``folder``; returns name → input path."""
     folder = Path(folder)
