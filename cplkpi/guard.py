@@ -367,7 +367,10 @@ def check_csv_file(path: str | Path) -> bytes:
         raise _fail("csv_binary", "ไฟล์ไม่ใช่ข้อความ CSV (เป็นไฟล์ไบนารี เช่น Excel ที่ตั้งนามสกุลเป็น .csv)",
                     "the file is not CSV text (it is binary, such as an Excel file named .csv)", path)
     # UTF-16: count newline code units, not 0x0A bytes (Thai ช is U+0E0A)
-    lines = raw[enc.skip:].decode(enc.codec, "replace").count("\n") if not enc.ascii_compatible else raw.count(b"\n")
+    if enc.ascii_compatible:
+        lines = raw.count(b"\n")
+    else:
+        lines = raw[enc.skip:].decode(enc.codec, "replace").count("\n")
     if lines > MAX_ROWS + 1:
         raise _fail("too_many_rows",
                     f"ไฟล์มีข้อมูลเกิน {MAX_ROWS:,} แถว ซึ่งเกินขีดจำกัด: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน",

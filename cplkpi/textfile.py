@@ -30,8 +30,9 @@ from pathlib import Path
 
 from cplkpi.scoring.errors import InputError, Problem
 
-__all__ = ["CSV_FILE", "MAX_FIELD_CHARS", "TEXT_FILE", "Encoding", "TextKind", "ascii_compatible", "cp874_warning",
-           "csv_header", "csv_records", "decode_text", "file_encoding", "read_text", "sniff_encoding"]
+__all__ = ["CSV_FILE", "MAX_FIELD_CHARS", "TEXT_FILE", "Encoding", "TextKind", "ascii_compatible",
+           "cp874_warning", "csv_header", "csv_records", "decode_text", "file_encoding", "read_text",
+           "sniff_encoding"]
 
 #: Longest CSV field accepted (characters). An Excel cell holds at most 32,767; a field 32 times that is
 #: a broken quote, not a complaint.
@@ -262,7 +263,8 @@ def ascii_compatible(path: str | Path) -> Iterator[tuple[Path, str]]:
     line before anything is read."""
     path = Path(path)
     enc = _stream_encoding(path)
-    if enc.ascii_compatible and (enc.skip == 0 or (enc.codec == "utf-8" and enc.skip == len(codecs.BOM_UTF8))):
+    one_bom = enc.codec == "utf-8" and enc.skip == len(codecs.BOM_UTF8)
+    if enc.ascii_compatible and (enc.skip == 0 or one_bom):
         yield path, "utf-8-sig" if enc.codec == "utf-8" else enc.codec
         return
     folder = tempfile.mkdtemp(prefix="cplkpi-")
