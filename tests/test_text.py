@@ -129,3 +129,20 @@ def test_a_missing_required_column_names_the_closest_header_seen():
     assert norm.errors[0].message_en == (
         "missing required column forwarded_on (header วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / "
         "วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง); the closest header found is 'วันส่ง' in column B")
+
+
+@pytest.mark.parametrize(("column", "typed"), [("I", "วันที่ตอบรับ\u200b"), ("K", "วันที่เเล้วเสร็จ")])
+def test_the_sample_scores_the_same_with_an_invisible_or_look_alike_character_in_a_header(
+        column, typed, sample_path, tmp_path):
+    from openpyxl import load_workbook
+
+    from cplkpi.workbook import read_workbook
+
+    wb = load_workbook(sample_path)
+    wb["เรื่องร้องเรียน"][f"{column}1"] = typed
+    path = tmp_path / "sample_typed.xlsx"
+    wb.save(path)
+    book = read_workbook(path)
+    assert book.score(fiscal_year=2563).total == pytest.approx(4.5502)
+    assert [(p.code, p.row, p.letter) for p in book.problems if p.code == "header_normalized"] == [
+        ("header_normalized", 1, column)]
