@@ -78,7 +78,10 @@ def normalize_text(text: Any) -> str:
 def normalize_id(value: Any) -> str:
     """A complaint id as it should compare: :func:`normalize_text`, outer spaces removed, Latin letters in
     upper case (``ab-12`` and ``AB-12`` are the same complaint)."""
-    out = normalize_text(value).strip().upper()
+    s = str(value)
+    if s.isascii():
+        return s.strip().upper()
+    out = normalize_text(s).strip().upper()
     for _ in range(3):  # upper case may need NFC again (Greek with two accents): settle
         if (again := normalize_text(out).strip().upper()) == out:
             break

@@ -105,5 +105,7 @@ def test_validate_report_reads_a_progress_form_saved_as_ansi_or_unicode(codec, t
     assert result.exit_code == utf8.exit_code == 1 and isinstance(result.exception, SystemExit)
     for code in ("counts_mismatch", "period_gap", "period_overlap", "month_copied"):
         assert code in result.output
-    assert ("the text file is not UTF-8, so it was read as Thai TIS-620 (cp874)" in result.output) == (codec == "cp874")
+    squeezed = "".join(result.output.replace("│", " ").split())  # the table wraps at any console width
+    warned = "thetextfileisnotUTF-8,soitwasreadasThaiTIS-620(cp874)" in squeezed
+    assert warned == (codec == "cp874")
     assert hashlib.sha256(form.read_bytes()).hexdigest() == before
