@@ -367,16 +367,19 @@ def bangkok_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, pd.Series(~empty & out.isna().to_numpy(), index=s.index)
 
 
-def _thai_datetimes(dates: pd.Series, times: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Thai dates (``6 ธ.ค. 67``, parsed once per distinct text) plus ``08:28 น.`` times (Bangkok)."""
+def _thai_datetimes(dates: pd.Series, times: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Thai dates (``6 ธ.ค. 67``, parsed once per distinct text) plus ``08:28 น.`` times (Bangkok), a mask
+    of unreadable dates and a mask of times that do not exist (``25:61``: the timestamp is left empty, as
+    a date with an impossible time is, docs/decisions.md)."""
     d = dates.astype("string").fillna("")
     codes, uniques = pd.factorize(d)
     days = parse_dates(list(uniques)).days
     day = pd.Series(days[codes].astype("datetime64[ns]"), index=d.index)
     hm = times.astype("string").str.extract(r"(\d{1,2})[:.](\d{2})")
-    minutes = pd.to_numeric(hm[0], errors="coerce") * 60 + pd.to_numeric(hm[1], errors="coerce")
-    out = day + pd.to_timedelta(minutes.fillna(0), unit="min")
-    return out, (d.str.strip() != "") & day.isna()
+    hours, mins = pd.to_numeric(hm[0], errors="coerce"), pd.to_numeric(hm[1], errors="coerce")
+    bad_time = ((hours > 23) | (mins > 59)).fillna(False).astype(bool)
+    out = (day + pd.to_timedelta((hours * 60 + mins).fillna(0), unit="min")).where(~bad_time)
+    return out, (d.str.strip() != "") & day.isna(), bad_time
 
 
 _UNIT_MINUTES = {"วัน": 1440, "ชม": 60, "ชั่วโมง": 60, "นาที": 1}
@@ -618,17 +621,22 @@ def _read_web(path: Path, src: _Source) -> Snapshot:
     def process(g: dict[str, pd.Series], index: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
         blank = pd.Series("", index=index)
         ids = _ids(g.get("ticket_id"), index, src)
-        received, bad = _thai_datetimes(g.get("date", blank), g.get("time", blank))
+        received, bad, bad_time = _thai_datetimes(g.get("date", blank), g.get("time", blank))
         src.problem(bad, "date", "date_invalid", "อ่านวันที่แจ้งเรื่องไม่ได้", "cannot read the date", g.get("date"),
                     "error")
+        src.problem(bad_time, "time", "date_invalid", "ไม่มีเวลาแจ้งเรื่องนี้ในหนึ่งวัน จึงไม่ใช้วันเวลาแจ้งเรื่อง",
+                    "no such time of day; the report date and time are left empty", g.get("time"), "error")
         state = _per_unique(strip_relative_age(g.get("status", blank)), _stripped)
         status, unknown = map_states(state)
         src.problem(unknown, "status", "unknown_status", "สถานะไม่รู้จัก เก็บไว้ตามเดิม",
                     "unknown state, kept as is", state)
         event_state = _per_unique(g.get("event_state", blank), _stripped)
-        event_at, bad = _thai_datetimes(g.get("event_date", blank), g.get("event_time", blank))
+        event_at, bad, bad_time = _thai_datetimes(g.get("event_date", blank), g.get("event_time", blank))
         src.problem(bad, "event_date", "date_invalid", "อ่านวันที่ของสถานะล่าสุดไม่ได้",
                     "cannot read the date of the latest event", g.get("event_date"))
+        src.problem(bad_time, "event_time", "date_invalid", "ไม่มีเวลาของสถานะล่าสุดนี้ในหนึ่งวัน",
+                    "no such time of day for the latest event; its date and time are left empty",
+                    g.get("event_time"))
         event_status, unknown = map_states(event_state)
         src.problem(unknown, "event_state", "unknown_status", "สถานะไม่รู้จัก เก็บไว้ตามเดิม",
                     "unknown state, kept as is", event_state)

@@ -109,3 +109,27 @@ def test_validate_report_reads_a_progress_form_saved_as_ansi_or_unicode(codec, t
     warned = "thetextfileisnotUTF-8,soitwasreadasThaiTIS-620(cp874)" in squeezed
     assert warned == (codec == "cp874")
     assert hashlib.sha256(form.read_bytes()).hexdigest() == before
+
+
+# --- item 4 in the Traffy importer: times and zones that do not exist ------------------------------------------
+
+
+def test_a_traffy_web_time_that_does_not_exist_is_date_invalid_at_its_cell(tmp_path):
+    header = (DATA / "import" / "traffy_web.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    p = tmp_path / "web.csv"
+    row = "2024-TSTW07,9 ธ.ค. 67,25:61 น.,รอรับเรื่อง,,ก,เขตบางรัก,ถนน,รอรับเรื่อง,9 ธ.ค. 67,08:28 น.,รอรับเรื่อง"
+    p.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    s = read_file(p)
+    assert [(x.code, x.row, x.letter, x.severity, x.message_en) for x in s.problems] == [
+        ("date_invalid", 2, "C", "error", "no such time of day; the report date and time are left empty: '25:61 น.'")]
+    assert s.complaints["received_at"].isna().all()
+
+
+def test_a_traffy_dump_timestamp_with_an_impossible_zone_is_date_invalid_at_its_cell(tmp_path):
+    lines = DUMP.read_text(encoding="utf-8-sig").splitlines()
+    p = tmp_path / "dump.csv"
+    p.write_text("\n".join([lines[0], lines[1].replace("+00", "+99", 1)]) + "\n", encoding="utf-8")
+    assert "+99" in p.read_text(encoding="utf-8")
+    s = read_file(p)
+    assert [(x.code, x.row, x.column, x.severity) for x in s.problems if x.code == "date_invalid"] == [
+        ("date_invalid", 2, "timestamp", "error")]
