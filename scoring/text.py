@@ -49,6 +49,13 @@ _SARA_AE = re.compile("\u0e40\u0e40")
 _DOUBLE_MARK = re.compile("([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])\\1+")
 
 
+#: Anything :func:`_once` would change in an NFC text: one search tells that a text is already normal.
+_SUSPECT = re.compile(
+    "[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "\u0e4d]|\u0e40\u0e40|"
+    + _DOUBLE_MARK.pattern
+)
+
+
 def _once(text: str) -> str:
     s = unicodedata.normalize("NFC", text.translate(_TABLE))
     s = _SARA_AM.sub(lambda m: m[1] + m[2] + "\u0e33", s)
@@ -67,7 +74,7 @@ def normalize_text(text: Any) -> str:
     'วันที่แล้วเสร็จ'
     """
     s = str(text)
-    if s.isascii():
+    if s.isascii() or (not _SUSPECT.search(s) and unicodedata.is_normalized("NFC", s)):
         return s
     out = _once(s)
     while (again := _once(out)) != out:  # a replacement may bring two marks together: settle
