@@ -133,3 +133,13 @@ def test_a_traffy_dump_timestamp_with_an_impossible_zone_is_date_invalid_at_its_
     s = read_file(p)
     assert [(x.code, x.row, x.column, x.severity) for x in s.problems if x.code == "date_invalid"] == [
         ("date_invalid", 2, "timestamp", "error")]
+
+
+def test_an_mis_csv_with_impossible_times_and_zones_is_imported_with_date_invalid_at_the_cells(tmp_path):
+    p = tmp_path / "mis.csv"
+    p.write_text("เลขที่เรื่อง,วันที่ร้องทุกข์,วันที่ส่งหน่วยงาน,วันที่หน่วยงานรับเรื่อง,สถานะ\r\n"
+                 "6302-0001,2019-10-01 10:00:00+99,1/10/2562,2019-10-01 25:61:00+07,รับเรื่อง\r\n", encoding="utf-8")
+    s = read_file(p)
+    assert [(x.code, x.row, x.letter) for x in s.problems] == [("date_invalid", 2, "B"), ("date_invalid", 2, "D")]
+    assert s.complaints["complaint_id"].tolist() == ["6302-0001"]
+    assert s.complaints["forwarded_on"].tolist() == [pd.Timestamp("2019-10-01")]
