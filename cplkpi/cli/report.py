@@ -12,7 +12,7 @@ from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_months, fiscal_year_range, format_thai_month, parse_month
 
 from . import app
-from .common import console, date_option, err_console, fail, fiscal_year_option, print_problems
+from .common import console, date_option, err_console, fail, fiscal_year_option
 from .score import WORKBOOK, load
 
 
@@ -115,8 +115,6 @@ def validate_report_command(
         validate_reports,
     )
 
-    from cplkpi.textfile import TEXT_FILE, read_text
-
     if r003 is None and r001 is None and form is None:
         raise typer.BadParameter("ระบุไฟล์ที่จะตรวจ (give a CPL_R003, --r001 or --progress-form)")
     findings = []
@@ -126,6 +124,10 @@ def validate_report_command(
         start = end = None
         if fiscal_year is not None:
             start, end = fiscal_year_range(fiscal_year)
+        from cplkpi.textfile import TEXT_FILE, read_text
+
+        from .common import print_problems
+
         try:
             text, warning = read_text(form, TEXT_FILE)
         except CplError as exc:
