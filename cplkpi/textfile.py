@@ -30,7 +30,7 @@ from pathlib import Path
 
 from cplkpi.scoring.errors import InputError, Problem
 
-__all__ = ["CSV_FILE", "MAX_FIELD_CHARS", "TEXT_FILE", "Encoding", "TextKind", "ascii_compatible",
+__all__ = ["CSV_FILE", "MAX_FIELD_CHARS", "SNIFF_BYTES", "TEXT_FILE", "Encoding", "TextKind", "ascii_compatible",
            "cp874_warning", "csv_header", "csv_records", "decode_text", "file_encoding", "read_text",
            "sniff_encoding"]
 
