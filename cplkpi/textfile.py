@@ -30,9 +30,9 @@ from pathlib import Path
 
 from cplkpi.scoring.errors import InputError, Problem
 
-__all__ = ["CSV_FILE", "MAX_FIELD_CHARS", "SNIFF_BYTES", "TEXT_FILE", "Encoding", "TextKind", "ascii_compatible",
-           "cp874_warning", "csv_header", "csv_records", "decode_text", "file_encoding", "read_text",
-           "sniff_encoding"]
+__all__ = ["CSV_FILE", "MAX_FIELD_CHARS", "SNIFF_BYTES", "TEXT_FILE", "Encoding", "TextKind",
+           "ascii_compatible", "cp874_warning", "csv_header", "csv_records", "decode_text", "file_encoding",
+           "read_text", "sniff_encoding"]
 
 #: Longest CSV field accepted (characters). An Excel cell holds at most 32,767; a field 32 times that is
 #: a broken quote, not a complaint.
