@@ -359,13 +359,18 @@ def check_csv_file(path: str | Path) -> bytes:
     """Refuse a CSV file that is missing, empty, too large, binary or has too many rows; return its bytes."""
     path = Path(path)
     _common_checks(path)
+    from cplkpi.textfile import SNIFF_BYTES, sniff_encoding
+
     raw = path.read_bytes()
-    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if raw.startswith((b"PK\x03\x04", _OLE)) or (not utf16 and b"\x00" in raw[:65536]):
+    enc = sniff_encoding(raw[:SNIFF_BYTES])  # UTF-16 (with or without BOM) has NUL bytes, and is text
+    if raw.startswith((b"PK\x03\x04", _OLE)) or (enc.ascii_compatible and b"\x00" in raw[:65536]):
         raise _fail("csv_binary", "ไฟล์ไม่ใช่ข้อความ CSV (เป็นไฟล์ไบนารี เช่น Excel ที่ตั้งนามสกุลเป็น .csv)",
                     "the file is not CSV text (it is binary, such as an Excel file named .csv)", path)
     # UTF-16: count newline code units, not 0x0A bytes (Thai ช is U+0E0A)
-    lines = raw.decode("utf-16", "replace").count("\n") if utf16 else raw.count(b"\n")
+    if enc.ascii_compatible:
+        lines = raw.count(b"\n")
+    else:
+        lines = raw[enc.skip:].decode(enc.codec, "replace").count("\n")
     if lines > MAX_ROWS + 1:
         raise _fail("too_many_rows",
                     f"ไฟล์มีข้อมูลเกิน {MAX_ROWS:,} แถว ซึ่งเกินขีดจำกัด: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน",

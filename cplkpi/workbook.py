@@ -10,10 +10,8 @@ the source file is opened read-only and never written.
 from __future__ import annotations
 
 import contextlib
-import csv
 import functools
 import html
-import io
 import os
 import re
 import zipfile
@@ -585,41 +583,15 @@ def _layout_problems(part: Normalized, scan: _SheetScan, n_rows: int) -> list[Pr
 # --- CSV -------------------------------------------------------------------------------------------
 
 
-def _decode_csv(raw: bytes, path: Path) -> tuple[str, Problem | None]:
-    """The text of a CSV file: UTF-8 (with or without BOM) or UTF-16 with BOM, else Thai TIS-620/cp874
-    with a warning; refused when it is neither."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), None
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        position = exc.start
-    try:
-        text = raw.decode("cp874")
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(
-            "csv_encoding",
-            f"อ่านรหัสอักขระของไฟล์ CSV ไม่ได้ (ไม่ใช่ UTF-8 หรือ TIS-620/cp874 ที่ไบต์ {max(position, exc.start):,}): "
-            "บันทึกใหม่เป็น CSV UTF-8",
-            f"cannot tell the character encoding of the CSV file (neither UTF-8 nor TIS-620/cp874 at byte "
-            f"{max(position, exc.start):,}): save it again as CSV UTF-8", sheet=path.name)]) from exc
-    return text, Problem(
-        "csv_encoding_cp874", "ไฟล์ CSV ไม่ได้เข้ารหัส UTF-8 จึงอ่านด้วยรหัสภาษาไทย TIS-620 (cp874): "
-        "ตรวจว่าอักษรไทยถูกต้อง", "the CSV file is not UTF-8, so it was read as Thai TIS-620 (cp874): "
-        "check that the Thai text is right", sheet=path.name, severity="warning")
-
-
 def csv_rows(path: str | Path) -> tuple[list[list[str]], Problem | None]:
     """The records of a CSV file as rows (blank lines kept, so row numbers stay line numbers) and the
-    encoding warning, if any. UTF-8 or UTF-16 with BOM, else Thai TIS-620/cp874; the delimiter is the
-    most frequent of ``,`` ``;`` tab ``|`` in the first non-blank line."""
-    from cplkpi.guard import check_csv_file
+    encoding warning, if any, read by the one text reader :mod:`cplkpi.textfile` (UTF-8, UTF-16 with or
+    without BOM, else Thai TIS-620/cp874); the delimiter is the most frequent of ``,`` ``;`` tab ``|`` in
+    the first non-blank line."""
+    from cplkpi.textfile import csv_records, read_text
 
-    path = Path(path)
-    text, warning = _decode_csv(check_csv_file(path), path)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(",;\t|", key=first.count)
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)], warning
+    text, warning = read_text(path)
+    return csv_records(text, path), warning
 
 
 def read_csv(path: str | Path) -> ComplaintWorkbook:

@@ -31,7 +31,6 @@ import summary.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -46,7 +45,9 @@ import pandas as pd
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import Problem, column_letter
 from cplkpi.scoring.tables import header_key
+from cplkpi.scoring.text import change_note, normalize_ids, normalize_text, text_changes
 from cplkpi.scoring.thaidate import parse_dates
+from cplkpi.textfile import ascii_compatible, cp874_warning, csv_header
 
 from .agencies import CHANNEL_1555_TAG, district_name, split_organizations
 from .snapshot import Rejection, Snapshot, empty_events, finish_complaints, finish_events
@@ -116,7 +117,6 @@ _COMMON_ZONES = ("+00", "Z", "+00:00", "+0000", "+07", "+07:00", "+0700")
 _PLACEHOLDER_PHOTO = "/TeamChadChart/"
 _CHUNK_ROWS = 50_000
 _SCAN_BYTES = 1 << 24
-_SNIFF_BYTES = 1 << 20
 #: bytes other than tab, LF, CR and space: a record without any is a blank line
 _SOLID = np.ones(256, dtype=bool)
 _SOLID[[9, 10, 13, 32]] = False
@@ -125,29 +125,12 @@ _SOLID[[9, 10, 13, 32]] = False
 # --- format detection and CSV reading ------------------------------------------------
 
 
-def _header(path: Path) -> tuple[list[str], str]:
-    """The header row and the file's encoding: UTF-8 (with or without BOM) when its first MiB decodes
-    as UTF-8, else Windows Thai (cp874)."""
-    with open(path, "rb") as fh:
-        head = fh.read(_SNIFF_BYTES)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "cp874"
-    try:
-        with open(path, newline="", encoding=encoding) as fh:
-            return next(csv.reader(fh), []), encoding
-    except UnicodeDecodeError as exc:
-        raise _undecodable(path, encoding, exc) from exc
-
-
 def detect_format(path: str | Path) -> str:
     """``traffy_dump``, ``traffy_geojson``, ``traffy_web`` or ``mis``, from the file's header names."""
     path = Path(path)
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return "mis"
-    keys = {header_key(h) for h in _header(path)[0]}
+    keys = {header_key(h) for h in csv_header(path)}
     web = {"ticketid", "date", "time", "status", "description"}
     if {"ticketid", "forwardedstatus"} <= keys or web <= keys:
         return "traffy_web"
@@ -242,11 +225,13 @@ def _has_solid(buf: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> np.nda
 class _Source:
     """One CSV being read: where each role's column is, and what went wrong so far."""
 
+    #: the bytes read: the file itself or its UTF-8 copy (:func:`cplkpi.textfile.ascii_compatible`)
     path: Path
     spec: dict[str, tuple[str, ...]]
     #: the file's name in the table, rejections and problems
     name: str = ""
     header: list[str] = field(default_factory=list)
+    #: pandas' encoding for ``path``
     encoding: str = "utf-8-sig"
     roles: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -256,13 +241,20 @@ class _Source:
 
     def __post_init__(self) -> None:
         self.name = self.name or self.path.name
-        self.header, self.encoding = _header(self.path)
+        self.header = csv_header(self.path)
+        if self.encoding == "cp874":
+            self.problems.append(cp874_warning(self.name))
         lookup = {header_key(a): role for role, aliases in self.spec.items() for a in aliases}
         for h in self.header:
             role = lookup.get(header_key(h))
             if role is not None and role not in self.roles:
                 self.roles[role] = h
         self.letters = {h: column_letter(i + 1) for i, h in reversed(list(enumerate(self.header)))}
+        for h in self.header:
+            if (clean := normalize_text(h).strip()) != h.strip():
+                th, en = change_note(h, clean, ("หัวตาราง", "header"))
+                self.problems.append(Problem("header_normalized", th, en, self.name, 1, clean, self.letters[h],
+                                             "warning"))
         self.records = scan_csv(self.path)
         self.lines = dict(zip(self.records.rows.tolist(), self.records.lines.tolist()))
 
@@ -289,9 +281,9 @@ class _Source:
                              encoding=self.encoding, usecols=lambda h: h in wanted, chunksize=_CHUNK_ROWS)
         out, cursor = [], 0
         with reader:
-            for chunk in _decoded(reader, self.path, self.encoding):
+            for chunk in _decoded(reader, self.name, self.encoding):
                 if cursor + len(chunk) > len(data.rows):
-                    raise _misaligned(self.path)
+                    raise _misaligned(self.name)
                 rows, fields = data.rows[cursor:cursor + len(chunk)], data.fields[cursor:cursor + len(chunk)]
                 cursor += len(chunk)
                 chunk.index = pd.Index(rows, name="row")
@@ -303,7 +295,7 @@ class _Source:
                 if len(chunk):
                     out.append(process({role: chunk[h] for role, h in self.roles.items()}, chunk.index))
         if cursor != len(data.rows):
-            raise _misaligned(self.path)
+            raise _misaligned(self.name)
         return out
 
     def rejections(self) -> list[Rejection]:
@@ -312,23 +304,23 @@ class _Source:
         return sorted(out, key=lambda x: x.row or 0)
 
 
-def _decoded(reader: Any, path: Path, encoding: str) -> Any:
+def _decoded(reader: Any, name: str, encoding: str) -> Any:
     """The reader's chunks; a byte that is not valid in the file's encoding is a clear error."""
     try:
         yield from reader
     except UnicodeDecodeError as exc:
-        raise _undecodable(path, encoding, exc) from exc
+        raise _undecodable(name, encoding, exc) from exc
 
 
-def _undecodable(path: Path, encoding: str, exc: UnicodeDecodeError) -> ValueError:
-    return ValueError(f"อ่านไฟล์ {path.name} ไม่ได้: ไม่ใช่ข้อความ {encoding} ทั้งไฟล์ (cannot read {path.name}: "
+def _undecodable(name: str, encoding: str, exc: UnicodeDecodeError) -> ValueError:
+    return ValueError(f"อ่านไฟล์ {name} ไม่ได้: ไม่ใช่ข้อความ {encoding} ทั้งไฟล์ (cannot read {name}: "
                       f"not {encoding} text throughout: {exc.reason})")
 
 
-def _misaligned(path: Path) -> ValueError:
+def _misaligned(name: str) -> ValueError:
     return ValueError(
-        f"อ่านไฟล์ {path.name} ไม่ได้: จำนวนแถวไม่ตรงกับการตรวจเครื่องหมายคำพูด อาจมีเครื่องหมาย \" "
-        f"อยู่ในช่องที่ไม่ได้ครอบด้วยเครื่องหมายคำพูด (cannot read {path.name}: its records do not line up; "
+        f"อ่านไฟล์ {name} ไม่ได้: จำนวนแถวไม่ตรงกับการตรวจเครื่องหมายคำพูด อาจมีเครื่องหมาย \" "
+        f"อยู่ในช่องที่ไม่ได้ครอบด้วยเครื่องหมายคำพูด (cannot read {name}: its records do not line up; "
         "a field probably holds a \" without being quoted)")
 
 
@@ -375,16 +367,19 @@ def bangkok_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, pd.Series(~empty & out.isna().to_numpy(), index=s.index)
 
 
-def _thai_datetimes(dates: pd.Series, times: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Thai dates (``6 ธ.ค. 67``, parsed once per distinct text) plus ``08:28 น.`` times (Bangkok)."""
+def _thai_datetimes(dates: pd.Series, times: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Thai dates (``6 ธ.ค. 67``, parsed once per distinct text) plus ``08:28 น.`` times (Bangkok), a mask
+    of unreadable dates and a mask of times that do not exist (``25:61``: the timestamp is left empty, as
+    a date with an impossible time is, docs/decisions.md)."""
     d = dates.astype("string").fillna("")
     codes, uniques = pd.factorize(d)
     days = parse_dates(list(uniques)).days
     day = pd.Series(days[codes].astype("datetime64[ns]"), index=d.index)
     hm = times.astype("string").str.extract(r"(\d{1,2})[:.](\d{2})")
-    minutes = pd.to_numeric(hm[0], errors="coerce") * 60 + pd.to_numeric(hm[1], errors="coerce")
-    out = day + pd.to_timedelta(minutes.fillna(0), unit="min")
-    return out, (d.str.strip() != "") & day.isna()
+    hours, mins = pd.to_numeric(hm[0], errors="coerce"), pd.to_numeric(hm[1], errors="coerce")
+    bad_time = ((hours > 23) | (mins > 59)).fillna(False).astype(bool)
+    out = (day + pd.to_timedelta((hours * 60 + mins).fillna(0), unit="min")).where(~bad_time)
+    return out, (d.str.strip() != "") & day.isna(), bad_time
 
 
 _UNIT_MINUTES = {"วัน": 1440, "ชม": 60, "ชั่วโมง": 60, "นาที": 1}
@@ -502,8 +497,16 @@ def _dedupe(t: pd.DataFrame, src: _Source) -> tuple[pd.DataFrame, int]:
 
 
 def _ids(values: pd.Series | None, index: pd.Index, src: _Source) -> pd.Series:
-    ids = _nonempty(values if values is not None else pd.Series("", index=index)).str.strip()
+    """Ticket ids normalised as every reader does (:func:`~cplkpi.scoring.text.normalize_ids`), with a
+    warning at each cell that normalisation changed; empty ids are counted as rejections."""
+    raw = _nonempty(values if values is not None else pd.Series("", index=index))
+    ids = normalize_ids(raw)
     ids = ids.where(ids != "")
+    header = src.roles.get("ticket_id", "ticket_id")
+    for row in index[(ids.notna() & text_changes(raw, ids)).to_numpy(dtype=bool)]:
+        th, en = change_note(raw[row], ids[row], ("เลขที่เรื่อง", "complaint id"))
+        src.problems.append(Problem("id_normalized", th, en, src.name, int(row), header, src.letters.get(header),
+                                    "warning"))
     src.missing_ids += [int(r) for r in index[ids.isna().to_numpy()]]
     return ids
 
@@ -518,19 +521,19 @@ def read_traffy(path: str | Path, fmt: str | None = None, *, name: str | None = 
     """
     path = Path(path)
     fmt = fmt or detect_format(path)
-    if fmt == "traffy_web":
-        return _read_web(path, name or path.name)
-    if fmt in ("traffy_dump", "traffy_geojson"):
-        return _read_dump(path, fmt, name or path.name)
-    raise ValueError(f"ไม่ใช่ไฟล์ Traffy Fondue (not a Traffy Fondue CSV): {path.name}")
+    if fmt not in ("traffy_web", "traffy_dump", "traffy_geojson"):
+        raise ValueError(f"ไม่ใช่ไฟล์ Traffy Fondue (not a Traffy Fondue CSV): {path.name}")
+    with ascii_compatible(path) as (data, encoding):  # UTF-16 or several BOMs: read from a UTF-8 copy
+        src = _Source(data, WEB_HEADERS if fmt == "traffy_web" else TRAFFY_HEADERS, name or path.name,
+                      encoding=encoding)
+        return _read_web(path, src) if fmt == "traffy_web" else _read_dump(path, fmt, src)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return frames[0] if len(frames) == 1 else pd.concat(frames)
 
 
-def _read_dump(path: Path, fmt: str, name: str) -> Snapshot:
-    src = _Source(path, TRAFFY_HEADERS, name)
+def _read_dump(path: Path, fmt: str, src: _Source) -> Snapshot:
     seen = {"real_activity": False, "subject": False}
 
     def process(g: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
@@ -594,7 +597,7 @@ def _read_dump(path: Path, fmt: str, name: str) -> Snapshot:
             "star": star,
             "last_activity_at": activity,
             "source_format": fmt,
-            "source_file": name,
+            "source_file": src.name,
             "source_row": index.to_numpy(),
         }, index)
         return t[ids.notna().to_numpy()]
@@ -610,26 +613,30 @@ def _read_dump(path: Path, fmt: str, name: str) -> Snapshot:
     if not seen["real_activity"]:  # e.g. the GeoJSON export: last_activity is a copy of timestamp
         not_in.add("resolved_on")
     return Snapshot(path, fmt, t, empty_events(), src.rows_read, src.rejections(), src.problems,
-                    frozenset(not_in), dups, name)
+                    frozenset(not_in), dups, src.name)
 
 
-def _read_web(path: Path, name: str) -> Snapshot:
-    src = _Source(path, WEB_HEADERS, name)
+def _read_web(path: Path, src: _Source) -> Snapshot:
 
     def process(g: dict[str, pd.Series], index: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
         blank = pd.Series("", index=index)
         ids = _ids(g.get("ticket_id"), index, src)
-        received, bad = _thai_datetimes(g.get("date", blank), g.get("time", blank))
+        received, bad, bad_time = _thai_datetimes(g.get("date", blank), g.get("time", blank))
         src.problem(bad, "date", "date_invalid", "อ่านวันที่แจ้งเรื่องไม่ได้", "cannot read the date", g.get("date"),
                     "error")
+        src.problem(bad_time, "time", "date_invalid", "ไม่มีเวลาแจ้งเรื่องนี้ในหนึ่งวัน จึงไม่ใช้วันเวลาแจ้งเรื่อง",
+                    "no such time of day; the report date and time are left empty", g.get("time"), "error")
         state = _per_unique(strip_relative_age(g.get("status", blank)), _stripped)
         status, unknown = map_states(state)
         src.problem(unknown, "status", "unknown_status", "สถานะไม่รู้จัก เก็บไว้ตามเดิม",
                     "unknown state, kept as is", state)
         event_state = _per_unique(g.get("event_state", blank), _stripped)
-        event_at, bad = _thai_datetimes(g.get("event_date", blank), g.get("event_time", blank))
+        event_at, bad, bad_time = _thai_datetimes(g.get("event_date", blank), g.get("event_time", blank))
         src.problem(bad, "event_date", "date_invalid", "อ่านวันที่ของสถานะล่าสุดไม่ได้",
                     "cannot read the date of the latest event", g.get("event_date"))
+        src.problem(bad_time, "event_time", "date_invalid", "ไม่มีเวลาของสถานะล่าสุดนี้ในหนึ่งวัน",
+                    "no such time of day for the latest event; its date and time are left empty",
+                    g.get("event_time"))
         event_status, unknown = map_states(event_state)
         src.problem(unknown, "event_state", "unknown_status", "สถานะไม่รู้จัก เก็บไว้ตามเดิม",
                     "unknown state, kept as is", event_state)
@@ -661,7 +668,7 @@ def _read_web(path: Path, name: str) -> Snapshot:
             "address": address,
             "last_activity_at": event_at.where(event_at.notna(), received),
             "source_format": "traffy_web",
-            "source_file": name,
+            "source_file": src.name,
             "source_row": index.to_numpy(),
         }, index)
         # the latest event, unless it is the report itself (same state within the report's minute)
@@ -676,7 +683,7 @@ def _read_web(path: Path, name: str) -> Snapshot:
             "not_before": event_at[has_event],
             "not_after": event_at[has_event],
             "basis": "traffy_web_latest_event",
-            "source_file": name,
+            "source_file": src.name,
             "source_row": index[has_event].to_numpy(),
         }))
         return t[ids.notna().to_numpy()], pd.concat([latest, took_events], ignore_index=True)
@@ -689,7 +696,7 @@ def _read_web(path: Path, name: str) -> Snapshot:
         t, events = finish_complaints({}, pd.Index([], name="row")), empty_events()
     t, dups = _dedupe(t, src)
     return Snapshot(path, "traffy_web", t, events, src.rows_read, src.rejections(), src.problems, _NOT_IN_WEB,
-                    dups, name)
+                    dups, src.name)
 
 
 def _took_events(took: pd.Series | None, ids: pd.Series, received: pd.Series, event_at: pd.Series,

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem, column_letter
+from .text import change_note, normalize_id, normalize_text
 from .thaidate import EXCEL_ERRORS, format_thai_date, format_thai_month, parse_dates, parse_month
 
 __all__ = [
@@ -174,8 +175,10 @@ SHEETS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def header_key(text: Any) -> str:
-    """Header matching key: NFKC (ำ typed as ํ + า matches), lower case, no spaces, punctuation or 'ฯ'."""
-    return re.sub(r"[\s_\-–.:/()\[\]*#'\"ฯ]+", "", unicodedata.normalize("NFKC", str(text))).lower()
+    """Header matching key: :func:`~cplkpi.scoring.text.normalize_text` (no invisible characters, Thai
+    look-alikes unified), NFKC, lower case, no spaces, punctuation or 'ฯ'."""
+    return re.sub(r"[\s_\-–.:/()\[\]*#'\"ฯ]+", "",
+                  unicodedata.normalize("NFKC", normalize_text(text))).lower()
 
 
 _TRUE = frozenset(header_key(x) for x in ("มี", "ใช่", "ถูกต้อง", "ถูก", "ทำ", "yes", "y", "true", "1", "✓", "✔", "x",
@@ -308,11 +311,17 @@ def normalize(
         for a in (c.name, c.label_th, *c.aliases):
             lookup.setdefault(header_key(a), c.name)
     mapping: dict[int, str] = {}
+    header = list(header)
     for j, h in enumerate(header):
         if _is_empty(h):
             continue
-        name = lookup.get(header_key(h))
+        clean = normalize_text(h).strip()
         letter = column_letter(j + 1)
+        if clean != str(h).strip():
+            th, en = change_note(h, clean, ("หัวตาราง", "header"))
+            ctx.problems.append(Problem("header_normalized", th, en, sheet, header_row, clean, letter, "warning"))
+            header[j] = h = clean
+        name = lookup.get(header_key(h))
         if name is None:
             continue
         if name in ctx.columns:
@@ -328,9 +337,13 @@ def normalize(
         if c.required and c.name not in ctx.columns:
             names = " / ".join(dict.fromkeys((c.label_th, *c.aliases[:3])))
             near = _near_header(c, header, mapping)
-            hint_th = f" หัวตาราง {near[0]!r} ที่คอลัมน์ {near[1]} คล้ายกัน: ตรวจการสะกด" if near else ""
-            hint_en = (f"; the header {near[0]!r} in column {near[1]} is close: check its spelling"
-                       if near else "")
+            hint_th = hint_en = ""
+            if near and near[2] > _CLOSE_HEADER:
+                hint_th = f" หัวตาราง {near[0]!r} ที่คอลัมน์ {near[1]} คล้ายกัน: ตรวจการสะกด"
+                hint_en = f"; the header {near[0]!r} in column {near[1]} is close: check its spelling"
+            elif near:
+                hint_th = f" หัวตารางที่ใกล้เคียงที่สุดที่พบคือ {near[0]!r} ที่คอลัมน์ {near[1]}"
+                hint_en = f"; the closest header found is {near[0]!r} in column {near[1]}"
             ctx.add("missing_column", f"ไม่มีคอลัมน์ที่จำเป็น: {c.label_th} (ใช้หัวตาราง {names}){hint_th}",
                     f"missing required column {c.name} (header {names}){hint_en}", header_row)
     width = len(header)
@@ -412,18 +425,24 @@ def _convert_each(col: Column, values: pd.Series, ctx: _Ctx, one: Callable[[Any]
     return pd.Series(results.take(codes), index=values.index)
 
 
-def _near_header(col: Column, header: Sequence[Any], mapping: dict[int, str]) -> tuple[str, str] | None:
-    """An unmatched header cell that looks like a misspelling of one of ``col``'s names."""
+#: Above this similarity (difflib ratio of header keys) an unmatched header is taken for a misspelling.
+_CLOSE_HEADER = 0.8
+
+
+def _near_header(col: Column, header: Sequence[Any],
+                 mapping: dict[int, str]) -> tuple[str, str, float] | None:
+    """The unmatched header cell closest to one of ``col``'s names: (header, column letter, similarity),
+    or None when every header cell was matched to another column."""
     import difflib
 
     keys = [header_key(a) for a in (col.name, col.label_th, *col.aliases)]
-    best, best_ratio = None, 0.8
+    best, best_ratio = None, -1.0
     for j, h in enumerate(header):
         if j in mapping or _is_empty(h):
             continue
         ratio = max(difflib.SequenceMatcher(None, header_key(h), k).ratio() for k in keys)
         if ratio > best_ratio:
-            best, best_ratio = (str(h).strip(), column_letter(j + 1)), ratio
+            best, best_ratio = (str(h).strip(), column_letter(j + 1), ratio), ratio
     return best
 
 
@@ -510,10 +529,15 @@ _EXCEL_DIGITS = 10.0**15
 
 
 def _convert_id(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
+    """Ids as text, normalised (:func:`~cplkpi.scoring.text.normalize_id`: invisible characters, look-alikes,
+    full-width digits, case) with a warning at each cell that normalisation changed."""
     def one(v: Any) -> tuple[Any, _Issue | None]:
-        if _is_empty(v):
+        if _is_empty(v) or (isinstance(v, str) and not normalize_id(v)):
             return None, ("missing_id", "ไม่มีเลขที่เรื่อง", "missing complaint id", "error")
         text = _text(v)
+        if isinstance(v, str) and (clean := normalize_id(v)) != text:
+            th, en = change_note(v, clean, ("เลขที่เรื่อง", "complaint id"))
+            return clean, ("id_normalized", th, en, "warning")
         if isinstance(v, float | np.floating) and abs(v) >= _EXCEL_DIGITS:
             return text, ("id_precision",
                           f"เลขที่เรื่อง {text} ยาวเกิน 15 หลักและเก็บเป็นตัวเลข Excel จึงปัดหลักท้ายทิ้งแล้ว: "

@@ -129,11 +129,17 @@ for _i, _short in enumerate(("มกรา", "กุมภา", "มีนา", 
 _ENGLISH_KEYS = frozenset(k for k in _MONTH_LOOKUP if k.isascii())
 
 _PREFIX = r"(?:วันที่\s*)?"
-_TIME = r"(?:[\sT,]+(?:เวลา\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?\s*(?:น\.?)?)?"
+_TIME = (r"(?:[\sT,]+(?:เวลา\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2})(?:\.\d+)?)?"
+         r"\s*(?:น\.?)?)?")
 _ISO = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$"
+    r"(?:[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?\s*"
+    r"(?P<zone>Z|[+-]\d{2}(?::?\d{2})?)?)?$"
 )
+#: Largest UTC offset in use anywhere (Kiribati, UTC+14); beyond it a zone is a typing error.
+_MAX_ZONE_MINUTES = 14 * 60
+#: Furthest UTC offset west (Baker Island, UTC−12).
+_MIN_ZONE_MINUTES = 12 * 60
 _NUMERIC = re.compile(_PREFIX + r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})" + _TIME + r"$")
 #: Year first with slashes or dots: ``2562/10/01`` (ISO with dashes is handled by ``_ISO``).
 _YMD = re.compile(_PREFIX + r"(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})" + _TIME + r"$")
@@ -235,6 +241,28 @@ def _year_from_text(year_text: str) -> tuple[int, bool]:
     return year, True
 
 
+def _time_issue(m: re.Match[str], pos: int, raw: str) -> DateIssue | None:
+    """``date_invalid`` when the time of day or the zone written after a date does not exist
+    (``25:61``, ``+99``): the date beside it cannot be trusted either."""
+    if m["hour"] is not None:
+        hour, minute, second = int(m["hour"]), int(m["minute"]), int(m["second"] or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            shown = f"{m['hour']}:{m['minute']}" + (f":{m['second']}" if m["second"] else "")
+            return _issue(pos, "date_invalid", raw,
+                          detail=(f"(ไม่มีเวลา {shown} ในหนึ่งวัน)", f"(no such time of day {shown})"))
+    zone = m.groupdict().get("zone")
+    if zone and zone != "Z":
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if minutes > 59 or hours * 60 + minutes > (_MAX_ZONE_MINUTES if zone[0] == "+" else _MIN_ZONE_MINUTES):
+            return _issue(pos, "date_invalid", raw,
+                          detail=(f"(ไม่มีเขตเวลา UTC{zone}: เขตเวลาอยู่ระหว่าง −12:00 ถึง +14:00 "
+                                  "กรุงเทพฯ คือ +07:00)",
+                                  f"(no such time zone UTC{zone}: zones run from −12:00 to +14:00; "
+                                  "Bangkok is +07:00)"))
+    return None
+
+
 def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]:
     raw = text
     s = text.translate(_THAI_DIGITS).strip()
@@ -242,6 +270,9 @@ def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]
         return None, None
     if s.upper() in EXCEL_ERRORS:
         return None, _issue(pos, "date_excel_error", raw)
+    m = _ISO.match(s) or _NUMERIC.match(s) or _YMD.match(s) or _MONTH_NAME.match(s)
+    if m and (bad := _time_issue(m, pos, raw)) is not None:
+        return None, bad
     m = _ISO.match(s)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
@@ -252,10 +283,10 @@ def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]
         date = _make_date(y, mo, d)
         if date is None:
             return None, _issue(pos, "date_impossible", raw)
-        if m[4] is not None and m[7] is not None:
-            zone = m[7]
+        if m["hour"] is not None and m["zone"] is not None:
+            zone = m["zone"]
             ts = pd.Timestamp(
-                f"{date.isoformat()}T{int(m[4]):02d}:{m[5]}:{m[6] or '00'}"
+                f"{date.isoformat()}T{int(m['hour']):02d}:{m['minute']}:{m['second'] or '00'}"
                 f"{'+00:00' if zone == 'Z' else zone}"
             )
             date = ts.tz_convert(BANGKOK).date()

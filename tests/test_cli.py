@@ -98,3 +98,12 @@ def test_a_christian_era_fiscal_year_is_a_bad_parameter(sample_path, tmp_path):
         assert res.exception is None or isinstance(res.exception, SystemExit), (args, res.exception)
         assert "fiscal year must be B.E." in res.output, args
     assert not list(tmp_path.glob("*.xlsx"))  # nothing was written
+
+
+def test_an_as_of_with_an_impossible_zone_is_a_parameter_error(sample_path):
+    res = runner.invoke(app, ["score", str(sample_path), "--as-of", "2020-09-30 10:00+99"], env={"COLUMNS": "400"})
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert ("Invalid value for --as-of: อ่านวันที่ไม่ได้ (ไม่มีเขตเวลา UTC+99: เขตเวลาอยู่ระหว่าง −12:00 ถึง +14:00 "
+            "กรุงเทพฯ คือ +07:00): \"2020-09-30 10:00+99\" (cannot read the date (no such time zone UTC+99: zones "
+            "run from −12:00 to +14:00; Bangkok is +07:00): \"2020-09-30 10:00+99\")") in " ".join(
+                res.output.replace("│", " ").split())

@@ -173,7 +173,8 @@ EXPECTED = {
         'ข้อผิดพลาด รายงานประจำเดือน!A3 (เดือน): เดือนซ้ำ ตุลาคม 2562 (duplicate month 2019-10)',
     ]),
     'sheet_and_header_typed_with_decomposed_sara_am': ('read', [
-        "ข้อผิดพลาด รายงานประจําเดือน!A2 (ประจําเดือน): อ่านเดือนไม่ได้: 'เดือนสิบ' (ตัวอย่าง ต.ค. 2562) (cannot read the month: 'เดือนสิบ' (e.g. ต.ค. 2562))",
+        'คำเตือน รายงานประจําเดือน!A1 (ประจำเดือน): อ่านหัวตาราง "ประจําเดือน" เป็น "ประจำเดือน": แก้อักษรไทยที่พิมพ์ต่างรูป เช่น เเ เป็น แ หรือ ํา เป็น ำ; ควรแก้ในไฟล์ต้นฉบับ (header "ประจําเดือน" read as "ประจำเดือน": look-alike Thai letters unified, such as เเ to แ or ํา to ำ; correct the source file)',
+        "ข้อผิดพลาด รายงานประจําเดือน!A2 (ประจำเดือน): อ่านเดือนไม่ได้: 'เดือนสิบ' (ตัวอย่าง ต.ค. 2562) (cannot read the month: 'เดือนสิบ' (e.g. ต.ค. 2562))",
     ]),
     'audit_mark_not_yes_or_no': ('read', [
         "ข้อผิดพลาด สุ่มตรวจ!C2 (ผลการตรวจ): ต้องเป็น ใช่/ไม่ใช่ (ถูกต้อง/ไม่ถูกต้อง): 'ไม่แน่ใจ' (must be yes or no (ถูกต้อง/ไม่ถูกต้อง): 'ไม่แน่ใจ')",
@@ -282,7 +283,7 @@ EXPECTED = {
         'คำเตือน csv_tis620_thai.csv: ไฟล์ CSV ไม่ได้เข้ารหัส UTF-8 จึงอ่านด้วยรหัสภาษาไทย TIS-620 (cp874): ตรวจว่าอักษรไทยถูกต้อง (the CSV file is not UTF-8, so it was read as Thai TIS-620 (cp874): check that the Thai text is right)',
     ]),
     'csv_undecodable_bytes': ('refused', [
-        'ข้อผิดพลาด csv_undecodable_bytes.csv: อ่านรหัสอักขระของไฟล์ CSV ไม่ได้ (ไม่ใช่ UTF-8 หรือ TIS-620/cp874 ที่ไบต์ 197): บันทึกใหม่เป็น CSV UTF-8 (cannot tell the character encoding of the CSV file (neither UTF-8 nor TIS-620/cp874 at byte 197): save it again as CSV UTF-8)',
+        'ข้อผิดพลาด csv_undecodable_bytes.csv: อ่านรหัสอักขระของไฟล์ CSV ไม่ได้ (ไม่ใช่ UTF-8, UTF-16 หรือ TIS-620/cp874 ที่บรรทัด 3 ไบต์ที่ 197): บันทึกใหม่เป็น UTF-8 (cannot tell the character encoding of the CSV file (neither UTF-8, UTF-16 nor TIS-620/cp874 on line 3, byte 197): save it again as UTF-8)',
     ]),
     'csv_that_is_an_xlsx': ('refused', [
         'ข้อผิดพลาด csv_that_is_an_xlsx.csv: ไฟล์ไม่ใช่ข้อความ CSV (เป็นไฟล์ไบนารี เช่น Excel ที่ตั้งนามสกุลเป็น .csv) (the file is not CSV text (it is binary, such as an Excel file named .csv))',
@@ -291,6 +292,50 @@ EXPECTED = {
         'ข้อผิดพลาด csv_semicolons_and_error_text.csv!B3 (วันที่ศูนย์แจ้งเรื่อง): เซลล์มีค่าผิดพลาดของ Excel #N/A: ใส่ค่าที่ถูกต้องแทน (the cell holds the Excel error value #N/A; enter the right value)',
     ]),
 }
+
+# issue 14 (items 4–6): impossible times and zones, invisible characters, text encodings
+EXPECTED.update({
+    'timestamp_with_zone_plus_99': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!B3 (วันที่ศูนย์แจ้งเรื่อง): อ่านวันที่ไม่ได้ (ไม่มีเขตเวลา UTC+99: เขตเวลาอยู่ระหว่าง −12:00 ถึง +14:00 กรุงเทพฯ คือ +07:00): "2019-10-01 10:00:00+99" (cannot read the date (no such time zone UTC+99: zones run from −12:00 to +14:00; Bangkok is +07:00): "2019-10-01 10:00:00+99")',
+    ]),
+    'timestamp_at_25_61': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!C3 (วันที่ตอบรับ): อ่านวันที่ไม่ได้ (ไม่มีเวลา 25:61:00 ในหนึ่งวัน): "2019-10-01 25:61:00+07" (cannot read the date (no such time of day 25:61:00): "2019-10-01 25:61:00+07")',
+    ]),
+    'header_with_zero_width_space': ('read', [
+        'คำเตือน เรื่องร้องเรียน!C1 (วันที่ตอบรับ): อ่านหัวตาราง "วันที่ตอบรับ⟨U+200B⟩" เป็น "วันที่ตอบรับ": ตัดอักขระที่มองไม่เห็นออก; ควรแก้ในไฟล์ต้นฉบับ (header "วันที่ตอบรับ⟨U+200B⟩" read as "วันที่ตอบรับ": invisible characters removed; correct the source file)',
+    ]),
+    'header_with_double_sara_e': ('read', [
+        'คำเตือน เรื่องร้องเรียน!E1 (วันที่แล้วเสร็จ): อ่านหัวตาราง "วันที่เเล้วเสร็จ" เป็น "วันที่แล้วเสร็จ": แก้อักษรไทยที่พิมพ์ต่างรูป เช่น เเ เป็น แ หรือ ํา เป็น ำ; ควรแก้ในไฟล์ต้นฉบับ (header "วันที่เเล้วเสร็จ" read as "วันที่แล้วเสร็จ": look-alike Thai letters unified, such as เเ to แ or ํา to ำ; correct the source file)',
+    ]),
+    'ids_differing_by_invisible_characters_digits_and_case': ('read', [
+        'คำเตือน เรื่องร้องเรียน!A3 (เลขที่เรื่อง): อ่านเลขที่เรื่อง "6300001⟨U+200B⟩" เป็น "6300001": ตัดอักขระที่มองไม่เห็นออก; ควรแก้ในไฟล์ต้นฉบับ (complaint id "6300001⟨U+200B⟩" read as "6300001": invisible characters removed; correct the source file)',
+        'คำเตือน เรื่องร้องเรียน!A4 (เลขที่เรื่อง): อ่านเลขที่เรื่อง "６３００００１" เป็น "6300001": เปลี่ยนตัวเลขเต็มความกว้าง เลขไทย หรือช่องว่างพิเศษเป็นแบบปกติ; ควรแก้ในไฟล์ต้นฉบับ (complaint id "６３００００１" read as "6300001": full-width or Thai digits or odd spaces made plain; correct the source file)',
+        'คำเตือน เรื่องร้องเรียน!A6 (เลขที่เรื่อง): อ่านเลขที่เรื่อง "bkk-7" เป็น "BKK-7": เปลี่ยนเป็นตัวพิมพ์ใหญ่; ควรแก้ในไฟล์ต้นฉบับ (complaint id "bkk-7" read as "BKK-7": letters made upper case; correct the source file)',
+        'ข้อผิดพลาด เรื่องร้องเรียน!A3 (เลขที่เรื่อง): เลขที่เรื่องซ้ำ 6300001 (ซ้ำกับแถว 2) (duplicate complaint id 6300001 (first at row 2))',
+        'ข้อผิดพลาด เรื่องร้องเรียน!A4 (เลขที่เรื่อง): เลขที่เรื่องซ้ำ 6300001 (ซ้ำกับแถว 2) (duplicate complaint id 6300001 (first at row 2))',
+        'ข้อผิดพลาด เรื่องร้องเรียน!A6 (เลขที่เรื่อง): เลขที่เรื่องซ้ำ BKK-7 (ซ้ำกับแถว 5) (duplicate complaint id BKK-7 (first at row 5))',
+    ]),
+    'csv_with_a_second_bom': ('read', []),  # every BOM before the text is dropped: a BOM is never content
+    'csv_utf16_le_with_bom': ('read', [
+    ]),
+    'csv_utf16_le_without_bom': ('read', [
+    ]),
+    'csv_utf16_be_with_bom': ('read', [
+    ]),
+    'csv_utf16_be_without_bom': ('read', [
+    ]),
+    'csv_utf16_cut_to_an_odd_length': ('refused', [
+        'ข้อผิดพลาด csv_utf16_cut_to_an_odd_length.csv: ไฟล์ CSV ไม่สมบูรณ์: ข้อความ UTF-16 LE ต้องมีจำนวนไบต์เป็นเลขคู่ แต่ไฟล์นี้ขาดไป 1 ไบต์ ที่ท้ายไฟล์ (บรรทัด 3): ไฟล์อาจถูกตัดระหว่างคัดลอก ขอไฟล์ใหม่จากต้นทาง (the CSV file is incomplete: UTF-16 LE text has an even number of bytes but this file ends one byte short (line 3): it may have been cut while copied; get the file again)',
+    ]),
+    'csv_utf16_unpaired_surrogate': ('refused', [
+        'ข้อผิดพลาด csv_utf16_unpaired_surrogate.csv: อ่านไฟล์ CSV ไม่ได้: อักขระ UTF-16 LE ไม่สมบูรณ์ (surrogate ไม่มีคู่) ที่บรรทัด 4 ไบต์ที่ 526: บันทึกใหม่เป็น UTF-8 (cannot read the CSV file: an incomplete UTF-16 LE character (unpaired surrogate) on line 4, byte 526: save it again as UTF-8)',
+    ]),
+    'csv_field_of_200000_characters': ('read', [
+    ]),
+    'csv_unclosed_quote_over_the_field_limit': ('refused', [
+        'ข้อผิดพลาด csv_unclosed_quote_over_the_field_limit.csv: ช่องข้อมูลในแถวที่เริ่มที่บรรทัด 4 ยาวเกิน 1,048,576 อักขระ: มักเกิดจากเครื่องหมาย " ที่ไม่มีคู่ ตรวจบรรทัดนั้น (a field of the record starting on line 4 is longer than 1,048,576 characters: usually a " without its closing quote; check that line)',
+    ]),
+})
 
 
 def _sha256(path: Path) -> str | None:
@@ -371,3 +416,16 @@ def test_macros_are_reported_and_the_values_still_read(tmp_path):
     book = read_workbook(corpus.CORPUS["xlsm_with_macros"](tmp_path))
     assert list(book.complaints.table["complaint_id"]) == ["6300001"]
     assert book.complaints.table.loc[2, "forwarded_on"] == pd.Timestamp(dt.date(2019, 10, 1))
+
+
+@pytest.mark.parametrize("name", ["csv_utf16_le_with_bom", "csv_utf16_le_without_bom", "csv_utf16_be_with_bom",
+                                  "csv_utf16_be_without_bom", "csv_with_a_second_bom"])
+def test_a_csv_in_any_unicode_encoding_reads_the_same_table_as_utf8(name, tmp_path):
+    table = read_workbook(corpus.CORPUS[name](tmp_path)).complaints.table
+    assert list(table["complaint_id"]) == ["6300001", "6300002"] and list(table["status"]) == ["completed", "in_progress"]
+    assert table.loc[2, "result_detail"] == "ซ่อมผิวถนนแล้ว" and table.loc[3, "forwarded_on"] == pd.Timestamp("2019-10-02")
+
+
+def test_a_field_longer_than_the_csv_module_default_is_read_whole(tmp_path):
+    table = read_workbook(corpus.CORPUS["csv_field_of_200000_characters"](tmp_path)).complaints.table
+    assert table.loc[4, "result_detail"] == "ก" * 200_000

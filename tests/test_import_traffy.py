@@ -24,6 +24,7 @@ from cplkpi.importers import (
 )
 from cplkpi.importers import traffy
 from cplkpi.importers.traffy import scan_csv
+from cplkpi.scoring.errors import InputError
 from cplkpi.scoring.tables import STATUSES
 
 DATA = Path(__file__).parent / "data" / "import"
@@ -337,11 +338,17 @@ def test_encoding_is_decided_on_the_text_not_only_the_header(tmp_path):
     row = "2024-TSTW09,9 ธ.ค. 67,08:28 น.,รอรับเรื่อง,,ก,ข,ค,รอรับเรื่อง,9 ธ.ค. 67,08:28 น.,รอรับเรื่อง\n"
     mixed = tmp_path / "mixed.csv"  # over 1 MiB of UTF-8, then a Windows-Thai row
     mixed.write_bytes(text.encode("utf-8") + row.encode("utf-8") * 12000 + row.encode("cp874"))
-    with pytest.raises(ValueError, match="not utf-8-sig text throughout"):
+    with pytest.raises(InputError) as err:  # the one text reader: refused naming the line of the Windows-Thai row
         read_file(mixed)
+    assert [p.message_en for p in err.value.problems] == [
+        "cannot tell the character encoding of the CSV file (neither UTF-8, UTF-16 nor TIS-620/cp874 on line "
+        "12,008, byte 2,127,026): save it again as UTF-8"]
     mixed.write_bytes(row.encode("cp874") + text.encode("utf-8"))  # neither encoding fits
-    with pytest.raises(ValueError, match="not cp874 text throughout"):
+    with pytest.raises(InputError) as err:
         read_file(mixed)
+    assert [(p.sheet, p.message_en) for p in err.value.problems] == [(
+        "mixed.csv", "cannot tell the character encoding of the CSV file (neither UTF-8, UTF-16 nor TIS-620/cp874 "
+        "on line 3, byte 225): save it again as UTF-8")]
 
 
 def test_whitespace_only_lines_are_blank_lines_as_the_csv_reader_skips_them(tmp_path, monkeypatch):

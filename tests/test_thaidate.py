@@ -84,6 +84,37 @@ def test_error_message_names_the_value_in_thai_and_english():
     assert issue.message_en == 'no such calendar date: "31/02/2562"'
 
 
+@pytest.mark.parametrize(
+    ("text", "th", "en"),
+    [
+        ("2019-10-01 10:00:00+99", "(ไม่มีเขตเวลา UTC+99: เขตเวลาอยู่ระหว่าง −12:00 ถึง +14:00 กรุงเทพฯ คือ +07:00)",
+         "(no such time zone UTC+99: zones run from −12:00 to +14:00; Bangkok is +07:00)"),
+        ("2019-10-01T10:00-13:00", "(ไม่มีเขตเวลา UTC-13:00: เขตเวลาอยู่ระหว่าง −12:00 ถึง +14:00 กรุงเทพฯ คือ +07:00)",
+         "(no such time zone UTC-13:00: zones run from −12:00 to +14:00; Bangkok is +07:00)"),
+        ("2019-10-01 10:00+0775", "(ไม่มีเขตเวลา UTC+0775: เขตเวลาอยู่ระหว่าง −12:00 ถึง +14:00 กรุงเทพฯ คือ +07:00)",
+         "(no such time zone UTC+0775: zones run from −12:00 to +14:00; Bangkok is +07:00)"),
+        ("2019-10-01 25:61:00+07", "(ไม่มีเวลา 25:61:00 ในหนึ่งวัน)", "(no such time of day 25:61:00)"),
+        ("1/10/2562 24:00", "(ไม่มีเวลา 24:00 ในหนึ่งวัน)", "(no such time of day 24:00)"),
+        ("1 ต.ค. 2562 เวลา 08:75 น.", "(ไม่มีเวลา 08:75 ในหนึ่งวัน)", "(no such time of day 08:75)"),
+        ("2562/10/01 10:00:61", "(ไม่มีเวลา 10:00:61 ในหนึ่งวัน)", "(no such time of day 10:00:61)"),
+    ],
+)
+def test_a_time_or_zone_that_does_not_exist_makes_the_date_unreadable(text, th, en):
+    res = parse_dates(["1 ต.ค. 2562", text])
+    assert np.isnat(res.days[1]) and res.days[0] == np.datetime64("2019-10-01")
+    assert [(i.position, i.code, i.message_th, i.message_en) for i in res.issues] == [
+        (1, "date_invalid", f'อ่านวันที่ไม่ได้ {th}: "{text}"', f'cannot read the date {en}: "{text}"')]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2019-10-01T23:59:59-12:00", D(2019, 10, 2)), ("2019-10-01 10:00+14", D(2019, 10, 1)),
+     ("2019-10-01 00:00:00+14:00", D(2019, 9, 30)), ("1/10/2562 23:59", D(2019, 10, 1))],
+)
+def test_times_and_zones_at_the_limits_are_read(text, expected):
+    assert parse_date(text) == expected
+
+
 def test_number_as_text_is_a_serial_with_warning():
     res = parse_dates(["43739"])
     assert res.days[0] == np.datetime64("2019-10-01") and res.issues[0].code == "number_as_text"

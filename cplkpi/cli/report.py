@@ -146,7 +146,17 @@ def validate_report_command(
         start = end = None
         if fiscal_year is not None:
             start, end = fiscal_year_range(fiscal_year)
-        periods = parse_progress_form(form.read_text(encoding="utf-8-sig"))
+        from cplkpi.textfile import TEXT_FILE, read_text
+
+        from .common import print_problems
+
+        try:
+            text, warning = read_text(form, TEXT_FILE)
+        except CplError as exc:
+            raise fail(exc) from exc
+        if warning is not None:
+            print_problems([warning])
+        periods = parse_progress_form(text)
         findings += check_periods(periods, report=form.name, expected_start=start, expected_end=end)
     print_findings(findings)
     if out is not None:

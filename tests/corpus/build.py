@@ -771,6 +771,63 @@ def _(d: Path) -> Path:
     return path
 
 
+# --- issue 14: impossible times and zones, invisible characters, text encodings --------------------------
+
+_date_case("timestamp_with_zone_plus_99", "2019-10-01 10:00:00+99")
+_date_case("timestamp_at_25_61", "2019-10-01 25:61:00+07", column=2)
+
+
+@case("header_with_zero_width_space")
+def _(d: Path) -> Path:
+    """วันที่ตอบรับ with a zero-width space after it (copied from a web page): still the acknowledgement column."""
+    header = [h + "\u200b" if h == "วันที่ตอบรับ" else h for h in HEADER]
+    return complaints(d / "header_with_zero_width_space.xlsx", OPEN, header=header)
+
+
+@case("header_with_double_sara_e")
+def _(d: Path) -> Path:
+    """วันที่แล้วเสร็จ typed with เเ (two SARA E) for แ: still the resolution column."""
+    header = [h.replace("แ", "เเ") if h == "วันที่แล้วเสร็จ" else h for h in HEADER]
+    return complaints(d / "header_with_double_sara_e.xlsx", OPEN, header=header)
+
+
+@case("ids_differing_by_invisible_characters_digits_and_case")
+def _(d: Path) -> Path:
+    rows = [[i, *OPEN[1:]] for i in ("6300001\u200b", "\uff16\uff13\uff10\uff10\uff10\uff10\uff11", "BKK-7", "bkk-7")]
+    return complaints(d / "ids_differing_by_invisible_characters_digits_and_case.xlsx", *rows)
+
+
+@case("csv_with_a_second_bom")
+def _(d: Path) -> Path:
+    path = d / "csv_with_a_second_bom.csv"
+    path.write_bytes(("\ufeff\ufeff" + _csv_text(OPEN)).encode("utf-8"))
+    return path
+
+
+
+def _text_case(name: str, data: Callable[[str], bytes]) -> None:
+    """A CSV of the good and the open row whose bytes are ``data(text)``."""
+
+    @case(name)
+    def _(d: Path) -> Path:
+        path = d / f"{name}.csv"
+        path.write_bytes(data(_csv_text(OPEN)))
+        return path
+
+
+_text_case("csv_utf16_le_with_bom", lambda t: t.encode("utf-16"))
+_text_case("csv_utf16_le_without_bom", lambda t: t.encode("utf-16-le"))
+_text_case("csv_utf16_be_with_bom", lambda t: b"\xfe\xff" + t.encode("utf-16-be"))
+_text_case("csv_utf16_be_without_bom", lambda t: t.encode("utf-16-be"))
+_text_case("csv_utf16_cut_to_an_odd_length", lambda t: t.encode("utf-16")[:-1])
+_text_case("csv_utf16_unpaired_surrogate",
+           lambda t: t.encode("utf-16") + "6300003,".encode("utf-16-le") + b"\x00\xd8" + ",\r\n".encode("utf-16-le"))
+_text_case("csv_field_of_200000_characters",
+           lambda t: (t + "6300003,4/10/2562,,,,,\"" + "ก" * 200_000 + "\",\r\n").encode("utf-8"))
+_text_case("csv_unclosed_quote_over_the_field_limit",
+           lambda t: (t + "6300003,4/10/2562,,,,,\"" + "ข้อความยาว\r\n" * 120_000).encode("utf-8"))
+
+
 def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:
     """Build the corpus (or ``names`` of it) into ``folder``; returns name → input path."""
     folder = Path(folder)
