@@ -32,6 +32,7 @@ HEADERS_TH: dict[str, str] = {
     "deduction": "หักคะแนน (deduction)",
     "subject": "เรื่อง (subject)",
     "unit": "ฝ่าย (unit)",
+    "source_status": "สถานะตามต้นทาง (source status)",
     "start_on": "วันที่ศูนย์แจ้งเรื่อง (forwarded)",
     "business_days_open": "จำนวนวันทำการ (business days open)",
     "status": "สถานะ (status code)",

@@ -338,15 +338,16 @@ def overdue_today(book: Any) -> str:
     table = monitor(cbook.complaints.table, cbook.progress.table if cbook.progress is not None else None,
                     as_of=day, rules=rules, calendar=cbook.calendar())
     table = table[table["status"].isin(["overdue", "due_soon"])]
-    rows = [[int(row), x.complaint_id, getattr(x, "subject", None), getattr(x, "unit", None), x.start_on,
-             PHASE_LABELS[x.phase][0] if x.phase in PHASE_LABELS else x.phase, x.due, x.business_days_open,
-             x.status_th]
+    rows = [[int(row), x.complaint_id, getattr(x, "subject", None), getattr(x, "unit", None), x.source_status,
+             x.start_on, PHASE_LABELS[x.phase][0] if x.phase in PHASE_LABELS else x.phase, x.due,
+             x.business_days_open, x.status_th]
             for row, x in zip(table.index, table.itertuples())]
     xlbook.write_table(
         book, OVERDUE_SHEET,
-        ["แถว (row)", "เลขที่เรื่อง (id)", "เรื่อง (subject)", "ฝ่าย (unit)", "วันที่ศูนย์แจ้ง (forwarded)",
-         "รอ (waiting for)", "กำหนด (due)", "วันทำการที่เปิดอยู่ (business days open)", "สถานะ (status)"],
-        rows, [8, 14, 30, 26, 14, 26, 14, 12, 16])
+        ["แถว (row)", "เลขที่เรื่อง (id)", "เรื่อง (subject)", "ฝ่าย (unit)", "สถานะตามต้นทาง (source status)",
+         "วันที่ศูนย์แจ้ง (forwarded)", "รอ (waiting for)", "กำหนด (due)",
+         "วันทำการที่เปิดอยู่ (business days open)", "สถานะ (status)"],
+        rows, [8, 14, 30, 26, 16, 14, 26, 14, 12, 16])
     counts = table["status"].value_counts()
     return (f"ณ {format_thai_date(day)} เกินกำหนด {int(counts.get('overdue', 0)):,} เรื่อง ใกล้ครบกำหนด "
             f"{int(counts.get('due_soon', 0)):,} เรื่อง ดูชีต {OVERDUE_SHEET} (as of {day}: "

@@ -331,9 +331,11 @@ def test_overdue_job_lists_what_monitor_finds(sample_fake, sample_book):
     assert [r[0] for r in rows[1:]] == list(expected.index)  # the Excel row of each complaint
     overdue = int((expected["status"] == "overdue").sum())
     assert f"เกินกำหนด {overdue:,} เรื่อง" in message
-    assert [r[5] for r in rows[1:]] == [PHASE_LABELS[p][0] for p in expected["phase"]]  # what it waits for
+    assert [r[6] for r in rows[1:]] == [PHASE_LABELS[p][0] for p in expected["phase"]]  # what it waits for
+    assert rows[0][4] == "สถานะตามต้นทาง (source status)"
+    assert [r[4] for r in rows[1:]] == list(expected["source_status"])  # the complaint's own status
     ws = sample_fake.values[buttons.OVERDUE_SHEET]
-    assert ws["G2"].number_format == xlbook.THAI_DATE_FORMAT  # due dates shown as Thai dates
+    assert ws["H2"].number_format == xlbook.THAI_DATE_FORMAT  # due dates shown as Thai dates
     assert ws["B2"].number_format == "@"  # ids stay text
 
 

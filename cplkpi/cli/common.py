@@ -14,7 +14,7 @@ from rich.table import Table
 from cplkpi.guard import ensure_not_input
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, Problem
-from cplkpi.scoring.thaidate import DateParseError, fiscal_year_range, parse_date
+from cplkpi.scoring.thaidate import DateParseError, fiscal_year_range, format_thai_date, parse_date
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -48,6 +48,23 @@ def check_fiscal_year(value: int | None) -> int | None:
 def fiscal_year_option(*flags: str, help: str) -> Any:
     """A ``--fy`` style option (default None) checked by :func:`check_fiscal_year`."""
     return typer.Option(None, *flags, help=help, callback=check_fiscal_year)
+
+
+def cell_text(value: object) -> str:
+    """A table value as console text: missing (None, NaN, NaT, ``pd.NA``) as "", times in Thai, counts with commas.
+
+    Every optional column (subject, unit, detail …) may hold ``pd.NA``, whose truth value is an error,
+    so console tables print values only through this function, never ``value or ""``.
+    """
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return f"{format_thai_date(value)} {value:%H:%M}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
 
 
 def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:

@@ -19,24 +19,14 @@ from rich.table import Table
 
 from cplkpi.importers.summary import ImportSummary
 from cplkpi.scoring.errors import CplError
-from cplkpi.scoring.thaidate import DateParseError, format_thai_date, parse_month
+from cplkpi.scoring.thaidate import DateParseError, parse_month
 
 from . import app
-from .common import console, err_console, fail, print_problems, refuse_overwrite
+from .common import cell_text, console, err_console, fail, print_problems, refuse_overwrite
 
 FILES = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                        help="ไฟล์ Traffy Fondue (.csv) หรือไฟล์ส่งออก MIS/1555 (.xlsx/.csv) "
                             "(Traffy Fondue CSVs or MIS/1555 exports)")
-
-
-def _cell(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return f"{format_thai_date(value)} {value:%H:%M}"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
 
 
 def print_table(title: str, frame: pd.DataFrame, limit: int) -> None:
@@ -48,7 +38,7 @@ def print_table(title: str, frame: pd.DataFrame, limit: int) -> None:
         numeric = pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])
         t.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
     for values in frame.head(limit).astype(object).itertuples(index=False):
-        t.add_row(*(_cell(v) for v in values))
+        t.add_row(*(cell_text(v) for v in values))
     console.print(t)
     if len(frame) > limit:
         console.print(f"... และอีก {len(frame) - limit:,} แถว (and {len(frame) - limit:,} more rows)")

@@ -19,6 +19,7 @@ from cplkpi.workbook import ComplaintWorkbook, read_workbook
 
 from . import app
 from .common import (
+    cell_text,
     check_fiscal_year,
     console,
     date_option,
@@ -146,12 +147,13 @@ def overdue_command(
     if not all_open:
         table = table[table["status"].isin(["overdue", "due_soon"])]
     t = Table(title=f"เรื่องที่ต้องเร่งรัด ณ {format_thai_date(day)} (to expedite as of {day})")
-    for col in ("เลขที่เรื่อง (id)", "เรื่อง (subject)", "ขั้น (phase)", "กำหนด (due)", "สถานะ (status)"):
+    for col in ("เลขที่เรื่อง (id)", "เรื่อง (subject)", "สถานะตามต้นทาง (source status)", "ขั้น (phase)", "กำหนด (due)",
+                "สถานะ (status)"):
         t.add_column(col)
     for _, x in table.head(200).iterrows():
         colour = "red" if x["status"] == "overdue" else "yellow" if x["status"] == "due_soon" else "green"
         phase = PHASE_LABELS.get(x["phase"], ("",))[0]
-        t.add_row(str(x["complaint_id"]), str(x.get("subject", "") or ""), phase,
+        t.add_row(cell_text(x["complaint_id"]), cell_text(x.get("subject")), cell_text(x["source_status"]), phase,
                   format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]")
     console.print(t)
     counts = table["status"].value_counts()
