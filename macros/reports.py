@@ -472,7 +472,7 @@ def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
         "phase": _objects(p["phase"].map(PHASES_TH)),
         "status": _objects(p["status_th"]),
     }
-    text_cols = {"complaint_id", "subject", "unit", "phase", "status"}
+    text_cols = {"complaint_id", "subject", "unit", "phase", "status", "source_status"}
     widths = {k: ws.column_dimensions[cols[k]].width for k in ("subject", "unit", "phase")}
     col_index = {key: column_index_from_string(col) for key, col in cols.items()}
     overdue = (p["status"] == "overdue").to_numpy()
@@ -530,9 +530,10 @@ def render_r001(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
         n["R001_PENDING_FY"]: counts["in_fiscal_year"],
         n["R001_CARRIED_OVER"]: counts["carried_over"],
     }
-    layout.set_name(wb, "R001_TABLE", layout.R001_SHEET, f"A{layout.R001_HEADER_ROW}:L{last}")
-    layout.set_name(wb, "R001_DATA", layout.R001_SHEET, f"A{first}:L{last}")
-    ws.print_area = f"A1:L{last}"
+    end = layout.R001_LAST_COL
+    layout.set_name(wb, "R001_TABLE", layout.R001_SHEET, f"A{layout.R001_HEADER_ROW}:{end}{last}")
+    layout.set_name(wb, "R001_DATA", layout.R001_SHEET, f"A{first}:{end}{last}")
+    ws.print_area = f"A1:{end}{last}"
     ws.oddHeader.right.text = f"{fig.agency or ''} ณ วันที่ {format_thai_date(fig.as_of)}"
     ws.oddHeader.right.size = 8
     named = {name: _named_value(ws, cache, ref) for name, ref in n.items() if ":" not in ref}

@@ -47,9 +47,9 @@ def monitor(
     known = complaints[complaints["forwarded_on"].notna() & (complaints["forwarded_on"] <= pd.Timestamp(as_of))]
     ev = evaluate_complaints(known, progress, as_of=as_of, rules=rules, calendar=cal)
     resolved = ev["resolved_on"]
-    if "status" in known:  # closed without a closing date: done since its start
-        closed = known["status"].isin(CLOSED_STATUSES).fillna(False).to_numpy(dtype=bool)
-        resolved = resolved.where(~closed | resolved.notna(), ev["start_on"])
+    if "status" in known:  # closed without any closing date: done since its start (a dated one closes on its date)
+        undated = known["status"].isin(CLOSED_STATUSES).fillna(False) & known["resolved_on"].isna()
+        resolved = resolved.where(~undated.to_numpy(dtype=bool), ev["start_on"])
     st = status_as_of(ev["start_on"], ev["acknowledged_on"], ev["last_report_on"], resolved, as_of,
                       rules=rules, calendar=cal)
     st.index = ev.index

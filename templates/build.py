@@ -36,6 +36,7 @@ __all__ = [
     "R001_FILE",
     "R001_FIRST_ROW",
     "R001_HEADER_ROW",
+    "R001_LAST_COL",
     "R001_NAMES",
     "R001_SHEET",
     "R003_COMPONENT_COLS",
@@ -160,8 +161,10 @@ R001_FIRST_ROW = 11
 R001_COLS: dict[str, str] = {
     "no": "A", "complaint_id": "B", "received_on": "C", "forwarded_on": "D", "reopened_on": "E",
     "subject": "F", "unit": "G", "business_days_open": "H", "phase": "I", "due": "J", "status": "K",
-    "last_report_on": "L",
+    "last_report_on": "L", "source_status": "M",
 }
+#: The last column of the CPL_R001 table.
+R001_LAST_COL = max(R001_COLS.values())
 #: Defined name → address on sheet ``CPL_R001``; the table names are set to the filled extent.
 R001_NAMES: dict[str, str] = {
     "R001_AGENCY": "C2",
@@ -176,8 +179,8 @@ R001_NAMES: dict[str, str] = {
     "R001_PENDING_FY": "C7",
     "R001_CARRIED_OVER": "F7",
     "R001_ON_TIME": "K7",
-    "R001_TABLE": f"A{R001_HEADER_ROW}:L{R001_FIRST_ROW}",
-    "R001_DATA": f"A{R001_FIRST_ROW}:L{R001_FIRST_ROW}",
+    "R001_TABLE": f"A{R001_HEADER_ROW}:{R001_LAST_COL}{R001_FIRST_ROW}",
+    "R001_DATA": f"A{R001_FIRST_ROW}:{R001_LAST_COL}{R001_FIRST_ROW}",
 }
 
 # --- formulas (shared by the template and the filled reports) ------------------
@@ -588,14 +591,16 @@ _R001_HEADERS = {
     "no": "ลำดับ", "complaint_id": "เลขที่เรื่อง", "received_on": "วันที่รับแจ้ง", "forwarded_on": "วันที่ศูนย์แจ้งเรื่อง",
     "reopened_on": "วันที่ส่งเรื่องใหม่", "subject": "เรื่อง", "unit": "ฝ่าย", "business_days_open": "จำนวนวันทำการ",
     "phase": "ขั้นที่รอ", "due": "กำหนดถัดไป", "status": "สถานะ", "last_report_on": "รายงานความก้าวหน้าล่าสุด",
+    "source_status": "สถานะตามต้นทาง",
 }
 R001_FORMATS: dict[str, str | None] = {
     "no": "0", "complaint_id": "@", "received_on": THAI_DATE_FORMAT, "forwarded_on": THAI_DATE_FORMAT,
     "reopened_on": THAI_DATE_FORMAT, "subject": None, "unit": None, "business_days_open": COUNT_FORMAT,
     "phase": None, "due": THAI_DATE_FORMAT, "status": None, "last_report_on": THAI_DATE_FORMAT,
+    "source_status": None,
 }
 _R001_WIDTHS = {"A": 7, "B": 13, "C": 12, "D": 12, "E": 12, "F": 32, "G": 26, "H": 10, "I": 16, "J": 12, "K": 13,
-                "L": 13}
+                "L": 13, "M": 16}
 
 
 def build_r001() -> Workbook:
@@ -605,7 +610,7 @@ def build_r001() -> Workbook:
     ws.title = R001_SHEET
     for col, width in _R001_WIDTHS.items():
         ws.column_dimensions[col].width = width
-    _label(ws, "A1", f"แบบรายงานรหัส CPL_R001 {R001_TITLE}", size=14, merge="L1")
+    _label(ws, "A1", f"แบบรายงานรหัส CPL_R001 {R001_TITLE}", size=14, merge=f"{R001_LAST_COL}1")
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 26
     n = R001_NAMES
@@ -636,7 +641,7 @@ def build_r001() -> Workbook:
     for ref, formula in r001_summary_formulas(R001_FIRST_ROW).items():
         ws[ref] = formula
     ws.freeze_panes = f"A{R001_FIRST_ROW}"
-    _print_setup(ws, title_rows=f"{R001_HEADER_ROW}:{R001_HEADER_ROW}", area=f"A1:L{R001_FIRST_ROW}",
+    _print_setup(ws, title_rows=f"{R001_HEADER_ROW}:{R001_HEADER_ROW}", area=f"A1:{R001_LAST_COL}{R001_FIRST_ROW}",
                  code="CPL_R001", title=R001_TITLE)
     for name, ref in R001_NAMES.items():
         set_name(wb, name, R001_SHEET, ref)
