@@ -26,9 +26,11 @@ from openpyxl.utils import column_index_from_string
 
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.calendar import Calendar
+from cplkpi.scoring.coverage import COVERAGE_SHEET_NAMES, Coverage
 from cplkpi.scoring.errors import InputError, Problem, column_letter
 from cplkpi.scoring.rules import RuleSet
 from cplkpi.scoring.scores import ScoreResult, score
+from cplkpi.scoring.thaidate import fiscal_year_range
 from cplkpi.scoring.tables import (
     SHEETS,
     ExcelError,
@@ -42,7 +44,7 @@ from cplkpi.scoring.tables import (
 )
 
 __all__ = ["ComplaintWorkbook", "read_workbook", "read_csv", "csv_rows", "from_sheets", "find_sheet",
-           "choose_sheets"]
+           "choose_sheets", "coverage_sheet"]
 
 
 @dataclass
@@ -56,6 +58,8 @@ class ComplaintWorkbook:
     calendar_overrides: Normalized | None = None
     path: Path | None = None
     extra_problems: list[Problem] = field(default_factory=list)
+    #: snapshot time and covered days of an imported workbook (its ``ข้อมูลครอบคลุม`` sheet), else None
+    coverage: Coverage | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -101,21 +105,34 @@ class ComplaintWorkbook:
 
     def score(self, *, fiscal_year: int | None = None, rules: RuleSet | str = "bma-2557",
               as_of: Any = None, start: Any = None, end: Any = None) -> ScoreResult:
-        """Score the workbook (default: its latest fiscal year)."""
+        """Score the workbook (default: its latest fiscal year).
+
+        For an imported workbook (:attr:`coverage`) ``as_of`` defaults to the snapshot day (never
+        after the period end) and months outside the covered days count as "no data", not missing.
+        """
         if fiscal_year is None and start is None:
             years = self.fiscal_years()
             if not years:
                 raise InputError([Problem("no_rows", "ไม่มีเรื่องร้องเรียนที่มีวันที่ศูนย์แจ้งเรื่อง",
                                           "no complaint with a forwarding date", self.complaints.sheet)])
             fiscal_year = years[-1]
+        if as_of is None and self.coverage is not None:
+            as_of = self.coverage.default_as_of(end if end is not None else
+                                                fiscal_year_range(fiscal_year)[1] if fiscal_year is not None else None)
         return score(
             self.complaints.table,
             self.progress.table if self.progress is not None else None,
             self.monthly_reports.table if self.monthly_reports is not None else None,
             self.audit_sample.table if self.audit_sample is not None else None,
             rules=rules, fiscal_year=fiscal_year, start=start, end=end, as_of=as_of,
-            calendar=self.calendar(),
+            calendar=self.calendar(), coverage=self.coverage,
         )
+
+
+def coverage_sheet(names: Sequence[str]) -> str | None:
+    """The sheet that records an import's coverage (``ข้อมูลครอบคลุม``), if the workbook has one."""
+    wanted = {header_key(n) for n in COVERAGE_SHEET_NAMES}
+    return next((n for n in names if header_key(n) in wanted), None)
 
 
 def find_sheet(names: Sequence[str], key: str, hidden: Collection[str] = ()) -> str | None:
@@ -194,6 +211,9 @@ def from_sheets(sheets: Mapping[str, Sequence[Sequence[Any]]], path: Path | None
                       ("calendar_overrides", "calendar")):
         if chosen[key] is not None:
             setattr(book, attr, _NORMALIZERS[attr](sheets[chosen[key]], chosen[key]))
+    cov = coverage_sheet(names)
+    if cov is not None:
+        book.coverage = Coverage.from_rows(sheets[cov])
     return book
 
 
@@ -230,6 +250,7 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
             sheets: dict[str, list[list[Any]]] = {}
             scans: dict[str, _SheetScan] = {}
             wanted = [name for name in all_names if name in chosen.values()]
+            cov = coverage_sheet(all_names)
             # calamine parses outside the GIL: the sheets are read side by side while the XML is scanned here
             with ThreadPoolExecutor(max_workers=max(1, min(len(wanted), os.cpu_count() or 1))) as pool:
                 loading = {name: pool.submit(_sheet_rows, path, name) for name in wanted}
@@ -245,6 +266,8 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
                     rows, scans[name].merged = loading[name].result()
                     _put_errors(rows, scans[name].errors)
                     sheets[name] = rows
+            if cov is not None and cov not in sheets:
+                sheets[cov] = _sheet_rows(path, cov)[0]
     except InputError:
         raise
     except Exception as exc:  # calamine or zip errors on a file the guard let through

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from cplkpi.scoring.coverage import Coverage
+
 from .agencies import district_name
 from .merge import merge_snapshots
 from .mis import read_mis
@@ -35,6 +37,12 @@ class ImportResult:
     @property
     def inputs(self) -> list[Path]:
         return [s.path for s in self.snapshots]
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """Snapshot time (the latest file's) and the days the imported complaints cover; None when empty."""
+        times = [s.snapshot_at for s in self.snapshots if pd.notna(s.snapshot_at)]
+        return Coverage.of(self.complaints["received_at"], max(times)) if times else None
 
     def write(self, path: str | Path, *, on_rows: Callable[[int], None] | None = None) -> Path:
         """Write the complaint workbook (see :func:`cplkpi.importers.workbook.write_import_workbook`)."""

@@ -33,7 +33,7 @@ from typing import Any
 
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.tables import SHEETS
-from cplkpi.workbook import ComplaintWorkbook, find_sheet, from_sheets
+from cplkpi.workbook import ComplaintWorkbook, coverage_sheet, find_sheet, from_sheets
 from cplkpi.xlsx import FORMULA_START, THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, safe_text
 
 __all__ = [
@@ -142,7 +142,7 @@ def complaint_workbook(book: Any) -> ComplaintWorkbook:
     """The complaint workbook of an open book (its complaint, progress, monthly-report, audit-sample and
     calendar sheets), read like :func:`cplkpi.workbook.read_workbook` reads a file."""
     names = sheet_names(book)
-    wanted = {find_sheet(names, key) for key in SHEETS} - {None}
+    wanted = ({find_sheet(names, key) for key in SHEETS} | {coverage_sheet(names)}) - {None}
     sheets = {n: grid(book.sheets[n]) for n in names if n in wanted or len(names) == 1}
     full = Path(str(book.fullname))
     return from_sheets(sheets, path=full)

@@ -47,6 +47,7 @@ __all__ = [
     "R003_STEP_COLS",
     "REPORT_LATE",
     "REPORT_MISSING",
+    "REPORT_NO_DATA",
     "REPORT_NOT_DUE",
     "REPORT_ON_TIME",
     "STEPS_TOTAL_ROW",
@@ -85,6 +86,8 @@ REPORT_NOT_DUE = "ยังไม่ถึงกำหนด"
 REPORT_MISSING = "ไม่ส่ง"
 REPORT_ON_TIME = "ทันกำหนด"
 REPORT_LATE = "ส่งช้า"
+#: A month outside the days an imported snapshot covers (R003_DATA_FROM – R003_DATA_TO): not a missing report.
+REPORT_NO_DATA = "ไม่มีข้อมูล"
 #: Text written in an R001 without open complaints (column F of the first data row).
 NO_PENDING = "ไม่มีเรื่องคงค้าง"
 
@@ -123,6 +126,8 @@ R003_NAMES: dict[str, str] = {
     "R003_AS_OF": "L3",
     "R003_MONTH": "C4",
     "R003_RULES": "L4",
+    "R003_DATA_FROM": "C5",
+    "R003_DATA_TO": "F5",
     "R003_RECEIVED_MONTH": "E8",
     "R003_COMPLETED_MONTH": "F8",
     "R003_IN_PROGRESS_MONTH": "G8",
@@ -173,6 +178,8 @@ R001_NAMES: dict[str, str] = {
     "R001_MONTH": "K3",
     "R001_PERIOD_START": "C4",
     "R001_PERIOD_END": "F4",
+    "R001_DATA_FROM": "C5",
+    "R001_DATA_TO": "F5",
     "R001_PENDING_TOTAL": "C6",
     "R001_OVERDUE": "F6",
     "R001_DUE_SOON": "K6",
@@ -193,14 +200,17 @@ def _pct(num: str, den: str) -> str:
 def month_formulas(r: int) -> dict[str, str]:
     """Formula per column of month row ``r`` of the CPL_R003 monthly table."""
     c = R003_MONTH_COLS
-    e, f, i, j, k, m, o = (f"{c[x]}{r}" for x in ("received", "completed", "report_due", "report_sent_on",
-                                                    "report_status", "completed_in_month", "audit_accuracy_pct"))
+    e, f, i, j, k, m, o, a, b = (f"{c[x]}{r}" for x in ("received", "completed", "report_due", "report_sent_on",
+                                                          "report_status", "completed_in_month", "audit_accuracy_pct",
+                                                          "start", "end"))
     return {
         "in_progress": f'=IF({e}="","",{e}-{f})',
         "completed_pct": _pct(f, e),
-        # judged once the due day is over (scoring.scores.report_due_passed: due < as-of)
-        "report_status": (f'=IF({i}="","",IF({i}>=R003_AS_OF,"{REPORT_NOT_DUE}",IF({j}="","{REPORT_MISSING}",'
-                          f'IF({j}<={i},"{REPORT_ON_TIME}","{REPORT_LATE}"))))'),
+        # judged once the due day is over (scoring.scores.report_due_passed: due < as-of); a month outside
+        # the days an imported snapshot covers has no data (scoring.coverage.Coverage.has_data)
+        "report_status": (f'=IF({i}="","",IF(AND(N(R003_DATA_FROM)>0,OR({b}<R003_DATA_FROM,{a}>R003_DATA_TO)),'
+                          f'"{REPORT_NO_DATA}",IF({i}>=R003_AS_OF,"{REPORT_NOT_DUE}",IF({j}="","{REPORT_MISSING}",'
+                          f'IF({j}<={i},"{REPORT_ON_TIME}","{REPORT_LATE}")))))'),
         "late_deduction": (f'=IF({k}="","",IF(OR({k}="{REPORT_MISSING}",{k}="{REPORT_LATE}"),'
                            f'N(R003_LATE_PER_MONTH),0))'),
         "audit_sample": f'=IF({m}="","",ROUNDUP({m}*N(R003_AUDIT_SAMPLE_PCT)/100,0))',
@@ -490,6 +500,11 @@ def build_r003() -> Workbook:
     _value_cell(ws, n["R003_MONTH"], THAI_MONTH_FORMAT, merge="D4")
     _label(ws, "J4", "ชุดเกณฑ์", merge="K4")
     _value_cell(ws, n["R003_RULES"], merge="P4")
+    # an imported snapshot: the days its data covers (empty for a workbook kept by the agency)
+    _label(ws, "A5", "ข้อมูลครอบคลุมวันที่", merge="B5")
+    _value_cell(ws, n["R003_DATA_FROM"], THAI_DATE_FORMAT, merge="D5")
+    _label(ws, "E5", "ถึงวันที่")
+    _value_cell(ws, n["R003_DATA_TO"], THAI_DATE_FORMAT, merge="G5")
 
     # 1. summary
     _label(ws, "A6", "1. สรุปจำนวนเรื่องร้องทุกข์", size=11)
@@ -626,6 +641,10 @@ def build_r001() -> Workbook:
     _value_cell(ws, n["R001_PERIOD_START"], THAI_DATE_FORMAT, merge="D4")
     _label(ws, "E4", "ถึงวันที่")
     _value_cell(ws, n["R001_PERIOD_END"], THAI_DATE_FORMAT, merge="G4")
+    _label(ws, "A5", "ข้อมูลครอบคลุมวันที่", merge="B5")
+    _value_cell(ws, n["R001_DATA_FROM"], THAI_DATE_FORMAT, merge="D5")
+    _label(ws, "E5", "ถึงวันที่")
+    _value_cell(ws, n["R001_DATA_TO"], THAI_DATE_FORMAT, merge="G5")
     status = {code: th for code, (th, _) in STATUS_LABELS.items()}
     for ref, text, merge in (("A6", "เรื่องคงค้างทั้งหมด", "B6"), ("D6", status["overdue"], "E6"),
                              ("I6", status["due_soon"], "J6"), ("A7", "รับเรื่องในปีงบประมาณนี้", "B7"),

@@ -100,6 +100,8 @@ def import_command(
     s = result.summary
     console.print(f"[bold]นำเข้าแล้ว (imported)[/] {s.complaints:,} เรื่อง จาก {s.rows_read:,} แถว "
                   f"(ปฏิเสธ rejected {s.rejected:,}) → {out}")
+    if result.coverage is not None:
+        console.print(f"[bold]{result.coverage.text()}[/]")
     if month is not None:
         _reports(out, month, report_dir or out.with_name(f"{out.stem}_reports"), pdf)
 

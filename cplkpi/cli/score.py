@@ -53,6 +53,8 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     console.print(f"[bold]{agency or ''}[/] {r.title_th}")
     console.print(f"ช่วงข้อมูล (period) {format_thai_date(result.start)} – {format_thai_date(result.end)}  "
                   f"ณ วันที่ (as of) {format_thai_date(result.as_of)}  ชุดเกณฑ์ (rules) {r.name}")
+    if result.coverage is not None:
+        console.print(f"[bold]{result.coverage.text()}[/]")
     t = Table(title="คะแนนรายขั้นตอน (step scores)")
     for col, kw in (("ขั้นตอน (step)", {}), ("เกณฑ์ (component)", {}), ("ถูกต้อง/ทั้งหมด (correct/total)", {"justify": "right"}),
                     ("ร้อยละ (%)", {"justify": "right"}), ("คะแนนเต็ม (points)", {"justify": "right"}),
@@ -117,7 +119,8 @@ def score_command(
     fiscal_year: int = fiscal_year_option(
         "--fy", help="ปีงบประมาณ พ.ศ. เช่น 2563 (fiscal year B.E.; default: the latest in the data)"),
     rules: str = typer.Option("bma-2557", help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}"),
-    as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (evaluation date; default: end of the fiscal year)"),
+    as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (evaluation date; default: end of the fiscal year, "
+                                                 "or the snapshot day of an imported workbook)"),
     explain: Path = typer.Option(None, help="เขียนคำอธิบายรายเรื่องลงไฟล์ .xlsx หรือ .csv (write explanations)"),
     keep_going: bool = typer.Option(False, "--keep-going", help="คำนวณต่อแม้ข้อมูลมีข้อผิดพลาด (score despite input errors)"),
 ) -> None:
@@ -128,7 +131,8 @@ def score_command(
 @app.command("overdue")
 def overdue_command(
     workbook: Path = WORKBOOK,
-    as_of: str = typer.Option(None, "--as-of", help="ณ วันที่ (as of; default: today in Bangkok)"),
+    as_of: str = typer.Option(None, "--as-of", help="ณ วันที่ (as of; default: today in Bangkok, or the snapshot day "
+                                                 "of an imported workbook)"),
     rules: str = typer.Option("bma-2557", help="ชุดเกณฑ์ (rule set)"),
     out: Path = typer.Option(None, help="เขียนรายการลงไฟล์ .xlsx หรือ .csv (write the list to a file)"),
     all_open: bool = typer.Option(False, "--all", help="แสดงเรื่องที่ยังไม่เสร็จทั้งหมด (list every open complaint)"),
@@ -138,7 +142,8 @@ def overdue_command(
     if out is not None:
         refuse_overwrite(out, workbook)
     book = load(workbook, keep_going)
-    day = date_option(as_of, "--as-of") or today_bangkok()
+    day = date_option(as_of, "--as-of") or (book.coverage.default_as_of(today_bangkok()) if book.coverage
+                                            else today_bangkok())
     try:
         table = monitor(book.complaints.table, book.progress.table if book.progress else None,
                         as_of=day, rules=rules, calendar=book.calendar())
@@ -156,6 +161,8 @@ def overdue_command(
         t.add_row(cell_text(x["complaint_id"]), cell_text(x.get("subject")), cell_text(x["source_status"]), phase,
                   format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]")
     console.print(t)
+    if book.coverage is not None:
+        console.print(f"[bold]{book.coverage.text()}[/]")
     counts = table["status"].value_counts()
     console.print(f"เกินกำหนด (overdue) {counts.get('overdue', 0):,}  ใกล้ครบกำหนด (due soon) {counts.get('due_soon', 0):,}")
     if out is not None:
