@@ -4,6 +4,7 @@ source states shown beside the monitoring status, states from the data file."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from cplkpi.cli import app
 from cplkpi.importers import import_files
 from cplkpi.importers.states import load_extra_states, state_code
+from cplkpi.scoring.coverage import Coverage, format_thai_period
 from cplkpi.scoring.monitor import monitor
 from cplkpi.workbook import read_workbook
 
@@ -138,3 +140,59 @@ def test_states_data_file_maps_the_new_states_and_refuses_unknown_codes():
         "รอคิว": "waiting"}
     with pytest.raises(ValueError, match="บรรทัด 3"):
         load_extra_states("state,status,source\n\nรอคิว,pending_review,typo\n")
+
+
+# --- data coverage (item 4) ---------------------------------------------------------------
+
+
+def test_coverage_period_text():
+    assert format_thai_period(dt.date(2023, 5, 11), dt.date(2023, 5, 13)) == "11–13 พ.ค. 2566"
+    assert format_thai_period(dt.date(2023, 4, 29), dt.date(2023, 5, 2)) == "29 เม.ย. – 2 พ.ค. 2566"
+    assert format_thai_period(dt.date(2023, 12, 30), dt.date(2024, 1, 2)) == "30 ธ.ค. 2566 – 2 ม.ค. 2567"
+    assert format_thai_period(dt.date(2023, 5, 11), dt.date(2023, 5, 11)) == "11 พ.ค. 2566"
+
+
+def test_imported_workbook_records_its_coverage_and_commands_state_it(dindaeng, tmp_path):
+    book = read_workbook(dindaeng)
+    # reported 2 May 2025 09:00–14:00 (Bangkok); the snapshot is the latest activity, 2 May 2025 14:00
+    assert book.coverage == Coverage(pd.Timestamp("2025-05-02 14:00"), dt.date(2025, 5, 2), dt.date(2025, 5, 2))
+    line = "ข้อมูลครอบคลุม 2 พ.ค. 2568 (ข้อมูล ณ 2 พ.ค. 2568 14:00 น.)"
+    # overdue without --as-of: as of the snapshot day, not today (the acknowledgement is due 6 May)
+    res = runner.invoke(app, ["overdue", str(dindaeng)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "เรื่องที่ต้องเร่งรัด ณ 2 พ.ค. 2568" in res.output and line in res.output
+    assert "เกินกำหนด (overdue) 0  ใกล้ครบกำหนด (due soon) 3" in res.output
+    # score without --as-of: as of the snapshot day, no month before May is a missing report
+    res = runner.invoke(app, ["score", str(dindaeng)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "ณ วันที่ (as of) 2 พ.ค. 2568" in res.output and line in res.output
+    assert "ไม่ส่งรายงานประจำเดือน" not in res.output
+
+
+def test_months_outside_the_coverage_have_no_data(dindaeng, tmp_path):
+    from openpyxl import load_workbook
+
+    from cplkpi.macros.reports import fill_monthly_reports
+    from cplkpi.templates import build as layout
+
+    book = read_workbook(dindaeng)
+    res = book.score(fiscal_year=2568)
+    assert res.as_of == dt.date(2025, 5, 2) and res.deductions.empty
+    months = res.months.set_index("month")
+    assert not months.loc[dt.date(2024, 10, 1), "has_data"] and months.loc[dt.date(2025, 5, 1), "has_data"]
+    assert not months["report_due_passed"].any()
+    result = fill_monthly_reports(book, "2568-05", out_dir=tmp_path / "rep", pdf=False)
+    assert result.findings == []
+    ws = load_workbook(result.r003_xlsx)[layout.R003_SHEET]
+    assert ws[layout.R003_NAMES["R003_DATA_FROM"]].value.date() == dt.date(2025, 5, 2)
+    assert ws[layout.R003_NAMES["R003_DATA_TO"]].value.date() == dt.date(2025, 5, 2)
+    cached = load_workbook(result.r003_xlsx, data_only=True)[layout.R003_SHEET]
+    col = layout.R003_MONTH_COLS["report_status"]
+    # October–April: no data (not ไม่ส่ง); May: its summary is not due yet; June–September: after the period
+    assert [cached[f"{col}{r}"].value for r in layout.MONTH_ROWS] == (
+        [layout.REPORT_NO_DATA] * 7 + [layout.REPORT_NOT_DUE] + [None] * 4)
+    memo = result.narrative_txt.read_text("utf-8-sig")
+    assert ("ประจำเดือนพฤษภาคม 2568 ดังนี้ (ข้อมูลครอบคลุม 2 พ.ค. 2568 (ข้อมูล ณ 2 พ.ค. 2568 14:00 น.) "
+            "เดือนที่อยู่นอกช่วงนี้ไม่มีข้อมูล)") in memo
+    r001 = load_workbook(result.r001_xlsx)[layout.R001_SHEET]
+    assert r001[layout.R001_NAMES["R001_DATA_FROM"]].value.date() == dt.date(2025, 5, 2)
