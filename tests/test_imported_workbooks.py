@@ -196,3 +196,20 @@ def test_months_outside_the_coverage_have_no_data(dindaeng, tmp_path):
             "เดือนที่อยู่นอกช่วงนี้ไม่มีข้อมูล)") in memo
     r001 = load_workbook(result.r001_xlsx)[layout.R001_SHEET]
     assert r001[layout.R001_NAMES["R001_DATA_FROM"]].value.date() == dt.date(2025, 5, 2)
+
+
+def test_merging_snapshots_far_apart_names_the_tickets_only_in_the_old_one(geojson, tmp_path):
+    old = tmp_path / "geo_2023-05-06.csv"
+    with open(old, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, GEO_HEADER, lineterminator="\n")
+        w.writeheader()
+        w.writerows([geo_row("2023-STALE1", "รอรับเรื่อง", "2023-05-01 09:00:00"),
+                     geo_row("2025-OPEN01", "รอรับเรื่อง", "2023-05-02 09:00:00")])  # also in the new file
+    s = import_files([old, geojson], districts=["เขตดินแดง"]).summary
+    stale = [p for p in s.problems if p.code == "stale_snapshot"]
+    assert [(p.sheet, p.severity, p.message_th) for p in stale] == [(
+        "geo_2023-05-06.csv", "warning",
+        "1 เรื่องมีเฉพาะในไฟล์นี้ (ข้อมูล ณ 2 พ.ค. 2566) ซึ่งเก่ากว่าไฟล์ล่าสุด geo_2025-05-06.csv "
+        "(ข้อมูล ณ 2 พ.ค. 2568) 731 วัน สถานะอาจล้าสมัย: 2023-STALE1")]
+    # snapshots a few days apart are an ordinary merge: no warning
+    assert not [p for p in import_files([geojson]).summary.problems if p.code == "stale_snapshot"]
