@@ -33,6 +33,8 @@ HEADERS_TH: dict[str, str] = {
     "subject": "เรื่อง (subject)",
     "unit": "ฝ่าย (unit)",
     "source_status": "สถานะตามต้นทาง (source status)",
+    "action_th": "สิ่งที่ต้องทำวันนี้ (action today)",
+    "points": "คะแนนที่ได้คืน (points at stake)",
     "start_on": "วันที่ศูนย์แจ้งเรื่อง (forwarded)",
     "business_days_open": "จำนวนวันทำการ (business days open)",
     "status": "สถานะ (status code)",

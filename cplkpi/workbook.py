@@ -30,7 +30,8 @@ from cplkpi.scoring.coverage import COVERAGE_SHEET_NAMES, Coverage
 from cplkpi.scoring.errors import InputError, Problem, column_letter
 from cplkpi.scoring.rules import RuleSet
 from cplkpi.scoring.scores import ScoreResult, score
-from cplkpi.scoring.thaidate import fiscal_year_range
+from cplkpi.scoring.stakes import Stakes, points_at_stake
+from cplkpi.scoring.thaidate import fiscal_year, fiscal_year_range
 from cplkpi.scoring.tables import (
     SHEETS,
     ExcelError,
@@ -126,6 +127,20 @@ class ComplaintWorkbook:
             self.audit_sample.table if self.audit_sample is not None else None,
             rules=rules, fiscal_year=fiscal_year, start=start, end=end, as_of=as_of,
             calendar=self.calendar(), coverage=self.coverage,
+        )
+
+    def points_at_stake(self, today: Any, *, rules: RuleSet | str = "bma-2557",
+                        statuses: tuple[str, ...] = ("overdue", "due_soon")) -> Stakes:
+        """The complaints the monitor lists with ``statuses`` as of ``today``, with the fiscal-year points at
+        stake in each one's next action and the projected totals (:func:`cplkpi.scoring.stakes.points_at_stake`);
+        the fiscal year is today's."""
+        return points_at_stake(
+            self.complaints.table,
+            self.progress.table if self.progress is not None else None,
+            self.monthly_reports.table if self.monthly_reports is not None else None,
+            self.audit_sample.table if self.audit_sample is not None else None,
+            today=today, fiscal_year=int(fiscal_year(today)), rules=rules, calendar=self.calendar(),
+            coverage=self.coverage, statuses=statuses,
         )
 
 

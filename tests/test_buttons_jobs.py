@@ -324,16 +324,26 @@ def test_overdue_job_lists_what_monitor_finds(sample_fake, sample_book):
     table = monitor(sample_book.complaints.table, sample_book.progress.table, as_of=dt.date(2020, 9, 30),
                     calendar=sample_book.calendar())
     expected = table[table["status"].isin(["overdue", "due_soon"])]
+    stakes = sample_book.points_at_stake(dt.date(2020, 9, 30))
     rows = sample_fake.sheet_rows(buttons.OVERDUE_SHEET)
     assert rows[0][1] == "เลขที่เรื่อง (id)"
-    assert len(rows) - 1 == len(expected) > 0
-    assert [r[1] for r in rows[1:]] == list(expected["complaint_id"])
-    assert [r[0] for r in rows[1:]] == list(expected.index)  # the Excel row of each complaint
+    listed = rows[1:1 + len(expected)]
+    assert sorted(r[1] for r in listed) == sorted(expected["complaint_id"]) and len(expected) > 0
+    assert [r[1] for r in listed] == list(stakes.table["complaint_id"])  # most points at stake first
+    assert [r[11] for r in listed] == list(stakes.table["points"])
+    assert [r[11] for r in listed] == sorted((r[11] for r in listed), reverse=True)
+    by_id = expected.set_index("complaint_id")
+    excel_row = dict(zip(expected["complaint_id"], expected.index))
+    assert [r[0] for r in listed] == [excel_row[r[1]] for r in listed]  # the Excel row of each complaint
     overdue = int((expected["status"] == "overdue").sum())
     assert f"เกินกำหนด {overdue:,} เรื่อง" in message
-    assert [r[6] for r in rows[1:]] == [PHASE_LABELS[p][0] for p in expected["phase"]]  # what it waits for
+    assert [r[6] for r in listed] == [PHASE_LABELS[by_id.at[r[1], "phase"]][0] for r in listed]  # what it waits for
     assert rows[0][4] == "สถานะตามต้นทาง (source status)"
-    assert [r[4] for r in rows[1:]] == list(expected["source_status"])  # the complaint's own status
+    assert [r[4] for r in listed] == [by_id.at[r[1], "source_status"] for r in listed]  # the complaint's own status
+    # under the list: the projected totals and, in Thai, how the points are computed
+    flat = [v for r in rows[1 + len(expected):] for v in r if v]
+    assert buttons.STAKES_TITLE in flat and stakes.summary_th() in flat
+    assert any(str(v).startswith("คะแนนที่ได้คืน: คะแนนรวมปีงบประมาณที่คาดการณ์") for v in flat)
     ws = sample_fake.values[buttons.OVERDUE_SHEET]
     assert ws["H2"].number_format == xlbook.THAI_DATE_FORMAT  # due dates shown as Thai dates
     assert ws["B2"].number_format == "@"  # ids stay text

@@ -11,7 +11,6 @@ from rich.table import Table
 from cplkpi.export import write_table
 from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError
-from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
@@ -145,26 +144,29 @@ def overdue_command(
     day = date_option(as_of, "--as-of") or (book.coverage.default_as_of(today_bangkok()) if book.coverage
                                             else today_bangkok())
     try:
-        table = monitor(book.complaints.table, book.progress.table if book.progress else None,
-                        as_of=day, rules=rules, calendar=book.calendar())
+        stakes = book.points_at_stake(day, rules=rules,
+                                      statuses=("overdue", "due_soon", "on_time") if all_open else ("overdue", "due_soon"))
     except CplError as exc:
         raise fail(exc) from exc
-    if not all_open:
-        table = table[table["status"].isin(["overdue", "due_soon"])]
-    t = Table(title=f"เรื่องที่ต้องเร่งรัด ณ {format_thai_date(day)} (to expedite as of {day})")
-    for col in ("เลขที่เรื่อง (id)", "เรื่อง (subject)", "สถานะตามต้นทาง (source status)", "ขั้น (phase)", "กำหนด (due)",
-                "สถานะ (status)"):
-        t.add_column(col)
+    table = stakes.table
+    t = Table(title=f"เรื่องที่ต้องเร่งรัด ณ {format_thai_date(day)} เรียงตามคะแนนที่ได้คืน "
+                    f"(to expedite as of {day}, most points at stake first)")
+    for col, kw in (("เลขที่เรื่อง (id)", {"no_wrap": True}), ("เรื่อง (subject)", {}),
+                    ("สถานะตามต้นทาง (source status)", {}), ("ขั้น (phase)", {}), ("กำหนด (due)", {}),
+                    ("สถานะ (status)", {}), ("คะแนนที่ได้คืน (points at stake)", {"justify": "right"})):
+        t.add_column(col, **kw)
+    places = stakes.baseline.rules.score_decimals
     for _, x in table.head(200).iterrows():
         colour = "red" if x["status"] == "overdue" else "yellow" if x["status"] == "due_soon" else "green"
         phase = PHASE_LABELS.get(x["phase"], ("",))[0]
         t.add_row(cell_text(x["complaint_id"]), cell_text(x.get("subject")), cell_text(x["source_status"]), phase,
-                  format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]")
+                  format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]", f"{x['points']:.{places}f}")
     console.print(t)
     if book.coverage is not None:
         console.print(f"[bold]{book.coverage.text()}[/]")
     counts = table["status"].value_counts()
     console.print(f"เกินกำหนด (overdue) {counts.get('overdue', 0):,}  ใกล้ครบกำหนด (due soon) {counts.get('due_soon', 0):,}")
+    console.print(stakes.summary_th())
     if out is not None:
         write_table(table, out, "เรื่องที่ต้องเร่งรัด")
         console.print(f"เขียนไฟล์ (written): {out}")
