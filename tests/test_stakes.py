@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from cplkpi.scoring import score
+from cplkpi.scoring.deadlines import followup_checkpoints
 from cplkpi.scoring.stakes import ACTIONS_TH, points_at_stake
 
 TODAY = dt.date(2020, 9, 15)
@@ -26,16 +27,19 @@ def _tables(book):
 
 
 def _one_done(book, row: int, phase: str, complaint_id: str) -> float:
-    """The projected total with only this complaint's next action dated today (a plain re-score)."""
+    """The projected total with only this complaint handled: its next action today, then kept on track
+    (first progress by today, a report on each 15th/30th checkpoint to the year end); a plain re-score."""
     c, p, m, a = _tables(book)
     c = c.copy()
     if phase == "ack":
         c.loc[row, "acknowledged_on"] = pd.Timestamp(TODAY)
-    elif phase == "progress":
+    if phase in ("ack", "progress"):
         c.loc[row, "first_progress_on"] = pd.Timestamp(TODAY)
-    else:
-        p = pd.concat([p, pd.DataFrame({"complaint_id": [complaint_id], "reported_on": [pd.Timestamp(TODAY)]})],
-                      ignore_index=True)
+    reports = [pd.Timestamp(TODAY)] + [pd.Timestamp(d) for d in followup_checkpoints(
+        TODAY + dt.timedelta(days=1), dt.date(2020, 9, 30), calendar=book.calendar())]
+    assert reports[1:] == [pd.Timestamp("2020-09-30")]  # the one checkpoint left in FY 2563
+    p = pd.concat([p, pd.DataFrame({"complaint_id": [complaint_id] * len(reports), "reported_on": reports})],
+                  ignore_index=True)
     return score(c, p, m, a, fiscal_year=2563, as_of=dt.date(2020, 9, 30), calendar=book.calendar()).total
 
 
@@ -45,9 +49,10 @@ def test_projected_totals(stakes, sample_book):
     c, p, m, a = _tables(sample_book)
     assert score(c, p, m, a, fiscal_year=2563, calendar=sample_book.calendar()).total == 4.5502
     assert stakes.summary_th() == (
-        "คะแนนปีงบประมาณที่คาดการณ์ ณ 30 ก.ย. 2563: ถ้าไม่ดำเนินการใดเพิ่ม 4.5502 / ถ้าดำเนินการทุกเรื่องในรายการวันนี้ "
-        "4.5556 จาก 5 คะแนน (projected fiscal-year score on 2020-09-30: 4.5502 if nothing more is done, 4.5556 if "
-        "every listed action is done today)")
+        "คะแนนปีงบประมาณที่คาดการณ์ ณ 30 ก.ย. 2563: ถ้าไม่ดำเนินการใดเพิ่ม 4.5502 / "
+        "ถ้าทุกเรื่องในรายการดำเนินการขั้นถัดไปวันนี้และขั้นต่อไปตามกำหนด 4.5556 จาก 5 คะแนน (projected fiscal-year "
+        "score on 2020-09-30: 4.5502 if nothing more is done, 4.5556 if every listed complaint's next action is "
+        "done today and its later deadlines are met)")
 
 
 def test_each_complaints_points_are_what_the_engine_scores_when_only_it_is_done(stakes, sample_book):
