@@ -151,16 +151,19 @@ def overdue_command(
     table = stakes.table
     t = Table(title=f"เรื่องที่ต้องเร่งรัด ณ {format_thai_date(day)} เรียงตามคะแนนที่ได้คืน "
                     f"(to expedite as of {day}, most points at stake first)")
-    for col, kw in (("เลขที่เรื่อง (id)", {"no_wrap": True}), ("เรื่อง (subject)", {}),
+    # a file without subjects (the GeoJSON export) gets no empty subject column; long texts wrap, never cut
+    subjects = "subject" in table and table["subject"].notna().any()
+    for col, kw in (("เลขที่เรื่อง (id)", {"no_wrap": True}), *((("เรื่อง (subject)", {}),) if subjects else ()),
                     ("สถานะตามต้นทาง (source status)", {}), ("ขั้น (phase)", {}), ("กำหนด (due)", {}),
-                    ("สถานะ (status)", {}), ("คะแนนที่ได้คืน (points at stake)", {"justify": "right"})):
-        t.add_column(col, **kw)
+                    ("สถานะ (status)", {}), ("คะแนนที่ได้คืน (points at stake)", {"justify": "right", "min_width": 6})):
+        t.add_column(col, overflow="fold", **kw)
     places = stakes.baseline.rules.score_decimals
     for _, x in table.head(200).iterrows():
         colour = "red" if x["status"] == "overdue" else "yellow" if x["status"] == "due_soon" else "green"
         phase = PHASE_LABELS.get(x["phase"], ("",))[0]
-        t.add_row(cell_text(x["complaint_id"]), cell_text(x.get("subject")), cell_text(x["source_status"]), phase,
-                  format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]", f"{x['points']:.{places}f}")
+        t.add_row(cell_text(x["complaint_id"]), *((cell_text(x.get("subject")),) if subjects else ()),
+                  cell_text(x["source_status"]), phase, format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]",
+                  f"{x['points']:.{places}f}")
     console.print(t)
     if book.coverage is not None:
         console.print(f"[bold]{book.coverage.text()}[/]")
