@@ -317,8 +317,11 @@ def _months_table(
             if pd.notna(m):  # a summary sent after the as-of date is not sent yet
                 sent.setdefault(to_date(m).replace(day=1), to_date(s) if pd.notna(s) and to_date(s) <= as_of
                                 else None)
-    elif any(r for r in rules.components if r.monthly):
+    elif any(r for r in rules.components if r.monthly) and coverage is None:
         notes.append("ไม่มีชีตรายงานประจำเดือน ถือว่าไม่ได้ส่งทุกเดือน (no monthly-report sheet: every due month counts as missing)")
+    elif any(r for r in rules.components if r.monthly):
+        notes.append("ไม่มีชีตรายงานประจำเดือน ถือว่าไม่ได้ส่งทุกเดือนที่มีข้อมูลและถึงกำหนดแล้ว "
+                     "(no monthly-report sheet: every due month with data counts as missing)")
     audits: dict[_dt.date, tuple[int, int, int]] = {}
     if audit_sample is not None and len(audit_sample):
         for m, grp in audit_sample.groupby(audit_sample["month"].map(lambda v: to_date(v).replace(day=1))):
