@@ -674,3 +674,21 @@ def test_write_blocks_formats_dates_and_text():
     assert ws["C3"].value == 3 and ws.column_dimensions["B"].width == 14
     xlbook.write_table(book, "ผล", ["x"], [[1]])  # a second run replaces the sheet
     assert [list(r) for r in ws.iter_rows(values_only=True)] == [["x"], [1]]
+
+
+def test_overdue_button_on_an_imported_workbook_uses_its_snapshot_day(tmp_path):
+    """The button reads the import's coverage sheet like read_workbook: as of the snapshot day, not today;
+    the GeoJSON export's closed tickets are not listed; the coverage line heads the notes."""
+    from cplkpi.importers import import_files
+
+    src = Path(__file__).parent / "data" / "import" / "traffy_geojson.csv"
+    path = import_files([src]).write(tmp_path / "imported.xlsx")
+    book = FakeBook(load_workbook(path), None, str(path))
+    message = buttons.run(book, "overdue")
+    assert message.startswith("ณ 6 พ.ค. 2568 ")
+    rows = book.sheet_rows(buttons.OVERDUE_SHEET)
+    listed = [r[1] for r in rows[1:] if r[1] and r[0] != buttons.STAKES_TITLE and isinstance(r[0], int)]
+    assert "TSTG01" in listed  # ส่งต่อ(ใหม่): waits for the acknowledgement
+    assert "2025-TSTG03" not in listed and "2025-TSTG04" not in listed  # เสร็จสิ้น, ไม่เกี่ยวข้อง
+    notes = block(rows, buttons.STAKES_TITLE)
+    assert notes[0][0].startswith("ข้อมูลครอบคลุม 5–6 พ.ค. 2568 (ข้อมูล ณ 6 พ.ค. 2568 03:40 น.)")
