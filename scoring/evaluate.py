@@ -30,7 +30,7 @@ from .calendar import Calendar, thai_calendar
 from .days import NAT, as_day_array, to_date
 from .deadlines import CheckpointIndex, _late_days, checkpoint_index
 from .rules import RuleSet, load_rules
-from .tables import has_text
+from .tables import CLOSED_STATUSES, has_text
 
 __all__ = ["evaluate_complaints", "resolved_in_cycle", "REASONS"]
 
@@ -79,6 +79,17 @@ def _in_cycle(day: np.ndarray, start: np.ndarray, reopened: np.ndarray, t: np.da
     return np.where(keep, day, NAT)
 
 
+def _resolved_col(complaints: pd.DataFrame, t: np.datetime64) -> np.ndarray:
+    """``resolved_on``; a closed status (เสร็จสิ้น, ไม่เกี่ยวข้อง: ``CLOSED_STATUSES``) without a date counts as
+    resolved by ``t``, the as-of date: closed, so never work to do, but no earlier date is assumed (no
+    follow-up it may have missed is excused). The complaint sheet's check warns about the missing date."""
+    day = _col(complaints, "resolved_on")
+    if "status" not in complaints:
+        return day
+    undated = complaints["status"].isin(CLOSED_STATUSES).fillna(False).to_numpy(dtype=bool) & np.isnat(day)
+    return np.where(undated, t, day)
+
+
 def resolved_in_cycle(complaints: pd.DataFrame, as_of: Any) -> np.ndarray:
     """Each complaint's resolution date when it resolves the current cycle by ``as_of``, else NaT.
 
@@ -86,7 +97,7 @@ def resolved_in_cycle(complaints: pd.DataFrame, as_of: Any) -> np.ndarray:
     """
     t = np.datetime64(to_date(as_of), "D")
     start, reopened = _cycle_start(complaints, t)
-    return _in_cycle(_col(complaints, "resolved_on"), start, reopened, t)
+    return _in_cycle(_resolved_col(complaints, t), start, reopened, t)
 
 
 def _reports(
@@ -191,7 +202,7 @@ def evaluate_complaints(
     start, reopened = _cycle_start(complaints, t)
     has_start = ~np.isnat(start) & (start <= t)
     acknowledged = _in_cycle(_col(complaints, "acknowledged_on"), start, reopened, t)
-    resolved_on = _in_cycle(_col(complaints, "resolved_on"), start, reopened, t)
+    resolved_on = _in_cycle(_resolved_col(complaints, t), start, reopened, t)
     first_col = _in_cycle(_col(complaints, "first_progress_on"), start, reopened, t)
 
     ids = complaints["complaint_id"].to_numpy(dtype=object) if "complaint_id" in complaints else np.arange(n)

@@ -11,7 +11,7 @@ from .days import to_date
 from .deadlines import status_as_of
 from .evaluate import evaluate_complaints
 from .rules import RuleSet, load_rules
-from .tables import CLOSED_STATUSES, STATUSES
+from .tables import STATUSES
 
 __all__ = ["SOURCE_STATE_COLUMNS", "monitor", "source_status"]
 
@@ -32,7 +32,8 @@ def monitor(
     """Status of each complaint as of ``as_of`` (done / overdue / due_soon / on_time).
 
     A complaint whose own status is closed (:data:`~cplkpi.scoring.tables.CLOSED_STATUSES`:
-    เสร็จสิ้น, ไม่เกี่ยวข้อง) is done even when the source gave no closing date.
+    เสร็จสิ้น, ไม่เกี่ยวข้อง) is done even when the source gave no closing date (the evaluation counts
+    it as resolved by the as-of date, as the reports' counts do).
 
     Returns the complaint id, subject and unit when present, the complaint's own status as the
     source wrote it (``source_status``, Thai; empty when the table has none), the cycle start,
@@ -46,11 +47,7 @@ def monitor(
     as_of = to_date(as_of)
     known = complaints[complaints["forwarded_on"].notna() & (complaints["forwarded_on"] <= pd.Timestamp(as_of))]
     ev = evaluate_complaints(known, progress, as_of=as_of, rules=rules, calendar=cal)
-    resolved = ev["resolved_on"]
-    if "status" in known:  # closed without any closing date: done since its start (a dated one closes on its date)
-        undated = known["status"].isin(CLOSED_STATUSES).fillna(False) & known["resolved_on"].isna()
-        resolved = resolved.where(~undated.to_numpy(dtype=bool), ev["start_on"])
-    st = status_as_of(ev["start_on"], ev["acknowledged_on"], ev["last_report_on"], resolved, as_of,
+    st = status_as_of(ev["start_on"], ev["acknowledged_on"], ev["last_report_on"], ev["resolved_on"], as_of,
                       rules=rules, calendar=cal)
     st.index = ev.index
     out = pd.DataFrame({"complaint_id": ev["complaint_id"]}, index=ev.index)

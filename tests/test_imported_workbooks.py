@@ -213,3 +213,30 @@ def test_merging_snapshots_far_apart_names_the_tickets_only_in_the_old_one(geojs
         "(ข้อมูล ณ 2 พ.ค. 2568) 731 วัน สถานะอาจล้าสมัย: 2023-STALE1")]
     # snapshots a few days apart are an ordinary merge: no warning
     assert not [p for p in import_files([geojson]).summary.problems if p.code == "stale_snapshot"]
+
+
+def test_a_closed_status_without_a_date_is_closed_in_every_count(tmp_path):
+    """A hand-typed เสร็จสิ้น without a date: not in CPL_R001, completed in CPL_R003 (the two agree), resolved
+    by the as-of date in the evaluation (so no earlier follow-up is excused); the sheet check warns."""
+    from cplkpi.macros.reports import fill_monthly_reports
+    from cplkpi.scoring import evaluate_complaints
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "เรื่องร้องเรียน"
+    ws.append(["เลขที่เรื่อง", "หน่วยงาน", "วันที่ศูนย์แจ้งเรื่อง", "สถานะ", "วันที่แล้วเสร็จ"])
+    ws.append(["6800001", "สำนักงานเขตดินแดง", "2/5/2568", "รอรับเรื่อง", None])
+    ws.append(["6800002", "สำนักงานเขตดินแดง", "2/5/2568", "เสร็จสิ้น", None])
+    ws.append(["6800003", "สำนักงานเขตดินแดง", "2/5/2568", "ไม่เกี่ยวข้อง", None])
+    path = tmp_path / "typed.xlsx"
+    wb.save(path)
+    book = read_workbook(path)
+    assert [(p.code, p.row) for p in book.problems if p.code == "status_without_date"] == [
+        ("status_without_date", 3)]
+    result = fill_monthly_reports(book, "2568-05", out_dir=tmp_path / "rep", pdf=False)
+    # the reports agree with each other; only the source's missing date is pointed out
+    assert [(f.code, f.cell, f.severity) for f in result.findings] == [("input_status_without_date", "E3", "warning")]
+    assert (result.figures.month_summary["received"], result.figures.month_summary["completed"]) == (3, 2)
+    assert result.figures.pending["complaint_id"].tolist() == ["6800001"]
+    ev = evaluate_complaints(book.complaints.table, as_of=dt.date(2025, 5, 31))
+    assert ev["resolved_on"].tolist() == [pd.NaT, pd.Timestamp("2025-05-31"), pd.Timestamp("2025-05-31")]
