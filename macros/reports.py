@@ -504,10 +504,13 @@ def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
 
 
 def _coverage_cells(ws: Any, fig: MonthFigures, start_ref: str, end_ref: str) -> None:
-    """The days an imported snapshot covers (left empty for a workbook kept by the agency)."""
+    """The days an imported snapshot covers; for a workbook kept by the agency the row stays empty, labels too."""
     cov = fig.score.coverage
     if cov is not None:
         ws[start_ref], ws[end_ref] = cov.start, cov.end
+    else:
+        for ref in layout.COVERAGE_LABEL_CELLS:
+            ws[ref] = None
 
 
 def render_r001(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]:

@@ -48,6 +48,7 @@ __all__ = [
     "REPORT_LATE",
     "REPORT_MISSING",
     "REPORT_NO_DATA",
+    "COVERAGE_LABEL_CELLS",
     "REPORT_NOT_DUE",
     "REPORT_ON_TIME",
     "STEPS_TOTAL_ROW",
@@ -86,6 +87,8 @@ REPORT_NOT_DUE = "ยังไม่ถึงกำหนด"
 REPORT_MISSING = "ไม่ส่ง"
 REPORT_ON_TIME = "ทันกำหนด"
 REPORT_LATE = "ส่งช้า"
+#: Label cells of the coverage row (row 5) of both reports: cleared when the workbook is not an import.
+COVERAGE_LABEL_CELLS = ("A5", "E5")
 #: A month outside the days an imported snapshot covers (R003_DATA_FROM – R003_DATA_TO): not a missing report.
 REPORT_NO_DATA = "ไม่มีข้อมูล"
 #: Text written in an R001 without open complaints (column F of the first data row).
@@ -501,9 +504,9 @@ def build_r003() -> Workbook:
     _label(ws, "J4", "ชุดเกณฑ์", merge="K4")
     _value_cell(ws, n["R003_RULES"], merge="P4")
     # an imported snapshot: the days its data covers (empty for a workbook kept by the agency)
-    _label(ws, "A5", "ข้อมูลครอบคลุมวันที่", merge="B5")
+    _label(ws, COVERAGE_LABEL_CELLS[0], "ข้อมูลครอบคลุมวันที่", merge="B5")
     _value_cell(ws, n["R003_DATA_FROM"], THAI_DATE_FORMAT, merge="D5")
-    _label(ws, "E5", "ถึงวันที่")
+    _label(ws, COVERAGE_LABEL_CELLS[1], "ถึงวันที่")
     _value_cell(ws, n["R003_DATA_TO"], THAI_DATE_FORMAT, merge="G5")
 
     # 1. summary
@@ -641,9 +644,9 @@ def build_r001() -> Workbook:
     _value_cell(ws, n["R001_PERIOD_START"], THAI_DATE_FORMAT, merge="D4")
     _label(ws, "E4", "ถึงวันที่")
     _value_cell(ws, n["R001_PERIOD_END"], THAI_DATE_FORMAT, merge="G4")
-    _label(ws, "A5", "ข้อมูลครอบคลุมวันที่", merge="B5")
+    _label(ws, COVERAGE_LABEL_CELLS[0], "ข้อมูลครอบคลุมวันที่", merge="B5")
     _value_cell(ws, n["R001_DATA_FROM"], THAI_DATE_FORMAT, merge="D5")
-    _label(ws, "E5", "ถึงวันที่")
+    _label(ws, COVERAGE_LABEL_CELLS[1], "ถึงวันที่")
     _value_cell(ws, n["R001_DATA_TO"], THAI_DATE_FORMAT, merge="G5")
     status = {code: th for code, (th, _) in STATUS_LABELS.items()}
     for ref, text, merge in (("A6", "เรื่องคงค้างทั้งหมด", "B6"), ("D6", status["overdue"], "E6"),
