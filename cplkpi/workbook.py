@@ -118,8 +118,9 @@ class ComplaintWorkbook:
                                           "no complaint with a forwarding date", self.complaints.sheet)])
             fiscal_year = years[-1]
         if as_of is None and self.coverage is not None:
-            as_of = self.coverage.default_as_of(end if end is not None else
-                                                fiscal_year_range(fiscal_year)[1] if fiscal_year is not None else None)
+            period_end = end if end is not None else (
+                fiscal_year_range(fiscal_year)[1] if fiscal_year is not None else None)
+            as_of = self.coverage.default_as_of(period_end)
         return score(
             self.complaints.table,
             self.progress.table if self.progress is not None else None,

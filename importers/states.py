@@ -5,8 +5,8 @@ The canonical codes and their Thai labels live in
 already reads those labels and the engine's aliases (``ส่งต่อ``,
 ``อยู่ระหว่างดำเนินการ``, …). This module adds the states that only the
 exports write, read from the data file ``importers/data/traffy_states.csv`` that staff
-can extend (one row per state with its source). A state that none of them knows is kept verbatim in the ``status``
-column and reported in the import summary, never dropped.
+can extend (one row per state with its source). A state that none of them knows is kept
+verbatim in the ``status`` column and reported in the import summary, never dropped.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import pandas as pd
 
 from cplkpi.scoring.tables import STATUSES, canonical_status, header_key
 
-__all__ = ["EXTRA_STATES", "STATES_FILE", "load_extra_states", "REOPEN_STATE", "state_code", "map_states", "strip_relative_age"]
+__all__ = ["EXTRA_STATES", "STATES_FILE", "load_extra_states", "REOPEN_STATE", "state_code", "map_states",
+           "strip_relative_age"]
 
 #: The data file of source states the engine's aliases do not know (``state,status,source``; ``#`` comments).
 STATES_FILE = resources.files(__package__).joinpath("data/traffy_states.csv")
@@ -33,7 +34,8 @@ def load_extra_states(text: str | None = None) -> dict[str, str]:
     :data:`cplkpi.scoring.tables.STATUSES` does not define (staff extend the file by hand).
     """
     text = STATES_FILE.read_text("utf-8-sig") if text is None else text
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1)
+             if line.strip() and not line.startswith("#")]
     out: dict[str, str] = {}
     for (n, _), row in zip(lines[1:], csv.reader(line for _, line in lines[1:])):
         state, status = (row + ["", ""])[:2]

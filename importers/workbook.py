@@ -45,7 +45,8 @@ from .snapshot import EVENT_COLUMNS, EXTRA_COLUMNS
 if TYPE_CHECKING:
     from .job import ImportResult
 
-__all__ = ["COMPLAINT_SHEET", "COVERAGE_SHEET", "EVENTS_SHEET", "SUMMARY_SHEET", "write_import_workbook", "complaint_headers"]
+__all__ = ["COMPLAINT_SHEET", "COVERAGE_SHEET", "EVENTS_SHEET", "SUMMARY_SHEET",
+           "write_import_workbook", "complaint_headers"]
 
 COMPLAINT_SHEET = SHEETS["complaints"][0]
 EVENTS_SHEET = "ประวัติสถานะ"

@@ -264,8 +264,8 @@ def score(
         comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points,
                           int(correct.sum()), total, pct, sc))
 
-    months = _months_table(period, ev, complaints, monthly_reports, audit_sample, rules, start, end, as_of, notes,
-                           coverage)
+    months = _months_table(period, ev, complaints, monthly_reports, audit_sample, rules, start, end, as_of,
+                           notes, coverage)
     for comp in rules.components:
         if not comp.monthly:
             continue

@@ -88,8 +88,8 @@ EXPLANATION_TH: tuple[str, ...] = (
 )
 
 
-def _done_today(complaints: pd.DataFrame, progress: pd.DataFrame | None, listed: pd.DataFrame,
-                today: Any, until: Any, rules: RuleSet, calendar: Calendar) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _done_today(complaints: pd.DataFrame, progress: pd.DataFrame | None, listed: pd.DataFrame, today: Any,
+                until: Any, rules: RuleSet, calendar: Calendar) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The tables with each listed complaint's next action dated ``today`` and the complaint kept on
     track to ``until``: acknowledged and first progress by today, a report on every later checkpoint."""
     day = pd.Timestamp(today)
@@ -107,7 +107,8 @@ def _done_today(complaints: pd.DataFrame, progress: pd.DataFrame | None, listed:
     if progress is None or progress.empty:
         p = added
     else:
-        p = pd.concat([progress, added.astype({"reported_on": progress["reported_on"].dtype})], ignore_index=True)
+        added = added.astype({"reported_on": progress["reported_on"].dtype})
+        p = pd.concat([progress, added], ignore_index=True)
     return c, p
 
 
@@ -137,7 +138,8 @@ def points_at_stake(
     listed = monitor(complaints, progress, as_of=today, rules=rules, calendar=cal)
     listed = listed[listed["status"].isin(list(statuses))]
     kw = dict(rules=rules, fiscal_year=fiscal_year, start=start, end=end, calendar=cal, coverage=coverage)
-    base = score(complaints, progress, monthly_reports, audit_sample, **kw, as_of=end or _period_end(fiscal_year))
+    base = score(complaints, progress, monthly_reports, audit_sample, **kw,
+                 as_of=end or _period_end(fiscal_year))
     c2, p2 = _done_today(complaints, progress, listed, today, base.end, rules, cal)
     done = score(c2, p2, monthly_reports, audit_sample, **kw, as_of=base.as_of)
 
@@ -160,7 +162,8 @@ def points_at_stake(
     steps = base.steps.set_index("step")
     total = np.zeros(len(rows))
     for step in steps.index:
-        after = np.maximum(steps.at[step, "score_before"] + before[step].to_numpy() - steps.at[step, "deductions"], 0)
+        after = np.maximum(steps.at[step, "score_before"] + before[step].to_numpy()
+                           - steps.at[step, "deductions"], 0)
         total += np.round(after, rules.score_decimals)
     gains = np.round(total - float(base.total), rules.score_decimals)
     table = listed.assign(action_th=listed["phase"].map(ACTIONS_TH), points=gains + 0.0)

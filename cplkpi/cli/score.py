@@ -144,8 +144,8 @@ def overdue_command(
     day = date_option(as_of, "--as-of") or (book.coverage.default_as_of(today_bangkok()) if book.coverage
                                             else today_bangkok())
     try:
-        stakes = book.points_at_stake(day, rules=rules,
-                                      statuses=("overdue", "due_soon", "on_time") if all_open else ("overdue", "due_soon"))
+        listed = ("overdue", "due_soon", "on_time") if all_open else ("overdue", "due_soon")
+        stakes = book.points_at_stake(day, rules=rules, statuses=listed)
     except CplError as exc:
         raise fail(exc) from exc
     table = stakes.table
