@@ -90,14 +90,18 @@ def _resolved_col(complaints: pd.DataFrame, t: np.datetime64) -> np.ndarray:
     return np.where(undated, t, day)
 
 
-def resolved_in_cycle(complaints: pd.DataFrame, as_of: Any) -> np.ndarray:
+def resolved_in_cycle(complaints: pd.DataFrame, as_of: Any, *, closed_without_date: bool = True) -> np.ndarray:
     """Each complaint's resolution date when it resolves the current cycle by ``as_of``, else NaT.
 
-    A reopened complaint's earlier resolution does not count: the complainant rejected it.
+    A reopened complaint's earlier resolution does not count: the complainant rejected it. A closed
+    status without a date counts as resolved by ``as_of`` (as :func:`evaluate_complaints` counts it);
+    with ``closed_without_date=False`` only dated resolutions count (the month a completion belongs to,
+    e.g. the audit sample's population, needs its date).
     """
     t = np.datetime64(to_date(as_of), "D")
     start, reopened = _cycle_start(complaints, t)
-    return _in_cycle(_resolved_col(complaints, t), start, reopened, t)
+    day = _resolved_col(complaints, t) if closed_without_date else _col(complaints, "resolved_on")
+    return _in_cycle(day, start, reopened, t)
 
 
 def _reports(

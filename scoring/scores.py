@@ -97,8 +97,8 @@ def monthly_report_deduction(sent: Any, month: Any, as_of: Any = None, *,
 
 def completed_in_month(complaints: pd.DataFrame, month: Any, as_of: Any) -> np.ndarray:
     """Mask of the complaints completed in ``month`` (their current cycle resolved in it by ``as_of``):
-    the population of กองกลาง's monthly 10 % sample."""
-    resolved = resolved_in_cycle(complaints, as_of)
+    the population of กองกลาง's monthly 10 % sample (dated resolutions only: an undated one has no month)."""
+    resolved = resolved_in_cycle(complaints, as_of, closed_without_date=False)
     return resolved.astype("datetime64[M]") == np.datetime64(to_date(month), "M")
 
 
@@ -310,7 +310,7 @@ def _months_table(
     months = month_starts(start, end)
     fwd_m = as_day_array(period["forwarded_on"]).astype("datetime64[M]")
     res = ev["resolved_on"].to_numpy().astype("datetime64[D]")
-    all_res_m = resolved_in_cycle(all_complaints, as_of).astype("datetime64[M]")
+    all_res_m = resolved_in_cycle(all_complaints, as_of, closed_without_date=False).astype("datetime64[M]")
     sent: dict[_dt.date, Any] = {}
     if monthly_reports is not None:
         for m, s in zip(monthly_reports["month"], monthly_reports["sent_on"]):
