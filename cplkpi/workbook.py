@@ -27,9 +27,12 @@ from openpyxl.utils import column_index_from_string
 
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.calendar import Calendar
+from cplkpi.scoring.coverage import COVERAGE_SHEET_NAMES, Coverage
 from cplkpi.scoring.errors import CplError, InputError, Problem, column_letter
 from cplkpi.scoring.rules import RuleSet
 from cplkpi.scoring.scores import ScoreResult, score
+from cplkpi.scoring.stakes import Stakes, points_at_stake
+from cplkpi.scoring.thaidate import fiscal_year, fiscal_year_range
 from cplkpi.scoring.tables import (
     SHEETS,
     ExcelError,
@@ -45,7 +48,7 @@ from cplkpi.scoring.thaidate import date_system_1904
 
 __all__ = ["ComplaintWorkbook", "read_workbook", "read_csv", "csv_rows", "from_sheets", "find_sheet",
            "choose_sheets", "AgencyChoiceError", "NO_AGENCY", "agency_key", "agency_file_part", "one_agency",
-           "agency_list_text"]
+           "agency_list_text", "coverage_sheet"]
 
 
 @dataclass
@@ -61,6 +64,8 @@ class ComplaintWorkbook:
     extra_problems: list[Problem] = field(default_factory=list)
     #: the agency chosen with :meth:`for_agency` (its canonical name), None for the whole workbook
     chosen_agency: str | None = None
+    #: snapshot time and covered days of an imported workbook (its ``ข้อมูลครอบคลุม`` sheet), else None
+    coverage: Coverage | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -156,21 +161,49 @@ class ComplaintWorkbook:
 
     def score(self, *, fiscal_year: int | None = None, rules: RuleSet | str = "bma-2557",
               as_of: Any = None, start: Any = None, end: Any = None) -> ScoreResult:
-        """Score the workbook (default: its latest fiscal year)."""
+        """Score the workbook (default: its latest fiscal year).
+
+        For an imported workbook (:attr:`coverage`) ``as_of`` defaults to the snapshot day (never
+        after the period end) and months outside the covered days count as "no data", not missing.
+        """
         if fiscal_year is None and start is None:
             years = self.fiscal_years()
             if not years:
                 raise InputError([Problem("no_rows", "ไม่มีเรื่องร้องเรียนที่มีวันที่ศูนย์แจ้งเรื่อง",
                                           "no complaint with a forwarding date", self.complaints.sheet)])
             fiscal_year = years[-1]
+        if as_of is None and self.coverage is not None:
+            period_end = end if end is not None else (
+                fiscal_year_range(fiscal_year)[1] if fiscal_year is not None else None)
+            as_of = self.coverage.default_as_of(period_end)
         return score(
             self.complaints.table,
             self.progress.table if self.progress is not None else None,
             self.monthly_reports.table if self.monthly_reports is not None else None,
             self.audit_sample.table if self.audit_sample is not None else None,
             rules=rules, fiscal_year=fiscal_year, start=start, end=end, as_of=as_of,
-            calendar=self.calendar(),
+            calendar=self.calendar(), coverage=self.coverage,
         )
+
+    def points_at_stake(self, today: Any, *, rules: RuleSet | str = "bma-2557",
+                        statuses: tuple[str, ...] = ("overdue", "due_soon")) -> Stakes:
+        """The complaints the monitor lists with ``statuses`` as of ``today``, with the fiscal-year points at
+        stake in each one's next action and the projected totals (:func:`cplkpi.scoring.stakes.points_at_stake`);
+        the fiscal year is today's."""
+        return points_at_stake(
+            self.complaints.table,
+            self.progress.table if self.progress is not None else None,
+            self.monthly_reports.table if self.monthly_reports is not None else None,
+            self.audit_sample.table if self.audit_sample is not None else None,
+            today=today, fiscal_year=int(fiscal_year(today)), rules=rules, calendar=self.calendar(),
+            coverage=self.coverage, statuses=statuses,
+        )
+
+
+def coverage_sheet(names: Sequence[str]) -> str | None:
+    """The sheet that records an import's coverage (``ข้อมูลครอบคลุม``), if the workbook has one."""
+    wanted = {header_key(n) for n in COVERAGE_SHEET_NAMES}
+    return next((n for n in names if header_key(n) in wanted), None)
 
 
 def agency_key(name: object) -> str:
@@ -331,6 +364,9 @@ def from_sheets(sheets: Mapping[str, Sequence[Sequence[Any]]], path: Path | None
                       ("calendar_overrides", "calendar")):
         if chosen[key] is not None:
             setattr(book, attr, _NORMALIZERS[attr](sheets[chosen[key]], chosen[key]))
+    cov = coverage_sheet(names)
+    if cov is not None:
+        book.coverage = Coverage.from_rows(sheets[cov])
     return book
 
 
@@ -369,6 +405,7 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
             sheets: dict[str, list[list[Any]]] = {}
             scans: dict[str, _SheetScan] = {}
             wanted = [name for name in all_names if name in chosen.values()]
+            cov = coverage_sheet(all_names)
             # calamine parses outside the GIL: the sheets are read side by side while the XML is scanned here
             with (ThreadPoolExecutor(max_workers=max(1, min(len(wanted), os.cpu_count() or 1))) if calamine
                   else _InlineExecutor()) as pool:
@@ -385,6 +422,8 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
                     rows, scans[name].merged = loading[name].result()
                     _put_errors(rows, scans[name].errors)
                     sheets[name] = rows
+            if cov is not None and cov not in sheets:
+                sheets[cov] = _sheet_rows(path, cov)[0]
     except InputError:
         raise
     except Exception as exc:  # calamine or zip errors on a file the guard let through

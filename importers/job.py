@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from cplkpi.scoring.coverage import Coverage
+from cplkpi.scoring.errors import Problem
+from cplkpi.scoring.thaidate import format_thai_date
+
 from .agencies import district_name
 from .merge import merge_snapshots
 from .mis import read_mis
@@ -17,7 +21,14 @@ from .snapshot import Snapshot
 from .summary import ImportSummary, summarize
 from .traffy import SPREADSHEET_SUFFIXES, detect_format, read_traffy
 
-__all__ = ["IMPORT_SUFFIXES", "ImportResult", "read_file", "source_names", "import_files", "district_filter"]
+__all__ = ["IMPORT_SUFFIXES", "STALE_SNAPSHOT_DAYS", "ImportResult", "stale_snapshot_problems",
+           "read_file", "source_names", "import_files", "district_filter"]
+
+#: Snapshots further apart than this many days are "far apart": tickets only the older one holds are
+#: reported, since their state may have changed long ago without the newer file saying so.
+STALE_SNAPSHOT_DAYS = 30
+#: How many ticket ids a stale-snapshot warning names (the count is always given).
+_STALE_IDS_SHOWN = 10
 
 #: The file suffixes an import reads: CSV (Traffy Fondue, MIS/1555) and spreadsheets (MIS/1555).
 IMPORT_SUFFIXES = (".csv", *SPREADSHEET_SUFFIXES)
@@ -35,6 +46,12 @@ class ImportResult:
     @property
     def inputs(self) -> list[Path]:
         return [s.path for s in self.snapshots]
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """Snapshot time (the latest file's) and the days the imported complaints cover; None when empty."""
+        times = [s.snapshot_at for s in self.snapshots if pd.notna(s.snapshot_at)]
+        return Coverage.of(self.complaints["received_at"], max(times)) if times else None
 
     def write(self, path: str | Path, *, on_rows: Callable[[int], None] | None = None) -> Path:
         """Write the complaint workbook (see :func:`cplkpi.importers.workbook.write_import_workbook`)."""
@@ -106,4 +123,34 @@ def import_files(
         events = events[events["complaint_id"].isin(complaints["complaint_id"])].reset_index(drop=True)
     summary = summarize(snapshots, complaints, superseded=superseded, filtered_out=filtered_out,
                         district_filter=wanted)
+    summary.problems += stale_snapshot_problems(snapshots, complaints)
     return ImportResult(complaints, events, summary, snapshots)
+
+
+def stale_snapshot_problems(snapshots: Sequence[Snapshot], complaints: pd.DataFrame,
+                            days: int = STALE_SNAPSHOT_DAYS) -> list[Problem]:
+    """One warning per file whose snapshot is more than ``days`` older than the latest file's, naming
+    the imported tickets that come only from it (the latest file wins every ticket it holds)."""
+    times = {s.name: s.snapshot_at for s in snapshots if pd.notna(s.snapshot_at)}
+    if len(times) < 2 or complaints.empty:
+        return []
+    latest_name = max(times, key=lambda n: times[n])
+    latest = times[latest_name]
+    out = []
+    for name, at in times.items():
+        gap = (latest.normalize() - at.normalize()).days
+        if gap <= days:
+            continue
+        ids = complaints.loc[complaints["source_file"] == name, "complaint_id"].astype(str).tolist()
+        if not ids:
+            continue
+        shown = ", ".join(ids[:_STALE_IDS_SHOWN]) + (f" …(+{len(ids) - _STALE_IDS_SHOWN:,})"
+                                                     if len(ids) > _STALE_IDS_SHOWN else "")
+        out.append(Problem(
+            "stale_snapshot",
+            f"{len(ids):,} เรื่องมีเฉพาะในไฟล์นี้ (ข้อมูล ณ {format_thai_date(at)}) ซึ่งเก่ากว่าไฟล์ล่าสุด {latest_name} "
+            f"(ข้อมูล ณ {format_thai_date(latest)}) {gap:,} วัน สถานะอาจล้าสมัย: {shown}",
+            f"{len(ids):,} tickets come only from this file (snapshot {at:%Y-%m-%d}), {gap:,} days older than the "
+            f"latest file {latest_name} ({latest:%Y-%m-%d}); their state may be stale: {shown}",
+            sheet=name, severity="warning"))
+    return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cplkpi.scoring.errors import Problem
-from cplkpi.scoring.tables import COMPLAINTS, STATUSES
+from cplkpi.scoring.tables import CLOSED_STATUSES, COMPLAINTS, STATUSES
 
 from .snapshot import FORMAT_LABELS, Rejection, Snapshot
 
@@ -74,6 +74,9 @@ class ImportSummary:
     districts: pd.DataFrame
     empty_values: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    #: closed Traffy tickets per file whose closing date is the date of ``last_activity`` (no export
+    #: holds a completion date), and how many of those only repeat the report time
+    closing_dates: pd.DataFrame = field(default_factory=lambda: _closing_dates(pd.DataFrame()))
 
     @property
     def rows_read(self) -> int:
@@ -120,6 +123,9 @@ class ImportSummary:
             "files": ("ไฟล์ที่นำเข้า (files)", files),
             "rejections": ("แถวที่ไม่ได้นำเข้า (rejected rows)", rejected),
             "unknown_states": ("สถานะที่ไม่รู้จัก เก็บไว้ตามเดิม (unknown states, kept as is)", self.unknown_states),
+            "closing_dates": ("วันที่ปิดเรื่องนำมาจากเวลาเคลื่อนไหวล่าสุด (last_activity) เพราะไฟล์ไม่มีวันที่แล้วเสร็จ "
+                              "(closing dates taken from last_activity: the export holds no completion date)",
+                              self.closing_dates),
             "districts": ("จำนวนเรื่องแยกตามเขตที่รับผิดชอบ (complaints per responsible district)", self.districts),
             "empty_values": ("ค่าที่เว้นว่างไว้ ไม่เดา (values left empty, never guessed)",
                              self.empty_values.drop(columns=["column_name", "reason_code"])),
@@ -133,7 +139,9 @@ LABELS: dict[str, str] = {
     "file": "ไฟล์ (file)", "format": "รูปแบบ (format)", "rows_read": "แถวที่อ่าน (rows read)",
     "imported": "นำเข้า (imported)", "rejected": "ปฏิเสธ (rejected)",
     "duplicates": "ซ้ำในไฟล์ (duplicates in file)",
-    "snapshot_at": "ข้อมูล ณ (snapshot time)", "item": "รายการ (item)", "count": "จำนวน (count)",
+    "snapshot_at": "ข้อมูล ณ (snapshot time)", "first": "พบครั้งแรกที่ (first seen at)",
+    "closed": "เรื่องที่ปิดแล้ว (closed)",
+    "closed_at_report_time": "ในนั้น เวลาเคลื่อนไหวล่าสุดเท่ากับเวลาแจ้ง (of which last activity = report time)", "item": "รายการ (item)", "count": "จำนวน (count)",
     "row": "แถว (row)", "line": "บรรทัด (line)", "reason": "เหตุผล (reason)", "level": "ระดับ (level)",
     "where": "ตำแหน่ง (where)", "message": "ข้อความ (message)", "state": "สถานะ (state)",
     "complaints": "เรื่องทั้งหมด (complaints)", "files": "ไฟล์ (files)", "district": "เขต (district)",
@@ -148,26 +156,43 @@ def summarize(snapshots: Sequence[Snapshot], table: pd.DataFrame, *, superseded:
     files = [FileSummary(s.name, s.format, s.rows_read, len(s.complaints), len(s.rejections),
                          s.duplicates, s.snapshot_at) for s in snapshots]
     rejections = [r for s in snapshots for r in s.rejections]
-    problems = [p for s in snapshots for p in s.problems]
+    # an unknown state is reported once, in the unknown-states table, and only for the complaints kept
+    problems = [p for s in snapshots for p in s.problems if p.code != "unknown_status"]
     return ImportSummary(files, len(table), superseded, filtered_out, tuple(district_filter), rejections,
-                         _unknown_states(table), _districts(table), _empty_values(snapshots, table), problems)
+                         _unknown_states(table), _districts(table), _empty_values(snapshots, table), problems,
+                         _closing_dates(table))
+
+
+def _closing_dates(table: pd.DataFrame) -> pd.DataFrame:
+    columns = ["file", "closed", "closed_at_report_time"]
+    if table.empty or "last_activity_at" not in table:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "file" else "int64") for c in columns})
+    closed = table[table["status"].isin(CLOSED_STATUSES).fillna(False) & table["resolved_on"].notna()
+                   & table["last_activity_at"].notna()]
+    g = closed.assign(same=(closed["last_activity_at"] <= closed["received_at"]).fillna(False)).groupby(
+        "source_file", sort=False).agg(closed=("same", "size"), closed_at_report_time=("same", "sum"))
+    return pd.DataFrame({"file": g.index.astype(str), "closed": g["closed"].to_numpy(dtype="int64"),
+                         "closed_at_report_time": g["closed_at_report_time"].to_numpy(dtype="int64")})
 
 
 def _unknown_states(table: pd.DataFrame) -> pd.DataFrame:
     unknown = table[table["status"].notna() & ~table["status"].isin(list(STATUSES))]
-    grouped = unknown.groupby("status", sort=True).agg(
-        complaints=("complaint_id", "size"), files=("source_file", lambda f: ", ".join(sorted(set(f)))))
+    where = unknown["source_file"].astype(str) + "!" + unknown["source_row"].astype(str)
+    grouped = unknown.assign(_where=where).groupby("status", sort=True).agg(
+        complaints=("complaint_id", "size"), files=("source_file", lambda f: ", ".join(sorted(set(f)))),
+        first=("_where", "first"))
     return pd.DataFrame({"state": grouped.index.astype(str), "complaints": grouped["complaints"].to_numpy(),
-                         "files": grouped["files"].to_numpy()})
+                         "files": grouped["files"].to_numpy(), "first": grouped["first"].to_numpy()})
 
 
 def _districts(table: pd.DataFrame) -> pd.DataFrame:
     district = table["district"].fillna(NO_DISTRICT)
     completed = (table["status"] == "completed").fillna(False)
+    closed = table["status"].isin(CLOSED_STATUSES).fillna(False)
     frame = pd.DataFrame({
         "district": district,
-        # the GeoJSON and web formats hold no completion date: their completed tickets are not pending
-        "pending": table["resolved_on"].isna() & ~completed,
+        # a closed ticket (เสร็จสิ้น, ไม่เกี่ยวข้อง) is not pending, with or without a closing date
+        "pending": table["resolved_on"].isna() & ~closed,
         "completed": completed,
         "waiting": (table["status"] == "waiting").fillna(False),
     })

@@ -44,7 +44,7 @@ import pandas as pd
 
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import Problem, column_letter
-from cplkpi.scoring.tables import header_key
+from cplkpi.scoring.tables import CLOSED_STATUSES, header_key
 from cplkpi.scoring.text import change_note, normalize_ids, normalize_text, text_changes
 from cplkpi.scoring.thaidate import parse_dates
 from cplkpi.textfile import ascii_compatible, cp874_warning, csv_header
@@ -549,11 +549,12 @@ def _read_dump(path: Path, fmt: str, src: _Source) -> Snapshot:
         status, unknown = map_states(state)
         src.problem(unknown, "state", "unknown_status", "สถานะไม่รู้จัก เก็บไว้ตามเดิม", "unknown state, kept as is",
                     state)
-        # Traffy records no completion time; for a completed ticket the last activity is the closing
-        # (docs/import.md). An activity time not after the report time is no activity (GeoJSON export).
+        # Traffy records no completion time; for a closed ticket (เสร็จสิ้น, ไม่เกี่ยวข้อง) the last activity
+        # is the closing, even where it is only a copy of the report time (GeoJSON export): the import
+        # summary counts those (docs/import.md). An activity time not after the report time is no activity.
         real_activity = (activity > received).fillna(False)
         seen["real_activity"] |= bool(real_activity.any())
-        resolved = activity.dt.normalize().where((status == "completed").fillna(False) & real_activity)
+        resolved = activity.dt.normalize().where(status.isin(CLOSED_STATUSES).fillna(False))
 
         kind = g.get("type")
         if kind is not None and kind.isin(["Point", ""]).all():

@@ -11,6 +11,9 @@ Sheets:
     The state events (:data:`.snapshot.EVENT_COLUMNS`).
 ``สรุปการนำเข้า``
     The import summary (:meth:`.summary.ImportSummary.tables`).
+``ข้อมูลครอบคลุม``
+    The snapshot time and the days the data covers
+    (:class:`cplkpi.scoring.coverage.Coverage`, read back by :func:`cplkpi.workbook.read_workbook`).
 
 The big sheets are streamed into the file by :func:`cplkpi.bigtable.save_with_tables`
 (memory bounded, a year of Bangkok in seconds) and the file is saved
@@ -33,15 +36,17 @@ from openpyxl.styles import Font
 
 from cplkpi.bigtable import TableColumn, save_with_tables
 from cplkpi.guard import ensure_not_input
+from cplkpi.scoring.coverage import COVERAGE_SHEET, Coverage
 from cplkpi.scoring.tables import COMPLAINTS, SHEETS, STATUSES
-from cplkpi.xlsx import THAI_DATETIME_FORMAT, THAI_FONT, set_text, write_table_sheet
+from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, THAI_FONT, set_text, write_table_sheet
 
 from .snapshot import EVENT_COLUMNS, EXTRA_COLUMNS
 
 if TYPE_CHECKING:
     from .job import ImportResult
 
-__all__ = ["COMPLAINT_SHEET", "EVENTS_SHEET", "SUMMARY_SHEET", "write_import_workbook", "complaint_headers"]
+__all__ = ["COMPLAINT_SHEET", "COVERAGE_SHEET", "EVENTS_SHEET", "SUMMARY_SHEET",
+           "write_import_workbook", "complaint_headers"]
 
 COMPLAINT_SHEET = SHEETS["complaints"][0]
 EVENTS_SHEET = "ประวัติสถานะ"
@@ -101,6 +106,16 @@ def _summary(ws: Any, tables: dict[str, tuple[str, pd.DataFrame]]) -> None:
         row += 1
 
 
+def _coverage_sheet(ws: Any, coverage: Coverage) -> None:
+    """The coverage as label/value rows, then the sentence a person reads."""
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 34, 22
+    for r, (label, value) in enumerate(coverage.rows(), start=1):
+        set_text(ws.cell(row=r, column=1), label)
+        cell = ws.cell(row=r, column=2, value=value)
+        cell.number_format = THAI_DATETIME_FORMAT if isinstance(value, _dt.datetime) else THAI_DATE_FORMAT
+    set_text(ws.cell(row=len(coverage.rows()) + 2, column=1), coverage.text_th())
+
+
 def write_import_workbook(result: ImportResult, path: str | Path, *,
                           on_rows: Callable[[int], None] | None = None) -> Path:
     """Write ``result`` as a complaint workbook at ``path`` (atomically; never over an input file:
@@ -122,6 +137,9 @@ def write_import_workbook(result: ImportResult, path: str | Path, *,
     for i, width in enumerate((40, 40, 16, 16, 16, 16, 20), start=1):
         ws.column_dimensions[chr(64 + i)].width = width
     _summary(ws, result.summary.tables())
+    coverage = result.coverage
+    if coverage is not None:
+        _coverage_sheet(wb.create_sheet(COVERAGE_SHEET), coverage)
     kinds = {n: k for n, k, _ in spec}
     tables = {
         COMPLAINT_SHEET: [_column(result.complaints[n], kinds[n]) for n in names],

@@ -9,8 +9,8 @@ Jobs (:data:`JOBS`):
   (:func:`cplkpi.macros.validate.validate_reports`) and its complaint data;
 * ``score``: the fiscal year's score into the sheet สรุปคะแนน, with the reasons
   complaints lost points in คำอธิบายคะแนน (:meth:`ComplaintWorkbook.score`);
-* ``overdue``: complaints overdue or due soon as of today into เรื่องเกินกำหนด
-  (:func:`cplkpi.scoring.monitor.monitor`);
+* ``overdue``: complaints overdue or due soon as of today into เรื่องเกินกำหนด, most fiscal-year
+  points at stake first (:func:`cplkpi.scoring.stakes.points_at_stake`);
 * ``audit``: the committee's audit of a submitted workbook
   (:func:`cplkpi.macros.audit.audit_workbook`) into ผลการตรวจของคณะกรรมการ;
 * ``import``: Traffy Fondue CSVs and MIS/1555 exports in the import folder into a
@@ -48,8 +48,8 @@ from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.explain import component_labels
-from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.rules import available_rules
+from cplkpi.scoring.stakes import EXPLANATION_TH
 from cplkpi.scoring.tables import yes_no
 from cplkpi.scoring.thaidate import (
     date_code,
@@ -95,6 +95,8 @@ PROBLEMS_SHEET = "ปัญหาในข้อมูล"
 SCORE_SHEET = "สรุปคะแนน"
 EXPLAIN_SHEET = "คำอธิบายคะแนน"
 OVERDUE_SHEET = "เรื่องเกินกำหนด"
+#: Title of the block under the overdue list: the projected totals and how the points are computed.
+STAKES_TITLE = "คะแนนที่คาดการณ์และวิธีคิดคะแนนที่ได้คืน (projected score and how points at stake are computed)"
 AUDIT_SHEET = "ผลการตรวจของคณะกรรมการ"
 IMPORT_SHEET = "สรุปการนำเข้า"
 REPORTS_FOLDER = "cplkpi_reports"
@@ -343,22 +345,29 @@ def score_fiscal_year(book: Any) -> str:
 
 
 def overdue_today(book: Any) -> str:
-    """List complaints overdue or due soon as of today (or the control sheet's date) into เรื่องเกินกำหนด."""
+    """List complaints overdue or due soon as of today (or the control sheet's date) into เรื่องเกินกำหนด,
+    most fiscal-year points at stake first, with the projected totals and how they are computed."""
     ctl = xlbook.control_values(book)
-    rules, day = _rules_setting(ctl), _date_setting(ctl, "as_of") or _today()
     cbook = _complaints(book, ctl)
-    table = monitor(cbook.complaints.table, cbook.progress.table if cbook.progress is not None else None,
-                    as_of=day, rules=rules, calendar=cbook.calendar())
-    table = table[table["status"].isin(["overdue", "due_soon"])]
-    rows = [[int(row), x.complaint_id, getattr(x, "subject", None), getattr(x, "unit", None), x.start_on,
-             PHASE_LABELS[x.phase][0] if x.phase in PHASE_LABELS else x.phase, x.due, x.business_days_open,
-             x.status_th]
+    rules = _rules_setting(ctl)
+    day = _date_setting(ctl, "as_of") or (cbook.coverage.default_as_of(_today()) if cbook.coverage is not None
+                                          else _today())
+    stakes = cbook.points_at_stake(day, rules=rules)
+    table = stakes.table
+    rows = [[int(row), x.complaint_id, getattr(x, "subject", None), getattr(x, "unit", None), x.source_status,
+             x.start_on, PHASE_LABELS[x.phase][0] if x.phase in PHASE_LABELS else x.phase, x.due,
+             x.business_days_open, x.status_th, x.action_th, x.points]
             for row, x in zip(table.index, table.itertuples())]
-    xlbook.write_table(
-        book, OVERDUE_SHEET,
-        ["แถว (row)", "เลขที่เรื่อง (id)", "เรื่อง (subject)", "ฝ่าย (unit)", "วันที่ศูนย์แจ้ง (forwarded)",
-         "รอ (waiting for)", "กำหนด (due)", "วันทำการที่เปิดอยู่ (business days open)", "สถานะ (status)"],
-        rows, [8, 14, 30, 26, 14, 26, 14, 12, 16])
+    notes = [[stakes.summary_th()]] + [[line] for line in EXPLANATION_TH]
+    if cbook.coverage is not None:
+        notes.insert(0, [cbook.coverage.text()])
+    xlbook.write_blocks(book, OVERDUE_SHEET, [
+        xlbook.Block(None, ["แถว (row)", "เลขที่เรื่อง (id)", "เรื่อง (subject)", "ฝ่าย (unit)",
+                            "สถานะตามต้นทาง (source status)", "วันที่ศูนย์แจ้ง (forwarded)", "รอ (waiting for)",
+                            "กำหนด (due)", "วันทำการที่เปิดอยู่ (business days open)", "สถานะ (status)",
+                            "สิ่งที่ต้องทำวันนี้ (action today)", "คะแนนที่ได้คืน (points at stake)"], rows),
+        xlbook.Block(STAKES_TITLE, ["คำอธิบาย (explanation)"], notes),
+    ], [8, 14, 30, 26, 16, 14, 26, 14, 12, 16, 30, 14])
     counts = table["status"].value_counts()
     return (f"ณ {format_thai_date(day)} เกินกำหนด {int(counts.get('overdue', 0)):,} เรื่อง ใกล้ครบกำหนด "
             f"{int(counts.get('due_soon', 0)):,} เรื่อง ดูชีต {OVERDUE_SHEET} (as of {day}: "

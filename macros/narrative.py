@@ -134,7 +134,7 @@ def memo_text(fig: MonthFigures) -> str:
         cumulative=cumulative_text(fig.fytd_summary), as_of=fig.as_of, due=fig.report_due,
         due_day=fig.rules.deadlines.monthly_report_due_day, pending=fig.pending_counts(), components=components,
         deductions=deductions, total=res.total, total_points=fig.rules.total_points,
-        rules=f"{fig.rules.name}",
+        rules=f"{fig.rules.name}", coverage=res.coverage.text_th() if res.coverage is not None else None,
     )
 
 

@@ -195,7 +195,7 @@ def compute_figures(workbook: ComplaintWorkbook | str | Path, month: Any, *, rul
     fy = int(fiscal_year(month))
     fy_start, _ = fiscal_year_range(fy)
     end = month_end(month)
-    as_of = parse_date(as_of) or end
+    as_of = parse_date(as_of) or (book.coverage.default_as_of(end) if book.coverage is not None else end)
     cal = book.calendar()
     complaints = book.complaints.table
     result = score(
@@ -203,7 +203,7 @@ def compute_figures(workbook: ComplaintWorkbook | str | Path, month: Any, *, rul
         book.progress.table if book.progress is not None else None,
         book.monthly_reports.table if book.monthly_reports is not None else None,
         book.audit_sample.table if book.audit_sample is not None else None,
-        rules=rules, start=fy_start, end=end, as_of=as_of, calendar=cal,
+        rules=rules, start=fy_start, end=end, as_of=as_of, calendar=cal, coverage=book.coverage,
     )
     return MonthFigures(
         agency=book.agency,
@@ -273,6 +273,7 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
     ws[n["R003_AS_OF"]] = fig.as_of
     ws[n["R003_MONTH"]] = fig.month
     ws[n["R003_RULES"]] = rules.name
+    _coverage_cells(ws, fig, n["R003_DATA_FROM"], n["R003_DATA_TO"])
     ws["A47"] = f"5. เกณฑ์ที่ใช้คำนวณ: {rules.title_th}"
     ws["A8"] = f"เดือน{fig.month_label}"
     ws["A9"] = f"สะสมตั้งแต่ต้นปีงบประมาณ (ถึง{fig.month_label})"
@@ -316,7 +317,8 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
         }
         for key, value in values.items():
             ws[f"{mc[key]}{r}"] = value
-        status = (layout.REPORT_NOT_DUE if not x["report_due_passed"] else
+        status = (layout.REPORT_NO_DATA if not x["has_data"] else
+                  layout.REPORT_NOT_DUE if not x["report_due_passed"] else
                   layout.REPORT_MISSING if _blank(x["report_sent_on"]) is None else
                   layout.REPORT_ON_TIME if x["report_on_time"] else layout.REPORT_LATE)
         engine = {
@@ -461,7 +463,7 @@ def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
         "phase": _objects(p["phase"].map(PHASES_TH)),
         "status": _objects(p["status_th"]),
     }
-    text_cols = {"complaint_id", "subject", "unit", "phase", "status"}
+    text_cols = {"complaint_id", "subject", "unit", "phase", "status", "source_status"}
     widths = {k: ws.column_dimensions[cols[k]].width for k in ("subject", "unit", "phase")}
     col_index = {key: column_index_from_string(col) for key, col in cols.items()}
     overdue = (p["status"] == "overdue").to_numpy()
@@ -490,6 +492,16 @@ def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
             ws.row_dimensions[first + i].height = 12.5 * lines
 
 
+def _coverage_cells(ws: Any, fig: MonthFigures, start_ref: str, end_ref: str) -> None:
+    """The days an imported snapshot covers; for a workbook kept by the agency the row stays empty, labels too."""
+    cov = fig.score.coverage
+    if cov is not None:
+        ws[start_ref], ws[end_ref] = cov.start, cov.end
+    else:
+        for ref in layout.COVERAGE_LABEL_CELLS:
+            ws[ref] = None
+
+
 def render_r001(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """The filled CPL_R001 workbook, its formula cells' engine values, and the named figures."""
     wb = _load_template(layout.R001_FILE)
@@ -501,6 +513,7 @@ def render_r001(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
     ws[n["R001_MONTH"]] = fig.month
     ws[n["R001_PERIOD_START"]] = fig.period_start
     ws[n["R001_PERIOD_END"]] = fig.period_end
+    _coverage_cells(ws, fig, n["R001_DATA_FROM"], n["R001_DATA_TO"])
 
     first = layout.R001_FIRST_ROW
     p = fig.pending
@@ -519,9 +532,10 @@ def render_r001(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
         n["R001_PENDING_FY"]: counts["in_fiscal_year"],
         n["R001_CARRIED_OVER"]: counts["carried_over"],
     }
-    layout.set_name(wb, "R001_TABLE", layout.R001_SHEET, f"A{layout.R001_HEADER_ROW}:L{last}")
-    layout.set_name(wb, "R001_DATA", layout.R001_SHEET, f"A{first}:L{last}")
-    ws.print_area = f"A1:L{last}"
+    end = layout.R001_LAST_COL
+    layout.set_name(wb, "R001_TABLE", layout.R001_SHEET, f"A{layout.R001_HEADER_ROW}:{end}{last}")
+    layout.set_name(wb, "R001_DATA", layout.R001_SHEET, f"A{first}:{end}{last}")
+    ws.print_area = f"A1:{end}{last}"
     ws.oddHeader.right.text = f"{fig.agency or ''} ณ วันที่ {format_thai_date(fig.as_of)}"
     ws.oddHeader.right.size = 8
     named = {name: _named_value(ws, cache, ref) for name, ref in n.items() if ":" not in ref}

@@ -635,9 +635,14 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
     late, sample_pct = _param(s, "R003_LATE_PER_MONTH") or 0.0, _param(s, "R003_AUDIT_SAMPLE_PCT") or 0.0
     min_acc, audit = _param(s, "R003_AUDIT_MIN_ACCURACY"), _param(s, "R003_AUDIT_PER_MONTH") or 0.0
     months = _row_months(s) if rules is not None else {}
+    data_from, data_to = s.date(s.ref("R003_DATA_FROM")), s.date(s.ref("R003_DATA_TO"))
     for r in rows:
         due, sent = s.date(f"{mc['report_due']}{r}"), s.date(f"{mc['report_sent_on']}{r}")
         status = s.text(f"{mc['report_status']}{r}")
+        # a month outside the days an imported snapshot covers has no data: no summary is expected
+        m_start, m_end = s.date(f"{mc['start']}{r}"), s.date(f"{mc['end']}{r}")
+        no_data = (data_from is not None and data_to is not None and m_start is not None and m_end is not None
+                   and (m_end < data_from or m_start > data_to))
         month = months.get(r)
         if month is not None:
             rule_due = monthly_report_due(month, rules.deadlines.monthly_report_due_day)
@@ -648,8 +653,9 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
                     f"the summary of {month:%Y-%m} is due {due} here, the rule set says {rule_due}", report=s.report))
             due = rule_due
         if due is not None and as_of is not None:
-            passed = report_due_passed(due, as_of)
-            expected = (layout.REPORT_NOT_DUE if not passed else layout.REPORT_MISSING if sent is None else
+            passed = report_due_passed(due, as_of) and not no_data
+            expected = (layout.REPORT_NO_DATA if no_data else layout.REPORT_NOT_DUE if not passed else
+                        layout.REPORT_MISSING if sent is None else
                         layout.REPORT_ON_TIME if on_time(sent, due) else layout.REPORT_LATE)
             if status is not None and status != expected:
                 s.findings.append(Finding("deduction_mismatch", s.sheet, f"{mc['report_status']}{r}",

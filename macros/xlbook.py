@@ -34,7 +34,7 @@ from typing import Any
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.scoring.thaidate import date_system_1904
-from cplkpi.workbook import ComplaintWorkbook, find_sheet, from_sheets
+from cplkpi.workbook import ComplaintWorkbook, coverage_sheet, find_sheet, from_sheets
 from cplkpi.xlsx import FORMULA_START, THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, safe_text
 
 __all__ = [
@@ -162,7 +162,7 @@ def complaint_workbook(book: Any) -> ComplaintWorkbook:
     1904 date system, date cells already arrive as dates and plain numbers in date columns are read
     as 1904 serials."""
     names = sheet_names(book)
-    wanted = {find_sheet(names, key) for key in SHEETS} - {None}
+    wanted = ({find_sheet(names, key) for key in SHEETS} | {coverage_sheet(names)}) - {None}
     sheets = {n: grid(book.sheets[n]) for n in names if n in wanted or len(names) == 1}
     full = Path(str(book.fullname))
     with date_system_1904(uses_1904(book)):

@@ -11,8 +11,13 @@ from .days import to_date
 from .deadlines import status_as_of
 from .evaluate import evaluate_complaints
 from .rules import RuleSet, load_rules
+from .tables import STATUSES
 
-__all__ = ["monitor"]
+__all__ = ["SOURCE_STATE_COLUMNS", "monitor", "source_status"]
+
+#: The column of an import that keeps the state as the source wrote it: its name in the importer's
+#: table and its Thai header in the written workbook (``cplkpi.importers.snapshot.EXTRA_COLUMNS``).
+SOURCE_STATE_COLUMNS = ("source_state", "สถานะตามต้นทาง")
 
 
 def monitor(
@@ -26,7 +31,12 @@ def monitor(
 ) -> pd.DataFrame:
     """Status of each complaint as of ``as_of`` (done / overdue / due_soon / on_time).
 
-    Returns the complaint id, subject and unit when present, the cycle start,
+    A complaint whose own status is closed (:data:`~cplkpi.scoring.tables.CLOSED_STATUSES`:
+    เสร็จสิ้น, ไม่เกี่ยวข้อง) is done even when the source gave no closing date (the evaluation counts
+    it as resolved by the as-of date, as the reports' counts do).
+
+    Returns the complaint id, subject and unit when present, the complaint's own status as the
+    source wrote it (``source_status``, Thai; empty when the table has none), the cycle start,
     the last progress report, the phase (ack / progress / followup), the
     deadline concerned, business days open
     and the Thai/English status; with ``open_only`` only complaints not done,
@@ -44,6 +54,7 @@ def monitor(
     for col in ("subject", "unit"):
         if col in known:
             out[col] = known[col]
+    out["source_status"] = source_status(known)
     out["start_on"] = ev["start_on"]
     out["last_report_on"] = ev["last_report_on"]
     out["business_days_open"] = cal.networkdays(ev["start_on"].to_numpy(), as_of)
@@ -52,3 +63,16 @@ def monitor(
         out = out[out["status"] != "done"]
     order = out["status"].map({"overdue": 0, "due_soon": 1, "on_time": 2, "done": 3})
     return out.assign(_o=order).sort_values(["_o", "due", "complaint_id"]).drop(columns="_o")
+
+
+def source_status(complaints: pd.DataFrame) -> pd.Series:
+    """Each complaint's own status as a person reads it: the state as the source wrote it
+    (``source_state`` of an import), else the Thai label of the canonical code, else the text as
+    given; missing (``pd.NA``) when the table holds no status."""
+    status = complaints["status"].astype("string") if "status" in complaints else pd.Series(
+        pd.NA, index=complaints.index, dtype="string")
+    label = status.map(STATUSES).astype("string").fillna(status)
+    for col in SOURCE_STATE_COLUMNS:
+        if col in complaints:
+            label = complaints[col].astype("string").str.strip().replace("", pd.NA).fillna(label)
+    return label

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .coverage import Coverage
 from .calendar import Calendar, thai_calendar
 from .days import as_day_array, to_date
 from .evaluate import REASONS, evaluate_complaints, resolved_in_cycle
@@ -96,8 +97,8 @@ def monthly_report_deduction(sent: Any, month: Any, as_of: Any = None, *,
 
 def completed_in_month(complaints: pd.DataFrame, month: Any, as_of: Any) -> np.ndarray:
     """Mask of the complaints completed in ``month`` (their current cycle resolved in it by ``as_of``):
-    the population of กองกลาง's monthly 10 % sample."""
-    resolved = resolved_in_cycle(complaints, as_of)
+    the population of กองกลาง's monthly 10 % sample (dated resolutions only: an undated one has no month)."""
+    resolved = resolved_in_cycle(complaints, as_of, closed_without_date=False)
     return resolved.astype("datetime64[M]") == np.datetime64(to_date(month), "M")
 
 
@@ -157,6 +158,8 @@ class ScoreResult:
     steps: pd.DataFrame
     total: float
     notes: list[str] = field(default_factory=list)
+    #: the snapshot time and covered days of an imported workbook (None: the data is taken as complete)
+    coverage: Coverage | None = None
 
     @property
     def fiscal_year(self) -> int:
@@ -242,6 +245,7 @@ def score(
     end: Any = None,
     as_of: Any = None,
     calendar: Calendar | None = None,
+    coverage: Coverage | None = None,
 ) -> ScoreResult:
     """Score an agency's complaints for a fiscal year (or any [start, end]).
 
@@ -251,7 +255,9 @@ def score(
     the Step-3 summaries (``month``, ``sent_on``); when it is None, every due
     month counts as missing. ``audit_sample`` holds กองกลาง's marked sample
     (``month``, ``complaint_id``, ``correct``); months without one get no audit
-    deduction. ``as_of`` (default: the period end) is the evaluation date.
+    deduction. ``as_of`` (default: the period end, or the snapshot day of ``coverage``) is the
+    evaluation date. With ``coverage`` (an imported snapshot) a month outside the covered days has
+    no data (``months.has_data`` False): its summary is not due and is never counted as missing.
     """
     rules = load_rules(rules)
     if rules.kind != "complaints":
@@ -271,7 +277,11 @@ def score(
             start, end = max(start, w_start), min(end, w_end)
             notes.append(f"ช่วงข้อมูลตามชุดเกณฑ์ {rules.name}: {start:%Y-%m-%d} ถึง {end:%Y-%m-%d} "
                          f"(the rule set's data window)")
-    as_of = to_date(as_of) or end
+    as_of = to_date(as_of) or (coverage.default_as_of(end) if coverage is not None else end)
+    if coverage is not None:
+        notes.append(f"{coverage.text_th()}: เดือนที่ไม่มีข้อมูลไม่นับเป็นเดือนที่ไม่ส่งรายงาน "
+                     f"(data covers {coverage.start:%Y-%m-%d} to {coverage.end:%Y-%m-%d}: months without data "
+                     f"are not counted as missing reports)")
 
     fwd = as_day_array(complaints["forwarded_on"])
     # forwarded in the period and by the as-of date: later ones are not in the report yet
@@ -295,7 +305,8 @@ def score(
         comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points,
                           int(correct.sum()), total, int(np.isin(reason.codes, _PENDING_CODES).sum()), pct, sc))
 
-    months = _months_table(period, ev, complaints, monthly_reports, audit_sample, rules, start, end, as_of, notes)
+    months = _months_table(period, ev, complaints, monthly_reports, audit_sample, rules, start, end, as_of,
+                           notes, coverage)
     for comp in rules.components:
         if not comp.monthly:
             continue
@@ -330,26 +341,30 @@ def score(
                           quantize_half_up(ded, rules.score_decimals), quantize_half_up(after, rules.score_decimals)))
     steps = pd.DataFrame(step_rows, columns=["step", "points", "score_before", "deductions", "score"])
     return ScoreResult(rules, start, end, as_of, ev, components, months, deductions, steps,
-                       quantize_half_up(total, rules.score_decimals), notes)
+                       quantize_half_up(total, rules.score_decimals), notes, coverage)
 
 
 def _months_table(
     period: pd.DataFrame, ev: pd.DataFrame, all_complaints: pd.DataFrame,
     monthly_reports: pd.DataFrame | None, audit_sample: pd.DataFrame | None,
     rules: RuleSet, start: _dt.date, end: _dt.date, as_of: _dt.date, notes: list[str],
+    coverage: Coverage | None = None,
 ) -> pd.DataFrame:
     months = month_starts(start, end)
     fwd_m = as_day_array(period["forwarded_on"]).astype("datetime64[M]")
     res = ev["resolved_on"].to_numpy().astype("datetime64[D]")
-    all_res_m = resolved_in_cycle(all_complaints, as_of).astype("datetime64[M]")
+    all_res_m = resolved_in_cycle(all_complaints, as_of, closed_without_date=False).astype("datetime64[M]")
     sent: dict[_dt.date, Any] = {}
     if monthly_reports is not None:
         for m, s in zip(monthly_reports["month"], monthly_reports["sent_on"]):
             if pd.notna(m):  # a summary sent after the as-of date is not sent yet
                 sent.setdefault(to_date(m).replace(day=1), to_date(s) if pd.notna(s) and to_date(s) <= as_of
                                 else None)
-    elif any(r for r in rules.components if r.monthly):
+    elif any(r for r in rules.components if r.monthly) and coverage is None:
         notes.append("ไม่มีชีตรายงานประจำเดือน ถือว่าไม่ได้ส่งทุกเดือน (no monthly-report sheet: every due month counts as missing)")
+    elif any(r for r in rules.components if r.monthly):
+        notes.append("ไม่มีชีตรายงานประจำเดือน ถือว่าไม่ได้ส่งทุกเดือนที่มีข้อมูลและถึงกำหนดแล้ว "
+                     "(no monthly-report sheet: every due month with data counts as missing)")
     audits: dict[_dt.date, tuple[int, int, int]] = {}
     if audit_sample is not None and len(audit_sample):
         for m, grp in audit_sample.groupby(audit_sample["month"].map(lambda v: to_date(v).replace(day=1))):
@@ -368,13 +383,15 @@ def _months_table(
         accuracy = percent(n_correct, n_marked, rules.pct_decimals) if n_marked and n_marked == n_sample else None
         deducted = bool(rules.audit and accuracy is not None and accuracy < rules.audit.min_accuracy_pct
                         and m <= as_of)
+        has_data = coverage is None or coverage.has_data(m)
         rows.append({
             "month": m,
             "received": received,
             "completed": completed,
             "in_progress": received - completed,
             "report_due": due,
-            "report_due_passed": report_due_passed(due, as_of),
+            "has_data": has_data,
+            "report_due_passed": has_data and report_due_passed(due, as_of),
             "report_sent_on": sent_on,
             "report_on_time": sent_on is not None and sent_on <= due,
             "completed_in_month": completed_in_month,

@@ -33,6 +33,7 @@ __all__ = [
     "AUDIT_SAMPLE",
     "CALENDAR_OVERRIDES",
     "STATUSES",
+    "CLOSED_STATUSES",
     "SHEETS",
     "Normalized",
     "normalize",
@@ -155,6 +156,9 @@ STATUSES: dict[str, str] = {
     "studying": "ศึกษาปัญหา",
     "legal": "ขั้นตอนทางกฎหมาย",
 }
+#: Status codes of a closed complaint: finished, or closed by the agency as not its matter. Such a
+#: complaint is never work to do, whether or not the source gave its closing date.
+CLOSED_STATUSES: tuple[str, ...] = ("completed", "irrelevant")
 _STATUS_ALIASES: dict[str, str] = {
     "ดำเนินการเสร็จสิ้น": "completed", "เสร็จสิ้นแล้ว": "completed", "แล้วเสร็จ": "completed",
     "ดำเนินการแล้วเสร็จ": "completed", "เสร็จ": "completed", "done": "completed", "finish": "completed",
@@ -756,7 +760,8 @@ def normalize_complaints(
         for row in t.index[done.fillna(False) & t["resolved_on"].isna()]:
             ctx.add("status_without_date", "สถานะเสร็จสิ้นแต่ไม่มีวันที่แล้วเสร็จ",
                     "status is completed but there is no resolution date", int(row), "resolved_on", "warning")
-        for row in t.index[~done.fillna(False) & t["status"].notna() & t["resolved_on"].notna()]:
+        closed = t["status"].isin(CLOSED_STATUSES)  # ไม่เกี่ยวข้อง is closed on a date too
+        for row in t.index[~closed.fillna(False) & t["status"].notna() & t["resolved_on"].notna()]:
             ctx.add("date_without_status", "มีวันที่แล้วเสร็จแต่สถานะยังไม่เสร็จสิ้น",
                     "a resolution date is given but the status is not completed", int(row), "status", "warning")
     norm.problems.extend(ctx.problems)

@@ -36,6 +36,7 @@ __all__ = [
     "R001_FILE",
     "R001_FIRST_ROW",
     "R001_HEADER_ROW",
+    "R001_LAST_COL",
     "R001_NAMES",
     "R001_SHEET",
     "R003_COMPONENT_COLS",
@@ -46,6 +47,8 @@ __all__ = [
     "R003_STEP_COLS",
     "REPORT_LATE",
     "REPORT_MISSING",
+    "REPORT_NO_DATA",
+    "COVERAGE_LABEL_CELLS",
     "REPORT_NOT_DUE",
     "REPORT_ON_TIME",
     "STEPS_TOTAL_ROW",
@@ -84,6 +87,10 @@ REPORT_NOT_DUE = "ยังไม่ถึงกำหนด"
 REPORT_MISSING = "ไม่ส่ง"
 REPORT_ON_TIME = "ทันกำหนด"
 REPORT_LATE = "ส่งช้า"
+#: Label cells of the coverage row (row 5) of both reports: cleared when the workbook is not an import.
+COVERAGE_LABEL_CELLS = ("A5", "E5")
+#: A month outside the days an imported snapshot covers (R003_DATA_FROM – R003_DATA_TO): not a missing report.
+REPORT_NO_DATA = "ไม่มีข้อมูล"
 #: Text written in an R001 without open complaints (column F of the first data row).
 NO_PENDING = "ไม่มีเรื่องคงค้าง"
 
@@ -122,6 +129,8 @@ R003_NAMES: dict[str, str] = {
     "R003_AS_OF": "L3",
     "R003_MONTH": "C4",
     "R003_RULES": "L4",
+    "R003_DATA_FROM": "C5",
+    "R003_DATA_TO": "F5",
     "R003_RECEIVED_MONTH": "E8",
     "R003_COMPLETED_MONTH": "F8",
     "R003_IN_PROGRESS_MONTH": "G8",
@@ -160,8 +169,10 @@ R001_FIRST_ROW = 11
 R001_COLS: dict[str, str] = {
     "no": "A", "complaint_id": "B", "received_on": "C", "forwarded_on": "D", "reopened_on": "E",
     "subject": "F", "unit": "G", "business_days_open": "H", "phase": "I", "due": "J", "status": "K",
-    "last_report_on": "L",
+    "last_report_on": "L", "source_status": "M",
 }
+#: The last column of the CPL_R001 table.
+R001_LAST_COL = max(R001_COLS.values())
 #: Defined name → address on sheet ``CPL_R001``; the table names are set to the filled extent.
 R001_NAMES: dict[str, str] = {
     "R001_AGENCY": "C2",
@@ -170,14 +181,16 @@ R001_NAMES: dict[str, str] = {
     "R001_MONTH": "K3",
     "R001_PERIOD_START": "C4",
     "R001_PERIOD_END": "F4",
+    "R001_DATA_FROM": "C5",
+    "R001_DATA_TO": "F5",
     "R001_PENDING_TOTAL": "C6",
     "R001_OVERDUE": "F6",
     "R001_DUE_SOON": "K6",
     "R001_PENDING_FY": "C7",
     "R001_CARRIED_OVER": "F7",
     "R001_ON_TIME": "K7",
-    "R001_TABLE": f"A{R001_HEADER_ROW}:L{R001_FIRST_ROW}",
-    "R001_DATA": f"A{R001_FIRST_ROW}:L{R001_FIRST_ROW}",
+    "R001_TABLE": f"A{R001_HEADER_ROW}:{R001_LAST_COL}{R001_FIRST_ROW}",
+    "R001_DATA": f"A{R001_FIRST_ROW}:{R001_LAST_COL}{R001_FIRST_ROW}",
 }
 
 # --- formulas (shared by the template and the filled reports) ------------------
@@ -190,14 +203,17 @@ def _pct(num: str, den: str) -> str:
 def month_formulas(r: int) -> dict[str, str]:
     """Formula per column of month row ``r`` of the CPL_R003 monthly table."""
     c = R003_MONTH_COLS
-    e, f, i, j, k, m, o = (f"{c[x]}{r}" for x in ("received", "completed", "report_due", "report_sent_on",
-                                                    "report_status", "completed_in_month", "audit_accuracy_pct"))
+    e, f, i, j, k, m, o, a, b = (f"{c[x]}{r}" for x in ("received", "completed", "report_due", "report_sent_on",
+                                                          "report_status", "completed_in_month", "audit_accuracy_pct",
+                                                          "start", "end"))
     return {
         "in_progress": f'=IF({e}="","",{e}-{f})',
         "completed_pct": _pct(f, e),
-        # judged once the due day is over (scoring.scores.report_due_passed: due < as-of)
-        "report_status": (f'=IF({i}="","",IF({i}>=R003_AS_OF,"{REPORT_NOT_DUE}",IF({j}="","{REPORT_MISSING}",'
-                          f'IF({j}<={i},"{REPORT_ON_TIME}","{REPORT_LATE}"))))'),
+        # judged once the due day is over (scoring.scores.report_due_passed: due < as-of); a month outside
+        # the days an imported snapshot covers has no data (scoring.coverage.Coverage.has_data)
+        "report_status": (f'=IF({i}="","",IF(AND(N(R003_DATA_FROM)>0,OR({b}<R003_DATA_FROM,{a}>R003_DATA_TO)),'
+                          f'"{REPORT_NO_DATA}",IF({i}>=R003_AS_OF,"{REPORT_NOT_DUE}",IF({j}="","{REPORT_MISSING}",'
+                          f'IF({j}<={i},"{REPORT_ON_TIME}","{REPORT_LATE}")))))'),
         "late_deduction": (f'=IF({k}="","",IF(OR({k}="{REPORT_MISSING}",{k}="{REPORT_LATE}"),'
                            f'N(R003_LATE_PER_MONTH),0))'),
         "audit_sample": f'=IF({m}="","",ROUNDUP({m}*N(R003_AUDIT_SAMPLE_PCT)/100,0))',
@@ -488,6 +504,11 @@ def build_r003() -> Workbook:
     _value_cell(ws, n["R003_MONTH"], THAI_MONTH_FORMAT, merge="D4")
     _label(ws, "J4", "ชุดเกณฑ์", merge="K4")
     _value_cell(ws, n["R003_RULES"], merge="P4")
+    # an imported snapshot: the days its data covers (empty for a workbook kept by the agency)
+    _label(ws, COVERAGE_LABEL_CELLS[0], "ข้อมูลครอบคลุมวันที่", merge="B5")
+    _value_cell(ws, n["R003_DATA_FROM"], THAI_DATE_FORMAT, merge="D5")
+    _label(ws, COVERAGE_LABEL_CELLS[1], "ถึงวันที่")
+    _value_cell(ws, n["R003_DATA_TO"], THAI_DATE_FORMAT, merge="G5")
 
     # 1. summary
     _label(ws, "A6", "1. สรุปจำนวนเรื่องร้องทุกข์", size=11)
@@ -589,14 +610,16 @@ _R001_HEADERS = {
     "no": "ลำดับ", "complaint_id": "เลขที่เรื่อง", "received_on": "วันที่รับแจ้ง", "forwarded_on": "วันที่ศูนย์แจ้งเรื่อง",
     "reopened_on": "วันที่ส่งเรื่องใหม่", "subject": "เรื่อง", "unit": "ฝ่าย", "business_days_open": "จำนวนวันทำการ",
     "phase": "ขั้นที่รอ", "due": "กำหนดถัดไป", "status": "สถานะ", "last_report_on": "รายงานความก้าวหน้าล่าสุด",
+    "source_status": "สถานะตามต้นทาง",
 }
 R001_FORMATS: dict[str, str | None] = {
     "no": "0", "complaint_id": "@", "received_on": THAI_DATE_FORMAT, "forwarded_on": THAI_DATE_FORMAT,
     "reopened_on": THAI_DATE_FORMAT, "subject": None, "unit": None, "business_days_open": COUNT_FORMAT,
     "phase": None, "due": THAI_DATE_FORMAT, "status": None, "last_report_on": THAI_DATE_FORMAT,
+    "source_status": None,
 }
 _R001_WIDTHS = {"A": 7, "B": 13, "C": 12, "D": 12, "E": 12, "F": 32, "G": 26, "H": 10, "I": 16, "J": 12, "K": 13,
-                "L": 13}
+                "L": 13, "M": 16}
 
 
 def build_r001() -> Workbook:
@@ -606,7 +629,7 @@ def build_r001() -> Workbook:
     ws.title = R001_SHEET
     for col, width in _R001_WIDTHS.items():
         ws.column_dimensions[col].width = width
-    _label(ws, "A1", f"แบบรายงานรหัส CPL_R001 {R001_TITLE}", size=14, merge="L1")
+    _label(ws, "A1", f"แบบรายงานรหัส CPL_R001 {R001_TITLE}", size=14, merge=f"{R001_LAST_COL}1")
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 26
     n = R001_NAMES
@@ -622,6 +645,10 @@ def build_r001() -> Workbook:
     _value_cell(ws, n["R001_PERIOD_START"], THAI_DATE_FORMAT, merge="D4")
     _label(ws, "E4", "ถึงวันที่")
     _value_cell(ws, n["R001_PERIOD_END"], THAI_DATE_FORMAT, merge="G4")
+    _label(ws, COVERAGE_LABEL_CELLS[0], "ข้อมูลครอบคลุมวันที่", merge="B5")
+    _value_cell(ws, n["R001_DATA_FROM"], THAI_DATE_FORMAT, merge="D5")
+    _label(ws, COVERAGE_LABEL_CELLS[1], "ถึงวันที่")
+    _value_cell(ws, n["R001_DATA_TO"], THAI_DATE_FORMAT, merge="G5")
     status = {code: th for code, (th, _) in STATUS_LABELS.items()}
     for ref, text, merge in (("A6", "เรื่องคงค้างทั้งหมด", "B6"), ("D6", status["overdue"], "E6"),
                              ("I6", status["due_soon"], "J6"), ("A7", "รับเรื่องในปีงบประมาณนี้", "B7"),
@@ -637,7 +664,7 @@ def build_r001() -> Workbook:
     for ref, formula in r001_summary_formulas(R001_FIRST_ROW).items():
         ws[ref] = formula
     ws.freeze_panes = f"A{R001_FIRST_ROW}"
-    _print_setup(ws, title_rows=f"{R001_HEADER_ROW}:{R001_HEADER_ROW}", area=f"A1:L{R001_FIRST_ROW}",
+    _print_setup(ws, title_rows=f"{R001_HEADER_ROW}:{R001_HEADER_ROW}", area=f"A1:{R001_LAST_COL}{R001_FIRST_ROW}",
                  code="CPL_R001", title=R001_TITLE)
     for name, ref in R001_NAMES.items():
         set_name(wb, name, R001_SHEET, ref)

@@ -327,16 +327,28 @@ def test_overdue_job_lists_what_monitor_finds(sample_fake, sample_book):
     table = monitor(sample_book.complaints.table, sample_book.progress.table, as_of=dt.date(2020, 9, 30),
                     calendar=sample_book.calendar())
     expected = table[table["status"].isin(["overdue", "due_soon"])]
+    stakes = sample_book.points_at_stake(dt.date(2020, 9, 30))
     rows = sample_fake.sheet_rows(buttons.OVERDUE_SHEET)
     assert rows[0][1] == "เลขที่เรื่อง (id)"
-    assert len(rows) - 1 == len(expected) > 0
-    assert [r[1] for r in rows[1:]] == list(expected["complaint_id"])
-    assert [r[0] for r in rows[1:]] == list(expected.index)  # the Excel row of each complaint
+    listed = rows[1:1 + len(expected)]
+    assert sorted(r[1] for r in listed) == sorted(expected["complaint_id"]) and len(expected) > 0
+    assert [r[1] for r in listed] == list(stakes.table["complaint_id"])  # most points at stake first
+    assert [r[11] for r in listed] == list(stakes.table["points"])
+    assert [r[11] for r in listed] == sorted((r[11] for r in listed), reverse=True)
+    by_id = expected.set_index("complaint_id")
+    excel_row = dict(zip(expected["complaint_id"], expected.index))
+    assert [r[0] for r in listed] == [excel_row[r[1]] for r in listed]  # the Excel row of each complaint
     overdue = int((expected["status"] == "overdue").sum())
     assert f"เกินกำหนด {overdue:,} เรื่อง" in message
-    assert [r[5] for r in rows[1:]] == [PHASE_LABELS[p][0] for p in expected["phase"]]  # what it waits for
+    assert [r[6] for r in listed] == [PHASE_LABELS[by_id.at[r[1], "phase"]][0] for r in listed]  # what it waits for
+    assert rows[0][4] == "สถานะตามต้นทาง (source status)"
+    assert [r[4] for r in listed] == [by_id.at[r[1], "source_status"] for r in listed]  # the complaint's own status
+    # under the list: the projected totals and, in Thai, how the points are computed
+    flat = [v for r in rows[1 + len(expected):] for v in r if v]
+    assert buttons.STAKES_TITLE in flat and stakes.summary_th() in flat
+    assert any(str(v).startswith("คะแนนที่ได้คืน: คะแนนรวมปีงบประมาณที่คาดการณ์") for v in flat)
     ws = sample_fake.values[buttons.OVERDUE_SHEET]
-    assert ws["G2"].number_format == xlbook.THAI_DATE_FORMAT  # due dates shown as Thai dates
+    assert ws["H2"].number_format == xlbook.THAI_DATE_FORMAT  # due dates shown as Thai dates
     assert ws["B2"].number_format == "@"  # ids stay text
 
 
@@ -679,3 +691,21 @@ def test_report_and_score_buttons_refuse_a_many_agency_sheet(tmp_path, key):
     assert "ไฟล์นี้มีเรื่องของ 3 หน่วยงาน" in message
     assert "  สำนักงานเขตสาทร: 3 เรื่อง\n  สำนักงานเขตบางรัก: 2 เรื่อง\n" in message
     assert not (tmp_path / buttons.REPORTS_FOLDER).exists()
+
+
+def test_overdue_button_on_an_imported_workbook_uses_its_snapshot_day(tmp_path):
+    """The button reads the import's coverage sheet like read_workbook: as of the snapshot day, not today;
+    the GeoJSON export's closed tickets are not listed; the coverage line heads the notes."""
+    from cplkpi.importers import import_files
+
+    src = Path(__file__).parent / "data" / "import" / "traffy_geojson.csv"
+    path = import_files([src]).write(tmp_path / "imported.xlsx")
+    book = FakeBook(load_workbook(path), None, str(path))
+    message = buttons.run(book, "overdue")
+    assert message.startswith("ณ 6 พ.ค. 2568 ")
+    rows = book.sheet_rows(buttons.OVERDUE_SHEET)
+    listed = [r[1] for r in rows[1:] if r[1] and r[0] != buttons.STAKES_TITLE and isinstance(r[0], int)]
+    assert "TSTG01" in listed  # ส่งต่อ(ใหม่): waits for the acknowledgement
+    assert "2025-TSTG03" not in listed and "2025-TSTG04" not in listed  # เสร็จสิ้น, ไม่เกี่ยวข้อง
+    notes = block(rows, buttons.STAKES_TITLE)
+    assert notes[0][0].startswith("ข้อมูลครอบคลุม 5–6 พ.ค. 2568 (ข้อมูล ณ 6 พ.ค. 2568 03:40 น.)")

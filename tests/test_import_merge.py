@@ -97,7 +97,8 @@ def test_report_facts_missing_in_the_winner_come_from_an_earlier_file(tmp_path, 
     assert t.loc["2023-M1", "subject"] == "ถนน"
     assert pd.isna(t.loc["2023-M9", "detail"])  # nothing earlier to take it from
     assert t.loc["2023-M1", "received_at"] == pd.Timestamp("2023-05-10 10:00")  # both files agree
-    assert pd.isna(t.loc["2023-M1", "resolved_on"])  # changing values come from the winner only
+    # changing values come from the winner only: the GeoJSON export closes it on its last activity
+    assert t.loc["2023-M1", "resolved_on"] == pd.Timestamp("2023-05-10")
 
 
 def test_equal_snapshot_times_the_file_given_later_wins(tmp_path):

@@ -116,7 +116,11 @@ def test_geojson_timestamps_are_bangkok_local_time(geojson):
     hours = t["received_at"].dt.hour
     assert ((hours >= 1) & (hours <= 5)).mean() < 0.05  # Bangkok's quiet hours (as UTC they would be 29 %)
     assert (t["last_activity_at"] == t["received_at"]).all()  # the export copies timestamp
-    assert t["resolved_on"].isna().all() and "resolved_on" in geojson.not_in_source
+    # no completion date in the export: the 41 เสร็จสิ้น and 10 ไม่เกี่ยวข้อง tickets close on their last activity
+    closed = t["status"].isin(["completed", "irrelevant"])
+    assert int(closed.sum()) == 51 and "resolved_on" in geojson.not_in_source
+    assert (t.loc[closed, "resolved_on"] == t.loc[closed, "last_activity_at"].dt.normalize()).all()
+    assert t.loc[~closed, "resolved_on"].isna().all()
     assert t["detail"].isna().all() and t["photo_url"].notna().mean() > 0.98
 
 

@@ -30,7 +30,24 @@ def test_counts_per_file(summary):
 
 def test_unknown_states(summary):
     assert summary.unknown_states.to_dict("records") == [
-        {"state": "รอตรวจสอบพิเศษ", "complaints": 1, "files": "traffy_dump.csv"}]
+        {"state": "รอตรวจสอบพิเศษ", "complaints": 1, "files": "traffy_dump.csv", "first": "traffy_dump.csv!10"}]
+    # reported once there, not again row by row among the problems
+    assert not [p for p in summary.problems if p.code == "unknown_status"]
+
+
+def test_unknown_state_of_another_district_is_not_reported():
+    # รอตรวจสอบพิเศษ is a บางกะปิ ticket: an import of สาทร does not mention it
+    s = import_files(FILES, districts=["เขตสาทร"]).summary
+    assert s.unknown_states.empty
+    assert s.tables()["unknown_states"][1].empty
+
+
+def test_closing_dates_from_last_activity_are_counted(summary):
+    # no Traffy export has a completion date: every closed ticket's date is its last activity; the
+    # GeoJSON export's last activity only repeats the report time
+    assert summary.closing_dates.to_dict("records") == [
+        {"file": "traffy_dump.csv", "closed": 1, "closed_at_report_time": 0},
+        {"file": "traffy_geojson.csv", "closed": 2, "closed_at_report_time": 2}]  # เสร็จสิ้น, ไม่เกี่ยวข้อง
 
 
 def test_per_district(summary):
@@ -58,7 +75,8 @@ def test_values_left_empty_are_counted_with_their_reason(summary):
     assert empty("traffy_dump.csv", "reopened_on") == [1, "not_in_source"]
     assert empty("traffy_dump.csv", "agency") == [1, "empty_in_source"]
     assert empty("traffy_geojson.csv", "detail") == [8, "not_in_source"]
-    assert empty("traffy_geojson.csv", "resolved_on") == [1, "not_in_source"]
+    # the GeoJSON export's closed ticket takes its closing date from last_activity (closing_dates)
+    assert ("traffy_geojson.csv", "resolved_on") not in e.index
     assert empty("traffy_web.csv", "reopen_count") == [6, "not_in_source"]
     # a waiting ticket has no acknowledgement date to miss: the web scrape's are all waiting
     assert ("traffy_web.csv", "acknowledged_on") not in e.index
@@ -67,8 +85,8 @@ def test_values_left_empty_are_counted_with_their_reason(summary):
 
 def test_tables_have_thai_and_english_headers(summary):
     tables = summary.tables()
-    assert list(tables) == ["totals", "files", "rejections", "unknown_states", "districts", "empty_values",
-                            "problems"]
+    assert list(tables) == ["totals", "files", "rejections", "unknown_states", "closing_dates", "districts",
+                            "empty_values", "problems"]
     for title, frame in tables.values():
         assert "(" in title and all("(" in str(c) for c in frame.columns), title
     assert "column_name" not in tables["empty_values"][1].columns

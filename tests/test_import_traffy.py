@@ -177,8 +177,11 @@ def test_geojson_malformed_header_and_missing_fields():
     assert t.loc["TSTG01", "photo_url"].endswith("/g01.jpg")  # "comment photo" holds the photo
     assert t["detail"].isna().all() and t["subject"].isna().all()  # no comment, type is "Point"
     assert pd.isna(t.loc["2025-TSTG04", "photo_url"])  # the platform's placeholder image is no photo
-    # last_activity equals timestamp: no completion date can be derived, and none is invented
-    assert pd.isna(t.loc["2025-TSTG03", "resolved_on"])
+    # no completion date in the export: a closed ticket (เสร็จสิ้น, ไม่เกี่ยวข้อง) is closed on its
+    # last_activity, here a copy of the report time (the import summary counts them)
+    assert t.loc["2025-TSTG03", "resolved_on"] == pd.Timestamp("2025-05-05")
+    assert t.loc["2025-TSTG04", "resolved_on"] == pd.Timestamp("2025-05-05")
+    assert pd.isna(t.loc["2025-TSTG02", "resolved_on"])  # acknowledged: still open
     assert {"detail", "subject", "resolved_on"} <= s.not_in_source
     assert t.loc["TSTG01", "channel"] == "1555"
     assert t.loc["2025-TSTG03", "star"] == 5 and t.loc["2025-TSTG03", "reopen_count"] == 1

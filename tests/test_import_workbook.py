@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from typer.testing import CliRunner
 
 from cplkpi.cli import app
 from cplkpi.importers import import_files
-from cplkpi.importers.workbook import COMPLAINT_SHEET, EVENTS_SHEET, SUMMARY_SHEET
+from cplkpi.importers.workbook import COMPLAINT_SHEET, COVERAGE_SHEET, EVENTS_SHEET, SUMMARY_SHEET
+from cplkpi.scoring.coverage import Coverage
 from cplkpi.scoring.errors import InputError
 from cplkpi.scoring.tables import COMPLAINTS, STATUSES
 from cplkpi.workbook import read_workbook
@@ -34,10 +36,8 @@ def test_the_workbook_reads_back_as_the_imported_table(imported, written):
     book = read_workbook(written)
     assert set(book.complaints.columns) == set(COMPLAINTS)  # every canonical column found by its Thai header
     assert not book.errors
-    # warnings only: the unknown state kept verbatim, and the completed GeoJSON ticket whose completion
-    # date the export does not hold
-    assert sorted((p.code, p.severity) for p in book.problems) == [
-        ("status_without_date", "warning"), ("unknown_status", "warning")]
+    # warnings only: the unknown state kept verbatim (closed GeoJSON tickets have their last activity's date)
+    assert sorted((p.code, p.severity) for p in book.problems) == [("unknown_status", "warning")]
     back = book.complaints.table.reset_index(drop=True)
     ours = imported.complaints
     assert back["complaint_id"].tolist() == ours["complaint_id"].tolist()
@@ -73,7 +73,15 @@ def test_events_and_summary_sheets(written, imported):
     from openpyxl import load_workbook
 
     wb = load_workbook(written)
-    assert wb.sheetnames == [COMPLAINT_SHEET, EVENTS_SHEET, SUMMARY_SHEET]
+    assert wb.sheetnames == [COMPLAINT_SHEET, EVENTS_SHEET, SUMMARY_SHEET, COVERAGE_SHEET]
+    # the latest snapshot (the GeoJSON export) and the first report day of all the files
+    cov = [[c for c in row if c is not None] for row in wb[COVERAGE_SHEET].iter_rows(values_only=True)]
+    assert cov == [["ข้อมูล ณ (snapshot time)", dt.datetime(2025, 5, 6, 3, 40)],
+                   ["ข้อมูลตั้งแต่วันที่ (data from)", dt.datetime(2022, 10, 30)],
+                   ["ข้อมูลถึงวันที่ (data to)", dt.datetime(2025, 5, 6)], [],
+                   ["ข้อมูลครอบคลุม 30 ต.ค. 2565 – 6 พ.ค. 2568 (ข้อมูล ณ 6 พ.ค. 2568 03:40 น.)"]]
+    assert read_workbook(written).coverage == Coverage(pd.Timestamp("2025-05-06 03:40"), dt.date(2022, 10, 30),
+                                                       dt.date(2025, 5, 6))
     assert wb[EVENTS_SHEET].max_row == len(imported.events) + 1
     summary = [[c for c in row if c is not None] for row in wb[SUMMARY_SHEET].iter_rows(values_only=True)]
     assert ["แถวที่อ่านทั้งหมด (rows read)", 25] in summary

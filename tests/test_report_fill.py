@@ -79,7 +79,12 @@ def test_r001_lists_exactly_the_open_complaints(september, sample_book):
     assert forwarded == sorted(forwarded)                     # oldest first
     assert ws[f"D{layout.R001_FIRST_ROW}"].number_format == THAI_DATE_FORMAT
     wb = load_workbook(september.r001_xlsx)
-    assert wb.defined_names["R001_DATA"].attr_text == f"'CPL_R001'!$A$11:$L${10 + len(ids)}"
+    assert wb.defined_names["R001_DATA"].attr_text == f"'CPL_R001'!$A$11:$M${10 + len(ids)}"
+    # column M: the complaint's own status as the workbook gives it, beside the monitoring status (K)
+    assert ws[f"M{layout.R001_HEADER_ROW}"].value == "สถานะตามต้นทาง"
+    shown = {ws[f"B{r}"].value: ws[f"M{r}"].value for r in range(layout.R001_FIRST_ROW, layout.R001_FIRST_ROW + len(ids))}
+    assert shown == dict(zip(open_["complaint_id"], open_["source_status"]))
+    assert set(shown.values()) == {"กำลังดำเนินการ", "ติดตามเรื่อง"}
 
 
 def test_source_is_never_written_and_outputs_are_new_files(sample_path, tmp_path):

@@ -16,7 +16,7 @@ from rich.table import Table
 from cplkpi.guard import ensure_not_input
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, Problem
-from cplkpi.scoring.thaidate import DateParseError, fiscal_year_range, parse_date
+from cplkpi.scoring.thaidate import DateParseError, fiscal_year_range, format_thai_date, parse_date
 from cplkpi.workbook import ComplaintWorkbook, one_agency
 
 console = Console(highlight=False)
@@ -102,6 +102,21 @@ class RefNotes:
         """The keys with their references, one per line (nothing when no reference was shortened)."""
         for word, k in self.keys.items():
             out.print(f"  {k} = {word}", soft_wrap=True, markup=False)
+def cell_text(value: object) -> str:
+    """A table value as console text: missing (None, NaN, NaT, ``pd.NA``) as "", times in Thai, counts with commas.
+
+    Every optional column (subject, unit, detail …) may hold ``pd.NA``, whose truth value is an error,
+    so console tables print values only through this function, never ``value or ""``.
+    """
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return f"{format_thai_date(value)} {value:%H:%M}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
 
 
 def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:

@@ -19,24 +19,14 @@ from rich.table import Table
 
 from cplkpi.importers.summary import ImportSummary
 from cplkpi.scoring.errors import CplError
-from cplkpi.scoring.thaidate import DateParseError, format_thai_date, parse_month
+from cplkpi.scoring.thaidate import DateParseError, parse_month
 
 from . import app
-from .common import RefNotes, console, err_console, fail, print_problems, refuse_overwrite
+from .common import RefNotes, cell_text, console, err_console, fail, print_problems, refuse_overwrite
 
 FILES = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                        help="ไฟล์ Traffy Fondue (.csv) หรือไฟล์ส่งออก MIS/1555 (.xlsx/.csv) "
                             "(Traffy Fondue CSVs or MIS/1555 exports)")
-
-
-def _cell(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return f"{format_thai_date(value)} {value:%H:%M}"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
 
 
 def print_table(title: str, frame: pd.DataFrame, limit: int) -> None:
@@ -50,7 +40,7 @@ def print_table(title: str, frame: pd.DataFrame, limit: int) -> None:
         numeric = pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])
         t.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
     for values in frame.head(limit).astype(object).itertuples(index=False):
-        t.add_row(*(refs.short(_cell(v)) if i in files else _cell(v) for i, v in enumerate(values)))
+        t.add_row(*(refs.short(cell_text(v)) if i in files else cell_text(v) for i, v in enumerate(values)))
     console.print(t)
     refs.print(console)
     if len(frame) > limit:
@@ -113,6 +103,8 @@ def import_command(
     s = result.summary
     console.print(f"[bold]นำเข้าแล้ว (imported)[/] {s.complaints:,} เรื่อง จาก {s.rows_read:,} แถว "
                   f"(ปฏิเสธ rejected {s.rejected:,}) → {out}")
+    if result.coverage is not None:
+        console.print(f"[bold]{result.coverage.text()}[/]")
     if month is not None:
         _reports(out, month, report_dir or out.with_name(f"{out.stem}_reports"), pdf)
 

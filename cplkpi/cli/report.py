@@ -60,6 +60,8 @@ def print_result(result) -> None:
                   f"{ms['completed']:,} กำลังดำเนินการ {ms['pending']:,} | สะสม รับ {fy['received']:,} เสร็จสิ้น "
                   f"{fy['completed']:,} ({'-' if fy['completed_pct'] is None else format(fy['completed_pct'], '.2f')} %) | "
                   f"คงค้าง {len(fig.pending):,} | คะแนน {fig.score.total:.4f}/{fig.rules.total_points:g}")
+    if fig.score.coverage is not None:
+        console.print(f"[bold]{fig.score.coverage.text()}[/]")
     for path in result.paths:
         console.print(f"  {path}")
     if result.pdf_skipped:
@@ -75,7 +77,8 @@ def report_command(
         "--fiscal-year", "--fy", help="ทั้งปีงบประมาณ 12 เดือน เช่น 2563 (all 12 months of a fiscal year)"),
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="โฟลเดอร์ผลลัพธ์ (output folder)"),
     rules: str = typer.Option("bma-2557", help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}"),
-    as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (default: วันสุดท้ายของเดือน / month end)"),
+    as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (default: วันสุดท้ายของเดือน / month end; "
+                                                 "an imported workbook: its snapshot day if earlier)"),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="สร้าง PDF ด้วย LibreOffice (render PDFs)"),
     keep_going: bool = typer.Option(False, "--keep-going", help="ทำต่อแม้ข้อมูลมีข้อผิดพลาด (continue despite input errors)"),
     agency: str = agency_option(),

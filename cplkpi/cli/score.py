@@ -15,7 +15,6 @@ from cplkpi.export import write_table
 from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.explain import for_people
-from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
@@ -24,6 +23,7 @@ from cplkpi.workbook import ComplaintWorkbook, read_workbook
 from . import app
 from .common import (
     agency_option,
+    cell_text,
     check_fiscal_year,
     console,
     date_option,
@@ -62,6 +62,8 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     console.print(f"ตัวชี้วัด (KPI): {r.title_th}  ชุดเกณฑ์ (rules) {r.name}")
     console.print(f"ช่วงข้อมูล (period) {format_thai_date(result.start)} – {format_thai_date(result.end)}  "
                   f"ณ วันที่ (as of) {format_thai_date(result.as_of)}")
+    if result.coverage is not None:
+        console.print(f"[bold]{result.coverage.text()}[/]")
     # compact: short component labels (the reports carry the full ones); fits 80 columns
     t = Table(title="คะแนนรายองค์ประกอบ (component scores)", box=box.SIMPLE_HEAD, show_edge=False,
               pad_edge=False)
@@ -113,6 +115,8 @@ def print_agency_scores(scored: list[tuple[str, ScoreResult]], unassigned: int =
     console.print(f"ตัวชี้วัด (KPI): {r.title_th}  ชุดเกณฑ์ (rules) {r.name}")
     console.print(f"ช่วงข้อมูล (period) {format_thai_date(first.start)} – {format_thai_date(first.end)}  "
                   f"ณ วันที่ (as of) {format_thai_date(first.as_of)}")
+    if first.coverage is not None:
+        console.print(f"[bold]{first.coverage.text()}[/]")
     # compact (no outer box); numbers never cut, the agency name wrapped rather than cut: fits 80 columns
     places = r.score_decimals
     ordered = sorted(scored, key=lambda x: (-x[1].total, x[0]))
@@ -186,7 +190,8 @@ def score_command(
     fiscal_year: int = fiscal_year_option(
         "--fy", help="ปีงบประมาณ พ.ศ. เช่น 2563 (fiscal year B.E.; default: the latest in the data)"),
     rules: str = typer.Option("bma-2557", help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}"),
-    as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (evaluation date; default: end of the fiscal year)"),
+    as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (evaluation date; default: end of the fiscal year, "
+                                                 "or the snapshot day of an imported workbook)"),
     explain: Path = typer.Option(None, help="เขียนคำอธิบายรายเรื่องลงไฟล์ .xlsx หรือ .csv (write explanations)"),
     keep_going: bool = typer.Option(False, "--keep-going", help="คำนวณต่อแม้ข้อมูลมีข้อผิดพลาด (score despite input errors)"),
     agency: str = agency_option(),
@@ -201,7 +206,8 @@ def score_command(
 @app.command("overdue")
 def overdue_command(
     workbook: Path = WORKBOOK,
-    as_of: str = typer.Option(None, "--as-of", help="ณ วันที่ (as of; default: today in Bangkok)"),
+    as_of: str = typer.Option(None, "--as-of", help="ณ วันที่ (as of; default: today in Bangkok, or the snapshot day "
+                                                 "of an imported workbook)"),
     rules: str = typer.Option("bma-2557", help="ชุดเกณฑ์ (rule set)"),
     out: Path = typer.Option(None, help="เขียนรายการลงไฟล์ .xlsx หรือ .csv (write the list to a file)"),
     all_open: bool = typer.Option(False, "--all", help="แสดงเรื่องที่ยังไม่เสร็จทั้งหมด (list every open complaint)"),
@@ -212,25 +218,35 @@ def overdue_command(
     if out is not None:
         refuse_overwrite(out, workbook)
     book = load(workbook, keep_going, agency)
-    day = date_option(as_of, "--as-of") or today_bangkok()
+    day = date_option(as_of, "--as-of") or (book.coverage.default_as_of(today_bangkok()) if book.coverage
+                                            else today_bangkok())
     try:
-        table = monitor(book.complaints.table, book.progress.table if book.progress else None,
-                        as_of=day, rules=rules, calendar=book.calendar())
+        listed = ("overdue", "due_soon", "on_time") if all_open else ("overdue", "due_soon")
+        stakes = book.points_at_stake(day, rules=rules, statuses=listed)
     except CplError as exc:
         raise fail(exc) from exc
-    if not all_open:
-        table = table[table["status"].isin(["overdue", "due_soon"])]
-    t = Table(title=f"เรื่องที่ต้องเร่งรัด ณ {format_thai_date(day)} (to expedite as of {day})")
-    for col in ("เลขที่เรื่อง (id)", "เรื่อง (subject)", "ขั้น (phase)", "กำหนด (due)", "สถานะ (status)"):
-        t.add_column(col)
+    table = stakes.table
+    t = Table(title=f"เรื่องที่ต้องเร่งรัด ณ {format_thai_date(day)} เรียงตามคะแนนที่ได้คืน "
+                    f"(to expedite as of {day}, most points at stake first)")
+    # a file without subjects (the GeoJSON export) gets no empty subject column; long texts wrap, never cut
+    subjects = "subject" in table and table["subject"].notna().any()
+    for col, kw in (("เลขที่เรื่อง (id)", {"no_wrap": True}), *((("เรื่อง (subject)", {}),) if subjects else ()),
+                    ("สถานะตามต้นทาง (source status)", {}), ("ขั้น (phase)", {}), ("กำหนด (due)", {}),
+                    ("สถานะ (status)", {}), ("คะแนนที่ได้คืน (points at stake)", {"justify": "right", "min_width": 6})):
+        t.add_column(col, overflow="fold", **kw)
+    places = stakes.baseline.rules.score_decimals
     for _, x in table.head(200).iterrows():
         colour = "red" if x["status"] == "overdue" else "yellow" if x["status"] == "due_soon" else "green"
         phase = PHASE_LABELS.get(x["phase"], ("",))[0]
-        t.add_row(str(x["complaint_id"]), str(x.get("subject", "") or ""), phase,
-                  format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]")
+        t.add_row(cell_text(x["complaint_id"]), *((cell_text(x.get("subject")),) if subjects else ()),
+                  cell_text(x["source_status"]), phase, format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]",
+                  f"{x['points']:.{places}f}")
     console.print(t)
+    if book.coverage is not None:
+        console.print(f"[bold]{book.coverage.text()}[/]")
     counts = table["status"].value_counts()
     console.print(f"เกินกำหนด (overdue) {counts.get('overdue', 0):,}  ใกล้ครบกำหนด (due soon) {counts.get('due_soon', 0):,}")
+    console.print(stakes.summary_th())
     if out is not None:
         # the phase in Thai, as on screen (its code is for programs)
         write_table(table.assign(phase=table["phase"].map(lambda p: PHASE_LABELS.get(p, ("",))[0])), out,
