@@ -30,8 +30,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from openpyxl.utils import column_index_from_string
-
 from cplkpi.scoring.errors import InputError, Problem, column_letter
 from cplkpi.xlsx import sheet_parts
 
@@ -60,8 +58,6 @@ MAX_CELLS = 10_000_000
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 20
-#: A cell with content (not self-closing) and its reference.
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?(?<!/)>')
 
 
 def _fail(code: str, th: str, en: str, path: Path) -> InputError:
@@ -136,44 +132,165 @@ def _corrupt(path: Path, detail: str) -> InputError:
                  "original again, or open it in Excel and save it again", path)
 
 
-def _sheet_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
-    """(last row, last column) with a cell with content in a sheet part, streamed (nothing built in memory).
+# --- the sheet XML: how far its cells reach, parsed the way the reader does -------------------------
+#
+# python-calamine builds a dense grid from A1 (or the first cell) to the last cell with a value, so a
+# 1 KB file with one value at XFD1048576 asks for 17 billion cells. The reader (quick-xml) takes a
+# cell's place from its ``r`` attribute in any quoting or case (``r = 'xfd1048576'``), and a cell
+# without ``r`` from its row (``<row r>``, else the row after the previous one) and the cells before it
+# in that row. The extent is therefore measured on the XML as written, not on one writer's output:
+# a fast byte scan when every cell is written the usual way (``<c r="B7" …>``), else an exact
+# streaming parse (expat, no DTD or entities, constant memory).
 
-    A reader builds the dense area up to these; a tiny file with one cell at
-    ``XFD1048576`` would otherwise take gigabytes. Stops once the row limit is passed.
+#: Longest run of the sheet XML without ``>`` (a tag or a text): 32,767 characters is Excel's cell limit.
+_MAX_RUN = 64 * 1024**2
+#: A cell tag not written ``<c r="…`` (other whitespace, no ``r`` first) or with a namespace prefix
+#: (``x:c``): the fast scan cannot vouch for where such a cell lies. Two patterns, each with a literal
+#: start, are much faster than one alternation.
+_ODD_CELL = re.compile(rb'<c(?:[\t\n\r/>]| (?!r="))')
+_PREFIXED_CELL = re.compile(rb':c[\s/>]')
+#: ``r =`` anywhere: an ``r`` attribute when it follows whitespace or a quote (else a name such as ``footer=``)
+_R_EQUALS = re.compile(rb"r\s*=")
+#: a cell whose reference is not within A1:Z299999 (one capital letter, row below 300,000)
+_NOT_SMALL = re.compile(rb'<c R="(?![A-Z](?:[0-2][0-9]{5}|[0-9]{1,5})")')
+#: a cell tag written the usual way: reference, other attributes, self-closing or not
+_USUAL_CELL = re.compile(rb'<c R="([A-Za-z]{1,3})([0-9]{1,7})"(?:\s+[^\s<>/="]+="[^"<>]*")*\s*(/?)>')
+_REF_PARTS = re.compile(r"([A-Za-z]*)([0-9]+)")
+
+
+def _ref(text: str | bytes) -> tuple[int, int] | None:
+    """(row, column), 1-based, of a reference such as ``B7`` or ``xfd1048576`` as the reader parses it
+    (letters in any case, then digits); None when the reader would refuse it (it then fails, cleanly)."""
+    if isinstance(text, bytes):
+        text = text.decode("ascii", "replace")
+    m = _REF_PARTS.fullmatch(text)
+    if m is None or int(m[2]) == 0:
+        return None
+    col = 0
+    for ch in m[1].upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m[2]), col
+
+
+def _fast_extent(chunks: Iterator[bytes], exact: bool) -> tuple[int, int] | None | bool:
+    """(last row, last column) of the cells with a value when every cell tag of the sheet part is
+    written ``<c r="REF" …>`` (no comments, CDATA, DTD, UTF-16, other quoting); else None.
+
+    Without ``exact``, a part whose cells all lie within A1:Z299999 (inside both limits) is passed by a
+    byte search and gives (1, 1) (or (0, 0) without cells); False says "some cell lies further: scan again with ``exact``",
+    which reads each cell tag (a self-closing one holds no value and the reader skips it).
     """
-    max_row = max_col = 0
-    tail = b""
+    rows = cols = 0
+    tail, first = b"", True
     for chunk in _with_end(chunks):
         data = tail + chunk
-        if chunk:
-            cut = data.rfind(b"<")
+        if chunk:  # cut before the last tag, which may go on in the next chunk
+            cut = max(data.rfind(b"<"), 0)
             data, tail = data[:cut], data[cut:]
-        refs = _CELL_REF.findall(data)
-        if refs:
-            cols, rows = zip(*refs)
-            max_row = max(max_row, max(map(int, rows)))
-            max_col = max(max_col, max(column_index_from_string(c.decode()) for c in set(cols)))
-        if max_row > MAX_ROWS:  # enough to refuse: no need to read the rest
-            break
-    return max_row, max_col
+            if len(tail) > _MAX_RUN:
+                return None
+        decl = data.find(b"<?xml") if first else -1
+        first = False
+        if decl > 3 or b"\x00" in data or (b"!" in data and b"<!" in data) or (
+                b"?" in data and data.find(b"<?", decl + 1) >= 0):
+            return None  # a DTD, comment, CDATA or processing instruction, UTF-16, or text before the XML
+        if (_ODD_CELL.search(data) or _PREFIXED_CELL.search(data) or b'<c R="' in data
+                or b'<row R="' in data):
+            return None
+        n_cells = data.count(b'<c r="')
+        data = data.replace(b'<c r="', b'<c R="').replace(b'<row r="', b'<row R="')
+        if any(data[m.start() - 1:m.start()] in b' \t\r\n"\'' for m in _R_EQUALS.finditer(data)):
+            return None  # a second r attribute, or one written otherwise
+        if not exact:
+            if _NOT_SMALL.search(data):
+                return False
+            rows, cols = max(rows, min(n_cells, 1)), max(cols, min(n_cells, 1))
+            continue
+        usual_cells = _USUAL_CELL.findall(data)
+        if len(usual_cells) != n_cells:
+            return None
+        for letters, digits, empty in usual_cells:
+            if not empty:
+                r, c = _ref(letters + digits) or (0, 0)
+                rows, cols = max(rows, r), max(cols, c)
+        if rows > MAX_ROWS or rows * cols > MAX_CELLS:
+            break  # enough to refuse
+    return rows, cols
 
 
-# Cell references whose column has two or more letters, or whose row is 300,000 or more. A sheet
-# without any lies within A1:Z299999, inside both limits, so it needs no exact scan (found with a
-# literal-prefix search, ~10× faster than matching every cell of a large sheet).
-_WIDE_OR_DEEP = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z](?:[3-9]\d{5}|\d{7}))')
-_FAST_BOUNDS_OK = 299_999 < MAX_ROWS + 1 and 299_999 * 26 <= MAX_CELLS
+class _SheetWalk:
+    """The reader's walk over a sheet part (expat events): row and column of each cell, as it counts them."""
+
+    def __init__(self) -> None:
+        self.row = self.col = 0  # 0-based, like the reader's counters
+        self.pending: tuple[int, int] | None = None
+        self.rows = self.cols = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(":")[2]
+        if self.pending is not None:  # the cell has content: it is part of the grid
+            self.rows, self.cols = max(self.rows, self.pending[0]), max(self.cols, self.pending[1])
+            self.pending = None
+        if local == "c":
+            ref = _ref(attrs["r"]) if "r" in attrs else None
+            if ref is not None:
+                self.col = ref[1] - 1
+                self.pending = ref
+            elif "r" not in attrs:
+                self.pending = (self.row + 1, self.col + 1)
+            self.col += 1
+        elif local == "row" and "r" in attrs and (ref := _row_number(attrs["r"])) is not None:
+            self.row = ref - 1
+
+    def end(self, name: str) -> None:
+        local = name.rpartition(":")[2]
+        if local == "c":
+            self.pending = None
+        elif local == "row":
+            self.row += 1
+            self.col = 0
 
 
-def _within_fast_bounds(chunks: Iterator[bytes]) -> bool:
-    """True when the sheet part has no cell beyond Z299999 (every chunk is read, for the zip checks)."""
-    inside, tail = _FAST_BOUNDS_OK, b""
-    for chunk in chunks:
-        if inside and _WIDE_OR_DEEP.search(tail + chunk):
-            inside = False
-        tail = chunk[-16:]
-    return inside
+def _row_number(text: str) -> int | None:
+    m = _REF_PARTS.fullmatch(text)
+    return int(m[2]) if m is not None and int(m[2]) > 0 else None
+
+
+def _exact_extent(chunks: Iterator[bytes], path: Path, part: str) -> tuple[int, int]:
+    """(last row, last column) of the cells with a value (as the reader places them), by a streaming parse.
+
+    Constant memory: expat keeps only the open tag; a DTD (entities) is refused, and so is a run of
+    more than :data:`_MAX_RUN` bytes without ``>`` (no real tag or cell text is that long).
+    """
+    import pyexpat
+
+    walk = _SheetWalk()
+    parser = pyexpat.ParserCreate()
+
+    def no_dtd(*_: object) -> None:
+        raise _UnsafeXml(part)
+
+    parser.StartElementHandler = walk.start
+    parser.EndElementHandler = walk.end
+    parser.StartDoctypeDeclHandler = no_dtd
+    parser.EntityDeclHandler = no_dtd
+    run = 0
+    try:
+        for chunk in chunks:
+            gt = chunk.rfind(b">")
+            run = run + len(chunk) if gt < 0 else len(chunk) - gt - 1
+            if run > _MAX_RUN:
+                raise _corrupt(path, f"{part}: XML without '>' for more than {_MAX_RUN:,} bytes")
+            parser.Parse(chunk, False)
+            if walk.rows > MAX_ROWS or walk.rows * walk.cols > MAX_CELLS:
+                break  # enough to refuse
+        else:
+            parser.Parse(b"", True)
+    except pyexpat.ExpatError as exc:
+        for _ in chunks:  # damage found by the zip checks (CRC, size) is the better reason
+            pass
+        raise _corrupt(path, f"{part}: XML {exc}") from exc
+    return walk.rows, walk.cols
 
 
 def _with_end(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -258,28 +375,94 @@ def check_workbook_file(path: str | Path) -> list[Problem]:
         packed = max(sum(i.compress_size for i in infos), 1)
         if total > MAX_UNZIPPED_BYTES or total / packed > MAX_RATIO:
             raise _bomb(path, total, ratio=total / packed)
-        try:
-            parts = sheet_parts(zf)
-        except Exception as exc:  # defusedxml refuses entities; a broken workbook.xml is corrupt
-            raise _corrupt(path, f"xl/workbook.xml: {exc}") from exc
-        sheet_of = {part: name for name, (part, _) in parts.items()}
+        lower = _unique_names(infos, path)
+        sheet_of = _sheet_members(zf, lower, path)
         with path.open("rb") as raw:
             for info in infos:
                 try:
-                    chunks = _member_chunks(raw, info)
-                    if info.filename in sheet_of and not _within_fast_bounds(chunks):
-                        _check_extent(sheet_of[info.filename], *_sheet_extent(_member_chunks(raw, info)))
+                    if info.filename in sheet_of:
+                        _check_sheet_part(path, raw, info, sheet_of[info.filename])
                     else:
-                        for _ in chunks:
+                        for _ in _member_chunks(raw, info):
                             pass
                 except _Lying as exc:
                     raise _bomb(path, info.file_size, lying=info.filename) from exc
+                except _UnsafeXml as exc:
+                    raise _fail("unsafe_xml", f"ไฟล์มี XML ที่ไม่ปลอดภัย (DTD/entity) ใน {exc} ปฏิเสธเพื่อความปลอดภัย",
+                                f"the file contains unsafe XML (DTD/entities) in {exc}; refused for safety",
+                                path) from exc
                 except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
                     raise _corrupt(path, f"{info.filename}: {exc}") from exc
         return _warnings(zf, names, path)
 
 
+class _UnsafeXml(Exception):
+    """A sheet part declares a DTD or entities."""
+
+
+def _unique_names(infos: list[zipfile.ZipInfo], path: Path) -> dict[str, str]:
+    """Lower-case name → name of every member; two members whose names differ only in case are refused.
+
+    The reader finds parts by name in any case, so such a pair would let it read another part than
+    the one checked here.
+    """
+    lower: dict[str, str] = {}
+    for info in infos:
+        key = info.filename.lower()
+        if key in lower:
+            raise _corrupt(path, f"two parts named {lower[key]} and {info.filename}")
+        lower[key] = info.filename
+    return lower
+
+
+def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path) -> dict[str, str]:
+    """Member → sheet name (or the member's name) of every part the reader may read as a sheet.
+
+    That is every target of the workbook's relationships, resolved the way the reader does
+    (``/xl/…`` and ``xl/…`` as they are, anything else under ``xl/``) and as the OPC standard does
+    (relative to ``xl/``, ``..`` followed), both matched in any case; and every part in a
+    ``worksheets``/``chartsheets``/``dialogsheets``/``macrosheets`` folder.
+    """
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        sheet_of = {part.lower(): name for name, (part, _) in sheet_parts(zf).items()}
+        rels = fromstring(zf.read(lower["xl/_rels/workbook.xml.rels"])) if (
+            "xl/_rels/workbook.xml.rels" in lower) else None
+    except Exception as exc:  # defusedxml refuses entities; a broken workbook.xml is corrupt
+        raise _corrupt(path, f"xl/workbook.xml: {exc}") from exc
+    targets = [] if rels is None else [
+        el.get("Target", "") for el in rels.iter() if str(el.tag).rpartition("}")[2] == "Relationship"]
+    wanted = set()
+    for target in targets:
+        reader = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else f"xl/{target}"
+        opc = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+        wanted |= {reader.lower(), opc.lower()}
+    out = {}
+    for key, name in lower.items():
+        folder = posixpath.basename(posixpath.dirname(key))
+        if key in wanted or folder in ("worksheets", "chartsheets", "dialogsheets", "macrosheets"):
+            out[name] = sheet_of.get(key, name)
+    return out
+
+
+def _check_sheet_part(path: Path, raw: BinaryIO, info: zipfile.ZipInfo, sheet: str) -> None:
+    """Refuse a sheet part whose cells with a value reach beyond the limits (reads the part whole).
+
+    The ``<dimension>`` a sheet declares is not counted: no reader used builds cells from it
+    (python-calamine reserves at most 100,000 cells from it, openpyxl's are reset), so a wrong one
+    costs nothing and a real workbook with a stale one is still read.
+    """
+    extent = _fast_extent(_member_chunks(raw, info), exact=False)
+    if extent is False:
+        extent = _fast_extent(_member_chunks(raw, info), exact=True)
+    if not extent:
+        extent = _exact_extent(_member_chunks(raw, info), path, info.filename)
+    _check_extent(sheet, *extent)
+
+
 def _check_extent(sheet: str, max_row: int, max_col: int) -> None:
+    """Refuse a sheet whose cells with a value reach beyond :data:`MAX_ROWS` or :data:`MAX_CELLS`."""
     if max_row > MAX_ROWS:
         raise InputError([Problem(
             "too_many_rows",
