@@ -278,6 +278,41 @@ EXPECTED = {
     'one_far_right_cell': ('refused', [
         'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD1000 (16,384,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell XFD1000 (16,384,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
     ]),
+    'far_cell_all250000': ('refused', [
+        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ ALL250000 (250,000,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell ALL250000 (250,000,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+    ]),
+    'far_cell_single_quotes': ('refused', [
+        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+    ]),
+    'far_cell_lower_case': ('refused', [
+        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD9000 (147,456,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell XFD9000 (147,456,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+    ]),
+    'far_cell_spaces_around_equals': ('refused', [
+        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+    ]),
+    'far_cell_behind_target_in_other_case': ('refused', [
+        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+    ]),
+    'far_cell_behind_absolute_target': ('refused', [
+        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+    ]),
+    'far_cell_prefixed_elements': ('refused', [
+        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ IV300000 (76,800,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell IV300000 (76,800,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+    ]),
+    'far_cells_without_references': ('refused', [
+        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ BXY6001 (12,008,001 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell BXY6001 (12,008,001 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+    ]),
+    'far_cell_reference_as_entity': ('refused', [
+        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD2000 (32,768,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell XFD2000 (32,768,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+    ]),
+    'sheet_with_doctype': ('refused', [
+        'ข้อผิดพลาด sheet_with_doctype.xlsx: ไฟล์มี XML ที่ไม่ปลอดภัย (DTD/entity) ใน xl/worksheets/sheet1.xml ปฏิเสธเพื่อความปลอดภัย (the file contains unsafe XML (DTD/entities) in xl/worksheets/sheet1.xml; refused for safety)',
+    ]),
+    'two_parts_differing_in_case': ('refused', [
+        'ข้อผิดพลาด two_parts_differing_in_case.xlsx: ไฟล์ Excel เสียหาย อ่านไม่ได้: ขอไฟล์ต้นฉบับใหม่ หรือเปิดใน Excel แล้วบันทึกใหม่ (the Excel file is corrupt and cannot be read (two parts named xl/worksheets/sheet1.xml and XL/WORKSHEETS/SHEET1.XML): get the original again, or open it in Excel and save it again)',
+    ]),
+    'stale_declared_dimension': ('read', [
+    ]),
     'csv_tis620_thai': ('read', [
         'คำเตือน csv_tis620_thai.csv: ไฟล์ CSV ไม่ได้เข้ารหัส UTF-8 จึงอ่านด้วยรหัสภาษาไทย TIS-620 (cp874): ตรวจว่าอักษรไทยถูกต้อง (the CSV file is not UTF-8, so it was read as Thai TIS-620 (cp874): check that the Thai text is right)',
     ]),

@@ -736,6 +736,114 @@ def _(d: Path) -> Path:
     return book(d / "one_far_right_cell.xlsx", {SHEET: [HEADER, GOOD]}, wide)
 
 
+# --- hostile sheet XML: far cells written every way the reader accepts (issue 14, item 1) ---------------
+# Each is a few hundred bytes; the reader (python-calamine) would build the dense grid up to the far cell
+# (17 billion cells for XFD1048576: "memory allocation of 549755813888 bytes failed", SIGABRT).
+
+_X_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _far(path: Path, cells: str, edit: Callable[[dict[str, bytes]], None] | None = None) -> Path:
+    """A one-sheet .xlsx whose sheetData is ``cells`` (the header row first), then ``edit(members)``."""
+    head = '<row r="1"><c r="A1" t="inlineStr"><is><t>เลขที่เรื่อง</t></is></c></row>'
+    src = raw_xlsx(path.with_name(f"base_{path.name}"), lambda: iter([head, cells]))
+    return edit_zip(src, path, edit or (lambda members: None))
+
+
+def _retarget(target: str, member: str = "xl/worksheets/sheet1.xml") -> Callable[[dict[str, bytes]], None]:
+    """Point the workbook's relationship at ``target`` and rename the sheet part ``member``."""
+
+    def edit(members: dict[str, bytes]) -> None:
+        rels = "xl/_rels/workbook.xml.rels"
+        members[rels] = members[rels].replace(b'Target="worksheets/sheet1.xml"', f'Target="{target}"'.encode())
+        members[member] = members.pop("xl/worksheets/sheet1.xml")
+
+    return edit
+
+
+@case("far_cell_all250000")
+def _(d: Path) -> Path:
+    return _far(d / "far_cell_all250000.xlsx", '<row r="250000"><c r="ALL250000"><v>1</v></c></row>')
+
+
+@case("far_cell_single_quotes")
+def _(d: Path) -> Path:
+    return _far(d / "far_cell_single_quotes.xlsx", "<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>")
+
+
+@case("far_cell_lower_case")
+def _(d: Path) -> Path:
+    return _far(d / "far_cell_lower_case.xlsx", '<row r="9"><c r="xfd9000"><v>1</v></c></row>')
+
+
+@case("far_cell_spaces_around_equals")
+def _(d: Path) -> Path:
+    return _far(d / "far_cell_spaces_around_equals.xlsx", '<row r="2"><c r = "XFD1048576" ><v>1</v></c></row>')
+
+
+@case("far_cell_behind_target_in_other_case")
+def _(d: Path) -> Path:
+    cells = '<row r="2"><c r="XFD1048576"><v>1</v></c></row>'
+    return _far(d / "far_cell_behind_target_in_other_case.xlsx", cells,
+                _retarget("WORKSHEETS/Sheet1.xml", "xl/worksheets/sheet1.xml"))
+
+
+@case("far_cell_behind_absolute_target")
+def _(d: Path) -> Path:
+    cells = '<row r="2"><c r="XFD1048576"><v>1</v></c></row>'
+    return _far(d / "far_cell_behind_absolute_target.xlsx", cells,
+                _retarget("/xl/Worksheets/data.xml", "xl/worksheets/data.xml"))
+
+
+@case("far_cell_prefixed_elements")
+def _(d: Path) -> Path:
+    cells = f'<x:row xmlns:x="{_X_NS}" r="2"><x:c r="IV300000"><x:v>1</x:v></x:c></x:row>'
+    return _far(d / "far_cell_prefixed_elements.xlsx", cells)
+
+
+@case("far_cells_without_references")
+def _(d: Path) -> Path:
+    """No ``r`` at all: the reader places the cells by counting rows and the cells before them."""
+    row = "<row>" + "<c/>" * 2000 + "<c><v>1</v></c></row>"
+    return _far(d / "far_cells_without_references.xlsx", '<row r="6000"/>' + row)
+
+
+@case("far_cell_reference_as_entity")
+def _(d: Path) -> Path:
+    return _far(d / "far_cell_reference_as_entity.xlsx", '<row r="2"><c r="&#88;FD2000"><v>1</v></c></row>')
+
+
+@case("sheet_with_doctype")
+def _(d: Path) -> Path:
+    def doctype(members: dict[str, bytes]) -> None:
+        part = members["xl/worksheets/sheet1.xml"]
+        at = part.find(b"?>") + 2
+        members["xl/worksheets/sheet1.xml"] = part[:at] + b'<!DOCTYPE w [<!ENTITY e "XFD1">]>' + part[at:]
+
+    return _far(d / "sheet_with_doctype.xlsx", "", doctype)
+
+
+@case("two_parts_differing_in_case")
+def _(d: Path) -> Path:
+    def twin(members: dict[str, bytes]) -> None:
+        members["XL/WORKSHEETS/SHEET1.XML"] = members["xl/worksheets/sheet1.xml"].replace(b"A1", b"XFD1")
+
+    return _far(d / "two_parts_differing_in_case.xlsx", "", twin)
+
+
+@case("stale_declared_dimension")
+def _(d: Path) -> Path:
+    """A sheet declaring A1:XFD1048576 with two rows: the reader does not build cells from it; read as is."""
+
+    def declare(members: dict[str, bytes]) -> None:
+        part = members["xl/worksheets/sheet1.xml"]
+        start = part.index(b'<dimension ref="') + len(b'<dimension ref="')
+        members["xl/worksheets/sheet1.xml"] = part[:start] + b"A1:XFD1048576" + part[part.index(b'"', start):]
+
+    src = complaints(d / "stale_base.xlsx", OPEN)
+    return edit_zip(src, d / "stale_declared_dimension.xlsx", declare)
+
+
 # --- CSV ------------------------------------------------------------------------------------------------
 
 
