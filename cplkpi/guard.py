@@ -20,13 +20,14 @@ one of the inputs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,6 +35,8 @@ from cplkpi.scoring.errors import InputError, Problem, column_letter
 from cplkpi.xlsx import sheet_parts
 
 __all__ = [
+    "IMPORT_FORMATS",
+    "WORKBOOK_FORMATS",
     "MAX_FILE_BYTES",
     "MAX_UNZIPPED_BYTES",
     "MAX_RATIO",
@@ -42,6 +45,7 @@ __all__ = [
     "check_workbook_file",
     "check_csv_file",
     "ensure_not_input",
+    "reading_values",
     "sheet_parts",
 ]
 
@@ -257,21 +261,33 @@ def _row_number(text: str) -> int | None:
 
 
 def _exact_extent(chunks: Iterator[bytes], path: Path, part: str) -> tuple[int, int]:
-    """(last row, last column) of the cells with a value (as the reader places them), by a streaming parse.
+    """(last row, last column) of the cells with a value (as the reader places them), by a streaming parse."""
+    walk = _SheetWalk()
+    _walk_xml(walk.start, walk.end, chunks, path, part, lambda: _over(walk.rows, walk.cols))
+    return walk.rows, walk.cols
+
+
+def _over(rows: int, cols: int) -> bool:
+    return rows > MAX_ROWS or rows * cols > MAX_CELLS
+
+
+def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None], chunks: Iterator[bytes],
+              path: Path, part: str, enough: Callable[[], bool]) -> None:
+    """Stream a part through expat with these element handlers, stopping early once ``enough()``.
 
     Constant memory: expat keeps only the open tag; a DTD (entities) is refused, and so is a run of
-    more than :data:`_MAX_RUN` bytes without ``>`` (no real tag or cell text is that long).
+    more than :data:`_MAX_RUN` bytes without ``>`` (no real tag or cell text is that long). XML that
+    is not well-formed is refused as corrupt (after the zip checks of the part, the better reason).
     """
     import pyexpat
 
-    walk = _SheetWalk()
     parser = pyexpat.ParserCreate()
 
     def no_dtd(*_: object) -> None:
         raise _UnsafeXml(part)
 
-    parser.StartElementHandler = walk.start
-    parser.EndElementHandler = walk.end
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
     parser.StartDoctypeDeclHandler = no_dtd
     parser.EntityDeclHandler = no_dtd
     run = 0
@@ -282,15 +298,75 @@ def _exact_extent(chunks: Iterator[bytes], path: Path, part: str) -> tuple[int, 
             if run > _MAX_RUN:
                 raise _corrupt(path, f"{part}: XML without '>' for more than {_MAX_RUN:,} bytes")
             parser.Parse(chunk, False)
-            if walk.rows > MAX_ROWS or walk.rows * walk.cols > MAX_CELLS:
-                break  # enough to refuse
-        else:
-            parser.Parse(b"", True)
+            if enough():
+                return
+        parser.Parse(b"", True)
     except pyexpat.ExpatError as exc:
         for _ in chunks:  # damage found by the zip checks (CRC, size) is the better reason
             pass
         raise _corrupt(path, f"{part}: XML {exc}") from exc
-    return walk.rows, walk.cols
+
+
+# --- OpenDocument (.ods): repeated rows and cells ----------------------------------------------------
+#
+# python-calamine expands ``table:number-columns-repeated`` of a cell with a value (empty ones only when
+# a value follows in the row) and ``table:number-rows-repeated`` of every row up to the last row with a
+# value, then the reader pads the grid from A1: a 1 KB file can describe billions of cells.
+
+
+class _OdsWalk:
+    """The reader's grid of each ``table:table`` in content.xml: rows up to the last row with a value
+    (repeats counted, from the first row) × columns up to the last cell with a value."""
+
+    _CELLS = ("table:table-cell", "table:covered-table-cell")
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.sheet = ""
+        self.rows = self.cols = 0  # of the current table
+        self.row_start = 0  # rows before the current row (repeats counted)
+        self.row_repeat = 1
+        self.row_width = 0  # columns up to the last cell with a value in the current row
+        self.col = 0  # columns of the current row so far (repeats counted)
+        self.tables: list[tuple[str, int, int]] = []
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        parent = self.stack[-1] if self.stack else ""
+        self.stack.append(name)
+        if name == "table:table":
+            self.sheet, self.rows, self.cols, self.row_start = attrs.get("table:name", ""), 0, 0, 0
+        elif name == "table:table-row":
+            self.row_repeat = _count(attrs.get("table:number-rows-repeated"))
+            self.row_width = self.col = 0
+        elif name in self._CELLS and parent == "table:table-row":
+            repeat = _count(attrs.get("table:number-columns-repeated"))
+            self.col += repeat
+            if any(k.startswith("office:") or k == "table:formula" for k in attrs):
+                self.row_width = self.col  # a value (or a formula): the repeats up to here are built
+
+    def end(self, name: str) -> None:
+        self.stack.pop()
+        if name == "table:table-row":
+            if self.row_width:
+                self.rows = self.row_start + self.row_repeat
+                self.cols = max(self.cols, self.row_width)
+            self.row_start += self.row_repeat
+        elif name == "table:table":
+            self.tables.append((self.sheet, self.rows, self.cols))
+
+
+def _count(text: str | None) -> int:
+    """A repeat count as written (1 when absent; an unreadable one makes the reader fail, cleanly)."""
+    return int(text) if text is not None and text.strip().isdigit() else 1
+
+
+def _check_ods_content(path: Path, chunks: Iterator[bytes]) -> None:
+    """Refuse an .ods whose content.xml describes a sheet past the limits (streamed, constant memory)."""
+    walk = _OdsWalk()
+    _walk_xml(walk.start, walk.end, chunks, path, "content.xml", lambda: _over(walk.rows, walk.cols) or any(
+        _over(rows, cols) for _, rows, cols in walk.tables))
+    for sheet, rows, cols in [*walk.tables, (walk.sheet, walk.rows, walk.cols)]:
+        _check_extent(sheet or path.name, rows, cols)
 
 
 def _with_end(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -346,8 +422,18 @@ def _member_chunks(fh: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise zipfile.BadZipFile(f"Bad CRC-32 or size for {info.filename}")
 
 
-def check_workbook_file(path: str | Path) -> list[Problem]:
+#: What each command may read: the complaint workbook and reports are .xlsx/.xlsm; ``import`` also
+#: reads MIS exports saved as OpenDocument.
+WORKBOOK_FORMATS = ("xlsx",)
+IMPORT_FORMATS = ("xlsx", "ods")
+
+
+def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FORMATS) -> list[Problem]:
     """Refuse (raise :class:`InputError` naming the file) a workbook we cannot read safely.
+
+    ``formats`` are those the caller reads (``xlsx``: .xlsx/.xlsm; ``ods``); any other kind of file is
+    refused with what to do. Every format gets the same limits: file size, zip bombs, and sheets whose
+    cells would reach beyond :data:`MAX_ROWS` rows or :data:`MAX_CELLS` cells in the reader.
 
     Returns warnings for what is kept but not used: macros (never run),
     external links (stored values used, never followed), data connections
@@ -369,22 +455,25 @@ def check_workbook_file(path: str | Path) -> list[Problem]:
         if any(i.flag_bits & 0x1 for i in infos):
             raise _fail("encrypted", "ไฟล์ถูกเข้ารหัสด้วยรหัสผ่าน: เอารหัสผ่านออกแล้วบันทึกเป็น .xlsx",
                         "the file is encrypted with a password: remove the password and save as .xlsx", path)
-        if "xl/workbook.xml" not in names:
+        kind = "xlsx" if "xl/workbook.xml" in names else "ods" if _is_ods(zf, names) else None
+        if kind not in formats:
             _refuse_other_zip(zf, names, path)
         total = sum(i.file_size for i in infos)
         packed = max(sum(i.compress_size for i in infos), 1)
         if total > MAX_UNZIPPED_BYTES or total / packed > MAX_RATIO:
             raise _bomb(path, total, ratio=total / packed)
         lower = _unique_names(infos, path)
-        sheet_of = _sheet_members(zf, lower, path)
+        sheet_of = _sheet_members(zf, lower, path) if kind == "xlsx" else {"content.xml": ""}
         with path.open("rb") as raw:
             for info in infos:
                 try:
-                    if info.filename in sheet_of:
-                        _check_sheet_part(path, raw, info, sheet_of[info.filename])
-                    else:
+                    if info.filename not in sheet_of:
                         for _ in _member_chunks(raw, info):
                             pass
+                    elif kind == "xlsx":
+                        _check_sheet_part(path, raw, info, sheet_of[info.filename])
+                    else:
+                        _check_ods_content(path, _member_chunks(raw, info))
                 except _Lying as exc:
                     raise _bomb(path, info.file_size, lying=info.filename) from exc
                 except _UnsafeXml as exc:
@@ -393,7 +482,14 @@ def check_workbook_file(path: str | Path) -> list[Problem]:
                                 path) from exc
                 except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
                     raise _corrupt(path, f"{info.filename}: {exc}") from exc
-        return _warnings(zf, names, path)
+        return _warnings(zf, names, path) if kind == "xlsx" else []
+
+
+def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    if "mimetype" not in names:
+        return False
+    with zf.open("mimetype") as fh:
+        return b"opendocument.spreadsheet" in fh.read(100)
 
 
 class _UnsafeXml(Exception):
@@ -495,7 +591,7 @@ def _refuse_other_zip(zf: zipfile.ZipFile, names: set[str], path: Path) -> None:
         raise _fail("xlsb", "ไฟล์เป็น Excel แบบไบนารี (.xlsb): เปิดใน Excel แล้วบันทึกเป็น .xlsx",
                     "the file is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx",
                     path)
-    if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype")[:100]:
+    if _is_ods(zf, names):
         raise _fail("ods", "ไฟล์เป็น OpenDocument (.ods): บันทึกเป็น .xlsx ก่อน",
                     "the file is an OpenDocument spreadsheet (.ods): save it as .xlsx first", path)
     if "word/document.xml" in names:
@@ -555,6 +651,26 @@ def check_csv_file(path: str | Path) -> bytes:
                     f"the file has more than {MAX_ROWS:,} rows of data, over the limit: split the file by "
                     "fiscal year or by agency", path)
     return raw
+
+
+@contextlib.contextmanager
+def reading_values(path: str | Path) -> Iterator[None]:
+    """Turn what the values reader (python-calamine) raises on a file the guard let through into an
+    :class:`InputError` naming the file, a Rust panic included (pyo3's ``PanicException`` is a
+    ``BaseException``): never a traceback."""
+    path = Path(path)
+    try:
+        yield
+    except InputError:
+        raise
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError([Problem(
+            "corrupt_xlsx", f"อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย ({detail})",
+            f"cannot read the Excel file, it may be corrupt ({type(exc).__name__}: {detail})",
+            sheet=path.name)]) from exc
 
 
 def ensure_not_input(output: str | Path, *inputs: str | Path) -> Path:

@@ -216,10 +216,10 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
         return read_csv(path)
     from python_calamine import CalamineWorkbook
 
-    from cplkpi.guard import check_workbook_file, sheet_parts
+    from cplkpi.guard import check_workbook_file, reading_values, sheet_parts
 
     warnings = check_workbook_file(path)
-    try:
+    with reading_values(path):  # calamine or zip errors on a file the guard let through
         wb = CalamineWorkbook.from_path(str(path))
         with zipfile.ZipFile(path) as zf:
             parts = sheet_parts(zf)
@@ -245,14 +245,6 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
                     rows, scans[name].merged = loading[name].result()
                     _put_errors(rows, scans[name].errors)
                     sheets[name] = rows
-    except InputError:
-        raise
-    except Exception as exc:  # calamine or zip errors on a file the guard let through
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError([Problem(
-            "corrupt_xlsx", f"อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย ({detail})",
-            f"cannot read the Excel file, it may be corrupt ({type(exc).__name__}: {detail})",
-            sheet=path.name)]) from exc
     book = from_sheets(sheets, path)
     for part in (book.complaints, book.progress, book.monthly_reports, book.audit_sample,
                  book.calendar_overrides):
