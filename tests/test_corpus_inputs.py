@@ -313,6 +313,12 @@ EXPECTED = {
     ]),
     'stale_declared_dimension': ('read', [
     ]),
+    'ods_repeated_cells_30_million': ('refused', [
+        'ข้อผิดพลาด ods_repeated_cells_30_million.ods: ไฟล์เป็น OpenDocument (.ods): บันทึกเป็น .xlsx ก่อน (the file is an OpenDocument spreadsheet (.ods): save it as .xlsx first)',
+    ]),
+    'ods_repeated_empty_rows_before_a_value': ('refused', [
+        'ข้อผิดพลาด ods_repeated_empty_rows_before_a_value.ods: ไฟล์เป็น OpenDocument (.ods): บันทึกเป็น .xlsx ก่อน (the file is an OpenDocument spreadsheet (.ods): save it as .xlsx first)',
+    ]),
     'csv_tis620_thai': ('read', [
         'คำเตือน csv_tis620_thai.csv: ไฟล์ CSV ไม่ได้เข้ารหัส UTF-8 จึงอ่านด้วยรหัสภาษาไทย TIS-620 (cp874): ตรวจว่าอักษรไทยถูกต้อง (the CSV file is not UTF-8, so it was read as Thai TIS-620 (cp874): check that the Thai text is right)',
     ]),

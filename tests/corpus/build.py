@@ -831,6 +831,42 @@ def _(d: Path) -> Path:
     return _far(d / "two_parts_differing_in_case.xlsx", "", twin)
 
 
+def ods_file(path: Path, tables: str) -> Path:
+    """A minimal OpenDocument spreadsheet whose body is ``tables`` (``<table:table>`` elements)."""
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr(
+            "content.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" '
+            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+            f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>",
+        )
+    return path
+
+
+_ODS_HEADER = ('<table:table-row><table:table-cell office:value-type="string"><text:p>เลขที่เรื่อง</text:p>'
+               "</table:table-cell></table:table-row>")
+
+
+@case("ods_repeated_cells_30_million")
+def _(d: Path) -> Path:
+    """1 KB describing 3,000 × 10,000 cells with a value: the reader once took 3.4 GB for it."""
+    row = ('<table:table-row table:number-rows-repeated="3000"><table:table-cell table:number-columns-repeated='
+           '"10000" office:value-type="float" office:value="1"/></table:table-row>')
+    return ods_file(d / "ods_repeated_cells_30_million.ods", f'<table:table table:name="{SHEET}">{_ODS_HEADER}{row}</table:table>')
+
+
+@case("ods_repeated_empty_rows_before_a_value")
+def _(d: Path) -> Path:
+    """Empty rows count when a value follows them: 400,000 repeated empty rows, then one cell."""
+    rows = ('<table:table-row table:number-rows-repeated="400000"><table:table-cell/></table:table-row>'
+            '<table:table-row><table:table-cell office:value-type="float" office:value="2"/></table:table-row>')
+    return ods_file(d / "ods_repeated_empty_rows_before_a_value.ods",
+                    f'<table:table table:name="{SHEET}">{_ODS_HEADER}{rows}</table:table>')
+
+
 @case("stale_declared_dimension")
 def _(d: Path) -> Path:
     """A sheet declaring A1:XFD1048576 with two rows: the reader does not build cells from it; read as is."""
