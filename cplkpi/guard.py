@@ -20,11 +20,13 @@ one of the inputs.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import os
 import posixpath
 import re
 import struct
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -423,15 +425,15 @@ def _member_chunks(fh: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
 
 
 #: What each command may read: the complaint workbook and reports are .xlsx/.xlsm; ``import`` also
-#: reads MIS exports saved as OpenDocument.
+#: reads MIS exports saved as .xlsb, .xls or OpenDocument .ods.
 WORKBOOK_FORMATS = ("xlsx",)
-IMPORT_FORMATS = ("xlsx", "ods")
+IMPORT_FORMATS = ("xlsx", "xlsb", "xls", "ods")
 
 
 def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FORMATS) -> list[Problem]:
     """Refuse (raise :class:`InputError` naming the file) a workbook we cannot read safely.
 
-    ``formats`` are those the caller reads (``xlsx``: .xlsx/.xlsm; ``ods``); any other kind of file is
+    ``formats`` are those the caller reads (``xlsx``: .xlsx/.xlsm; ``xlsb``, ``xls``, ``ods``); any other kind is
     refused with what to do. Every format gets the same limits: file size, zip bombs, and sheets whose
     cells would reach beyond :data:`MAX_ROWS` rows or :data:`MAX_CELLS` cells in the reader.
 
@@ -444,6 +446,9 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
     with path.open("rb") as fh:
         head = fh.read(2048)
     if not head.startswith(b"PK"):
+        if "xls" in formats and head.startswith(_OLE) and _ole_kind(path) == "xls":
+            _check_xls(path)
+            return []
         _refuse_non_zip(path, head)
     try:
         zf = zipfile.ZipFile(path)
@@ -455,7 +460,8 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
         if any(i.flag_bits & 0x1 for i in infos):
             raise _fail("encrypted", "ไฟล์ถูกเข้ารหัสด้วยรหัสผ่าน: เอารหัสผ่านออกแล้วบันทึกเป็น .xlsx",
                         "the file is encrypted with a password: remove the password and save as .xlsx", path)
-        kind = "xlsx" if "xl/workbook.xml" in names else "ods" if _is_ods(zf, names) else None
+        kind = ("xlsx" if "xl/workbook.xml" in names else "xlsb" if "xl/workbook.bin" in names
+                else "ods" if _is_ods(zf, names) else None)
         if kind not in formats:
             _refuse_other_zip(zf, names, path)
         total = sum(i.file_size for i in infos)
@@ -463,7 +469,7 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
         if total > MAX_UNZIPPED_BYTES or total / packed > MAX_RATIO:
             raise _bomb(path, total, ratio=total / packed)
         lower = _unique_names(infos, path)
-        sheet_of = _sheet_members(zf, lower, path) if kind == "xlsx" else {"content.xml": ""}
+        sheet_of = {"content.xml": ""} if kind == "ods" else _sheet_members(zf, lower, path, kind)
         with path.open("rb") as raw:
             for info in infos:
                 try:
@@ -472,6 +478,8 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
                             pass
                     elif kind == "xlsx":
                         _check_sheet_part(path, raw, info, sheet_of[info.filename])
+                    elif kind == "xlsb":
+                        _check_extent(sheet_of[info.filename], *_xlsb_extent(_member_chunks(raw, info)))
                     else:
                         _check_ods_content(path, _member_chunks(raw, info))
                 except _Lying as exc:
@@ -490,6 +498,241 @@ def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
         return False
     with zf.open("mimetype") as fh:
         return b"opendocument.spreadsheet" in fh.read(100)
+
+
+# --- Excel binary workbook (.xlsb): BIFF12 records ------------------------------------------------------
+#
+# A sheet part is a stream of records (type and size as 7-bit varints). The reader sets the row from
+# each BrtRowHdr (type 0) and takes the column of a cell with a value (types 2–10; 11 counted too) from
+# its first four bytes, then builds the dense grid: 4-byte numbers reach billions of cells.
+
+#: Cell records the extent counts (BrtCellRk … BrtFmlaError); blanks (1, 12) hold no value.
+_XLSB_CELLS = frozenset(range(2, 12))
+
+
+def _varint(buf: bytes | bytearray, pos: int, most: int) -> tuple[int, int] | None:
+    """(value, next position) of a little-endian 7-bit varint of at most ``most`` bytes; None if cut."""
+    value = 0
+    for i in range(most):
+        if pos + i >= len(buf):
+            return None
+        byte = buf[pos + i]
+        value |= (byte & 0x7F) << (7 * i)
+        if not byte & 0x80:
+            return value, pos + i + 1
+    return value, pos + most
+
+
+def _xlsb_records(chunks: Iterator[bytes], wanted: frozenset[int], whole: int = 4) -> Iterator[tuple[int, bytes]]:
+    """(type, first ``whole`` bytes of the data) of every record of a ``wanted`` type, streamed: the rest
+    of a record is skipped without being kept, so memory stays at one chunk whatever the sizes say."""
+    buf, skip = bytearray(), 0
+    for chunk in chunks:
+        if skip >= len(chunk):
+            skip -= len(chunk)
+            continue
+        buf += chunk[skip:]
+        skip = pos = 0
+        while True:
+            typ = _varint(buf, pos, 2)
+            size = None if typ is None else _varint(buf, typ[1], 4)
+            if typ is None or size is None:
+                break
+            at, end = size[1], size[1] + size[0]
+            if typ[0] in wanted:
+                if len(buf) < at + min(size[0], whole):
+                    break  # the first bytes are in the next chunk
+                yield typ[0], bytes(buf[at:at + min(size[0], whole)])
+            if end > len(buf):
+                skip, pos = end - len(buf), len(buf)
+                break
+            pos = end
+        del buf[:pos]
+
+
+def _xlsb_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
+    """(rows, columns) of the grid the reader builds from an .xlsb sheet part (1-based last row/column)."""
+    row = rows = cols = 0
+    for typ, head in _xlsb_records(chunks, _XLSB_CELLS | {0}):
+        if len(head) < 4:
+            continue  # a record too short to hold its position: the reader fails on it, cleanly
+        number = int.from_bytes(head, "little")
+        if typ == 0:
+            row = number
+        else:
+            rows, cols = max(rows, row + 1), max(cols, number + 1)
+            if _over(rows, cols):
+                break
+    return rows, cols
+
+
+def _xlsb_sheet_names(zf: zipfile.ZipFile, lower: dict[str, str]) -> dict[str, str]:
+    """Relationship id → sheet name, from the BrtBundleSh records (type 156) of xl/workbook.bin."""
+    out: dict[str, str] = {}
+    if "xl/workbook.bin" not in lower:
+        return out
+    with zf.open(lower["xl/workbook.bin"]) as fh:
+        chunks = iter(lambda: fh.read(_CHUNK), b"")
+        for _, data in _xlsb_records(chunks, frozenset({156}), whole=1024):
+            rel, at = _wide(data, 8)
+            name, _ = _wide(data, at)
+            if rel is not None and name is not None:
+                out[rel] = name
+    return out
+
+
+def _wide(data: bytes, at: int) -> tuple[str | None, int]:
+    """An XLWideString (character count, then UTF-16) at ``at``, and the position after it."""
+    if at + 4 > len(data):
+        return None, at
+    count = struct.unpack_from("<I", data, at)[0]
+    if count == 0xFFFFFFFF or at + 4 + 2 * count > len(data):
+        return None, at + 4
+    return data[at + 4:at + 4 + 2 * count].decode("utf-16-le", "replace"), at + 4 + 2 * count
+
+
+# --- legacy Excel (.xls): BIFF8 records in an OLE compound file ------------------------------------------
+#
+# Cell records carry a 16-bit row and column (MULRK a range of columns): 4 billion cells. The DIMENSIONS
+# record is not counted (the reader builds nothing from it, as for .xlsx). The compound file is read sector by sector through its allocation table, every
+# chain bounded by the number of sectors in the file (a loop is damage, not an endless read).
+
+_XLS_CELLS = {0x0203, 0x00FD, 0x0204, 0x027E, 0x0205, 0x0006, 0x00D6, 0x00BD}
+_XLS_BOF, _XLS_EOF, _XLS_BOUNDSHEET = 0x0809, 0x000A, 0x0085
+
+
+class _Cfb:
+    """A minimal reader of an OLE compound file: streams by name, read through the FAT (or mini FAT)."""
+
+    def __init__(self, fh: BinaryIO, size: int) -> None:
+        self.fh = fh
+        head = fh.read(512)
+        if len(head) < 512 or not head.startswith(_OLE):
+            raise ValueError("not a compound file")
+        self.sector = 1 << struct.unpack_from("<H", head, 0x1E)[0]
+        self.mini = 1 << struct.unpack_from("<H", head, 0x20)[0]
+        if self.sector not in (512, 4096) or self.mini != 64:
+            raise ValueError("bad sector size")
+        self.count = max(size // self.sector, 1)
+        n_fat, first_dir = struct.unpack_from("<II", head, 0x2C)
+        self.cutoff, first_mini_fat, _, first_difat, n_difat = struct.unpack_from("<IIIII", head, 0x38)
+        difat = list(struct.unpack_from("<109I", head, 0x4C))
+        per = self.sector // 4
+        nxt = first_difat
+        for _ in range(min(n_difat, self.count)):
+            if nxt >= self.count:
+                break
+            entries = struct.unpack(f"<{per}I", self._read(nxt))
+            difat += entries[:-1]
+            nxt = entries[-1]
+        fat_sectors = [s for s in difat[:n_fat] if s < self.count]
+        if len(set(fat_sectors)) != len(fat_sectors):
+            raise ValueError("a sector listed twice in the allocation table")
+        self.fat = _numbers(b"".join(self._read(s) for s in fat_sectors))
+        directory = b"".join(self._chain(first_dir))
+        self.entries: dict[str, tuple[int, int]] = {}
+        root: tuple[int, int] | None = None
+        for off in range(0, len(directory) - 127, 128):
+            entry = directory[off:off + 128]
+            length = min(struct.unpack_from("<H", entry, 64)[0], 64)
+            kind, start, stream_size = entry[66], *struct.unpack_from("<IQ", entry, 116)
+            name = entry[:max(length - 2, 0)].decode("utf-16-le", "replace")
+            if kind == 5:
+                root = (start, stream_size)
+            elif kind == 2:
+                self.entries.setdefault(name, (start, stream_size))
+        self.mini_fat = _numbers(b"".join(self._chain(first_mini_fat)))
+        self.root = root
+
+    def _read(self, sector: int) -> bytes:
+        self.fh.seek((sector + 1) * self.sector)
+        return self.fh.read(self.sector)
+
+    def _chain(self, start: int) -> Iterator[bytes]:
+        sector, seen = start, 0
+        while sector < len(self.fat) and sector < self.count and seen <= self.count:
+            yield self._read(sector)
+            sector, seen = self.fat[sector], seen + 1
+
+    def stream(self, name: str) -> Iterator[bytes] | None:
+        """The stream's bytes in chunks (one sector, or the whole of a small stream), or None."""
+        if name not in self.entries:
+            return None
+        start, size = self.entries[name]
+        if size >= self.cutoff:
+            return _cut(self._chain(start), size)
+        if self.root is None:
+            return None
+        container = b"".join(_cut(self._chain(self.root[0]), self.root[1]))
+        out, sector, seen = bytearray(), start, 0
+        while sector < len(self.mini_fat) and len(out) < size and seen <= len(self.mini_fat):
+            out += container[sector * 64:(sector + 1) * 64]
+            sector, seen = self.mini_fat[sector], seen + 1
+        return iter([bytes(out[:size])])
+
+
+def _numbers(data: bytes) -> array.array:
+    """Little-endian 32-bit sector numbers (4 bytes each, not a Python int each)."""
+    out = array.array("I")
+    out.frombytes(data[:len(data) // 4 * 4])
+    if sys.byteorder == "big":
+        out.byteswap()
+    return out
+
+
+def _cut(chunks: Iterator[bytes], size: int) -> Iterator[bytes]:
+    left = size
+    for chunk in chunks:
+        if left <= 0:
+            return
+        yield chunk[:left]
+        left -= len(chunk)
+
+
+def _xls_records(chunks: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
+    """(type, data) of every BIFF record of a workbook stream (records are at most 8,224 bytes)."""
+    buf = bytearray()
+    for chunk in chunks:
+        buf += chunk
+        pos = 0
+        while pos + 4 <= len(buf):
+            typ, size = struct.unpack_from("<HH", buf, pos)
+            if pos + 4 + size > len(buf):
+                break
+            yield typ, bytes(buf[pos + 4:pos + 4 + size])
+            pos += 4 + size
+        del buf[:pos]
+
+
+def _check_xls(path: Path) -> None:
+    """Refuse an .xls whose sheets' cells with a value reach beyond the limits."""
+    with path.open("rb") as fh:
+        try:
+            cfb = _Cfb(fh, path.stat().st_size)
+            stream = cfb.stream("Workbook") or cfb.stream("Book")
+        except (ValueError, struct.error, OSError) as exc:
+            raise _corrupt(path, f"OLE: {exc}") from exc
+        if stream is None:
+            raise _corrupt(path, "OLE: no Workbook stream")
+        names: dict[int, str] = {}
+        offset, sheet, rows, cols = 0, path.name, 0, 0
+        for typ, data in _xls_records(stream):
+            if typ == _XLS_BOUNDSHEET and len(data) >= 8:
+                at = struct.unpack_from("<I", data)[0]
+                count, wide = data[6], data[7] & 1
+                raw = data[8:8 + count * (2 if wide else 1)]
+                names[at] = raw.decode("utf-16-le" if wide else "cp1252", "replace")
+            elif typ == _XLS_BOF:
+                sheet, rows, cols = names.get(offset, path.name), 0, 0
+            elif typ in _XLS_CELLS and len(data) >= 4:
+                row, col = struct.unpack_from("<HH", data)
+                if typ == 0x00BD and len(data) >= 6:  # MULRK: first column … last column at the end
+                    col = struct.unpack_from("<H", data, len(data) - 2)[0]
+                rows, cols = max(rows, row + 1), max(cols, col + 1)
+            elif typ == _XLS_EOF:
+                _check_extent(sheet, rows, cols)
+            offset += 4 + len(data)
+        _check_extent(sheet, rows, cols)
 
 
 class _UnsafeXml(Exception):
@@ -511,7 +754,7 @@ def _unique_names(infos: list[zipfile.ZipInfo], path: Path) -> dict[str, str]:
     return lower
 
 
-def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path) -> dict[str, str]:
+def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path, kind: str) -> dict[str, str]:
     """Member → sheet name (or the member's name) of every part the reader may read as a sheet.
 
     That is every target of the workbook's relationships, resolved the way the reader does
@@ -521,19 +764,23 @@ def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path) -> di
     """
     from defusedxml.ElementTree import fromstring
 
+    rels_name = f"xl/_rels/workbook.{'xml' if kind == 'xlsx' else 'bin'}.rels"
     try:
-        sheet_of = {part.lower(): name for name, (part, _) in sheet_parts(zf).items()}
-        rels = fromstring(zf.read(lower["xl/_rels/workbook.xml.rels"])) if (
-            "xl/_rels/workbook.xml.rels" in lower) else None
-    except Exception as exc:  # defusedxml refuses entities; a broken workbook.xml is corrupt
-        raise _corrupt(path, f"xl/workbook.xml: {exc}") from exc
-    targets = [] if rels is None else [
-        el.get("Target", "") for el in rels.iter() if str(el.tag).rpartition("}")[2] == "Relationship"]
+        sheet_of = {part.lower(): name for name, (part, _) in sheet_parts(zf).items()} if kind == "xlsx" else {}
+        rels = fromstring(zf.read(lower[rels_name])) if rels_name in lower else None
+        names = _xlsb_sheet_names(zf, lower) if kind == "xlsb" else {}
+    except Exception as exc:  # defusedxml refuses entities; a broken workbook part is corrupt
+        raise _corrupt(path, f"workbook: {exc}") from exc
+    relations = [] if rels is None else [
+        el for el in rels.iter() if str(el.tag).rpartition("}")[2] == "Relationship"]
     wanted = set()
-    for target in targets:
+    for el in relations:
+        target = el.get("Target", "")
         reader = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else f"xl/{target}"
         opc = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
         wanted |= {reader.lower(), opc.lower()}
+        if el.get("Id") in names:
+            sheet_of[opc.lower()] = names[el.get("Id")]
     out = {}
     for key, name in lower.items():
         folder = posixpath.basename(posixpath.dirname(key))

@@ -319,6 +319,15 @@ EXPECTED = {
     'ods_repeated_empty_rows_before_a_value': ('refused', [
         'ข้อผิดพลาด ods_repeated_empty_rows_before_a_value.ods: ไฟล์เป็น OpenDocument (.ods): บันทึกเป็น .xlsx ก่อน (the file is an OpenDocument spreadsheet (.ods): save it as .xlsx first)',
     ]),
+    'xls_far_cell': ('refused', [
+        'ข้อผิดพลาด xls_far_cell.xls: ไฟล์เป็น Excel รุ่นเก่า (.xls): เปิดใน Excel แล้วบันทึกเป็น .xlsx (the file is a legacy Excel .xls workbook: open it in Excel and save it as .xlsx)',
+    ]),
+    'xls_declared_dimensions': ('refused', [
+        'ข้อผิดพลาด xls_declared_dimensions.xls: ไฟล์เป็น Excel รุ่นเก่า (.xls): เปิดใน Excel แล้วบันทึกเป็น .xlsx (the file is a legacy Excel .xls workbook: open it in Excel and save it as .xlsx)',
+    ]),
+    'xlsb_far_cell': ('refused', [
+        'ข้อผิดพลาด xlsb_far_cell.xlsb: ไฟล์เป็น Excel แบบไบนารี (.xlsb): เปิดใน Excel แล้วบันทึกเป็น .xlsx (the file is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx)',
+    ]),
     'csv_tis620_thai': ('read', [
         'คำเตือน csv_tis620_thai.csv: ไฟล์ CSV ไม่ได้เข้ารหัส UTF-8 จึงอ่านด้วยรหัสภาษาไทย TIS-620 (cp874): ตรวจว่าอักษรไทยถูกต้อง (the CSV file is not UTF-8, so it was read as Thai TIS-620 (cp874): check that the Thai text is right)',
     ]),

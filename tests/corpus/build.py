@@ -837,6 +837,13 @@ def ods_file(path: Path, tables: str) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+            'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+            'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>',
+        )
+        zf.writestr(
             "content.xml",
             f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" '
             'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -865,6 +872,90 @@ def _(d: Path) -> Path:
             '<table:table-row><table:table-cell office:value-type="float" office:value="2"/></table:table-row>')
     return ods_file(d / "ods_repeated_empty_rows_before_a_value.ods",
                     f'<table:table table:name="{SHEET}">{_ODS_HEADER}{rows}</table:table>')
+
+
+def _biff(typ: int, data: bytes) -> bytes:
+    return struct.pack("<HH", typ, len(data)) + data
+
+
+def xls_file(path: Path, cells: Sequence[tuple[int, int]], dimensions: tuple[int, int] = (1, 1)) -> Path:
+    """A minimal BIFF8 .xls (OLE compound file, one sheet SHEET) with a NUMBER record at each (row, col),
+    0-based, and the sheet's DIMENSIONS (last row + 1, last column + 1)."""
+    name = SHEET.encode("utf-16-le")
+    bof = lambda kind: _biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x0206))  # noqa: E731
+    sheet_at = len(bof(5)) + len(_biff(0x0085, bytes(8) + name)) + 4
+    globals_ = bof(5) + _biff(0x0085, struct.pack("<IBBBB", sheet_at, 0, 0, len(SHEET), 1) + name) + _biff(0x000A, b"")
+    sheet = bof(0x10) + _biff(0x0200, struct.pack("<IIHHH", 0, dimensions[0], 0, dimensions[1], 0))
+    for row, col in cells:
+        sheet += _biff(0x0203, struct.pack("<HHHd", row, col, 15, 1.0))
+    stream = globals_ + sheet + _biff(0x000A, b"")
+    stream = stream.ljust(4096 + 512, b"\x00")  # a regular stream (at least the 4,096-byte mini-stream cutoff)
+    n = len(stream) // 512
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    fat = [0xFFFFFFFD, *range(2, n + 1), end, end] + [free] * (128 - n - 2)
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + bytes(10) + struct.pack("<IIIIIIII", 1, n + 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<109I", 0, *[free] * 108))
+
+    def entry(label: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = label.encode("utf-16-le") + b"\x00\x00"
+        return (raw.ljust(64, b"\x00") + struct.pack("<HBBIII", len(raw), kind, 1, free, free, child)
+                + bytes(36) + struct.pack("<IQ", start, size))
+
+    directory = entry("Root Entry", 5, 1, end, 0) + entry("Workbook", 2, free, 1, len(stream))
+    directory = directory + (bytes(64) + struct.pack("<HBBIII", 0, 0, 0, free, free, free) + bytes(48)) * 2
+    path.write_bytes(header + struct.pack("<128I", *fat) + stream + directory)
+    return path
+
+
+def xlsb_file(path: Path, records: bytes) -> Path:
+    """A minimal .xlsb: sheet SHEET whose part xl/worksheets/sheet1.bin holds ``records`` (BIFF12)."""
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    name = SHEET.encode("utf-16-le")
+    bundle = struct.pack("<III", 0, 1, 4) + "rId1".encode("utf-16-le") + struct.pack("<I", len(SHEET)) + name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.bin", _b12(0x83, b"") + _b12(0x8F, b"") + _b12(0x9C, bundle) + _b12(0x90, b"") + _b12(0x84, b""))
+        zf.writestr("xl/_rels/workbook.bin.rels", f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                    f'relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.bin"/></Relationships>')
+        sheet = _b12(0x81, b"") + _b12(0x94, bytes(16)) + _b12(0x91, b"") + records + _b12(0x92, b"") + _b12(0x82, b"")
+        zf.writestr("xl/worksheets/sheet1.bin", sheet)
+    return path
+
+
+def _b12(typ: int, data: bytes) -> bytes:
+    """A BIFF12 record: type and size as 7-bit varints, then the data."""
+
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+            n >>= 7
+            if not n:
+                return bytes(out)
+
+    return varint(typ) + varint(len(data)) + data
+
+
+@case("xls_far_cell")
+def _(d: Path) -> Path:
+    """A 5 KB .xls with one number at row 60,000, column 60,000 (16-bit fields allow 4 billion cells)."""
+    return xls_file(d / "xls_far_cell.xls", [(0, 0), (59_999, 59_999)])
+
+
+@case("xls_declared_dimensions")
+def _(d: Path) -> Path:
+    """DIMENSIONS says IV65536 around one cell: the reader builds nothing from it (read as one cell)."""
+    return xls_file(d / "xls_declared_dimensions.xls", [(0, 0)], dimensions=(65_536, 256))
+
+
+@case("xlsb_far_cell")
+def _(d: Path) -> Path:
+    """An .xlsb row header at row 1,000,000 and a number in column 10,001: 4-byte fields, billions of cells."""
+    cell = struct.pack("<II", 10_000, 0) + struct.pack("<d", 1.0)
+    rows = _b12(0, struct.pack("<IIHH", 0, 0, 300, 0)) + _b12(5, struct.pack("<II", 0, 0) + struct.pack("<d", 1.0))
+    rows += _b12(0, struct.pack("<IIHH", 999_999, 0, 300, 0)) + _b12(5, cell)
+    return xlsb_file(d / "xlsb_far_cell.xlsb", rows)
 
 
 @case("stale_declared_dimension")
