@@ -1,12 +1,17 @@
 """Checks on untrusted workbook files before anything parses them.
 
 Submitted workbooks are untrusted (the committee's audit). Before a file is
-opened it must exist, not be empty or absurdly large, be an OOXML zip (not an
-encrypted or legacy OLE file, an HTML page or a CSV renamed to .xlsx, an .xlsb
-or .ods), open as a zip, expand to no more than a cap (zip bombs, measured
-while decompressing, not trusted from the headers), pass its CRC checks and
-use no sheet beyond :data:`MAX_ROWS` rows or :data:`MAX_CELLS` cells (measured
-by streaming the sheet XML, before a reader builds it in memory).
+opened it must exist, not be empty or absurdly large, be a format the
+command reads (an OOXML zip for the complaint workbook and reports; ``import``
+also takes .xlsb, .xls and .ods; encrypted files, HTML pages or CSVs renamed
+to .xlsx are refused), open as a zip, expand to no more than a cap (zip
+bombs, measured while decompressing, not trusted from the headers), pass its
+CRC checks and use no sheet beyond :data:`MAX_ROWS` rows or :data:`MAX_CELLS`
+cells. The sheet limits are measured on the file as written, the way the
+values reader (python-calamine) places cells (any quoting, case, namespace
+prefix, relationship target in any case, cells without a reference, repeated
+.ods rows and cells, binary records), streamed in constant memory, before the
+reader builds its dense grid.
 
 Macros, external links, data connections and embedded objects are never run,
 followed or refreshed: cplkpi reads stored cell values only. Their presence
@@ -14,8 +19,9 @@ is reported as a warning, because the values a user sees in Excel may differ
 from the stored ones.
 
 :func:`check_workbook_file` raises :class:`InputError` for a refused file and
-returns the warnings; :func:`ensure_not_input` refuses an output path that is
-one of the inputs.
+returns the warnings; :func:`reading_values` turns what the reader raises on a
+file that passed into one clear error; :func:`ensure_not_input` refuses an
+output path that is one of the inputs.
 """
 
 from __future__ import annotations
@@ -155,7 +161,7 @@ _MAX_RUN = 64 * 1024**2
 #: start, are much faster than one alternation.
 _ODD_CELL = re.compile(rb'<c(?:[\t\n\r/>]| (?!r="))')
 _PREFIXED_CELL = re.compile(rb':c[\s/>]')
-#: ``r =`` anywhere: an ``r`` attribute when it follows whitespace or a quote (else a name such as ``footer=``)
+#: ``r =`` anywhere: an ``r`` attribute when it follows whitespace or a quote (else e.g. ``footer=``)
 _R_EQUALS = re.compile(rb"r\s*=")
 #: a cell whose reference is not within A1:Z299999 (one capital letter, row below 300,000)
 _NOT_SMALL = re.compile(rb'<c R="(?![A-Z](?:[0-2][0-9]{5}|[0-9]{1,5})")')
@@ -183,7 +189,8 @@ def _fast_extent(chunks: Iterator[bytes], exact: bool) -> tuple[int, int] | None
     written ``<c r="REF" …>`` (no comments, CDATA, DTD, UTF-16, other quoting); else None.
 
     Without ``exact``, a part whose cells all lie within A1:Z299999 (inside both limits) is passed by a
-    byte search and gives (1, 1) (or (0, 0) without cells); False says "some cell lies further: scan again with ``exact``",
+    byte search and gives (1, 1) (or (0, 0) without cells);
+    False says "some cell lies further: scan again with ``exact``",
     which reads each cell tag (a self-closing one holds no value and the reader skips it).
     """
     rows = cols = 0
@@ -273,8 +280,8 @@ def _over(rows: int, cols: int) -> bool:
     return rows > MAX_ROWS or rows * cols > MAX_CELLS
 
 
-def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None], chunks: Iterator[bytes],
-              path: Path, part: str, enough: Callable[[], bool]) -> None:
+def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None],
+              chunks: Iterator[bytes], path: Path, part: str, enough: Callable[[], bool]) -> None:
     """Stream a part through expat with these element handlers, stopping early once ``enough()``.
 
     Constant memory: expat keeps only the open tag; a DTD (entities) is refused, and so is a run of
@@ -433,7 +440,8 @@ IMPORT_FORMATS = ("xlsx", "xlsb", "xls", "ods")
 def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FORMATS) -> list[Problem]:
     """Refuse (raise :class:`InputError` naming the file) a workbook we cannot read safely.
 
-    ``formats`` are those the caller reads (``xlsx``: .xlsx/.xlsm; ``xlsb``, ``xls``, ``ods``); any other kind is
+    ``formats`` are those the caller reads (``xlsx``: .xlsx/.xlsm; ``xlsb``, ``xls``, ``ods``); any other
+    kind is
     refused with what to do. Every format gets the same limits: file size, zip bombs, and sheets whose
     cells would reach beyond :data:`MAX_ROWS` rows or :data:`MAX_CELLS` cells in the reader.
 
@@ -485,7 +493,8 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
                 except _Lying as exc:
                     raise _bomb(path, info.file_size, lying=info.filename) from exc
                 except _UnsafeXml as exc:
-                    raise _fail("unsafe_xml", f"ไฟล์มี XML ที่ไม่ปลอดภัย (DTD/entity) ใน {exc} ปฏิเสธเพื่อความปลอดภัย",
+                    raise _fail("unsafe_xml",
+                                f"ไฟล์มี XML ที่ไม่ปลอดภัย (DTD/entity) ใน {exc} ปฏิเสธเพื่อความปลอดภัย",
                                 f"the file contains unsafe XML (DTD/entities) in {exc}; refused for safety",
                                 path) from exc
                 except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
@@ -523,7 +532,8 @@ def _varint(buf: bytes | bytearray, pos: int, most: int) -> tuple[int, int] | No
     return value, pos + most
 
 
-def _xlsb_records(chunks: Iterator[bytes], wanted: frozenset[int], whole: int = 4) -> Iterator[tuple[int, bytes]]:
+def _xlsb_records(chunks: Iterator[bytes], wanted: frozenset[int],
+                  whole: int = 4) -> Iterator[tuple[int, bytes]]:
     """(type, first ``whole`` bytes of the data) of every record of a ``wanted`` type, streamed: the rest
     of a record is skipped without being kept, so memory stays at one chunk whatever the sizes say."""
     buf, skip = bytearray(), 0
@@ -593,9 +603,10 @@ def _wide(data: bytes, at: int) -> tuple[str | None, int]:
 
 # --- legacy Excel (.xls): BIFF8 records in an OLE compound file ------------------------------------------
 #
-# Cell records carry a 16-bit row and column (MULRK a range of columns): 4 billion cells. The DIMENSIONS
-# record is not counted (the reader builds nothing from it, as for .xlsx). The compound file is read sector by sector through its allocation table, every
-# chain bounded by the number of sectors in the file (a loop is damage, not an endless read).
+# Cell records carry a 16-bit row and column (MULRK a range of columns): 4 billion cells. The
+# DIMENSIONS record is not counted (the reader builds nothing from it, as for .xlsx). The compound file
+# is read sector by sector through its allocation table, every chain bounded by the number of sectors in
+# the file (a loop is damage, not an endless read).
 
 _XLS_CELLS = {0x0203, 0x00FD, 0x0204, 0x027E, 0x0205, 0x0006, 0x00D6, 0x00BD}
 _XLS_BOF, _XLS_EOF, _XLS_BOUNDSHEET = 0x0809, 0x000A, 0x0085
@@ -766,7 +777,8 @@ def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path, kind:
 
     rels_name = f"xl/_rels/workbook.{'xml' if kind == 'xlsx' else 'bin'}.rels"
     try:
-        sheet_of = {part.lower(): name for name, (part, _) in sheet_parts(zf).items()} if kind == "xlsx" else {}
+        sheet_of = {part.lower(): name for name, (part, _) in sheet_parts(zf).items()} if (
+            kind == "xlsx") else {}
         rels = fromstring(zf.read(lower[rels_name])) if rels_name in lower else None
         names = _xlsb_sheet_names(zf, lower) if kind == "xlsb" else {}
     except Exception as exc:  # defusedxml refuses entities; a broken workbook part is corrupt
@@ -776,7 +788,8 @@ def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path, kind:
     wanted = set()
     for el in relations:
         target = el.get("Target", "")
-        reader = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else f"xl/{target}"
+        reader = (target[1:] if target.startswith("/xl/") else target if target.startswith("xl/")
+                  else f"xl/{target}")
         opc = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
         wanted |= {reader.lower(), opc.lower()}
         if el.get("Id") in names:

@@ -84,7 +84,8 @@ def _sheet_rows(path: Path) -> tuple[str, list[list[Any]]]:
         wb = CalamineWorkbook.from_path(str(path))
         for name in wb.sheet_names:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            hits = max((sum(1 for v in r if v is not None and header_key(v) in keys) for r in rows[:15]), default=0)
+            hits = max((sum(1 for v in r if v is not None and header_key(v) in keys) for r in rows[:15]),
+                       default=0)
             if hits > best_hits:
                 best, best_hits, best_rows = name, hits, rows
     return best or path.stem, best_rows

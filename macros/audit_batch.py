@@ -131,8 +131,9 @@ def audit_files(
     """Audit ``files`` in ``workers`` processes (never in this one) and collect the results in file order.
 
     A worker process that dies is replaced; each file it may have been auditing is audited again in
-    a process of its own and reported as an error (one line) if it kills that one too. ``job`` (a module-level function with the
-    arguments of the default, ``path, month, rules, samples``) replaces the audit of one file.
+    a process of its own and reported as an error (one line) if it kills that one too. ``job`` (a
+    module-level function with the arguments of the default, ``path, month, rules, samples``) replaces
+    the audit of one file.
     """
     import os
 

@@ -755,7 +755,8 @@ def _retarget(target: str, member: str = "xl/worksheets/sheet1.xml") -> Callable
 
     def edit(members: dict[str, bytes]) -> None:
         rels = "xl/_rels/workbook.xml.rels"
-        members[rels] = members[rels].replace(b'Target="worksheets/sheet1.xml"', f'Target="{target}"'.encode())
+        old = b'Target="worksheets/sheet1.xml"'
+        members[rels] = members[rels].replace(old, f'Target="{target}"'.encode())
         members[member] = members.pop("xl/worksheets/sheet1.xml")
 
     return edit
@@ -778,7 +779,8 @@ def _(d: Path) -> Path:
 
 @case("far_cell_spaces_around_equals")
 def _(d: Path) -> Path:
-    return _far(d / "far_cell_spaces_around_equals.xlsx", '<row r="2"><c r = "XFD1048576" ><v>1</v></c></row>')
+    cells = '<row r="2"><c r = "XFD1048576" ><v>1</v></c></row>'
+    return _far(d / "far_cell_spaces_around_equals.xlsx", cells)
 
 
 @case("far_cell_behind_target_in_other_case")
@@ -839,8 +841,9 @@ def ods_file(path: Path, tables: str) -> Path:
         zf.writestr(
             "META-INF/manifest.xml",
             '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
-            'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
-            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+            'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+            'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            "<manifest:file-entry "
             'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>',
         )
         zf.writestr(
@@ -848,7 +851,8 @@ def ods_file(path: Path, tables: str) -> Path:
             f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" '
             'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
             'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-            f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>",
+            f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+            "</office:document-content>",
         )
     return path
 
@@ -860,16 +864,18 @@ _ODS_HEADER = ('<table:table-row><table:table-cell office:value-type="string"><t
 @case("ods_repeated_cells_30_million")
 def _(d: Path) -> Path:
     """1 KB describing 3,000 × 10,000 cells with a value: the reader once took 3.4 GB for it."""
-    row = ('<table:table-row table:number-rows-repeated="3000"><table:table-cell table:number-columns-repeated='
-           '"10000" office:value-type="float" office:value="1"/></table:table-row>')
-    return ods_file(d / "ods_repeated_cells_30_million.ods", f'<table:table table:name="{SHEET}">{_ODS_HEADER}{row}</table:table>')
+    row = ('<table:table-row table:number-rows-repeated="3000"><table:table-cell '
+           'table:number-columns-repeated="10000" office:value-type="float" office:value="1"/></table:table-row>')
+    table = f'<table:table table:name="{SHEET}">{_ODS_HEADER}{row}</table:table>'
+    return ods_file(d / "ods_repeated_cells_30_million.ods", table)
 
 
 @case("ods_repeated_empty_rows_before_a_value")
 def _(d: Path) -> Path:
     """Empty rows count when a value follows them: 400,000 repeated empty rows, then one cell."""
     rows = ('<table:table-row table:number-rows-repeated="400000"><table:table-cell/></table:table-row>'
-            '<table:table-row><table:table-cell office:value-type="float" office:value="2"/></table:table-row>')
+            '<table:table-row><table:table-cell office:value-type="float" office:value="2"/>'
+            "</table:table-row>")
     return ods_file(d / "ods_repeated_empty_rows_before_a_value.ods",
                     f'<table:table table:name="{SHEET}">{_ODS_HEADER}{rows}</table:table>')
 
@@ -882,14 +888,17 @@ def xls_file(path: Path, cells: Sequence[tuple[int, int]], dimensions: tuple[int
     """A minimal BIFF8 .xls (OLE compound file, one sheet SHEET) with a NUMBER record at each (row, col),
     0-based, and the sheet's DIMENSIONS (last row + 1, last column + 1)."""
     name = SHEET.encode("utf-16-le")
-    bof = lambda kind: _biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x0206))  # noqa: E731
+    def bof(kind: int) -> bytes:
+        return _biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x0206))
+
     sheet_at = len(bof(5)) + len(_biff(0x0085, bytes(8) + name)) + 4
-    globals_ = bof(5) + _biff(0x0085, struct.pack("<IBBBB", sheet_at, 0, 0, len(SHEET), 1) + name) + _biff(0x000A, b"")
+    boundsheet = _biff(0x0085, struct.pack("<IBBBB", sheet_at, 0, 0, len(SHEET), 1) + name)
+    globals_ = bof(5) + boundsheet + _biff(0x000A, b"")
     sheet = bof(0x10) + _biff(0x0200, struct.pack("<IIHHH", 0, dimensions[0], 0, dimensions[1], 0))
     for row, col in cells:
         sheet += _biff(0x0203, struct.pack("<HHHd", row, col, 15, 1.0))
     stream = globals_ + sheet + _biff(0x000A, b"")
-    stream = stream.ljust(4096 + 512, b"\x00")  # a regular stream (at least the 4,096-byte mini-stream cutoff)
+    stream = stream.ljust(4096 + 512, b"\x00")  # a regular stream: at least the 4,096-byte cutoff
     n = len(stream) // 512
     end, free = 0xFFFFFFFE, 0xFFFFFFFF
     fat = [0xFFFFFFFD, *range(2, n + 1), end, end] + [free] * (128 - n - 2)
@@ -915,10 +924,13 @@ def xlsb_file(path: Path, records: bytes) -> Path:
     bundle = struct.pack("<III", 0, 1, 4) + "rId1".encode("utf-16-le") + struct.pack("<I", len(SHEET)) + name
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("xl/workbook.bin", _b12(0x83, b"") + _b12(0x8F, b"") + _b12(0x9C, bundle) + _b12(0x90, b"") + _b12(0x84, b""))
-        zf.writestr("xl/_rels/workbook.bin.rels", f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                    f'relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.bin"/></Relationships>')
-        sheet = _b12(0x81, b"") + _b12(0x94, bytes(16)) + _b12(0x91, b"") + records + _b12(0x92, b"") + _b12(0x82, b"")
+        book = _b12(0x83, b"") + _b12(0x8F, b"") + _b12(0x9C, bundle) + _b12(0x90, b"") + _b12(0x84, b"")
+        zf.writestr("xl/workbook.bin", book)
+        zf.writestr("xl/_rels/workbook.bin.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
+                    f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+                    'Target="worksheets/sheet1.bin"/></Relationships>')
+        sheet = _b12(0x81, b"") + _b12(0x94, bytes(16)) + _b12(0x91, b"") + records
+        sheet += _b12(0x92, b"") + _b12(0x82, b"")
         zf.writestr("xl/worksheets/sheet1.bin", sheet)
     return path
 
@@ -951,9 +963,9 @@ def _(d: Path) -> Path:
 
 @case("xlsb_far_cell")
 def _(d: Path) -> Path:
-    """An .xlsb row header at row 1,000,000 and a number in column 10,001: 4-byte fields, billions of cells."""
+    """An .xlsb row header at row 1,000,000 and a number in column 10,001 (4-byte fields: billions)."""
     cell = struct.pack("<II", 10_000, 0) + struct.pack("<d", 1.0)
-    rows = _b12(0, struct.pack("<IIHH", 0, 0, 300, 0)) + _b12(5, struct.pack("<II", 0, 0) + struct.pack("<d", 1.0))
+    rows = _b12(0, struct.pack("<IIHH", 0, 0, 300, 0)) + _b12(5, struct.pack("<IId", 0, 0, 1.0))
     rows += _b12(0, struct.pack("<IIHH", 999_999, 0, 300, 0)) + _b12(5, cell)
     return xlsb_file(d / "xlsb_far_cell.xlsb", rows)
 
