@@ -477,19 +477,27 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
         if total > MAX_UNZIPPED_BYTES or total / packed > MAX_RATIO:
             raise _bomb(path, total, ratio=total / packed)
         lower = _unique_names(infos, path)
-        sheet_of = {"content.xml": ""} if kind == "ods" else _sheet_members(zf, lower, path, kind)
+        # The reader picks its format by the file's extension, not by what the zip holds: every kind of
+        # sheet the zip holds is measured (an .xlsb named file with a harmless xl/workbook.xml beside its
+        # binary sheets is read as .xlsb).
+        xml_sheets = _sheet_members(zf, lower, path, "xlsx") if "xl/workbook.xml" in lower else {}
+        bin_sheets = _sheet_members(zf, lower, path, "xlsb") if "xl/workbook.bin" in lower else {}
         with path.open("rb") as raw:
             for info in infos:
                 try:
-                    if info.filename not in sheet_of:
+                    measured = False
+                    if info.filename in xml_sheets:
+                        _check_sheet_part(path, raw, info, xml_sheets[info.filename])
+                        measured = True
+                    if info.filename in bin_sheets:
+                        _check_extent(bin_sheets[info.filename], *_xlsb_extent(_member_chunks(raw, info)))
+                        measured = True
+                    if info.filename.lower() == "content.xml":
+                        _check_ods_content(path, _member_chunks(raw, info))
+                        measured = True
+                    if not measured:
                         for _ in _member_chunks(raw, info):
                             pass
-                    elif kind == "xlsx":
-                        _check_sheet_part(path, raw, info, sheet_of[info.filename])
-                    elif kind == "xlsb":
-                        _check_extent(sheet_of[info.filename], *_xlsb_extent(_member_chunks(raw, info)))
-                    else:
-                        _check_ods_content(path, _member_chunks(raw, info))
                 except _Lying as exc:
                     raise _bomb(path, info.file_size, lying=info.filename) from exc
                 except _UnsafeXml as exc:
@@ -768,10 +776,11 @@ def _unique_names(infos: list[zipfile.ZipInfo], path: Path) -> dict[str, str]:
 def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path, kind: str) -> dict[str, str]:
     """Member → sheet name (or the member's name) of every part the reader may read as a sheet.
 
-    That is every target of the workbook's relationships, resolved the way the reader does
-    (``/xl/…`` and ``xl/…`` as they are, anything else under ``xl/``) and as the OPC standard does
-    (relative to ``xl/``, ``..`` followed), both matched in any case; and every part in a
-    ``worksheets``/``chartsheets``/``dialogsheets``/``macrosheets`` folder.
+    That is every target of the workbook's relationships (``kind`` ``xlsx``: xl/workbook.xml's,
+    ``xlsb``: xl/workbook.bin's), resolved the way the reader does (``/xl/…`` and ``xl/…`` as they are,
+    anything else under ``xl/``) and as the OPC standard does (relative to ``xl/``, ``..`` followed),
+    both matched in any case; and every ``.xml`` (``.bin``) part in a ``worksheets``/``chartsheets``/
+    ``dialogsheets``/``macrosheets`` folder.
     """
     from defusedxml.ElementTree import fromstring
 
@@ -795,9 +804,11 @@ def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path, kind:
         if el.get("Id") in names:
             sheet_of[opc.lower()] = names[el.get("Id")]
     out = {}
+    ext = ".xml" if kind == "xlsx" else ".bin"
     for key, name in lower.items():
         folder = posixpath.basename(posixpath.dirname(key))
-        if key in wanted or folder in ("worksheets", "chartsheets", "dialogsheets", "macrosheets"):
+        if key in wanted or (key.endswith(ext) and folder in (
+                "worksheets", "chartsheets", "dialogsheets", "macrosheets")):
             out[name] = sheet_of.get(key, name)
     return out
 

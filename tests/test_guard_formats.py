@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import struct
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,25 @@ def test_libreoffice_ods_with_its_trailing_empty_rows_is_read(tmp_path):
     path = corpus.ods_file(tmp_path / "libreoffice.ods", tables)
     assert check_workbook_file(path, IMPORT_FORMATS) == [] and grid(path) == (2, 3)
     assert list(read_mis(path).complaints["complaint_id"]) == ["6300001"]
+
+
+def test_an_xlsb_with_a_decoy_workbook_xml_is_measured_as_the_reader_reads_it(tmp_path):
+    """The reader goes by the extension: an .xlsb that also holds a harmless xl/workbook.xml is read from
+    its binary parts, so those are measured too, wherever its relationships put them."""
+    far = corpus._b12(0, struct.pack("<IIHH", 999_999, 0, 300, 0)) + corpus._b12(5, struct.pack("<IId", 9, 0, 1.0))
+    src = corpus.xlsb_file(tmp_path / "src.xlsb", far)
+    decoy = corpus.raw_xlsx(tmp_path / "decoy.xlsx", lambda: iter(['<row r="1"><c r="A1"><v>1</v></c></row>']))
+
+    def edit(members: dict[str, bytes]) -> None:
+        members["xl/data/s.bin"] = members.pop("xl/worksheets/sheet1.bin")
+        rels = "xl/_rels/workbook.bin.rels"
+        members[rels] = members[rels].replace(b"worksheets/sheet1.bin", b"data/s.bin")
+        with zipfile.ZipFile(decoy) as zf:
+            members.update({n: zf.read(n) for n in zf.namelist() if n != "[Content_Types].xml"})
+
+    path = corpus.edit_zip(src, tmp_path / "decoy_inside.xlsb", edit)
+    with pytest.raises(InputError) as exc:
+        check_workbook_file(path, IMPORT_FORMATS)
+    assert str(exc.value.problems[0]) == ROWS
+    with pytest.raises(InputError):
+        check_workbook_file(path)  # the complaint workbook door measures it too, whatever it is called
