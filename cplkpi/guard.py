@@ -189,9 +189,8 @@ def _fast_extent(chunks: Iterator[bytes], exact: bool) -> tuple[int, int] | None
     written ``<c r="REF" …>`` (no comments, CDATA, DTD, UTF-16, other quoting); else None.
 
     Without ``exact``, a part whose cells all lie within A1:Z299999 (inside both limits) is passed by a
-    byte search and gives (1, 1) (or (0, 0) without cells);
-    False says "some cell lies further: scan again with ``exact``",
-    which reads each cell tag (a self-closing one holds no value and the reader skips it).
+    byte search and gives (1, 1); False says "some cell lies further: scan again with ``exact``", which
+    reads each cell tag (a self-closing one holds no value and the reader skips it).
     """
     rows = cols = 0
     tail, first = b"", True
@@ -207,20 +206,19 @@ def _fast_extent(chunks: Iterator[bytes], exact: bool) -> tuple[int, int] | None
         if decl > 3 or b"\x00" in data or (b"!" in data and b"<!" in data) or (
                 b"?" in data and data.find(b"<?", decl + 1) >= 0):
             return None  # a DTD, comment, CDATA or processing instruction, UTF-16, or text before the XML
-        if (_ODD_CELL.search(data) or _PREFIXED_CELL.search(data) or b'<c R="' in data
-                or b'<row R="' in data):
+        if _ODD_CELL.search(data) or _PREFIXED_CELL.search(data) or (
+                b'R="' in data and (b'<c R="' in data or b'<row R="' in data)):
             return None
-        n_cells = data.count(b'<c r="')
         data = data.replace(b'<c r="', b'<c R="').replace(b'<row r="', b'<row R="')
         if any(data[m.start() - 1:m.start()] in b' \t\r\n"\'' for m in _R_EQUALS.finditer(data)):
             return None  # a second r attribute, or one written otherwise
         if not exact:
             if _NOT_SMALL.search(data):
                 return False
-            rows, cols = max(rows, min(n_cells, 1)), max(cols, min(n_cells, 1))
+            rows = cols = 1
             continue
         usual_cells = _USUAL_CELL.findall(data)
-        if len(usual_cells) != n_cells:
+        if len(usual_cells) != data.count(b'<c R="'):
             return None
         for letters, digits, empty in usual_cells:
             if not empty:
