@@ -373,7 +373,7 @@ def _check_ods_content(path: Path, chunks: Iterator[bytes]) -> None:
     _walk_xml(walk.start, walk.end, chunks, path, "content.xml", lambda: _over(walk.rows, walk.cols) or any(
         _over(rows, cols) for _, rows, cols in walk.tables))
     for sheet, rows, cols in [*walk.tables, (walk.sheet, walk.rows, walk.cols)]:
-        _check_extent(sheet or path.name, rows, cols)
+        _check_extent(path, sheet, rows, cols)
 
 
 def _with_end(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -488,7 +488,8 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
                         _check_sheet_part(path, raw, info, xml_sheets[info.filename])
                         measured = True
                     if info.filename in bin_sheets:
-                        _check_extent(bin_sheets[info.filename], *_xlsb_extent(_member_chunks(raw, info)))
+                        extent = _xlsb_extent(_member_chunks(raw, info))
+                        _check_extent(path, bin_sheets[info.filename], *extent)
                         measured = True
                     if info.filename.lower() == "content.xml":
                         _check_ods_content(path, _member_chunks(raw, info))
@@ -747,9 +748,9 @@ def _check_xls(path: Path) -> None:
                     col = struct.unpack_from("<H", data, len(data) - 2)[0]
                 rows, cols = max(rows, row + 1), max(cols, col + 1)
             elif typ == _XLS_EOF:
-                _check_extent(sheet, rows, cols)
+                _check_extent(path, sheet, rows, cols)
             offset += 4 + len(data)
-        _check_extent(sheet, rows, cols)
+        _check_extent(path, sheet, rows, cols)
 
 
 class _UnsafeXml(Exception):
@@ -823,11 +824,13 @@ def _check_sheet_part(path: Path, raw: BinaryIO, info: zipfile.ZipInfo, sheet: s
         extent = _fast_extent(_member_chunks(raw, info), exact=True)
     if not extent:
         extent = _exact_extent(_member_chunks(raw, info), path, info.filename)
-    _check_extent(sheet, *extent)
+    _check_extent(path, sheet, *extent)
 
 
-def _check_extent(sheet: str, max_row: int, max_col: int) -> None:
-    """Refuse a sheet whose cells with a value reach beyond :data:`MAX_ROWS` or :data:`MAX_CELLS`."""
+def _check_extent(path: Path, sheet: str, max_row: int, max_col: int) -> None:
+    """Refuse a sheet whose cells with a value reach beyond :data:`MAX_ROWS` or :data:`MAX_CELLS`; the
+    message names the file and the sheet (``import`` and ``audit-batch`` read many files)."""
+    sheet = f"{path.name}: {sheet}" if sheet and sheet != path.name else path.name
     if max_row > MAX_ROWS:
         raise InputError([Problem(
             "too_many_rows",

@@ -174,7 +174,7 @@ def test_a_hostile_far_cell_is_refused_in_a_batch_not_a_crash(folder, tmp_path):
     result = audit_files([workbook_files(folder)[0], bad], month=MARCH, workers=1)
     assert len(result.audited) == 1
     assert [s.error for s in result.errors] == [
-        "far_cell_all250000.xlsx: ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ ALL250000 (250,000,000 เซลล์ เกินขีดจำกัด 10,000,000): "
+        "ข้อผิดพลาด far_cell_all250000.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ ALL250000 (250,000,000 เซลล์ เกินขีดจำกัด 10,000,000): "
         "ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell ALL250000 (250,000,000 cells, over the limit of "
         "10,000,000): delete the unused rows and columns)"]
 

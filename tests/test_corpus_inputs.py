@@ -270,40 +270,40 @@ EXPECTED = {
         'ข้อผิดพลาด word_document_named_xlsx.xlsx: ไฟล์เป็นเอกสาร Word ไม่ใช่ Excel (.xlsx) (the file is a Word document, not an Excel .xlsx workbook)',
     ]),
     'million_rows': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+        'ข้อผิดพลาด million_rows.xlsx: เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
     ]),
     'one_far_away_cell': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+        'ข้อผิดพลาด one_far_away_cell.xlsx: เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
     ]),
     'one_far_right_cell': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD1000 (16,384,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell XFD1000 (16,384,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+        'ข้อผิดพลาด one_far_right_cell.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD1000 (16,384,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell XFD1000 (16,384,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
     ]),
     'far_cell_all250000': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ ALL250000 (250,000,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell ALL250000 (250,000,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+        'ข้อผิดพลาด far_cell_all250000.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ ALL250000 (250,000,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell ALL250000 (250,000,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
     ]),
     'far_cell_single_quotes': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+        'ข้อผิดพลาด far_cell_single_quotes.xlsx: เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
     ]),
     'far_cell_lower_case': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD9000 (147,456,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell XFD9000 (147,456,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+        'ข้อผิดพลาด far_cell_lower_case.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD9000 (147,456,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell XFD9000 (147,456,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
     ]),
     'far_cell_spaces_around_equals': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+        'ข้อผิดพลาด far_cell_spaces_around_equals.xlsx: เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
     ]),
     'far_cell_behind_target_in_other_case': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+        'ข้อผิดพลาด far_cell_behind_target_in_other_case.xlsx: เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
     ]),
     'far_cell_behind_absolute_target': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+        'ข้อผิดพลาด far_cell_behind_absolute_target.xlsx: เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
     ]),
     'far_cell_prefixed_elements': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ IV300000 (76,800,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell IV300000 (76,800,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+        'ข้อผิดพลาด far_cell_prefixed_elements.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ IV300000 (76,800,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell IV300000 (76,800,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
     ]),
     'far_cells_without_references': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ BXY6001 (12,008,001 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell BXY6001 (12,008,001 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+        'ข้อผิดพลาด far_cells_without_references.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ BXY6001 (12,008,001 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell BXY6001 (12,008,001 cells, over the limit of 10,000,000): delete the unused rows and columns)',
     ]),
     'far_cell_reference_as_entity': ('refused', [
-        'ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD2000 (32,768,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell XFD2000 (32,768,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+        'ข้อผิดพลาด far_cell_reference_as_entity.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD2000 (32,768,000 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell XFD2000 (32,768,000 cells, over the limit of 10,000,000): delete the unused rows and columns)',
     ]),
     'sheet_with_doctype': ('refused', [
         'ข้อผิดพลาด sheet_with_doctype.xlsx: ไฟล์มี XML ที่ไม่ปลอดภัย (DTD/entity) ใน xl/worksheets/sheet1.xml ปฏิเสธเพื่อความปลอดภัย (the file contains unsafe XML (DTD/entities) in xl/worksheets/sheet1.xml; refused for safety)',

@@ -42,10 +42,10 @@ except InputError as exc:
     print("refused", exc.problems[0])
 """
 
-FAR_ALL = ("ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ ALL250000 (250,000,000 เซลล์ เกินขีดจำกัด 10,000,000): "
+FAR_ALL = ("ข้อผิดพลาด {file}: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ ALL250000 (250,000,000 เซลล์ เกินขีดจำกัด 10,000,000): "
            "ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell ALL250000 (250,000,000 cells, over the limit of "
            "10,000,000): delete the unused rows and columns)")
-TOO_MANY_ROWS = ("ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน "
+TOO_MANY_ROWS = ("ข้อผิดพลาด {file}: เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน "
                  "หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal "
                  "year or by agency, or delete the unused rows)")
 
@@ -60,24 +60,25 @@ def run_capped(path: Path, how: str) -> subprocess.CompletedProcess:
     ("far_cell_single_quotes", "workbook", f"refused {TOO_MANY_ROWS}"),
     ("far_cell_behind_target_in_other_case", "workbook", f"refused {TOO_MANY_ROWS}"),
     ("far_cells_without_references", "workbook",
-     "refused ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ BXY6001 (12,008,001 เซลล์ เกินขีดจำกัด 10,000,000): "
+     "refused ข้อผิดพลาด {file}: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ BXY6001 (12,008,001 เซลล์ เกินขีดจำกัด 10,000,000): "
      "ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell BXY6001 (12,008,001 cells, over the limit of "
      "10,000,000): delete the unused rows and columns)"),
     ("ods_repeated_cells_30_million", "import",
-     "refused ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ NTP3001 (30,010,000 เซลล์ เกินขีดจำกัด 10,000,000): "
+     "refused ข้อผิดพลาด {file}: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ NTP3001 (30,010,000 เซลล์ เกินขีดจำกัด 10,000,000): "
      "ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell NTP3001 (30,010,000 cells, over the limit of "
      "10,000,000): delete the unused rows and columns)"),
     ("ods_repeated_empty_rows_before_a_value", "import", f"refused {TOO_MANY_ROWS}"),
     ("xls_far_cell", "import",
-     "refused ข้อผิดพลาด เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ CJSR60000 (3,600,000,000 เซลล์ เกินขีดจำกัด 10,000,000): "
+     "refused ข้อผิดพลาด {file}: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ CJSR60000 (3,600,000,000 เซลล์ เกินขีดจำกัด 10,000,000): "
      "ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell CJSR60000 (3,600,000,000 cells, over the limit of "
      "10,000,000): delete the unused rows and columns)"),
     ("xlsb_far_cell", "import", f"refused {TOO_MANY_ROWS}"),
     ("stale_declared_dimension", "workbook", "read 2"),  # a declared A1:XFD1048576 builds nothing: read
 ])
 def test_a_hostile_file_is_refused_within_1_gb_not_killed(tmp_path, case, how, expected):
-    done = run_capped(corpus.CORPUS[case](tmp_path), how)
-    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, expected, "")
+    path = corpus.CORPUS[case](tmp_path)
+    done = run_capped(path, how)
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, expected.format(file=path.name), "")
 
 
 @pytest.mark.parametrize("case", ["far_cell_all250000", "ods_repeated_cells_30_million", "xls_far_cell",
