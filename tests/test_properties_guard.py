@@ -1,7 +1,8 @@
 """Property of the size guard (hypothesis): hostile sheet XML never gets a grid past the limits to the reader.
 
 Sheets are generated as rows of cells, each cell with or without a reference, with or without a
-value, far away or near, then written every way the XML (and the reader, python-calamine) allows:
+value, far away or near, under any declared dimension, then written every way the XML (and the
+reader, python-calamine) allows:
 either quote, any case of the column letters, whitespace around ``=``, a namespace prefix, ``r``
 first or last, empty cells self-closing or not, the part behind a relationship target in another
 case, absolute or under another folder. The expected grid is worked out here from the generated
@@ -53,6 +54,8 @@ styles = st.fixed_dictionaries({
     "r_last": st.booleans(),
     "empty_pair": st.booleans(),
     "target": st.sampled_from(TARGETS),
+    # the declared used range: not what the reader builds (a stale or hostile one changes nothing)
+    "dimension": st.sampled_from([None, "A1", "A1:XFD1048576", "a1:zz99", "B2:IV300000"]),
 })
 
 
@@ -83,8 +86,9 @@ def render(sheet: list[dict], style: dict) -> str:
             ref = None if c["ref"] is None else f"{_letters(c['ref'][1], style['lower'])}{c['ref'][0]}"
             body += cell(ref, c["value"])
         out.append(f"<{p}row{r}>{body}</{p}row>")
+    dim = "" if style["dimension"] is None else f"<{p}dimension ref{eq}{q}{style['dimension']}{q}/>"
     return (f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet xmlns="{NS}" xmlns:x="{NS}">'
-            f'<{p}dimension ref="A1"/><{p}sheetData>{"".join(out)}</{p}sheetData></{p}worksheet>')
+            f'{dim}<{p}sheetData>{"".join(out)}</{p}sheetData></{p}worksheet>')
 
 
 def reader_grid(sheet: list[dict], *, count_empty: bool = False) -> tuple[int, int]:
