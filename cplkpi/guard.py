@@ -1,12 +1,17 @@
 """Checks on untrusted workbook files before anything parses them.
 
 Submitted workbooks are untrusted (the committee's audit). Before a file is
-opened it must exist, not be empty or absurdly large, be an OOXML zip (not an
-encrypted or legacy OLE file, an HTML page or a CSV renamed to .xlsx, an .xlsb
-or .ods), open as a zip, expand to no more than a cap (zip bombs, measured
-while decompressing, not trusted from the headers), pass its CRC checks and
-use no sheet beyond :data:`MAX_ROWS` rows or :data:`MAX_CELLS` cells (measured
-by streaming the sheet XML, before a reader builds it in memory).
+opened it must exist, not be empty or absurdly large, be a format the
+command reads (an OOXML zip for the complaint workbook and reports; ``import``
+also takes .xlsb, .xls and .ods; encrypted files, HTML pages or CSVs renamed
+to .xlsx are refused), open as a zip, expand to no more than a cap (zip
+bombs, measured while decompressing, not trusted from the headers), pass its
+CRC checks and use no sheet beyond :data:`MAX_ROWS` rows or :data:`MAX_CELLS`
+cells. The sheet limits are measured on the file as written, the way the
+values reader (python-calamine) places cells (any quoting, case, namespace
+prefix, relationship target in any case, cells without a reference, repeated
+.ods rows and cells, binary records), streamed in constant memory, before the
+reader builds its dense grid.
 
 Macros, external links, data connections and embedded objects are never run,
 followed or refreshed: cplkpi reads stored cell values only. Their presence
@@ -14,28 +19,32 @@ is reported as a warning, because the values a user sees in Excel may differ
 from the stored ones.
 
 :func:`check_workbook_file` raises :class:`InputError` for a refused file and
-returns the warnings; :func:`ensure_not_input` refuses an output path that is
-one of the inputs.
+returns the warnings; :func:`reading_values` turns what the reader raises on a
+file that passed into one clear error; :func:`ensure_not_input` refuses an
+output path that is one of the inputs.
 """
 
 from __future__ import annotations
 
+import array
+import contextlib
 import os
 import posixpath
 import re
 import struct
+import sys
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
-
-from openpyxl.utils import column_index_from_string
 
 from cplkpi.scoring.errors import InputError, Problem, column_letter
 from cplkpi.xlsx import sheet_parts
 
 __all__ = [
+    "IMPORT_FORMATS",
+    "WORKBOOK_FORMATS",
     "MAX_FILE_BYTES",
     "MAX_UNZIPPED_BYTES",
     "MAX_RATIO",
@@ -44,6 +53,7 @@ __all__ = [
     "check_workbook_file",
     "check_csv_file",
     "ensure_not_input",
+    "reading_values",
     "sheet_parts",
 ]
 
@@ -60,8 +70,6 @@ MAX_CELLS = 10_000_000
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 20
-#: A cell with content (not self-closing) and its reference.
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?(?<!/)>')
 
 
 def _fail(code: str, th: str, en: str, path: Path) -> InputError:
@@ -136,44 +144,236 @@ def _corrupt(path: Path, detail: str) -> InputError:
                  "original again, or open it in Excel and save it again", path)
 
 
-def _sheet_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
-    """(last row, last column) with a cell with content in a sheet part, streamed (nothing built in memory).
+# --- the sheet XML: how far its cells reach, parsed the way the reader does -------------------------
+#
+# python-calamine builds a dense grid from A1 (or the first cell) to the last cell with a value, so a
+# 1 KB file with one value at XFD1048576 asks for 17 billion cells. The reader (quick-xml) takes a
+# cell's place from its ``r`` attribute in any quoting or case (``r = 'xfd1048576'``), and a cell
+# without ``r`` from its row (``<row r>``, else the row after the previous one) and the cells before it
+# in that row. The extent is therefore measured on the XML as written, not on one writer's output:
+# a fast byte scan when every cell is written the usual way (``<c r="B7" …>``), else an exact
+# streaming parse (expat, no DTD or entities, constant memory).
 
-    A reader builds the dense area up to these; a tiny file with one cell at
-    ``XFD1048576`` would otherwise take gigabytes. Stops once the row limit is passed.
+#: Longest run of the sheet XML without ``>`` (a tag or a text): 32,767 characters is Excel's cell limit.
+_MAX_RUN = 64 * 1024**2
+#: A cell tag not written ``<c r="…`` (other whitespace, no ``r`` first) or with a namespace prefix
+#: (``x:c``): the fast scan cannot vouch for where such a cell lies. Two patterns, each with a literal
+#: start, are much faster than one alternation.
+_ODD_CELL = re.compile(rb'<c(?:[\t\n\r/>]| (?!r="))')
+_PREFIXED_CELL = re.compile(rb':c[\s/>]')
+#: ``r =`` anywhere: an ``r`` attribute when it follows whitespace or a quote (else e.g. ``footer=``)
+_R_EQUALS = re.compile(rb"r\s*=")
+#: a cell whose reference is not within A1:Z299999 (one capital letter, row below 300,000)
+_NOT_SMALL = re.compile(rb'<c R="(?![A-Z](?:[0-2][0-9]{5}|[0-9]{1,5})")')
+#: a cell tag written the usual way: reference, other attributes, self-closing or not
+_USUAL_CELL = re.compile(rb'<c R="([A-Za-z]{1,3})([0-9]{1,7})"(?:\s+[^\s<>/="]+="[^"<>]*")*\s*(/?)>')
+_REF_PARTS = re.compile(r"([A-Za-z]*)([0-9]+)")
+
+
+def _ref(text: str | bytes) -> tuple[int, int] | None:
+    """(row, column), 1-based, of a reference such as ``B7`` or ``xfd1048576`` as the reader parses it
+    (letters in any case, then digits); None when the reader would refuse it (it then fails, cleanly)."""
+    if isinstance(text, bytes):
+        text = text.decode("ascii", "replace")
+    m = _REF_PARTS.fullmatch(text)
+    if m is None or int(m[2]) == 0:
+        return None
+    col = 0
+    for ch in m[1].upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m[2]), col
+
+
+def _fast_extent(chunks: Iterator[bytes], exact: bool) -> tuple[int, int] | None | bool:
+    """(last row, last column) of the cells with a value when every cell tag of the sheet part is
+    written ``<c r="REF" …>`` (no comments, CDATA, DTD, UTF-16, other quoting); else None.
+
+    Without ``exact``, a part whose cells all lie within A1:Z299999 (inside both limits) is passed by a
+    byte search and gives (1, 1); False says "some cell lies further: scan again with ``exact``", which
+    reads each cell tag (a self-closing one holds no value and the reader skips it).
     """
-    max_row = max_col = 0
-    tail = b""
+    rows = cols = 0
+    tail, first = b"", True
     for chunk in _with_end(chunks):
         data = tail + chunk
-        if chunk:
-            cut = data.rfind(b"<")
+        if chunk:  # cut before the last tag, which may go on in the next chunk
+            cut = max(data.rfind(b"<"), 0)
             data, tail = data[:cut], data[cut:]
-        refs = _CELL_REF.findall(data)
-        if refs:
-            cols, rows = zip(*refs)
-            max_row = max(max_row, max(map(int, rows)))
-            max_col = max(max_col, max(column_index_from_string(c.decode()) for c in set(cols)))
-        if max_row > MAX_ROWS:  # enough to refuse: no need to read the rest
-            break
-    return max_row, max_col
+            if len(tail) > _MAX_RUN:
+                return None
+        decl = data.find(b"<?xml") if first else -1
+        first = False
+        if decl > 3 or b"\x00" in data or (b"!" in data and b"<!" in data) or (
+                b"?" in data and data.find(b"<?", decl + 1) >= 0):
+            return None  # a DTD, comment, CDATA or processing instruction, UTF-16, or text before the XML
+        if _ODD_CELL.search(data) or _PREFIXED_CELL.search(data) or (
+                b'R="' in data and (b'<c R="' in data or b'<row R="' in data)):
+            return None
+        data = data.replace(b'<c r="', b'<c R="').replace(b'<row r="', b'<row R="')
+        if any(data[m.start() - 1:m.start()] in b' \t\r\n"\'' for m in _R_EQUALS.finditer(data)):
+            return None  # a second r attribute, or one written otherwise
+        if not exact:
+            if _NOT_SMALL.search(data):
+                return False
+            rows = cols = 1
+            continue
+        usual_cells = _USUAL_CELL.findall(data)
+        if len(usual_cells) != data.count(b'<c R="'):
+            return None
+        for letters, digits, empty in usual_cells:
+            if not empty:
+                r, c = _ref(letters + digits) or (0, 0)
+                rows, cols = max(rows, r), max(cols, c)
+        if rows > MAX_ROWS or rows * cols > MAX_CELLS:
+            break  # enough to refuse
+    return rows, cols
 
 
-# Cell references whose column has two or more letters, or whose row is 300,000 or more. A sheet
-# without any lies within A1:Z299999, inside both limits, so it needs no exact scan (found with a
-# literal-prefix search, ~10× faster than matching every cell of a large sheet).
-_WIDE_OR_DEEP = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z](?:[3-9]\d{5}|\d{7}))')
-_FAST_BOUNDS_OK = 299_999 < MAX_ROWS + 1 and 299_999 * 26 <= MAX_CELLS
+class _SheetWalk:
+    """The reader's walk over a sheet part (expat events): row and column of each cell, as it counts them."""
+
+    def __init__(self) -> None:
+        self.row = self.col = 0  # 0-based, like the reader's counters
+        self.pending: tuple[int, int] | None = None
+        self.rows = self.cols = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(":")[2]
+        if self.pending is not None:  # the cell has content: it is part of the grid
+            self.rows, self.cols = max(self.rows, self.pending[0]), max(self.cols, self.pending[1])
+            self.pending = None
+        if local == "c":
+            ref = _ref(attrs["r"]) if "r" in attrs else None
+            if ref is not None:
+                self.col = ref[1] - 1
+                self.pending = ref
+            elif "r" not in attrs:
+                self.pending = (self.row + 1, self.col + 1)
+            self.col += 1
+        elif local == "row" and "r" in attrs and (ref := _row_number(attrs["r"])) is not None:
+            self.row = ref - 1
+
+    def end(self, name: str) -> None:
+        local = name.rpartition(":")[2]
+        if local == "c":
+            self.pending = None
+        elif local == "row":
+            self.row += 1
+            self.col = 0
 
 
-def _within_fast_bounds(chunks: Iterator[bytes]) -> bool:
-    """True when the sheet part has no cell beyond Z299999 (every chunk is read, for the zip checks)."""
-    inside, tail = _FAST_BOUNDS_OK, b""
-    for chunk in chunks:
-        if inside and _WIDE_OR_DEEP.search(tail + chunk):
-            inside = False
-        tail = chunk[-16:]
-    return inside
+def _row_number(text: str) -> int | None:
+    m = _REF_PARTS.fullmatch(text)
+    return int(m[2]) if m is not None and int(m[2]) > 0 else None
+
+
+def _exact_extent(chunks: Iterator[bytes], path: Path, part: str) -> tuple[int, int]:
+    """(last row, last column) of the cells with a value (as the reader places them), by a streaming parse."""
+    walk = _SheetWalk()
+    _walk_xml(walk.start, walk.end, chunks, path, part, lambda: _over(walk.rows, walk.cols))
+    return walk.rows, walk.cols
+
+
+def _over(rows: int, cols: int) -> bool:
+    return rows > MAX_ROWS or rows * cols > MAX_CELLS
+
+
+def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None],
+              chunks: Iterator[bytes], path: Path, part: str, enough: Callable[[], bool]) -> None:
+    """Stream a part through expat with these element handlers, stopping early once ``enough()``.
+
+    Constant memory: expat keeps only the open tag; a DTD (entities) is refused, and so is a run of
+    more than :data:`_MAX_RUN` bytes without ``>`` (no real tag or cell text is that long). XML that
+    is not well-formed is refused as corrupt (after the zip checks of the part, the better reason).
+    """
+    import pyexpat
+
+    parser = pyexpat.ParserCreate()
+
+    def no_dtd(*_: object) -> None:
+        raise _UnsafeXml(part)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = no_dtd
+    parser.EntityDeclHandler = no_dtd
+    run = 0
+    try:
+        for chunk in chunks:
+            gt = chunk.rfind(b">")
+            run = run + len(chunk) if gt < 0 else len(chunk) - gt - 1
+            if run > _MAX_RUN:
+                raise _corrupt(path, f"{part}: XML without '>' for more than {_MAX_RUN:,} bytes")
+            parser.Parse(chunk, False)
+            if enough():
+                return
+        parser.Parse(b"", True)
+    except pyexpat.ExpatError as exc:
+        for _ in chunks:  # damage found by the zip checks (CRC, size) is the better reason
+            pass
+        raise _corrupt(path, f"{part}: XML {exc}") from exc
+
+
+# --- OpenDocument (.ods): repeated rows and cells ----------------------------------------------------
+#
+# python-calamine expands ``table:number-columns-repeated`` of a cell with a value (empty ones only when
+# a value follows in the row) and ``table:number-rows-repeated`` of every row up to the last row with a
+# value, then the reader pads the grid from A1: a 1 KB file can describe billions of cells.
+
+
+class _OdsWalk:
+    """The reader's grid of each ``table:table`` in content.xml: rows up to the last row with a value
+    (repeats counted, from the first row) × columns up to the last cell with a value."""
+
+    _CELLS = ("table:table-cell", "table:covered-table-cell")
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.sheet = ""
+        self.rows = self.cols = 0  # of the current table
+        self.row_start = 0  # rows before the current row (repeats counted)
+        self.row_repeat = 1
+        self.row_width = 0  # columns up to the last cell with a value in the current row
+        self.col = 0  # columns of the current row so far (repeats counted)
+        self.tables: list[tuple[str, int, int]] = []
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        parent = self.stack[-1] if self.stack else ""
+        self.stack.append(name)
+        if name == "table:table":
+            self.sheet, self.rows, self.cols, self.row_start = attrs.get("table:name", ""), 0, 0, 0
+        elif name == "table:table-row":
+            self.row_repeat = _count(attrs.get("table:number-rows-repeated"))
+            self.row_width = self.col = 0
+        elif name in self._CELLS and parent == "table:table-row":
+            repeat = _count(attrs.get("table:number-columns-repeated"))
+            self.col += repeat
+            if any(k.startswith("office:") or k == "table:formula" for k in attrs):
+                self.row_width = self.col  # a value (or a formula): the repeats up to here are built
+
+    def end(self, name: str) -> None:
+        self.stack.pop()
+        if name == "table:table-row":
+            if self.row_width:
+                self.rows = self.row_start + self.row_repeat
+                self.cols = max(self.cols, self.row_width)
+            self.row_start += self.row_repeat
+        elif name == "table:table":
+            self.tables.append((self.sheet, self.rows, self.cols))
+
+
+def _count(text: str | None) -> int:
+    """A repeat count as written (1 when absent; an unreadable one makes the reader fail, cleanly)."""
+    return int(text) if text is not None and text.strip().isdigit() else 1
+
+
+def _check_ods_content(path: Path, chunks: Iterator[bytes]) -> None:
+    """Refuse an .ods whose content.xml describes a sheet past the limits (streamed, constant memory)."""
+    walk = _OdsWalk()
+    _walk_xml(walk.start, walk.end, chunks, path, "content.xml", lambda: _over(walk.rows, walk.cols) or any(
+        _over(rows, cols) for _, rows, cols in walk.tables))
+    for sheet, rows, cols in [*walk.tables, (walk.sheet, walk.rows, walk.cols)]:
+        _check_extent(path, sheet, rows, cols)
 
 
 def _with_end(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -229,8 +429,19 @@ def _member_chunks(fh: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise zipfile.BadZipFile(f"Bad CRC-32 or size for {info.filename}")
 
 
-def check_workbook_file(path: str | Path) -> list[Problem]:
+#: What each command may read: the complaint workbook and reports are .xlsx/.xlsm; ``import`` also
+#: reads MIS exports saved as .xlsb, .xls or OpenDocument .ods.
+WORKBOOK_FORMATS = ("xlsx",)
+IMPORT_FORMATS = ("xlsx", "xlsb", "xls", "ods")
+
+
+def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FORMATS) -> list[Problem]:
     """Refuse (raise :class:`InputError` naming the file) a workbook we cannot read safely.
+
+    ``formats`` are those the caller reads (``xlsx``: .xlsx/.xlsm; ``xlsb``, ``xls``, ``ods``); any other
+    kind is
+    refused with what to do. Every format gets the same limits: file size, zip bombs, and sheets whose
+    cells would reach beyond :data:`MAX_ROWS` rows or :data:`MAX_CELLS` cells in the reader.
 
     Returns warnings for what is kept but not used: macros (never run),
     external links (stored values used, never followed), data connections
@@ -241,6 +452,9 @@ def check_workbook_file(path: str | Path) -> list[Problem]:
     with path.open("rb") as fh:
         head = fh.read(2048)
     if not head.startswith(b"PK"):
+        if "xls" in formats and head.startswith(_OLE) and _ole_kind(path) == "xls":
+            _check_xls(path)
+            return []
         _refuse_non_zip(path, head)
     try:
         zf = zipfile.ZipFile(path)
@@ -252,34 +466,371 @@ def check_workbook_file(path: str | Path) -> list[Problem]:
         if any(i.flag_bits & 0x1 for i in infos):
             raise _fail("encrypted", "ไฟล์ถูกเข้ารหัสด้วยรหัสผ่าน: เอารหัสผ่านออกแล้วบันทึกเป็น .xlsx",
                         "the file is encrypted with a password: remove the password and save as .xlsx", path)
-        if "xl/workbook.xml" not in names:
+        kind = ("xlsx" if "xl/workbook.xml" in names else "xlsb" if "xl/workbook.bin" in names
+                else "ods" if _is_ods(zf, names) else None)
+        if kind not in formats:
             _refuse_other_zip(zf, names, path)
         total = sum(i.file_size for i in infos)
         packed = max(sum(i.compress_size for i in infos), 1)
         if total > MAX_UNZIPPED_BYTES or total / packed > MAX_RATIO:
             raise _bomb(path, total, ratio=total / packed)
-        try:
-            parts = sheet_parts(zf)
-        except Exception as exc:  # defusedxml refuses entities; a broken workbook.xml is corrupt
-            raise _corrupt(path, f"xl/workbook.xml: {exc}") from exc
-        sheet_of = {part: name for name, (part, _) in parts.items()}
+        lower = _unique_names(infos, path)
+        # The reader picks its format by the file's extension, not by what the zip holds: every kind of
+        # sheet the zip holds is measured (an .xlsb named file with a harmless xl/workbook.xml beside its
+        # binary sheets is read as .xlsb).
+        xml_sheets = _sheet_members(zf, lower, path, "xlsx") if "xl/workbook.xml" in lower else {}
+        bin_sheets = _sheet_members(zf, lower, path, "xlsb") if "xl/workbook.bin" in lower else {}
         with path.open("rb") as raw:
             for info in infos:
                 try:
-                    chunks = _member_chunks(raw, info)
-                    if info.filename in sheet_of and not _within_fast_bounds(chunks):
-                        _check_extent(sheet_of[info.filename], *_sheet_extent(_member_chunks(raw, info)))
-                    else:
-                        for _ in chunks:
+                    measured = False
+                    if info.filename in xml_sheets:
+                        _check_sheet_part(path, raw, info, xml_sheets[info.filename])
+                        measured = True
+                    if info.filename in bin_sheets:
+                        extent = _xlsb_extent(_member_chunks(raw, info))
+                        _check_extent(path, bin_sheets[info.filename], *extent)
+                        measured = True
+                    if info.filename.lower() == "content.xml":
+                        _check_ods_content(path, _member_chunks(raw, info))
+                        measured = True
+                    if not measured:
+                        for _ in _member_chunks(raw, info):
                             pass
                 except _Lying as exc:
                     raise _bomb(path, info.file_size, lying=info.filename) from exc
+                except _UnsafeXml as exc:
+                    raise _fail("unsafe_xml",
+                                f"ไฟล์มี XML ที่ไม่ปลอดภัย (DTD/entity) ใน {exc} ปฏิเสธเพื่อความปลอดภัย",
+                                f"the file contains unsafe XML (DTD/entities) in {exc}; refused for safety",
+                                path) from exc
                 except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
                     raise _corrupt(path, f"{info.filename}: {exc}") from exc
-        return _warnings(zf, names, path)
+        return _warnings(zf, names, path) if kind == "xlsx" else []
 
 
-def _check_extent(sheet: str, max_row: int, max_col: int) -> None:
+def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    if "mimetype" not in names:
+        return False
+    with zf.open("mimetype") as fh:
+        return b"opendocument.spreadsheet" in fh.read(100)
+
+
+# --- Excel binary workbook (.xlsb): BIFF12 records ------------------------------------------------------
+#
+# A sheet part is a stream of records (type and size as 7-bit varints). The reader sets the row from
+# each BrtRowHdr (type 0) and takes the column of a cell with a value (types 2–10; 11 counted too) from
+# its first four bytes, then builds the dense grid: 4-byte numbers reach billions of cells.
+
+#: Cell records the extent counts (BrtCellRk … BrtFmlaError); blanks (1, 12) hold no value.
+_XLSB_CELLS = frozenset(range(2, 12))
+
+
+def _varint(buf: bytes | bytearray, pos: int, most: int) -> tuple[int, int] | None:
+    """(value, next position) of a little-endian 7-bit varint of at most ``most`` bytes; None if cut."""
+    value = 0
+    for i in range(most):
+        if pos + i >= len(buf):
+            return None
+        byte = buf[pos + i]
+        value |= (byte & 0x7F) << (7 * i)
+        if not byte & 0x80:
+            return value, pos + i + 1
+    return value, pos + most
+
+
+def _xlsb_records(chunks: Iterator[bytes], wanted: frozenset[int],
+                  whole: int = 4) -> Iterator[tuple[int, bytes]]:
+    """(type, first ``whole`` bytes of the data) of every record of a ``wanted`` type, streamed: the rest
+    of a record is skipped without being kept, so memory stays at one chunk whatever the sizes say."""
+    buf, skip = bytearray(), 0
+    for chunk in chunks:
+        if skip >= len(chunk):
+            skip -= len(chunk)
+            continue
+        buf += chunk[skip:]
+        skip = pos = 0
+        while True:
+            typ = _varint(buf, pos, 2)
+            size = None if typ is None else _varint(buf, typ[1], 4)
+            if typ is None or size is None:
+                break
+            at, end = size[1], size[1] + size[0]
+            if typ[0] in wanted:
+                if len(buf) < at + min(size[0], whole):
+                    break  # the first bytes are in the next chunk
+                yield typ[0], bytes(buf[at:at + min(size[0], whole)])
+            if end > len(buf):
+                skip, pos = end - len(buf), len(buf)
+                break
+            pos = end
+        del buf[:pos]
+
+
+def _xlsb_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
+    """(rows, columns) of the grid the reader builds from an .xlsb sheet part (1-based last row/column)."""
+    row = rows = cols = 0
+    for typ, head in _xlsb_records(chunks, _XLSB_CELLS | {0}):
+        if len(head) < 4:
+            continue  # a record too short to hold its position: the reader fails on it, cleanly
+        number = int.from_bytes(head, "little")
+        if typ == 0:
+            row = number
+        else:
+            rows, cols = max(rows, row + 1), max(cols, number + 1)
+            if _over(rows, cols):
+                break
+    return rows, cols
+
+
+def _xlsb_sheet_names(zf: zipfile.ZipFile, lower: dict[str, str]) -> dict[str, str]:
+    """Relationship id → sheet name, from the BrtBundleSh records (type 156) of xl/workbook.bin."""
+    out: dict[str, str] = {}
+    if "xl/workbook.bin" not in lower:
+        return out
+    with zf.open(lower["xl/workbook.bin"]) as fh:
+        chunks = iter(lambda: fh.read(_CHUNK), b"")
+        for _, data in _xlsb_records(chunks, frozenset({156}), whole=1024):
+            rel, at = _wide(data, 8)
+            name, _ = _wide(data, at)
+            if rel is not None and name is not None:
+                out[rel] = name
+    return out
+
+
+def _wide(data: bytes, at: int) -> tuple[str | None, int]:
+    """An XLWideString (character count, then UTF-16) at ``at``, and the position after it."""
+    if at + 4 > len(data):
+        return None, at
+    count = struct.unpack_from("<I", data, at)[0]
+    if count == 0xFFFFFFFF or at + 4 + 2 * count > len(data):
+        return None, at + 4
+    return data[at + 4:at + 4 + 2 * count].decode("utf-16-le", "replace"), at + 4 + 2 * count
+
+
+# --- legacy Excel (.xls): BIFF8 records in an OLE compound file ------------------------------------------
+#
+# Cell records carry a 16-bit row and column (MULRK a range of columns): 4 billion cells. The
+# DIMENSIONS record is not counted (the reader builds nothing from it, as for .xlsx). The compound file
+# is read sector by sector through its allocation table, every chain bounded by the number of sectors in
+# the file (a loop is damage, not an endless read).
+
+_XLS_CELLS = {0x0203, 0x00FD, 0x0204, 0x027E, 0x0205, 0x0006, 0x00D6, 0x00BD}
+_XLS_BOF, _XLS_EOF, _XLS_BOUNDSHEET = 0x0809, 0x000A, 0x0085
+
+
+class _Cfb:
+    """A minimal reader of an OLE compound file: streams by name, read through the FAT (or mini FAT)."""
+
+    def __init__(self, fh: BinaryIO, size: int) -> None:
+        self.fh = fh
+        head = fh.read(512)
+        if len(head) < 512 or not head.startswith(_OLE):
+            raise ValueError("not a compound file")
+        self.sector = 1 << struct.unpack_from("<H", head, 0x1E)[0]
+        self.mini = 1 << struct.unpack_from("<H", head, 0x20)[0]
+        if self.sector not in (512, 4096) or self.mini != 64:
+            raise ValueError("bad sector size")
+        self.count = max(size // self.sector, 1)
+        n_fat, first_dir = struct.unpack_from("<II", head, 0x2C)
+        self.cutoff, first_mini_fat, _, first_difat, n_difat = struct.unpack_from("<IIIII", head, 0x38)
+        difat = list(struct.unpack_from("<109I", head, 0x4C))
+        per = self.sector // 4
+        nxt = first_difat
+        for _ in range(min(n_difat, self.count)):
+            if nxt >= self.count:
+                break
+            entries = struct.unpack(f"<{per}I", self._read(nxt))
+            difat += entries[:-1]
+            nxt = entries[-1]
+        fat_sectors = [s for s in difat[:n_fat] if s < self.count]
+        if len(set(fat_sectors)) != len(fat_sectors):
+            raise ValueError("a sector listed twice in the allocation table")
+        self.fat = _numbers(b"".join(self._read(s) for s in fat_sectors))
+        directory = b"".join(self._chain(first_dir))
+        self.entries: dict[str, tuple[int, int]] = {}
+        root: tuple[int, int] | None = None
+        for off in range(0, len(directory) - 127, 128):
+            entry = directory[off:off + 128]
+            length = min(struct.unpack_from("<H", entry, 64)[0], 64)
+            kind, start, stream_size = entry[66], *struct.unpack_from("<IQ", entry, 116)
+            name = entry[:max(length - 2, 0)].decode("utf-16-le", "replace")
+            if kind == 5:
+                root = (start, stream_size)
+            elif kind == 2:
+                self.entries.setdefault(name, (start, stream_size))
+        self.mini_fat = _numbers(b"".join(self._chain(first_mini_fat)))
+        self.root = root
+
+    def _read(self, sector: int) -> bytes:
+        self.fh.seek((sector + 1) * self.sector)
+        return self.fh.read(self.sector)
+
+    def _chain(self, start: int) -> Iterator[bytes]:
+        sector, seen = start, 0
+        while sector < len(self.fat) and sector < self.count and seen <= self.count:
+            yield self._read(sector)
+            sector, seen = self.fat[sector], seen + 1
+
+    def stream(self, name: str) -> Iterator[bytes] | None:
+        """The stream's bytes in chunks (one sector, or the whole of a small stream), or None."""
+        if name not in self.entries:
+            return None
+        start, size = self.entries[name]
+        if size >= self.cutoff:
+            return _cut(self._chain(start), size)
+        if self.root is None:
+            return None
+        container = b"".join(_cut(self._chain(self.root[0]), self.root[1]))
+        out, sector, seen = bytearray(), start, 0
+        while sector < len(self.mini_fat) and len(out) < size and seen <= len(self.mini_fat):
+            out += container[sector * 64:(sector + 1) * 64]
+            sector, seen = self.mini_fat[sector], seen + 1
+        return iter([bytes(out[:size])])
+
+
+def _numbers(data: bytes) -> array.array:
+    """Little-endian 32-bit sector numbers (4 bytes each, not a Python int each)."""
+    out = array.array("I")
+    out.frombytes(data[:len(data) // 4 * 4])
+    if sys.byteorder == "big":
+        out.byteswap()
+    return out
+
+
+def _cut(chunks: Iterator[bytes], size: int) -> Iterator[bytes]:
+    left = size
+    for chunk in chunks:
+        if left <= 0:
+            return
+        yield chunk[:left]
+        left -= len(chunk)
+
+
+def _xls_records(chunks: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
+    """(type, data) of every BIFF record of a workbook stream (records are at most 8,224 bytes)."""
+    buf = bytearray()
+    for chunk in chunks:
+        buf += chunk
+        pos = 0
+        while pos + 4 <= len(buf):
+            typ, size = struct.unpack_from("<HH", buf, pos)
+            if pos + 4 + size > len(buf):
+                break
+            yield typ, bytes(buf[pos + 4:pos + 4 + size])
+            pos += 4 + size
+        del buf[:pos]
+
+
+def _check_xls(path: Path) -> None:
+    """Refuse an .xls whose sheets' cells with a value reach beyond the limits."""
+    with path.open("rb") as fh:
+        try:
+            cfb = _Cfb(fh, path.stat().st_size)
+            stream = cfb.stream("Workbook") or cfb.stream("Book")
+        except (ValueError, struct.error, OSError) as exc:
+            raise _corrupt(path, f"OLE: {exc}") from exc
+        if stream is None:
+            raise _corrupt(path, "OLE: no Workbook stream")
+        names: dict[int, str] = {}
+        offset, sheet, rows, cols = 0, path.name, 0, 0
+        for typ, data in _xls_records(stream):
+            if typ == _XLS_BOUNDSHEET and len(data) >= 8:
+                at = struct.unpack_from("<I", data)[0]
+                count, wide = data[6], data[7] & 1
+                raw = data[8:8 + count * (2 if wide else 1)]
+                names[at] = raw.decode("utf-16-le" if wide else "cp1252", "replace")
+            elif typ == _XLS_BOF:
+                sheet, rows, cols = names.get(offset, path.name), 0, 0
+            elif typ in _XLS_CELLS and len(data) >= 4:
+                row, col = struct.unpack_from("<HH", data)
+                if typ == 0x00BD and len(data) >= 6:  # MULRK: first column … last column at the end
+                    col = struct.unpack_from("<H", data, len(data) - 2)[0]
+                rows, cols = max(rows, row + 1), max(cols, col + 1)
+            elif typ == _XLS_EOF:
+                _check_extent(path, sheet, rows, cols)
+            offset += 4 + len(data)
+        _check_extent(path, sheet, rows, cols)
+
+
+class _UnsafeXml(Exception):
+    """A sheet part declares a DTD or entities."""
+
+
+def _unique_names(infos: list[zipfile.ZipInfo], path: Path) -> dict[str, str]:
+    """Lower-case name → name of every member; two members whose names differ only in case are refused.
+
+    The reader finds parts by name in any case, so such a pair would let it read another part than
+    the one checked here.
+    """
+    lower: dict[str, str] = {}
+    for info in infos:
+        key = info.filename.lower()
+        if key in lower:
+            raise _corrupt(path, f"two parts named {lower[key]} and {info.filename}")
+        lower[key] = info.filename
+    return lower
+
+
+def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path, kind: str) -> dict[str, str]:
+    """Member → sheet name (or the member's name) of every part the reader may read as a sheet.
+
+    That is every target of the workbook's relationships (``kind`` ``xlsx``: xl/workbook.xml's,
+    ``xlsb``: xl/workbook.bin's), resolved the way the reader does (``/xl/…`` and ``xl/…`` as they are,
+    anything else under ``xl/``) and as the OPC standard does (relative to ``xl/``, ``..`` followed),
+    both matched in any case; and every ``.xml`` (``.bin``) part in a ``worksheets``/``chartsheets``/
+    ``dialogsheets``/``macrosheets`` folder.
+    """
+    from defusedxml.ElementTree import fromstring
+
+    rels_name = f"xl/_rels/workbook.{'xml' if kind == 'xlsx' else 'bin'}.rels"
+    try:
+        sheet_of = {part.lower(): name for name, (part, _) in sheet_parts(zf).items()} if (
+            kind == "xlsx") else {}
+        rels = fromstring(zf.read(lower[rels_name])) if rels_name in lower else None
+        names = _xlsb_sheet_names(zf, lower) if kind == "xlsb" else {}
+    except Exception as exc:  # defusedxml refuses entities; a broken workbook part is corrupt
+        raise _corrupt(path, f"workbook: {exc}") from exc
+    relations = [] if rels is None else [
+        el for el in rels.iter() if str(el.tag).rpartition("}")[2] == "Relationship"]
+    wanted = set()
+    for el in relations:
+        target = el.get("Target", "")
+        reader = (target[1:] if target.startswith("/xl/") else target if target.startswith("xl/")
+                  else f"xl/{target}")
+        opc = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+        wanted |= {reader.lower(), opc.lower()}
+        if el.get("Id") in names:
+            sheet_of[opc.lower()] = names[el.get("Id")]
+    out = {}
+    ext = ".xml" if kind == "xlsx" else ".bin"
+    for key, name in lower.items():
+        folder = posixpath.basename(posixpath.dirname(key))
+        if key in wanted or (key.endswith(ext) and folder in (
+                "worksheets", "chartsheets", "dialogsheets", "macrosheets")):
+            out[name] = sheet_of.get(key, name)
+    return out
+
+
+def _check_sheet_part(path: Path, raw: BinaryIO, info: zipfile.ZipInfo, sheet: str) -> None:
+    """Refuse a sheet part whose cells with a value reach beyond the limits (reads the part whole).
+
+    The ``<dimension>`` a sheet declares is not counted: no reader used builds cells from it
+    (python-calamine reserves at most 100,000 cells from it, openpyxl's are reset), so a wrong one
+    costs nothing and a real workbook with a stale one is still read.
+    """
+    extent = _fast_extent(_member_chunks(raw, info), exact=False)
+    if extent is False:
+        extent = _fast_extent(_member_chunks(raw, info), exact=True)
+    if not extent:
+        extent = _exact_extent(_member_chunks(raw, info), path, info.filename)
+    _check_extent(path, sheet, *extent)
+
+
+def _check_extent(path: Path, sheet: str, max_row: int, max_col: int) -> None:
+    """Refuse a sheet whose cells with a value reach beyond :data:`MAX_ROWS` or :data:`MAX_CELLS`; the
+    message names the file and the sheet (``import`` and ``audit-batch`` read many files)."""
+    sheet = f"{path.name}: {sheet}" if sheet and sheet != path.name else path.name
     if max_row > MAX_ROWS:
         raise InputError([Problem(
             "too_many_rows",
@@ -312,7 +863,7 @@ def _refuse_other_zip(zf: zipfile.ZipFile, names: set[str], path: Path) -> None:
         raise _fail("xlsb", "ไฟล์เป็น Excel แบบไบนารี (.xlsb): เปิดใน Excel แล้วบันทึกเป็น .xlsx",
                     "the file is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx",
                     path)
-    if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype")[:100]:
+    if _is_ods(zf, names):
         raise _fail("ods", "ไฟล์เป็น OpenDocument (.ods): บันทึกเป็น .xlsx ก่อน",
                     "the file is an OpenDocument spreadsheet (.ods): save it as .xlsx first", path)
     if "word/document.xml" in names:
@@ -377,6 +928,26 @@ def check_csv_file(path: str | Path) -> bytes:
                     f"the file has more than {MAX_ROWS:,} rows of data, over the limit: split the file by "
                     "fiscal year or by agency", path)
     return raw
+
+
+@contextlib.contextmanager
+def reading_values(path: str | Path) -> Iterator[None]:
+    """Turn what the values reader (python-calamine) raises on a file the guard let through into an
+    :class:`InputError` naming the file, a Rust panic included (pyo3's ``PanicException`` is a
+    ``BaseException``): never a traceback."""
+    path = Path(path)
+    try:
+        yield
+    except InputError:
+        raise
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError([Problem(
+            "corrupt_xlsx", f"อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย ({detail})",
+            f"cannot read the Excel file, it may be corrupt ({type(exc).__name__}: {detail})",
+            sheet=path.name)]) from exc
 
 
 def ensure_not_input(output: str | Path, *inputs: str | Path) -> Path:

@@ -390,11 +390,11 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
     path = Path(path)
     if path.suffix.lower() in CSV_SUFFIXES:
         return read_csv(path)
-    from cplkpi.guard import check_workbook_file, sheet_parts
+    from cplkpi.guard import check_workbook_file, reading_values, sheet_parts
 
     warnings = check_workbook_file(path)
     calamine = _calamine()
-    try:
+    with reading_values(path):  # calamine or zip errors on a file the guard let through
         with zipfile.ZipFile(path) as zf:
             parts = sheet_parts(zf)
             workbook_xml = zf.read("xl/workbook.xml") if "xl/workbook.xml" in zf.namelist() else b""
@@ -424,14 +424,6 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
                     sheets[name] = rows
             if cov is not None and cov not in sheets:
                 sheets[cov] = _sheet_rows(path, cov)[0]
-    except InputError:
-        raise
-    except Exception as exc:  # calamine or zip errors on a file the guard let through
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError([Problem(
-            "corrupt_xlsx", f"อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย ({detail})",
-            f"cannot read the Excel file, it may be corrupt ({type(exc).__name__}: {detail})",
-            sheet=path.name)]) from exc
     with date_system_1904(_DATE1904.search(workbook_xml) is not None):
         book = from_sheets(sheets, path)  # plain numbers in date columns of a 1904 workbook: 1904 serials
     for part in (book.complaints, book.progress, book.monthly_reports, book.audit_sample,

@@ -75,18 +75,19 @@ def _sheet_rows(path: Path) -> tuple[str, list[list[Any]]]:
     """The sheet whose header matches the most MIS aliases, as rows."""
     from python_calamine import CalamineWorkbook
 
-    from cplkpi.guard import check_workbook_file
+    from cplkpi.guard import IMPORT_FORMATS, check_workbook_file, reading_values
 
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        check_workbook_file(path)
-    wb = CalamineWorkbook.from_path(str(path))
+    check_workbook_file(path, IMPORT_FORMATS)  # every format, the same size limits before the reader
     keys = {header_key(a) for c in MIS_SPEC.values() for a in (c.name, c.label_th, *c.aliases)}
     best, best_hits, best_rows = None, -1, []
-    for name in wb.sheet_names:
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        hits = max((sum(1 for v in r if v is not None and header_key(v) in keys) for r in rows[:15]), default=0)
-        if hits > best_hits:
-            best, best_hits, best_rows = name, hits, rows
+    with reading_values(path):
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            hits = max((sum(1 for v in r if v is not None and header_key(v) in keys) for r in rows[:15]),
+                       default=0)
+            if hits > best_hits:
+                best, best_hits, best_rows = name, hits, rows
     return best or path.stem, best_rows
 
 

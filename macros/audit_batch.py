@@ -84,15 +84,38 @@ def _audit_one(path: Path, month: Any, rules: RuleSet, samples: Path | None) -> 
     return result.summary(), result.findings
 
 
+def _worker_stderr(log: str | None) -> None:
+    """Worker initializer: what a crashing reader prints (a Rust panic, its backtrace) goes to ``log``
+    (or nowhere), never to the user's terminal; the batch reports the crash as one line."""
+    import faulthandler
+    import os
+
+    faulthandler.disable()  # its dump of a fatal signal would go to the terminal too
+    os.environ["RUST_BACKTRACE"] = "0"
+    fd = os.open(log or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
 def _isolated(job: Callable[..., tuple[AgencySummary, list[Finding]]], path: Path,
               args: tuple[Any, ...]) -> tuple[AgencySummary, list[Finding]]:
-    """Audit one file in a process of its own; a crash is that file's error."""
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        try:
-            return pool.submit(job, path, *args).result()
-        except BrokenProcessPool:
-            return AgencySummary(path.name, None, None, None, error=(
-                "กระบวนการตรวจหยุดทำงานกะทันหันขณะอ่านไฟล์นี้ (the worker process crashed while auditing this file)")), []
+    """Audit one file in a process of its own; a crash is that file's error, with the last line the
+    process printed (e.g. ``memory allocation of 8000000000 bytes failed``)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cplkpi-") as tmp:
+        log = Path(tmp) / "stderr.txt"
+        with ProcessPoolExecutor(max_workers=1, initializer=_worker_stderr, initargs=(str(log),)) as pool:
+            try:
+                return pool.submit(job, path, *args).result()
+            except BrokenProcessPool:
+                pass
+        lines = [x.strip() for x in log.read_text("utf-8", "replace").splitlines() if x.strip()] if (
+            log.exists()) else []
+    why = f": {lines[-1][:200]}" if lines else ""
+    return AgencySummary(path.name, None, None, None, error=(
+        f"กระบวนการตรวจหยุดทำงานกะทันหันขณะอ่านไฟล์นี้ (the worker process crashed while auditing this "
+        f"file{why})")), []
 
 
 def audit_files(
@@ -105,11 +128,12 @@ def audit_files(
     on_done: Callable[[Path, AgencySummary], None] | None = None,
     job: Callable[..., tuple[AgencySummary, list[Finding]]] | None = None,
 ) -> BatchResult:
-    """Audit ``files`` (in ``workers`` processes; 1 = in this process) and collect the results in file order.
+    """Audit ``files`` in ``workers`` processes (never in this one) and collect the results in file order.
 
     A worker process that dies is replaced; each file it may have been auditing is audited again in
-    a process of its own and reported as an error if it kills that one too. ``job`` (a module-level function with the
-    arguments of the default, ``path, month, rules, samples``) replaces the audit of one file.
+    a process of its own and reported as an error (one line) if it kills that one too. ``job`` (a
+    module-level function with the arguments of the default, ``path, month, rules, samples``) replaces
+    the audit of one file.
     """
     import os
 
@@ -125,29 +149,25 @@ def audit_files(
             on_done(path, outcome[0])
 
     args = (month, rules, samples)
-    if workers == 1:
-        for p in files:
-            finish(p, job(p, *args))
-    else:
-        queue = deque(files)
-        while queue:
-            suspects: list[Path] = []
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                running: dict[Future, Path] = {}
-                while (queue or running) and not suspects:
-                    while queue and len(running) < 2 * workers:
-                        p = queue.popleft()
-                        running[pool.submit(job, p, *args)] = p
-                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for fut in finished:
-                        p = running.pop(fut)
-                        try:
-                            finish(p, fut.result())
-                        except BrokenProcessPool:
-                            suspects.append(p)
-                suspects += running.values()
-            for p in suspects:  # a worker died: audit each file it may have been reading on its own
-                finish(p, _isolated(job, p, args))
+    queue = deque(files)
+    while queue:
+        suspects: list[Path] = []
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_stderr, initargs=(None,)) as pool:
+            running: dict[Future, Path] = {}
+            while (queue or running) and not suspects:
+                while queue and len(running) < 2 * workers:
+                    p = queue.popleft()
+                    running[pool.submit(job, p, *args)] = p
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    p = running.pop(fut)
+                    try:
+                        finish(p, fut.result())
+                    except BrokenProcessPool:
+                        suspects.append(p)
+            suspects += running.values()
+        for p in suspects:  # a worker died: audit each file it may have been reading on its own
+            finish(p, _isolated(job, p, args))
     outcomes = [done[p] for p in files]
     counts = Counter(s.agency for s, _ in outcomes if s.error is None)
     result = BatchResult()

@@ -510,9 +510,13 @@ _NOT_CALCULATED = object()
 
 
 def _open(source: Any, data_only: bool) -> Any:
+    """An openpyxl workbook of ``source`` (a path, checked by the size guard first), or ``source`` itself."""
     from openpyxl import load_workbook
 
+    from cplkpi.guard import check_workbook_file
+
     if isinstance(source, str | Path):
+        check_workbook_file(source)  # zip bombs, DTDs and oversized sheets before openpyxl parses anything
         return load_workbook(source, data_only=data_only)
     return source
 

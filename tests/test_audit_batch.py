@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import importlib.util
 import io
 import os
 import shutil
@@ -27,6 +28,10 @@ from cplkpi.macros.audit_batch import (
 )
 from cplkpi.macros.audit_sample import sample_file_path
 from cplkpi.macros.audit_synthetic import agency_name, write_agency_folder
+
+_spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
+corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(corpus)
 
 MARCH = _dt.date(2020, 3, 1)
 AGENCIES = 20
@@ -142,6 +147,36 @@ def test_a_file_that_kills_its_worker_is_reported_and_the_batch_goes_on(folder):
     assert errors == {files[1].name}
     assert [s.file for s in result.audited] == [f.name for f in files if f != files[1]]
     assert "crashed" in result.errors[0].error
+
+
+def _abort_on_second(path: Path, month, rules, samples) -> tuple[AgencySummary, list]:
+    """A job that dies as the Rust reader does when an allocation fails: a line on stderr, then SIGABRT."""
+    if path.name.startswith("02_"):
+        os.write(2, b"memory allocation of 8000000000 bytes failed\n")
+        os.abort()
+    return AgencySummary(path.name, path.stem, MARCH, 2563, total=1.0), []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_worker_killed_by_the_reader_is_one_clear_line_even_with_one_worker(folder, workers, capfd):
+    files = workbook_files(folder)[:3]
+    result = audit_files(files, workers=workers, job=_abort_on_second)
+    assert [s.file for s in result.audited] == [files[0].name, files[2].name]
+    assert [s.error for s in result.errors] == [
+        "กระบวนการตรวจหยุดทำงานกะทันหันขณะอ่านไฟล์นี้ (the worker process crashed while auditing this file: "
+        "memory allocation of 8000000000 bytes failed)"]
+    assert capfd.readouterr().err == ""  # nothing the dying process printed reaches the terminal
+
+
+def test_a_hostile_far_cell_is_refused_in_a_batch_not_a_crash(folder, tmp_path):
+    """One value at ALL250000 in a 1 KB workbook once made the reader ask for 8 GB and kill the batch."""
+    bad = corpus.CORPUS["far_cell_all250000"](tmp_path)
+    result = audit_files([workbook_files(folder)[0], bad], month=MARCH, workers=1)
+    assert len(result.audited) == 1
+    assert [s.error for s in result.errors] == [
+        "ข้อผิดพลาด far_cell_all250000.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ ALL250000 (250,000,000 เซลล์ เกินขีดจำกัด 10,000,000): "
+        "ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell ALL250000 (250,000,000 cells, over the limit of "
+        "10,000,000): delete the unused rows and columns)"]
 
 
 @pytest.mark.libreoffice

@@ -80,3 +80,26 @@ def test_audit_batch_and_audit_pack(submission, tmp_path, sample_path):
     res = runner.invoke(app, ["audit-pack", str(folder / "b.xlsx"), "--month", "2563-03", "--out",
                               str(folder / "b.xlsx")])
     assert res.exit_code == 1
+
+
+def test_audit_batch_with_one_worker_survives_a_hostile_workbook(submission, tmp_path, capfd):
+    """A 1.6 KB workbook with a value at ``xfd9000`` (lower case, which the guard once missed) made the
+    reader ask for 4.7 GB: with --workers 1 the batch died. Now it is one line among the files that could
+    not be audited."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(submission, folder / "a.xlsx")
+    corpus.CORPUS["far_cell_lower_case"](folder)
+    res = runner.invoke(app, ["audit-batch", str(folder), "--out", str(tmp_path / "out"), "--no-pdf",
+                              "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    assert "could not audit 1" in res.output
+    flat = " ".join(res.output.split())
+    assert "far_cell_lower_case.xlsx: ข้อผิดพลาด far_cell_lower_case.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD9000" in flat
+    assert "Traceback" not in res.output and "panicked" not in capfd.readouterr().err

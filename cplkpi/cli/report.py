@@ -144,7 +144,10 @@ def validate_report_command(
         raise typer.BadParameter("ระบุไฟล์ที่จะตรวจ (give a CPL_R003, --r001 or --progress-form)")
     findings = []
     if r003 is not None or r001 is not None:
-        findings += validate_reports(r003=r003, r001=r001)
+        try:
+            findings += validate_reports(r003=r003, r001=r001)
+        except CplError as exc:  # a file the guard refuses (or cannot read): one clear message
+            raise fail(exc) from exc
     if form is not None:
         start = end = None
         if fiscal_year is not None:

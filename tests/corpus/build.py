@@ -736,6 +736,253 @@ def _(d: Path) -> Path:
     return book(d / "one_far_right_cell.xlsx", {SHEET: [HEADER, GOOD]}, wide)
 
 
+# --- hostile sheet XML: far cells written every way the reader accepts (issue 14, item 1) ---------------
+# Each is a few hundred bytes; the reader (python-calamine) would build the dense grid up to the far cell
+# (17 billion cells for XFD1048576: "memory allocation of 549755813888 bytes failed", SIGABRT).
+
+_X_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _far(path: Path, cells: str, edit: Callable[[dict[str, bytes]], None] | None = None) -> Path:
+    """A one-sheet .xlsx whose sheetData is ``cells`` (the header row first), then ``edit(members)``."""
+    head = '<row r="1"><c r="A1" t="inlineStr"><is><t>เลขที่เรื่อง</t></is></c></row>'
+    src = raw_xlsx(path.with_name(f"base_{path.name}"), lambda: iter([head, cells]))
+    return edit_zip(src, path, edit or (lambda members: None))
+
+
+def _retarget(target: str, member: str = "xl/worksheets/sheet1.xml") -> Callable[[dict[str, bytes]], None]:
+    """Point the workbook's relationship at ``target`` and rename the sheet part ``member``."""
+
+    def edit(members: dict[str, bytes]) -> None:
+        rels = "xl/_rels/workbook.xml.rels"
+        old = b'Target="worksheets/sheet1.xml"'
+        members[rels] = members[rels].replace(old, f'Target="{target}"'.encode())
+        members[member] = members.pop("xl/worksheets/sheet1.xml")
+
+    return edit
+
+
+@case("far_cell_all250000")
+def _(d: Path) -> Path:
+    return _far(d / "far_cell_all250000.xlsx", '<row r="250000"><c r="ALL250000"><v>1</v></c></row>')
+
+
+@case("far_cell_single_quotes")
+def _(d: Path) -> Path:
+    return _far(d / "far_cell_single_quotes.xlsx", "<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>")
+
+
+@case("far_cell_lower_case")
+def _(d: Path) -> Path:
+    return _far(d / "far_cell_lower_case.xlsx", '<row r="9"><c r="xfd9000"><v>1</v></c></row>')
+
+
+@case("far_cell_spaces_around_equals")
+def _(d: Path) -> Path:
+    cells = '<row r="2"><c r = "XFD1048576" ><v>1</v></c></row>'
+    return _far(d / "far_cell_spaces_around_equals.xlsx", cells)
+
+
+@case("far_cell_behind_target_in_other_case")
+def _(d: Path) -> Path:
+    cells = '<row r="2"><c r="XFD1048576"><v>1</v></c></row>'
+    return _far(d / "far_cell_behind_target_in_other_case.xlsx", cells,
+                _retarget("WORKSHEETS/Sheet1.xml", "xl/worksheets/sheet1.xml"))
+
+
+@case("far_cell_behind_absolute_target")
+def _(d: Path) -> Path:
+    cells = '<row r="2"><c r="XFD1048576"><v>1</v></c></row>'
+    return _far(d / "far_cell_behind_absolute_target.xlsx", cells,
+                _retarget("/xl/Worksheets/data.xml", "xl/worksheets/data.xml"))
+
+
+@case("far_cell_prefixed_elements")
+def _(d: Path) -> Path:
+    cells = f'<x:row xmlns:x="{_X_NS}" r="2"><x:c r="IV300000"><x:v>1</x:v></x:c></x:row>'
+    return _far(d / "far_cell_prefixed_elements.xlsx", cells)
+
+
+@case("far_cells_without_references")
+def _(d: Path) -> Path:
+    """No ``r`` at all: the reader places the cells by counting rows and the cells before them."""
+    row = "<row>" + "<c/>" * 2000 + "<c><v>1</v></c></row>"
+    return _far(d / "far_cells_without_references.xlsx", '<row r="6000"/>' + row)
+
+
+@case("far_cell_reference_as_entity")
+def _(d: Path) -> Path:
+    return _far(d / "far_cell_reference_as_entity.xlsx", '<row r="2"><c r="&#88;FD2000"><v>1</v></c></row>')
+
+
+@case("sheet_with_doctype")
+def _(d: Path) -> Path:
+    def doctype(members: dict[str, bytes]) -> None:
+        part = members["xl/worksheets/sheet1.xml"]
+        at = part.find(b"?>") + 2
+        members["xl/worksheets/sheet1.xml"] = part[:at] + b'<!DOCTYPE w [<!ENTITY e "XFD1">]>' + part[at:]
+
+    return _far(d / "sheet_with_doctype.xlsx", "", doctype)
+
+
+@case("two_parts_differing_in_case")
+def _(d: Path) -> Path:
+    def twin(members: dict[str, bytes]) -> None:
+        members["XL/WORKSHEETS/SHEET1.XML"] = members["xl/worksheets/sheet1.xml"].replace(b"A1", b"XFD1")
+
+    return _far(d / "two_parts_differing_in_case.xlsx", "", twin)
+
+
+def ods_file(path: Path, tables: str) -> Path:
+    """A minimal OpenDocument spreadsheet whose body is ``tables`` (``<table:table>`` elements)."""
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+            'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+            'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            "<manifest:file-entry "
+            'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>',
+        )
+        zf.writestr(
+            "content.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" '
+            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+            f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+            "</office:document-content>",
+        )
+    return path
+
+
+_ODS_HEADER = ('<table:table-row><table:table-cell office:value-type="string"><text:p>เลขที่เรื่อง</text:p>'
+               "</table:table-cell></table:table-row>")
+
+
+@case("ods_repeated_cells_30_million")
+def _(d: Path) -> Path:
+    """1 KB describing 3,000 × 10,000 cells with a value: the reader once took 3.4 GB for it."""
+    row = ('<table:table-row table:number-rows-repeated="3000"><table:table-cell '
+           'table:number-columns-repeated="10000" office:value-type="float" office:value="1"/></table:table-row>')
+    table = f'<table:table table:name="{SHEET}">{_ODS_HEADER}{row}</table:table>'
+    return ods_file(d / "ods_repeated_cells_30_million.ods", table)
+
+
+@case("ods_repeated_empty_rows_before_a_value")
+def _(d: Path) -> Path:
+    """Empty rows count when a value follows them: 400,000 repeated empty rows, then one cell."""
+    rows = ('<table:table-row table:number-rows-repeated="400000"><table:table-cell/></table:table-row>'
+            '<table:table-row><table:table-cell office:value-type="float" office:value="2"/>'
+            "</table:table-row>")
+    return ods_file(d / "ods_repeated_empty_rows_before_a_value.ods",
+                    f'<table:table table:name="{SHEET}">{_ODS_HEADER}{rows}</table:table>')
+
+
+def _biff(typ: int, data: bytes) -> bytes:
+    return struct.pack("<HH", typ, len(data)) + data
+
+
+def xls_file(path: Path, cells: Sequence[tuple[int, int]], dimensions: tuple[int, int] = (1, 1)) -> Path:
+    """A minimal BIFF8 .xls (OLE compound file, one sheet SHEET) with a NUMBER record at each (row, col),
+    0-based, and the sheet's DIMENSIONS (last row + 1, last column + 1)."""
+    name = SHEET.encode("utf-16-le")
+    def bof(kind: int) -> bytes:
+        return _biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x0206))
+
+    sheet_at = len(bof(5)) + len(_biff(0x0085, bytes(8) + name)) + 4
+    boundsheet = _biff(0x0085, struct.pack("<IBBBB", sheet_at, 0, 0, len(SHEET), 1) + name)
+    globals_ = bof(5) + boundsheet + _biff(0x000A, b"")
+    sheet = bof(0x10) + _biff(0x0200, struct.pack("<IIHHH", 0, dimensions[0], 0, dimensions[1], 0))
+    for row, col in cells:
+        sheet += _biff(0x0203, struct.pack("<HHHd", row, col, 15, 1.0))
+    stream = globals_ + sheet + _biff(0x000A, b"")
+    stream = stream.ljust(4096 + 512, b"\x00")  # a regular stream: at least the 4,096-byte cutoff
+    n = len(stream) // 512
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    fat = [0xFFFFFFFD, *range(2, n + 1), end, end] + [free] * (128 - n - 2)
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + bytes(10) + struct.pack("<IIIIIIII", 1, n + 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<109I", 0, *[free] * 108))
+
+    def entry(label: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = label.encode("utf-16-le") + b"\x00\x00"
+        return (raw.ljust(64, b"\x00") + struct.pack("<HBBIII", len(raw), kind, 1, free, free, child)
+                + bytes(36) + struct.pack("<IQ", start, size))
+
+    directory = entry("Root Entry", 5, 1, end, 0) + entry("Workbook", 2, free, 1, len(stream))
+    directory = directory + (bytes(64) + struct.pack("<HBBIII", 0, 0, 0, free, free, free) + bytes(48)) * 2
+    path.write_bytes(header + struct.pack("<128I", *fat) + stream + directory)
+    return path
+
+
+def xlsb_file(path: Path, records: bytes) -> Path:
+    """A minimal .xlsb: sheet SHEET whose part xl/worksheets/sheet1.bin holds ``records`` (BIFF12)."""
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    name = SHEET.encode("utf-16-le")
+    bundle = struct.pack("<III", 0, 1, 4) + "rId1".encode("utf-16-le") + struct.pack("<I", len(SHEET)) + name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        book = _b12(0x83, b"") + _b12(0x8F, b"") + _b12(0x9C, bundle) + _b12(0x90, b"") + _b12(0x84, b"")
+        zf.writestr("xl/workbook.bin", book)
+        zf.writestr("xl/_rels/workbook.bin.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
+                    f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+                    'Target="worksheets/sheet1.bin"/></Relationships>')
+        sheet = _b12(0x81, b"") + _b12(0x94, bytes(16)) + _b12(0x91, b"") + records
+        sheet += _b12(0x92, b"") + _b12(0x82, b"")
+        zf.writestr("xl/worksheets/sheet1.bin", sheet)
+    return path
+
+
+def _b12(typ: int, data: bytes) -> bytes:
+    """A BIFF12 record: type and size as 7-bit varints, then the data."""
+
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+            n >>= 7
+            if not n:
+                return bytes(out)
+
+    return varint(typ) + varint(len(data)) + data
+
+
+@case("xls_far_cell")
+def _(d: Path) -> Path:
+    """A 5 KB .xls with one number at row 60,000, column 60,000 (16-bit fields allow 4 billion cells)."""
+    return xls_file(d / "xls_far_cell.xls", [(0, 0), (59_999, 59_999)])
+
+
+@case("xls_declared_dimensions")
+def _(d: Path) -> Path:
+    """DIMENSIONS says IV65536 around one cell: the reader builds nothing from it (read as one cell)."""
+    return xls_file(d / "xls_declared_dimensions.xls", [(0, 0)], dimensions=(65_536, 256))
+
+
+@case("xlsb_far_cell")
+def _(d: Path) -> Path:
+    """An .xlsb row header at row 1,000,000 and a number in column 10,001 (4-byte fields: billions)."""
+    cell = struct.pack("<II", 10_000, 0) + struct.pack("<d", 1.0)
+    rows = _b12(0, struct.pack("<IIHH", 0, 0, 300, 0)) + _b12(5, struct.pack("<IId", 0, 0, 1.0))
+    rows += _b12(0, struct.pack("<IIHH", 999_999, 0, 300, 0)) + _b12(5, cell)
+    return xlsb_file(d / "xlsb_far_cell.xlsb", rows)
+
+
+@case("stale_declared_dimension")
+def _(d: Path) -> Path:
+    """A sheet declaring A1:XFD1048576 with two rows: the reader does not build cells from it; read as is."""
+
+    def declare(members: dict[str, bytes]) -> None:
+        part = members["xl/worksheets/sheet1.xml"]
+        start = part.index(b'<dimension ref="') + len(b'<dimension ref="')
+        members["xl/worksheets/sheet1.xml"] = part[:start] + b"A1:XFD1048576" + part[part.index(b'"', start):]
+
+    src = complaints(d / "stale_base.xlsx", OPEN)
+    return edit_zip(src, d / "stale_declared_dimension.xlsx", declare)
+
+
 # --- CSV ------------------------------------------------------------------------------------------------
 
 
