@@ -44,15 +44,16 @@ from openpyxl.utils.cell import (
 from openpyxl.utils.exceptions import CellCoordinatesException
 
 from cplkpi.scoring.errors import column_letter
-from cplkpi.scoring.thaidate import format_thai_date, parse_date
+from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, parse_date
 from cplkpi.templates import build as layout
 from cplkpi.workbook import ComplaintWorkbook
 
 from .audit import Finding
-from .audit_source import Cell, ReportSheets, read_report_sheets
+from .audit_source import Cell, ReportSheets, SheetInfo, read_report_sheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
+           "month_signals", "formula_note", "expected_sheets",
            "compare_reports", "narrative_rows", "as_openpyxl"]
 
 READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
@@ -63,11 +64,13 @@ def read_reports(*paths: str | Path, checked: bool = False) -> ReportSheets:
 
     Each file goes through the guard first unless ``checked`` (it already did).
     """
-    out = ReportSheets(source=", ".join(Path(p).name for p in paths))
+    out = ReportSheets(source=", ".join(Path(p).name for p in paths), sheets=[])
     for p in paths:
         part = read_report_sheets(p, READ_SHEETS, checked=checked)
         out.cells.update(part.cells)
         out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
+        # separate report files hold other sheets of their own (the validation sheet): only the reports count
+        out.sheets += [s for s in part.sheets or () if len(paths) == 1 or s.name in READ_SHEETS or s.claims]
     return out
 
 
@@ -81,9 +84,14 @@ def _split(ref: str) -> tuple[int, int]:
 
 
 def _offset(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> tuple[int, int] | None:
-    """(rows, columns) the submitted name is moved from the layout; None when the name is missing."""
-    if name not in reports.names or reports.names[name][0] != sheet:
+    """(rows, columns) the submitted name is moved from the layout; None when the name is missing.
+
+    A name pointing at another sheet counts as moved far away.
+    """
+    if name not in reports.names:
         return None
+    if reports.names[name][0] != sheet:
+        return (1 << 20, 1 << 14)
     r0, c0 = _split(layout_ref.split(":")[0])
     r1, c1 = _split(reports.names[name][1].replace("$", "").split(":")[0])
     return r1 - r0, c1 - c0
@@ -94,9 +102,8 @@ def _value_at(reports: ReportSheets, sheet: str, ref: str) -> Cell:
 
 
 def _named_value(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> Any:
-    off = _offset(reports, name, sheet, layout_ref) or (0, 0)
-    r, c = _split(layout_ref)
-    return _value_at(reports, sheet, f"{column_letter(c + off[1])}{r + off[0]}").value
+    """The value at a name's layout address: a moved or deleted name is a finding, never a new address."""
+    return _value_at(reports, sheet, layout_ref).value
 
 
 def reported_month(reports: ReportSheets) -> _dt.date | None:
@@ -107,6 +114,38 @@ def reported_month(reports: ReportSheets) -> _dt.date | None:
         if d is not None:
             return d.replace(day=1)
     return None
+
+
+def month_signals(reports: ReportSheets) -> list[tuple[str, str, _dt.date]]:
+    """Every cell of the submitted reports that tells the report month: (sheet, cell, month).
+
+    CPL_R003: the month (``C4``), the period end (``F3``), the monthly-table row the month summary's
+    formula points at (``E8`` = ``=E18`` → the sixth fiscal month) and the last month row holding a
+    received count; CPL_R001: its month (``K3``) and period end (``F4``).
+    """
+    from cplkpi.scoring.thaidate import fiscal_months
+
+    out: list[tuple[str, str, _dt.date]] = []
+    r3, r1 = layout.R003_SHEET, layout.R001_SHEET
+    for sheet, names, keys in ((r3, layout.R003_NAMES, ("R003_MONTH", "R003_PERIOD_END")),
+                               (r1, layout.R001_NAMES, ("R001_MONTH", "R001_PERIOD_END"))):
+        for key in keys:
+            d = _as_date(_value_at(reports, sheet, names[key]).value)
+            if d is not None:
+                out.append((sheet, names[key], d.replace(day=1)))
+    start = _as_date(_value_at(reports, r3, layout.R003_NAMES["R003_PERIOD_START"]).value)
+    if start is not None and r3 in reports.cells:
+        months = fiscal_months(int(fiscal_year(start)))
+        col = layout.R003_MONTH_COLS["received"]
+        ref = layout.R003_NAMES["R003_RECEIVED_MONTH"]
+        f = _value_at(reports, r3, ref).formula
+        m = re.fullmatch(rf"=\$?{col}\$?(\d+)", (f or "").replace(" ", ""), re.I)
+        if m and int(m[1]) in layout.MONTH_ROWS:
+            out.append((r3, ref, months[int(m[1]) - layout.MONTH_ROWS[0]]))
+        filled = [r for r in layout.MONTH_ROWS if not _empty(_value_at(reports, r3, f"{col}{r}").value)]
+        if filled:
+            out.append((r3, f"{col}{filled[-1]}", months[filled[-1] - layout.MONTH_ROWS[0]]))
+    return out
 
 
 def reported_as_of(reports: ReportSheets) -> _dt.date | None:
@@ -178,12 +217,33 @@ def _formula_key(f: str) -> str:
     return re.sub(r"\s+", "", f.lstrip("=")).replace("_xlfn.", "").upper()
 
 
+_VOLATILE = re.compile(r"\b(INDIRECT|OFFSET|TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|INFO|CELL)\s*\(", re.I)
+_EXTERNAL = re.compile(r"\[[^\]]*\]|https?://|file:", re.I)
+
+
+def formula_note(formula: str) -> tuple[str, str]:
+    """Why a formula's stored result cannot be trusted (Thai, English): volatile or another workbook."""
+    if _EXTERNAL.search(formula):
+        return ("อ้างอิงสมุดงานอื่น ค่าจะเปลี่ยนตามไฟล์ภายนอก", "refers to another workbook")
+    if _VOLATILE.search(formula):
+        return ("ใช้ฟังก์ชันที่คำนวณใหม่ทุกครั้ง (เช่น INDIRECT, TODAY) ค่าที่แสดงจะเปลี่ยน",
+                "volatile function: the value shown changes when Excel recalculates")
+    return ("ค่าที่แสดงมาจากสูตร ไม่ใช่ค่าที่รายงาน", "the value shown comes from a formula, not a reported value")
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
 class _Comparer:
     """Collects findings while comparing the submitted cells with the recomputed report."""
 
     def __init__(self, reports: ReportSheets):
         self.reports = reports
         self.findings: list[Finding] = []
+        #: (sheet, cell) compared as a template formula, and those already found holding a formula
+        self.formula_cells: set[tuple[str, str]] = set()
+        self.formula_found: set[tuple[str, str]] = set()
 
     def add(self, kind: str, sheet: str | None, cell: str | None, reported: Any, recomputed: Any, th: str, en: str,
             severity: str = "error", name: str | None = None, complaint_id: str | None = None) -> None:
@@ -197,6 +257,7 @@ class _Comparer:
         sub = _value_at(self.reports, sheet, sub_ref)
         label = f" ({what})" if what else ""
         if isinstance(expected, str) and expected.startswith("="):
+            self.formula_cells.add((sheet, sub_ref))
             want = cache.get(ref)
             if sub.formula is None:
                 self.add("formula_replaced", sheet, sub_ref, sub.value, want,
@@ -212,10 +273,52 @@ class _Comparer:
                          f"ผลของสูตรในเซลล์ {sub_ref}{label} เป็น {_show(sub.value)} แต่คำนวณใหม่ได้ {_show(want)}",
                          f"the result shown in {sub_ref}{label} is {sub.value!r}, recomputed {want!r}")
             return
+        if sub.formula is not None:
+            self.formula_in_value_cell(sheet, sub_ref, sub, expected, label)
+        if isinstance(sub.value, str) and sub.value.strip() and (_is_number(expected) or isinstance(
+                expected, _dt.date)):
+            self.add("value_as_text", sheet, sub_ref, sub.value, expected,
+                     f"เซลล์ {sub_ref}{label} เก็บ {sub.value!r} เป็นข้อความ สูตรของ Excel (เช่น SUM) จะไม่นับค่านี้",
+                     f"{sub_ref}{label} holds {sub.value!r} as text: Excel formulas (SUM, comparisons) skip or "
+                     "misread it")
+            if _is_number(expected) and _same(sub.value, expected):
+                return
         if not _same(sub.value, expected):
             self.add("figure_differs", sheet, sub_ref, sub.value, expected,
                      f"ตัวเลขในเซลล์ {sub_ref}{label} รายงาน {_show(sub.value)!r} แต่คำนวณใหม่ได้ {_show(expected)!r}",
                      f"{sub_ref}{label} reports {sub.value!r}, recomputed {expected!r}")
+
+
+    def formula_in_value_cell(self, sheet: str, ref: str, sub: Cell, expected: Any, label: str = "") -> None:
+        """A formula where the template holds a value (or nothing): what Excel shows is no reported figure."""
+        if (sheet, ref) in self.formula_found:
+            return
+        self.formula_found.add((sheet, ref))
+        th, en = formula_note(sub.formula or "")
+        self.add("formula_in_value_cell", sheet, ref, sub.formula, expected,
+                 f"เซลล์ {ref}{label} ต้องเป็นค่าที่รายงาน แต่มีสูตร {sub.formula}: {th}",
+                 f"{ref}{label} must hold a reported value but holds the formula {sub.formula}: {en}")
+
+    def scan_formulas(self, sheet: str, ws: Any | None) -> None:
+        """Every formula of a submitted report sheet against the template's cell at the same address.
+
+        A formula where the rendered report has a value or nothing is a finding; a formula that
+        differs from the template's formula is one too (cells compared already are not repeated).
+        """
+        for ref, sub in self.reports.cells.get(sheet, {}).items():
+            if sub.formula is None or (sheet, ref) in self.formula_cells:
+                continue
+            row, col = _split(ref)
+            tc = ws._cells.get((row, col)) if ws is not None else None  # never create cells in the rendered sheet
+            want = tc.value if tc is not None else None
+            if isinstance(want, str) and want.startswith("="):
+                if _formula_key(sub.formula) != _formula_key(want):
+                    th, en = formula_note(sub.formula)
+                    self.add("formula_changed", sheet, ref, sub.formula, want,
+                             f"สูตรในเซลล์ {ref} ถูกแก้ไข: {sub.formula} (ต้องเป็น {want}): {th}",
+                             f"the formula in {ref} was changed: {sub.formula} (template: {want}): {en}")
+            else:
+                self.formula_in_value_cell(sheet, ref, sub, want)
 
 
 def _expected(ws: Any, ref: str) -> Any:
@@ -231,23 +334,27 @@ def _region_cells(ref: str) -> Iterable[str]:
             yield f"{column_letter(c)}{r}"
 
 
-def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """Report missing or moved defined names; return the offsets of the moved ones."""
-    moved: dict[str, tuple[int, int]] = {}
+def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> None:
+    """A missing or moved defined name is a finding at its layout address, where the cell is still compared.
+
+    Excel's formulas read the names (``R003_AS_OF`` in the report-status formula): a name pointing
+    elsewhere changes what the report shows, so the audit never follows it.
+    """
     for name, ref in names.items():
         off = _offset(cmp.reports, name, sheet, ref)
+        cell = ref.split(":")[0]
         if off is None:
-            cmp.add("report_missing", sheet, ref.split(":")[0], None, name,
-                    f"ไม่พบชื่อที่กำหนด {name} (อ่านจากตำแหน่งเดิม {ref})",
-                    f"defined name {name} is missing (read from its layout address {ref})", "warning", name)
+            cmp.add("name_changed", sheet, cell, None, ref,
+                    f"ไม่พบชื่อที่กำหนด {name} (ต้องชี้ที่ {sheet}!{ref}) ตรวจจากตำแหน่งในแม่แบบแทน",
+                    f"defined name {name} is missing (template: {sheet}!{ref}); compared at the template's "
+                    "address", name=name)
         elif off != (0, 0):
-            moved[name] = off
-            cmp.add("formula_changed", sheet, ref.split(":")[0], cmp.reports.names[name][1], ref,
-                    f"ชื่อที่กำหนด {name} ถูกย้ายไปที่ {cmp.reports.names[name][1]} (ต้องอยู่ที่ {ref}): "
-                    "มีการแทรกหรือลบแถว/คอลัมน์ในรายงาน",
-                    f"defined name {name} moved to {cmp.reports.names[name][1]} (layout: {ref}): rows or "
-                    "columns were inserted or deleted", "error", name)
-    return moved
+            where = "!".join(cmp.reports.names[name])
+            cmp.add("name_changed", sheet, cell, where, ref,
+                    f"ชื่อที่กำหนด {name} ถูกย้ายไปที่ {where} (ต้องอยู่ที่ {sheet}!{ref}): มีการแทรก/ลบแถวหรือคอลัมน์"
+                    " หรือแก้ชื่อ ตรวจจากตำแหน่งในแม่แบบแทน",
+                    f"defined name {name} moved to {where} (template: {sheet}!{ref}): rows or columns inserted "
+                    "or the name edited; compared at the template's address", name=name)
 
 
 # --- CPL_R003 -------------------------------------------------------------------------
@@ -261,9 +368,7 @@ def _compare_r003(cmp: _Comparer, wb3: Any, cache3: dict[str, Any]) -> None:
     ws = wb3[sheet]
     cache = cache3[sheet]
     names = layout.R003_NAMES
-    moved = _check_names(cmp, sheet, {k: v for k, v in names.items() if k not in _R003_SKIP})
-    if moved:
-        return  # the layout was changed: cell-by-cell comparison would only repeat it
+    _check_names(cmp, sheet, {k: v for k, v in names.items() if k not in _R003_SKIP})
     done: set[str] = set()
     for name, ref in names.items():
         if name in _R003_SKIP:
@@ -301,8 +406,7 @@ def _what(ws: Any, name: str, ref: str) -> str:
 def _r001_rows(reports: ReportSheets) -> dict[int, dict[str, Any]]:
     """Submitted CPL_R001 data rows with a complaint id: Excel row → {column key: value}."""
     cells = reports.cells.get(layout.R001_SHEET, {})
-    off = _offset(reports, "R001_DATA", layout.R001_SHEET, layout.R001_NAMES["R001_DATA"]) or (0, 0)
-    first = layout.R001_FIRST_ROW + off[0]
+    first = layout.R001_FIRST_ROW
     last = max((_split(ref)[0] for ref in cells), default=0)
     cols = layout.R001_COLS
     out = {}
@@ -319,8 +423,7 @@ def _compare_r001(cmp: _Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, bo
     ws = wb1[sheet]
     cache = cache1[sheet]
     names = {k: v for k, v in layout.R001_NAMES.items() if k not in ("R001_TABLE", "R001_DATA")}
-    if _check_names(cmp, sheet, names):
-        return
+    _check_names(cmp, sheet, {**names, "R001_DATA": layout.R001_NAMES["R001_DATA"]})
     cols = layout.R001_COLS
     first = layout.R001_FIRST_ROW
     submitted = _r001_rows(cmp.reports)
@@ -467,6 +570,57 @@ def _thai_span(start: _dt.date, end: _dt.date) -> str:
     return f"{format_thai_date(start)} – {format_thai_date(end)}"
 
 
+# --- what the printout shows: sheets, their order and visibility ------------------------------------
+
+
+def expected_sheets() -> frozenset[str]:
+    """The sheet names a submitted workbook may hold: the complaint workbook's (with their accepted
+    aliases), the two reports and the progress form."""
+    from cplkpi.scoring.tables import SHEETS
+
+    names = {n for name, aliases in SHEETS.values() for n in (name, *aliases)}
+    return frozenset({*names, *READ_SHEETS})
+
+
+def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[str, Any]) -> None:
+    """Hidden report sheets, rows and columns; other sheets claiming a report; sheets beyond the template's set."""
+    allowed = {n.casefold() for n in expected_sheets()}
+    position = {s.name: s.position for s in sheets}
+    for s in sheets:
+        if s.name in READ_SHEETS:
+            if s.state != "visible":
+                cmp.add("hidden_sheet", s.name, None, s.state, "visible",
+                        f"ชีตรายงาน {s.name} ถูกซ่อน ({s.state}) จะไม่ปรากฏเมื่อเปิดหรือพิมพ์",
+                        f"report sheet {s.name} is hidden ({s.state}): not shown nor printed")
+            ws = rendered.get(s.name)
+            rows = s.hidden_rows - ({r for r, d in ws.row_dimensions.items() if d.hidden} if ws is not None else set())
+            cols = s.hidden_cols - ({c for c, d in ws.column_dimensions.items() if d.hidden} if ws is not None
+                                    else set())
+            for r in sorted(rows):
+                cmp.add("hidden_rows", s.name, f"{r}:{r}", None, None,
+                        f"แถว {r} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในแถวนี้จะไม่ปรากฏในเอกสารที่พิมพ์",
+                        f"row {r} of report {s.name} is hidden: it is left out of the printout")
+            for c in sorted(cols, key=lambda x: (len(x), x)):
+                cmp.add("hidden_rows", s.name, f"{c}:{c}", None, None,
+                        f"คอลัมน์ {c} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในคอลัมน์นี้จะไม่ปรากฏในเอกสารที่พิมพ์",
+                        f"column {c} of report {s.name} is hidden: it is left out of the printout")
+        for code in sorted(s.claims - {s.name}):
+            if code not in REPORT_SHEETS:
+                continue
+            where = ("ก่อนชีตรายงานจริง" if s.position < position.get(code, s.position)
+                     else "หลังชีตรายงานจริง") if code in position else "โดยไม่มีชีตรายงานจริง"
+            cmp.add("duplicate_report", s.name, None, s.name, code,
+                    f"ชีต {s.name} อ้างว่าเป็นรายงาน {code} อีกชุดหนึ่ง ({where}): ตรวจเฉพาะชีต {code}",
+                    f"sheet {s.name} claims to be report {code} as well "
+                    f"({'placed before' if code in position and s.position < position[code] else 'besides'} "
+                    f"the real one): only sheet {code} is audited")
+        if s.name.casefold() not in allowed and not (s.claims - {s.name}):
+            cmp.add("extra_sheet", s.name, None, s.state, None,
+                    f"ชีต {s.name} ไม่อยู่ในชุดชีตของแม่แบบ ({'ซ่อนอยู่' if s.state != 'visible' else 'แสดงอยู่'})",
+                    f"sheet {s.name} is not one of the template's sheets"
+                    f"{' (hidden)' if s.state != 'visible' else ''}", "warning")
+
+
 # --- the entry point -------------------------------------------------------------------------
 
 
@@ -483,12 +637,20 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook) ->
         if title not in reports.cells:
             cmp.add("report_missing", title, None, None, None, f"ไม่พบชีตรายงาน {title} ในไฟล์ที่ส่ง",
                     f"the submitted file has no {title} sheet")
+    rendered: dict[str, Any] = {}
     if layout.R003_SHEET in reports.cells:
         wb3, cache3, _ = render_r003(fig)
         _compare_r003(cmp, wb3, cache3)
+        rendered[layout.R003_SHEET] = wb3[layout.R003_SHEET]
     if layout.R001_SHEET in reports.cells:
         wb1, cache1, _ = render_r001(fig)
         _compare_r001(cmp, wb1, cache1, fig, book)
+        rendered[layout.R001_SHEET] = wb1[layout.R001_SHEET]
+    for title in READ_SHEETS:
+        if title in reports.cells:
+            cmp.scan_formulas(title, rendered.get(title))
+    if reports.sheets is not None:
+        _structure_findings(cmp, reports.sheets, rendered)
     extra: list[Finding] = []
     if any(t in reports.cells for t in REPORT_SHEETS):
         extra += _validator_findings(reports, fig.rules)

@@ -157,6 +157,8 @@ class SampleFile:
     samples: list[MonthSample] = field(default_factory=list)
     marks: Normalized | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: month → its row in the summary sheet (the record of the draw: population, size, seed)
+    summary_rows: dict[_dt.date, int] = field(default_factory=dict)
 
     def sample(self, month: Any) -> MonthSample | None:
         """The sample of ``month`` in the file (None when that month was never drawn)."""
@@ -367,8 +369,9 @@ def read_sample_file(path: str | Path, *, agency: str | None = None) -> SampleFi
     if agency is not None and norm.table["agency"].notna().any():
         keep = norm.table["agency"].fillna("").map(_agency_key) == _agency_key(agency)
         norm.table = norm.table[keep]
-    samples = _file_samples(summary, norm.table, agency, problems)
-    return SampleFile(path, samples=samples, marks=norm, problems=problems)
+    rows_of: dict[_dt.date, int] = {}
+    samples = _file_samples(summary, norm.table, agency, problems, rows_of)
+    return SampleFile(path, samples=samples, marks=norm, problems=problems, summary_rows=rows_of)
 
 
 def _whole(value: Any) -> int | None:
@@ -383,7 +386,7 @@ def _whole(value: Any) -> int | None:
 
 
 def _file_samples(summary: list[list[Any]], table: pd.DataFrame, agency: str | None,
-                  problems: list[Problem]) -> list[MonthSample]:
+                  problems: list[Problem], rows_of: dict[_dt.date, int]) -> list[MonthSample]:
     """The months of a sample file as drawn: each summary-sheet row with the ids of its sample rows.
 
     A month with sample rows but no summary row (deleted by hand) is reported and taken as the rows hold it.
@@ -398,6 +401,7 @@ def _file_samples(summary: list[list[Any]], table: pd.DataFrame, agency: str | N
         if not isinstance(cells[0], _dt.date) or _month(cells[0]) in out:
             continue
         m = _month(cells[0])
+        rows_of[m] = r
         drawn = ids.get(m, ())
         population, size, seed = _whole(cells[1]), _whole(cells[2]), _whole(cells[8])
         if population is None or size is None:

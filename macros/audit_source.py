@@ -24,6 +24,7 @@ by the xlwings layer from an open Excel book (:meth:`ReportSheets.from_grids`).
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -37,6 +38,7 @@ from cplkpi.scoring.errors import CplError, InputError, Problem, column_letter
 
 __all__ = [
     "Cell",
+    "SheetInfo",
     "ReportSheets",
     "require_defusedxml",
     "open_readonly",
@@ -123,6 +125,23 @@ class Cell:
     formula: str | None = None
 
 
+@dataclass(frozen=True)
+class SheetInfo:
+    """How one sheet of a submitted workbook is shown: its place, visibility and hidden rows/columns.
+
+    ``state`` is ``visible``, ``hidden`` or ``veryHidden``; ``hidden_rows``/``hidden_cols`` hold the
+    rows (numbers) and columns (letters) hidden, or shrunk to (almost) nothing, in the sheet's XML;
+    ``claims`` the report codes (``CPL_R003``/``CPL_R001``) its name or first rows state.
+    """
+
+    name: str
+    position: int
+    state: str = "visible"
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_cols: frozenset[str] = frozenset()
+    claims: frozenset[str] = frozenset()
+
+
 @dataclass
 class ReportSheets:
     """The report sheets of a submitted workbook: cells by sheet and reference, and the defined names.
@@ -135,6 +154,8 @@ class ReportSheets:
     cells: dict[str, dict[str, Cell]] = field(default_factory=dict)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     source: str | None = None
+    #: every sheet of the file in workbook order (None: not known, e.g. built from an open Excel book)
+    sheets: list[SheetInfo] | None = None
 
     @classmethod
     def from_grids(cls, values: Mapping[str, list[list[Any]]], formulas: Mapping[str, list[list[Any]]],
@@ -178,6 +199,68 @@ def _plain(v: Any) -> Any:
     return None if v == "" else v
 
 
+_TRUE = ("1", "true")
+_REPORT_CODE = re.compile(r"CPL[\s_-]*(R00[13])", re.I)
+_REPORT_TITLE = re.compile(r"แบบรายงานรหัส\s*CPL[\s_-]*(R00[13])", re.I)  # the templates' title line (A1)
+
+
+def _claims(name: str, first: Iterable[Any]) -> frozenset[str]:
+    """The reports (``CPL_R003``, ``CPL_R001``) a sheet claims to be: by its name or by the template's title."""
+    found = _REPORT_CODE.findall(name) + [m for t in first if isinstance(t, str) for m in _REPORT_TITLE.findall(t)]
+    return frozenset(f"CPL_{m.upper()}" for m in found)
+
+
+def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], frozenset[str]]:
+    """Rows and columns a sheet part hides (``hidden``, or a height/width too small to see)."""
+    from defusedxml.ElementTree import iterparse
+
+    rows: set[int] = set()
+    cols: set[str] = set()
+    with zf.open(part) as fh:
+        for _, el in iterparse(fh, events=("end",)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "row":
+                ht = el.get("ht")
+                if el.get("hidden", "").lower() in _TRUE or (ht is not None and float(ht) < 1):
+                    rows.add(int(el.get("r", "0")))
+                el.clear()
+            elif tag == "col":
+                width = el.get("width")
+                if el.get("hidden", "").lower() in _TRUE or (width is not None and float(width) < 0.5):
+                    cols.update(column_letter(c) for c in range(int(el.get("min", "1")),
+                                                                 min(int(el.get("max", "1")), 16384) + 1))
+            elif tag == "c":
+                el.clear()
+    return frozenset(rows), frozenset(cols)
+
+
+def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str]) -> list[SheetInfo]:
+    """Every sheet of workbook file ``path`` (openpyxl ``wb`` open read-only) as :class:`SheetInfo`.
+
+    Hidden rows and columns are read for the sheets in ``details`` and for every sheet that claims a
+    report; a sheet claims a report when its name or its first three rows name the report code.
+    """
+    from cplkpi.xlsx import sheet_parts
+
+    path = Path(path)
+    wanted = set(details)
+    out: list[SheetInfo] = []
+    with reading(path), zipfile.ZipFile(path) as zf:
+        parts = sheet_parts(zf)
+        for i, (name, (part, state)) in enumerate(parts.items()):
+            first: list[Any] = []
+            if name in wb.sheetnames:
+                ws = wb[name]
+                if hasattr(ws, "iter_rows"):  # a chartsheet has no cells
+                    ws.reset_dimensions()
+                    first = [v for row in ws.iter_rows(max_row=3, values_only=True) for v in row]
+            claims = _claims(name, first)
+            rows, cols = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
+                          else (frozenset(), frozenset()))
+            out.append(SheetInfo(name, i, state or "visible", rows, cols, claims))
+    return out
+
+
 def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool = False) -> ReportSheets:
     """Values (cached), formulas and workbook-level defined names of ``sheets`` of a workbook file.
 
@@ -201,6 +284,7 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
             with reading(path):  # read-only sheets parse their XML while their rows are read
                 formulas[s] = read_sheet_rows(wb[s])
         names = _defined_names(wb, set(present))
+        infos = read_sheet_infos(path, wb, present)
     finally:
         wb.close()
     if present:
@@ -213,4 +297,6 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
                 values[s] = [[_plain(v) for v in row] for row in rows]
         finally:
             cal.close()
-    return ReportSheets.from_grids(values, formulas, names, str(path))
+    out = ReportSheets.from_grids(values, formulas, names, str(path))
+    out.sheets = infos
+    return out
