@@ -508,16 +508,26 @@ def as_openpyxl(reports: ReportSheets, *, formulas: bool) -> Any:
     return wb
 
 
-def _validator_findings(reports: ReportSheets, rules: Any) -> list[Finding]:
+def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> list[Finding]:
+    """The report validator on the submitted sheets, for the audited (cross-checked) month.
+
+    The month cells hold the audited month for it (a changed month cell is a finding of its own), and
+    "not calculated" is no finding here: the audit recomputes every template formula with the engine.
+    """
     from .validate import validate_reports
 
     values, formulas = as_openpyxl(reports, formulas=False), as_openpyxl(reports, formulas=True)
+    for sheet, ref in ((layout.R003_SHEET, layout.R003_NAMES["R003_MONTH"]),
+                       (layout.R001_SHEET, layout.R001_NAMES["R001_MONTH"])):
+        if sheet in reports.cells:
+            values[sheet][ref].value = formulas[sheet][ref].value = month
     has = {t: t in reports.cells for t in REPORT_SHEETS}
     found = validate_reports(
         r003=values if has[layout.R003_SHEET] else None, r001=values if has[layout.R001_SHEET] else None,
         r003_formulas=formulas if has[layout.R003_SHEET] else None,
         r001_formulas=formulas if has[layout.R001_SHEET] else None, rules=rules)
-    return [Finding(f.code, f.sheet, f.cell, None, None, f.message_th, f.message_en, f.severity) for f in found]
+    return [Finding(f.code, f.sheet, f.cell, None, None, f.message_th, f.message_en, f.severity) for f in found
+            if f.code != "not_calculated"]
 
 
 # --- the narrative (seed-003 project-progress form) ----------------------------------------------
@@ -653,7 +663,7 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook) ->
         _structure_findings(cmp, reports.sheets, rendered)
     extra: list[Finding] = []
     if any(t in reports.cells for t in REPORT_SHEETS):
-        extra += _validator_findings(reports, fig.rules)
+        extra += _validator_findings(reports, fig.rules, fig.month)
     rows = narrative_rows(reports)
     if rows:
         extra += _compare_narrative(cmp, rows, fig, book)
