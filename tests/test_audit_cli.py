@@ -28,7 +28,7 @@ def test_audit_prints_the_seed_and_writes_its_workbooks(submission, tmp_path):
     assert res.exit_code == 0, res.output
     agency = agency_name(7)
     assert agency in res.output and f"seed {sample_seed(agency, MARCH)}" in res.output
-    assert "no findings" in res.output
+    assert "passed: no error-level finding" in res.output
     assert (tmp_path / "ผลการตรวจ_agency_2020-03.xlsx").exists()
     assert sample_file_path(tmp_path / "สุ่มตรวจ", agency, 2563).exists()
     # again: the sample is kept, not drawn anew
@@ -42,11 +42,11 @@ def test_audit_reports_findings_and_a_bad_file(submission, tmp_path):
     wb["CPL_R003"]["E13"] = 1
     wb.save(bad)
     res = runner.invoke(app, ["audit", str(bad), "--out", str(tmp_path)])
-    assert res.exit_code == 0 and "CPL_R003!E13" in res.output
+    assert res.exit_code == 1 and "CPL_R003!E13" in res.output and "failed:" in res.output
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really")
     res = runner.invoke(app, ["audit", str(broken), "--out", str(tmp_path)])
-    assert res.exit_code == 1 and "broken.xlsx" in res.output
+    assert res.exit_code == 2 and "broken.xlsx" in res.output
 
 
 def test_audit_sample_draws_and_keeps(submission, tmp_path):
@@ -71,12 +71,31 @@ def test_audit_batch_and_audit_pack(submission, tmp_path, sample_path):
     (folder / "c.xlsx").write_text("not a workbook")
     res = runner.invoke(app, ["audit-batch", str(folder), "--out", str(tmp_path / "out"), "--no-pdf",
                               "--workers", "1"])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output  # c.xlsx could not be audited
     assert "c.xlsx" in res.output and "could not audit 1" in res.output
+    assert "2 agencies, 2 files, 0 failed" in " ".join(res.output.split())
     assert (tmp_path / "out" / "สรุปผลการตรวจ_2020-03.xlsx").exists()
-    # the sample district's own data: completed complaints without result detail are findings
-    assert re.search(r"สำนักงานเขตบางกอกน้อย\s+│\s+b\.xlsx\s+│\s+[\d.]+\s+│\s+[1-9]", res.output)
+    # the sample district's own data: 48 completed complaints without result detail or evidence are
+    # data-quality observations, not findings against an untouched pack
+    assert re.search(r"b\.xlsx\s+│\s+4\.6322\s+│\s+0\s+│\s+0\s+│\s+48\s+│", res.output)
     # a submission never overwrites its source
     res = runner.invoke(app, ["audit-pack", str(folder / "b.xlsx"), "--month", "2563-03", "--out",
                               str(folder / "b.xlsx")])
     assert res.exit_code == 1
+
+
+def test_errors_come_first_and_observations_apart(sample_path, tmp_path):
+    """The sample district's pack: 48 data-quality observations are no finding; a changed figure is, shown first."""
+    pack = tmp_path / "pack.xlsx"
+    assert runner.invoke(app, ["audit-pack", str(sample_path), "--month", "2563-03", "--out", str(pack)]).exit_code == 0
+    res = runner.invoke(app, ["audit", str(pack), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert "ข้อสังเกตคุณภาพข้อมูล 48 รายการ" in res.output and "ผลการตรวจ: ผ่าน" in res.output
+    wb = load_workbook(pack)
+    wb["CPL_R003"]["E18"] = 1
+    wb.save(pack)
+    res = runner.invoke(app, ["audit", str(pack), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 1
+    text = " ".join(res.output.split())
+    assert "ผลการตรวจ: ไม่ผ่าน" in text
+    assert text.index("CPL_R003!E18") < text.index("ข้อสังเกตคุณภาพข้อมูล 48 รายการ") < text.index("เรื่องร้องเรียน!")
