@@ -585,11 +585,36 @@ def _thai_span(start: _dt.date, end: _dt.date) -> str:
 
 def expected_sheets() -> frozenset[str]:
     """The sheet names a submitted workbook may hold: the complaint workbook's (with their accepted
-    aliases), the two reports and the progress form."""
+    aliases, and the sheets ``cplkpi import`` adds), the sample summary, the two reports and the progress form."""
+    from cplkpi.importers.workbook import EVENTS_SHEET
+    from cplkpi.importers.workbook import SUMMARY_SHEET as IMPORT_SUMMARY
     from cplkpi.scoring.tables import SHEETS
 
+    from .audit_sample import SUMMARY_SHEET as SAMPLE_SUMMARY
+
     names = {n for name, aliases in SHEETS.values() for n in (name, *aliases)}
-    return frozenset({*names, *READ_SHEETS})
+    return frozenset({*names, EVENTS_SHEET, IMPORT_SUMMARY, SAMPLE_SUMMARY, *READ_SHEETS})
+
+
+def _check_print_area(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
+    """The submitted print area must cover the template's: rows or columns left out do not print."""
+    def boxes(text: str) -> list[tuple[int, int, int, int]]:
+        out = []
+        for part in text.replace("$", "").split(","):
+            try:
+                out.append(range_boundaries(part.split("!")[-1].strip()))
+            except (ValueError, TypeError):
+                continue
+        return out
+
+    have = boxes(s.print_area or "")
+    for c1, r1, c2, r2 in boxes(ws.print_area):
+        corners = ((c1, r1), (c2, r2), (c1, r2), (c2, r1))
+        if not all(any(a <= c <= b and t <= r <= u for a, t, b, u in have) for c, r in corners):
+            cmp.add("hidden_rows", s.name, None, s.print_area, ws.print_area.replace("$", "").split("!")[-1],
+                    f"ช่วงพิมพ์ของรายงาน {s.name} ({s.print_area}) ไม่ครอบคลุมรายงานทั้งหมด บางส่วนจะไม่ปรากฏในเอกสารที่พิมพ์",
+                    f"the print area of report {s.name} ({s.print_area}) leaves part of the report out of the printout")
+            return
 
 
 def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[str, Any]) -> None:
@@ -614,6 +639,8 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                 cmp.add("hidden_rows", s.name, f"{c}:{c}", None, None,
                         f"คอลัมน์ {c} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในคอลัมน์นี้จะไม่ปรากฏในเอกสารที่พิมพ์",
                         f"column {c} of report {s.name} is hidden: it is left out of the printout")
+            if ws is not None and s.print_area and ws.print_area:
+                _check_print_area(cmp, s, ws)
         for code in sorted(s.claims - {s.name}):
             if code not in REPORT_SHEETS:
                 continue

@@ -140,6 +140,8 @@ class SheetInfo:
     hidden_rows: frozenset[int] = frozenset()
     hidden_cols: frozenset[str] = frozenset()
     claims: frozenset[str] = frozenset()
+    #: the sheet's print area as the file defines it (``$A$1:$P$75``), None when it prints everything
+    print_area: str | None = None
 
 
 @dataclass
@@ -242,11 +244,16 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str]) -> list[
     """
     from cplkpi.xlsx import sheet_parts
 
+    from defusedxml.ElementTree import fromstring
+
     path = Path(path)
     wanted = set(details)
     out: list[SheetInfo] = []
     with reading(path), zipfile.ZipFile(path) as zf:
         parts = sheet_parts(zf)
+        areas = {int(el.get("localSheetId", "-1")): re.sub(r"('(?:[^']|'')*'|[^,!']+)!", "", el.text or "")
+                 for el in fromstring(zf.read("xl/workbook.xml")).iter()
+                 if el.tag.rsplit("}", 1)[-1] == "definedName" and el.get("name") == "_xlnm.Print_Area"}
         for i, (name, (part, state)) in enumerate(parts.items()):
             first: list[Any] = []
             if name in wb.sheetnames:
@@ -257,7 +264,7 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str]) -> list[
             claims = _claims(name, first)
             rows, cols = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
                           else (frozenset(), frozenset()))
-            out.append(SheetInfo(name, i, state or "visible", rows, cols, claims))
+            out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i)))
     return out
 
 

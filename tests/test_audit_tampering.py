@@ -297,6 +297,12 @@ CASES = [
     ("hidden step row", in_xml(CPL_R003=hide_row(41)), {(R003, "41:41", "hidden_rows")}),
     ("hidden overdue complaint", lambda p, tmp: Case(_edit_zip(p.path, tmp / "t.xlsx", {R001: hide_row(p.overdue_row)})),
      {(R001, "{overdue}:{overdue}", "hidden_rows")}),
+    ("step row 0 points high", in_xml(CPL_R003=lambda x: x.replace('<row r="41"', '<row r="41" ht="0" customHeight="1"', 1)),
+     {(R003, "41:41", "hidden_rows")}),
+    ("column G hidden", in_xml(CPL_R003=lambda x: re.sub(r'(<col [^>]*min="7" max="7")', r'\1 hidden="1"', x, count=1)),
+     {(R003, "G:G", "hidden_rows")}),
+    ("print area stops before the total", xml_parts({WB: lambda x: x.replace("'CPL_R003'!$A$1:$P$75", "'CPL_R003'!$A$1:$P$40")}),
+     {(R003, None, "hidden_rows")}),
     ("CPL_R003 (2) placed first", with_openpyxl(_copy_first), {(f"{R003} (2)", None, "duplicate_report")}),
     ("an unknown sheet", with_openpyxl(lambda wb, p: wb.create_sheet("ร่าง")), {("ร่าง", None, "extra_sheet")}),
     # --- 4. the sample is the committee's ---
