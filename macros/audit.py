@@ -316,20 +316,24 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
     """Every sample read back against the sha256 draw, the engine's population and size, and the workbook.
 
     Both the committee's kept sample file and a sample sheet in the agency's own workbook are checked;
-    a month matches when it equals the draw as of the audit's date or as of the month's last day.
+    a month matches the draw as of the date the sample file records for it (files without that date,
+    and the agency's own sheet: as of the audit's date or the month's last day).
     """
     from .audit_sample import SAMPLE_SHEET, SUMMARY_SHEET, sample_seed
 
     table = book.complaints.table
     known = set(table["complaint_id"].dropna().astype(str))
     pct = rules.audit.sample_pct if rules.audit is not None else 10
-    draws: dict[_dt.date, list[MonthSample]] = {}
+    draws: dict[tuple[_dt.date, _dt.date | None], list[MonthSample]] = {}
 
-    def candidates(m: _dt.date) -> list[MonthSample]:
-        if m not in draws:
-            dates = [as_of] if m == month and as_of is not None else []
-            draws[m] = [draw_month_sample(table, agency, m, sample_pct=pct, as_of=d) for d in (*dates, None)]
-        return draws[m]
+    def candidates(m: _dt.date, drawn_as_of: _dt.date | None = None) -> list[MonthSample]:
+        """The draw as of the date the file records; without one, as of the audit's date or the month's end."""
+        key = (m, drawn_as_of)
+        if key not in draws:
+            dates = ([drawn_as_of] if drawn_as_of is not None
+                     else [*([as_of] if m == month and as_of is not None else []), None])
+            draws[key] = [draw_month_sample(table, agency, m, sample_pct=pct, as_of=d) for d in dates]
+        return draws[key]
 
     out: list[Finding] = []
 
@@ -362,7 +366,7 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
             if cid not in known:
                 unknown(sample_sheet, cell, cid, whose)
         for x in sf.samples:
-            cands = candidates(x.month)
+            cands = candidates(x.month, x.as_of)
             if any((c.complaint_ids, c.population, c.size) == (x.complaint_ids, x.population, x.size) for c in cands):
                 continue
             want = next((c for c in cands if c.complaint_ids == x.complaint_ids), cands[0])

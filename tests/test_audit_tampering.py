@@ -364,3 +364,23 @@ def test_a_formula_in_a_value_cell_says_why_its_value_cannot_be_trusted(pack, tm
     assert by_cell["E18"].reported == '=INDIRECT("E17")' and by_cell["E18"].recomputed == 32
     assert "volatile" in by_cell["E18"].message_en and "INDIRECT" in by_cell["E18"].message_th
     assert "another workbook" in by_cell["F18"].message_en
+
+
+def test_every_kept_month_is_checked_as_of_the_date_it_was_drawn(pack, tmp_path):
+    """February drawn in an earlier audit, March now: both months of the file are checked, neither is a finding."""
+    folder = tmp_path / "samples"
+    audit_workbook(pack.path, month=_dt.date(2020, 2, 1), samples=folder)  # February's audit (as of 29 Feb)
+    result = audit_workbook(pack.path, samples=folder)
+    assert [(x.month, x.as_of) for x in result.sample_file.samples] == [
+        (_dt.date(2020, 2, 1), _dt.date(2020, 2, 29)), (MARCH, _dt.date(2020, 3, 31))]
+    assert result.findings == []
+    ws = load_workbook(folder / KEPT, data_only=True)[SUMMARY_SHEET]
+    assert ws["J4"].value == "สุ่ม ณ วันที่ (as of)" and ws["J5"].value.date() == _dt.date(2020, 2, 29)
+    # February's kept ids edited afterwards: found at its cell, March untouched
+    wb = load_workbook(folder / KEPT)
+    feb_row = next(r for r in range(5, wb[SAMPLE_SHEET].max_row + 1)
+                   if wb[SAMPLE_SHEET].cell(r, 2).value.month == 2)
+    wb[SAMPLE_SHEET].cell(feb_row, 4).value = pack.march_completed[0]
+    wb.save(folder / KEPT)
+    found = {(f.sheet, f.cell, f.kind) for f in audit_workbook(pack.path, samples=folder).findings}
+    assert (SAMPLE, f"D{feb_row}", "sample_mismatch") in found
