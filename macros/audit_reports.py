@@ -66,7 +66,7 @@ def read_reports(*paths: str | Path, checked: bool = False) -> ReportSheets:
     """
     out = ReportSheets(source=", ".join(Path(p).name for p in paths), sheets=[])
     for p in paths:
-        part = read_report_sheets(p, READ_SHEETS, checked=checked)
+        part = read_report_sheets(p, READ_SHEETS, checked=checked, known=expected_sheets())
         out.cells.update(part.cells)
         out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
         # separate report files hold other sheets of their own (the validation sheet): only the reports count

@@ -236,11 +236,14 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
     return frozenset(rows), frozenset(cols)
 
 
-def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str]) -> list[SheetInfo]:
+def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
+                     known: Iterable[str] = ()) -> list[SheetInfo]:
     """Every sheet of workbook file ``path`` (openpyxl ``wb`` open read-only) as :class:`SheetInfo`.
 
     Hidden rows and columns are read for the sheets in ``details`` and for every sheet that claims a
-    report; a sheet claims a report when its name or its first three rows name the report code.
+    report; a sheet claims a report when its name names the report code or, for a sheet not in
+    ``details`` nor ``known`` (the complaint sheets, read anyway), its first three rows hold a report's
+    title line.
     """
     from cplkpi.xlsx import sheet_parts
 
@@ -248,6 +251,7 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str]) -> list[
 
     path = Path(path)
     wanted = set(details)
+    skip_content = wanted | {n.casefold() for n in known} | set(known)
     out: list[SheetInfo] = []
     with reading(path), zipfile.ZipFile(path) as zf:
         parts = sheet_parts(zf)
@@ -256,7 +260,7 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str]) -> list[
                  if el.tag.rsplit("}", 1)[-1] == "definedName" and el.get("name") == "_xlnm.Print_Area"}
         for i, (name, (part, state)) in enumerate(parts.items()):
             first: list[Any] = []
-            if name in wb.sheetnames:
+            if name in wb.sheetnames and name not in skip_content and name.casefold() not in skip_content:
                 ws = wb[name]
                 if hasattr(ws, "iter_rows"):  # a chartsheet has no cells
                     ws.reset_dimensions()
@@ -268,12 +272,14 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str]) -> list[
     return out
 
 
-def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool = False) -> ReportSheets:
+def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool = False,
+                       known: Iterable[str] = ()) -> ReportSheets:
     """Values (cached), formulas and workbook-level defined names of ``sheets`` of a workbook file.
 
     The file goes through :func:`cplkpi.guard.check_workbook_file` first unless ``checked``. Values
     are read with python-calamine (the stored results of formulas included), formulas and names with
-    openpyxl. Sheets that the file does not have are simply absent from the result.
+    openpyxl. Sheets that the file does not have are simply absent from the result. ``sheets`` of
+    the result describes every sheet (:func:`read_sheet_infos`; ``known``: sheets not to look into).
     """
     from python_calamine import CalamineWorkbook
 
@@ -291,7 +297,7 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
             with reading(path):  # read-only sheets parse their XML while their rows are read
                 formulas[s] = read_sheet_rows(wb[s])
         names = _defined_names(wb, set(present))
-        infos = read_sheet_infos(path, wb, present)
+        infos = read_sheet_infos(path, wb, present, known)
     finally:
         wb.close()
     if present:
