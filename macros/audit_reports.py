@@ -184,11 +184,19 @@ def _empty(v: Any) -> bool:
 
 
 def _same(reported: Any, expected: Any) -> bool:
+    """Whether a reported cell value is the expected one *as Excel's formulas read it*.
+
+    Strict where a formula would see a difference: a blank cell must be blank (a space is not),
+    text must match exactly (``COUNTIF`` does not match ``"เกินกำหนด "``), a date must be a whole day.
+    Numbers written as text compare by their number here; :meth:`_Comparer.cell` reports their type.
+    """
     if _empty(expected):
-        return _empty(reported)
+        return reported is None or reported == ""
     if _empty(reported):
         return False
     if isinstance(expected, _dt.date):
+        if isinstance(reported, _dt.datetime) and reported.time() != _dt.time(0):
+            return False
         return _as_date(reported) == (expected.date() if isinstance(expected, _dt.datetime) else expected)
     if isinstance(expected, bool) or isinstance(reported, bool):
         return reported == expected
@@ -201,7 +209,7 @@ def _same(reported: Any, expected: Any) -> bool:
         if not isinstance(reported, int | float):
             return False
         return abs(float(reported) - float(expected)) <= 1e-9 * max(1.0, abs(float(expected)))
-    return str(reported).strip() == str(expected).strip()
+    return str(reported) == str(expected)
 
 
 def _show(v: Any) -> Any:

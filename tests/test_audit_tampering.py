@@ -110,7 +110,7 @@ def inline_text(ref: str, text: str | None = None) -> Callable[[str], str]:
     def edit(xml: str) -> str:
         m = _cell_xml(xml, ref)
         value = text if text is not None else re.search(r"<v>(.*?)</v>", m["body"])[1]
-        return xml[:m.start()] + f'<c r="{ref}"{_style(m)} t="inlineStr"><is><t>{value}</t></is></c>' + xml[m.end():]
+        return xml[:m.start()] + f'<c r="{ref}"{_style(m)} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>' + xml[m.end():]
     return edit
 
 
@@ -157,12 +157,12 @@ def shared_formulas(col: str, first: int, last: int, si: int) -> Callable[[str],
 
 
 def in_xml(**edits: Callable[[str], str]) -> Callable[[Pack, Path], Case]:
-    """A tampering made in the XML: keyword = sheet name (``CPL_R003``) or part (``xl/workbook.xml``)."""
-    parts = {k.replace("__", "/").replace("_dot_", "."): v for k, v in edits.items()}
-    return lambda p, tmp: Case(_edit_zip(p.path, tmp / "t.xlsx", parts))
+    """A tampering made in the XML of report sheets: keyword = sheet name (``CPL_R003``)."""
+    return xml_parts(edits)
 
 
 def xml_parts(edits: dict[str, Callable[[str], str]]) -> Callable[[Pack, Path], Case]:
+    """A tampering made in the XML: key = sheet name or zip part (``xl/workbook.xml``)."""
     return lambda p, tmp: Case(_edit_zip(p.path, tmp / "t.xlsx", edits))
 
 
@@ -292,6 +292,11 @@ CASES = [
     # --- 2. a number stored as text ---
     ("E18 96 as text", in_xml(CPL_R003=inline_text("E18")), {(R003, "E18", "value_as_text")}),
     ("L3 date as text", in_xml(CPL_R003=inline_text("L3", "31/03/2563")), {(R003, "L3", "value_as_text")}),
+    ("an overdue status with a trailing space", lambda p, tmp: Case(_edit_zip(p.path, tmp / "t.xlsx", {
+        R001: inline_text(f"K{p.overdue_row}", "เกินกำหนด ")})), {(R001, "K{overdue}", "figure_differs")}),
+    ("a space in an empty date cell", in_xml(CPL_R003=lambda x: re.sub(
+        r'<c r="J18"[^>]*/>', '<c r="J18" t="inlineStr"><is><t xml:space="preserve"> </t></is></c>', x, count=1)),
+     {(R003, "J18", "figure_differs")}),
     # --- 3. hidden things ---
     ("hidden CPL_R003", xml_parts({WB: hide_sheet(R003)}), {(R003, None, "hidden_sheet")}),
     ("hidden step row", in_xml(CPL_R003=hide_row(41)), {(R003, "41:41", "hidden_rows")}),
