@@ -78,6 +78,7 @@ FINDING_KINDS: dict[str, tuple[str, str]] = {
     "name_changed": ("ชื่อที่กำหนด (defined name) ถูกย้ายหรือลบ", "defined name moved or deleted"),
     "hidden_sheet": ("ชีตรายงานถูกซ่อน", "report sheet hidden"),
     "hidden_rows": ("แถวหรือคอลัมน์ของรายงานถูกซ่อน", "report rows or columns hidden"),
+    "hidden_value": ("ค่าในรายงานถูกซ่อนหรือแสดงเป็นค่าอื่น", "a report value hidden or shown as another"),
     "duplicate_report": ("มีชีตอื่นอ้างเป็นรายงานเดียวกัน", "another sheet claims the same report"),
     "extra_sheet": ("ชีตที่ไม่อยู่ในชุดชีตของแม่แบบ", "sheet beyond the template's set"),
     "month_mismatch": ("เดือนที่รายงานไม่ตรงกันระหว่างเซลล์ของรายงาน", "report month disagrees between cells"),

@@ -53,7 +53,7 @@ from .audit_source import Cell, ReportSheets, SheetInfo, read_report_sheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
-           "month_signals", "formula_note", "expected_sheets",
+           "month_signals", "formula_note", "expected_sheets", "hides_value",
            "compare_reports", "narrative_rows", "as_openpyxl"]
 
 READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
@@ -68,6 +68,7 @@ def read_reports(*paths: str | Path, checked: bool = False) -> ReportSheets:
     for p in paths:
         part = read_report_sheets(p, READ_SHEETS, checked=checked, known=expected_sheets())
         out.cells.update(part.cells)
+        out.formats.update(part.formats)
         out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
         # separate report files hold other sheets of their own (the validation sheet): only the reports count
         out.sheets += [s for s in part.sheets or () if len(paths) == 1 or s.name in READ_SHEETS or s.claims]
@@ -604,6 +605,52 @@ def expected_sheets() -> frozenset[str]:
     return frozenset({*names, EVENTS_SHEET, IMPORT_SUMMARY, SAMPLE_SUMMARY, *READ_SHEETS})
 
 
+def hides_value(fmt: str) -> bool:
+    """Whether a number format shows something other than the cell's value.
+
+    White text, an empty section (``;;;`` hides everything, ``0;-0;`` hides zeros), a section for
+    numbers without any placeholder, or digits written as literal text (``"90"``, ``\\9\\0``).
+    """
+    if re.search(r"\[(white|color\s*2)\]", fmt, re.I):  # white text on the white page
+        return True
+    body = re.sub(r"\[[^\]]*\]", "", fmt)  # colours, locales, conditions
+    if any(re.search(r"\d", a or b) for a, b in re.findall(r'"([^"]*)"|\\(.)', body)):
+        return True
+    sections = re.sub(r'"[^"]*"|\\.|_.|\*.', "", body).split(";")
+    if any(not x.strip() for x in sections[:3]):
+        return True
+    return not re.search(r"[0#?@]|general|[dmyhs]", sections[0], re.I)
+
+
+def _check_formats(cmp: _Comparer, sheet: str, ws: Any | None) -> None:
+    """Number formats the template does not use that hide a value or show another one."""
+    for ref, fmt in cmp.reports.formats.get(sheet, {}).items():
+        row, col = _split(ref)
+        tc = ws._cells.get((row, col)) if ws is not None else None
+        if (tc is not None and tc.number_format == fmt) or not hides_value(fmt):
+            continue
+        shown = _value_at(cmp.reports, sheet, ref).value
+        cmp.add("hidden_value", sheet, ref, shown, None,
+                f"รูปแบบตัวเลขของเซลล์ {ref} ({fmt}) ทำให้ค่า {_show(shown)!r} ไม่แสดงหรือแสดงเป็นค่าอื่นในเอกสารที่พิมพ์",
+                f"the number format of {ref} ({fmt}) hides its value {shown!r} or shows another one")
+
+
+def _check_merges(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
+    """Merged ranges the template does not have that cover a value (only the first cell of a merge shows)."""
+    have = {str(r).upper() for r in ws.merged_cells.ranges}
+    cells = cmp.reports.cells.get(s.name, {})
+    for rng in sorted(s.merged - have):
+        try:
+            refs = list(_region_cells(rng))
+        except (ValueError, TypeError):
+            continue
+        for ref in refs[1:]:
+            if ref in cells and not _empty(cells[ref].value):
+                cmp.add("hidden_value", s.name, ref, cells[ref].value, None,
+                        f"เซลล์ {ref} ถูกรวมเซลล์ ({rng}) ทับ ค่า {_show(cells[ref].value)!r} จะไม่แสดงในเอกสารที่พิมพ์",
+                        f"{ref} lies under the merged range {rng}: its value {cells[ref].value!r} is not shown")
+
+
 def _check_print_area(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
     """The submitted print area must cover the template's: rows or columns left out do not print."""
     def boxes(text: str) -> list[tuple[int, int, int, int]]:
@@ -649,6 +696,8 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                         f"column {c} of report {s.name} is hidden: it is left out of the printout")
             if ws is not None and s.print_area and ws.print_area:
                 _check_print_area(cmp, s, ws)
+            if ws is not None:
+                _check_merges(cmp, s, ws)
         for code in sorted(s.claims - {s.name}):
             if code not in REPORT_SHEETS:
                 continue
@@ -694,6 +743,7 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook) ->
     for title in READ_SHEETS:
         if title in reports.cells:
             cmp.scan_formulas(title, rendered.get(title))
+            _check_formats(cmp, title, rendered.get(title))
     if reports.sheets is not None:
         _structure_findings(cmp, reports.sheets, rendered)
     extra: list[Finding] = []

@@ -142,6 +142,8 @@ class SheetInfo:
     claims: frozenset[str] = frozenset()
     #: the sheet's print area as the file defines it (``$A$1:$P$75``), None when it prints everything
     print_area: str | None = None
+    #: merged ranges (``A1:P1``) of the sheets whose rows and columns are read
+    merged: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -156,6 +158,8 @@ class ReportSheets:
     cells: dict[str, dict[str, Cell]] = field(default_factory=dict)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     source: str | None = None
+    #: number formats other than General by sheet and reference (empty when not known)
+    formats: dict[str, dict[str, str]] = field(default_factory=dict)
     #: every sheet of the file in workbook order (None: not known, e.g. built from an open Excel book)
     sheets: list[SheetInfo] | None = None
 
@@ -212,12 +216,13 @@ def _claims(name: str, first: Iterable[Any]) -> frozenset[str]:
     return frozenset(f"CPL_{m.upper()}" for m in found)
 
 
-def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], frozenset[str]]:
-    """Rows and columns a sheet part hides (``hidden``, or a height/width too small to see)."""
+def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], frozenset[str], frozenset[str]]:
+    """Rows and columns a sheet part hides (``hidden``, or a height/width too small to see), and its merges."""
     from defusedxml.ElementTree import iterparse
 
     rows: set[int] = set()
     cols: set[str] = set()
+    merged: set[str] = set()
     with zf.open(part) as fh:
         for _, el in iterparse(fh, events=("end",)):
             tag = el.tag.rsplit("}", 1)[-1]
@@ -233,7 +238,9 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
                                                                  min(int(el.get("max", "1")), 16384) + 1))
             elif tag == "c":
                 el.clear()
-    return frozenset(rows), frozenset(cols)
+            elif tag == "mergeCell" and el.get("ref"):
+                merged.add(el.get("ref", "").replace("$", "").upper())
+    return frozenset(rows), frozenset(cols), frozenset(merged)
 
 
 def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
@@ -266,9 +273,9 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
                     ws.reset_dimensions()
                     first = [v for row in ws.iter_rows(max_row=3, values_only=True) for v in row]
             claims = _claims(name, first)
-            rows, cols = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
-                          else (frozenset(), frozenset()))
-            out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i)))
+            rows, cols, merged = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
+                                  else (frozenset(), frozenset(), frozenset()))
+            out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged))
     return out
 
 
@@ -293,9 +300,10 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
         wb = open_readonly(path, data_only=False)
     try:
         present = [s for s in wanted if s in wb.sheetnames]
+        formats: dict[str, dict[str, str]] = {}
         for s in present:
             with reading(path):  # read-only sheets parse their XML while their rows are read
-                formulas[s] = read_sheet_rows(wb[s])
+                formulas[s], formats[s] = _rows_and_formats(wb[s])
         names = _defined_names(wb, set(present))
         infos = read_sheet_infos(path, wb, present, known)
     finally:
@@ -311,5 +319,21 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
         finally:
             cal.close()
     out = ReportSheets.from_grids(values, formulas, names, str(path))
-    out.sheets = infos
+    out.sheets, out.formats = infos, formats
     return out
+
+
+def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str]]:
+    """A read-only sheet's values (as :func:`read_sheet_rows`) and its cells' number formats other than General."""
+    ws.reset_dimensions()
+    rows: list[list[Any]] = []
+    formats: dict[str, str] = {}
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        values = []
+        for j, c in enumerate(row, start=1):
+            values.append(getattr(c, "value", None))
+            fmt = getattr(c, "number_format", None)
+            if fmt and fmt != "General" and getattr(c, "value", None) is not None:
+                formats[f"{column_letter(j)}{r}"] = fmt
+        rows.append(values)
+    return rows, formats
