@@ -69,6 +69,7 @@ def read_reports(*paths: str | Path, checked: bool = False) -> ReportSheets:
         part = read_report_sheets(p, READ_SHEETS, checked=checked, known=expected_sheets())
         out.cells.update(part.cells)
         out.formats.update(part.formats)
+        out.invisible.update(part.invisible)
         out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
         # separate report files hold other sheets of their own (the validation sheet): only the reports count
         out.sheets += [s for s in part.sheets or () if len(paths) == 1 or s.name in READ_SHEETS or s.claims]
@@ -623,7 +624,19 @@ def hides_value(fmt: str) -> bool:
 
 
 def _check_formats(cmp: _Comparer, sheet: str, ws: Any | None) -> None:
-    """Number formats the template does not use that hide a value or show another one."""
+    """Number formats the template does not use that hide a value or show another one, and text
+    coloured like its background where the template's is not."""
+    from .audit_source import invisible_text
+
+    for ref in sorted(cmp.reports.invisible.get(sheet, ())):
+        row, col = _split(ref)
+        tc = ws._cells.get((row, col)) if ws is not None else None
+        if tc is not None and invisible_text(tc):
+            continue
+        shown = _value_at(cmp.reports, sheet, ref).value
+        cmp.add("hidden_value", sheet, ref, shown, None,
+                f"ตัวอักษรในเซลล์ {ref} มีสีเดียวกับพื้น ค่า {_show(shown)!r} จะมองไม่เห็นในเอกสารที่พิมพ์",
+                f"the text of {ref} has the colour of its background: its value {shown!r} cannot be seen")
     for ref, fmt in cmp.reports.formats.get(sheet, {}).items():
         row, col = _split(ref)
         tc = ws._cells.get((row, col)) if ws is not None else None
@@ -698,6 +711,13 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                 _check_print_area(cmp, s, ws)
             if ws is not None:
                 _check_merges(cmp, s, ws)
+                template = {str(r.sqref).upper() for r in ws.conditional_formatting}
+                for rng in sorted(s.conditional - template):
+                    cmp.add("hidden_value", s.name, rng.split()[0].split(":")[0], rng, None,
+                            f"รายงาน {s.name} มีการจัดรูปแบบตามเงื่อนไขที่แม่แบบไม่มี ({rng}) ซึ่งเปลี่ยนการแสดงค่าได้ "
+                            "(เช่น ตัวอักษรสีขาว)",
+                            f"report {s.name} has conditional formatting the template does not ({rng}): it can "
+                            "change how values show (white text, say)")
         for code in sorted(s.claims - {s.name}):
             if code not in REPORT_SHEETS:
                 continue

@@ -144,6 +144,8 @@ class SheetInfo:
     print_area: str | None = None
     #: merged ranges (``A1:P1``) of the sheets whose rows and columns are read
     merged: frozenset[str] = frozenset()
+    #: ranges with conditional formatting (``E13:E24``) of the sheets whose rows and columns are read
+    conditional: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -160,6 +162,8 @@ class ReportSheets:
     source: str | None = None
     #: number formats other than General by sheet and reference (empty when not known)
     formats: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: cells with a value whose text has the colour of their background, by sheet (empty when not known)
+    invisible: dict[str, set[str]] = field(default_factory=dict)
     #: every sheet of the file in workbook order (None: not known, e.g. built from an open Excel book)
     sheets: list[SheetInfo] | None = None
 
@@ -216,13 +220,16 @@ def _claims(name: str, first: Iterable[Any]) -> frozenset[str]:
     return frozenset(f"CPL_{m.upper()}" for m in found)
 
 
-def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], frozenset[str], frozenset[str]]:
-    """Rows and columns a sheet part hides (``hidden``, or a height/width too small to see), and its merges."""
+def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], frozenset[str], frozenset[str],
+                                                            frozenset[str]]:
+    """Rows and columns a sheet part hides (``hidden``, or a height/width too small to see), its merges and
+    its conditionally formatted ranges."""
     from defusedxml.ElementTree import iterparse
 
     rows: set[int] = set()
     cols: set[str] = set()
     merged: set[str] = set()
+    conditional: set[str] = set()
     with zf.open(part) as fh:
         for _, el in iterparse(fh, events=("end",)):
             tag = el.tag.rsplit("}", 1)[-1]
@@ -240,7 +247,10 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
                 el.clear()
             elif tag == "mergeCell" and el.get("ref"):
                 merged.add(el.get("ref", "").replace("$", "").upper())
-    return frozenset(rows), frozenset(cols), frozenset(merged)
+            elif tag == "conditionalFormatting":
+                conditional.add(el.get("sqref", "").replace("$", "").upper())
+                el.clear()
+    return frozenset(rows), frozenset(cols), frozenset(merged), frozenset(conditional)
 
 
 def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
@@ -273,9 +283,9 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
                     ws.reset_dimensions()
                     first = [v for row in ws.iter_rows(max_row=3, values_only=True) for v in row]
             claims = _claims(name, first)
-            rows, cols, merged = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
-                                  else (frozenset(), frozenset(), frozenset()))
-            out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged))
+            rows, cols, merged, cond = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
+                                        else (frozenset(), frozenset(), frozenset(), frozenset()))
+            out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged, cond))
     return out
 
 
@@ -301,9 +311,10 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
     try:
         present = [s for s in wanted if s in wb.sheetnames]
         formats: dict[str, dict[str, str]] = {}
+        invisible: dict[str, set[str]] = {}
         for s in present:
             with reading(path):  # read-only sheets parse their XML while their rows are read
-                formulas[s], formats[s] = _rows_and_formats(wb[s])
+                formulas[s], formats[s], invisible[s] = _rows_and_formats(wb[s])
         names = _defined_names(wb, set(present))
         infos = read_sheet_infos(path, wb, present, known)
     finally:
@@ -319,21 +330,52 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
         finally:
             cal.close()
     out = ReportSheets.from_grids(values, formulas, names, str(path))
-    out.sheets, out.formats = infos, formats
+    out.sheets, out.formats, out.invisible = infos, formats, invisible
     return out
 
 
-def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str]]:
-    """A read-only sheet's values (as :func:`read_sheet_rows`) and its cells' number formats other than General."""
+def invisible_text(cell: Any) -> bool:
+    """Whether a cell's text has the colour of its background (white on white, black on black).
+
+    Theme colour 0 is Excel's "Background 1" (white); a cell without a solid fill is on the white page.
+    """
+    font = getattr(cell, "font", None)
+    color = getattr(font, "color", None) if font is not None else None
+    if color is None:
+        return False
+    if color.type == "rgb" and isinstance(color.rgb, str):
+        ink = color.rgb[-6:].upper()
+    elif color.type == "theme" and color.theme == 0:
+        ink = "FFFFFF"
+    else:
+        return False
+    fill = getattr(cell, "fill", None)
+    paper = "FFFFFF"
+    if fill is not None and fill.patternType == "solid" and fill.fgColor is not None:
+        if fill.fgColor.type != "rgb" or not isinstance(fill.fgColor.rgb, str):
+            return False
+        paper = fill.fgColor.rgb[-6:].upper()
+    return ink == paper
+
+
+def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str], set[str]]:
+    """A read-only sheet's values (as :func:`read_sheet_rows`), its cells' number formats other than
+    General, and the cells with a value whose text is invisible (:func:`invisible_text`)."""
     ws.reset_dimensions()
     rows: list[list[Any]] = []
     formats: dict[str, str] = {}
+    invisible: set[str] = set()
     for r, row in enumerate(ws.iter_rows(), start=1):
         values = []
         for j, c in enumerate(row, start=1):
-            values.append(getattr(c, "value", None))
+            value = getattr(c, "value", None)
+            values.append(value)
+            if value is None:
+                continue
             fmt = getattr(c, "number_format", None)
-            if fmt and fmt != "General" and getattr(c, "value", None) is not None:
+            if fmt and fmt != "General":
                 formats[f"{column_letter(j)}{r}"] = fmt
+            if invisible_text(c):
+                invisible.add(f"{column_letter(j)}{r}")
         rows.append(values)
-    return rows, formats
+    return rows, formats, invisible

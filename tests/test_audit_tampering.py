@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.styles import Font
 
 from cplkpi.guard import sheet_parts
 from cplkpi.macros.audit import audit_workbook
@@ -192,6 +193,13 @@ def _agency_sample(wb, p: Pack) -> None:
     wb[R003]["O18"] = 100
 
 
+def _white_when_high(wb, p: Pack) -> None:
+    from openpyxl.formatting.rule import CellIsRule
+
+    wb[R003].conditional_formatting.add("E13:E24", CellIsRule(operator="greaterThan", formula=["30"],
+                                                               font=Font(color="FFFFFF")))
+
+
 def _swap_rows(wb, p: Pack) -> None:
     ws = wb[R001]
     for c in range(1, 13):
@@ -314,6 +322,9 @@ CASES = [
      {(R003, "E18", "hidden_value")}),
     ("E18 in white", with_openpyxl(lambda wb, p: setattr(wb[R003]["E18"], "number_format", "[White]0")),
      {(R003, "E18", "hidden_value")}),
+    ("E18 white on white", with_openpyxl(lambda wb, p: setattr(wb[R003]["E18"], "font", Font(color="FFFFFF"))),
+     {(R003, "E18", "hidden_value")}),
+    ("white text when above 30", with_openpyxl(_white_when_high), {(R003, "E13", "hidden_value")}),
     ("E18 under a merged D18:E18", in_xml(CPL_R003=lambda x: re.sub(r"(<mergeCells[^>]*>)",
                                                                       r'\1<mergeCell ref="D18:E18"/>', x, count=1)),
      {(R003, "E18", "hidden_value")}),
