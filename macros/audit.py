@@ -390,11 +390,12 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
     if own is not None and len(own.table):
         committee = {}
         if sf is not None and sf.marks is not None and len(sf.marks.table):
-            committee = {(m, str(c)): v for m, c, v in zip(sf.marks.table["month"].map(to_date),
-                                                            sf.marks.table["complaint_id"], sf.marks.table["correct"])}
-        t = own.table.dropna(subset=["complaint_id"])
+            theirs_t = sf.marks.table.dropna(subset=["complaint_id", "month"])
+            committee = {(m, str(c)): v for m, c, v in zip(theirs_t["month"].map(_month_of),
+                                                            theirs_t["complaint_id"], theirs_t["correct"])}
+        t = own.table.dropna(subset=["complaint_id", "month"])
         whose = "ชีตสุ่มตรวจของหน่วยงาน "
-        for m, g in t.groupby(t["month"].map(lambda v: to_date(v).replace(day=1))):
+        for m, g in t.groupby(t["month"].map(_month_of)):
             cells = {str(c): own.cell("complaint_id", int(r)) for r, c in g["complaint_id"].items()}
             for cid, cell in cells.items():
                 if cid not in known:
@@ -414,6 +415,13 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
                                    f"the mark of complaint {cid} in the agency's sheet differs from the committee's",
                                    complaint_id=cid))
     return out
+
+
+def _month_of(value: Any) -> _dt.date:
+    """The first day of the month of a (non-missing) month or date value."""
+    d = to_date(value)
+    assert d is not None
+    return d.replace(day=1)
 
 
 def _complaint_findings(book: ComplaintWorkbook, result: ScoreResult) -> list[Finding]:

@@ -238,6 +238,19 @@ def _rewrite_counts(wb, p: Pack) -> None:
     ws["B5"], ws["C5"] = ws["B5"].value - 10, ws["C5"].value - 1
 
 
+def _marks_of_its_own(p: Pack, tmp: Path) -> Case:
+    """The drawn ids in the agency's own sheet, all marked correct; กองกลาง marked the first one incorrect."""
+    case = kept_sample(lambda wb, p: [wb[SAMPLE_SHEET].__setitem__(f"I{r}", "ไม่ถูกต้อง" if r == 5 else "ถูกต้อง")
+                                      for r in range(5, 5 + len(p.march_draw))])(p, tmp)
+    wb = load_workbook(p.path)
+    ws = wb.create_sheet(SAMPLE_SHEET)
+    ws.append(["เดือน", "เลขที่เรื่อง", "ผลการตรวจ"])
+    for cid in p.march_draw:
+        ws.append([MARCH, cid, "ถูกต้อง"])
+    wb.save(tmp / "t.xlsx")
+    return Case(tmp / "t.xlsx", case.samples)
+
+
 def _late_pack(p: Pack, tmp: Path) -> Case:
     """A pack built as of half a year after the March report's due date (10 Apr 2563)."""
     return Case(write_agency_submission(tmp / "late.xlsx", INDEX, MARCH, 400, as_of=_dt.date(2020, 10, 10)))
@@ -338,6 +351,7 @@ CASES = [
      {(SUMMARY, "B5", "sample_mismatch"), (SUMMARY, "C5", "sample_mismatch")}),
     ("kept sample: an id not in the workbook", kept_sample(lambda wb, p: wb[SAMPLE_SHEET].__setitem__("D5", "999999999")),
      {(SAMPLE, "D5", "sample_unknown_id"), (SAMPLE, "D5", "sample_mismatch")}),
+    ("agency sheet marks its own draw correct", _marks_of_its_own, {(SAMPLE_SHEET, "C2", "sample_marks_differ")}),
     # --- 5. dates that move the goalposts ---
     ("as of half a year after the due date", _late_pack, {(R003, "L3", "as_of_after_due")}),
     ("C4 says February", in_xml(CPL_R003=number("C4", _dt.date(2020, 2, 1))), {(R003, "C4", "month_mismatch")}),
