@@ -707,6 +707,11 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                 cmp.add("hidden_rows", s.name, f"{c}:{c}", None, None,
                         f"คอลัมน์ {c} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในคอลัมน์นี้จะไม่ปรากฏในเอกสารที่พิมพ์",
                         f"column {c} of report {s.name} is hidden: it is left out of the printout")
+            for name in sorted(s.local_names):
+                cmp.add("name_changed", s.name, None, name, None,
+                        f"มีชื่อที่กำหนด {name} เฉพาะชีต {s.name} ซึ่งสูตรในชีตนี้จะใช้แทนชื่อของสมุดงาน",
+                        f"name {name} is defined on sheet {s.name} itself: the sheet's formulas use it instead of "
+                        "the workbook's", name=name)
             if ws is not None and s.print_area and ws.print_area:
                 _check_print_area(cmp, s, ws)
             if ws is not None:

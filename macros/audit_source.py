@@ -146,6 +146,9 @@ class SheetInfo:
     merged: frozenset[str] = frozenset()
     #: ranges with conditional formatting (``E13:E24``) of the sheets whose rows and columns are read
     conditional: frozenset[str] = frozenset()
+    #: names defined on the sheet itself (other than Excel's ``_xlnm.`` print names): they override the
+    #: workbook's names in the sheet's formulas
+    local_names: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -272,9 +275,16 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
     out: list[SheetInfo] = []
     with reading(path), zipfile.ZipFile(path) as zf:
         parts = sheet_parts(zf)
-        areas = {int(el.get("localSheetId", "-1")): re.sub(r"('(?:[^']|'')*'|[^,!']+)!", "", el.text or "")
-                 for el in fromstring(zf.read("xl/workbook.xml")).iter()
-                 if el.tag.rsplit("}", 1)[-1] == "definedName" and el.get("name") == "_xlnm.Print_Area"}
+        areas: dict[int, str] = {}
+        local: dict[int, set[str]] = {}
+        for el in fromstring(zf.read("xl/workbook.xml")).iter():
+            if el.tag.rsplit("}", 1)[-1] != "definedName" or el.get("localSheetId") is None:
+                continue
+            i, name = int(el.get("localSheetId", "-1")), el.get("name", "")
+            if name == "_xlnm.Print_Area":
+                areas[i] = re.sub(r"('(?:[^']|'')*'|[^,!']+)!", "", el.text or "")
+            elif not name.startswith("_xlnm."):
+                local.setdefault(i, set()).add(name)
         for i, (name, (part, state)) in enumerate(parts.items()):
             first: list[Any] = []
             if name in wb.sheetnames and name not in skip_content and name.casefold() not in skip_content:
@@ -285,7 +295,8 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
             claims = _claims(name, first)
             rows, cols, merged, cond = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
                                         else (frozenset(), frozenset(), frozenset(), frozenset()))
-            out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged, cond))
+            out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged, cond,
+                                 frozenset(local.get(i, ()))))
     return out
 
 

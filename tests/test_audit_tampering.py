@@ -355,6 +355,9 @@ CASES = [
     # --- 5. dates that move the goalposts ---
     ("as of half a year after the due date", _late_pack, {(R003, "L3", "as_of_after_due")}),
     ("C4 says February", in_xml(CPL_R003=number("C4", _dt.date(2020, 2, 1))), {(R003, "C4", "month_mismatch")}),
+    ("R003_AS_OF defined again on the sheet", xml_parts({WB: lambda x: x.replace(
+        "</definedNames>", "<definedName name=\"R003_AS_OF\" localSheetId=\"4\">'CPL_R003'!$L$4</definedName>"
+        "</definedNames>")}), {(R003, None, "name_changed")}),
     ("R003_AS_OF moved, E18 changed", xml_parts({WB: move_name("R003_AS_OF", "$L$4"), R003: number("E18", 90)}),
      {(R003, "L3", "name_changed"), (R003, "E18", "figure_differs")}),
 ]
