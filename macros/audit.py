@@ -87,6 +87,7 @@ FINDING_KINDS: dict[str, tuple[str, str]] = {
     "sample_unknown_id": ("เรื่องในตัวอย่างสุ่มตรวจไม่มีในไฟล์ที่ตรวจ", "sampled complaint not in the audited workbook"),
     "sample_marks_differ": ("ผลการตรวจในชีตสุ่มตรวจของหน่วยงานไม่ตรงกับของกองกลาง",
                             "the agency's sample marks differ from the committee's"),
+    "recalculated_differs": ("ค่าหลังคำนวณใหม่ไม่ตรงกับที่ควรแสดง", "the value after recalculation is not the right one"),
 }
 
 #: Kinds that observe the quality of the complaint data rather than the report's honesty: they are listed
@@ -458,24 +459,32 @@ def audit_workbook(
     rules: RuleSet | str = "bma-2557",
     samples: str | Path | None = None,
     agency: str | None = None,
+    recalc: bool = False,
 ) -> AuditResult:
     """Audit one submitted agency workbook: recompute with the engine, compare, draw the 10 % sample.
 
     Raises :class:`~cplkpi.scoring.errors.InputError` (file, sheet, row, column) when the workbook
     cannot be audited at all (not a workbook, too large, no complaint sheet); problems in single
     rows are kept in ``result.problems`` (and listed as ``input_problem`` findings) and the audit goes on.
+    With ``recalc`` (a file only), LibreOffice also recalculates a copy and every formula's value there
+    is compared with the engine's (``recalculated_differs``).
     """
-    from .audit_reports import REPORT_SHEETS, compare_reports, read_reports, reported_agency
+    from .audit_reports import REPORT_SHEETS, compare_reports, read_reports, recalculated_reports, reported_agency
     from .reports import compute_figures
 
     rules = load_rules(rules)
+    recalculated = None
     if isinstance(source, ComplaintWorkbook):
         book, name = source, str(source.path.name if source.path else "workbook")
+        if recalc:
+            raise CplError("คำนวณใหม่ด้วย LibreOffice ได้เฉพาะเมื่อตรวจจากไฟล์ (recalc needs a workbook file)")
     else:
         path = Path(source)
         book, name = read_workbook(path), path.name  # behind the guard: size caps, no macros or links
         if reports is None:
             reports = read_reports(path, checked=True)
+        if recalc:
+            recalculated = recalculated_reports(path)
     if book.complaints.table.empty:
         raise InputError(book.complaints.problems or [Problem(
             "no_rows", "ไม่มีเรื่องร้องเรียนในชีต", "no complaint rows", book.complaints.sheet)])
@@ -513,7 +522,7 @@ def audit_workbook(
                                        f"ไม่พบชีตรายงาน {' และ '.join(REPORT_SHEETS)} ในไฟล์ที่ส่ง",
                                        f"the submitted file has no {' or '.join(REPORT_SHEETS)} sheet"))
     else:
-        found = compare_reports(fig, reports, book)
+        found = compare_reports(fig, reports, book, recalculated)
         said = {(f.sheet, f.cell) for f in checks}  # a month or as-of cell found already is not repeated
         result.findings.extend(checks + [f for f in found if f.kind != "figure_differs" or (f.sheet, f.cell) not in said])
     if rules.audit is not None:

@@ -53,7 +53,7 @@ from .audit_source import Cell, ReportSheets, SheetInfo, read_report_sheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
-           "month_signals", "formula_note", "expected_sheets", "hides_value",
+           "month_signals", "formula_note", "expected_sheets", "hides_value", "recalculated_reports",
            "compare_reports", "narrative_rows", "as_openpyxl"]
 
 READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
@@ -740,14 +740,60 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                     f"{' (hidden)' if s.state != 'visible' else ''}", "warning")
 
 
+# --- what LibreOffice shows after recalculating ---------------------------------------------------
+
+
+def recalculated_reports(path: str | Path) -> ReportSheets:
+    """The report sheets of workbook ``path`` after headless LibreOffice recalculated every formula.
+
+    LibreOffice opens a copy with a fresh profile (macros are not run, links not updated); raises
+    :class:`~cplkpi.scoring.errors.CplError` when LibreOffice is missing or fails.
+    """
+    import tempfile
+
+    from cplkpi.office import OfficeError, recalculate, soffice
+    from cplkpi.scoring.errors import CplError
+
+    if soffice() is None:
+        raise CplError("การคำนวณใหม่ต้องใช้ LibreOffice แต่ไม่พบในเครื่อง (--recalc needs LibreOffice: "
+                       "apt-get install -y --no-install-recommends libreoffice-calc-nogui)")
+    with tempfile.TemporaryDirectory(prefix="cplkpi-audit-") as tmp:
+        try:
+            copy = recalculate(path, Path(tmp) / "recalculated.xlsx")
+        except OfficeError as exc:
+            raise CplError(f"LibreOffice คำนวณไฟล์ {Path(path).name} ใหม่ไม่ได้ (could not recalculate): {exc}") from exc
+        return read_report_sheets(copy, READ_SHEETS, checked=True)
+
+
+def _compare_recalculated(cmp: _Comparer, sheet: str, recalculated: ReportSheets, ws: Any,
+                          cache: dict[str, Any]) -> None:
+    """Each formula's value after recalculation against what the report must show (the engine's)."""
+    for ref, c in sorted(recalculated.cells.get(sheet, {}).items(), key=lambda x: _split(x[0])):
+        if c.formula is None:
+            continue
+        row, col = _split(ref)
+        tc = ws._cells.get((row, col))
+        template_formula = tc is not None and isinstance(tc.value, str) and tc.value.startswith("=")
+        if template_formula and ref not in cache:
+            continue
+        want = cache[ref] if template_formula else (_expected(ws, ref) if tc is not None else None)
+        if _same(c.value, want):
+            continue
+        cmp.add("recalculated_differs", sheet, ref, c.value, want,
+                f"เมื่อคำนวณใหม่ เซลล์ {ref} แสดง {_show(c.value)!r} แต่ที่ถูกต้องคือ {_show(want)!r}",
+                f"after recalculation {ref} shows {c.value!r}, it must show {want!r}")
+
+
 # --- the entry point -------------------------------------------------------------------------
 
 
-def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook) -> list[Finding]:
+def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook,
+                    recalculated: ReportSheets | None = None) -> list[Finding]:
     """Every finding of the submitted reports against the recomputed ones (``fig``: the month's figures).
 
     Own comparisons first; the validator's findings follow, without those already reported for the
-    same cell and kind.
+    same cell and kind. ``recalculated``: the same sheets after LibreOffice recalculated the file
+    (:func:`recalculated_reports`); every formula's value there is compared with the engine's.
     """
     from .reports import render_r001, render_r003
 
@@ -757,14 +803,18 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook) ->
             cmp.add("report_missing", title, None, None, None, f"ไม่พบชีตรายงาน {title} ในไฟล์ที่ส่ง",
                     f"the submitted file has no {title} sheet")
     rendered: dict[str, Any] = {}
+    caches: dict[str, dict[str, Any]] = {}
     if layout.R003_SHEET in reports.cells:
         wb3, cache3, _ = render_r003(fig)
         _compare_r003(cmp, wb3, cache3)
-        rendered[layout.R003_SHEET] = wb3[layout.R003_SHEET]
+        rendered[layout.R003_SHEET], caches[layout.R003_SHEET] = wb3[layout.R003_SHEET], cache3[layout.R003_SHEET]
     if layout.R001_SHEET in reports.cells:
         wb1, cache1, _ = render_r001(fig)
         _compare_r001(cmp, wb1, cache1, fig, book)
-        rendered[layout.R001_SHEET] = wb1[layout.R001_SHEET]
+        rendered[layout.R001_SHEET], caches[layout.R001_SHEET] = wb1[layout.R001_SHEET], cache1[layout.R001_SHEET]
+    if recalculated is not None:
+        for title, ws in rendered.items():
+            _compare_recalculated(cmp, title, recalculated, ws, caches[title])
     for title in READ_SHEETS:
         if title in reports.cells:
             cmp.scan_formulas(title, rendered.get(title))

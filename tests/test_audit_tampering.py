@@ -365,7 +365,9 @@ CASES = [
 
 @pytest.mark.parametrize(("name", "make", "expected"), CASES, ids=[
     c.values[0] if hasattr(c, "marks") else c[0] for c in CASES])
-def test_tampering_is_found_and_honest_round_trips_are_not(pack, tmp_path, name, make, expected):
+def test_tampering_is_found_and_honest_round_trips_are_not(pack, tmp_path, request, name, make, expected):
+    if request.node.get_closest_marker("libreoffice"):
+        request.getfixturevalue("libreoffice")  # skips (locally) or fails (CI) without LibreOffice
     case = make(pack, tmp_path)
     result = audit_workbook(case.path, samples=case.samples)
     found = {(f.sheet, f.cell, f.kind) for f in result.findings}
@@ -426,3 +428,19 @@ def test_every_kept_month_is_checked_as_of_the_date_it_was_drawn(pack, tmp_path)
     wb.save(folder / KEPT)
     found = {(f.sheet, f.cell, f.kind) for f in audit_workbook(pack.path, samples=folder).findings}
     assert (SAMPLE, f"D{feb_row}", "sample_mismatch") in found
+
+
+@pytest.mark.libreoffice
+def test_with_recalc_the_audit_shows_what_excel_will_show(pack, tmp_path, libreoffice):
+    """E18 stored as text: Excel's SUM skips it; LibreOffice's recalculation shows the totals the committee would see."""
+    values = load_workbook(pack.path, data_only=True)[R003]
+    e18, e25, f25 = values["E18"].value, values["E25"].value, values["F25"].value
+    bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {R003: inline_text("E18")})
+    assert {f.kind for f in audit_workbook(bad).findings} >= {"value_as_text"}
+    result = audit_workbook(bad, recalc=True)
+    shown = {f.cell: (f.reported, f.recomputed) for f in result.findings if f.kind == "recalculated_differs"}
+    assert shown["E25"] == (e25 - e18, e25)
+    assert shown["H25"] == (round(f25 * 100 / (e25 - e18), 2), round(f25 * 100 / e25, 2))
+    assert "E18" not in shown  # a value cell: its type is the finding
+    # an honest pack shows the engine's values after recalculation
+    assert [f for f in audit_workbook(pack.path, recalc=True).findings if f.kind == "recalculated_differs"] == []

@@ -107,6 +107,8 @@ def audit_command(
     samples: Path = _SAMPLES,
     report: list[Path] = typer.Option(None, "--report", exists=True, dir_okay=False,
                                       help="ไฟล์รายงาน CPL_R001/CPL_R003 แยกต่างหาก (report files, when not in WORKBOOK)"),
+    recalc: bool = typer.Option(False, "--recalc", help="ให้ LibreOffice คำนวณสูตรใหม่แล้วเทียบค่าที่แสดงด้วย "
+                                                         "(also compare what LibreOffice shows after recalculating)"),
 ) -> None:
     """ตรวจสอบไฟล์ที่หน่วยงานส่ง: คำนวณใหม่ เทียบกับรายงาน และสุ่มตรวจ 10% (audit a submitted agency workbook).
 
@@ -123,7 +125,7 @@ def audit_command(
         with console.status(f"กำลังตรวจ (auditing) {workbook.name}"):
             reports = read_reports(*report) if report else None
             result = audit_workbook(workbook, reports, month=m, rules=rules,
-                                    samples=samples if samples is not None else out / "สุ่มตรวจ")
+                                    samples=samples if samples is not None else out / "สุ่มตรวจ", recalc=recalc)
     except CplError as exc:
         fail(exc)
         raise typer.Exit(EXIT_NOT_AUDITED) from exc
