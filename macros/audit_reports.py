@@ -223,6 +223,25 @@ def _show(v: Any) -> Any:
     return None if _empty(v) else v
 
 
+def _say(v: Any) -> str:
+    """A value inside a Thai message: dates in B.E., a blank as (ว่าง), text quoted (spaces too)."""
+    if isinstance(v, str) and v:
+        return repr(v)
+    v = _show(v)
+    return "(ว่าง)" if v is None else str(v)
+
+
+def _say_en(v: Any) -> str:
+    """A value inside an English message: ISO dates, a blank as (blank), text quoted."""
+    if isinstance(v, _dt.datetime):
+        v = v.date()
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    if v is None or v == "":
+        return "(blank)"
+    return repr(v) if isinstance(v, str) else str(v)
+
+
 def _formula_key(f: str) -> str:
     return re.sub(r"\s+", "", f.lstrip("=")).replace("_xlfn.", "").upper()
 
@@ -271,32 +290,32 @@ class _Comparer:
             want = cache.get(ref)
             if sub.formula is None:
                 self.add("formula_replaced", sheet, sub_ref, sub.value, want,
-                         f"เซลล์ {sub_ref}{label} ต้องเป็นสูตร {expected} แต่มีค่าที่พิมพ์ไว้ {_show(sub.value)!r}",
+                         f"เซลล์ {sub_ref}{label} ต้องเป็นสูตร {expected} แต่มีค่าที่พิมพ์ไว้ {_say(sub.value)}",
                          f"cell {sub_ref}{label} must hold the formula {expected} but holds a typed value "
-                         f"{sub.value!r}")
+                         f"{_say_en(sub.value)}")
             elif _formula_key(sub.formula) != _formula_key(expected):
                 self.add("formula_changed", sheet, sub_ref, sub.formula, expected,
                          f"สูตรในเซลล์ {sub_ref}{label} ถูกแก้ไข: {sub.formula} (ต้องเป็น {expected})",
                          f"the formula in {sub_ref}{label} was changed: {sub.formula} (template: {expected})")
             elif not _empty(sub.value) and not _same(sub.value, want):
                 self.add("figure_differs", sheet, sub_ref, sub.value, want,
-                         f"ผลของสูตรในเซลล์ {sub_ref}{label} เป็น {_show(sub.value)} แต่คำนวณใหม่ได้ {_show(want)}",
-                         f"the result shown in {sub_ref}{label} is {sub.value!r}, recomputed {want!r}")
+                         f"ผลของสูตรในเซลล์ {sub_ref}{label} เป็น {_say(sub.value)} แต่คำนวณใหม่ได้ {_say(want)}",
+                         f"the result shown in {sub_ref}{label} is {_say_en(sub.value)}, recomputed {_say_en(want)}")
             return
         if sub.formula is not None:
             self.formula_in_value_cell(sheet, sub_ref, sub, expected, label)
         if isinstance(sub.value, str) and sub.value.strip() and (_is_number(expected) or isinstance(
                 expected, _dt.date)):
             self.add("value_as_text", sheet, sub_ref, sub.value, expected,
-                     f"เซลล์ {sub_ref}{label} เก็บ {sub.value!r} เป็นข้อความ สูตรของ Excel (เช่น SUM) จะไม่นับค่านี้",
-                     f"{sub_ref}{label} holds {sub.value!r} as text: Excel formulas (SUM, comparisons) skip or "
+                     f"เซลล์ {sub_ref}{label} เก็บ {_say_en(sub.value)} เป็นข้อความ สูตรของ Excel (เช่น SUM) จะไม่นับค่านี้",
+                     f"{sub_ref}{label} holds {_say_en(sub.value)} as text: Excel formulas (SUM, comparisons) skip or "
                      "misread it")
             if _is_number(expected) and _same(sub.value, expected):
                 return
         if not _same(sub.value, expected):
             self.add("figure_differs", sheet, sub_ref, sub.value, expected,
-                     f"ตัวเลขในเซลล์ {sub_ref}{label} รายงาน {_show(sub.value)!r} แต่คำนวณใหม่ได้ {_show(expected)!r}",
-                     f"{sub_ref}{label} reports {sub.value!r}, recomputed {expected!r}")
+                     f"ตัวเลขในเซลล์ {sub_ref}{label} รายงาน {_say(sub.value)} แต่คำนวณใหม่ได้ {_say(expected)}",
+                     f"{sub_ref}{label} reports {_say_en(sub.value)}, recomputed {_say_en(expected)}")
 
 
     def formula_in_value_cell(self, sheet: str, ref: str, sub: Cell, expected: Any, label: str = "") -> None:
@@ -635,8 +654,8 @@ def _check_formats(cmp: _Comparer, sheet: str, ws: Any | None) -> None:
             continue
         shown = _value_at(cmp.reports, sheet, ref).value
         cmp.add("hidden_value", sheet, ref, shown, None,
-                f"ตัวอักษรในเซลล์ {ref} มีสีเดียวกับพื้น ค่า {_show(shown)!r} จะมองไม่เห็นในเอกสารที่พิมพ์",
-                f"the text of {ref} has the colour of its background: its value {shown!r} cannot be seen")
+                f"ตัวอักษรในเซลล์ {ref} มีสีเดียวกับพื้น ค่า {_say(shown)} จะมองไม่เห็นในเอกสารที่พิมพ์",
+                f"the text of {ref} has the colour of its background: its value {_say_en(shown)} cannot be seen")
     for ref, fmt in cmp.reports.formats.get(sheet, {}).items():
         row, col = _split(ref)
         tc = ws._cells.get((row, col)) if ws is not None else None
@@ -644,8 +663,8 @@ def _check_formats(cmp: _Comparer, sheet: str, ws: Any | None) -> None:
             continue
         shown = _value_at(cmp.reports, sheet, ref).value
         cmp.add("hidden_value", sheet, ref, shown, None,
-                f"รูปแบบตัวเลขของเซลล์ {ref} ({fmt}) ทำให้ค่า {_show(shown)!r} ไม่แสดงหรือแสดงเป็นค่าอื่นในเอกสารที่พิมพ์",
-                f"the number format of {ref} ({fmt}) hides its value {shown!r} or shows another one")
+                f"รูปแบบตัวเลขของเซลล์ {ref} ({fmt}) ทำให้ค่า {_say(shown)} ไม่แสดงหรือแสดงเป็นค่าอื่นในเอกสารที่พิมพ์",
+                f"the number format of {ref} ({fmt}) hides its value {_say_en(shown)} or shows another one")
 
 
 def _check_merges(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
@@ -660,8 +679,8 @@ def _check_merges(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
         for ref in refs[1:]:
             if ref in cells and not _empty(cells[ref].value):
                 cmp.add("hidden_value", s.name, ref, cells[ref].value, None,
-                        f"เซลล์ {ref} ถูกรวมเซลล์ ({rng}) ทับ ค่า {_show(cells[ref].value)!r} จะไม่แสดงในเอกสารที่พิมพ์",
-                        f"{ref} lies under the merged range {rng}: its value {cells[ref].value!r} is not shown")
+                        f"เซลล์ {ref} ถูกรวมเซลล์ ({rng}) ทับ ค่า {_say(cells[ref].value)} จะไม่แสดงในเอกสารที่พิมพ์",
+                        f"{ref} lies under the merged range {rng}: its value {_say_en(cells[ref].value)} is not shown")
 
 
 def _check_print_area(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
@@ -780,8 +799,8 @@ def _compare_recalculated(cmp: _Comparer, sheet: str, recalculated: ReportSheets
         if _same(c.value, want):
             continue
         cmp.add("recalculated_differs", sheet, ref, c.value, want,
-                f"เมื่อคำนวณใหม่ เซลล์ {ref} แสดง {_show(c.value)!r} แต่ที่ถูกต้องคือ {_show(want)!r}",
-                f"after recalculation {ref} shows {c.value!r}, it must show {want!r}")
+                f"เมื่อคำนวณใหม่ เซลล์ {ref} แสดง {_say(c.value)} แต่ที่ถูกต้องคือ {_say(want)}",
+                f"after recalculation {ref} shows {_say_en(c.value)}, it must show {_say_en(want)}")
 
 
 # --- the entry point -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
+from cplkpi.macros.audit import audit_workbook
 from cplkpi.macros.audit_sample import sample_file_path, sample_seed
 from cplkpi.macros.audit_synthetic import agency_name, write_agency_submission
 
@@ -99,3 +100,17 @@ def test_errors_come_first_and_observations_apart(sample_path, tmp_path):
     text = " ".join(res.output.split())
     assert "ผลการตรวจ: ไม่ผ่าน" in text
     assert text.index("CPL_R003!E18") < text.index("ข้อสังเกตคุณภาพข้อมูล 48 รายการ") < text.index("เรื่องร้องเรียน!")
+
+
+@pytest.mark.libreoffice
+def test_audit_recalc_shows_what_excel_will_show(submission, tmp_path, libreoffice):
+    bad = tmp_path / "bad.xlsx"
+    wb = load_workbook(submission)
+    wb["CPL_R003"]["E13"] = str(wb["CPL_R003"]["E13"].value)  # October's count stored as text
+    wb.save(bad)
+    res = runner.invoke(app, ["audit", str(bad), "--out", str(tmp_path), "--recalc"])
+    assert res.exit_code == 1
+    assert "CPL_R003!E13" in res.output and "CPL_R003!E25" in res.output  # cell references stay whole
+    by_cell = {f.cell: f for f in audit_workbook(bad, recalc=True).findings if f.kind == "recalculated_differs"}
+    assert by_cell["E25"].message_en == "after recalculation E25 shows 48, it must show 59"
+    assert by_cell["H13"].message_th == "เมื่อคำนวณใหม่ เซลล์ H13 แสดง (ว่าง) แต่ที่ถูกต้องคือ 100.0"

@@ -59,7 +59,10 @@ EXIT_PASSED, EXIT_FINDINGS, EXIT_NOT_AUDITED = 0, 1, 2
 def _findings_table(title: str, findings: list[Any], shown: int) -> None:
     t = Table(title=title)
     for col in ("ประเภท (kind)", "ตำแหน่ง (where)", "รายงาน (reported)", "คำนวณใหม่ (recomputed)", "รายละเอียด (message)"):
-        t.add_column(col)
+        # a cell reference stays whole (CPL_R003!E13): it is what the committee looks up; Thai text has
+        # no spaces to wrap at, so long runs fold onto the next line instead of being cut with "…"
+        t.add_column(col, no_wrap=col.startswith("ตำแหน่ง"), overflow="fold",
+                     ratio=3 if col.startswith("รายละเอียด") else 1)
     for f in findings[:shown]:
         colour = "red" if f.severity == "error" else "yellow"
         t.add_row(f"[{colour}]{f.label_th}[/]", f.where, "" if f.reported is None else str(f.reported),
