@@ -321,7 +321,7 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
     a month matches the draw as of the date the sample file records for it (files without that date,
     and the agency's own sheet: as of the audit's date or the month's last day).
     """
-    from .audit_sample import SAMPLE_SHEET, SUMMARY_SHEET, sample_seed
+    from .audit_sample import MARK_CORRECT, MARK_INCORRECT, SAMPLE_SHEET, SUMMARY_SHEET, sample_seed
 
     table = book.complaints.table
     known = set(table["complaint_id"].dropna().astype(str))
@@ -411,7 +411,8 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
                 if theirs is None or pd.isna(theirs) or (not pd.isna(mark) and bool(mark) == bool(theirs)):
                     continue
                 out.append(Finding("sample_marks_differ", own.sheet, own.cell("correct", int(r)),
-                                   None if pd.isna(mark) else bool(mark), bool(theirs),
+                                   None if pd.isna(mark) else MARK_CORRECT if bool(mark) else MARK_INCORRECT,
+                                   MARK_CORRECT if bool(theirs) else MARK_INCORRECT,
                                    f"ผลการตรวจเรื่อง {cid} ในชีตของหน่วยงานไม่ตรงกับผลที่กองกลางตรวจ",
                                    f"the mark of complaint {cid} in the agency's sheet differs from the committee's",
                                    complaint_id=cid))

@@ -444,3 +444,10 @@ def test_with_recalc_the_audit_shows_what_excel_will_show(pack, tmp_path, libreo
     assert "E18" not in shown  # a value cell: its type is the finding
     # an honest pack shows the engine's values after recalculation
     assert [f for f in audit_workbook(pack.path, recalc=True).findings if f.kind == "recalculated_differs"] == []
+
+
+def test_marks_of_its_own_are_told_in_thai(pack, tmp_path):
+    case = _marks_of_its_own(pack, tmp_path)
+    (f,) = [f for f in audit_workbook(case.path, samples=case.samples).findings if f.kind == "sample_marks_differ"]
+    assert (f.where, f.reported, f.recomputed, f.complaint_id) == (
+        f"{SAMPLE_SHEET}!C2", "ถูกต้อง", "ไม่ถูกต้อง", pack.march_draw[0])
