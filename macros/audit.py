@@ -189,8 +189,8 @@ class AuditResult:
 
     @property
     def observations(self) -> list[Finding]:
-        """Data-quality observations (completed without detail/evidence, input problems)."""
-        return [f for f in self.findings if f.category == "observation"]
+        """Data-quality observations (completed without detail/evidence, input problems), errors first."""
+        return sorted((f for f in self.findings if f.category == "observation"), key=finding_order)
 
     @property
     def passed(self) -> bool:

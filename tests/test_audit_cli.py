@@ -70,11 +70,13 @@ def test_audit_batch_and_audit_pack(submission, tmp_path, sample_path):
     assert res.exit_code == 0, res.output
     assert {"CPL_R003", "CPL_R001", "แบบรายงานความก้าวหน้า"} <= set(load_workbook(folder / "b.xlsx").sheetnames)
     (folder / "c.xlsx").write_text("not a workbook")
+    (folder / "notes.txt").write_text("บันทึก")
     res = runner.invoke(app, ["audit-batch", str(folder), "--out", str(tmp_path / "out"), "--no-pdf",
                               "--workers", "1"])
     assert res.exit_code == 1, res.output  # c.xlsx could not be audited
     assert "c.xlsx" in res.output and "could not audit 1" in res.output
     assert "2 agencies, 2 files, 0 failed" in " ".join(res.output.split())
+    assert "ไม่ได้ตรวจ 1 ไฟล์ (not audited 1 files):" in res.output and "notes.txt: ไม่ใช่ไฟล์ Excel" in res.output
     assert (tmp_path / "out" / "สรุปผลการตรวจ_2020-03.xlsx").exists()
     # the sample district's own data: 48 completed complaints without result detail or evidence are
     # data-quality observations, not findings against an untouched pack
