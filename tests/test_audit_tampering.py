@@ -264,23 +264,10 @@ def _libreoffice(recalc: bool) -> Callable[[Pack, Path], Case]:
 
 def lo_round_trip(src: Path, dst: Path, *, recalc: bool) -> Path:
     """Open and save ``src`` in headless LibreOffice, recalculating on load or keeping the cached values."""
-    import os
-    import subprocess
-    import tempfile
+    from cplkpi.office import convert
 
-    from cplkpi.office import _RECALC_ALWAYS, soffice
-
-    xcu = _RECALC_ALWAYS if recalc else _RECALC_ALWAYS.replace(
-        '"OOXMLRecalcMode" oor:op="fuse"><value>0<', '"OOXMLRecalcMode" oor:op="fuse"><value>1<')
-    assert recalc or "<value>1<" in xcu
-    with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as out:
-        (Path(profile) / "user").mkdir()
-        (Path(profile) / "user" / "registrymodifications.xcu").write_text(xcu, encoding="utf-8")
-        subprocess.run([soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out, str(src.resolve())],
-                       check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": profile})
-        shutil.move(next(Path(out).iterdir()), dst)
-    return dst
+    out = convert(src, "xlsx", dst.parent / "lo_out", recalc=recalc)
+    return out.replace(dst)
 
 
 LO = pytest.mark.libreoffice
