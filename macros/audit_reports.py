@@ -704,6 +704,17 @@ def _check_print_area(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
             return
 
 
+def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Contiguous runs of whole numbers: {3, 4, 5, 9} → [(3, 5), (9, 9)]."""
+    out: list[tuple[int, int]] = []
+    for n in sorted(numbers):
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
 def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[str, Any]) -> None:
     """Hidden report sheets, rows and columns; other sheets claiming a report; sheets beyond the template's set."""
     allowed = {n.casefold() for n in expected_sheets()}
@@ -715,17 +726,26 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                         f"ชีตรายงาน {s.name} ถูกซ่อน ({s.state}) จะไม่ปรากฏเมื่อเปิดหรือพิมพ์",
                         f"report sheet {s.name} is hidden ({s.state}): not shown nor printed")
             ws = rendered.get(s.name)
-            rows = s.hidden_rows - ({r for r, d in ws.row_dimensions.items() if d.hidden} if ws is not None else set())
-            cols = s.hidden_cols - ({c for c, d in ws.column_dimensions.items() if d.hidden} if ws is not None
-                                    else set())
-            for r in sorted(rows):
-                cmp.add("hidden_rows", s.name, f"{r}:{r}", None, None,
-                        f"แถว {r} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในแถวนี้จะไม่ปรากฏในเอกสารที่พิมพ์",
-                        f"row {r} of report {s.name} is hidden: it is left out of the printout")
-            for c in sorted(cols, key=lambda x: (len(x), x)):
-                cmp.add("hidden_rows", s.name, f"{c}:{c}", None, None,
-                        f"คอลัมน์ {c} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในคอลัมน์นี้จะไม่ปรากฏในเอกสารที่พิมพ์",
-                        f"column {c} of report {s.name} is hidden: it is left out of the printout")
+            # within the report's extent (the template's and what the file holds): hiding the empty rest of
+            # the sheet hides nothing
+            refs = [_split(r) for r in cmp.reports.cells.get(s.name, {})]
+            last_row = max([ws.max_row if ws is not None else 0, *(r for r, _ in refs)], default=0)
+            last_col = max([ws.max_column if ws is not None else 0, *(c for _, c in refs)], default=0)
+            rows = {r for r in s.hidden_rows if r <= last_row} - (
+                {r for r, d in ws.row_dimensions.items() if d.hidden} if ws is not None else set())
+            cols = {column_index_from_string(c) for c in s.hidden_cols} - (
+                {column_index_from_string(c) for c, d in ws.column_dimensions.items() if d.hidden}
+                if ws is not None else set())
+            for a, b in _runs(rows):
+                cmp.add("hidden_rows", s.name, f"{a}:{b}", None, None,
+                        f"แถว {a if a == b else f'{a}–{b}'} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในแถวนี้จะไม่ปรากฏในเอกสารที่พิมพ์",
+                        f"row{'' if a == b else 's'} {a if a == b else f'{a}–{b}'} of report {s.name} hidden: left "
+                        "out of the printout")
+            for a, b in _runs({c for c in cols if c <= last_col}):
+                span = column_letter(a) if a == b else f"{column_letter(a)}–{column_letter(b)}"
+                cmp.add("hidden_rows", s.name, f"{column_letter(a)}:{column_letter(b)}", None, None,
+                        f"คอลัมน์ {span} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในคอลัมน์นี้จะไม่ปรากฏในเอกสารที่พิมพ์",
+                        f"column{'' if a == b else 's'} {span} of report {s.name} hidden: left out of the printout")
             for name in sorted(s.local_names):
                 cmp.add("name_changed", s.name, None, name, None,
                         f"มีชื่อที่กำหนด {name} เฉพาะชีต {s.name} ซึ่งสูตรในชีตนี้จะใช้แทนชื่อของสมุดงาน",

@@ -223,6 +223,14 @@ def _claims(name: str, first: Iterable[Any]) -> frozenset[str]:
     return frozenset(f"CPL_{m.upper()}" for m in found)
 
 
+def _number(text: str | None, default: float) -> float:
+    """An XML attribute as a number (``default`` when absent or not a number)."""
+    try:
+        return float(text) if text is not None else default
+    except ValueError:
+        return default
+
+
 def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], frozenset[str], frozenset[str],
                                                             frozenset[str]]:
     """Rows and columns a sheet part hides (``hidden``, or a height/width too small to see), its merges and
@@ -233,19 +241,23 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
     cols: set[str] = set()
     merged: set[str] = set()
     conditional: set[str] = set()
+    listed: set[int] = set()
+    zero_height = False  # <sheetFormatPr zeroHeight="1">: rows not listed are hidden
     with zf.open(part) as fh:
         for _, el in iterparse(fh, events=("end",)):
             tag = el.tag.rsplit("}", 1)[-1]
             if tag == "row":
-                ht = el.get("ht")
-                if el.get("hidden", "").lower() in _TRUE or (ht is not None and float(ht) < 1):
-                    rows.add(int(el.get("r", "0")))
+                r = int(_number(el.get("r"), 0))
+                listed.add(r)
+                if el.get("hidden", "").lower() in _TRUE or _number(el.get("ht"), 1) < 1:
+                    rows.add(r)
                 el.clear()
+            elif tag == "sheetFormatPr":
+                zero_height = el.get("zeroHeight", "").lower() in _TRUE
             elif tag == "col":
-                width = el.get("width")
-                if el.get("hidden", "").lower() in _TRUE or (width is not None and float(width) < 0.5):
-                    cols.update(column_letter(c) for c in range(int(el.get("min", "1")),
-                                                                 min(int(el.get("max", "1")), 16384) + 1))
+                if el.get("hidden", "").lower() in _TRUE or _number(el.get("width"), 1) < 0.5:
+                    first, last = int(_number(el.get("min"), 1)), int(_number(el.get("max"), 1))
+                    cols.update(column_letter(c) for c in range(max(first, 1), min(last, 16384) + 1))
             elif tag == "c":
                 el.clear()
             elif tag == "mergeCell" and el.get("ref"):
@@ -253,6 +265,8 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
             elif tag == "conditionalFormatting":
                 conditional.add(el.get("sqref", "").replace("$", "").upper())
                 el.clear()
+    if zero_height:
+        rows.update(set(range(1, max(listed, default=0) + 1)) - listed)
     return frozenset(rows), frozenset(cols), frozenset(merged), frozenset(conditional)
 
 

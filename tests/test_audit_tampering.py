@@ -312,6 +312,11 @@ CASES = [
      {(R001, "{overdue}:{overdue}", "hidden_rows")}),
     ("step row 0 points high", in_xml(CPL_R003=lambda x: x.replace('<row r="41"', '<row r="41" ht="0" customHeight="1"', 1)),
      {(R003, "41:41", "hidden_rows")}),
+    ("the empty rest of the sheet hidden", in_xml(CPL_R003=lambda x: x.replace(
+        "</cols>", '<col min="17" max="16384" width="9" hidden="1"/></cols>', 1)), set()),
+    ("rows 39-41 hidden, Excel's zero-height way", in_xml(CPL_R003=lambda x: re.sub(
+        r'<row r="(39|40|41)"[^>]*>.*?</row>', "", re.sub(r"<sheetFormatPr", '<sheetFormatPr zeroHeight="1"', x),
+        flags=re.S)), {(R003, "39:41", "hidden_rows")}),
     ("column G hidden", in_xml(CPL_R003=lambda x: re.sub(r'(<col [^>]*min="7" max="7")', r'\1 hidden="1"', x, count=1)),
      {(R003, "G:G", "hidden_rows")}),
     ("print area stops before the total", xml_parts({WB: lambda x: x.replace("'CPL_R003'!$A$1:$P$75", "'CPL_R003'!$A$1:$P$40")}),
