@@ -247,7 +247,7 @@ def _formula_key(f: str) -> str:
 
 
 _VOLATILE = re.compile(r"\b(INDIRECT|OFFSET|TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|INFO|CELL)\s*\(", re.I)
-_EXTERNAL = re.compile(r"\[[^\]]*\]|https?://|file:", re.I)
+_EXTERNAL = re.compile(r"\[[^\]]+\][^!\[\]]*!|https?://|file:", re.I)  # [1]Sheet!A1, '[b.xlsx]S'!A1, URLs
 
 
 def formula_note(formula: str) -> tuple[str, str]:
