@@ -483,7 +483,7 @@ def audit_workbook(
         path = Path(source)
         book, name = read_workbook(path), path.name  # behind the guard: size caps, no macros or links
         if reports is None:
-            reports = read_reports(path, checked=True)
+            reports = read_reports(path, checked=True, whole=True)
         if recalc:
             recalculated = recalculated_reports(path)
     if book.complaints.table.empty:

@@ -59,10 +59,13 @@ __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month",
 READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
 
 
-def read_reports(*paths: str | Path, checked: bool = False) -> ReportSheets:
+def read_reports(*paths: str | Path, checked: bool = False, whole: bool = False) -> ReportSheets:
     """The CPL_R003/CPL_R001 (and progress-form) sheets of one or more files, merged.
 
-    Each file goes through the guard first unless ``checked`` (it already did).
+    Each file goes through the guard first unless ``checked`` (it already did). With ``whole`` the file
+    is a whole submitted workbook and every sheet of it is described (``sheets``: sheets beyond the
+    template's set are findings); separate report files hold sheets of their own (the validation
+    sheet), so only their report sheets and sheets claiming a report are described.
     """
     out = ReportSheets(source=", ".join(Path(p).name for p in paths), sheets=[])
     for p in paths:
@@ -71,8 +74,7 @@ def read_reports(*paths: str | Path, checked: bool = False) -> ReportSheets:
         out.formats.update(part.formats)
         out.invisible.update(part.invisible)
         out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
-        # separate report files hold other sheets of their own (the validation sheet): only the reports count
-        out.sheets += [s for s in part.sheets or () if len(paths) == 1 or s.name in READ_SHEETS or s.claims]
+        out.sheets += [s for s in part.sheets or () if whole or s.name in READ_SHEETS or s.claims]
     return out
 
 

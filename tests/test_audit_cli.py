@@ -116,3 +116,15 @@ def test_audit_recalc_shows_what_excel_will_show(submission, tmp_path, libreoffi
     by_cell = {f.cell: f for f in audit_workbook(bad, recalc=True).findings if f.kind == "recalculated_differs"}
     assert by_cell["E25"].message_en == "after recalculation E25 shows 48, it must show 59"
     assert by_cell["H13"].message_th == "เมื่อคำนวณใหม่ เซลล์ H13 แสดง (ว่าง) แต่ที่ถูกต้องคือ 100.0"
+
+
+def test_reports_kept_in_files_of_their_own(sample_path, tmp_path):
+    """`cplkpi report` files (each with its validation sheet) audited beside the complaint workbook: no finding."""
+    res = runner.invoke(app, ["report", str(sample_path), "--month", "2563-03", "--out", str(tmp_path / "r"),
+                              "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    r003, r001 = sorted((tmp_path / "r").glob("CPL_R003_*.xlsx")), sorted((tmp_path / "r").glob("CPL_R001_*.xlsx"))
+    res = runner.invoke(app, ["audit", str(sample_path), "--report", str(r003[0]), "--report", str(r001[0]),
+                              "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert "ผลการตรวจ: ผ่าน" in res.output and "ชีตที่ไม่อยู่ในชุดชีตของแม่แบบ" not in res.output
