@@ -4,7 +4,8 @@ Every call runs ``soffice --headless`` with a fresh, private user profile
 (so parallel runs do not collide and no user setting leaks in) in which
 "recalculate on load" is forced to *always* for OOXML and ODF files: a
 converted workbook's values are LibreOffice's own results, never the cached
-values that were in the file.
+values that were in the file (``convert(..., recalc=False)`` keeps them instead,
+as a user opening and saving a file without recalculating would).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from pathlib import Path
 
 __all__ = ["OfficeError", "soffice", "convert", "recalculate", "to_pdf"]
 
-_RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+#: LibreOffice settings of the private profile; ``{mode}``: recalculation on load, 0 always, 1 never.
+_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
 </oor:items>
 """
@@ -35,8 +37,11 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(src: str | Path, fmt: str, out_dir: str | Path, *, timeout: float = 300) -> Path:
+def convert(src: str | Path, fmt: str, out_dir: str | Path, *, timeout: float = 300, recalc: bool = True) -> Path:
     """Convert ``src`` with headless LibreOffice to ``fmt`` (``pdf``, ``xlsx``, ``ods``…) into ``out_dir``.
+
+    Formulas are recalculated on load unless ``recalc`` is False (then the stored values are kept,
+    as a user opening and saving the file without recalculating would).
 
     Returns the path of the converted file. Raises :class:`OfficeError` with
     LibreOffice's output when it fails or does not produce the file.
@@ -52,7 +57,7 @@ def convert(src: str | Path, fmt: str, out_dir: str | Path, *, timeout: float = 
     with tempfile.TemporaryDirectory(prefix="cplkpi-lo-") as profile:
         user = Path(profile) / "user"
         user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
+        (user / "registrymodifications.xcu").write_text(_SETTINGS.format(mode=0 if recalc else 1), encoding="utf-8")
         with tempfile.TemporaryDirectory(prefix="cplkpi-out-") as tmp_out:
             cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", fmt, "--outdir", tmp_out, str(src)]

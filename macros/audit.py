@@ -46,7 +46,7 @@ from cplkpi.scoring.percent import round_half_up
 from cplkpi.scoring.rules import RuleSet, load_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.tables import has_text
-from cplkpi.scoring.thaidate import fiscal_year, format_thai_month, parse_month
+from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, format_thai_month, parse_month
 from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
 
 from .audit_sample import MonthSample, SampleFile, draw_month_sample, sample_file_path, update_sample_file
@@ -54,7 +54,8 @@ from .audit_source import ReportSheets
 from .validate import CODES as VALIDATE_CODES
 from .validate import problem_cell
 
-__all__ = ["Finding", "AuditResult", "AgencySummary", "FINDING_KINDS", "audit_workbook"]
+__all__ = ["Finding", "AuditResult", "AgencySummary", "FINDING_KINDS", "OBSERVATION_KINDS", "audit_workbook",
+           "finding_order"]
 
 Severity = Literal["error", "warning"]
 
@@ -72,7 +73,26 @@ FINDING_KINDS: dict[str, tuple[str, str]] = {
     "report_missing": ("ไม่พบรายงานหรือตัวเลขที่ต้องรายงาน", "report sheet or figure missing"),
     "duplicate_agency": ("หน่วยงานส่งมาหลายไฟล์", "agency sent several files"),
     "input_problem": ("ปัญหาในข้อมูลของไฟล์ที่ส่ง", "problem in the submitted data"),
+    "formula_in_value_cell": ("มีสูตรในเซลล์ที่ต้องเป็นค่าที่รายงาน", "formula in a reported-value cell"),
+    "value_as_text": ("ตัวเลขหรือวันที่เก็บเป็นข้อความ", "number or date stored as text"),
+    "name_changed": ("ชื่อที่กำหนด (defined name) ถูกย้ายหรือลบ", "defined name moved or deleted"),
+    "hidden_sheet": ("ชีตรายงานถูกซ่อน", "report sheet hidden"),
+    "hidden_rows": ("แถวหรือคอลัมน์ของรายงานถูกซ่อน", "report rows or columns hidden"),
+    "hidden_value": ("ค่าในรายงานถูกซ่อนหรือแสดงเป็นค่าอื่น", "a report value hidden or shown as another"),
+    "duplicate_report": ("มีชีตอื่นอ้างเป็นรายงานเดียวกัน", "another sheet claims the same report"),
+    "extra_sheet": ("ชีตที่ไม่อยู่ในชุดชีตของแม่แบบ", "sheet beyond the template's set"),
+    "month_mismatch": ("เดือนที่รายงานไม่ตรงกันระหว่างเซลล์ของรายงาน", "report month disagrees between cells"),
+    "as_of_after_due": ("วันที่ประเมินอยู่หลังกำหนดส่งรายงาน", "as-of date after the report's due date"),
+    "sample_mismatch": ("ตัวอย่างสุ่มตรวจไม่ตรงกับการสุ่มของกองกลาง", "audit sample differs from the committee's draw"),
+    "sample_unknown_id": ("เรื่องในตัวอย่างสุ่มตรวจไม่มีในไฟล์ที่ตรวจ", "sampled complaint not in the audited workbook"),
+    "sample_marks_differ": ("ผลการตรวจในชีตสุ่มตรวจของหน่วยงานไม่ตรงกับของกองกลาง",
+                            "the agency's sample marks differ from the committee's"),
+    "recalculated_differs": ("ค่าหลังคำนวณใหม่ไม่ตรงกับที่ควรแสดง", "the value after recalculation is not the right one"),
 }
+
+#: Kinds that observe the quality of the complaint data rather than the report's honesty: they are listed
+#: apart (summary, workbook, console) and never change the exit status.
+OBSERVATION_KINDS = frozenset({"completed_without_detail", "completed_without_evidence", "input_problem"})
 
 
 @dataclass(frozen=True)
@@ -102,6 +122,21 @@ class Finding:
     def label_th(self) -> str:
         return FINDING_KINDS.get(self.kind, (self.kind, self.kind))[0]
 
+    @property
+    def category(self) -> Literal["tampering", "observation"]:
+        """``tampering`` (the report is inconsistent or tampered with) or ``observation`` (data quality)."""
+        return "observation" if self.kind in OBSERVATION_KINDS else "tampering"
+
+    @property
+    def is_error(self) -> bool:
+        """An error-level tampering/consistency finding: the submission fails the audit (exit status 1)."""
+        return self.severity == "error" and self.category == "tampering"
+
+
+def finding_order(f: Finding) -> tuple[int, int]:
+    """Sort key: errors first, then other tampering/consistency findings, observations last."""
+    return (0 if f.is_error else 1 if f.category == "tampering" else 2, 0 if f.severity == "error" else 1)
+
 
 @dataclass(frozen=True)
 class AgencySummary:
@@ -119,10 +154,14 @@ class AgencySummary:
     #: amount deducted per kind (audit, late_report, missing_report)
     deductions: tuple[tuple[str, float], ...] = ()
     total: float | None = None
+    #: tampering/consistency findings (errors and warnings); data-quality observations apart
     findings: int = 0
     sample_size: int = 0
     sample_accuracy_pct: float | None = None
     error: str | None = None
+    observations: int = 0
+    #: error-level tampering/consistency findings (the submission fails the audit)
+    errors: int = 0
 
 
 @dataclass
@@ -143,18 +182,35 @@ class AuditResult:
     def fiscal_year(self) -> int | None:
         return None if self.month is None else fiscal_year(self.month)
 
+    @property
+    def tampering(self) -> list[Finding]:
+        """Tampering/consistency findings, errors first."""
+        return sorted((f for f in self.findings if f.category == "tampering"), key=finding_order)
+
+    @property
+    def observations(self) -> list[Finding]:
+        """Data-quality observations (completed without detail/evidence, input problems), errors first."""
+        return sorted((f for f in self.findings if f.category == "observation"), key=finding_order)
+
+    @property
+    def passed(self) -> bool:
+        """No error-level tampering/consistency finding."""
+        return not any(f.is_error for f in self.findings)
+
     def findings_table(self) -> pd.DataFrame:
         """Findings as a table with Thai column names (what the committee reads)."""
-        rows = [(self.agency, f.label_th, f.sheet, f.cell, f.reported, f.recomputed, f.message_th, f.message_en,
-                 f.kind, f.severity) for f in self.findings]
-        return pd.DataFrame(rows, columns=["หน่วยงาน", "ประเภท", "ชีต", "เซลล์", "ค่าที่รายงาน", "ค่าที่คำนวณใหม่",
-                                           "รายละเอียด", "detail", "kind", "severity"])
+        rows = [(self.agency, category_label(f), f.label_th, f.sheet, f.cell, f.reported, f.recomputed,
+                 f.message_th, f.message_en, f.kind, f.severity) for f in sorted(self.findings, key=finding_order)]
+        return pd.DataFrame(rows, columns=["หน่วยงาน", "กลุ่ม", "ประเภท", "ชีต", "เซลล์", "ค่าที่รายงาน",
+                                           "ค่าที่คำนวณใหม่", "รายละเอียด", "detail", "kind", "severity"])
 
     def summary(self) -> AgencySummary:
         """The committee's one-row view."""
         s = self.score
+        counts = {"findings": len(self.tampering), "observations": len(self.observations),
+                  "errors": sum(f.is_error for f in self.findings)}
         if s is None:
-            return AgencySummary(self.source, self.agency, self.month, self.fiscal_year, findings=len(self.findings))
+            return AgencySummary(self.source, self.agency, self.month, self.fiscal_year, **counts)
         comps = tuple((c.key, c.label_th, None if pd.isna(c.pct) else float(c.pct), float(c.score))
                       for c in s.components.itertuples())
         steps = tuple((int(x.step), float(x.points), float(x.score_before), float(x.deductions), float(x.score))
@@ -167,8 +223,8 @@ class AuditResult:
             if len(row) and pd.notna(row["audit_accuracy_pct"].iloc[0]):
                 accuracy = float(row["audit_accuracy_pct"].iloc[0])
         return AgencySummary(self.source, self.agency, self.month, self.fiscal_year, len(s.complaints), comps,
-                             steps, ded, float(s.total), len(self.findings),
-                             self.sample.size if self.sample else 0, accuracy)
+                             steps, ded, float(s.total), sample_size=self.sample.size if self.sample else 0,
+                             sample_accuracy_pct=accuracy, **counts)
 
 
 # --- the job -------------------------------------------------------------------
@@ -190,18 +246,184 @@ def _default_month(book: ComplaintWorkbook, reports: ReportSheets | None) -> _dt
     return to_date(fwd.max()).replace(day=1)
 
 
-def _reported_as_of(reports: ReportSheets | None, month: _dt.date) -> _dt.date | None:
-    """The as-of date the reports state when they report ``month`` (None: the month's last day).
+def _cross_checked_month(reports: ReportSheets) -> tuple[_dt.date | None, list[Finding]]:
+    """The report month as the reports' own cells tell it, cross-checked; a cell that disagrees is a finding.
+
+    The month cell (``C4``) alone is easy to change: the period ends, the month summary's formula
+    row, the last filled month row and CPL_R001's month vote, and ``C4`` only settles a tie.
+    """
+    from collections import Counter
+
+    from cplkpi.templates import build as layout
+
+    from .audit_reports import month_signals
+
+    signals = month_signals(reports)
+    if not signals:
+        return None, []
+    c4 = (layout.R003_SHEET, layout.R003_NAMES["R003_MONTH"])
+    own = next((m for sh, c, m in signals if (sh, c) == c4), None)
+    votes = Counter(m for sh, c, m in signals if (sh, c) != c4)
+    if votes:
+        best = max(votes.values())
+        tied = [m for m, n in votes.items() if n == best]
+        month = own if own in tied else tied[0]
+    else:
+        month = own
+    assert month is not None
+    agree = ", ".join(f"{sh}!{c}" for sh, c, m in signals if m == month)
+    found = [Finding("month_mismatch", sh, c, format_thai_month(m), format_thai_month(month),
+                     f"เซลล์ {c} ระบุเดือน {format_thai_month(m)} แต่รายงานเป็นของเดือน {format_thai_month(month)} "
+                     f"(ตาม {agree}) ตรวจเดือน {format_thai_month(month)}",
+                     f"{sh}!{c} states {m:%Y-%m} but the report is of {month:%Y-%m} (per {agree}); "
+                     f"{month:%Y-%m} is audited")
+             for sh, c, m in signals if m != month]
+    return month, found
+
+
+def _reported_as_of(reports: ReportSheets | None, month: _dt.date, rules: RuleSet,
+                    month_given: bool) -> tuple[_dt.date | None, list[Finding]]:
+    """The as-of date the reports state for ``month`` (None: the month's last day), and its findings.
 
     A date before the month is no evaluation date of the month's reports: the month's end is used and
-    the reported date shows as a figure that differs.
+    the reported date shows as a figure that differs. A date after the report's due date moves the
+    goalposts (complaints resolved later, reports "not yet due"): it is a finding, and the month is
+    audited as of its due date.
     """
+    from cplkpi.scoring.scores import monthly_report_due
+    from cplkpi.templates import build as layout
+
     from .audit_reports import reported_as_of, reported_month
 
-    if reports is None or reported_month(reports) != month:
-        return None
+    if reports is None or (month_given and reported_month(reports) != month):
+        return None, []
     as_of = reported_as_of(reports)
-    return as_of if as_of is not None and as_of >= month else None
+    if as_of is None or as_of < month:
+        return None, []
+    due = monthly_report_due(month, rules.deadlines.monthly_report_due_day)
+    if as_of <= due:
+        return as_of, []
+    sheet, cell = next(((sh, names[key]) for sh, names, key in (
+        (layout.R003_SHEET, layout.R003_NAMES, "R003_AS_OF"), (layout.R001_SHEET, layout.R001_NAMES, "R001_AS_OF"))
+        if reports.cells.get(sh, {}).get(names[key]) is not None), (layout.R003_SHEET, "L3"))
+    return due, [Finding("as_of_after_due", sheet, cell, format_thai_date(as_of), format_thai_date(due),
+                         f"รายงานประเมิน ณ วันที่ {format_thai_date(as_of)} ซึ่งหลังกำหนดส่งรายงานเดือน "
+                         f"{format_thai_month(month)} ({format_thai_date(due)}) ตรวจ ณ วันกำหนดส่งแทน",
+                         f"the report is evaluated as of {as_of:%Y-%m-%d}, after its due date {due:%Y-%m-%d}; "
+                         "audited as of the due date")]
+
+
+def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_of: _dt.date | None,
+                     rules: RuleSet, sf: SampleFile | None) -> list[Finding]:
+    """Every sample read back against the sha256 draw, the engine's population and size, and the workbook.
+
+    Both the committee's kept sample file and a sample sheet in the agency's own workbook are checked;
+    a month matches the draw as of the date the sample file records for it (files without that date,
+    and the agency's own sheet: as of the audit's date or the month's last day).
+    """
+    from .audit_sample import MARK_CORRECT, MARK_INCORRECT, SAMPLE_SHEET, SUMMARY_SHEET, sample_seed
+
+    table = book.complaints.table
+    known = set(table["complaint_id"].dropna().astype(str))
+    pct = rules.audit.sample_pct if rules.audit is not None else 10
+    draws: dict[tuple[_dt.date, _dt.date | None], list[MonthSample]] = {}
+
+    def candidates(m: _dt.date, drawn_as_of: _dt.date | None = None) -> list[MonthSample]:
+        """The draw as of the date the file records; without one, as of the audit's date or the month's end."""
+        key = (m, drawn_as_of)
+        if key not in draws:
+            dates = ([drawn_as_of] if drawn_as_of is not None
+                     else [*([as_of] if m == month and as_of is not None else []), None])
+            draws[key] = [draw_month_sample(table, agency, m, sample_pct=pct, as_of=d) for d in dates]
+        return draws[key]
+
+    out: list[Finding] = []
+
+    def unknown(sheet: str, cell: str, cid: str, whose: str) -> None:
+        out.append(Finding("sample_unknown_id", sheet, cell, cid, None,
+                           f"เรื่อง {cid} ใน{whose} ไม่มีในชีตเรื่องร้องเรียนของไฟล์ที่ตรวจ",
+                           f"complaint {cid} of the {'committee' if 'กองกลาง' in whose else 'agency'} sample is not "
+                           "in the audited workbook's complaint sheet", complaint_id=cid))
+
+    def ids_differ(sheet: str, rows: dict[str, str], first: tuple[str, str | None], m: _dt.date,
+                   ids: tuple[str, ...], want: MonthSample, whose: str) -> None:
+        for cid in sorted(set(ids) - set(want.complaint_ids)):
+            out.append(Finding("sample_mismatch", sheet, rows.get(cid), cid, None,
+                               f"เรื่อง {cid} ใน{whose}เดือน {format_thai_month(m)} ไม่ได้มาจากการสุ่มของกองกลาง "
+                               f"(seed {want.seed})",
+                               f"complaint {cid} in the {m:%Y-%m} sample was not drawn (seed {want.seed})",
+                               complaint_id=cid))
+        missing = sorted(set(want.complaint_ids) - set(ids))
+        if missing:
+            out.append(Finding("sample_mismatch", *first, None, ", ".join(missing),
+                               f"{whose}เดือน {format_thai_month(m)} ไม่มีเรื่องที่สุ่มได้: {', '.join(missing)}",
+                               f"the {m:%Y-%m} sample lacks the drawn complaints {', '.join(missing)}"))
+
+    if sf is not None and sf.marks is not None:
+        marks = sf.marks
+        whose = f"ไฟล์สุ่มตรวจของกองกลาง {sf.path.name} "
+        sample_sheet, summary_sheet = f"[{sf.path.name}]{SAMPLE_SHEET}", f"[{sf.path.name}]{SUMMARY_SHEET}"
+        id_cells = {str(c): marks.cell("complaint_id", int(r)) for r, c in marks.table["complaint_id"].dropna().items()}
+        for cid, cell in id_cells.items():
+            if cid not in known:
+                unknown(sample_sheet, cell, cid, whose)
+        for x in sf.samples:
+            cands = candidates(x.month, x.as_of)
+            if any((c.complaint_ids, c.population, c.size) == (x.complaint_ids, x.population, x.size) for c in cands):
+                continue
+            want = next((c for c in cands if c.complaint_ids == x.complaint_ids), cands[0])
+            r = sf.summary_rows.get(x.month)
+            for col, what_th, what_en, got, exp in (("B", "จำนวนเรื่องที่เสร็จสิ้นในเดือน", "population", x.population,
+                                                     want.population),
+                                                    ("C", "จำนวนที่ต้องสุ่ม", "sample size", x.size, want.size)):
+                if got != exp:
+                    out.append(Finding("sample_mismatch", summary_sheet, f"{col}{r}" if r else None, got, exp,
+                                       f"{what_th}ของเดือน {format_thai_month(x.month)} ในไฟล์สุ่มตรวจเป็น {got} "
+                                       f"แต่คำนวณใหม่ได้ {exp}",
+                                       f"the {what_en} of {x.month:%Y-%m} in the sample file is {got}, recomputed {exp}"))
+            if x.seed != sample_seed(agency, x.month) and r:
+                out.append(Finding("sample_mismatch", summary_sheet, f"I{r}", x.seed, sample_seed(agency, x.month),
+                                   f"เลขสุ่มตั้งต้นของเดือน {format_thai_month(x.month)} ถูกแก้ไข",
+                                   f"the seed of {x.month:%Y-%m} was changed"))
+            ids_differ(sample_sheet, id_cells, (summary_sheet, f"A{r}" if r else None), x.month, x.complaint_ids,
+                       want, whose)
+    own = book.audit_sample
+    if own is not None and len(own.table):
+        committee = {}
+        if sf is not None and sf.marks is not None and len(sf.marks.table):
+            theirs_t = sf.marks.table.dropna(subset=["complaint_id", "month"])
+            committee = {(m, str(c)): v for m, c, v in zip(theirs_t["month"].map(_month_of),
+                                                            theirs_t["complaint_id"], theirs_t["correct"])}
+        t = own.table.dropna(subset=["complaint_id", "month"])
+        whose = "ชีตสุ่มตรวจของหน่วยงาน "
+        for m, g in t.groupby(t["month"].map(_month_of)):
+            cells = {str(c): own.cell("complaint_id", int(r)) for r, c in g["complaint_id"].items()}
+            for cid, cell in cells.items():
+                if cid not in known:
+                    unknown(own.sheet or SAMPLE_SHEET, cell, cid, whose)
+            ids = tuple(sorted(cells))
+            cands = candidates(m)
+            if not any(c.complaint_ids == ids for c in cands):
+                sheet = own.sheet or SAMPLE_SHEET
+                ids_differ(sheet, cells, (sheet, next(iter(cells.values()))), m, ids, cands[0], whose)
+            for r, cid, mark in zip(g.index, g["complaint_id"].astype(str), g["correct"]):
+                theirs = committee.get((m, cid))
+                if theirs is None or pd.isna(theirs) or (not pd.isna(mark) and bool(mark) == bool(theirs)):
+                    continue
+                out.append(Finding("sample_marks_differ", own.sheet, own.cell("correct", int(r)),
+                                   None if pd.isna(mark) else MARK_CORRECT if bool(mark) else MARK_INCORRECT,
+                                   MARK_CORRECT if bool(theirs) else MARK_INCORRECT,
+                                   f"ผลการตรวจเรื่อง {cid} ในชีตของหน่วยงานไม่ตรงกับผลที่กองกลางตรวจ",
+                                   f"the mark of complaint {cid} in the agency's sheet differs from the committee's",
+                                   complaint_id=cid))
+    return out
+
+
+def _month_of(value: Any) -> _dt.date:
+    """The first day of the month of a (non-missing) month or date value."""
+    d = to_date(value)
+    assert d is not None
+    return d.replace(day=1)
 
 
 def _complaint_findings(book: ComplaintWorkbook, result: ScoreResult) -> list[Finding]:
@@ -238,32 +460,46 @@ def audit_workbook(
     rules: RuleSet | str = "bma-2557",
     samples: str | Path | None = None,
     agency: str | None = None,
+    recalc: bool = False,
 ) -> AuditResult:
     """Audit one submitted agency workbook: recompute with the engine, compare, draw the 10 % sample.
 
     Raises :class:`~cplkpi.scoring.errors.InputError` (file, sheet, row, column) when the workbook
     cannot be audited at all (not a workbook, too large, no complaint sheet); problems in single
     rows are kept in ``result.problems`` (and listed as ``input_problem`` findings) and the audit goes on.
+    With ``recalc`` (a file only), LibreOffice also recalculates a copy and every formula's value there
+    is compared with the engine's (``recalculated_differs``).
     """
-    from .audit_reports import REPORT_SHEETS, compare_reports, read_reports, reported_agency
+    from .audit_reports import REPORT_SHEETS, compare_reports, read_reports, recalculated_reports, reported_agency
     from .reports import compute_figures
 
     rules = load_rules(rules)
+    recalculated = None
     if isinstance(source, ComplaintWorkbook):
         book, name = source, str(source.path.name if source.path else "workbook")
+        if recalc:
+            raise CplError("คำนวณใหม่ด้วย LibreOffice ได้เฉพาะเมื่อตรวจจากไฟล์ (recalc needs a workbook file)")
     else:
         path = Path(source)
         book, name = read_workbook(path), path.name  # behind the guard: size caps, no macros or links
         if reports is None:
-            reports = read_reports(path, checked=True)
+            reports = read_reports(path, checked=True, whole=True)
+        if recalc:
+            recalculated = recalculated_reports(path)
     if book.complaints.table.empty:
         raise InputError(book.complaints.problems or [Problem(
             "no_rows", "ไม่มีเรื่องร้องเรียนในชีต", "no complaint rows", book.complaints.sheet)])
     # one agency's tickets only: the sample and the figures are never drawn from other agencies' rows
     book = one_agency(book, agency, hint="ระบุ --agency ชื่อหน่วยงาน (choose one with --agency NAME)")
-    m = parse_month(month) if month is not None else _default_month(book, reports)
+    checks: list[Finding] = []
+    if month is not None:
+        m = parse_month(month)
+    else:
+        m, checks = _cross_checked_month(reports) if reports is not None else (None, [])
+        m = m or _default_month(book, None)
     agency = book.agency or (reported_agency(reports) if reports is not None else None) or Path(name).stem
-    as_of = _reported_as_of(reports, m)
+    as_of, late = _reported_as_of(reports, m, rules, month is not None)
+    checks += late
     result = AuditResult(name, agency, m, rules, problems=list(book.problems))
 
     audited = book
@@ -289,11 +525,22 @@ def audit_workbook(
                                        f"ไม่พบชีตรายงาน {' และ '.join(REPORT_SHEETS)} ในไฟล์ที่ส่ง",
                                        f"the submitted file has no {' or '.join(REPORT_SHEETS)} sheet"))
     else:
-        result.findings.extend(compare_reports(fig, reports, book))
+        found = compare_reports(fig, reports, book, recalculated)
+        said = {(f.sheet, f.cell) for f in checks}  # a month or as-of cell found already is not repeated
+        result.findings.extend(checks + [f for f in found if f.kind != "figure_differs" or (f.sheet, f.cell) not in said])
+    if rules.audit is not None:
+        result.findings.extend(_sample_findings(book, agency, m, as_of, rules, result.sample_file))
     result.findings.extend(_complaint_findings(book, result.score))
     result.findings.extend(Finding("input_problem", p.sheet, problem_cell(p), None, None,
                                    p.message_th, p.message_en, p.severity, p.column) for p in result.problems)
     return result
+
+
+def category_label(f: Finding) -> str:
+    """Thai label of a finding's group, as the committee reads it."""
+    if f.category == "observation":
+        return "ข้อสังเกตคุณภาพข้อมูล"
+    return "ผิดพลาด/ไม่สอดคล้อง" if f.severity == "error" else "เตือน"
 
 
 def month_label(month: _dt.date | None) -> str:

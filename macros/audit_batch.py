@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -34,10 +34,10 @@ from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, month_c
 from cplkpi.templates.build import header_row
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
 
-from .audit import AgencySummary, Finding, audit_error, audit_workbook
+from .audit import AgencySummary, Finding, audit_error, audit_workbook, category_label, finding_order
 from .reports import text_lines, write_pdfs
 
-__all__ = ["BatchResult", "audit_folder", "audit_files", "workbook_files", "write_committee_workbook",
+__all__ = ["BatchResult", "audit_folder", "audit_files", "workbook_files", "ignored_files", "write_committee_workbook",
            "SUMMARY_SHEET", "FINDINGS_SHEET", "ERRORS_SHEET", "CHART_SHEET"]
 
 SUMMARY_SHEET = "สรุปผลการตรวจ"
@@ -57,6 +57,8 @@ class BatchResult:
     pdf: Path | None = None
     #: why the PDF was not written (LibreOffice missing or failing), Thai (English)
     pdf_skipped: str | None = None
+    #: files of the folder that were not audited at all: (file name, reason Thai (English))
+    ignored: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def audited(self) -> list[AgencySummary]:
@@ -66,13 +68,43 @@ class BatchResult:
     def errors(self) -> list[AgencySummary]:
         return [s for s in self.summaries if s.error is not None]
 
+    @property
+    def agencies(self) -> int:
+        """How many agencies were audited (several files of one agency count once)."""
+        return len({s.agency for s in self.audited})
+
+    @property
+    def exit_status(self) -> int:
+        """0: every file audited and passed; 1: an error-level finding or a file that could not be audited."""
+        return 1 if self.errors or any(s.errors for s in self.audited) else 0
+
+
+def _ignore_reason(p: Path, skip: set[Path]) -> str | None:
+    """Why entry ``p`` of a batch folder is not audited (Thai (English)); None when it is audited."""
+    if not p.is_file():
+        return "เป็นโฟลเดอร์ ไม่ตรวจโฟลเดอร์ย่อย (a folder: sub-folders are not audited)"
+    if p.name.startswith("~$"):
+        return "ไฟล์ล็อกชั่วคราวของ Excel (an Excel lock file of an open workbook)"
+    if p.name.startswith("."):
+        return "ไฟล์ซ่อน (a hidden file)"
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        return "ไม่ใช่ไฟล์ Excel .xlsx/.xlsm (not an Excel workbook)"
+    if p.resolve() in skip:
+        return "ผลการตรวจของคณะกรรมการเอง (the committee's own output)"
+    return None
+
 
 def workbook_files(folder: str | Path, exclude: Iterable[Path] = ()) -> list[Path]:
-    """The workbooks of a folder to audit, sorted by name (Excel lock files ``~$…`` skipped)."""
+    """The workbooks of a folder to audit, sorted by name (see :func:`ignored_files` for the others)."""
     skip = {p.resolve() for p in exclude}
-    files = [p for p in Path(folder).iterdir()
-             if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith(("~$", "."))]
-    return sorted((p for p in files if p.resolve() not in skip), key=lambda p: p.name)
+    return sorted((p for p in Path(folder).iterdir() if _ignore_reason(p, skip) is None), key=lambda p: p.name)
+
+
+def ignored_files(folder: str | Path, exclude: Iterable[Path] = ()) -> list[tuple[str, str]]:
+    """(name, reason) of every entry of ``folder`` that :func:`workbook_files` leaves out, sorted by name."""
+    skip = {p.resolve() for p in exclude}
+    out = [(p.name, _ignore_reason(p, skip)) for p in Path(folder).iterdir()]
+    return sorted((n, r) for n, r in out if r is not None)
 
 
 def _audit_one(path: Path, month: Any, rules: RuleSet, samples: Path | None) -> tuple[AgencySummary, list[Finding]]:
@@ -169,20 +201,30 @@ def audit_files(
         for p in suspects:  # a worker died: audit each file it may have been reading on its own
             finish(p, _isolated(job, p, args))
     outcomes = [done[p] for p in files]
-    counts = Counter(s.agency for s, _ in outcomes if s.error is None)
+    by_agency: dict[str | None, list[str]] = {}
+    for s, _ in outcomes:
+        if s.error is None:
+            by_agency.setdefault(s.agency, []).append(s.file)
     result = BatchResult()
     for summary, findings in outcomes:
-        if summary.error is None and counts[summary.agency] > 1:
-            others = ", ".join(o.file for o, _ in outcomes
-                               if o.error is None and o.agency == summary.agency and o is not summary)
+        same = by_agency.get(summary.agency, []) if summary.error is None else []
+        if len(same) > 1 and summary.file == same[0]:  # said once per agency, on its first file
+            names = ", ".join(same[:_NAMED_FILES]) + (f" และอีก {len(same) - _NAMED_FILES} ไฟล์"
+                                                       if len(same) > _NAMED_FILES else "")
+            names_en = ", ".join(same[:_NAMED_FILES]) + (f" and {len(same) - _NAMED_FILES} more"
+                                                          if len(same) > _NAMED_FILES else "")
             findings = [*findings, Finding(
-                "duplicate_agency", None, None, None, None,
-                f"หน่วยงาน {summary.agency} ส่งมาหลายไฟล์ (อีกไฟล์: {others})",
-                f"agency {summary.agency} sent several files (also: {others})")]
-            summary = replace(summary, findings=len(findings))
+                "duplicate_agency", None, None, len(same), 1,
+                f"หน่วยงาน {summary.agency} ส่งมา {len(same)} ไฟล์: {names}",
+                f"agency {summary.agency} sent {len(same)} files: {names_en}")]
+            summary = replace(summary, findings=summary.findings + 1, errors=summary.errors + 1)
         result.summaries.append(summary)
-        result.findings.extend((summary, f) for f in findings)
+        result.findings.extend((summary, f) for f in sorted(findings, key=finding_order))
     return result
+
+
+#: File names a ``duplicate_agency`` finding lists before "and N more".
+_NAMED_FILES = 5
 
 
 def audit_folder(
@@ -207,7 +249,8 @@ def audit_folder(
 
     out_dir = Path(out_dir)
     samples = Path(samples) if samples is not None else out_dir / "สุ่มตรวจ"
-    files = workbook_files(folder, exclude=out_dir.glob(f"{SUMMARY_SHEET}*.xlsx") if out_dir.is_dir() else ())
+    own = list(out_dir.glob(f"{SUMMARY_SHEET}*.xlsx")) if out_dir.is_dir() else []
+    files = workbook_files(folder, exclude=own)
     rules = load_rules(rules)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=console, disable=console is None) as bar:
@@ -220,6 +263,7 @@ def audit_folder(
                 bar.console.print(f"[red]ข้ามไฟล์ (skipped)[/] {path.name}: {summary.error}")
 
         result = audit_files(files, month=month, rules=rules, samples=samples, workers=workers, on_done=on_done)
+    result.ignored = ignored_files(folder, exclude=own)
     label = _batch_month(result, month)
     name = f"สรุปผลการตรวจ_{month_code(label)}" if isinstance(label, _dt.date) else "สรุปผลการตรวจ"
     result.workbook = write_committee_workbook(result, out_dir / f"{name}.xlsx", rules=rules,
@@ -252,6 +296,13 @@ def _title(ws: Any, lines: list[str]) -> None:
         c = ws.cell(i, 1)
         set_text(c, text)
         c.font = Font(name=THAI_FONT, bold=i == 1, size=14 if i == 1 else 11)
+
+
+def _verdict(s: AgencySummary) -> str:
+    """The note of an agency's row: passed or not, and how many errors."""
+    if s.errors:
+        return f"ไม่ผ่าน: ผิดพลาด {s.errors} รายการ (failed: {s.errors} errors)"
+    return "ผ่าน (passed)"
 
 
 def _put(cell: Any, value: Any, fmt: str | None = None) -> None:
@@ -309,15 +360,16 @@ def write_committee_workbook(
         f"สรุปผลการตรวจสอบตัวชี้วัดการจัดการเรื่องร้องเรียน {when}"
         + (f"(ปีงบประมาณ พ.ศ. {fy})" if fy else ""),
         f"ชุดเกณฑ์ {rules.title_th}",
-        (f"จัดทำเมื่อ {format_thai_date(made_on, 'long')}   ตรวจแล้ว {len(audited)} หน่วยงาน   "
-         f"ตรวจไม่ได้ {len(result.errors)} ไฟล์"),
+        (f"จัดทำเมื่อ {format_thai_date(made_on, 'long')}   ตรวจแล้ว {result.agencies} หน่วยงาน "
+         f"จาก {len(audited)} ไฟล์   ไม่ผ่าน {sum(1 for s in audited if s.errors)} ไฟล์   "
+         f"ตรวจไม่ได้ {len(result.errors)} ไฟล์   ไม่ได้ตรวจ {len(result.ignored)} ไฟล์"),
     ])
     headers = (["อันดับ", "หน่วยงาน", "ไฟล์", "เดือนที่ตรวจ", "จำนวนเรื่อง"]
                + [f"{short_label(label)} (ร้อยละ)" for _, label in comp_keys]
                + [f"คะแนนขั้นตอนที่ {s}" for s in rules.steps]
                + ["หักคะแนนสุ่มตรวจ", "หักคะแนนรายงานประจำเดือน", f"คะแนนรวม (เต็ม {rules.total_points:g})",
-                  "ร้อยละถูกต้องสุ่มตรวจ", "ข้อค้นพบ", "หมายเหตุ"])
-    widths = [7, 30, 26, 11, 9] + [12] * len(comp_keys) + [11] * len(rules.steps) + [11, 13, 12, 12, 10, 40]
+                  "ร้อยละถูกต้องสุ่มตรวจ", "ข้อค้นพบ", "ข้อสังเกตคุณภาพข้อมูล", "หมายเหตุ"])
+    widths = [7, 30, 26, 11, 9] + [12] * len(comp_keys) + [11] * len(rules.steps) + [11, 13, 12, 12, 10, 12, 40]
     _header(ws, _HEADER_ROW, headers, widths)
     score_fmt = "0." + "0" * rules.score_decimals
     r = _HEADER_ROW
@@ -331,9 +383,9 @@ def write_committee_workbook(
                + [comps.get(k, (None, None))[0] for k, _ in comp_keys]
                + [steps.get(st) for st in rules.steps]
                + [ded.get("audit", 0.0), ded.get("late_report", 0.0) + ded.get("missing_report", 0.0), s.total,
-                  s.sample_accuracy_pct, s.findings, None])
+                  s.sample_accuracy_pct, s.findings, s.observations, _verdict(s)])
         fmts = ([None] * 5 + ["0.00"] * len(comp_keys) + [score_fmt] * len(rules.steps)
-                + ["0.00", "0.00", score_fmt, "0.00", "0", None])
+                + ["0.00", "0.00", score_fmt, "0.00", "0", "0", None])
         for j, (v, f) in enumerate(zip(row, fmts), start=1):
             _put(ws.cell(r, j), v, f)
         if s.month is not None:
@@ -349,11 +401,13 @@ def write_committee_workbook(
 
     fs = wb.create_sheet(FINDINGS_SHEET)
     _title(fs, [f"ข้อค้นพบจากการตรวจสอบ {when}".strip(), f"จัดทำเมื่อ {format_thai_date(made_on, 'long')}"])
-    f_headers = ["หน่วยงาน", "ไฟล์", "ประเภท", "ระดับ", "ชีต", "เซลล์", "ค่าที่รายงาน", "ค่าที่คำนวณใหม่",
+    f_headers = ["หน่วยงาน", "ไฟล์", "ประเภท", "กลุ่ม", "ชีต", "เซลล์", "ค่าที่รายงาน", "ค่าที่คำนวณใหม่",
                  "รายละเอียด", "detail (English)"]
-    _header(fs, 4, f_headers, [24, 22, 26, 9, 16, 9, 14, 14, 60, 50])
-    for k, (s, f) in enumerate(sorted(result.findings, key=lambda x: (x[0].agency or "", x[0].file)), start=5):
-        values = [s.agency, s.file, f.label_th, "ผิดพลาด" if f.severity == "error" else "เตือน", f.sheet, f.cell,
+    _header(fs, 4, f_headers, [24, 22, 26, 14, 16, 9, 14, 14, 60, 50])
+    # per file: tampering/consistency errors first, data-quality observations last
+    ordered = sorted(result.findings, key=lambda x: (x[0].agency or "", x[0].file, finding_order(x[1])))
+    for k, (s, f) in enumerate(ordered, start=5):
+        values = [s.agency, s.file, f.label_th, category_label(f), f.sheet, f.cell,
                   f.reported, f.recomputed, f.message_th, f.message_en]
         for j, v in enumerate(values, start=1):
             _put(fs.cell(k, j), v)
@@ -361,12 +415,16 @@ def write_committee_workbook(
     print_setup(fs, title_rows="4:4")
 
     es = wb.create_sheet(ERRORS_SHEET)
-    _title(es, ["ไฟล์ที่ตรวจไม่ได้ (files that could not be audited)"])
+    _title(es, ["ไฟล์ที่ตรวจไม่ได้และไฟล์ที่ไม่ได้ตรวจ (files that could not be audited, files not audited)"])
     _header(es, 3, ["ไฟล์", "สาเหตุ"], [34, 110])
+    k = 3
     for k, s in enumerate(result.errors, start=4):
         _put(es.cell(k, 1), s.file)
         _put(es.cell(k, 2), s.error)
         _fit_height(es, k, [(s.error or "", 110), (s.file, 34)])
+    for k, (name, reason) in enumerate(result.ignored, start=k + 1):
+        _put(es.cell(k, 1), name)
+        _put(es.cell(k, 2), f"ไม่ได้ตรวจ: {reason}")
     print_setup(es, title_rows="3:3")
 
     cs = wb.create_sheet(CHART_SHEET)

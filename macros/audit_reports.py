@@ -44,30 +44,37 @@ from openpyxl.utils.cell import (
 from openpyxl.utils.exceptions import CellCoordinatesException
 
 from cplkpi.scoring.errors import column_letter
-from cplkpi.scoring.thaidate import format_thai_date, parse_date
+from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, parse_date
 from cplkpi.templates import build as layout
 from cplkpi.workbook import ComplaintWorkbook
 
 from .audit import Finding
-from .audit_source import Cell, ReportSheets, read_report_sheets
+from .audit_source import Cell, ReportSheets, SheetInfo, read_report_sheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
+           "month_signals", "formula_note", "expected_sheets", "hides_value", "recalculated_reports",
            "compare_reports", "narrative_rows", "as_openpyxl"]
 
 READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
 
 
-def read_reports(*paths: str | Path, checked: bool = False) -> ReportSheets:
+def read_reports(*paths: str | Path, checked: bool = False, whole: bool = False) -> ReportSheets:
     """The CPL_R003/CPL_R001 (and progress-form) sheets of one or more files, merged.
 
-    Each file goes through the guard first unless ``checked`` (it already did).
+    Each file goes through the guard first unless ``checked`` (it already did). With ``whole`` the file
+    is a whole submitted workbook and every sheet of it is described (``sheets``: sheets beyond the
+    template's set are findings); separate report files hold sheets of their own (the validation
+    sheet), so only their report sheets and sheets claiming a report are described.
     """
-    out = ReportSheets(source=", ".join(Path(p).name for p in paths))
+    out = ReportSheets(source=", ".join(Path(p).name for p in paths), sheets=[])
     for p in paths:
-        part = read_report_sheets(p, READ_SHEETS, checked=checked)
+        part = read_report_sheets(p, READ_SHEETS, checked=checked, known=expected_sheets())
         out.cells.update(part.cells)
+        out.formats.update(part.formats)
+        out.invisible.update(part.invisible)
         out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
+        out.sheets += [s for s in part.sheets or () if whole or s.name in READ_SHEETS or s.claims]
     return out
 
 
@@ -81,9 +88,14 @@ def _split(ref: str) -> tuple[int, int]:
 
 
 def _offset(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> tuple[int, int] | None:
-    """(rows, columns) the submitted name is moved from the layout; None when the name is missing."""
-    if name not in reports.names or reports.names[name][0] != sheet:
+    """(rows, columns) the submitted name is moved from the layout; None when the name is missing.
+
+    A name pointing at another sheet counts as moved far away.
+    """
+    if name not in reports.names:
         return None
+    if reports.names[name][0] != sheet:
+        return (1 << 20, 1 << 14)
     r0, c0 = _split(layout_ref.split(":")[0])
     r1, c1 = _split(reports.names[name][1].replace("$", "").split(":")[0])
     return r1 - r0, c1 - c0
@@ -94,9 +106,8 @@ def _value_at(reports: ReportSheets, sheet: str, ref: str) -> Cell:
 
 
 def _named_value(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> Any:
-    off = _offset(reports, name, sheet, layout_ref) or (0, 0)
-    r, c = _split(layout_ref)
-    return _value_at(reports, sheet, f"{column_letter(c + off[1])}{r + off[0]}").value
+    """The value at a name's layout address: a moved or deleted name is a finding, never a new address."""
+    return _value_at(reports, sheet, layout_ref).value
 
 
 def reported_month(reports: ReportSheets) -> _dt.date | None:
@@ -107,6 +118,38 @@ def reported_month(reports: ReportSheets) -> _dt.date | None:
         if d is not None:
             return d.replace(day=1)
     return None
+
+
+def month_signals(reports: ReportSheets) -> list[tuple[str, str, _dt.date]]:
+    """Every cell of the submitted reports that tells the report month: (sheet, cell, month).
+
+    CPL_R003: the month (``C4``), the period end (``F3``), the monthly-table row the month summary's
+    formula points at (``E8`` = ``=E18`` → the sixth fiscal month) and the last month row holding a
+    received count; CPL_R001: its month (``K3``) and period end (``F4``).
+    """
+    from cplkpi.scoring.thaidate import fiscal_months
+
+    out: list[tuple[str, str, _dt.date]] = []
+    r3, r1 = layout.R003_SHEET, layout.R001_SHEET
+    for sheet, names, keys in ((r3, layout.R003_NAMES, ("R003_MONTH", "R003_PERIOD_END")),
+                               (r1, layout.R001_NAMES, ("R001_MONTH", "R001_PERIOD_END"))):
+        for key in keys:
+            d = _as_date(_value_at(reports, sheet, names[key]).value)
+            if d is not None:
+                out.append((sheet, names[key], d.replace(day=1)))
+    start = _as_date(_value_at(reports, r3, layout.R003_NAMES["R003_PERIOD_START"]).value)
+    if start is not None and r3 in reports.cells:
+        months = fiscal_months(int(fiscal_year(start)))
+        col = layout.R003_MONTH_COLS["received"]
+        ref = layout.R003_NAMES["R003_RECEIVED_MONTH"]
+        f = _value_at(reports, r3, ref).formula
+        m = re.fullmatch(rf"=\$?{col}\$?(\d+)", (f or "").replace(" ", ""), re.I)
+        if m and int(m[1]) in layout.MONTH_ROWS:
+            out.append((r3, ref, months[int(m[1]) - layout.MONTH_ROWS[0]]))
+        filled = [r for r in layout.MONTH_ROWS if not _empty(_value_at(reports, r3, f"{col}{r}").value)]
+        if filled:
+            out.append((r3, f"{col}{filled[-1]}", months[filled[-1] - layout.MONTH_ROWS[0]]))
+    return out
 
 
 def reported_as_of(reports: ReportSheets) -> _dt.date | None:
@@ -145,11 +188,19 @@ def _empty(v: Any) -> bool:
 
 
 def _same(reported: Any, expected: Any) -> bool:
+    """Whether a reported cell value is the expected one *as Excel's formulas read it*.
+
+    Strict where a formula would see a difference: a blank cell must be blank (a space is not),
+    text must match exactly (``COUNTIF`` does not match ``"เกินกำหนด "``), a date must be a whole day.
+    Numbers written as text compare by their number here; :meth:`_Comparer.cell` reports their type.
+    """
     if _empty(expected):
-        return _empty(reported)
+        return reported is None or reported == ""
     if _empty(reported):
         return False
     if isinstance(expected, _dt.date):
+        if isinstance(reported, _dt.datetime) and reported.time() != _dt.time(0):
+            return False
         return _as_date(reported) == (expected.date() if isinstance(expected, _dt.datetime) else expected)
     if isinstance(expected, bool) or isinstance(reported, bool):
         return reported == expected
@@ -162,7 +213,7 @@ def _same(reported: Any, expected: Any) -> bool:
         if not isinstance(reported, int | float):
             return False
         return abs(float(reported) - float(expected)) <= 1e-9 * max(1.0, abs(float(expected)))
-    return str(reported).strip() == str(expected).strip()
+    return str(reported) == str(expected)
 
 
 def _show(v: Any) -> Any:
@@ -174,8 +225,45 @@ def _show(v: Any) -> Any:
     return None if _empty(v) else v
 
 
+def _say(v: Any) -> str:
+    """A value inside a Thai message: dates in B.E., a blank as (ว่าง), text quoted (spaces too)."""
+    if isinstance(v, str) and v:
+        return repr(v)
+    v = _show(v)
+    return "(ว่าง)" if v is None else str(v)
+
+
+def _say_en(v: Any) -> str:
+    """A value inside an English message: ISO dates, a blank as (blank), text quoted."""
+    if isinstance(v, _dt.datetime):
+        v = v.date()
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    if v is None or v == "":
+        return "(blank)"
+    return repr(v) if isinstance(v, str) else str(v)
+
+
 def _formula_key(f: str) -> str:
     return re.sub(r"\s+", "", f.lstrip("=")).replace("_xlfn.", "").upper()
+
+
+_VOLATILE = re.compile(r"\b(INDIRECT|OFFSET|TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|INFO|CELL)\s*\(", re.I)
+_EXTERNAL = re.compile(r"\[[^\]]+\][^!\[\]]*!|https?://|file:", re.I)  # [1]Sheet!A1, '[b.xlsx]S'!A1, URLs
+
+
+def formula_note(formula: str) -> tuple[str, str]:
+    """Why a formula's stored result cannot be trusted (Thai, English): volatile or another workbook."""
+    if _EXTERNAL.search(formula):
+        return ("อ้างอิงสมุดงานอื่น ค่าจะเปลี่ยนตามไฟล์ภายนอก", "refers to another workbook")
+    if _VOLATILE.search(formula):
+        return ("ใช้ฟังก์ชันที่คำนวณใหม่ทุกครั้ง (เช่น INDIRECT, TODAY) ค่าที่แสดงจะเปลี่ยน",
+                "volatile function: the value shown changes when Excel recalculates")
+    return ("ค่าที่แสดงมาจากสูตร ไม่ใช่ค่าที่รายงาน", "the value shown comes from a formula, not a reported value")
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
 
 
 class _Comparer:
@@ -184,6 +272,9 @@ class _Comparer:
     def __init__(self, reports: ReportSheets):
         self.reports = reports
         self.findings: list[Finding] = []
+        #: (sheet, cell) compared as a template formula, and those already found holding a formula
+        self.formula_cells: set[tuple[str, str]] = set()
+        self.formula_found: set[tuple[str, str]] = set()
 
     def add(self, kind: str, sheet: str | None, cell: str | None, reported: Any, recomputed: Any, th: str, en: str,
             severity: str = "error", name: str | None = None, complaint_id: str | None = None) -> None:
@@ -197,25 +288,68 @@ class _Comparer:
         sub = _value_at(self.reports, sheet, sub_ref)
         label = f" ({what})" if what else ""
         if isinstance(expected, str) and expected.startswith("="):
+            self.formula_cells.add((sheet, sub_ref))
             want = cache.get(ref)
             if sub.formula is None:
                 self.add("formula_replaced", sheet, sub_ref, sub.value, want,
-                         f"เซลล์ {sub_ref}{label} ต้องเป็นสูตร {expected} แต่มีค่าที่พิมพ์ไว้ {_show(sub.value)!r}",
+                         f"เซลล์ {sub_ref}{label} ต้องเป็นสูตร {expected} แต่มีค่าที่พิมพ์ไว้ {_say(sub.value)}",
                          f"cell {sub_ref}{label} must hold the formula {expected} but holds a typed value "
-                         f"{sub.value!r}")
+                         f"{_say_en(sub.value)}")
             elif _formula_key(sub.formula) != _formula_key(expected):
                 self.add("formula_changed", sheet, sub_ref, sub.formula, expected,
                          f"สูตรในเซลล์ {sub_ref}{label} ถูกแก้ไข: {sub.formula} (ต้องเป็น {expected})",
                          f"the formula in {sub_ref}{label} was changed: {sub.formula} (template: {expected})")
             elif not _empty(sub.value) and not _same(sub.value, want):
                 self.add("figure_differs", sheet, sub_ref, sub.value, want,
-                         f"ผลของสูตรในเซลล์ {sub_ref}{label} เป็น {_show(sub.value)} แต่คำนวณใหม่ได้ {_show(want)}",
-                         f"the result shown in {sub_ref}{label} is {sub.value!r}, recomputed {want!r}")
+                         f"ผลของสูตรในเซลล์ {sub_ref}{label} เป็น {_say(sub.value)} แต่คำนวณใหม่ได้ {_say(want)}",
+                         f"the result shown in {sub_ref}{label} is {_say_en(sub.value)}, recomputed {_say_en(want)}")
             return
+        if sub.formula is not None:
+            self.formula_in_value_cell(sheet, sub_ref, sub, expected, label)
+        if isinstance(sub.value, str) and sub.value.strip() and (_is_number(expected) or isinstance(
+                expected, _dt.date)):
+            self.add("value_as_text", sheet, sub_ref, sub.value, expected,
+                     f"เซลล์ {sub_ref}{label} เก็บ {_say_en(sub.value)} เป็นข้อความ สูตรของ Excel (เช่น SUM) จะไม่นับค่านี้",
+                     f"{sub_ref}{label} holds {_say_en(sub.value)} as text: Excel formulas (SUM, comparisons) skip or "
+                     "misread it")
+            if _is_number(expected) and _same(sub.value, expected):
+                return
         if not _same(sub.value, expected):
             self.add("figure_differs", sheet, sub_ref, sub.value, expected,
-                     f"ตัวเลขในเซลล์ {sub_ref}{label} รายงาน {_show(sub.value)!r} แต่คำนวณใหม่ได้ {_show(expected)!r}",
-                     f"{sub_ref}{label} reports {sub.value!r}, recomputed {expected!r}")
+                     f"ตัวเลขในเซลล์ {sub_ref}{label} รายงาน {_say(sub.value)} แต่คำนวณใหม่ได้ {_say(expected)}",
+                     f"{sub_ref}{label} reports {_say_en(sub.value)}, recomputed {_say_en(expected)}")
+
+
+    def formula_in_value_cell(self, sheet: str, ref: str, sub: Cell, expected: Any, label: str = "") -> None:
+        """A formula where the template holds a value (or nothing): what Excel shows is no reported figure."""
+        if (sheet, ref) in self.formula_found:
+            return
+        self.formula_found.add((sheet, ref))
+        th, en = formula_note(sub.formula or "")
+        self.add("formula_in_value_cell", sheet, ref, sub.formula, expected,
+                 f"เซลล์ {ref}{label} ต้องเป็นค่าที่รายงาน แต่มีสูตร {sub.formula}: {th}",
+                 f"{ref}{label} must hold a reported value but holds the formula {sub.formula}: {en}")
+
+    def scan_formulas(self, sheet: str, ws: Any | None) -> None:
+        """Every formula of a submitted report sheet against the template's cell at the same address.
+
+        A formula where the rendered report has a value or nothing is a finding; a formula that
+        differs from the template's formula is one too (cells compared already are not repeated).
+        """
+        for ref, sub in self.reports.cells.get(sheet, {}).items():
+            if sub.formula is None or (sheet, ref) in self.formula_cells:
+                continue
+            row, col = _split(ref)
+            tc = ws._cells.get((row, col)) if ws is not None else None  # never create cells in the rendered sheet
+            want = tc.value if tc is not None else None
+            if isinstance(want, str) and want.startswith("="):
+                if _formula_key(sub.formula) != _formula_key(want):
+                    th, en = formula_note(sub.formula)
+                    self.add("formula_changed", sheet, ref, sub.formula, want,
+                             f"สูตรในเซลล์ {ref} ถูกแก้ไข: {sub.formula} (ต้องเป็น {want}): {th}",
+                             f"the formula in {ref} was changed: {sub.formula} (template: {want}): {en}")
+            else:
+                self.formula_in_value_cell(sheet, ref, sub, want)
 
 
 def _expected(ws: Any, ref: str) -> Any:
@@ -231,23 +365,27 @@ def _region_cells(ref: str) -> Iterable[str]:
             yield f"{column_letter(c)}{r}"
 
 
-def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """Report missing or moved defined names; return the offsets of the moved ones."""
-    moved: dict[str, tuple[int, int]] = {}
+def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> None:
+    """A missing or moved defined name is a finding at its layout address, where the cell is still compared.
+
+    Excel's formulas read the names (``R003_AS_OF`` in the report-status formula): a name pointing
+    elsewhere changes what the report shows, so the audit never follows it.
+    """
     for name, ref in names.items():
         off = _offset(cmp.reports, name, sheet, ref)
+        cell = ref.split(":")[0]
         if off is None:
-            cmp.add("report_missing", sheet, ref.split(":")[0], None, name,
-                    f"ไม่พบชื่อที่กำหนด {name} (อ่านจากตำแหน่งเดิม {ref})",
-                    f"defined name {name} is missing (read from its layout address {ref})", "warning", name)
+            cmp.add("name_changed", sheet, cell, None, ref,
+                    f"ไม่พบชื่อที่กำหนด {name} (ต้องชี้ที่ {sheet}!{ref}) ตรวจจากตำแหน่งในแม่แบบแทน",
+                    f"defined name {name} is missing (template: {sheet}!{ref}); compared at the template's "
+                    "address", name=name)
         elif off != (0, 0):
-            moved[name] = off
-            cmp.add("formula_changed", sheet, ref.split(":")[0], cmp.reports.names[name][1], ref,
-                    f"ชื่อที่กำหนด {name} ถูกย้ายไปที่ {cmp.reports.names[name][1]} (ต้องอยู่ที่ {ref}): "
-                    "มีการแทรกหรือลบแถว/คอลัมน์ในรายงาน",
-                    f"defined name {name} moved to {cmp.reports.names[name][1]} (layout: {ref}): rows or "
-                    "columns were inserted or deleted", "error", name)
-    return moved
+            where = "!".join(cmp.reports.names[name])
+            cmp.add("name_changed", sheet, cell, where, ref,
+                    f"ชื่อที่กำหนด {name} ถูกย้ายไปที่ {where} (ต้องอยู่ที่ {sheet}!{ref}): มีการแทรก/ลบแถวหรือคอลัมน์"
+                    " หรือแก้ชื่อ ตรวจจากตำแหน่งในแม่แบบแทน",
+                    f"defined name {name} moved to {where} (template: {sheet}!{ref}): rows or columns inserted "
+                    "or the name edited; compared at the template's address", name=name)
 
 
 # --- CPL_R003 -------------------------------------------------------------------------
@@ -261,9 +399,7 @@ def _compare_r003(cmp: _Comparer, wb3: Any, cache3: dict[str, Any]) -> None:
     ws = wb3[sheet]
     cache = cache3[sheet]
     names = layout.R003_NAMES
-    moved = _check_names(cmp, sheet, {k: v for k, v in names.items() if k not in _R003_SKIP})
-    if moved:
-        return  # the layout was changed: cell-by-cell comparison would only repeat it
+    _check_names(cmp, sheet, {k: v for k, v in names.items() if k not in _R003_SKIP})
     done: set[str] = set()
     for name, ref in names.items():
         if name in _R003_SKIP:
@@ -301,8 +437,7 @@ def _what(ws: Any, name: str, ref: str) -> str:
 def _r001_rows(reports: ReportSheets) -> dict[int, dict[str, Any]]:
     """Submitted CPL_R001 data rows with a complaint id: Excel row → {column key: value}."""
     cells = reports.cells.get(layout.R001_SHEET, {})
-    off = _offset(reports, "R001_DATA", layout.R001_SHEET, layout.R001_NAMES["R001_DATA"]) or (0, 0)
-    first = layout.R001_FIRST_ROW + off[0]
+    first = layout.R001_FIRST_ROW
     last = max((_split(ref)[0] for ref in cells), default=0)
     cols = layout.R001_COLS
     out = {}
@@ -319,8 +454,7 @@ def _compare_r001(cmp: _Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, bo
     ws = wb1[sheet]
     cache = cache1[sheet]
     names = {k: v for k, v in layout.R001_NAMES.items() if k not in ("R001_TABLE", "R001_DATA")}
-    if _check_names(cmp, sheet, names):
-        return
+    _check_names(cmp, sheet, {**names, "R001_DATA": layout.R001_NAMES["R001_DATA"]})
     cols = layout.R001_COLS
     first = layout.R001_FIRST_ROW
     submitted = _r001_rows(cmp.reports)
@@ -405,16 +539,26 @@ def as_openpyxl(reports: ReportSheets, *, formulas: bool) -> Any:
     return wb
 
 
-def _validator_findings(reports: ReportSheets, rules: Any) -> list[Finding]:
+def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> list[Finding]:
+    """The report validator on the submitted sheets, for the audited (cross-checked) month.
+
+    The month cells hold the audited month for it (a changed month cell is a finding of its own), and
+    "not calculated" is no finding here: the audit recomputes every template formula with the engine.
+    """
     from .validate import validate_reports
 
     values, formulas = as_openpyxl(reports, formulas=False), as_openpyxl(reports, formulas=True)
+    for sheet, ref in ((layout.R003_SHEET, layout.R003_NAMES["R003_MONTH"]),
+                       (layout.R001_SHEET, layout.R001_NAMES["R001_MONTH"])):
+        if sheet in reports.cells:
+            values[sheet][ref].value = formulas[sheet][ref].value = month
     has = {t: t in reports.cells for t in REPORT_SHEETS}
     found = validate_reports(
         r003=values if has[layout.R003_SHEET] else None, r001=values if has[layout.R001_SHEET] else None,
         r003_formulas=formulas if has[layout.R003_SHEET] else None,
         r001_formulas=formulas if has[layout.R001_SHEET] else None, rules=rules)
-    return [Finding(f.code, f.sheet, f.cell, None, None, f.message_th, f.message_en, f.severity) for f in found]
+    return [Finding(f.code, f.sheet, f.cell, None, None, f.message_th, f.message_en, f.severity) for f in found
+            if f.code != "not_calculated"]
 
 
 # --- the narrative (seed-003 project-progress form) ----------------------------------------------
@@ -467,14 +611,230 @@ def _thai_span(start: _dt.date, end: _dt.date) -> str:
     return f"{format_thai_date(start)} – {format_thai_date(end)}"
 
 
+# --- what the printout shows: sheets, their order and visibility ------------------------------------
+
+
+def expected_sheets() -> frozenset[str]:
+    """The sheet names a submitted workbook may hold: the complaint workbook's (with their accepted
+    aliases, and the sheets ``cplkpi import`` adds), the sample summary, the two reports and the progress form."""
+    from cplkpi.importers.workbook import EVENTS_SHEET
+    from cplkpi.importers.workbook import SUMMARY_SHEET as IMPORT_SUMMARY
+    from cplkpi.scoring.tables import SHEETS
+
+    from .audit_sample import SUMMARY_SHEET as SAMPLE_SUMMARY
+
+    names = {n for name, aliases in SHEETS.values() for n in (name, *aliases)}
+    return frozenset({*names, EVENTS_SHEET, IMPORT_SUMMARY, SAMPLE_SUMMARY, *READ_SHEETS})
+
+
+def hides_value(fmt: str) -> bool:
+    """Whether a number format shows something other than the cell's value.
+
+    White text, an empty section (``;;;`` hides everything, ``0;-0;`` hides zeros), a section for
+    numbers without any placeholder, or digits written as literal text (``"90"``, ``\\9\\0``).
+    """
+    if re.search(r"\[(white|color\s*2)\]", fmt, re.I):  # white text on the white page
+        return True
+    body = re.sub(r"\[[^\]]*\]", "", fmt)  # colours, locales, conditions
+    if any(re.search(r"\d", a or b) for a, b in re.findall(r'"([^"]*)"|\\(.)', body)):
+        return True
+    sections = re.sub(r'"[^"]*"|\\.|_.|\*.', "", body).split(";")
+    if any(not x.strip() for x in sections[:3]):
+        return True
+    return not re.search(r"[0#?@]|general|[dmyhs]", sections[0], re.I)
+
+
+def _check_formats(cmp: _Comparer, sheet: str, ws: Any | None) -> None:
+    """Number formats the template does not use that hide a value or show another one, and text
+    coloured like its background where the template's is not."""
+    from .audit_source import invisible_text
+
+    for ref in sorted(cmp.reports.invisible.get(sheet, ())):
+        row, col = _split(ref)
+        tc = ws._cells.get((row, col)) if ws is not None else None
+        if tc is not None and invisible_text(tc):
+            continue
+        shown = _value_at(cmp.reports, sheet, ref).value
+        cmp.add("hidden_value", sheet, ref, shown, None,
+                f"ตัวอักษรในเซลล์ {ref} มีสีเดียวกับพื้น ค่า {_say(shown)} จะมองไม่เห็นในเอกสารที่พิมพ์",
+                f"the text of {ref} has the colour of its background: its value {_say_en(shown)} cannot be seen")
+    for ref, fmt in cmp.reports.formats.get(sheet, {}).items():
+        row, col = _split(ref)
+        tc = ws._cells.get((row, col)) if ws is not None else None
+        if (tc is not None and tc.number_format == fmt) or not hides_value(fmt):
+            continue
+        shown = _value_at(cmp.reports, sheet, ref).value
+        cmp.add("hidden_value", sheet, ref, shown, None,
+                f"รูปแบบตัวเลขของเซลล์ {ref} ({fmt}) ทำให้ค่า {_say(shown)} ไม่แสดงหรือแสดงเป็นค่าอื่นในเอกสารที่พิมพ์",
+                f"the number format of {ref} ({fmt}) hides its value {_say_en(shown)} or shows another one")
+
+
+def _check_merges(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
+    """Merged ranges the template does not have that cover a value (only the first cell of a merge shows)."""
+    have = {str(r).upper() for r in ws.merged_cells.ranges}
+    cells = cmp.reports.cells.get(s.name, {})
+    for rng in sorted(s.merged - have):
+        try:
+            refs = list(_region_cells(rng))
+        except (ValueError, TypeError):
+            continue
+        for ref in refs[1:]:
+            if ref in cells and not _empty(cells[ref].value):
+                cmp.add("hidden_value", s.name, ref, cells[ref].value, None,
+                        f"เซลล์ {ref} ถูกรวมเซลล์ ({rng}) ทับ ค่า {_say(cells[ref].value)} จะไม่แสดงในเอกสารที่พิมพ์",
+                        f"{ref} lies under the merged range {rng}: its value {_say_en(cells[ref].value)} is not shown")
+
+
+def _check_print_area(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
+    """The submitted print area must cover the template's: rows or columns left out do not print."""
+    def boxes(text: str) -> list[tuple[int, int, int, int]]:
+        out = []
+        for part in text.replace("$", "").split(","):
+            try:
+                out.append(range_boundaries(part.split("!")[-1].strip()))
+            except (ValueError, TypeError):
+                continue
+        return out
+
+    have = boxes(s.print_area or "")
+    for c1, r1, c2, r2 in boxes(ws.print_area):
+        corners = ((c1, r1), (c2, r2), (c1, r2), (c2, r1))
+        if not all(any(a <= c <= b and t <= r <= u for a, t, b, u in have) for c, r in corners):
+            cmp.add("hidden_rows", s.name, None, s.print_area, ws.print_area.replace("$", "").split("!")[-1],
+                    f"ช่วงพิมพ์ของรายงาน {s.name} ({s.print_area}) ไม่ครอบคลุมรายงานทั้งหมด บางส่วนจะไม่ปรากฏในเอกสารที่พิมพ์",
+                    f"the print area of report {s.name} ({s.print_area}) leaves part of the report out of the printout")
+            return
+
+
+def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Contiguous runs of whole numbers: {3, 4, 5, 9} → [(3, 5), (9, 9)]."""
+    out: list[tuple[int, int]] = []
+    for n in sorted(numbers):
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
+def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[str, Any]) -> None:
+    """Hidden report sheets, rows and columns; other sheets claiming a report; sheets beyond the template's set."""
+    allowed = {n.casefold() for n in expected_sheets()}
+    position = {s.name: s.position for s in sheets}
+    for s in sheets:
+        if s.name in READ_SHEETS:
+            if s.state != "visible":
+                cmp.add("hidden_sheet", s.name, None, s.state, "visible",
+                        f"ชีตรายงาน {s.name} ถูกซ่อน ({s.state}) จะไม่ปรากฏเมื่อเปิดหรือพิมพ์",
+                        f"report sheet {s.name} is hidden ({s.state}): not shown nor printed")
+            ws = rendered.get(s.name)
+            # within the report's extent (the template's and what the file holds): hiding the empty rest of
+            # the sheet hides nothing
+            refs = [_split(r) for r in cmp.reports.cells.get(s.name, {})]
+            last_row = max([ws.max_row if ws is not None else 0, *(r for r, _ in refs)], default=0)
+            last_col = max([ws.max_column if ws is not None else 0, *(c for _, c in refs)], default=0)
+            rows = {r for r in s.hidden_rows if r <= last_row} - (
+                {r for r, d in ws.row_dimensions.items() if d.hidden} if ws is not None else set())
+            cols = {column_index_from_string(c) for c in s.hidden_cols} - (
+                {column_index_from_string(c) for c, d in ws.column_dimensions.items() if d.hidden}
+                if ws is not None else set())
+            for a, b in _runs(rows):
+                cmp.add("hidden_rows", s.name, f"{a}:{b}", None, None,
+                        f"แถว {a if a == b else f'{a}–{b}'} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในแถวนี้จะไม่ปรากฏในเอกสารที่พิมพ์",
+                        f"row{'' if a == b else 's'} {a if a == b else f'{a}–{b}'} of report {s.name} hidden: left "
+                        "out of the printout")
+            for a, b in _runs({c for c in cols if c <= last_col}):
+                span = column_letter(a) if a == b else f"{column_letter(a)}–{column_letter(b)}"
+                cmp.add("hidden_rows", s.name, f"{column_letter(a)}:{column_letter(b)}", None, None,
+                        f"คอลัมน์ {span} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในคอลัมน์นี้จะไม่ปรากฏในเอกสารที่พิมพ์",
+                        f"column{'' if a == b else 's'} {span} of report {s.name} hidden: left out of the printout")
+            for name in sorted(s.local_names):
+                cmp.add("name_changed", s.name, None, name, None,
+                        f"มีชื่อที่กำหนด {name} เฉพาะชีต {s.name} ซึ่งสูตรในชีตนี้จะใช้แทนชื่อของสมุดงาน",
+                        f"name {name} is defined on sheet {s.name} itself: the sheet's formulas use it instead of "
+                        "the workbook's", name=name)
+            if ws is not None and s.print_area and ws.print_area:
+                _check_print_area(cmp, s, ws)
+            if ws is not None:
+                _check_merges(cmp, s, ws)
+                template = {str(r.sqref).upper() for r in ws.conditional_formatting}
+                for rng in sorted(s.conditional - template):
+                    cmp.add("hidden_value", s.name, rng.split()[0].split(":")[0], rng, None,
+                            f"รายงาน {s.name} มีการจัดรูปแบบตามเงื่อนไขที่แม่แบบไม่มี ({rng}) ซึ่งเปลี่ยนการแสดงค่าได้ "
+                            "(เช่น ตัวอักษรสีขาว)",
+                            f"report {s.name} has conditional formatting the template does not ({rng}): it can "
+                            "change how values show (white text, say)")
+        for code in sorted(s.claims - {s.name}):
+            if code not in REPORT_SHEETS:
+                continue
+            where = ("ก่อนชีตรายงานจริง" if s.position < position.get(code, s.position)
+                     else "หลังชีตรายงานจริง") if code in position else "โดยไม่มีชีตรายงานจริง"
+            cmp.add("duplicate_report", s.name, None, s.name, code,
+                    f"ชีต {s.name} อ้างว่าเป็นรายงาน {code} อีกชุดหนึ่ง ({where}): ตรวจเฉพาะชีต {code}",
+                    f"sheet {s.name} claims to be report {code} as well "
+                    f"({'placed before' if code in position and s.position < position[code] else 'besides'} "
+                    f"the real one): only sheet {code} is audited")
+        if s.name.casefold() not in allowed and not (s.claims - {s.name}):
+            cmp.add("extra_sheet", s.name, None, s.state, None,
+                    f"ชีต {s.name} ไม่อยู่ในชุดชีตของแม่แบบ ({'ซ่อนอยู่' if s.state != 'visible' else 'แสดงอยู่'})",
+                    f"sheet {s.name} is not one of the template's sheets"
+                    f"{' (hidden)' if s.state != 'visible' else ''}", "warning")
+
+
+# --- what LibreOffice shows after recalculating ---------------------------------------------------
+
+
+def recalculated_reports(path: str | Path) -> ReportSheets:
+    """The report sheets of workbook ``path`` after headless LibreOffice recalculated every formula.
+
+    LibreOffice opens a copy with a fresh profile (macros are not run, links not updated); raises
+    :class:`~cplkpi.scoring.errors.CplError` when LibreOffice is missing or fails.
+    """
+    import tempfile
+
+    from cplkpi.office import OfficeError, recalculate, soffice
+    from cplkpi.scoring.errors import CplError
+
+    if soffice() is None:
+        raise CplError("การคำนวณใหม่ต้องใช้ LibreOffice แต่ไม่พบในเครื่อง (--recalc needs LibreOffice: "
+                       "apt-get install -y --no-install-recommends libreoffice-calc-nogui)")
+    with tempfile.TemporaryDirectory(prefix="cplkpi-audit-") as tmp:
+        try:
+            copy = recalculate(path, Path(tmp) / "recalculated.xlsx")
+        except OfficeError as exc:
+            raise CplError(f"LibreOffice คำนวณไฟล์ {Path(path).name} ใหม่ไม่ได้ (could not recalculate): {exc}") from exc
+        return read_report_sheets(copy, READ_SHEETS, checked=True)
+
+
+def _compare_recalculated(cmp: _Comparer, sheet: str, recalculated: ReportSheets, ws: Any,
+                          cache: dict[str, Any]) -> None:
+    """Each formula's value after recalculation against what the report must show (the engine's)."""
+    for ref, c in sorted(recalculated.cells.get(sheet, {}).items(), key=lambda x: _split(x[0])):
+        if c.formula is None:
+            continue
+        row, col = _split(ref)
+        tc = ws._cells.get((row, col))
+        template_formula = tc is not None and isinstance(tc.value, str) and tc.value.startswith("=")
+        if template_formula and ref not in cache:
+            continue
+        want = cache[ref] if template_formula else (_expected(ws, ref) if tc is not None else None)
+        if _same(c.value, want):
+            continue
+        cmp.add("recalculated_differs", sheet, ref, c.value, want,
+                f"เมื่อคำนวณใหม่ เซลล์ {ref} แสดง {_say(c.value)} แต่ที่ถูกต้องคือ {_say(want)}",
+                f"after recalculation {ref} shows {_say_en(c.value)}, it must show {_say_en(want)}")
+
+
 # --- the entry point -------------------------------------------------------------------------
 
 
-def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook) -> list[Finding]:
+def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook,
+                    recalculated: ReportSheets | None = None) -> list[Finding]:
     """Every finding of the submitted reports against the recomputed ones (``fig``: the month's figures).
 
     Own comparisons first; the validator's findings follow, without those already reported for the
-    same cell and kind.
+    same cell and kind. ``recalculated``: the same sheets after LibreOffice recalculated the file
+    (:func:`recalculated_reports`); every formula's value there is compared with the engine's.
     """
     from .reports import render_r001, render_r003
 
@@ -483,15 +843,28 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook) ->
         if title not in reports.cells:
             cmp.add("report_missing", title, None, None, None, f"ไม่พบชีตรายงาน {title} ในไฟล์ที่ส่ง",
                     f"the submitted file has no {title} sheet")
+    rendered: dict[str, Any] = {}
+    caches: dict[str, dict[str, Any]] = {}
     if layout.R003_SHEET in reports.cells:
         wb3, cache3, _ = render_r003(fig)
         _compare_r003(cmp, wb3, cache3)
+        rendered[layout.R003_SHEET], caches[layout.R003_SHEET] = wb3[layout.R003_SHEET], cache3[layout.R003_SHEET]
     if layout.R001_SHEET in reports.cells:
         wb1, cache1, _ = render_r001(fig)
         _compare_r001(cmp, wb1, cache1, fig, book)
+        rendered[layout.R001_SHEET], caches[layout.R001_SHEET] = wb1[layout.R001_SHEET], cache1[layout.R001_SHEET]
+    if recalculated is not None:
+        for title, ws in rendered.items():
+            _compare_recalculated(cmp, title, recalculated, ws, caches[title])
+    for title in READ_SHEETS:
+        if title in reports.cells:
+            cmp.scan_formulas(title, rendered.get(title))
+            _check_formats(cmp, title, rendered.get(title))
+    if reports.sheets is not None:
+        _structure_findings(cmp, reports.sheets, rendered)
     extra: list[Finding] = []
     if any(t in reports.cells for t in REPORT_SHEETS):
-        extra += _validator_findings(reports, fig.rules)
+        extra += _validator_findings(reports, fig.rules, fig.month)
     rows = narrative_rows(reports)
     if rows:
         extra += _compare_narrative(cmp, rows, fig, book)

@@ -77,7 +77,7 @@ _HEADERS = ("หน่วยงาน", "เดือน", "ลำดับ", "�
 _WIDTHS = (24, 11, 7, 14, 22, 13, 48, 15, 13, 36, 18)
 _MARK_COL = "I"
 _SUMMARY_HEADERS = ("เดือน", "เรื่องที่เสร็จสิ้นในเดือน", "ต้องสุ่ม (10%)", "สุ่มแล้ว", "ตรวจแล้ว", "ถูกต้อง",
-                    "ร้อยละถูกต้อง", "หักคะแนน", "เลขสุ่มตั้งต้น (seed)")
+                    "ร้อยละถูกต้อง", "หักคะแนน", "เลขสุ่มตั้งต้น (seed)", "สุ่ม ณ วันที่ (as of)")
 
 
 def _month(value: Any) -> _dt.date:
@@ -112,6 +112,8 @@ class MonthSample:
     population: int
     size: int
     complaint_ids: tuple[str, ...]
+    #: the evaluation date of the draw (the population is counted as of it); None in files made before it was kept
+    as_of: _dt.date | None = None
 
     @property
     def label(self) -> str:
@@ -129,12 +131,13 @@ def draw_month_sample(complaints: pd.DataFrame, agency: str, month: Any, *, samp
     """
     m = _month(month)
     seed = sample_seed(agency, m)
-    done = complaints[completed_in_month(complaints, m, as_of if as_of is not None else month_end(m))]
+    when = to_date(as_of) if as_of is not None else month_end(m)
+    done = complaints[completed_in_month(complaints, m, when)]
     k = audit_sample_size(len(done), sample_pct)
     pop = done["complaint_id"].dropna().astype(str).unique()
     keys = sorted((hashlib.sha256(f"{seed}|{cid}".encode()).digest(), cid) for cid in pop)
     ids = tuple(sorted(cid for _, cid in keys[:k]))
-    return MonthSample(_agency_key(agency), m, seed, len(done), len(ids), ids)
+    return MonthSample(_agency_key(agency), m, seed, len(done), len(ids), ids, when)
 
 
 def sample_file_path(folder: str | Path, agency: str, fiscal_year_be: int) -> Path:
@@ -153,6 +156,8 @@ class SampleFile:
     samples: list[MonthSample] = field(default_factory=list)
     marks: Normalized | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: month → its row in the summary sheet (the record of the draw: population, size, seed)
+    summary_rows: dict[_dt.date, int] = field(default_factory=dict)
 
     def sample(self, month: Any) -> MonthSample | None:
         """The sample of ``month`` in the file (None when that month was never drawn)."""
@@ -197,7 +202,7 @@ def _new_summary_sheet(wb: Any, agency: str, fy: int | None) -> Any:
     sm["A1"].font = Font(name=THAI_FONT, bold=True, size=13)
     set_text(sm["A2"], f"หน่วยงาน {agency}   ปีงบประมาณ พ.ศ. {fy}")
     header_row(sm, _HEADER_ROW, _SUMMARY_HEADERS, height=48, size=None, border_color=None,
-               widths=(11, 14, 12, 9, 9, 9, 12, 10, 18))
+               widths=(11, 14, 12, 9, 9, 9, 12, 10, 18, 13))
     sm.freeze_panes = f"A{_HEADER_ROW + 1}"
     print_setup(sm, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}", landscape=False)
     return sm
@@ -269,6 +274,8 @@ def _append_summary(sm: Any, sample: MonthSample, rules: RuleSet) -> None:
     audit = rules.audit
     sm.cell(r, 8, f'=IF(G{r}="","",IF(G{r}<{audit.min_accuracy_pct:g},{audit.per_month:g},0))')
     sm.cell(r, 9, str(sample.seed))
+    if sample.as_of is not None:
+        sm.cell(r, 10, sample.as_of).number_format = THAI_DATE_FORMAT
 
 
 def update_sample_file(
@@ -363,8 +370,9 @@ def read_sample_file(path: str | Path, *, agency: str | None = None) -> SampleFi
     if agency is not None and norm.table["agency"].notna().any():
         keep = norm.table["agency"].fillna("").map(_agency_key) == _agency_key(agency)
         norm.table = norm.table[keep]
-    samples = _file_samples(summary, norm.table, agency, problems)
-    return SampleFile(path, samples=samples, marks=norm, problems=problems)
+    rows_of: dict[_dt.date, int] = {}
+    samples = _file_samples(summary, norm.table, agency, problems, rows_of)
+    return SampleFile(path, samples=samples, marks=norm, problems=problems, summary_rows=rows_of)
 
 
 def _whole(value: Any) -> int | None:
@@ -379,7 +387,7 @@ def _whole(value: Any) -> int | None:
 
 
 def _file_samples(summary: list[list[Any]], table: pd.DataFrame, agency: str | None,
-                  problems: list[Problem]) -> list[MonthSample]:
+                  problems: list[Problem], rows_of: dict[_dt.date, int]) -> list[MonthSample]:
     """The months of a sample file as drawn: each summary-sheet row with the ids of its sample rows.
 
     A month with sample rows but no summary row (deleted by hand) is reported and taken as the rows hold it.
@@ -394,6 +402,7 @@ def _file_samples(summary: list[list[Any]], table: pd.DataFrame, agency: str | N
         if not isinstance(cells[0], _dt.date) or _month(cells[0]) in out:
             continue
         m = _month(cells[0])
+        rows_of[m] = r
         drawn = ids.get(m, ())
         population, size, seed = _whole(cells[1]), _whole(cells[2]), _whole(cells[8])
         if population is None or size is None:
@@ -403,7 +412,8 @@ def _file_samples(summary: list[list[Any]], table: pd.DataFrame, agency: str | N
                                     "sample rows are counted instead", SUMMARY_SHEET, r, severity="warning"))
         out[m] = MonthSample(who, m, seed if seed is not None else sample_seed(who, m),
                              len(drawn) if population is None else population,
-                             len(drawn) if size is None else size, drawn)
+                             len(drawn) if size is None else size, drawn,
+                             to_date(cells[9]) if isinstance(cells[9], _dt.date) else None)
     for m, drawn in ids.items():
         if m not in out:
             problems.append(Problem("summary_missing", f"เดือน {format_thai_month(m)} ไม่มีแถวในชีต {SUMMARY_SHEET} "

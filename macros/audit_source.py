@@ -24,6 +24,7 @@ by the xlwings layer from an open Excel book (:meth:`ReportSheets.from_grids`).
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -37,6 +38,7 @@ from cplkpi.scoring.errors import CplError, InputError, Problem, column_letter
 
 __all__ = [
     "Cell",
+    "SheetInfo",
     "ReportSheets",
     "require_defusedxml",
     "open_readonly",
@@ -123,6 +125,32 @@ class Cell:
     formula: str | None = None
 
 
+@dataclass(frozen=True)
+class SheetInfo:
+    """How one sheet of a submitted workbook is shown: its place, visibility and hidden rows/columns.
+
+    ``state`` is ``visible``, ``hidden`` or ``veryHidden``; ``hidden_rows``/``hidden_cols`` hold the
+    rows (numbers) and columns (letters) hidden, or shrunk to (almost) nothing, in the sheet's XML;
+    ``claims`` the report codes (``CPL_R003``/``CPL_R001``) its name or first rows state.
+    """
+
+    name: str
+    position: int
+    state: str = "visible"
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_cols: frozenset[str] = frozenset()
+    claims: frozenset[str] = frozenset()
+    #: the sheet's print area as the file defines it (``$A$1:$P$75``), None when it prints everything
+    print_area: str | None = None
+    #: merged ranges (``A1:P1``) of the sheets whose rows and columns are read
+    merged: frozenset[str] = frozenset()
+    #: ranges with conditional formatting (``E13:E24``) of the sheets whose rows and columns are read
+    conditional: frozenset[str] = frozenset()
+    #: names defined on the sheet itself (other than Excel's ``_xlnm.`` print names): they override the
+    #: workbook's names in the sheet's formulas
+    local_names: frozenset[str] = frozenset()
+
+
 @dataclass
 class ReportSheets:
     """The report sheets of a submitted workbook: cells by sheet and reference, and the defined names.
@@ -135,6 +163,12 @@ class ReportSheets:
     cells: dict[str, dict[str, Cell]] = field(default_factory=dict)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     source: str | None = None
+    #: number formats other than General by sheet and reference (empty when not known)
+    formats: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: cells with a value whose text has the colour of their background, by sheet (empty when not known)
+    invisible: dict[str, set[str]] = field(default_factory=dict)
+    #: every sheet of the file in workbook order (None: not known, e.g. built from an open Excel book)
+    sheets: list[SheetInfo] | None = None
 
     @classmethod
     def from_grids(cls, values: Mapping[str, list[list[Any]]], formulas: Mapping[str, list[list[Any]]],
@@ -178,12 +212,116 @@ def _plain(v: Any) -> Any:
     return None if v == "" else v
 
 
-def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool = False) -> ReportSheets:
+_TRUE = ("1", "true")
+_REPORT_CODE = re.compile(r"CPL[\s_-]*(R00[13])", re.I)
+_REPORT_TITLE = re.compile(r"แบบรายงานรหัส\s*CPL[\s_-]*(R00[13])", re.I)  # the templates' title line (A1)
+
+
+def _claims(name: str, first: Iterable[Any]) -> frozenset[str]:
+    """The reports (``CPL_R003``, ``CPL_R001``) a sheet claims to be: by its name or by the template's title."""
+    found = _REPORT_CODE.findall(name) + [m for t in first if isinstance(t, str) for m in _REPORT_TITLE.findall(t)]
+    return frozenset(f"CPL_{m.upper()}" for m in found)
+
+
+def _number(text: str | None, default: float) -> float:
+    """An XML attribute as a number (``default`` when absent or not a number)."""
+    try:
+        return float(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], frozenset[str], frozenset[str],
+                                                            frozenset[str]]:
+    """Rows and columns a sheet part hides (``hidden``, or a height/width too small to see), its merges and
+    its conditionally formatted ranges."""
+    from defusedxml.ElementTree import iterparse
+
+    rows: set[int] = set()
+    cols: set[str] = set()
+    merged: set[str] = set()
+    conditional: set[str] = set()
+    listed: set[int] = set()
+    zero_height = False  # <sheetFormatPr zeroHeight="1">: rows not listed are hidden
+    with zf.open(part) as fh:
+        for _, el in iterparse(fh, events=("end",)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "row":
+                r = int(_number(el.get("r"), 0))
+                listed.add(r)
+                if el.get("hidden", "").lower() in _TRUE or _number(el.get("ht"), 1) < 1:
+                    rows.add(r)
+                el.clear()
+            elif tag == "sheetFormatPr":
+                zero_height = el.get("zeroHeight", "").lower() in _TRUE
+            elif tag == "col":
+                if el.get("hidden", "").lower() in _TRUE or _number(el.get("width"), 1) < 0.5:
+                    first, last = int(_number(el.get("min"), 1)), int(_number(el.get("max"), 1))
+                    cols.update(column_letter(c) for c in range(max(first, 1), min(last, 16384) + 1))
+            elif tag == "c":
+                el.clear()
+            elif tag == "mergeCell" and el.get("ref"):
+                merged.add(el.get("ref", "").replace("$", "").upper())
+            elif tag == "conditionalFormatting":
+                conditional.add(el.get("sqref", "").replace("$", "").upper())
+                el.clear()
+    if zero_height:
+        rows.update(set(range(1, max(listed, default=0) + 1)) - listed)
+    return frozenset(rows), frozenset(cols), frozenset(merged), frozenset(conditional)
+
+
+def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
+                     known: Iterable[str] = ()) -> list[SheetInfo]:
+    """Every sheet of workbook file ``path`` (openpyxl ``wb`` open read-only) as :class:`SheetInfo`.
+
+    Hidden rows and columns are read for the sheets in ``details`` and for every sheet that claims a
+    report; a sheet claims a report when its name names the report code or, for a sheet not in
+    ``details`` nor ``known`` (the complaint sheets, read anyway), its first three rows hold a report's
+    title line.
+    """
+    from cplkpi.xlsx import sheet_parts
+
+    from defusedxml.ElementTree import fromstring
+
+    path = Path(path)
+    wanted = set(details)
+    skip_content = wanted | {n.casefold() for n in known} | set(known)
+    out: list[SheetInfo] = []
+    with reading(path), zipfile.ZipFile(path) as zf:
+        parts = sheet_parts(zf)
+        areas: dict[int, str] = {}
+        local: dict[int, set[str]] = {}
+        for el in fromstring(zf.read("xl/workbook.xml")).iter():
+            if el.tag.rsplit("}", 1)[-1] != "definedName" or el.get("localSheetId") is None:
+                continue
+            i, name = int(el.get("localSheetId", "-1")), el.get("name", "")
+            if name == "_xlnm.Print_Area":
+                areas[i] = re.sub(r"('(?:[^']|'')*'|[^,!']+)!", "", el.text or "")
+            elif not name.startswith("_xlnm."):
+                local.setdefault(i, set()).add(name)
+        for i, (name, (part, state)) in enumerate(parts.items()):
+            first: list[Any] = []
+            if name in wb.sheetnames and name not in skip_content and name.casefold() not in skip_content:
+                ws = wb[name]
+                if hasattr(ws, "iter_rows"):  # a chartsheet has no cells
+                    ws.reset_dimensions()
+                    first = [v for row in ws.iter_rows(max_row=3, values_only=True) for v in row]
+            claims = _claims(name, first)
+            rows, cols, merged, cond = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
+                                        else (frozenset(), frozenset(), frozenset(), frozenset()))
+            out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged, cond,
+                                 frozenset(local.get(i, ()))))
+    return out
+
+
+def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool = False,
+                       known: Iterable[str] = ()) -> ReportSheets:
     """Values (cached), formulas and workbook-level defined names of ``sheets`` of a workbook file.
 
     The file goes through :func:`cplkpi.guard.check_workbook_file` first unless ``checked``. Values
     are read with python-calamine (the stored results of formulas included), formulas and names with
-    openpyxl. Sheets that the file does not have are simply absent from the result.
+    openpyxl. Sheets that the file does not have are simply absent from the result. ``sheets`` of
+    the result describes every sheet (:func:`read_sheet_infos`; ``known``: sheets not to look into).
     """
     from python_calamine import CalamineWorkbook
 
@@ -197,10 +335,13 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
         wb = open_readonly(path, data_only=False)
     try:
         present = [s for s in wanted if s in wb.sheetnames]
+        formats: dict[str, dict[str, str]] = {}
+        invisible: dict[str, set[str]] = {}
         for s in present:
             with reading(path):  # read-only sheets parse their XML while their rows are read
-                formulas[s] = read_sheet_rows(wb[s])
+                formulas[s], formats[s], invisible[s] = _rows_and_formats(wb[s])
         names = _defined_names(wb, set(present))
+        infos = read_sheet_infos(path, wb, present, known)
     finally:
         wb.close()
     if present:
@@ -213,4 +354,53 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
                 values[s] = [[_plain(v) for v in row] for row in rows]
         finally:
             cal.close()
-    return ReportSheets.from_grids(values, formulas, names, str(path))
+    out = ReportSheets.from_grids(values, formulas, names, str(path))
+    out.sheets, out.formats, out.invisible = infos, formats, invisible
+    return out
+
+
+def invisible_text(cell: Any) -> bool:
+    """Whether a cell's text has the colour of its background (white on white, black on black).
+
+    Theme colour 0 is Excel's "Background 1" (white); a cell without a solid fill is on the white page.
+    """
+    font = getattr(cell, "font", None)
+    color = getattr(font, "color", None) if font is not None else None
+    if color is None:
+        return False
+    if color.type == "rgb" and isinstance(color.rgb, str):
+        ink = color.rgb[-6:].upper()
+    elif color.type == "theme" and color.theme == 0:
+        ink = "FFFFFF"
+    else:
+        return False
+    fill = getattr(cell, "fill", None)
+    paper = "FFFFFF"
+    if fill is not None and fill.patternType == "solid" and fill.fgColor is not None:
+        if fill.fgColor.type != "rgb" or not isinstance(fill.fgColor.rgb, str):
+            return False
+        paper = fill.fgColor.rgb[-6:].upper()
+    return ink == paper
+
+
+def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str], set[str]]:
+    """A read-only sheet's values (as :func:`read_sheet_rows`), its cells' number formats other than
+    General, and the cells with a value whose text is invisible (:func:`invisible_text`)."""
+    ws.reset_dimensions()
+    rows: list[list[Any]] = []
+    formats: dict[str, str] = {}
+    invisible: set[str] = set()
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        values = []
+        for j, c in enumerate(row, start=1):
+            value = getattr(c, "value", None)
+            values.append(value)
+            if value is None:
+                continue
+            fmt = getattr(c, "number_format", None)
+            if fmt and fmt != "General":
+                formats[f"{column_letter(j)}{r}"] = fmt
+            if invisible_text(c):
+                invisible.add(f"{column_letter(j)}{r}")
+        rows.append(values)
+    return rows, formats, invisible

@@ -394,7 +394,9 @@ def committee_audit(book: Any) -> str:
         ["คะแนนที่คำนวณใหม่ (recomputed total)", s.total],
         ["ตัวอย่างสุ่มตรวจ (audit sample)", s.sample_size],
         ["ร้อยละถูกต้องของตัวอย่าง (sample accuracy %)", s.sample_accuracy_pct],
-        ["จำนวนข้อสังเกต (findings)", s.findings],
+        ["ข้อค้นพบ: ผิดพลาด/ไม่สอดคล้อง (tampering/consistency findings)", s.findings],
+        ["ข้อสังเกตคุณภาพข้อมูล (data-quality observations)", s.observations],
+        ["ผลการตรวจ (verdict)", "ผ่าน (passed)" if result.passed else f"ไม่ผ่าน: ผิดพลาด {s.errors} รายการ (failed)"],
     ]
     steps = [list(x) for x in s.steps]
     table = result.findings_table()
@@ -410,9 +412,10 @@ def committee_audit(book: Any) -> str:
                             [[cid] for cid in result.sample.complaint_ids]))
     xlbook.write_blocks(book, AUDIT_SHEET, blocks, [34, 24, 14, 10, 16, 16, 60, 60, 18, 10])
     total = "-" if s.total is None else f"{s.total:.4f}"
-    return (f"ตรวจ {s.agency or ''} เดือน {month_label(s.month)} แล้ว: คะแนนที่คำนวณใหม่ {total}, ข้อสังเกต "
-            f"{s.findings} รายการ ดูชีต {AUDIT_SHEET} (audit done: recomputed total {total}, "
-            f"{s.findings} findings)")
+    return (f"ตรวจ {s.agency or ''} เดือน {month_label(s.month)} แล้ว: คะแนนที่คำนวณใหม่ {total}, ข้อค้นพบ "
+            f"{s.findings} รายการ (ผิดพลาด {s.errors}), ข้อสังเกตคุณภาพข้อมูล {s.observations} รายการ ดูชีต "
+            f"{AUDIT_SHEET} (audit done: recomputed total {total}, {s.findings} findings, {s.errors} errors, "
+            f"{s.observations} observations)")
 
 
 def import_complaints(book: Any) -> str:

@@ -52,6 +52,7 @@ def folder(tmp_path_factory) -> Path:
     del wb["เรื่องร้องเรียน"]
     wb.save(folder / "22_ไม่มีชีตเรื่องร้องเรียน.xlsx")
     (folder / "~$01_lock.xlsx").write_bytes(b"lock")  # Excel's lock file is not a workbook to audit
+    (folder / "notes.txt").write_text("บันทึก")
     return folder
 
 
@@ -72,6 +73,9 @@ def test_every_file_is_audited_or_reported_and_skipped(batch):
     assert "เสียหาย" in errors["21_ไฟล์เสีย.xlsx"] or "corrupt" in errors["21_ไฟล์เสีย.xlsx"]
     assert "ไม่พบชีตเรื่องร้องเรียน" in errors["22_ไม่มีชีตเรื่องร้องเรียน.xlsx"]
     assert "21_ไฟล์เสีย.xlsx" in printed and "ข้ามไฟล์" in printed
+    assert result.ignored == [("notes.txt", "ไม่ใช่ไฟล์ Excel .xlsx/.xlsm (not an Excel workbook)"),
+                              ("~$01_lock.xlsx", "ไฟล์ล็อกชั่วคราวของ Excel (an Excel lock file of an open workbook)")]
+    assert result.exit_status == 1  # a tampered agency and two files that could not be audited
 
 
 def test_the_batch_equals_auditing_each_file_alone(batch, folder, tmp_path):
@@ -95,6 +99,8 @@ def test_committee_workbook(batch):
     assert wb.sheetnames == [SUMMARY_SHEET, FINDINGS_SHEET, ERRORS_SHEET, CHART_SHEET]
     ws = wb[SUMMARY_SHEET]
     assert "มีนาคม 2563" in ws["A1"].value and "20 เมษายน 2563" in ws["A3"].value
+    assert ("ตรวจแล้ว 20 หน่วยงาน จาก 20 ไฟล์   ไม่ผ่าน 1 ไฟล์   ตรวจไม่ได้ 2 ไฟล์   ไม่ได้ตรวจ 2 ไฟล์"
+            in ws["A3"].value)
     header = [c.value for c in ws[5]]
     assert header[:5] == ["อันดับ", "หน่วยงาน", "ไฟล์", "เดือนที่ตรวจ", "จำนวนเรื่อง"]
     total_col = header.index("คะแนนรวม (เต็ม 5)")
@@ -113,6 +119,9 @@ def test_committee_workbook(batch):
     assert all(r[0] is None and r[-1].startswith("ตรวจไม่ได้") for r in errors)
     es = wb[ERRORS_SHEET]
     assert {es.cell(r, 1).value: es.cell(r, 2).value for r in (4, 5)} == {s.file: s.error for s in result.errors}
+    assert [(es.cell(r, 1).value, es.cell(r, 2).value) for r in (6, 7)] == [
+        ("notes.txt", "ไม่ได้ตรวจ: ไม่ใช่ไฟล์ Excel .xlsx/.xlsm (not an Excel workbook)"),
+        ("~$01_lock.xlsx", "ไม่ได้ตรวจ: ไฟล์ล็อกชั่วคราวของ Excel (an Excel lock file of an open workbook)")]
     # print-ready: A4 landscape, one page wide, the header row on every page
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) and ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$5:$5"
@@ -129,8 +138,10 @@ def test_a_duplicate_agency_is_flagged(folder, tmp_path):
     copy = tmp_path / "copy_of_first.xlsx"
     shutil.copyfile(files[1], copy)
     result = audit_files([*files, copy], month=MARCH, workers=1)
-    dup = [(s.file, f.kind) for s, f in result.findings if f.kind == "duplicate_agency"]
-    assert sorted(dup) == sorted([(files[1].name, "duplicate_agency"), ("copy_of_first.xlsx", "duplicate_agency")])
+    dup = [(s.file, f.message_th) for s, f in result.findings if f.kind == "duplicate_agency"]
+    # said once per agency, on its first file, naming every file of it
+    assert dup == [(files[1].name, f"หน่วยงาน {agency_name(1)} ส่งมา 2 ไฟล์: {files[1].name}, copy_of_first.xlsx")]
+    assert result.agencies == 3 and len(result.audited) == 4
 
 
 def _crash_on_second(path: Path, month, rules, samples) -> tuple[AgencySummary, list]:

@@ -508,6 +508,10 @@ def test_audit_job_agrees_with_the_file_audit(tmp_path, sample_path):
     assert len(findings) == len(expected.findings)
     about = dict((r[0], r[1]) for r in block(rows, rows[0][0]))
     assert about["ตัวอย่างสุ่มตรวจ (audit sample)"] == expected.sample.size
+    # the sample district's completed complaints without detail are observations, not findings: it passes
+    assert about["ข้อค้นพบ: ผิดพลาด/ไม่สอดคล้อง (tampering/consistency findings)"] == len(expected.tampering) == 0
+    assert about["ข้อสังเกตคุณภาพข้อมูล (data-quality observations)"] == len(expected.observations) > 0
+    assert about["ผลการตรวจ (verdict)"] == "ผ่าน (passed)"
 
 
 # --- dispatch, errors, entry points -----------------------------------------------------------------

@@ -52,27 +52,54 @@ def print_sample(s: MonthSample, kept: bool = False) -> None:
 
 #: Findings printed per audit (the output workbook lists them all).
 FINDINGS_SHOWN = 60
+#: Exit status of ``cplkpi audit`` / ``audit-batch``: passed, error-level findings, could not audit.
+EXIT_PASSED, EXIT_FINDINGS, EXIT_NOT_AUDITED = 0, 1, 2
 
 
-def print_findings(result: AuditResult) -> None:
-    """Print the findings of one audit (the first :data:`FINDINGS_SHOWN`)."""
-    if not result.findings:
-        console.print("[green]ไม่พบข้อผิดพลาด (no findings)[/]")
-        return
-    t = Table(title=f"ข้อค้นพบ {len(result.findings):,} รายการ (findings)")
+def _findings_table(title: str, findings: list[Any], shown: int) -> None:
+    t = Table(title=title)
     for col in ("ประเภท (kind)", "ตำแหน่ง (where)", "รายงาน (reported)", "คำนวณใหม่ (recomputed)", "รายละเอียด (message)"):
-        t.add_column(col)
+        # a cell reference stays whole (CPL_R003!E13): it is what the committee looks up; Thai text has
+        # no spaces to wrap at, so long runs fold onto the next line instead of being cut with "…"
+        t.add_column(col, no_wrap=col.startswith("ตำแหน่ง"), overflow="fold",
+                     ratio=3 if col.startswith("รายละเอียด") else 1)
     refs = RefNotes()
-    for f in result.findings[:FINDINGS_SHOWN]:
+    for f in findings[:shown]:
         colour = "red" if f.severity == "error" else "yellow"
         t.add_row(f"[{colour}]{f.label_th}[/]", refs.short(f.where), "" if f.reported is None else str(f.reported),
                   "" if f.recomputed is None else str(f.recomputed), f.message)
     console.print(t)
     refs.print(console)
-    more = len(result.findings) - FINDINGS_SHOWN
+    more = len(findings) - shown
     if more > 0:
-        console.print(f"... และอีก {more:,} รายการ ดูในไฟล์ผลลัพธ์ "
-                      f"(and {more:,} more in the output workbook)")
+        console.print(f"... และอีก {more:,} รายการ ดูในไฟล์ผลลัพธ์ (and {more:,} more in the output workbook)")
+
+
+def print_findings(result: AuditResult) -> None:
+    """Print one audit's findings: tampering/consistency (errors first), then data-quality observations.
+
+    At most :data:`FINDINGS_SHOWN` rows in all; the observations are counted by kind.
+    """
+    from collections import Counter
+
+    tampering, observations = result.tampering, result.observations
+    errors = sum(f.is_error for f in tampering)
+    if tampering:
+        _findings_table(f"ข้อค้นพบ (การแก้ไข/ไม่สอดคล้อง) {len(tampering):,} รายการ: ผิดพลาด {errors:,} "
+                        f"เตือน {len(tampering) - errors:,} (tampering/consistency findings)", tampering,
+                        FINDINGS_SHOWN)
+    if observations:
+        kinds = Counter(f.label_th for f in observations)
+        console.print(f"ข้อสังเกตคุณภาพข้อมูล {len(observations):,} รายการ (data-quality observations, not "
+                      "tampering): " + ", ".join(f"{k} {n:,}" for k, n in kinds.most_common()))
+        shown = max(0, FINDINGS_SHOWN - len(tampering))
+        if shown:
+            _findings_table("ข้อสังเกตคุณภาพข้อมูล (data-quality observations)", observations, shown)
+    if result.passed:
+        console.print("[green]ผลการตรวจ: ผ่าน ไม่พบข้อผิดพลาดในรายงาน (passed: no error-level finding)[/]")
+    else:
+        console.print(f"[red]ผลการตรวจ: ไม่ผ่าน ผิดพลาด {errors:,} รายการ (failed: {errors:,} error-level "
+                      "findings)[/]")
 
 
 @app.command("audit")
@@ -86,8 +113,13 @@ def audit_command(
     report: list[Path] = typer.Option(None, "--report", exists=True, dir_okay=False,
                                       help="ไฟล์รายงาน CPL_R001/CPL_R003 แยกต่างหาก (report files, when not in WORKBOOK)"),
     agency: str = agency_option(),
+    recalc: bool = typer.Option(False, "--recalc", help="ให้ LibreOffice คำนวณสูตรใหม่แล้วเทียบค่าที่แสดงด้วย "
+                                                         "(also compare what LibreOffice shows after recalculating)"),
 ) -> None:
-    """ตรวจสอบไฟล์ที่หน่วยงานส่ง: คำนวณใหม่ เทียบกับรายงาน และสุ่มตรวจ 10% (audit a submitted agency workbook)."""
+    """ตรวจสอบไฟล์ที่หน่วยงานส่ง: คำนวณใหม่ เทียบกับรายงาน และสุ่มตรวจ 10% (audit a submitted agency workbook).
+
+    Exit status: 0 ผ่าน (passed), 1 พบข้อผิดพลาด (error-level findings), 2 ตรวจไม่ได้ (could not audit).
+    """
     from cplkpi.macros.audit import audit_workbook, month_label
     from cplkpi.macros.audit_batch import BatchResult, write_committee_workbook
     from cplkpi.macros.audit_reports import read_reports
@@ -99,9 +131,11 @@ def audit_command(
         with console.status(f"กำลังตรวจ (auditing) {workbook.name}"):
             reports = read_reports(*report) if report else None
             result = audit_workbook(workbook, reports, month=m, rules=rules,
-                                    samples=samples if samples is not None else out / "สุ่มตรวจ", agency=agency)
+                                    samples=samples if samples is not None else out / "สุ่มตรวจ", agency=agency,
+                                    recalc=recalc)
     except CplError as exc:
-        raise fail(exc) from exc
+        fail(exc)
+        raise typer.Exit(EXIT_NOT_AUDITED) from exc
     console.print(f"[bold]{result.agency}[/]  เดือนที่ตรวจ (month) {month_label(result.month)}")
     if result.sample is not None:
         kept = result.sample_file is not None and result.month in result.sample_file.kept
@@ -115,6 +149,7 @@ def audit_command(
     path = write_committee_workbook(batch, out / f"ผลการตรวจ_{name}_{month_code(result.month)}.xlsx", rules=rules,
                                     month=result.month)
     console.print(f"เขียนไฟล์ (written): {path}")
+    raise typer.Exit(EXIT_PASSED if result.passed else EXIT_FINDINGS)
 
 
 @app.command("audit-sample")
@@ -181,26 +216,40 @@ def audit_batch_command(
     workers: int = typer.Option(None, help="จำนวนโพรเซส (worker processes; default: CPU count)"),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="สร้าง PDF ด้วย LibreOffice (render the PDF)"),
 ) -> None:
-    """ตรวจไฟล์ของทุกหน่วยงานในโฟลเดอร์ และสรุปเป็นสมุดงานของคณะกรรมการ (audit a folder; committee workbook)."""
+    """ตรวจไฟล์ของทุกหน่วยงานในโฟลเดอร์ และสรุปเป็นสมุดงานของคณะกรรมการ (audit a folder; committee workbook).
+
+    Exit status: 0 ทุกไฟล์ผ่าน (all passed), 1 มีไฟล์ไม่ผ่านหรือตรวจไม่ได้ (a file failed or could not be
+    audited), 2 ตรวจโฟลเดอร์ไม่ได้ (the folder could not be audited).
+    """
     from cplkpi.macros.audit_batch import audit_folder
     try:
         result = audit_folder(folder, out_dir=out, month=month_option(month), rules=rules, samples=samples,
                               workers=workers, pdf=pdf, console=console)
     except CplError as exc:
-        raise fail(exc) from exc
-    t = Table(title="สรุปผลการตรวจ (committee summary)")
-    for col in ("หน่วยงาน (agency)", "ไฟล์ (file)", "คะแนนรวม (total)", "ข้อค้นพบ (findings)"):
+        fail(exc)
+        raise typer.Exit(EXIT_NOT_AUDITED) from exc
+    failed = sum(1 for s in result.audited if s.errors)
+    t = Table(title=f"สรุปผลการตรวจ: {result.agencies} หน่วยงาน จาก {len(result.audited)} ไฟล์, ไม่ผ่าน {failed} ไฟล์ "
+                    f"(committee summary: {result.agencies} agencies, {len(result.audited)} files, {failed} failed)")
+    for col in ("หน่วยงาน (agency)", "ไฟล์ (file)", "คะแนนรวม (total)", "ผิดพลาด (errors)", "ข้อค้นพบ (findings)",
+                "ข้อสังเกต (observations)"):
         t.add_column(col)
-    for s in sorted(result.audited, key=lambda s: -(s.total or 0)):
-        t.add_row(s.agency or "", s.file, f"{s.total:.4f}" if s.total is not None else "-", f"{s.findings:,}")
+    for s in sorted(result.audited, key=lambda s: (-(s.errors > 0), -(s.total or 0))):
+        t.add_row(s.agency or "", s.file, f"{s.total:.4f}" if s.total is not None else "-",
+                  f"[red]{s.errors:,}[/]" if s.errors else "0", f"{s.findings:,}", f"{s.observations:,}")
     console.print(t)
     if result.errors:
         err_console.print(f"[red]ตรวจไม่ได้ {len(result.errors)} ไฟล์ (could not audit {len(result.errors)} files)[/]")
         for s in result.errors:
             err_console.print(f"  {s.file}: {s.error}")
+    if result.ignored:
+        console.print(f"ไม่ได้ตรวจ {len(result.ignored)} ไฟล์ (not audited {len(result.ignored)} files):")
+        for name, reason in result.ignored:
+            console.print(f"  {name}: {reason}")
     console.print(f"เขียนไฟล์ (written): {result.workbook}" + (f", {result.pdf}" if result.pdf else ""))
     if result.pdf_skipped:
         console.print(f"[yellow]{result.pdf_skipped}[/]")
+    raise typer.Exit(result.exit_status)
 
 
 @app.command("audit-pack")
