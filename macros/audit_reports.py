@@ -616,15 +616,16 @@ def _thai_span(start: _dt.date, end: _dt.date) -> str:
 
 def expected_sheets() -> frozenset[str]:
     """The sheet names a submitted workbook may hold: the complaint workbook's (with their accepted
-    aliases, and the sheets ``cplkpi import`` adds), the sample summary, the two reports and the progress form."""
+    aliases, and the sheets ``cplkpi import`` adds, its coverage sheet included), the sample summary, the two reports and the progress form."""
     from cplkpi.importers.workbook import EVENTS_SHEET
     from cplkpi.importers.workbook import SUMMARY_SHEET as IMPORT_SUMMARY
+    from cplkpi.scoring.coverage import COVERAGE_SHEET_NAMES
     from cplkpi.scoring.tables import SHEETS
 
     from .audit_sample import SUMMARY_SHEET as SAMPLE_SUMMARY
 
     names = {n for name, aliases in SHEETS.values() for n in (name, *aliases)}
-    return frozenset({*names, EVENTS_SHEET, IMPORT_SUMMARY, SAMPLE_SUMMARY, *READ_SHEETS})
+    return frozenset({*names, EVENTS_SHEET, IMPORT_SUMMARY, *COVERAGE_SHEET_NAMES, SAMPLE_SUMMARY, *READ_SHEETS})
 
 
 def hides_value(fmt: str) -> bool:

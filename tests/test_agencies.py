@@ -197,7 +197,8 @@ def test_audit_pack_keeps_one_agency_and_audit_refuses_many(many, tmp_path):
     assert audited.exit_code == 0, audited.output
     assert (tmp_path / "a" / "ผลการตรวจ_p_2566-05.xlsx").exists()  # B.E. in the file name
     refused = runner.invoke(app, ["audit", str(many), "--month", "2566-05", "--out", str(tmp_path / "b")], env=WIDE)
-    assert refused.exit_code == 1 and LISTED in refused.output
+    # exit 2: could not audit (docs/audit.md), the agencies listed
+    assert refused.exit_code == 2 and LISTED in refused.output
     res = runner.invoke(app, ["audit-pack", str(many), "--month", "2566-05", "--out", str(tmp_path / "all" / "p.xlsx"),
                               "--all-agencies"], env=WIDE)
     assert res.exit_code == 0, res.output

@@ -103,7 +103,7 @@ def test_audit_batch_with_one_worker_survives_a_hostile_workbook(submission, tmp
     corpus.CORPUS["far_cell_lower_case"](folder)
     res = runner.invoke(app, ["audit-batch", str(folder), "--out", str(tmp_path / "out"), "--no-pdf",
                               "--workers", "1"])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output  # a file that could not be audited: exit 1 (docs/audit.md)
     assert "could not audit 1" in res.output
     flat = " ".join(res.output.split())
     assert "far_cell_lower_case.xlsx: ข้อผิดพลาด far_cell_lower_case.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD9000" in flat
