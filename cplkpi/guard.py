@@ -14,13 +14,12 @@ is reported as a warning, because the values a user sees in Excel may differ
 from the stored ones.
 
 :func:`check_workbook_file` raises :class:`InputError` for a refused file and
-returns the warnings; :func:`ensure_not_input` refuses an output path that is
-one of the inputs.
+returns the warnings; :func:`ensure_not_input` (from :mod:`cplkpi.outputs`) refuses an
+output path that is one of the inputs.
 """
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import struct
@@ -32,6 +31,7 @@ from typing import BinaryIO
 
 from openpyxl.utils import column_index_from_string
 
+from cplkpi.outputs import ensure_not_input
 from cplkpi.scoring.errors import InputError, Problem, column_letter
 from cplkpi.xlsx import sheet_parts
 
@@ -372,19 +372,3 @@ def check_csv_file(path: str | Path) -> bytes:
                     f"the file has more than {MAX_ROWS:,} rows of data, over the limit: split the file by "
                     "fiscal year or by agency", path)
     return raw
-
-
-def ensure_not_input(output: str | Path, *inputs: str | Path) -> Path:
-    """Refuse to write ``output`` when it is (or links to) one of ``inputs``: never overwrite a source."""
-    output = Path(output)
-    for src in inputs:
-        src = Path(src)
-        same = output.resolve() == src.resolve()
-        if not same and output.exists() and src.exists():
-            same = os.path.samefile(output, src)
-        if same:
-            raise InputError([Problem(
-                "output_is_input", f"ไฟล์ผลลัพธ์ {output.name} เป็นไฟล์ต้นฉบับ: cplkpi ไม่เขียนทับไฟล์ต้นฉบับ "
-                "ให้ระบุชื่อไฟล์ผลลัพธ์อื่น", f"the output {output.name} is an input file: cplkpi never "
-                "overwrites a source; give another output name", sheet=output.name)])
-    return output

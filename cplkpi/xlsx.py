@@ -26,6 +26,8 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
+from cplkpi.outputs import cut_utf8, ensure_not_input, file_mode
+
 __all__ = [
     "atomic_file",
     "THAI_DATE_FORMAT",
@@ -193,12 +195,17 @@ def atomic_file(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
 
     It is written beside ``path`` under a temporary name, flushed to disk and
     renamed into place (atomic on one file system); on an error or a kill the
-    temporary file goes and ``path`` keeps its old content.
+    temporary file goes and ``path`` keeps its old content. The file gets the
+    permissions of the user's umask (``0644`` under ``022``), and ``path`` is
+    refused when it is an input of the running command
+    (:func:`cplkpi.outputs.ensure_not_input`).
     """
-    path = Path(path)
+    path = ensure_not_input(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # a short temporary name: the target's own name may already use the file system's 255 bytes
+    fd, tmp = tempfile.mkstemp(prefix=f".{cut_utf8(path.name, 32)}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, file_mode())  # mkstemp creates 0600: give the file the user's umask like any program
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()

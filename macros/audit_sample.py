@@ -39,6 +39,7 @@ from typing import Any
 
 import pandas as pd
 
+from cplkpi.outputs import fit_name
 from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.rules import RuleSet, load_rules
@@ -143,7 +144,7 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 def sample_file_path(folder: str | Path, agency: str, fiscal_year_be: int) -> Path:
     """Where an agency's sample workbook of a fiscal year lives: ``folder/สุ่มตรวจ_<agency>_<FY>.xlsx``."""
     name = _UNSAFE.sub("_", _agency_key(agency)).strip(" .") or "agency"
-    return Path(folder) / f"สุ่มตรวจ_{name}_{int(fiscal_year_be)}.xlsx"
+    return Path(folder) / fit_name(f"สุ่มตรวจ_{name}_{int(fiscal_year_be)}.xlsx")
 
 
 @dataclass

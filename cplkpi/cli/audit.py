@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
+from cplkpi.outputs import check_output_file, check_output_folder, fit_name
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import available_rules, load_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, parse_month
@@ -92,6 +93,9 @@ def audit_command(
     from .score import print_score
 
     m = month_option(month)
+    check_output_folder(out, workbook, *(report or []))
+    if samples is not None:
+        check_output_folder(samples, workbook, *(report or []))
     try:
         with console.status(f"กำลังตรวจ (auditing) {workbook.name}"):
             reports = read_reports(*report) if report else None
@@ -109,7 +113,7 @@ def audit_command(
     print_findings(result)
     batch = BatchResult([result.summary()], [(result.summary(), f) for f in result.findings])
     name = Path(workbook).stem
-    path = write_committee_workbook(batch, out / f"ผลการตรวจ_{name}_{result.month:%Y-%m}.xlsx", rules=rules,
+    path = write_committee_workbook(batch, out / fit_name(f"ผลการตรวจ_{name}_{result.month:%Y-%m}.xlsx"), rules=rules,
                                     month=result.month)
     console.print(f"เขียนไฟล์ (written): {path}")
 
@@ -128,6 +132,7 @@ def audit_sample_command(
     from cplkpi.workbook import read_workbook
 
     months = [month_option(m) for m in month]
+    check_output_folder(out, workbook)
     r = load_rules(rules)
     try:
         book = read_workbook(workbook)
@@ -176,7 +181,11 @@ def audit_batch_command(
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="สร้าง PDF ด้วย LibreOffice (render the PDF)"),
 ) -> None:
     """ตรวจไฟล์ของทุกหน่วยงานในโฟลเดอร์ และสรุปเป็นสมุดงานของคณะกรรมการ (audit a folder; committee workbook)."""
-    from cplkpi.macros.audit_batch import audit_folder
+    from cplkpi.macros.audit_batch import audit_folder, workbook_files
+
+    check_output_folder(out, *workbook_files(folder))
+    if samples is not None:
+        check_output_folder(samples, *workbook_files(folder))
     try:
         result = audit_folder(folder, out_dir=out, month=month_option(month), rules=rules, samples=samples,
                               workers=workers, pdf=pdf, console=console)
@@ -209,6 +218,7 @@ def audit_pack_command(
     """เตรียมไฟล์ส่งกองกลาง: สมุดงานเรื่องร้องเรียน + CPL_R003 + CPL_R001 ของเดือน (build the submitted workbook)."""
     from cplkpi.macros.audit_submission import build_submission
 
+    check_output_file(out, workbook)
     try:
         path = build_submission(workbook, month_option(month), out, rules=rules, narrative=narrative)
     except CplError as exc:

@@ -1,17 +1,21 @@
-"""Shared pieces of the CLI commands: console, date and fiscal-year options, problem printing."""
+"""Shared pieces of the CLI commands: console, date and fiscal-year options, problem printing, output checks,
+and the command group that turns every refusal, file-system error and Ctrl-C into a clear message."""
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
-from cplkpi.guard import ensure_not_input
+from cplkpi.entry import interrupted
+from cplkpi.outputs import OutputError, protected_inputs
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, Problem
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year_range, parse_date
@@ -67,19 +71,53 @@ def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:
         err_console.print(f"... และอีก {len(problems) - limit} รายการ (and {len(problems) - limit} more)")
 
 
-def refuse_overwrite(output: Path, *sources: Path) -> None:
-    """Exit 1 with a clear message when an output path is one of the sources (or links to one)."""
-    try:
-        ensure_not_input(output, *sources)
-    except CplError as exc:
-        raise fail(exc) from exc
+#: What a file-system error means, in Thai, by errno.
+_OS_ERRORS_TH = {
+    errno.EACCES: "ไม่มีสิทธิ์เข้าถึง",
+    errno.EPERM: "ไม่มีสิทธิ์เข้าถึง",
+    errno.EROFS: "ระบบไฟล์เป็นแบบอ่านอย่างเดียว",
+    errno.ENOSPC: "พื้นที่ดิสก์เต็ม",
+    errno.ENAMETOOLONG: "ชื่อไฟล์ยาวเกินไป",
+    errno.ENOENT: "ไม่พบไฟล์หรือโฟลเดอร์",
+    errno.EISDIR: "เป็นโฟลเดอร์ ไม่ใช่ไฟล์",
+    errno.ENOTDIR: "ส่วนหนึ่งของที่อยู่เป็นไฟล์ ไม่ใช่โฟลเดอร์",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """One readable line for a file-system error: what, which file, Thai then English."""
+    name = exc.filename if exc.filename is not None else ""
+    what = _OS_ERRORS_TH.get(exc.errno or 0, "อ่านหรือเขียนไฟล์ไม่ได้")
+    en = exc.strerror or type(exc).__name__
+    return f"{what}: {name} ({en}: {name})" if name else f"{what} ({en})"
+
+
+class CplkpiGroup(TyperGroup):
+    """The ``cplkpi`` command group: each command runs with its inputs protected from being overwritten
+    (:func:`cplkpi.outputs.protected_inputs`); a cplkpi refusal or a file-system error ends with its
+    message and exit 1, Ctrl-C with one line and exit 130, never with a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the chosen command (see the class)."""
+        with protected_inputs():
+            try:
+                return super().invoke(ctx)
+            except CplError as exc:
+                raise fail(exc) from exc
+            except OSError as exc:
+                raise fail(CplError(os_error_text(exc))) from exc
+            except KeyboardInterrupt as exc:
+                interrupted()
+                raise typer.Exit(code=130) from exc
 
 
 def fail(exc: CplError) -> typer.Exit:
     """Print a cplkpi error readably and return the exit to raise (code 1)."""
     problems = getattr(exc, "problems", None)
-    if problems:
+    if isinstance(exc, OutputError):  # one line naming the path (paths may hold [ ]: no markup)
+        err_console.print(str(problems[0]), markup=False, style="red")
+    elif problems:
         print_problems(problems)
     else:
-        err_console.print(f"[red]ข้อผิดพลาด (error):[/] {exc}")
+        err_console.print(f"[red]ข้อผิดพลาด (error):[/] {escape(str(exc))}")
     return typer.Exit(code=1)

@@ -18,11 +18,12 @@ from rich.progress import (
 from rich.table import Table
 
 from cplkpi.importers.summary import ImportSummary
+from cplkpi.outputs import check_output_file, check_output_folder
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.thaidate import DateParseError, format_thai_date, parse_month
 
 from . import app
-from .common import console, err_console, fail, print_problems, refuse_overwrite
+from .common import console, err_console, fail, print_problems
 
 FILES = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                        help="ไฟล์ Traffy Fondue (.csv) หรือไฟล์ส่งออก MIS/1555 (.xlsx/.csv) "
@@ -88,13 +89,17 @@ def import_command(
         wanted = district_filter(district)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--district") from exc
-    refuse_overwrite(out, *files)
+    check_output_file(out, *files)
     month = None
     if report_month is not None:
+        from cplkpi.macros.reports import output_names
+
         try:
             month = parse_month(report_month)
         except DateParseError as exc:
             raise typer.BadParameter(str(exc), param_hint="--report-month") from exc
+        report_dir = report_dir or out.with_name(f"{out.stem}_reports")
+        check_output_folder(report_dir, out, *files, names=output_names(month))
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
@@ -111,7 +116,7 @@ def import_command(
     console.print(f"[bold]นำเข้าแล้ว (imported)[/] {s.complaints:,} เรื่อง จาก {s.rows_read:,} แถว "
                   f"(ปฏิเสธ rejected {s.rejected:,}) → {out}")
     if month is not None:
-        _reports(out, month, report_dir or out.with_name(f"{out.stem}_reports"), pdf)
+        _reports(out, month, report_dir, pdf)
 
 
 def _reports(path: Path, month: _dt.date, out_dir: Path, pdf: bool) -> None:

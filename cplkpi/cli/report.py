@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from cplkpi.outputs import check_output_file, check_output_folder
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_months, fiscal_year_range, format_thai_month, parse_month
@@ -67,7 +68,7 @@ def report_command(
     keep_going: bool = typer.Option(False, "--keep-going", help="ทำต่อแม้ข้อมูลมีข้อผิดพลาด (continue despite input errors)"),
 ) -> None:
     """จัดทำแบบรายงาน CPL_R001 และ CPL_R003 ประจำเดือน พร้อมบันทึกสรุปและผลตรวจสอบ (fill the monthly reports)."""
-    from cplkpi.macros.reports import fill_monthly_reports
+    from cplkpi.macros.reports import fill_monthly_reports, output_names
 
     if (month is None) == (fiscal_year is None):
         raise typer.BadParameter("ระบุ --month หรือ --fiscal-year อย่างใดอย่างหนึ่ง (give --month or --fiscal-year)")
@@ -79,6 +80,7 @@ def report_command(
     else:
         months = fiscal_months(fiscal_year)
     day = date_option(as_of, "--as-of")
+    check_output_folder(out, workbook, names=[n for m in months for n in output_names(m)])
     book = load(workbook, keep_going)
     findings = []
     for m in months:
@@ -117,6 +119,8 @@ def validate_report_command(
 
     if r003 is None and r001 is None and form is None:
         raise typer.BadParameter("ระบุไฟล์ที่จะตรวจ (give a CPL_R003, --r001 or --progress-form)")
+    if out is not None:
+        check_output_file(out, r003, r001, form)
     findings = []
     if r003 is not None or r001 is not None:
         findings += validate_reports(r003=r003, r001=r001)

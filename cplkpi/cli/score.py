@@ -9,6 +9,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from cplkpi.export import write_table
+from cplkpi.outputs import check_output_file
 from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.monitor import monitor
@@ -25,7 +26,6 @@ from .common import (
     fail,
     fiscal_year_option,
     print_problems,
-    refuse_overwrite,
     today_bangkok,
 )
 
@@ -92,7 +92,7 @@ def run_score(path: Path, fiscal_year: int | None, rules: str, as_of: str | None
               keep_going: bool) -> ScoreResult:
     """Read, score, print and (optionally) write the explanations; shared with ``demo``."""
     if explain is not None:
-        refuse_overwrite(explain, path)
+        check_output_file(explain, path)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task(f"อ่านไฟล์ (reading) {path.name}")
         book = load(path, keep_going)
@@ -135,7 +135,7 @@ def overdue_command(
 ) -> None:
     """รายการเรื่องที่เกินกำหนดหรือใกล้ครบกำหนด (list complaints overdue or due soon as of a date)."""
     if out is not None:
-        refuse_overwrite(out, workbook)
+        check_output_file(out, workbook)
     book = load(workbook, keep_going)
     day = date_option(as_of, "--as-of") or today_bangkok()
     try:
