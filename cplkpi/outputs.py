@@ -97,12 +97,9 @@ def fit_name(name: str, limit: int = NAME_BYTES) -> str:
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     """Whether two paths name the same file: the same resolved path, or the same device and inode
     (a hard link, a symbolic link, another spelling of the path)."""
-    a, b = Path(a), Path(b)
-    if a.resolve() == b.resolve():
-        return True
     try:
-        return os.path.samefile(a, b)
-    except OSError:
+        return Path(a).resolve() == Path(b).resolve() or os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (or cannot be looked at): not the same file
         return False
 
 
@@ -146,12 +143,12 @@ def ensure_not_input(output: str | os.PathLike[str], *inputs: str | os.PathLike[
 def _check_name(path: Path) -> None:
     for part in path.parts:
         if len(part.encode("utf-8")) > NAME_BYTES:
+            size = len(part.encode("utf-8"))
             raise _problem(
                 "output_name_too_long",
-                f"ชื่อ {cut_utf8(part, 60)}… ยาว {len(part.encode('utf-8')):,} ไบต์ เกินที่ระบบไฟล์รับได้ "
-                f"({NAME_BYTES} ไบต์): ใช้ชื่อที่สั้นลง",
-                f"the name is {len(part.encode('utf-8')):,} bytes long, more than a file system holds "
-                f"({NAME_BYTES} bytes): use a shorter name", path)
+                f"ชื่อยาว {size:,} ไบต์ (UTF-8) เกินที่ระบบไฟล์รับได้ {NAME_BYTES} ไบต์: ใช้ชื่อที่สั้นลง",
+                f"the name is {size:,} bytes long (UTF-8), more than the {NAME_BYTES} bytes a file system "
+                "holds: use a shorter name", path)
 
 
 def _check_writable_folder(folder: Path, output: Path) -> None:
@@ -161,8 +158,8 @@ def _check_writable_folder(folder: Path, output: Path) -> None:
         existing = existing.parent
     if not existing.is_dir():
         raise _problem("output_parent_not_folder",
-                       f"{existing} เป็นไฟล์ ไม่ใช่โฟลเดอร์ จึงเขียน {output.name} ในนั้นไม่ได้",
-                       f"{existing} is a file, not a folder, so {output.name} cannot be written in it", output)
+                       f"เขียนไม่ได้เพราะ {existing} เป็นไฟล์ ไม่ใช่โฟลเดอร์",
+                       f"cannot be written: {existing} is a file, not a folder", output)
     if not os.access(existing, os.W_OK | os.X_OK):
         raise _problem("output_not_writable",
                        f"ไม่มีสิทธิ์เขียนในโฟลเดอร์ {existing}: เลือกโฟลเดอร์อื่น หรือขอสิทธิ์เขียน",
@@ -178,12 +175,13 @@ def check_output_file(output: str | os.PathLike[str], *inputs: str | os.PathLike
     """
     output = Path(output)
     _protect(inputs)
+    _check_name(output)
     ensure_not_input(output, *inputs)
     if output.is_dir():
         raise _problem("output_is_folder",
-                       f"{output} เป็นโฟลเดอร์: ระบุชื่อไฟล์ผลลัพธ์ เช่น {output / 'ผลลัพธ์.xlsx'}",
-                       f"{output} is a folder: give the output file's name, e.g. {output / 'ผลลัพธ์.xlsx'}", output)
-    _check_name(output)
+                       f"เป็นโฟลเดอร์ ไม่ใช่ไฟล์: ระบุชื่อไฟล์ผลลัพธ์ เช่น {output / 'ผลลัพธ์.xlsx'}",
+                       f"this is a folder, not a file: give the output file's name, e.g. "
+                       f"{output / 'ผลลัพธ์.xlsx'}", output)
     _check_writable_folder(output.parent, output)
     return output
 
@@ -200,11 +198,11 @@ def check_output_folder(folder: str | os.PathLike[str], *inputs: str | os.PathLi
     _protect(inputs)
     if folder.exists() and not folder.is_dir():
         raise _problem("output_not_folder",
-                       f"{folder} เป็นไฟล์ ไม่ใช่โฟลเดอร์: ระบุโฟลเดอร์ผลลัพธ์ (เช่น {folder.parent / 'reports'})",
-                       f"{folder} is a file, not a folder: give an output folder (e.g. "
-                       f"{folder.parent / 'reports'})", folder)
-    ensure_not_input(folder, *inputs)
+                       f"เป็นไฟล์ ไม่ใช่โฟลเดอร์: ระบุโฟลเดอร์ผลลัพธ์ เช่น {folder.parent / 'reports'}",
+                       f"this is a file, not a folder: give an output folder, e.g. {folder.parent / 'reports'}",
+                       folder)
     _check_name(folder)
+    ensure_not_input(folder, *inputs)
     for name in names:
         ensure_not_input(folder / name, *inputs)
     _check_writable_folder(folder, folder)

@@ -36,6 +36,7 @@ __all__ = [
     "FIXED_TIME",
     "FORMULA_START",
     "print_setup",
+    "quote_formula_text",
     "safe_text",
     "sheet_parts",
     "stamp_reproducible",
@@ -72,6 +73,21 @@ def set_text(cell: Any, value: Any) -> None:
     cell.data_type = "s"
     if text.startswith(FORMULA_START):
         cell.quotePrefix = True
+
+
+def quote_formula_text(wb: Any) -> int:
+    """Give every text cell of openpyxl workbook ``wb`` that starts like a formula (``=`` ``+`` ``-`` ``@``,
+    tab, CR) Excel's quote prefix, as :func:`set_text` does for new cells: a copied workbook's citizen text
+    then stays text even when someone edits the cell in Excel. Returns how many cells got it."""
+    count = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "s" and isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                    if not cell.quotePrefix:
+                        cell.quotePrefix = True
+                        count += 1
+    return count
 
 
 def write_table_sheet(

@@ -28,7 +28,7 @@ from typing import Any
 
 from cplkpi.scoring.rules import RuleSet
 from cplkpi.templates import build as layout
-from cplkpi.xlsx import write_bytes_atomic
+from cplkpi.xlsx import quote_formula_text, write_bytes_atomic
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "copy_sheet", "attach_report_sheets", "write_narrative_sheet",
            "submission_bytes", "build_submission"]
@@ -179,5 +179,6 @@ def build_submission(
     workbook, out = Path(workbook), ensure_not_input(out, workbook)
     book = read_workbook(workbook)
     target = load_workbook(workbook, keep_vba=False, keep_links=False)
+    quote_formula_text(target)  # citizen text such as "=1+1" stays text in the copy (guarantees §4)
     data = submission_bytes(target, book, month, rules=rules, as_of=as_of, narrative=narrative)
     return write_bytes_atomic(data, out)

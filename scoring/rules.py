@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -147,8 +148,8 @@ def load_rules(name_or_path: str | Path | RuleSet = "bma-2557") -> RuleSet:
 def _load(name_or_path: str) -> RuleSet:
     path = Path(name_or_path)
     if path.suffix == ".toml" and path.exists():
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
         where = str(path)
+        data = _read_toml(path.read_bytes(), where)
     else:
         res = _RULESETS.joinpath(f"{name_or_path}.toml")
         if not res.is_file():
@@ -156,12 +157,35 @@ def _load(name_or_path: str) -> RuleSet:
                 f"ไม่พบชุดเกณฑ์ {name_or_path!r} (unknown rule set); มีให้เลือก (available): "
                 + ", ".join(available_rules())
             )
-        data = tomllib.loads(res.read_text(encoding="utf-8"))
         where = f"rulesets/{name_or_path}.toml"
+        data = _read_toml(res.read_bytes(), where)
     try:
         return _parse(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise RuleSetError(f"{where}: {exc}") from exc
+
+
+_TOML_AT = re.compile(r"^(?P<what>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+
+
+def _read_toml(raw: bytes, where: str) -> dict:
+    """The TOML document in ``raw`` (UTF-8, a BOM allowed); a typo or a wrong encoding is a
+    :class:`RuleSetError` naming the file, and for a typo its line and column."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RuleSetError(f"ไฟล์ชุดเกณฑ์ {where} ไม่ได้บันทึกเป็น UTF-8 (ไบต์ที่ {exc.start:,}): บันทึกใหม่เป็น UTF-8 "
+                           f"(the rule-set file {where} is not UTF-8 (byte {exc.start:,}): save it as UTF-8)") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = _TOML_AT.match(str(exc))
+        what, at_th, at_en = str(exc), "", ""
+        if m:
+            what = m["what"]
+            at_th, at_en = f" บรรทัด {m['line']} คอลัมน์ {m['col']}", f" at line {m['line']}, column {m['col']}"
+        raise RuleSetError(f"ไฟล์ชุดเกณฑ์ {where} เขียนผิดรูปแบบ TOML{at_th}: {what} "
+                           f"(the rule-set file {where} is not valid TOML{at_en}: {what})") from exc
 
 
 def _parse(data: dict) -> RuleSet:
