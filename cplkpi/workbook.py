@@ -435,7 +435,7 @@ def _layout_problems(part: Normalized, scan: _SheetScan, n_rows: int) -> list[Pr
     for c, cells in sorted(by_column.items()):
         (r, formula), letter = cells[0], column_letter(c + 1)
         many = (f" และอีก {len(cells) - 1:,} เซลล์", f" and {len(cells) - 1:,} more cells") if len(cells) > 1 else ("", "")
-        warn("formula_today", f"สูตร {formula}{many[0]} ให้วันที่ของวันที่เปิดไฟล์ ไม่ใช่วันที่ดำเนินการ: cplkpi อ่านค่าที่ "
+        warn("formula_today", f"สูตร {formula}{many[0]} ให้วันที่ของวันที่เปิดไฟล์ ไม่ใช่วันที่ดำเนินการ: cplkpi อ่านค่าที่"
              "คำนวณไว้ตอนบันทึกไฟล์ครั้งล่าสุด ซึ่งเปลี่ยนทุกวัน ให้ใส่วันที่จริงเป็นค่าแทนสูตร",
              f"the formula {formula}{many[1]} gives the date the file is opened, not the date of the action: "
              "cplkpi reads the value stored when the file was last saved, which changes every day; enter the real "
