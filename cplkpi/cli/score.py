@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
@@ -124,6 +125,11 @@ def score_command(
     run_score(workbook, fiscal_year, rules, as_of, explain, keep_going)
 
 
+def _text(value: object) -> str:
+    """A cell as printed: empty for a missing value (never ``<NA>``, ``nan`` or ``None``)."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 @app.command("overdue")
 def overdue_command(
     workbook: Path = WORKBOOK,
@@ -151,7 +157,7 @@ def overdue_command(
     for _, x in table.head(200).iterrows():
         colour = "red" if x["status"] == "overdue" else "yellow" if x["status"] == "due_soon" else "green"
         phase = PHASE_LABELS.get(x["phase"], ("",))[0]
-        t.add_row(str(x["complaint_id"]), str(x.get("subject", "") or ""), phase,
+        t.add_row(_text(x["complaint_id"]), _text(x.get("subject")), phase,
                   format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]")
     console.print(t)
     counts = table["status"].value_counts()
