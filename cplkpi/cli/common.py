@@ -115,9 +115,9 @@ def fail(exc: CplError) -> typer.Exit:
     """Print a cplkpi error readably and return the exit to raise (code 1)."""
     problems = getattr(exc, "problems", None)
     if isinstance(exc, OutputError):  # one line naming the path (paths may hold [ ]: no markup)
-        err_console.print(str(problems[0]), markup=False, style="red")
+        err_console.print(str(problems[0]), markup=False, style="red", soft_wrap=True)  # paths stay whole
     elif problems:
         print_problems(problems)
     else:
-        err_console.print(f"[red]ข้อผิดพลาด (error):[/] {escape(str(exc))}")
+        err_console.print(f"[red]ข้อผิดพลาด (error):[/] {escape(str(exc))}", soft_wrap=True)
     return typer.Exit(code=1)

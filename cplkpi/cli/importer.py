@@ -18,7 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from cplkpi.importers.summary import ImportSummary
-from cplkpi.outputs import check_output_file, check_output_folder
+from cplkpi.outputs import check_output_file, check_output_folder, ensure_not_input
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.thaidate import DateParseError, format_thai_date, parse_month
 
@@ -99,7 +99,9 @@ def import_command(
         except DateParseError as exc:
             raise typer.BadParameter(str(exc), param_hint="--report-month") from exc
         report_dir = report_dir or out.with_name(f"{out.stem}_reports")
-        check_output_folder(report_dir, out, *files, names=output_names(month))
+        check_output_folder(report_dir, *files, names=output_names(month))
+        for name in output_names(month):  # the workbook about to be written is the reports' input
+            ensure_not_input(report_dir / name, out)
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
