@@ -304,6 +304,9 @@ EXPECTED = {
         'คำเตือน เรื่องร้องเรียน!C3 (วันที่ตอบรับ): สูตร =TODAY() ให้วันที่ของวันที่เปิดไฟล์ ไม่ใช่วันที่ดำเนินการ: cplkpi อ่านค่าที่คำนวณไว้ตอนบันทึกไฟล์ครั้งล่าสุด ซึ่งเปลี่ยนทุกวัน ให้ใส่วันที่จริงเป็นค่าแทนสูตร (the formula =TODAY() gives the date the file is opened, not the date of the action: cplkpi reads the value stored when the file was last saved, which changes every day; enter the real date as a value instead of the formula)',
     ]),
     'citizen_text_like_formulas': ('read', []),
+    'text_like_console_markup': ('read', [
+        "คำเตือน เรื่องร้องเรียน!F3 (สถานะ): สถานะไม่รู้จัก เก็บไว้ตามเดิม: '[/]รอ[bold]ตรวจ' (unknown status, kept as is: '[/]รอ[bold]ตรวจ')",
+    ]),
     'agency_of_100_thai_characters': ('read', []),
     'file_name_of_245_bytes': ('read', []),
 }

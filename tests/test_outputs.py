@@ -274,3 +274,14 @@ def test_audit_pack_gives_formula_like_citizen_text_the_quote_prefix(tmp_path):
     assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [(t, "s", True) for t in corpus.FORMULA_LIKE]
     with zipfile.ZipFile(tmp_path / "ส่งกองกลาง.xlsx") as zf:  # stored as text, never as a formula
         assert b"<f>HYPERLINK" not in zf.read("xl/worksheets/sheet1.xml")
+
+
+def test_text_that_looks_like_console_markup_is_printed_as_it_is(tmp_path):
+    """``[/]`` in a cell crashed every command printing it; ``[bold]`` or ``[draft]`` silently vanished."""
+    src = corpus.CORPUS["text_like_console_markup"](tmp_path)
+    code, out = run("score", src, "--fy", "2563")
+    assert code == 0, out
+    assert "สถานะไม่รู้จัก เก็บไว้ตามเดิม: '[/]รอ[bold]ตรวจ' (unknown status, kept as is: '[/]รอ[bold]ตรวจ')" in out
+    book = tmp_path / "[ร่าง] ผล.csv"
+    code, out = run("overdue", src, "--all", "--as-of", "3/10/2562", "--out", book)
+    assert code == 0 and f"เขียนไฟล์ (written): {book}" in out

@@ -15,7 +15,7 @@ from cplkpi.scoring.rules import available_rules, load_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, parse_month
 
 from . import app
-from .common import console, err_console, fail, print_problems
+from .common import console, err_console, fail, plain, print_problems
 
 if TYPE_CHECKING:  # the audit modules load openpyxl and the report layout: imported when a command runs
     from cplkpi.macros.audit import AuditResult
@@ -48,7 +48,7 @@ def print_sample(s: MonthSample, kept: bool = False) -> None:
     console.print(f"สุ่มตรวจ {s.label}: เสร็จสิ้นในเดือน {s.population:,} เรื่อง สุ่ม {s.size} เรื่อง "
                   f"seed {s.seed} [{state}]")
     if s.complaint_ids:
-        console.print("  " + ", ".join(s.complaint_ids))
+        console.print("  " + ", ".join(plain(i) for i in s.complaint_ids))
 
 
 #: Findings printed per audit (the output workbook lists them all).
@@ -65,8 +65,8 @@ def print_findings(result: AuditResult) -> None:
         t.add_column(col)
     for f in result.findings[:FINDINGS_SHOWN]:
         colour = "red" if f.severity == "error" else "yellow"
-        t.add_row(f"[{colour}]{f.label_th}[/]", f.where, "" if f.reported is None else str(f.reported),
-                  "" if f.recomputed is None else str(f.recomputed), f.message)
+        t.add_row(f"[{colour}]{plain(f.label_th)}[/]", plain(f.where), plain(f.reported), plain(f.recomputed),
+                  plain(f.message))
     console.print(t)
     more = len(result.findings) - FINDINGS_SHOWN
     if more > 0:
@@ -103,19 +103,19 @@ def audit_command(
                                     samples=samples if samples is not None else out / "สุ่มตรวจ")
     except CplError as exc:
         raise fail(exc) from exc
-    console.print(f"[bold]{result.agency}[/]  เดือนที่ตรวจ (month) {month_label(result.month)}")
+    console.print(f"[bold]{plain(result.agency)}[/]  เดือนที่ตรวจ (month) {month_label(result.month)}")
     if result.sample is not None:
         kept = result.sample_file is not None and result.month in result.sample_file.kept
         print_sample(result.sample, kept)
         if result.sample_file is not None:
-            console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {result.sample_file.path}")
+            console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {plain(result.sample_file.path)}")
     print_score(result.score, result.agency)
     print_findings(result)
     batch = BatchResult([result.summary()], [(result.summary(), f) for f in result.findings])
     name = Path(workbook).stem
     path = write_committee_workbook(batch, out / fit_name(f"ผลการตรวจ_{name}_{result.month:%Y-%m}.xlsx"), rules=rules,
                                     month=result.month)
-    console.print(f"เขียนไฟล์ (written): {path}")
+    console.print(f"เขียนไฟล์ (written): {plain(path)}")
 
 
 @app.command("audit-sample")
@@ -147,7 +147,7 @@ def audit_sample_command(
                 print_sample(s)
             for m in sf.kept:
                 console.print(f"สุ่มตรวจ {format_thai_month(m)}: มีอยู่แล้ว ไม่สุ่มใหม่ (already drawn, kept as is)")
-            console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {sf.path}")
+            console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {plain(sf.path)}")
             res = score(book.complaints.table, book.progress.table if book.progress is not None else None,
                         book.monthly_reports.table if book.monthly_reports is not None else None, sf.table,
                         rules=r, fiscal_year=fy, calendar=book.calendar())
@@ -195,15 +195,15 @@ def audit_batch_command(
     for col in ("หน่วยงาน (agency)", "ไฟล์ (file)", "คะแนนรวม (total)", "ข้อค้นพบ (findings)"):
         t.add_column(col)
     for s in sorted(result.audited, key=lambda s: -(s.total or 0)):
-        t.add_row(s.agency or "", s.file, f"{s.total:.4f}" if s.total is not None else "-", f"{s.findings:,}")
+        t.add_row(plain(s.agency), plain(s.file), f"{s.total:.4f}" if s.total is not None else "-", f"{s.findings:,}")
     console.print(t)
     if result.errors:
         err_console.print(f"[red]ตรวจไม่ได้ {len(result.errors)} ไฟล์ (could not audit {len(result.errors)} files)[/]")
         for s in result.errors:
-            err_console.print(f"  {s.file}: {s.error}")
-    console.print(f"เขียนไฟล์ (written): {result.workbook}" + (f", {result.pdf}" if result.pdf else ""))
+            err_console.print(f"  {plain(s.file)}: {plain(s.error)}")
+    console.print(f"เขียนไฟล์ (written): {plain(result.workbook)}" + (f", {plain(result.pdf)}" if result.pdf else ""))
     if result.pdf_skipped:
-        console.print(f"[yellow]{result.pdf_skipped}[/]")
+        console.print(f"[yellow]{plain(result.pdf_skipped)}[/]")
 
 
 @app.command("audit-pack")
@@ -223,4 +223,4 @@ def audit_pack_command(
         path = build_submission(workbook, month_option(month), out, rules=rules, narrative=narrative)
     except CplError as exc:
         raise fail(exc) from exc
-    console.print(f"เขียนไฟล์ (written): {path}")
+    console.print(f"เขียนไฟล์ (written): {plain(path)}")

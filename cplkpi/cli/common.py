@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import errno
+from pathlib import Path
 from collections.abc import Iterable
 from typing import Any
 
@@ -54,6 +55,17 @@ def fiscal_year_option(*flags: str, help: str) -> Any:
     return typer.Option(None, *flags, help=help, callback=check_fiscal_year)
 
 
+def plain(value: object) -> str:
+    """A value from the user's files (text, a path, a message quoting a cell) ready for a rich console line or
+    table: shown as it is, never read as console markup (``[/]`` would crash, ``[draft]`` vanish), and
+    empty for a missing value (never ``<NA>``, ``nan`` or ``None``)."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str | Path) and pd.isna(value)):
+        return ""
+    return escape(str(value))
+
+
 def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:
     """Print problems as a table on stderr, errors first."""
     problems = sorted(problems, key=lambda p: (p.severity != "error", p.sheet or "", p.row or 0))
@@ -65,7 +77,7 @@ def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:
     table.add_column("ข้อความ (message)")
     for p in problems[:limit]:
         level = "[red]ข้อผิดพลาด (error)[/]" if p.severity == "error" else "[yellow]คำเตือน (warning)[/]"
-        table.add_row(level, p.where, p.message)
+        table.add_row(level, plain(p.where), plain(p.message))
     err_console.print(table)
     if len(problems) > limit:
         err_console.print(f"... และอีก {len(problems) - limit} รายการ (and {len(problems) - limit} more)")

@@ -11,7 +11,7 @@ from cplkpi.outputs import check_output_folder
 from cplkpi.scoring.thaidate import parse_month
 
 from . import app
-from .common import console
+from .common import console, plain
 from .score import run_score
 
 #: The demo's report month: September 2020 (ก.ย. 2563), the last month of fiscal year 2563.
@@ -35,7 +35,7 @@ def demo_command(
     from .report import print_findings, print_result
 
     sample = sample_path()
-    console.print(f"ข้อมูลตัวอย่าง (sample): {sample}")
+    console.print(f"ข้อมูลตัวอย่าง (sample): {plain(sample)}")
     check_output_folder(out, sample, names=[EXPLANATIONS, *output_names(parse_month(DEMO_MONTH))])
     out.mkdir(parents=True, exist_ok=True)
     run_score(sample, 2563, "bma-2557", None, out / EXPLANATIONS, keep_going=False)

@@ -23,7 +23,7 @@ from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.thaidate import DateParseError, format_thai_date, parse_month
 
 from . import app
-from .common import console, err_console, fail, print_problems
+from .common import console, err_console, fail, plain, print_problems
 
 FILES = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                        help="ไฟล์ Traffy Fondue (.csv) หรือไฟล์ส่งออก MIS/1555 (.xlsx/.csv) "
@@ -37,7 +37,7 @@ def _cell(value: object) -> str:
         return f"{format_thai_date(value)} {value:%H:%M}"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:,}"
-    return str(value)
+    return plain(value)
 
 
 def print_table(title: str, frame: pd.DataFrame, limit: int) -> None:
@@ -47,7 +47,7 @@ def print_table(title: str, frame: pd.DataFrame, limit: int) -> None:
     t = Table(title=title)
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])
-        t.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
+        t.add_column(plain(col), justify="right" if numeric else "left", overflow="fold")
     for values in frame.head(limit).astype(object).itertuples(index=False):
         t.add_row(*(_cell(v) for v in values))
     console.print(t)

@@ -13,7 +13,7 @@ from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_months, fiscal_year_range, format_thai_month, parse_month
 
 from . import app
-from .common import console, date_option, err_console, fail, fiscal_year_option
+from .common import console, date_option, err_console, fail, fiscal_year_option, plain
 from .score import WORKBOOK, load
 
 
@@ -33,7 +33,7 @@ def print_findings(findings: list) -> None:
     ordered = sorted(findings, key=lambda f: f.severity != "error")
     for f in ordered[:FINDINGS_SHOWN]:
         level = "[red]ข้อผิดพลาด[/]" if f.severity == "error" else "[yellow]คำเตือน[/]"
-        t.add_row(level, f.code, f.where, f.message)
+        t.add_row(level, plain(f.code), plain(f.where), plain(f.message))
     console.print(t)
     more = len(findings) - FINDINGS_SHOWN
     if more > 0:
@@ -44,14 +44,14 @@ def print_result(result) -> None:
     """Print where one month's reports are and their headline figures."""
     fig = result.figures
     ms, fy = fig.month_summary, fig.fytd_summary
-    console.print(f"[bold]{fig.agency or ''}[/] เดือน{fig.month_label}: รับ {ms['received']:,} เสร็จสิ้น "
+    console.print(f"[bold]{plain(fig.agency)}[/] เดือน{fig.month_label}: รับ {ms['received']:,} เสร็จสิ้น "
                   f"{ms['completed']:,} กำลังดำเนินการ {ms['pending']:,} | สะสม รับ {fy['received']:,} เสร็จสิ้น "
                   f"{fy['completed']:,} ({'-' if fy['completed_pct'] is None else format(fy['completed_pct'], '.2f')} %) | "
                   f"คงค้าง {len(fig.pending):,} | คะแนน {fig.score.total:.4f}/{fig.rules.total_points:g}")
     for path in result.paths:
-        console.print(f"  {path}")
+        console.print(f"  {plain(path)}")
     if result.pdf_skipped:
-        err_console.print(f"[yellow]{result.pdf_skipped}[/]")
+        err_console.print(f"[yellow]{plain(result.pdf_skipped)}[/]")
 
 
 @app.command("report")
@@ -137,6 +137,6 @@ def validate_report_command(
         from cplkpi.export import write_table
 
         write_table(pd.DataFrame(findings_rows(findings), columns=FINDINGS_HEADERS), out, "ผลการตรวจสอบ")
-        console.print(f"เขียนไฟล์ (written): {out}")
+        console.print(f"เขียนไฟล์ (written): {plain(out)}")
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(code=1)

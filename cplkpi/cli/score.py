@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
@@ -26,6 +25,7 @@ from .common import (
     date_option,
     fail,
     fiscal_year_option,
+    plain,
     print_problems,
     today_bangkok,
 )
@@ -50,7 +50,7 @@ def load(path: Path, keep_going: bool) -> ComplaintWorkbook:
 def print_score(result: ScoreResult, agency: str | None) -> None:
     """Print the step table, deductions and total of a score result."""
     r = result.rules
-    console.print(f"[bold]{agency or ''}[/] {r.title_th}")
+    console.print(f"[bold]{plain(agency)}[/] {plain(r.title_th)}")
     console.print(f"ช่วงข้อมูล (period) {format_thai_date(result.start)} – {format_thai_date(result.end)}  "
                   f"ณ วันที่ (as of) {format_thai_date(result.as_of)}  ชุดเกณฑ์ (rules) {r.name}")
     t = Table(title="คะแนนรายขั้นตอน (step scores)")
@@ -60,7 +60,7 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
         t.add_column(col, **kw)
     for _, c in result.components.iterrows():
         pct = "-" if c["pct"] is None or c["pct"] != c["pct"] else f"{c['pct']:.2f}"
-        t.add_row(str(c["step"]), c["label_th"], f"{c['correct']:,}/{c['total']:,}", pct,
+        t.add_row(str(c["step"]), plain(c["label_th"]), f"{c['correct']:,}/{c['total']:,}", pct,
                   f"{c['points']:g}", f"{c['score']:.{r.score_decimals}f}")
     console.print(t)
     if len(result.deductions):
@@ -86,7 +86,7 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     s.add_row("[bold]รวม (total)[/]", f"{r.total_points:g}", "", "", f"[bold]{result.total:.{r.score_decimals}f}[/]")
     console.print(s)
     for note in result.notes:
-        console.print(f"[yellow]หมายเหตุ (note):[/] {note}")
+        console.print(f"[yellow]หมายเหตุ (note):[/] {plain(note)}")
 
 
 def run_score(path: Path, fiscal_year: int | None, rules: str, as_of: str | None, explain: Path | None,
@@ -107,7 +107,7 @@ def run_score(path: Path, fiscal_year: int | None, rules: str, as_of: str | None
             write_table(result.explain(), explain, "คำอธิบาย")
     print_score(result, book.agency)
     if explain is not None:
-        console.print(f"คำอธิบายรายเรื่อง (per-complaint explanations): {explain}")
+        console.print(f"คำอธิบายรายเรื่อง (per-complaint explanations): {plain(explain)}")
     return result
 
 
@@ -123,11 +123,6 @@ def score_command(
 ) -> None:
     """คำนวณคะแนนตัวชี้วัดของหน่วยงาน (score an agency workbook for a fiscal year and rule set)."""
     run_score(workbook, fiscal_year, rules, as_of, explain, keep_going)
-
-
-def _text(value: object) -> str:
-    """A cell as printed: empty for a missing value (never ``<NA>``, ``nan`` or ``None``)."""
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 @app.command("overdue")
@@ -157,14 +152,14 @@ def overdue_command(
     for _, x in table.head(200).iterrows():
         colour = "red" if x["status"] == "overdue" else "yellow" if x["status"] == "due_soon" else "green"
         phase = PHASE_LABELS.get(x["phase"], ("",))[0]
-        t.add_row(_text(x["complaint_id"]), _text(x.get("subject")), phase,
+        t.add_row(plain(x["complaint_id"]), plain(x.get("subject")), phase,
                   format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]")
     console.print(t)
     counts = table["status"].value_counts()
     console.print(f"เกินกำหนด (overdue) {counts.get('overdue', 0):,}  ใกล้ครบกำหนด (due soon) {counts.get('due_soon', 0):,}")
     if out is not None:
         write_table(table, out, "เรื่องที่ต้องเร่งรัด")
-        console.print(f"เขียนไฟล์ (written): {out}")
+        console.print(f"เขียนไฟล์ (written): {plain(out)}")
 
 
 @app.command("rules")
@@ -174,7 +169,7 @@ def rules_command() -> None:
 
     for name in available_rules():
         r = load_rules(name)
-        console.print(f"[bold]{name}[/]  {r.title_th}  [dim]({r.source})[/]")
+        console.print(f"[bold]{plain(name)}[/]  {plain(r.title_th)}  [dim]({plain(r.source)})[/]")
 
 
 @app.command("holidays")

@@ -828,6 +828,16 @@ def _(d: Path) -> Path:
     return book(d / "citizen_text_like_formulas.xlsx", {SHEET: [HEADER, GOOD, *rows]}, as_text)
 
 
+#: Text that a rich console would read as markup: ``[/]`` crashed every command printing it, ``[bold]`` vanished.
+MARKUP_LIKE = ("[/]รอ[bold]ตรวจ", "ซ่อมแล้ว [draft] [link=http://example.invalid]ดูรูป[/link]")
+
+
+@case("text_like_console_markup")
+def _(d: Path) -> Path:
+    return complaints(d / "text_like_console_markup.xlsx",
+                      ["6300002", "2/10/2562", "3/10/2562", None, None, MARKUP_LIKE[0], MARKUP_LIKE[1], None])
+
+
 #: An agency name of 100 Thai characters (300 bytes of UTF-8): a file named after it needs shortening.
 LONG_AGENCY = ("สำนักงานเขตบางกอกน้อย ฝ่ายโยธา งานทาง" * 3)[:100]
 
