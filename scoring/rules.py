@@ -161,8 +161,13 @@ def _load(name_or_path: str) -> RuleSet:
         data = _read_toml(res.read_bytes(), where)
     try:
         return _parse(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RuleSetError(f"{where}: {exc}") from exc
+    except KeyError as exc:
+        key = exc.args[0] if exc.args else "?"
+        raise RuleSetError(f"ไฟล์ชุดเกณฑ์ {where} ไม่มีค่า {key} ที่ต้องมี "
+                           f"(the rule-set file {where} lacks the required key {key})") from exc
+    except (TypeError, ValueError) as exc:
+        raise RuleSetError(f"ไฟล์ชุดเกณฑ์ {where} มีค่าที่ใช้ไม่ได้: {exc} "
+                           f"(the rule-set file {where} has a value that cannot be used: {exc})") from exc
 
 
 _TOML_AT = re.compile(r"^(?P<what>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")

@@ -229,6 +229,10 @@ def test_a_rule_set_toml_with_a_typo_names_the_file_line_and_column(sample_path,
     code, out = run("score", sample_path, "--fy", "2563", "--rules", rules)
     assert (code, out) == (1, f"ข้อผิดพลาด (error): ไฟล์ชุดเกณฑ์ {rules} เขียนผิดรูปแบบ TOML บรรทัด 4 คอลัมน์ 12: "
                               f"Invalid value (the rule-set file {rules} is not valid TOML at line 4, column 12: Invalid value)")
+    rules.write_text('name = "เขต"\n', encoding="utf-8")
+    code, out = run("score", sample_path, "--fy", "2563", "--rules", rules)
+    assert (code, out) == (1, f"ข้อผิดพลาด (error): ไฟล์ชุดเกณฑ์ {rules} ไม่มีค่า kind ที่ต้องมี "
+                              f"(the rule-set file {rules} lacks the required key kind)")
     rules.write_bytes('name = "กทม."\n'.encode("cp874"))  # saved as "ANSI" by Notepad
     code, out = run("score", sample_path, "--fy", "2563", "--rules", rules)
     assert (code, out) == (1, f"ข้อผิดพลาด (error): ไฟล์ชุดเกณฑ์ {rules} ไม่ได้บันทึกเป็น UTF-8 (ไบต์ที่ 8): บันทึกใหม่เป็น UTF-8 "
