@@ -16,8 +16,13 @@ INTERRUPTED = ("ยกเลิกตามที่สั่ง (Ctrl-C): ไ�
                "(interrupted by Ctrl-C; no output file was left half-written)")
 
 
+_told = False
+
+
 def interrupted() -> None:
     """Print :data:`INTERRUPTED` on stderr."""
+    global _told
+    _told = True
     print(INTERRUPTED, file=sys.stderr, flush=True)
 
 
@@ -28,4 +33,9 @@ def main() -> None:
     except KeyboardInterrupt:
         interrupted()
         sys.exit(130)
-    app(prog_name="cplkpi")
+    try:
+        app(prog_name="cplkpi")
+    except SystemExit as exc:  # typer turns a Ctrl-C outside a command (while parsing) into a silent 130
+        if exc.code == 130 and not _told:
+            interrupted()
+        raise
