@@ -100,6 +100,17 @@ def test_report_refuses_a_folder_holding_its_input_under_a_name_it_would_write(r
     assert {p.name: sha(p) for p in x.iterdir()} == before
 
 
+def test_a_custom_rule_set_is_an_input_too(sample_path, tmp_path):
+    rules = tmp_path / "เกณฑ์.toml"
+    rules.write_bytes((Path(__file__).parents[1] / "scoring" / "rulesets" / "bma-2557.toml").read_bytes())
+    before = sha(rules)
+    for command in (["score", sample_path, "--fy", "2563", "--rules", rules, "--explain", rules],
+                    ["overdue", sample_path, "--rules", rules, "--out", rules]):
+        code, out = run(*command)
+        assert (code, out) == (1, REFUSED.format(path=rules.name, name=rules.name))
+    assert sha(rules) == before
+
+
 def test_every_writer_refuses_an_input_of_the_running_command(tmp_path):
     """A name generated after the checks (``audit``'s result file, a sample file) is refused by the writer."""
     from cplkpi.outputs import protected_inputs

@@ -15,7 +15,7 @@ from cplkpi.scoring.rules import available_rules, load_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, parse_month
 
 from . import app
-from .common import console, err_console, fail, plain, print_problems
+from .common import console, err_console, fail, plain, print_problems, rules_file
 
 if TYPE_CHECKING:  # the audit modules load openpyxl and the report layout: imported when a command runs
     from cplkpi.macros.audit import AuditResult
@@ -218,7 +218,7 @@ def audit_pack_command(
     """เตรียมไฟล์ส่งกองกลาง: สมุดงานเรื่องร้องเรียน + CPL_R003 + CPL_R001 ของเดือน (build the submitted workbook)."""
     from cplkpi.macros.audit_submission import build_submission
 
-    check_output_file(out, workbook)
+    check_output_file(out, workbook, rules_file(rules))
     try:
         path = build_submission(workbook, month_option(month), out, rules=rules, narrative=narrative)
     except CplError as exc:

@@ -66,6 +66,12 @@ def plain(value: object) -> str:
     return escape(str(value))
 
 
+def rules_file(rules: str) -> Path | None:
+    """The rule-set file named by ``--rules`` (an input no output may replace), or None for a shipped
+    rule set's name such as ``bma-2557``."""
+    return Path(rules) if rules.lower().endswith(".toml") else None
+
+
 def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:
     """Print problems as a table on stderr, errors first."""
     problems = sorted(problems, key=lambda p: (p.severity != "error", p.sheet or "", p.row or 0))

@@ -27,6 +27,7 @@ from .common import (
     fiscal_year_option,
     plain,
     print_problems,
+    rules_file,
     today_bangkok,
 )
 
@@ -93,7 +94,7 @@ def run_score(path: Path, fiscal_year: int | None, rules: str, as_of: str | None
               keep_going: bool) -> ScoreResult:
     """Read, score, print and (optionally) write the explanations; shared with ``demo``."""
     if explain is not None:
-        check_output_file(explain, path)
+        check_output_file(explain, path, rules_file(rules))
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task(f"อ่านไฟล์ (reading) {path.name}")
         book = load(path, keep_going)
@@ -136,7 +137,7 @@ def overdue_command(
 ) -> None:
     """รายการเรื่องที่เกินกำหนดหรือใกล้ครบกำหนด (list complaints overdue or due soon as of a date)."""
     if out is not None:
-        check_output_file(out, workbook)
+        check_output_file(out, workbook, rules_file(rules))
     book = load(workbook, keep_going)
     day = date_option(as_of, "--as-of") or today_bangkok()
     try:
