@@ -182,6 +182,35 @@ def test_a_read_only_output_folder_is_refused_before_the_work(sample_path, tmp_p
     assert listing(folder) == []
 
 
+def test_a_folder_the_system_says_we_may_not_write_is_refused_before_the_work(sample_path, tmp_path, monkeypatch):
+    """The same refusal, with the operating system's answer stubbed (tests may run as root)."""
+    import cplkpi.outputs
+
+    folder = tmp_path / "ของคนอื่น"
+    folder.mkdir()
+    real = os.access
+    monkeypatch.setattr(cplkpi.outputs.os, "access", lambda p, mode: Path(p) != folder and real(p, mode))
+    code, out = run("overdue", sample_path, "--out", folder / "ค้าง.xlsx")
+    assert code == 1
+    assert out == (f"ข้อผิดพลาด {folder}/ค้าง.xlsx: ไม่มีสิทธิ์เขียนในโฟลเดอร์ {folder}: เลือกโฟลเดอร์อื่น หรือขอสิทธิ์เขียน "
+                   f"(no permission to write in the folder {folder}: choose another folder or ask for write access)")
+
+
+def test_a_file_system_error_while_writing_is_one_line_and_leaves_nothing(sample_path, tmp_path, monkeypatch):
+    import errno
+
+    import cplkpi.xlsx
+
+    def disk_full(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr(cplkpi.xlsx.os, "replace", disk_full)
+    code, out = run("overdue", sample_path, "--as-of", "30/9/2563", "--out", tmp_path / "ค้าง.csv")
+    assert code == 1 and out.endswith(f"ข้อผิดพลาด (error): พื้นที่ดิสก์เต็ม: {tmp_path}/ค้าง.csv "
+                                      f"(No space left on device: {tmp_path}/ค้าง.csv)")
+    assert listing(tmp_path) == []  # the temporary file went too
+
+
 def test_check_output_accepts_a_new_file_in_a_folder_still_to_be_made(tmp_path):
     assert check_output_file(tmp_path / "ใหม่" / "ลึก" / "ผล.xlsx") == tmp_path / "ใหม่" / "ลึก" / "ผล.xlsx"
     assert check_output_folder(tmp_path / "ใหม่", names=["CPL_R003_2563-09.xlsx"]) == tmp_path / "ใหม่"
