@@ -35,6 +35,7 @@ __all__ = [
     "OutputError",
     "check_output_file",
     "check_output_folder",
+    "current_umask",
     "cut_utf8",
     "ensure_not_input",
     "file_mode",
@@ -48,7 +49,9 @@ NAME_BYTES = 255
 #: A B.E. month (``_2563-09``) or year (``_2563``) at the end of a generated name's stem: kept when cut.
 _PERIOD_TAIL = re.compile(r"_\d{4}(?:-\d{2})?$")
 
-_PROTECTED: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar("cplkpi_protected", default=None)
+#: The inputs of the running command (None outside a command): no writer may replace them.
+_PROTECTED: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar("cplkpi_protected",
+                                                                              default=None)
 
 
 def current_umask() -> int:
@@ -199,8 +202,8 @@ def check_output_folder(folder: str | os.PathLike[str], *inputs: str | os.PathLi
     if folder.exists() and not folder.is_dir():
         raise _problem("output_not_folder",
                        f"เป็นไฟล์ ไม่ใช่โฟลเดอร์: ระบุโฟลเดอร์ผลลัพธ์ เช่น {folder.parent / 'reports'}",
-                       f"this is a file, not a folder: give an output folder, e.g. {folder.parent / 'reports'}",
-                       folder)
+                       "this is a file, not a folder: give an output folder, e.g. "
+                       f"{folder.parent / 'reports'}", folder)
     _check_name(folder)
     ensure_not_input(folder, *inputs)
     for name in names:

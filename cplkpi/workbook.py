@@ -346,8 +346,8 @@ def _scan_sheet(xml: bytes) -> _SheetScan:
 
 
 #: A number cell holding what a date reader cannot show as a date: below 1 (0, -1, 0.5) or 60 (29/02/1900).
-_SMALL_NUMBER = re.compile(rb'<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v>\s*(-[0-9.Ee+-]+|0(?:\.[0-9]*)?(?:[Ee]-?[0-9]+)?|60(?:\.[0-9]*)?)'
-                           rb'\s*</(?:\w+:)?v>')
+_SMALL_NUMBER = re.compile(rb'<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v>\s*'
+                           rb'(-[0-9.Ee+-]+|0(?:\.[0-9]*)?(?:[Ee]-?[0-9]+)?|60(?:\.[0-9]*)?)\s*</(?:\w+:)?v>')
 _NOT_NUMBER = re.compile(rb'\bt="(?!n")')
 #: What calamine makes of a date-formatted 59 or 60: Excel shows 60 as 29/02/1900, a day that never was.
 _FEB_28_1900 = _dt.date(1900, 2, 28)
@@ -434,12 +434,13 @@ def _layout_problems(part: Normalized, scan: _SheetScan, n_rows: int) -> list[Pr
             by_column.setdefault(c, []).append((r, formula))
     for c, cells in sorted(by_column.items()):
         (r, formula), letter = cells[0], column_letter(c + 1)
-        many = (f" และอีก {len(cells) - 1:,} เซลล์", f" and {len(cells) - 1:,} more cells") if len(cells) > 1 else ("", "")
+        more = len(cells) - 1
+        many = (f" และอีก {more:,} เซลล์", f" and {more:,} more cells") if more else ("", "")
         warn("formula_today", f"สูตร {formula}{many[0]} ให้วันที่ของวันที่เปิดไฟล์ ไม่ใช่วันที่ดำเนินการ: cplkpi อ่านค่าที่"
              "คำนวณไว้ตอนบันทึกไฟล์ครั้งล่าสุด ซึ่งเปลี่ยนทุกวัน ให้ใส่วันที่จริงเป็นค่าแทนสูตร",
              f"the formula {formula}{many[1]} gives the date the file is opened, not the date of the action: "
-             "cplkpi reads the value stored when the file was last saved, which changes every day; enter the real "
-             "date as a value instead of the formula", r + 1, letter)
+             "cplkpi reads the value stored when the file was last saved, which changes every day; enter the "
+             "real date as a value instead of the formula", r + 1, letter)
     return out
 
 

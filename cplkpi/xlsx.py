@@ -83,10 +83,10 @@ def quote_formula_text(wb: Any) -> int:
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if cell.data_type == "s" and isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-                    if not cell.quotePrefix:
-                        cell.quotePrefix = True
-                        count += 1
+                text = cell.value if cell.data_type == "s" and isinstance(cell.value, str) else ""
+                if text.startswith(FORMULA_START) and not cell.quotePrefix:
+                    cell.quotePrefix = True
+                    count += 1
     return count
 
 

@@ -181,9 +181,10 @@ def build_submission(
     book = read_workbook(workbook)
     if workbook.suffix.lower() in CSV_SUFFIXES:  # read fine, but a text file cannot carry the report sheets
         raise InputError([Problem(
-            "submission_needs_xlsx", "ไฟล์ส่งกองกลางต้องสร้างจากสมุดงาน Excel: เปิดไฟล์นี้ใน Excel แล้วบันทึกเป็น .xlsx ก่อน",
-            "the submission is built from an Excel workbook: open this file in Excel and save it as .xlsx first",
-            sheet=workbook.name)])
+            "submission_needs_xlsx",
+            "ไฟล์ส่งกองกลางต้องสร้างจากสมุดงาน Excel: เปิดไฟล์นี้ใน Excel แล้วบันทึกเป็น .xlsx ก่อน",
+            "the submission is built from an Excel workbook: open this file in Excel and save it as .xlsx "
+            "first", sheet=workbook.name)])
     target = load_workbook(workbook, keep_vba=False, keep_links=False)
     quote_formula_text(target)  # citizen text such as "=1+1" stays text in the copy (guarantees §4)
     data = submission_bytes(target, book, month, rules=rules, as_of=as_of, narrative=narrative)

@@ -179,8 +179,9 @@ def _read_toml(raw: bytes, where: str) -> dict:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RuleSetError(f"ไฟล์ชุดเกณฑ์ {where} ไม่ได้บันทึกเป็น UTF-8 (ไบต์ที่ {exc.start:,}): บันทึกใหม่เป็น UTF-8 "
-                           f"(the rule-set file {where} is not UTF-8 (byte {exc.start:,}): save it as UTF-8)") from exc
+        raise RuleSetError(f"ไฟล์ชุดเกณฑ์ {where} ไม่ได้บันทึกเป็น UTF-8 (ไบต์ที่ {exc.start:,}): "
+                           f"บันทึกใหม่เป็น UTF-8 (the rule-set file {where} is not UTF-8 (byte "
+                           f"{exc.start:,}): save it as UTF-8)") from exc
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -188,7 +189,8 @@ def _read_toml(raw: bytes, where: str) -> dict:
         what, at_th, at_en = str(exc), "", ""
         if m:
             what = m["what"]
-            at_th, at_en = f" บรรทัด {m['line']} คอลัมน์ {m['col']}", f" at line {m['line']}, column {m['col']}"
+            at_th = f" บรรทัด {m['line']} คอลัมน์ {m['col']}"
+            at_en = f" at line {m['line']}, column {m['col']}"
         raise RuleSetError(f"ไฟล์ชุดเกณฑ์ {where} เขียนผิดรูปแบบ TOML{at_th}: {what} "
                            f"(the rule-set file {where} is not valid TOML{at_en}: {what})") from exc
 

@@ -265,7 +265,8 @@ def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]
 def _from_serial(serial: float, pos: int, raw: Any) -> tuple[_dt.date | None, DateIssue | None]:
     if np.isfinite(serial) and int(serial) == 60:
         return None, _issue(pos, "date_impossible", raw, detail=(
-            "(เลขลำดับ 60 คือวันที่ 29/02/1900 ที่ Excel แสดง แต่วันนี้ไม่มีจริง: Excel สมมติขึ้นเพื่อให้เข้ากับ Lotus 1-2-3)",
+            "(เลขลำดับ 60 คือวันที่ 29/02/1900 ที่ Excel แสดง แต่วันนี้ไม่มีจริง: "
+            "Excel สมมติขึ้นเพื่อให้เข้ากับ Lotus 1-2-3)",
             "(serial 60 is the 29/02/1900 Excel shows, a day that never existed: Excel's fictional day kept "
             "for Lotus 1-2-3)"))
     if not np.isfinite(serial) or serial < 61 or serial > _MAX_SERIAL:

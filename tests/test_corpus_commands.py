@@ -93,12 +93,13 @@ def test_every_command_refuses_or_completes_cleanly_and_never_touches_the_source
         args = [a.format(src=src, out=out, folder=folder) for a in command]
         res = runner.invoke(app, args, env={"COLUMNS": "200"})
         where = f"{command[0]} on {name}"
-        if (name, command[0]) in KNOWN and res.exception is not None and not isinstance(res.exception, SystemExit):
+        crashed = res.exception is not None and not isinstance(res.exception, SystemExit)
+        if (name, command[0]) in KNOWN and crashed:
             known.append(f"{where}: {KNOWN[name, command[0]]}")
             continue
         if res.exit_code not in (0, 1, 2):
             failures.append(f"{where}: exit {res.exit_code}")
-        if res.exception is not None and not isinstance(res.exception, SystemExit):
+        if crashed:
             failures.append(f"{where}: {type(res.exception).__name__}: {res.exception}")
         if "Traceback" in res.output:
             failures.append(f"{where}: a traceback in the output")

@@ -113,7 +113,8 @@ def audit_command(
     print_findings(result)
     batch = BatchResult([result.summary()], [(result.summary(), f) for f in result.findings])
     name = Path(workbook).stem
-    path = write_committee_workbook(batch, out / fit_name(f"ผลการตรวจ_{name}_{result.month:%Y-%m}.xlsx"), rules=rules,
+    path = write_committee_workbook(batch, out / fit_name(f"ผลการตรวจ_{name}_{result.month:%Y-%m}.xlsx"),
+                                    rules=rules,
                                     month=result.month)
     console.print(f"เขียนไฟล์ (written): {plain(path)}")
 
@@ -195,13 +196,15 @@ def audit_batch_command(
     for col in ("หน่วยงาน (agency)", "ไฟล์ (file)", "คะแนนรวม (total)", "ข้อค้นพบ (findings)"):
         t.add_column(col)
     for s in sorted(result.audited, key=lambda s: -(s.total or 0)):
-        t.add_row(plain(s.agency), plain(s.file), f"{s.total:.4f}" if s.total is not None else "-", f"{s.findings:,}")
+        t.add_row(plain(s.agency), plain(s.file), f"{s.total:.4f}" if s.total is not None else "-",
+                  f"{s.findings:,}")
     console.print(t)
     if result.errors:
         err_console.print(f"[red]ตรวจไม่ได้ {len(result.errors)} ไฟล์ (could not audit {len(result.errors)} files)[/]")
         for s in result.errors:
             err_console.print(f"  {plain(s.file)}: {plain(s.error)}")
-    console.print(f"เขียนไฟล์ (written): {plain(result.workbook)}" + (f", {plain(result.pdf)}" if result.pdf else ""))
+    console.print(f"เขียนไฟล์ (written): {plain(result.workbook)}"
+                  + (f", {plain(result.pdf)}" if result.pdf else ""))
     if result.pdf_skipped:
         console.print(f"[yellow]{plain(result.pdf_skipped)}[/]")
 
