@@ -172,7 +172,7 @@ def build_submission(
     """
     from openpyxl import load_workbook
 
-    from cplkpi.guard import ensure_not_input
+    from cplkpi.outputs import ensure_not_input
 
     from cplkpi.scoring.errors import InputError, Problem
     from cplkpi.workbook import CSV_SUFFIXES, read_workbook
