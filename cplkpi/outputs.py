@@ -116,7 +116,7 @@ def protected_inputs() -> Iterator[list[Path]]:
         _PROTECTED.reset(token)
 
 
-def _protect(inputs: Iterable[str | os.PathLike[str]]) -> None:
+def _protect(inputs: Iterable[str | os.PathLike[str] | None]) -> None:
     protected = _PROTECTED.get()
     if protected is not None:
         protected.extend(Path(p) for p in inputs if p is not None)
@@ -130,7 +130,7 @@ def _problem(code: str, th: str, en: str, path: Path) -> OutputError:
     return OutputError([Problem(code, th, en, sheet=str(path))])
 
 
-def ensure_not_input(output: str | os.PathLike[str], *inputs: str | os.PathLike[str]) -> Path:
+def ensure_not_input(output: str | os.PathLike[str], *inputs: str | os.PathLike[str] | None) -> Path:
     """Refuse to write ``output`` when it is (or links to) one of ``inputs`` or one of the inputs of the
     running command (:func:`protected_inputs`): never overwrite a source."""
     output = Path(output)
@@ -170,10 +170,12 @@ def _check_writable_folder(folder: Path, output: Path) -> None:
                        "write access", output)
 
 
-def check_output_file(output: str | os.PathLike[str], *inputs: str | os.PathLike[str]) -> Path:
-    """Check, before any work, that ``output`` can be written as a file and replaces none of ``inputs``.
+def check_output_file(output: str | os.PathLike[str], *inputs: str | os.PathLike[str] | None,
+                      suffixes: Iterable[str] = ()) -> Path:
+    """Check, before any work, that ``output`` can be written as a file, replaces none of ``inputs`` and,
+    when ``suffixes`` are given (``(".xlsx", ".csv")``), ends with one of them.
 
-    Raises :class:`OutputError` (code ``output_is_input``, ``output_is_folder``,
+    Raises :class:`OutputError` (code ``output_is_input``, ``output_is_folder``, ``output_suffix``,
     ``output_name_too_long``, ``output_parent_not_folder`` or ``output_not_writable``).
     """
     output = Path(output)
@@ -185,11 +187,16 @@ def check_output_file(output: str | os.PathLike[str], *inputs: str | os.PathLike
                        f"เป็นโฟลเดอร์ ไม่ใช่ไฟล์: ระบุชื่อไฟล์ผลลัพธ์ เช่น {output / 'ผลลัพธ์.xlsx'}",
                        f"this is a folder, not a file: give the output file's name, e.g. "
                        f"{output / 'ผลลัพธ์.xlsx'}", output)
+    kinds = [s.lower() for s in suffixes]
+    if kinds and output.suffix.lower() not in kinds:
+        example = output.with_name(output.stem + kinds[0]).name
+        raise _problem("output_suffix", f"ไฟล์ผลลัพธ์ต้องเป็น {' หรือ '.join(kinds)} เช่น {example}",
+                       f"the output must be a {' or '.join(kinds)} file, e.g. {example}", output)
     _check_writable_folder(output.parent, output)
     return output
 
 
-def check_output_folder(folder: str | os.PathLike[str], *inputs: str | os.PathLike[str],
+def check_output_folder(folder: str | os.PathLike[str], *inputs: str | os.PathLike[str] | None,
                         names: Iterable[str] = ()) -> Path:
     """Check, before any work, that ``folder`` can hold the outputs and that none of the ``names`` to be
     written into it is one of ``inputs`` (an input inside that folder under a generated name).

@@ -150,6 +150,16 @@ def test_explain_naming_a_folder_and_report_out_naming_a_file_are_refused_before
     assert a_file.read_bytes() == b"mine" and listing(tmp_path) == ["ผลลัพธ์", "รายงาน.xlsx"]
 
 
+def test_a_table_output_must_be_xlsx_or_csv(sample_path, tmp_path):
+    code, out = run("score", sample_path, "--fy", "2563", "--explain", tmp_path / "คำอธิบาย.xls")
+    assert (code, out) == (1, f"ข้อผิดพลาด {tmp_path}/คำอธิบาย.xls: ไฟล์ผลลัพธ์ต้องเป็น .xlsx หรือ .csv เช่น คำอธิบาย.xlsx "
+                              "(the output must be a .xlsx or .csv file, e.g. คำอธิบาย.xlsx)")
+    code, out = run("audit-pack", sample_path, "--month", "2563-09", "--out", tmp_path / "ส่งกองกลาง")
+    assert (code, out) == (1, f"ข้อผิดพลาด {tmp_path}/ส่งกองกลาง: ไฟล์ผลลัพธ์ต้องเป็น .xlsx เช่น ส่งกองกลาง.xlsx "
+                              "(the output must be a .xlsx file, e.g. ส่งกองกลาง.xlsx)")
+    assert listing(tmp_path) == []
+
+
 def test_a_name_longer_than_the_file_system_holds_is_refused_before_the_work(sample_path, tmp_path):
     name = "ก" * 90 + ".xlsx"  # 275 bytes of UTF-8
     code, out = run("score", sample_path, "--fy", "2563", "--explain", tmp_path / name)

@@ -221,7 +221,7 @@ def audit_pack_command(
     """เตรียมไฟล์ส่งกองกลาง: สมุดงานเรื่องร้องเรียน + CPL_R003 + CPL_R001 ของเดือน (build the submitted workbook)."""
     from cplkpi.macros.audit_submission import build_submission
 
-    check_output_file(out, workbook, rules_file(rules))
+    check_output_file(out, workbook, rules_file(rules), suffixes=(".xlsx",))
     try:
         path = build_submission(workbook, month_option(month), out, rules=rules, narrative=narrative)
     except CplError as exc:

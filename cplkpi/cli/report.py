@@ -120,7 +120,9 @@ def validate_report_command(
     if r003 is None and r001 is None and form is None:
         raise typer.BadParameter("ระบุไฟล์ที่จะตรวจ (give a CPL_R003, --r001 or --progress-form)")
     if out is not None:
-        check_output_file(out, r003, r001, form)
+        from cplkpi.export import TABLE_SUFFIXES
+
+        check_output_file(out, r003, r001, form, suffixes=TABLE_SUFFIXES)
     findings = []
     if r003 is not None or r001 is not None:
         findings += validate_reports(r003=r003, r001=r001)
