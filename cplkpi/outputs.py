@@ -35,6 +35,7 @@ __all__ = [
     "OutputError",
     "check_output_file",
     "check_output_folder",
+    "check_replaceable",
     "current_umask",
     "cut_utf8",
     "ensure_not_input",
@@ -102,7 +103,7 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     (a hard link, a symbolic link, another spelling of the path)."""
     try:
         return Path(a).resolve() == Path(b).resolve() or os.path.samefile(a, b)
-    except OSError:  # one of them does not exist (or cannot be looked at): not the same file
+    except (OSError, RuntimeError):  # missing, unreadable or a link loop: not the same file
         return False
 
 
@@ -143,7 +144,21 @@ def ensure_not_input(output: str | os.PathLike[str], *inputs: str | os.PathLike[
     return output
 
 
-def _check_name(path: Path) -> None:
+def check_replaceable(output: str | os.PathLike[str]) -> Path:
+    """What every writer asks just before it replaces ``output``: not an input of the running command
+    (:func:`ensure_not_input`), and not something other than a regular file (a device such as
+    ``/dev/null``, a pipe), which an atomic rename would replace."""
+    output = ensure_not_input(output)
+    if output.exists() and not output.is_file() and not output.is_dir():
+        raise _problem("output_not_regular_file",
+                       "มีสิ่งที่ไม่ใช่ไฟล์ธรรมดาอยู่ที่นี่แล้ว (อุปกรณ์หรือช่องสื่อสาร): ระบุชื่อไฟล์ผลลัพธ์อื่น",
+                       "something that is not a regular file (a device or a pipe) is already there: give another "
+                       "output name", output)
+    return output
+
+
+def _check_path(path: Path) -> None:
+    """The name fits the file system, and the path does not go round a loop of symbolic links."""
     for part in path.parts:
         if len(part.encode("utf-8")) > NAME_BYTES:
             size = len(part.encode("utf-8"))
@@ -152,6 +167,11 @@ def _check_name(path: Path) -> None:
                 f"ชื่อยาว {size:,} ไบต์ (UTF-8) เกินที่ระบบไฟล์รับได้ {NAME_BYTES} ไบต์: ใช้ชื่อที่สั้นลง",
                 f"the name is {size:,} bytes long (UTF-8), more than the {NAME_BYTES} bytes a file system "
                 "holds: use a shorter name", path)
+    try:
+        path.resolve()
+    except (RuntimeError, OSError) as exc:
+        raise _problem("output_link_loop", "ที่อยู่นี้มีลิงก์ (symbolic link) ที่วนกลับมาที่เดิม: ใช้ที่อยู่อื่น",
+                       f"the path goes round a loop of symbolic links: use another path ({exc})", path) from exc
 
 
 def _check_writable_folder(folder: Path, output: Path) -> None:
@@ -180,13 +200,14 @@ def check_output_file(output: str | os.PathLike[str], *inputs: str | os.PathLike
     """
     output = Path(output)
     _protect(inputs)
-    _check_name(output)
+    _check_path(output)
     ensure_not_input(output, *inputs)
     if output.is_dir():
         raise _problem("output_is_folder",
                        f"เป็นโฟลเดอร์ ไม่ใช่ไฟล์: ระบุชื่อไฟล์ผลลัพธ์ เช่น {output / 'ผลลัพธ์.xlsx'}",
                        f"this is a folder, not a file: give the output file's name, e.g. "
                        f"{output / 'ผลลัพธ์.xlsx'}", output)
+    check_replaceable(output)
     kinds = [s.lower() for s in suffixes]
     if kinds and output.suffix.lower() not in kinds:
         example = output.with_name(output.stem + kinds[0]).name
@@ -211,7 +232,7 @@ def check_output_folder(folder: str | os.PathLike[str], *inputs: str | os.PathLi
                        f"เป็นไฟล์ ไม่ใช่โฟลเดอร์: ระบุโฟลเดอร์ผลลัพธ์ เช่น {folder.parent / 'reports'}",
                        "this is a file, not a folder: give an output folder, e.g. "
                        f"{folder.parent / 'reports'}", folder)
-    _check_name(folder)
+    _check_path(folder)
     ensure_not_input(folder, *inputs)
     for name in names:
         ensure_not_input(folder / name, *inputs)

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
-from cplkpi.outputs import cut_utf8, ensure_not_input, file_mode
+from cplkpi.outputs import check_replaceable, cut_utf8, file_mode
 
 __all__ = [
     "atomic_file",
@@ -213,10 +213,10 @@ def atomic_file(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     renamed into place (atomic on one file system); on an error or a kill the
     temporary file goes and ``path`` keeps its old content. The file gets the
     permissions of the user's umask (``0644`` under ``022``), and ``path`` is
-    refused when it is an input of the running command
-    (:func:`cplkpi.outputs.ensure_not_input`).
+    refused when it is an input of the running command or a device or pipe
+    (:func:`cplkpi.outputs.check_replaceable`).
     """
-    path = ensure_not_input(path)
+    path = check_replaceable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # a short temporary name: the target's own name may already use the file system's 255 bytes
     fd, tmp = tempfile.mkstemp(prefix=f".{cut_utf8(path.name, 32)}.", suffix=".tmp", dir=path.parent)

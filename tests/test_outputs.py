@@ -160,6 +160,24 @@ def test_a_table_output_must_be_xlsx_or_csv(sample_path, tmp_path):
     assert listing(tmp_path) == []
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_link_loop_and_a_pipe_are_refused_as_outputs(sample_path, tmp_path):
+    loop, pipe = tmp_path / "วน", tmp_path / "ท่อ.csv"
+    loop.symlink_to(loop)
+    os.mkfifo(pipe)
+    code, out = run("report", sample_path, "--month", "2563-09", "--out", loop, "--no-pdf")
+    assert code == 1 and out.startswith(
+        f"ข้อผิดพลาด {loop}: ที่อยู่นี้มีลิงก์ (symbolic link) ที่วนกลับมาที่เดิม: ใช้ที่อยู่อื่น (the path goes round a loop "
+        "of symbolic links: use another path (")
+    code, out = run("overdue", sample_path, "--out", pipe)
+    assert (code, out) == (1, f"ข้อผิดพลาด {pipe}: มีสิ่งที่ไม่ใช่ไฟล์ธรรมดาอยู่ที่นี่แล้ว (อุปกรณ์หรือช่องสื่อสาร): "
+                              "ระบุชื่อไฟล์ผลลัพธ์อื่น (something that is not a regular file (a device or a pipe) is "
+                              "already there: give another output name)")
+    with pytest.raises(OutputError):  # every writer asks too
+        write_bytes_atomic(b"x", pipe)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode) and listing(tmp_path) == ["ท่อ.csv", "วน"]
+
+
 def test_a_name_longer_than_the_file_system_holds_is_refused_before_the_work(sample_path, tmp_path):
     name = "ก" * 90 + ".xlsx"  # 275 bytes of UTF-8
     code, out = run("score", sample_path, "--fy", "2563", "--explain", tmp_path / name)
