@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
@@ -257,6 +259,19 @@ def test_long_generated_names_are_shortened_keeping_extension_and_be_period():
     for size in range(240, 300):  # every cut lands on a character boundary
         cut = fit_name("ผ" * (size // 3) + "_2563.xlsx")
         assert len(cut.encode()) <= NAME_BYTES and cut.encode().decode() == cut
+
+
+@settings(max_examples=300, deadline=None)
+@given(stem=st.text(alphabet=st.sampled_from("กขคำเแ่้ัีาุ์ ._-abcXYZ09~"), min_size=0, max_size=200),
+       period=st.sampled_from(["", "_2563", "_2563-09", "_2019-10"]), suffix=st.sampled_from(["", ".xlsx", ".csv"]))
+def test_fit_name_always_fits_and_keeps_what_identifies_the_file(stem, period, suffix):
+    name = stem + period + suffix
+    fitted = fit_name(name)
+    assert len(fitted.encode()) <= NAME_BYTES and fitted.encode().decode() == fitted
+    if len(name.encode()) <= NAME_BYTES:
+        assert fitted == name
+    else:
+        assert fitted.endswith(period + suffix) and "~" in fitted
 
 
 def test_audit_sample_for_an_agency_of_100_thai_characters_writes_a_shortened_name(tmp_path):
