@@ -37,7 +37,7 @@ from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_
 from .audit import AgencySummary, Finding, audit_error, audit_workbook
 from .reports import short_label, text_lines, write_pdfs
 
-__all__ = ["BatchResult", "audit_folder", "audit_files", "workbook_files", "write_committee_workbook",
+__all__ = ["BatchResult", "audit_folder", "audit_files", "batch_files", "workbook_files", "write_committee_workbook",
            "SUMMARY_SHEET", "FINDINGS_SHEET", "ERRORS_SHEET", "CHART_SHEET"]
 
 SUMMARY_SHEET = "สรุปผลการตรวจ"
@@ -73,6 +73,13 @@ def workbook_files(folder: str | Path, exclude: Iterable[Path] = ()) -> list[Pat
     files = [p for p in Path(folder).iterdir()
              if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith(("~$", "."))]
     return sorted((p for p in files if p.resolve() not in skip), key=lambda p: p.name)
+
+
+def batch_files(folder: str | Path, out_dir: str | Path) -> list[Path]:
+    """The workbooks :func:`audit_folder` audits: those of ``folder`` except committee workbooks an earlier
+    run wrote into ``out_dir`` (which may be the same folder)."""
+    out_dir = Path(out_dir)
+    return workbook_files(folder, exclude=out_dir.glob(f"{SUMMARY_SHEET}*.xlsx") if out_dir.is_dir() else ())
 
 
 def _audit_one(path: Path, month: Any, rules: RuleSet, samples: Path | None) -> tuple[AgencySummary, list[Finding]]:
@@ -183,11 +190,12 @@ def audit_folder(
     ``console`` a progress bar is shown. Without a working LibreOffice the PDF is skipped and
     ``pdf_skipped`` says why.
     """
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     out_dir = Path(out_dir)
     samples = Path(samples) if samples is not None else out_dir / "สุ่มตรวจ"
-    files = workbook_files(folder, exclude=out_dir.glob(f"{SUMMARY_SHEET}*.xlsx") if out_dir.is_dir() else ())
+    files = batch_files(folder, out_dir)
     rules = load_rules(rules)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=console, disable=console is None) as bar:
@@ -195,9 +203,9 @@ def audit_folder(
 
         def on_done(path: Path, summary: AgencySummary) -> None:
             mark = "[red]✗[/]" if summary.error else "[green]✓[/]"
-            bar.update(task, advance=1, description=f"{mark} {path.name}")
+            bar.update(task, advance=1, description=f"{mark} {escape(path.name)}")  # a name is not markup
             if summary.error and console is not None:
-                bar.console.print(f"[red]ข้ามไฟล์ (skipped)[/] {path.name}: {summary.error}")
+                bar.console.print(f"[red]ข้ามไฟล์ (skipped)[/] {escape(path.name)}: {escape(summary.error)}")
 
         result = audit_files(files, month=month, rules=rules, samples=samples, workers=workers, on_done=on_done)
     label = _batch_month(result, month)

@@ -372,3 +372,13 @@ def test_text_that_looks_like_console_markup_is_printed_as_it_is(tmp_path):
     book = tmp_path / "[ร่าง] ผล.csv"
     code, out = run("overdue", src, "--all", "--as-of", "3/10/2562", "--out", book)
     assert code == 0 and f"เขียนไฟล์ (written): {book}" in out
+
+
+def test_audit_batch_into_its_own_folder_may_run_again(sample_path, tmp_path):
+    """The committee workbook an earlier run wrote beside the agencies' files is an output, not an input."""
+    (tmp_path / "[draft]เขต.xlsx").write_bytes(sample_path.read_bytes())
+    for _ in range(2):
+        code, out = run("audit-batch", tmp_path, "--out", tmp_path, "--workers", "1", "--no-pdf")
+        assert code == 0 and f"เขียนไฟล์ (written): {tmp_path}/สรุปผลการตรวจ_2020-09.xlsx" in out
+        assert "│ [draft]เขต.xlsx │" in out  # a file name is never read as console markup
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["[draft]เขต.xlsx", "สรุปผลการตรวจ_2020-09.xlsx", "สุ่มตรวจ"]

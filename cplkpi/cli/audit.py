@@ -182,11 +182,12 @@ def audit_batch_command(
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="สร้าง PDF ด้วย LibreOffice (render the PDF)"),
 ) -> None:
     """ตรวจไฟล์ของทุกหน่วยงานในโฟลเดอร์ และสรุปเป็นสมุดงานของคณะกรรมการ (audit a folder; committee workbook)."""
-    from cplkpi.macros.audit_batch import audit_folder, workbook_files
+    from cplkpi.macros.audit_batch import audit_folder, batch_files
 
-    check_output_folder(out, *workbook_files(folder))
+    inputs = batch_files(folder, out)
+    check_output_folder(out, *inputs)
     if samples is not None:
-        check_output_folder(samples, *workbook_files(folder))
+        check_output_folder(samples, *inputs)
     try:
         result = audit_folder(folder, out_dir=out, month=month_option(month), rules=rules, samples=samples,
                               workers=workers, pdf=pdf, console=console)
