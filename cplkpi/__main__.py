@@ -1,3 +1,3 @@
-from cplkpi.cli import app
+from cplkpi.entry import main
 
-app(prog_name="cplkpi")
+main()

@@ -13,7 +13,10 @@ from cplkpi.bigtable import TableColumn, save_with_tables
 from cplkpi.scoring.errors import CplError
 from cplkpi.xlsx import FORMULA_START, write_bytes_atomic, write_table_sheet
 
-__all__ = ["HEADERS_TH", "write_table", "escape_csv_cell"]
+__all__ = ["HEADERS_TH", "TABLE_SUFFIXES", "write_table", "escape_csv_cell"]
+
+#: What :func:`write_table` writes, by the output's suffix.
+TABLE_SUFFIXES = (".xlsx", ".csv")
 
 #: Thai headers (English in parentheses) of the columns of result tables.
 HEADERS_TH: dict[str, str] = {

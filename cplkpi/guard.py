@@ -20,7 +20,7 @@ from the stored ones.
 
 :func:`check_workbook_file` raises :class:`InputError` for a refused file and
 returns the warnings; :func:`reading_values` turns what the reader raises on a
-file that passed into one clear error; :func:`ensure_not_input` refuses an
+file that passed into one clear error; :func:`ensure_not_input` (from :mod:`cplkpi.outputs`) refuses an
 output path that is one of the inputs.
 """
 
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import array
 import contextlib
-import os
 import posixpath
 import re
 import struct
@@ -39,6 +38,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from cplkpi.outputs import ensure_not_input
 from cplkpi.scoring.errors import InputError, Problem, column_letter
 from cplkpi.xlsx import sheet_parts
 
@@ -949,18 +949,3 @@ def reading_values(path: str | Path) -> Iterator[None]:
             f"cannot read the Excel file, it may be corrupt ({type(exc).__name__}: {detail})",
             sheet=path.name)]) from exc
 
-
-def ensure_not_input(output: str | Path, *inputs: str | Path) -> Path:
-    """Refuse to write ``output`` when it is (or links to) one of ``inputs``: never overwrite a source."""
-    output = Path(output)
-    for src in inputs:
-        src = Path(src)
-        same = output.resolve() == src.resolve()
-        if not same and output.exists() and src.exists():
-            same = os.path.samefile(output, src)
-        if same:
-            raise InputError([Problem(
-                "output_is_input", f"ไฟล์ผลลัพธ์ {output.name} เป็นไฟล์ต้นฉบับ: cplkpi ไม่เขียนทับไฟล์ต้นฉบับ "
-                "ให้ระบุชื่อไฟล์ผลลัพธ์อื่น", f"the output {output.name} is an input file: cplkpi never "
-                "overwrites a source; give another output name", sheet=output.name)])
-    return output

@@ -16,6 +16,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from cplkpi.xlsx import write_bytes_atomic
+
 __all__ = ["OfficeError", "soffice", "convert", "recalculate", "to_pdf"]
 
 #: LibreOffice settings of the private profile; ``{mode}``: recalculation on load, 0 always, 1 never.
@@ -91,8 +93,7 @@ def recalculate(src: str | Path, dst: str | Path, *, timeout: float = 300) -> Pa
         staged = Path(tmp) / f"in{src.suffix}"
         shutil.copyfile(src, staged)
         out = convert(staged, src.suffix.lstrip(".") or "xlsx", Path(tmp) / "out", timeout=timeout)
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(out, dst)
+        write_bytes_atomic(out.read_bytes(), dst)  # atomic, the user's umask, never over an input
     return dst
 
 
@@ -101,6 +102,5 @@ def to_pdf(src: str | Path, dst: str | Path, *, timeout: float = 300) -> Path:
     src, dst = Path(src), Path(dst)
     with tempfile.TemporaryDirectory(prefix="cplkpi-pdf-") as tmp:
         out = convert(src, "pdf", tmp, timeout=timeout)
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(out, dst)
+        write_bytes_atomic(out.read_bytes(), dst)  # atomic, the user's umask, never over an input
     return dst

@@ -10,6 +10,7 @@ the source file is opened read-only and never written.
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import functools
 import html
 import os
@@ -404,6 +405,7 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
             problems = list(warnings) + _ambiguous_sheets(all_names, hidden)
             sheets: dict[str, list[list[Any]]] = {}
             scans: dict[str, _SheetScan] = {}
+            xml: dict[str, bytes] = {}
             wanted = [name for name in all_names if name in chosen.values()]
             cov = coverage_sheet(all_names)
             # calamine parses outside the GIL: the sheets are read side by side while the XML is scanned here
@@ -417,10 +419,12 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
                             "hidden_sheet", f"ชีตนี้ถูกซ่อนไว้ แต่ถูกอ่านเป็นชีต{SHEETS[key][0]}",
                             f"this sheet is hidden but is read as the {key} sheet", sheet=name,
                             severity="warning"))
-                    scans[name] = _scan_sheet(zf.read(parts[name][0]) if name in parts else b"")
+                    xml[name] = zf.read(parts[name][0]) if name in parts else b""
+                    scans[name] = _scan_sheet(xml[name])
                 for name in wanted:
                     rows, scans[name].merged = loading[name].result()
                     _put_errors(rows, scans[name].errors)
+                    _put_serials(rows, xml.pop(name))
                     sheets[name] = rows
             if cov is not None and cov not in sheets:
                 sheets[cov] = _sheet_rows(path, cov)[0]
@@ -491,6 +495,7 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _TEXT_TYPE = re.compile(rb'\bt="(?:str|inlineStr)"')
 _VALUE_TEXT = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_VOLATILE = re.compile(rb"\b(?:TODAY|NOW)\s*\(", re.I)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
@@ -504,6 +509,8 @@ class _SheetScan:
     hidden_cols: list[int] = field(default_factory=list)
     errors: dict[tuple[int, int], ExcelError] = field(default_factory=dict)
     no_value: list[tuple[int, int]] = field(default_factory=list)
+    #: cells whose formula gives today's date or time (=TODAY(), =NOW()): row, column, formula
+    volatile: list[tuple[int, int, str]] = field(default_factory=list)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
@@ -543,7 +550,31 @@ def _scan_sheet(xml: bytes) -> _SheetScan:
             text_result = _TEXT_TYPE.search(m[1]) is not None  # a formula may give "" (an empty <v></v>)
             if not (value is not None and (value[1] or text_result)):
                 scan.no_value.append((int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1))
+            elif (text := _FORMULA.search(m[2])) is not None and _VOLATILE.search(text[1] or b""):
+                scan.volatile.append((int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1,
+                                      "=" + html.unescape(text[1].decode("utf-8", "replace"))))
     return scan
+
+
+#: A number cell holding what a date reader cannot show as a date: below 1 (0, -1, 0.5) or 60 (29/02/1900).
+_SMALL_NUMBER = re.compile(rb'<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v>\s*'
+                           rb'(-[0-9.Ee+-]+|0(?:\.[0-9]*)?(?:[Ee]-?[0-9]+)?|60(?:\.[0-9]*)?)\s*</(?:\w+:)?v>')
+_NOT_NUMBER = re.compile(rb'\bt="(?!n")')
+#: What calamine makes of a date-formatted 59 or 60: Excel shows 60 as 29/02/1900, a day that never was.
+_FEB_28_1900 = _dt.date(1900, 2, 28)
+
+
+def _put_serials(rows: list[list[Any]], xml: bytes) -> None:
+    """Put back the number stored in a date-formatted cell where calamine shows something else: a serial
+    below 1 (0, -1) read as a time of day, and 60 read as 28/02/1900 (Excel shows 29/02/1900, its fictional
+    day). The date reader then names the number (:func:`cplkpi.scoring.thaidate.parse_dates`)."""
+    for m in _SMALL_NUMBER.finditer(xml):
+        if _NOT_NUMBER.search(m[1]) or (ref := _REF.search(m[1])) is None:
+            continue
+        r, c = int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1
+        value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+        if isinstance(value, _dt.time) or (type(value) is _dt.date and value == _FEB_28_1900):
+            rows[r][c] = float(m[2])
 
 
 def _put_errors(rows: list[list[Any]], errors: Mapping[tuple[int, int], ExcelError]) -> None:
@@ -608,6 +639,19 @@ def _layout_problems(part: Normalized, scan: _SheetScan, n_rows: int) -> list[Pr
              f"{', '.join(cells[:3])}) and read{'' if len(cells) > 1 else 's'} as empty: open the file in "
              "Excel and save it so that the formulas are calculated",
              r + 1, column_letter(c + 1))
+    by_column: dict[int, list[tuple[int, str]]] = {}
+    for r, c, formula in sorted(scan.volatile):
+        if header <= r < n_rows and column_letter(c + 1) in by_letter:
+            by_column.setdefault(c, []).append((r, formula))
+    for c, cells in sorted(by_column.items()):
+        (r, formula), letter = cells[0], column_letter(c + 1)
+        more = len(cells) - 1
+        many = (f" และอีก {more:,} เซลล์", f" and {more:,} more cells") if more else ("", "")
+        warn("formula_today", f"สูตร {formula}{many[0]} ให้วันที่ของวันที่เปิดไฟล์ ไม่ใช่วันที่ดำเนินการ: cplkpi อ่านค่าที่"
+             "คำนวณไว้ตอนบันทึกไฟล์ครั้งล่าสุด ซึ่งเปลี่ยนทุกวัน ให้ใส่วันที่จริงเป็นค่าแทนสูตร",
+             f"the formula {formula}{many[1]} gives the date the file is opened, not the date of the action: "
+             "cplkpi reads the value stored when the file was last saved, which changes every day; enter the "
+             "real date as a value instead of the formula", r + 1, letter)
     return out
 
 

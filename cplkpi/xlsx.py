@@ -26,6 +26,8 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
+from cplkpi.outputs import check_replaceable, cut_utf8, file_mode
+
 __all__ = [
     "atomic_file",
     "THAI_DATE_FORMAT",
@@ -34,6 +36,7 @@ __all__ = [
     "FIXED_TIME",
     "FORMULA_START",
     "print_setup",
+    "quote_formula_text",
     "safe_text",
     "sheet_parts",
     "stamp_reproducible",
@@ -73,6 +76,21 @@ def set_text(cell: Any, value: Any) -> None:
     cell.data_type = "s"
     if text.startswith(FORMULA_START):
         cell.quotePrefix = True
+
+
+def quote_formula_text(wb: Any) -> int:
+    """Give every text cell of openpyxl workbook ``wb`` that starts like a formula (``=`` ``+`` ``-`` ``@``,
+    tab, CR) Excel's quote prefix, as :func:`set_text` does for new cells: a copied workbook's citizen text
+    then stays text even when someone edits the cell in Excel. Returns how many cells got it."""
+    count = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                text = cell.value if cell.data_type == "s" and isinstance(cell.value, str) else ""
+                if text.startswith(FORMULA_START) and not cell.quotePrefix:
+                    cell.quotePrefix = True
+                    count += 1
+    return count
 
 
 def write_table_sheet(
@@ -196,12 +214,17 @@ def atomic_file(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
 
     It is written beside ``path`` under a temporary name, flushed to disk and
     renamed into place (atomic on one file system); on an error or a kill the
-    temporary file goes and ``path`` keeps its old content.
+    temporary file goes and ``path`` keeps its old content. The file gets the
+    permissions of the user's umask (``0644`` under ``022``), and ``path`` is
+    refused when it is an input of the running command or a device or pipe
+    (:func:`cplkpi.outputs.check_replaceable`).
     """
-    path = Path(path)
+    path = check_replaceable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # a short temporary name: the target's own name may already use the file system's 255 bytes
+    fd, tmp = tempfile.mkstemp(prefix=f".{cut_utf8(path.name, 32)}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, file_mode())  # mkstemp creates 0600: give the file the user's umask like any program
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()

@@ -35,7 +35,7 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from cplkpi.bigtable import TableColumn, save_with_tables
-from cplkpi.guard import ensure_not_input
+from cplkpi.outputs import ensure_not_input
 from cplkpi.scoring.coverage import COVERAGE_SHEET, Coverage
 from cplkpi.scoring.tables import COMPLAINTS, SHEETS, STATUSES
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, THAI_FONT, set_text, write_table_sheet

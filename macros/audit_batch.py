@@ -37,7 +37,8 @@ from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_
 from .audit import AgencySummary, Finding, audit_error, audit_workbook, category_label, finding_order
 from .reports import text_lines, write_pdfs
 
-__all__ = ["BatchResult", "audit_folder", "audit_files", "workbook_files", "ignored_files", "write_committee_workbook",
+__all__ = ["BatchResult", "audit_folder", "audit_files", "batch_files", "workbook_files", "ignored_files",
+           "write_committee_workbook",
            "SUMMARY_SHEET", "FINDINGS_SHEET", "ERRORS_SHEET", "CHART_SHEET"]
 
 SUMMARY_SHEET = "สรุปผลการตรวจ"
@@ -105,6 +106,17 @@ def ignored_files(folder: str | Path, exclude: Iterable[Path] = ()) -> list[tupl
     skip = {p.resolve() for p in exclude}
     out = [(p.name, _ignore_reason(p, skip)) for p in Path(folder).iterdir()]
     return sorted((n, r) for n, r in out if r is not None)
+
+
+def earlier_outputs(out_dir: str | Path) -> list[Path]:
+    """The committee workbooks an earlier run wrote into ``out_dir`` (which may be the audited folder)."""
+    out_dir = Path(out_dir)
+    return list(out_dir.glob(f"{SUMMARY_SHEET}*.xlsx")) if out_dir.is_dir() else []
+
+
+def batch_files(folder: str | Path, out_dir: str | Path) -> list[Path]:
+    """The workbooks :func:`audit_folder` audits: those of ``folder`` except :func:`earlier_outputs`."""
+    return workbook_files(folder, exclude=earlier_outputs(out_dir))
 
 
 def _audit_one(path: Path, month: Any, rules: RuleSet, samples: Path | None) -> tuple[AgencySummary, list[Finding]]:
@@ -245,11 +257,12 @@ def audit_folder(
     ``console`` a progress bar is shown. Without a working LibreOffice the PDF is skipped and
     ``pdf_skipped`` says why.
     """
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     out_dir = Path(out_dir)
     samples = Path(samples) if samples is not None else out_dir / "สุ่มตรวจ"
-    own = list(out_dir.glob(f"{SUMMARY_SHEET}*.xlsx")) if out_dir.is_dir() else []
+    own = earlier_outputs(out_dir)
     files = workbook_files(folder, exclude=own)
     rules = load_rules(rules)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -258,9 +271,9 @@ def audit_folder(
 
         def on_done(path: Path, summary: AgencySummary) -> None:
             mark = "[red]✗[/]" if summary.error else "[green]✓[/]"
-            bar.update(task, advance=1, description=f"{mark} {path.name}")
+            bar.update(task, advance=1, description=f"{mark} {escape(path.name)}")  # a name is not markup
             if summary.error and console is not None:
-                bar.console.print(f"[red]ข้ามไฟล์ (skipped)[/] {path.name}: {summary.error}")
+                bar.console.print(f"[red]ข้ามไฟล์ (skipped)[/] {escape(path.name)}: {escape(summary.error)}")
 
         result = audit_files(files, month=month, rules=rules, samples=samples, workers=workers, on_done=on_done)
     result.ignored = ignored_files(folder, exclude=own)

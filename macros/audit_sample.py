@@ -38,6 +38,7 @@ from typing import Any
 
 import pandas as pd
 
+from cplkpi.outputs import fit_name
 from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.rules import RuleSet, load_rules
@@ -142,7 +143,7 @@ def draw_month_sample(complaints: pd.DataFrame, agency: str, month: Any, *, samp
 
 def sample_file_path(folder: str | Path, agency: str, fiscal_year_be: int) -> Path:
     """Where an agency's sample workbook of a fiscal year lives: ``folder/สุ่มตรวจ_<agency>_<FY>.xlsx``."""
-    return Path(folder) / f"สุ่มตรวจ_{agency_file_part(agency)}_{int(fiscal_year_be)}.xlsx"
+    return Path(folder) / fit_name(f"สุ่มตรวจ_{agency_file_part(agency)}_{int(fiscal_year_be)}.xlsx")
 
 
 @dataclass

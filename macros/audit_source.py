@@ -69,7 +69,10 @@ def reading(path: Path) -> Iterator[None]:
     Wrap only the parser calls (opening a workbook, reading a sheet's rows): a ``KeyError`` or
     ``ValueError`` of our own code must not pass for a corrupt file.
     """
+    from xml.etree.ElementTree import ParseError
+
     from defusedxml import DefusedXmlException
+    from openpyxl.utils.exceptions import InvalidFileException
     from python_calamine import CalamineError
 
     try:
@@ -77,7 +80,7 @@ def reading(path: Path) -> Iterator[None]:
     except InputError:
         raise
     except (DefusedXmlException, CalamineError, zipfile.BadZipFile, zlib.error, EOFError, KeyError,
-            ValueError) as exc:
+            ValueError, ParseError, InvalidFileException) as exc:
         cause: BaseException | None = exc
         while cause is not None and not isinstance(cause, DefusedXmlException):
             cause = cause.__cause__ or cause.__context__

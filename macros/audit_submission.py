@@ -28,7 +28,7 @@ from typing import Any
 
 from cplkpi.scoring.rules import RuleSet
 from cplkpi.templates import build as layout
-from cplkpi.xlsx import write_bytes_atomic
+from cplkpi.xlsx import quote_formula_text, write_bytes_atomic
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "copy_sheet", "attach_report_sheets", "write_narrative_sheet",
            "submission_bytes", "keep_data_rows", "keep_agency_rows", "build_submission"]
@@ -209,14 +209,22 @@ def build_submission(
     """
     from openpyxl import load_workbook
 
-    from cplkpi.guard import ensure_not_input
-    from cplkpi.workbook import one_agency, read_workbook
+    from cplkpi.outputs import ensure_not_input
+    from cplkpi.scoring.errors import InputError, Problem
+    from cplkpi.workbook import CSV_SUFFIXES, one_agency, read_workbook
 
     workbook, out = Path(workbook), ensure_not_input(out, workbook)
     whole = read_workbook(workbook)
+    if workbook.suffix.lower() in CSV_SUFFIXES:  # read fine, but a text file cannot carry the report sheets
+        raise InputError([Problem(
+            "submission_needs_xlsx",
+            "ไฟล์ส่งกองกลางต้องสร้างจากสมุดงาน Excel: เปิดไฟล์นี้ใน Excel แล้วบันทึกเป็น .xlsx ก่อน",
+            "the submission is built from an Excel workbook: open this file in Excel and save it as .xlsx "
+            "first", sheet=workbook.name)])
     book = one_agency(whole, agency)
     target = load_workbook(workbook, keep_vba=False, keep_links=False)
     if book is not whole and len(book.complaints.table) != len(whole.complaints.table):
         keep_agency_rows(target, book)
+    quote_formula_text(target)  # citizen text such as "=1+1" stays text in the copy (guarantees §4)
     data = submission_bytes(target, book, month, rules=rules, as_of=as_of, narrative=narrative)
     return write_bytes_atomic(data, out)

@@ -44,6 +44,7 @@ from typing import Any
 
 import xlwings as xw
 
+from cplkpi.outputs import OutputError, check_output_folder, protected_inputs
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError, InputError, Problem
@@ -224,7 +225,7 @@ def _one_agency(cbook: ComplaintWorkbook) -> ComplaintWorkbook:
 
 def monthly_reports(book: Any) -> str:
     """Fill the month's CPL_R001 and CPL_R003 (xlsx, narrative, PDF) from the open book's complaint sheet."""
-    from .reports import VALIDATION_SHEET, fill_monthly_reports
+    from .reports import VALIDATION_SHEET, fill_monthly_reports, output_names
     from .validate import FINDINGS_HEADERS, findings_rows
 
     if sys.platform == "emscripten":
@@ -240,6 +241,7 @@ def monthly_reports(book: Any) -> str:
             raise Stopped(f"{_where('out_dir')} บันทึกสมุดงานก่อน หรือระบุโฟลเดอร์ผลลัพธ์ (save the workbook "
                           "first, or give an output folder)")
         out_dir = home / REPORTS_FOLDER
+    check_output_folder(out_dir, names=output_names(month))  # before the work: never over the open book
     cbook = _one_agency(_complaints(book, ctl))
     xlbook.set_status(book, f"กำลังจัดทำรายงานเดือน {format_thai_month(month, long=True)} … "
                             "(filling the reports)")
@@ -484,6 +486,17 @@ JOBS: dict[str, Job] = {job.key: job for job in (
 )}
 
 
+def _own_file_protected(fn: Callable[[Any], str], book: Any) -> str:
+    """``fn(book)`` with the open workbook's own file protected: no job writes over it (a report or an import
+    named like the open book, in its folder), as no command writes over its input
+    (:func:`cplkpi.outputs.protected_inputs`)."""
+    with protected_inputs() as protected:
+        own = Path(str(book.fullname))
+        if own.is_absolute():
+            protected.append(own)
+        return fn(book)
+
+
 def run(book: Any, key: str) -> str:
     """Run job ``key`` on ``book`` with progress and outcome in the control sheet's status cell.
 
@@ -493,7 +506,9 @@ def run(book: Any, key: str) -> str:
     job = JOBS[key]
     xlbook.set_status(book, f"กำลังทำงาน: {job.label} … (running)")
     try:
-        message = job.fn(book)
+        message = _own_file_protected(job.fn, book)
+    except OutputError as exc:  # where the job would write, not the data: said in the status cell
+        message = f"หยุด: {job.label_th} ({job.label_en}): {exc.problems[0]}"
     except InputError as exc:
         _write_problems(book, exc.problems)
         message = (f"หยุด: {job.label_th} ทำไม่ได้ ข้อมูลมีปัญหา {len(exc.problems)} รายการ ดูชีต {PROBLEMS_SHEET} "

@@ -71,6 +71,7 @@ __all__ = [
     "fill_fiscal_year",
     "fill_monthly_reports",
     "month_code",
+    "output_names",
     "render_r001",
     "render_r003",
     "short_label",
@@ -84,6 +85,14 @@ PHASES_TH: dict[str, str] = {code: th for code, (th, _) in PHASE_LABELS.items() 
 VALIDATION_SHEET = "ผลการตรวจสอบ"
 #: What that sheet says when there is no finding.
 NO_FINDINGS = "ไม่พบข้อผิดพลาด (no findings)"
+
+
+def output_names(month: _dt.date) -> list[str]:
+    """The files :func:`fill_monthly_reports` writes into its folder for ``month``: CPL_R001, CPL_R003,
+    the narrative text and the two PDFs (``CPL_R001_2563-09.xlsx`` … ``CPL_R003_2563-09.pdf``)."""
+    code = month_code(month)
+    return [f"CPL_R001_{code}.xlsx", f"CPL_R003_{code}.xlsx", f"CPL_narrative_{code}.txt",
+            f"CPL_R001_{code}.pdf", f"CPL_R003_{code}.pdf"]
 
 
 @dataclass
@@ -593,8 +602,8 @@ def fill_monthly_reports(
     fig = compute_figures(book, month, rules=rules, as_of=as_of)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    code = month_code(fig.month)
-    r001_path, r003_path = out_dir / f"CPL_R001_{code}.xlsx", out_dir / f"CPL_R003_{code}.xlsx"
+    r001_name, r003_name, narrative_name = output_names(fig.month)[:3]
+    r001_path, r003_path = out_dir / r001_name, out_dir / r003_name
 
     wb1, cache1, named1 = render_r001(fig)
     wb3, cache3, named3 = render_r003(fig)
@@ -610,7 +619,7 @@ def fill_monthly_reports(
     save_with_values(wb3, r003_path, cache3)
 
     narratives = Narratives.for_month(fig)
-    narrative_path = write_narratives(narratives, out_dir / f"CPL_narrative_{code}.txt")
+    narrative_path = write_narratives(narratives, out_dir / narrative_name)
     result = ReportResult(fig, r001_path, r003_path, narrative_path, narratives, findings,
                           input_problems=book.problems, named_values={**named1, **named3})
     if pdf:

@@ -510,14 +510,19 @@ _NOT_CALCULATED = object()
 
 
 def _open(source: Any, data_only: bool) -> Any:
-    """An openpyxl workbook of ``source`` (a path, checked by the size guard first), or ``source`` itself."""
+    """An openpyxl workbook: ``source`` itself, or the file ``source`` once the guard has let it through
+    (:func:`cplkpi.guard.check_workbook_file`: not a workbook, encrypted, a zip bomb, a far cell are refused)
+    and opened with what a parser raises on a broken file reported as an :class:`InputError` naming it."""
     from openpyxl import load_workbook
 
     from cplkpi.guard import check_workbook_file
 
+    from .audit_source import reading
+
     if isinstance(source, str | Path):
-        check_workbook_file(source)  # zip bombs, DTDs and oversized sheets before openpyxl parses anything
-        return load_workbook(source, data_only=data_only)
+        check_workbook_file(source)
+        with reading(Path(source)):
+            return load_workbook(source, data_only=data_only)
     return source
 
 

@@ -307,7 +307,9 @@ def normalize(
         th = "ไม่พบแถวหัวตาราง" if rows else "ชีตว่างเปล่า"
         en = "no header row found" if rows else "the sheet is empty"
         ctx.add("no_header", f"{th} ต้องมีคอลัมน์ {expected}", f"{en}; required columns: {expected}")
-        return Normalized(pd.DataFrame(columns=list(spec)), ctx.problems, sheet)
+        none = pd.Index([], name="row", dtype=np.int64)  # typed like a read table: dates stay dates
+        return Normalized(pd.DataFrame({n: _empty(c.kind, none) for n, c in spec.items()}, index=none),
+                          ctx.problems, sheet)
     header = rows[header_at]
     header_row = first_row + header_at
     lookup = {}

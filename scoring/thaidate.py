@@ -204,6 +204,8 @@ def _issue(pos: int, code: IssueCode, raw: Any, severity: Literal["error", "warn
         shown = f'"{raw}"'
     elif isinstance(raw, _dt.date | pd.Timestamp | np.datetime64):
         shown = str(raw)[:19].replace("T", " ").removesuffix(" 00:00:00")
+    elif isinstance(raw, _dt.time):
+        shown = raw.isoformat(timespec="minutes")
     else:
         shown = repr(raw)
     texts = {
@@ -328,6 +330,12 @@ def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]
 
 
 def _from_serial(serial: float, pos: int, raw: Any) -> tuple[_dt.date | None, DateIssue | None]:
+    if np.isfinite(serial) and int(serial) == 60:
+        return None, _issue(pos, "date_impossible", raw, detail=(
+            "(เลขลำดับ 60 คือวันที่ 29/02/1900 ที่ Excel แสดง แต่วันนี้ไม่มีจริง: "
+            "Excel สมมติขึ้นเพื่อให้เข้ากับ Lotus 1-2-3)",
+            "(serial 60 is the 29/02/1900 Excel shows, a day that never existed: Excel's fictional day kept "
+            "for Lotus 1-2-3)"))
     if not np.isfinite(serial) or serial < 61 or serial > _MAX_SERIAL:
         return None, _issue(pos, "date_invalid", raw,
                             detail=("(เลขลำดับวันที่ของ Excel อยู่นอกช่วง)", "(Excel serial number out of range)"))
@@ -341,6 +349,9 @@ def _check_value(value: Any, pos: int) -> tuple[_dt.date | None, DateIssue | Non
         return None, None
     if isinstance(value, bool | np.bool_):
         return None, _issue(pos, "date_invalid", value)
+    if isinstance(value, _dt.time):
+        return None, _issue(pos, "date_invalid", value, detail=(
+            "(เซลล์มีแต่เวลา ไม่มีวันที่)", "(the cell holds a time of day and no date)"))
     if isinstance(value, int | float | np.integer | np.floating):
         if isinstance(value, float | np.floating) and np.isnan(value):
             return None, None

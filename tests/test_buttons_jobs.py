@@ -413,6 +413,22 @@ def test_monthly_reports_job_writes_the_files(sample_fake, tmp_path):
     assert "ข้อผิดพลาด 0" in message  # the engine's own reports validate cleanly
 
 
+def test_monthly_reports_never_write_over_the_open_workbook(sample_path, tmp_path):
+    """The open book is itself CPL_R003_2563-09.xlsx in the output folder: the job stops, the file unchanged."""
+    own = tmp_path / "CPL_R003_2563-09.xlsx"
+    own.write_bytes(sample_path.read_bytes())
+    book = FakeBook(load_workbook(sample_path), None, str(own))
+    settings(book, month="ก.ย. 2563", out_dir=str(tmp_path), pdf="ไม่")
+    message = buttons.run(book, "monthly_reports")
+    assert message == ("หยุด: จัดทำรายงานประจำเดือน CPL_R001/CPL_R003 (monthly reports): ข้อผิดพลาด CPL_R003_2563-09.xlsx: "
+                       "ไฟล์ผลลัพธ์ CPL_R003_2563-09.xlsx เป็นไฟล์ต้นฉบับ: cplkpi ไม่เขียนทับไฟล์ต้นฉบับ ให้ระบุชื่อไฟล์ผลลัพธ์อื่น "
+                       "(the output CPL_R003_2563-09.xlsx is an input file: cplkpi never overwrites a source; give "
+                       "another output name)")
+    assert status(book) == message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["CPL_R003_2563-09.xlsx"]  # refused before any work
+    assert own.read_bytes() == sample_path.read_bytes()
+
+
 def test_monthly_reports_relative_and_default_folders(sample_fake, tmp_path):
     settings(sample_fake, month="2563-08", pdf=False)
     buttons.run(sample_fake, "monthly_reports")

@@ -341,6 +341,25 @@ EXPECTED = {
     'csv_semicolons_and_error_text': ('read', [
         'ข้อผิดพลาด csv_semicolons_and_error_text.csv!B3 (วันที่ศูนย์แจ้งเรื่อง): เซลล์มีค่าผิดพลาดของ Excel #N/A: ใส่ค่าที่ถูกต้องแทน (the cell holds the Excel error value #N/A; enter the right value)',
     ]),
+    # issue 14: what a values reader hides in date cells, formula-like text, names at the file system's limit
+    'date_formatted_serial_zero': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!B3 (วันที่ศูนย์แจ้งเรื่อง): อ่านวันที่ไม่ได้ (เลขลำดับวันที่ของ Excel อยู่นอกช่วง): 0.0 (cannot read the date (Excel serial number out of range): 0.0)',
+    ]),
+    'date_formatted_serial_minus_one': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!B3 (วันที่ศูนย์แจ้งเรื่อง): อ่านวันที่ไม่ได้ (เลขลำดับวันที่ของ Excel อยู่นอกช่วง): -1.0 (cannot read the date (Excel serial number out of range): -1.0)',
+    ]),
+    'date_formatted_serial_60_excel_fictional_day': ('read', [
+        "ข้อผิดพลาด เรื่องร้องเรียน!B3 (วันที่ศูนย์แจ้งเรื่อง): ไม่มีวันที่นี้ในปฏิทิน (เลขลำดับ 60 คือวันที่ 29/02/1900 ที่ Excel แสดง แต่วันนี้ไม่มีจริง: Excel สมมติขึ้นเพื่อให้เข้ากับ Lotus 1-2-3): 60.0 (no such calendar date (serial 60 is the 29/02/1900 Excel shows, a day that never existed: Excel's fictional day kept for Lotus 1-2-3): 60.0)",
+    ]),
+    'acknowledged_with_today_formula': ('read', [
+        'คำเตือน เรื่องร้องเรียน!C3 (วันที่ตอบรับ): สูตร =TODAY() ให้วันที่ของวันที่เปิดไฟล์ ไม่ใช่วันที่ดำเนินการ: cplkpi อ่านค่าที่คำนวณไว้ตอนบันทึกไฟล์ครั้งล่าสุด ซึ่งเปลี่ยนทุกวัน ให้ใส่วันที่จริงเป็นค่าแทนสูตร (the formula =TODAY() gives the date the file is opened, not the date of the action: cplkpi reads the value stored when the file was last saved, which changes every day; enter the real date as a value instead of the formula)',
+    ]),
+    'citizen_text_like_formulas': ('read', []),
+    'text_like_console_markup': ('read', [
+        "คำเตือน เรื่องร้องเรียน!F3 (สถานะ): สถานะไม่รู้จัก เก็บไว้ตามเดิม: '[/]รอ[bold]ตรวจ' (unknown status, kept as is: '[/]รอ[bold]ตรวจ')",
+    ]),
+    'agency_of_100_thai_characters': ('read', []),
+    'file_name_of_245_bytes': ('read', []),
 }
 
 # issue 14 (items 4–6): impossible times and zones, invisible characters, text encodings
@@ -460,6 +479,20 @@ def test_formulas_with_values_are_read_and_error_cells_are_empty(tmp_path):
 def test_a_sheet_named_with_decomposed_sara_am_is_recognised(tmp_path):
     book = read_workbook(corpus.CORPUS["sheet_and_header_typed_with_decomposed_sara_am"](tmp_path))
     assert book.monthly_reports is not None and len(book.monthly_reports.table) == 1
+
+
+def test_date_cells_read_as_their_stored_numbers_and_today_as_its_cached_value(tmp_path):
+    """calamine shows a date-formatted 0 as a time of day and 60 as 28/02/1900: the number stored is used."""
+    for name in ("date_formatted_serial_zero", "date_formatted_serial_60_excel_fictional_day"):
+        problem = read_workbook(corpus.CORPUS[name](tmp_path)).problems[0]
+        assert (problem.code, problem.row, problem.letter) == ("date_invalid" if "zero" in name else "date_impossible", 3, "B")
+    t = read_workbook(corpus.CORPUS["acknowledged_with_today_formula"](tmp_path)).complaints.table
+    assert t.loc[3, "acknowledged_on"] == pd.Timestamp("2019-10-03")  # the value the file was saved with
+
+
+def test_formula_like_citizen_text_is_read_as_text(tmp_path):
+    t = read_workbook(corpus.CORPUS["citizen_text_like_formulas"](tmp_path)).complaints.table
+    assert list(t["result_detail"])[1:] == corpus.FORMULA_LIKE
 
 
 def test_macros_are_reported_and_the_values_still_read(tmp_path):

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import typer
 
+from .common import CplkpiGroup
+
 app = typer.Typer(
+    cls=CplkpiGroup,
     name="cplkpi",
     help="cplkpi: ตัวชี้วัดการจัดการเรื่องร้องเรียน กรุงเทพมหานคร (BMA complaint-handling KPIs).",
     no_args_is_help=True,

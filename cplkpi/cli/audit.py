@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
+from cplkpi.outputs import check_output_file, check_output_folder, fit_name
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import available_rules, load_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, month_code, parse_month
 
 from . import app
-from .common import RefNotes, agency_option, all_agencies_option, console, err_console, fail, print_problems
+from .common import (RefNotes, agency_option, all_agencies_option, console, err_console, fail, plain, print_problems,
+                     rules_file)
 
 if TYPE_CHECKING:  # the audit modules load openpyxl and the report layout: imported when a command runs
     from cplkpi.macros.audit import AuditResult
@@ -47,7 +49,7 @@ def print_sample(s: MonthSample, kept: bool = False) -> None:
     console.print(f"สุ่มตรวจ {s.label}: เสร็จสิ้นในเดือน {s.population:,} เรื่อง สุ่ม {s.size} เรื่อง "
                   f"seed {s.seed} [{state}]")
     if s.complaint_ids:
-        console.print("  " + ", ".join(s.complaint_ids))
+        console.print("  " + ", ".join(plain(i) for i in s.complaint_ids))
 
 
 #: Findings printed per audit (the output workbook lists them all).
@@ -66,8 +68,8 @@ def _findings_table(title: str, findings: list[Any], shown: int) -> None:
     refs = RefNotes()
     for f in findings[:shown]:
         colour = "red" if f.severity == "error" else "yellow"
-        t.add_row(f"[{colour}]{f.label_th}[/]", refs.short(f.where), "" if f.reported is None else str(f.reported),
-                  "" if f.recomputed is None else str(f.recomputed), f.message)
+        t.add_row(f"[{colour}]{plain(f.label_th)}[/]", plain(refs.short(f.where)), plain(f.reported),
+                  plain(f.recomputed), plain(f.message))
     console.print(t)
     refs.print(console)
     more = len(findings) - shown
@@ -127,6 +129,9 @@ def audit_command(
     from .score import print_score
 
     m = month_option(month)
+    check_output_folder(out, workbook, *(report or []))
+    if samples is not None:
+        check_output_folder(samples, workbook, *(report or []))
     try:
         with console.status(f"กำลังตรวจ (auditing) {workbook.name}"):
             reports = read_reports(*report) if report else None
@@ -136,19 +141,19 @@ def audit_command(
     except CplError as exc:
         fail(exc)
         raise typer.Exit(EXIT_NOT_AUDITED) from exc
-    console.print(f"[bold]{result.agency}[/]  เดือนที่ตรวจ (month) {month_label(result.month)}")
+    console.print(f"[bold]{plain(result.agency)}[/]  เดือนที่ตรวจ (month) {month_label(result.month)}")
     if result.sample is not None:
         kept = result.sample_file is not None and result.month in result.sample_file.kept
         print_sample(result.sample, kept)
         if result.sample_file is not None:
-            console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {result.sample_file.path}")
+            console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {plain(result.sample_file.path)}")
     print_score(result.score, result.agency)
     print_findings(result)
     batch = BatchResult([result.summary()], [(result.summary(), f) for f in result.findings])
     name = Path(workbook).stem
-    path = write_committee_workbook(batch, out / f"ผลการตรวจ_{name}_{month_code(result.month)}.xlsx", rules=rules,
-                                    month=result.month)
-    console.print(f"เขียนไฟล์ (written): {path}")
+    path = write_committee_workbook(batch, out / fit_name(f"ผลการตรวจ_{name}_{month_code(result.month)}.xlsx"),
+                                    rules=rules, month=result.month)
+    console.print(f"เขียนไฟล์ (written): {plain(path)}")
     raise typer.Exit(EXIT_PASSED if result.passed else EXIT_FINDINGS)
 
 
@@ -168,6 +173,7 @@ def audit_sample_command(
     from cplkpi.workbook import one_agency, read_workbook
 
     months = [month_option(m) for m in month]
+    check_output_folder(out, workbook)
     r = load_rules(rules)
     try:
         book = one_agency(read_workbook(workbook), agency,
@@ -183,7 +189,7 @@ def audit_sample_command(
                 print_sample(s)
             for m in sf.kept:
                 console.print(f"สุ่มตรวจ {format_thai_month(m)}: มีอยู่แล้ว ไม่สุ่มใหม่ (already drawn, kept as is)")
-            console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {sf.path}")
+            console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {plain(sf.path)}")
             res = score(book.complaints.table, book.progress.table if book.progress is not None else None,
                         book.monthly_reports.table if book.monthly_reports is not None else None, sf.table,
                         rules=r, fiscal_year=fy, calendar=book.calendar())
@@ -221,7 +227,12 @@ def audit_batch_command(
     Exit status: 0 ทุกไฟล์ผ่าน (all passed), 1 มีไฟล์ไม่ผ่านหรือตรวจไม่ได้ (a file failed or could not be
     audited), 2 ตรวจโฟลเดอร์ไม่ได้ (the folder could not be audited).
     """
-    from cplkpi.macros.audit_batch import audit_folder
+    from cplkpi.macros.audit_batch import audit_folder, batch_files
+
+    inputs = batch_files(folder, out)
+    check_output_folder(out, *inputs)
+    if samples is not None:
+        check_output_folder(samples, *inputs)
     try:
         result = audit_folder(folder, out_dir=out, month=month_option(month), rules=rules, samples=samples,
                               workers=workers, pdf=pdf, console=console)
@@ -235,20 +246,21 @@ def audit_batch_command(
                 "ข้อสังเกต (observations)"):
         t.add_column(col)
     for s in sorted(result.audited, key=lambda s: (-(s.errors > 0), -(s.total or 0))):
-        t.add_row(s.agency or "", s.file, f"{s.total:.4f}" if s.total is not None else "-",
+        t.add_row(plain(s.agency), plain(s.file), f"{s.total:.4f}" if s.total is not None else "-",
                   f"[red]{s.errors:,}[/]" if s.errors else "0", f"{s.findings:,}", f"{s.observations:,}")
     console.print(t)
     if result.errors:
         err_console.print(f"[red]ตรวจไม่ได้ {len(result.errors)} ไฟล์ (could not audit {len(result.errors)} files)[/]")
         for s in result.errors:
-            err_console.print(f"  {s.file}: {s.error}")
+            err_console.print(f"  {plain(s.file)}: {plain(s.error)}")
     if result.ignored:
         console.print(f"ไม่ได้ตรวจ {len(result.ignored)} ไฟล์ (not audited {len(result.ignored)} files):")
         for name, reason in result.ignored:
-            console.print(f"  {name}: {reason}")
-    console.print(f"เขียนไฟล์ (written): {result.workbook}" + (f", {result.pdf}" if result.pdf else ""))
+            console.print(f"  {plain(name)}: {plain(reason)}")
+    console.print(f"เขียนไฟล์ (written): {plain(result.workbook)}"
+                  + (f", {plain(result.pdf)}" if result.pdf else ""))
     if result.pdf_skipped:
-        console.print(f"[yellow]{result.pdf_skipped}[/]")
+        console.print(f"[yellow]{plain(result.pdf_skipped)}[/]")
     raise typer.Exit(result.exit_status)
 
 
@@ -273,6 +285,7 @@ def audit_pack_command(
 
     if agency is not None and all_agencies:
         raise typer.BadParameter("ใช้ --agency หรือ --all-agencies อย่างใดอย่างหนึ่ง (give --agency or --all-agencies)")
+    check_output_file(out, workbook, rules_file(rules), suffixes=(".xlsx",))
     m = month_option(month)
     try:
         if all_agencies:
@@ -283,6 +296,6 @@ def audit_pack_command(
         for name, path in targets:
             path.parent.mkdir(parents=True, exist_ok=True)
             written = build_submission(workbook, m, path, rules=rules, narrative=narrative, agency=name)
-            console.print(f"เขียนไฟล์ (written): {written}")
+            console.print(f"เขียนไฟล์ (written): {plain(written)}")
     except CplError as exc:
         raise fail(exc) from exc

@@ -7,13 +7,17 @@ from pathlib import Path
 import typer
 
 from cplkpi.examples import sample_path
+from cplkpi.outputs import check_output_folder
+from cplkpi.scoring.thaidate import parse_month
 
 from . import app
-from .common import console
+from .common import console, plain
 from .score import run_score
 
 #: The demo's report month: September 2020 (ก.ย. 2563), the last month of fiscal year 2563.
 DEMO_MONTH = "2563-09"
+#: The demo's per-complaint explanations, written into its output folder.
+EXPLANATIONS = "explanations_2563.xlsx"
 
 
 @app.command("demo")
@@ -26,14 +30,15 @@ def demo_command(
     Scores the sample for fiscal year 2563, then fills its CPL_R001 and
     CPL_R003 for ก.ย. 2563 (xlsx, PDF, narrative) into ``out``.
     """
-    from cplkpi.macros.reports import fill_monthly_reports
+    from cplkpi.macros.reports import fill_monthly_reports, output_names
 
     from .report import print_findings, print_result
 
     sample = sample_path()
-    console.print(f"ข้อมูลตัวอย่าง (sample): {sample}")
+    console.print(f"ข้อมูลตัวอย่าง (sample): {plain(sample)}")
+    check_output_folder(out, sample, names=[EXPLANATIONS, *output_names(parse_month(DEMO_MONTH))])
     out.mkdir(parents=True, exist_ok=True)
-    run_score(sample, 2563, "bma-2557", None, out / "explanations_2563.xlsx", keep_going=False)
+    run_score(sample, 2563, "bma-2557", None, out / EXPLANATIONS, keep_going=False)
     console.print("\n[bold]แบบรายงาน CPL_R001 และ CPL_R003 เดือนกันยายน 2563 (monthly reports)[/]")
     result = fill_monthly_reports(sample, DEMO_MONTH, out_dir=out, pdf=pdf)
     print_result(result)

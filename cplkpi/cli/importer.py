@@ -18,11 +18,12 @@ from rich.progress import (
 from rich.table import Table
 
 from cplkpi.importers.summary import ImportSummary
+from cplkpi.outputs import check_output_file, check_output_folder, ensure_not_input
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.thaidate import DateParseError, parse_month
 
 from . import app
-from .common import RefNotes, cell_text, console, err_console, fail, print_problems, refuse_overwrite
+from .common import RefNotes, cell_text, console, err_console, fail, plain, print_problems
 
 FILES = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                        help="ไฟล์ Traffy Fondue (.csv) หรือไฟล์ส่งออก MIS/1555 (.xlsx/.csv) "
@@ -38,7 +39,7 @@ def print_table(title: str, frame: pd.DataFrame, limit: int) -> None:
     files = [i for i, col in enumerate(frame.columns) if "(file)" in str(col)]
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])
-        t.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
+        t.add_column(plain(col), justify="right" if numeric else "left", overflow="fold")
     for values in frame.head(limit).astype(object).itertuples(index=False):
         t.add_row(*(refs.short(cell_text(v)) if i in files else cell_text(v) for i, v in enumerate(values)))
     console.print(t)
@@ -81,13 +82,19 @@ def import_command(
         wanted = district_filter(district)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--district") from exc
-    refuse_overwrite(out, *files)
+    check_output_file(out, *files)
     month = None
     if report_month is not None:
+        from cplkpi.macros.reports import output_names
+
         try:
             month = parse_month(report_month)
         except DateParseError as exc:
             raise typer.BadParameter(str(exc), param_hint="--report-month") from exc
+        report_dir = report_dir or out.with_name(f"{out.stem}_reports")
+        check_output_folder(report_dir, *files, names=output_names(month))
+        for name in output_names(month):  # the workbook about to be written is the reports' input
+            ensure_not_input(report_dir / name, out)
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
@@ -106,7 +113,7 @@ def import_command(
     if result.coverage is not None:
         console.print(f"[bold]{result.coverage.text()}[/]")
     if month is not None:
-        _reports(out, month, report_dir or out.with_name(f"{out.stem}_reports"), pdf)
+        _reports(out, month, report_dir, pdf)
 
 
 def _reports(path: Path, month: _dt.date, out_dir: Path, pdf: bool) -> None:

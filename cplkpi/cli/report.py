@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from cplkpi.outputs import check_output_file, check_output_folder
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_months, fiscal_year_range, format_thai_month, parse_month
@@ -23,6 +24,7 @@ from .common import (
     err_console,
     fail,
     fiscal_year_option,
+    plain,
 )
 from .score import WORKBOOK, load
 
@@ -44,7 +46,7 @@ def print_findings(findings: list) -> None:
     refs = RefNotes()
     for f in ordered[:FINDINGS_SHOWN]:
         level = "[red]ข้อผิดพลาด[/]" if f.severity == "error" else "[yellow]คำเตือน[/]"
-        t.add_row(level, f.code, refs.short(f.where), f.message)
+        t.add_row(level, plain(f.code), plain(refs.short(f.where)), plain(f.message))
     console.print(t)
     refs.print(console)
     more = len(findings) - FINDINGS_SHOWN
@@ -56,16 +58,16 @@ def print_result(result) -> None:
     """Print where one month's reports are and their headline figures."""
     fig = result.figures
     ms, fy = fig.month_summary, fig.fytd_summary
-    console.print(f"[bold]{fig.agency or ''}[/] เดือน{fig.month_label}: รับ {ms['received']:,} เสร็จสิ้น "
+    console.print(f"[bold]{plain(fig.agency)}[/] เดือน{fig.month_label}: รับ {ms['received']:,} เสร็จสิ้น "
                   f"{ms['completed']:,} กำลังดำเนินการ {ms['pending']:,} | สะสม รับ {fy['received']:,} เสร็จสิ้น "
                   f"{fy['completed']:,} ({'-' if fy['completed_pct'] is None else format(fy['completed_pct'], '.2f')} %) | "
                   f"คงค้าง {len(fig.pending):,} | คะแนน {fig.score.total:.4f}/{fig.rules.total_points:g}")
     if fig.score.coverage is not None:
         console.print(f"[bold]{fig.score.coverage.text()}[/]")
     for path in result.paths:
-        console.print(f"  {path}")
+        console.print(f"  {plain(path)}")
     if result.pdf_skipped:
-        err_console.print(f"[yellow]{result.pdf_skipped}[/]")
+        err_console.print(f"[yellow]{plain(result.pdf_skipped)}[/]")
 
 
 @app.command("report")
@@ -88,7 +90,7 @@ def report_command(
 
     A workbook holding several agencies needs --agency NAME, or --all-agencies (one folder per agency in OUT).
     """
-    from cplkpi.macros.reports import fill_monthly_reports
+    from cplkpi.macros.reports import fill_monthly_reports, output_names
 
     if (month is None) == (fiscal_year is None):
         raise typer.BadParameter("ระบุ --month หรือ --fiscal-year อย่างใดอย่างหนึ่ง (give --month or --fiscal-year)")
@@ -102,12 +104,13 @@ def report_command(
     if agency is not None and all_agencies:
         raise typer.BadParameter("ใช้ --agency หรือ --all-agencies อย่างใดอย่างหนึ่ง (give --agency or --all-agencies)")
     day = date_option(as_of, "--as-of")
+    check_output_folder(out, workbook, names=[n for m in months for n in output_names(m)])
     books = agency_books(load(workbook, keep_going, agency), all_agencies)
     findings = []
     for book in books:
         folder = out / agency_file_part(book.agency) if all_agencies and book.agency else out
         for m in months:
-            console.print(f"จัดทำรายงานเดือน (filling) {format_thai_month(m, long=True)} {book.agency or ''} …")
+            console.print(f"จัดทำรายงานเดือน (filling) {format_thai_month(m, long=True)} {plain(book.agency)} …")
             try:
                 result = fill_monthly_reports(book, m, out_dir=folder, rules=rules, as_of=day, pdf=pdf)
             except CplError as exc:
@@ -142,6 +145,10 @@ def validate_report_command(
 
     if r003 is None and r001 is None and form is None:
         raise typer.BadParameter("ระบุไฟล์ที่จะตรวจ (give a CPL_R003, --r001 or --progress-form)")
+    if out is not None:
+        from cplkpi.export import TABLE_SUFFIXES
+
+        check_output_file(out, r003, r001, form, suffixes=TABLE_SUFFIXES)
     findings = []
     if r003 is not None or r001 is not None:
         try:
@@ -171,6 +178,6 @@ def validate_report_command(
         from cplkpi.export import write_table
 
         write_table(pd.DataFrame(findings_rows(findings), columns=FINDINGS_HEADERS), out, "ผลการตรวจสอบ")
-        console.print(f"เขียนไฟล์ (written): {out}")
+        console.print(f"เขียนไฟล์ (written): {plain(out)}")
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(code=1)

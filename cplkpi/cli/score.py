@@ -11,7 +11,8 @@ from rich.cells import cell_len
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from cplkpi.export import write_table
+from cplkpi.export import TABLE_SUFFIXES, write_table
+from cplkpi.outputs import check_output_file
 from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.explain import for_people
@@ -29,8 +30,9 @@ from .common import (
     date_option,
     fail,
     fiscal_year_option,
+    plain,
     print_problems,
-    refuse_overwrite,
+    rules_file,
     today_bangkok,
 )
 
@@ -57,9 +59,9 @@ def load(path: Path, keep_going: bool, agency: str | None = None) -> ComplaintWo
 def print_score(result: ScoreResult, agency: str | None) -> None:
     """Print the step table, deductions and total of a score result."""
     r = result.rules
-    console.print(f"[bold]{agency or ''}[/] ผลการประเมินปีงบประมาณ {result.fiscal_year} "
+    console.print(f"[bold]{plain(agency)}[/] ผลการประเมินปีงบประมาณ {result.fiscal_year} "
                   f"(scored fiscal year {result.fiscal_year})")
-    console.print(f"ตัวชี้วัด (KPI): {r.title_th}  ชุดเกณฑ์ (rules) {r.name}")
+    console.print(f"ตัวชี้วัด (KPI): {plain(r.title_th)}  ชุดเกณฑ์ (rules) {plain(r.name)}")
     console.print(f"ช่วงข้อมูล (period) {format_thai_date(result.start)} – {format_thai_date(result.end)}  "
                   f"ณ วันที่ (as of) {format_thai_date(result.as_of)}")
     if result.coverage is not None:
@@ -76,7 +78,7 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     places = r.score_decimals
     for c in result.component_summary().itertuples():
         counted = f"ส่งตรงเวลา {c.correct:,}/{c.total:,} เดือน" if c.monthly else f"{c.correct:,}/{c.total:,} เรื่อง"
-        t.add_row(c.short_th, counted, f"{c.not_yet_due:,}", "-" if c.pct is None else f"{c.pct:.2f}",
+        t.add_row(plain(c.short_th), counted, f"{c.not_yet_due:,}", "-" if c.pct is None else f"{c.pct:.2f}",
                   f"{c.points:g}", f"{c.deducted:.{places}f}" if c.deducted else "-", f"{c.score:.{places}f}")
     console.print(t)
     if len(result.deductions):
@@ -102,7 +104,7 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     s.add_row("[bold]รวม (total)[/]", f"{r.total_points:g}", "", "", f"[bold]{result.total:.{r.score_decimals}f}[/]")
     console.print(s)
     for note in result.notes:
-        console.print(f"[yellow]หมายเหตุ (note):[/] {note}")
+        console.print(f"[yellow]หมายเหตุ (note):[/] {plain(note)}")
 
 
 def print_agency_scores(scored: list[tuple[str, ScoreResult]], unassigned: int = 0) -> None:
@@ -112,7 +114,7 @@ def print_agency_scores(scored: list[tuple[str, ScoreResult]], unassigned: int =
     first = scored[0][1]
     console.print(f"[bold]{len(scored):,} หน่วยงาน (agencies)[/] ผลการประเมินปีงบประมาณ {first.fiscal_year} "
                   f"(scored fiscal year {first.fiscal_year})")
-    console.print(f"ตัวชี้วัด (KPI): {r.title_th}  ชุดเกณฑ์ (rules) {r.name}")
+    console.print(f"ตัวชี้วัด (KPI): {plain(r.title_th)}  ชุดเกณฑ์ (rules) {plain(r.name)}")
     console.print(f"ช่วงข้อมูล (period) {format_thai_date(first.start)} – {format_thai_date(first.end)}  "
                   f"ณ วันที่ (as of) {format_thai_date(first.as_of)}")
     if first.coverage is not None:
@@ -120,7 +122,7 @@ def print_agency_scores(scored: list[tuple[str, ScoreResult]], unassigned: int =
     # compact (no outer box); numbers never cut, the agency name wrapped rather than cut: fits 80 columns
     places = r.score_decimals
     ordered = sorted(scored, key=lambda x: (-x[1].total, x[0]))
-    rows = [[str(rank), name, f"{len(res.complaints):,}", *(f"{x:.{places}f}" for x in res.steps["score"]),
+    rows = [[str(rank), plain(name), f"{len(res.complaints):,}", *(f"{x:.{places}f}" for x in res.steps["score"]),
              f"{res.total:.{places}f}"]
             for rank, (name, res) in enumerate(ordered, start=1)]
     headers = ["ลำดับ\n(rank)", "หน่วยงาน\n(agency)", "เรื่อง\n(cases)",
@@ -157,7 +159,7 @@ def run_score(path: Path, fiscal_year: int | None, rules: str, as_of: str | None
     fiscal year (default: the latest in the whole workbook). Returns (agency, result) pairs.
     """
     if explain is not None:
-        refuse_overwrite(explain, path)
+        check_output_file(explain, path, rules_file(rules), suffixes=TABLE_SUFFIXES)
     day = date_option(as_of, "--as-of")
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task(f"อ่านไฟล์ (reading) {path.name}")
@@ -180,7 +182,7 @@ def run_score(path: Path, fiscal_year: int | None, rules: str, as_of: str | None
     else:
         print_agency_scores(scored, int((book.agency_keys() == "").sum()))
     if explain is not None:
-        console.print(f"คำอธิบายรายเรื่อง (per-complaint explanations): {explain}")
+        console.print(f"คำอธิบายรายเรื่อง (per-complaint explanations): {plain(explain)}")
     return scored
 
 
@@ -216,7 +218,7 @@ def overdue_command(
 ) -> None:
     """รายการเรื่องที่เกินกำหนดหรือใกล้ครบกำหนด (list complaints overdue or due soon as of a date)."""
     if out is not None:
-        refuse_overwrite(out, workbook)
+        check_output_file(out, workbook, rules_file(rules), suffixes=TABLE_SUFFIXES)
     book = load(workbook, keep_going, agency)
     day = date_option(as_of, "--as-of") or (book.coverage.default_as_of(today_bangkok()) if book.coverage
                                             else today_bangkok())
@@ -251,7 +253,7 @@ def overdue_command(
         # the phase in Thai, as on screen (its code is for programs)
         write_table(table.assign(phase=table["phase"].map(lambda p: PHASE_LABELS.get(p, ("",))[0])), out,
                     "เรื่องที่ต้องเร่งรัด")
-        console.print(f"เขียนไฟล์ (written): {out}")
+        console.print(f"เขียนไฟล์ (written): {plain(out)}")
 
 
 @app.command("rules")
@@ -261,7 +263,7 @@ def rules_command() -> None:
 
     for name in available_rules():
         r = load_rules(name)
-        console.print(f"[bold]{name}[/]  {r.title_th}  [dim]({r.source})[/]")
+        console.print(f"[bold]{plain(name)}[/]  {plain(r.title_th)}  [dim]({plain(r.source)})[/]")
 
 
 @app.command("holidays")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import struct
 import sys
@@ -1073,6 +1074,89 @@ _text_case("csv_field_of_200000_characters",
            lambda t: (t + "6300003,4/10/2562,,,,,\"" + "ก" * 200_000 + "\",\r\n").encode("utf-8"))
 _text_case("csv_unclosed_quote_over_the_field_limit",
            lambda t: (t + "6300003,4/10/2562,,,,,\"" + "ข้อความยาว\r\n" * 120_000).encode("utf-8"))
+
+
+# --- what a date reader hides, formula-like citizen text, names at the file system's limit (issue 14) -------
+
+
+def _date_formatted(name: str, value: float) -> None:
+    """A date-formatted cell holding ``value`` in the forwarding-date column (Excel shows 0 as 00/01/1900,
+    60 as 29/02/1900; a values reader gives a time of day or 28/02/1900)."""
+    def tweak(wb: Any) -> None:
+        wb[SHEET]["B3"].number_format = "d/m/yyyy"
+
+    @case(name)
+    def _(d: Path) -> Path:
+        return book(d / f"{name}.xlsx", {SHEET: [HEADER, GOOD, ["6300002", value, *[None] * 3, "กำลังดำเนินการ"]]},
+                    tweak)
+
+
+_date_formatted("date_formatted_serial_zero", 0)
+_date_formatted("date_formatted_serial_minus_one", -1)
+_date_formatted("date_formatted_serial_60_excel_fictional_day", 60)
+
+
+@case("acknowledged_with_today_formula")
+def _(d: Path) -> Path:
+    """=TODAY() as an acknowledgement date, saved by a spreadsheet on 3 Oct 2019 (its cached value)."""
+    def tweak(wb: Any) -> None:
+        wb[SHEET]["C3"] = "=TODAY()"
+        wb[SHEET]["C3"].number_format = "d/m/yyyy"
+
+    path = book(d / "acknowledged_with_today_formula.xlsx",
+                {SHEET: [HEADER, GOOD, ["6300002", "2/10/2562", None, None, None, "กำลังดำเนินการ"]]}, tweak)
+
+    def cache(members: dict[str, bytes]) -> None:
+        xml = members["xl/worksheets/sheet1.xml"]
+        members["xl/worksheets/sheet1.xml"] = re.sub(rb"<f>TODAY\(\)</f>(<v */>|<v></v>)",
+                                                     b"<f>TODAY()</f><v>43741</v>", xml)
+        assert members["xl/worksheets/sheet1.xml"] != xml
+
+    return edit_zip(path, path, cache)
+
+
+#: Citizen text a spreadsheet would run as a formula if it were not kept as text.
+FORMULA_LIKE = ['=HYPERLINK("http://example.invalid","คลิก")', "+66 81 234 5678", "-ซ่อมแล้ว", "@SUM(A1:A9)"]
+
+
+@case("citizen_text_like_formulas")
+def _(d: Path) -> Path:
+    rows = [[f"630001{i}", "1/10/2562", "2/10/2562", "3/10/2562", "10/10/2562", "เสร็จสิ้น", None, "มี"]
+            for i in range(len(FORMULA_LIKE))]
+
+    def as_text(wb: Any) -> None:  # stored as text (a shared string), as an export from Traffy stores it
+        for r, text in enumerate(FORMULA_LIKE, start=3):
+            cell = wb[SHEET].cell(row=r, column=7)
+            cell.value, cell.data_type = text, "s"
+
+    return book(d / "citizen_text_like_formulas.xlsx", {SHEET: [HEADER, GOOD, *rows]}, as_text)
+
+
+#: Text that a rich console would read as markup: ``[/]`` crashed every command printing it, ``[bold]`` vanished.
+MARKUP_LIKE = ("[/]รอ[bold]ตรวจ", "ซ่อมแล้ว [draft] [link=http://example.invalid]ดูรูป[/link]")
+
+
+@case("text_like_console_markup")
+def _(d: Path) -> Path:
+    return complaints(d / "text_like_console_markup.xlsx",
+                      ["6300002", "2/10/2562", "3/10/2562", None, None, MARKUP_LIKE[0], MARKUP_LIKE[1], None])
+
+
+#: An agency name of 100 Thai characters (300 bytes of UTF-8): a file named after it needs shortening.
+LONG_AGENCY = ("สำนักงานเขตบางกอกน้อย ฝ่ายโยธา งานทาง" * 3)[:100]
+
+
+@case("agency_of_100_thai_characters")
+def _(d: Path) -> Path:
+    header = [*HEADER, "หน่วยงาน"]
+    return book(d / "agency_of_100_thai_characters.xlsx",
+                {SHEET: [header, [*GOOD, LONG_AGENCY], [*OPEN, LONG_AGENCY]]})
+
+
+@case("file_name_of_245_bytes")
+def _(d: Path) -> Path:
+    """A valid 245-byte file name: a temporary or a derived name beside it would pass 255 bytes."""
+    return complaints(d / ("ก" * 80 + ".xlsx"), OPEN)
 
 
 def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:

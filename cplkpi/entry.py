@@ -1,0 +1,41 @@
+"""The ``cplkpi`` program: the command line with Ctrl-C handled from the first moment.
+
+The console script calls :func:`main`, which loads the commands only after it
+is ready for an interrupt: Ctrl-C while the libraries load, or while a command
+runs, ends with the one line :data:`INTERRUPTED` and exit code 130 (the
+shell's code for SIGINT), never a traceback. Outputs are written atomically,
+so an interrupted run leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import sys
+
+#: Printed on Ctrl-C (Thai, then English).
+INTERRUPTED = ("ยกเลิกตามที่สั่ง (Ctrl-C): ไม่มีไฟล์ผลลัพธ์ที่เขียนค้างครึ่งทาง "
+               "(interrupted by Ctrl-C; no output file was left half-written)")
+
+
+_told = False
+
+
+def interrupted() -> None:
+    """Print :data:`INTERRUPTED` on stderr."""
+    global _told
+    _told = True
+    print(INTERRUPTED, file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    """Run the ``cplkpi`` command line (the console script's entry point)."""
+    try:
+        from cplkpi.cli import app
+    except KeyboardInterrupt:
+        interrupted()
+        sys.exit(130)
+    try:
+        app(prog_name="cplkpi")
+    except SystemExit as exc:  # typer turns a Ctrl-C outside a command (while parsing) into a silent 130
+        if exc.code == 130 and not _told:
+            interrupted()
+        raise
