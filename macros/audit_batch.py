@@ -82,6 +82,8 @@ class BatchResult:
 
 def _ignore_reason(p: Path, skip: set[Path]) -> str | None:
     """Why entry ``p`` of a batch folder is not audited (Thai (English)); None when it is audited."""
+    if p.resolve() in skip:
+        return "ผลการตรวจของคณะกรรมการเอง (the committee's own output)"
     if not p.is_file():
         return "เป็นโฟลเดอร์ ไม่ตรวจโฟลเดอร์ย่อย (a folder: sub-folders are not audited)"
     if p.name.startswith("~$"):
@@ -90,8 +92,6 @@ def _ignore_reason(p: Path, skip: set[Path]) -> str | None:
         return "ไฟล์ซ่อน (a hidden file)"
     if p.suffix.lower() not in (".xlsx", ".xlsm"):
         return "ไม่ใช่ไฟล์ Excel .xlsx/.xlsm (not an Excel workbook)"
-    if p.resolve() in skip:
-        return "ผลการตรวจของคณะกรรมการเอง (the committee's own output)"
     return None
 
 
@@ -262,7 +262,7 @@ def audit_folder(
 
     out_dir = Path(out_dir)
     samples = Path(samples) if samples is not None else out_dir / "สุ่มตรวจ"
-    own = earlier_outputs(out_dir)
+    own = [*earlier_outputs(out_dir), samples]  # the sample folder may sit inside the audited folder
     files = workbook_files(folder, exclude=own)
     rules = load_rules(rules)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -379,6 +379,8 @@ def test_audit_batch_into_its_own_folder_may_run_again(sample_path, tmp_path):
     (tmp_path / "[draft]เขต.xlsx").write_bytes(sample_path.read_bytes())
     for _ in range(2):
         code, out = run("audit-batch", tmp_path, "--out", tmp_path, "--workers", "1", "--no-pdf")
-        assert code == 0 and f"เขียนไฟล์ (written): {tmp_path}/สรุปผลการตรวจ_2020-09.xlsx" in out
+        # exit 1: the complaint workbook holds no CPL_R003/CPL_R001 (an error-level finding, docs/audit.md)
+        assert code == 1 and f"เขียนไฟล์ (written): {tmp_path}/สรุปผลการตรวจ_2563-09.xlsx" in out
         assert "│ [draft]เขต.xlsx │" in out  # a file name is never read as console markup
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["[draft]เขต.xlsx", "สรุปผลการตรวจ_2020-09.xlsx", "สุ่มตรวจ"]
+        assert "สุ่มตรวจ: ผลการตรวจของคณะกรรมการเอง (the committee's own output)" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["[draft]เขต.xlsx", "สรุปผลการตรวจ_2563-09.xlsx", "สุ่มตรวจ"]
