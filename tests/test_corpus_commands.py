@@ -45,13 +45,6 @@ COMMANDS = [
 #: one command is enough to show that door holds, the others would only repeat it at ~15 s each.
 HEAVY = {"million_rows": ["score"]}
 
-#: (input, command) still ending in an unhandled exception that another part of issue 14 fixes: item 2, the
-#: size guard for .xls/.xlsb/.ods in ``import`` (i14a). Reported as xfail while it still fails; once fixed,
-#: the case passes like any other (the entry may then go).
-KNOWN = {(name, "import"): "issue 14 item 2: import opens .xls-named files with calamine before any guard"
-         for name in ("legacy_xls", "html_saved_as_xls", "xml_spreadsheet_2003")}
-
-
 @pytest.fixture(autouse=True)
 def console_width_from_env(monkeypatch):
     from cplkpi.cli import common
@@ -86,7 +79,7 @@ def test_every_command_refuses_or_completes_cleanly_and_never_touches_the_source
     folder.mkdir()
     src = corpus.CORPUS[name](folder)
     before = {p.name: _sha(p) for p in folder.iterdir()}
-    failures, known = [], []
+    failures = []
     for command in COMMANDS:
         if name in HEAVY and command[0] not in HEAVY[name]:
             continue
@@ -94,9 +87,6 @@ def test_every_command_refuses_or_completes_cleanly_and_never_touches_the_source
         res = runner.invoke(app, args, env={"COLUMNS": "200"})
         where = f"{command[0]} on {name}"
         crashed = res.exception is not None and not isinstance(res.exception, SystemExit)
-        if (name, command[0]) in KNOWN and crashed:
-            known.append(f"{where}: {KNOWN[name, command[0]]}")
-            continue
         if res.exit_code not in (0, 1, 2):
             failures.append(f"{where}: exit {res.exit_code}")
         if crashed:
@@ -110,5 +100,3 @@ def test_every_command_refuses_or_completes_cleanly_and_never_touches_the_source
         if out.exists():
             failures += [f"{where}: {bad}" for bad in _incomplete(out)]
     assert failures == []
-    if known:
-        pytest.xfail("; ".join(known))
