@@ -648,10 +648,12 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
     for r in rows:
         due, sent = s.date(f"{mc['report_due']}{r}"), s.date(f"{mc['report_sent_on']}{r}")
         status = s.text(f"{mc['report_status']}{r}")
-        # a month outside the days an imported snapshot covers has no data: no summary is expected
+        # a month outside the days an imported snapshot covers has no data: no summary is expected, unless
+        # the month has complaints, completions or a summary (scoring.scores: months.has_data)
         m_start, m_end = s.date(f"{mc['start']}{r}"), s.date(f"{mc['end']}{r}")
         no_data = (data_from is not None and data_to is not None and m_start is not None and m_end is not None
-                   and (m_end < data_from or m_start > data_to))
+                   and (m_end < data_from or m_start > data_to) and sent is None
+                   and not s.number(f"{mc['received']}{r}") and not s.number(f"{mc['completed_in_month']}{r}"))
         month = months.get(r)
         if month is not None:
             rule_due = monthly_report_due(month, rules.deadlines.monthly_report_due_day)

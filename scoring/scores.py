@@ -383,7 +383,10 @@ def _months_table(
         accuracy = percent(n_correct, n_marked, rules.pct_decimals) if n_marked and n_marked == n_sample else None
         deducted = bool(rules.audit and accuracy is not None and accuracy < rules.audit.min_accuracy_pct
                         and m <= as_of)
-        has_data = coverage is None or coverage.has_data(m)
+        # a month with complaints or a summary has data whatever a coverage sheet says: a shrunk coverage
+        # never excuses a missing summary (docs/decisions.md, coverage)
+        has_data = (coverage is None or coverage.has_data(m) or received > 0 or completed_in_month > 0
+                    or sent_on is not None)
         rows.append({
             "month": m,
             "received": received,

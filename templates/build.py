@@ -210,8 +210,10 @@ def month_formulas(r: int) -> dict[str, str]:
         "in_progress": f'=IF({e}="","",{e}-{f})',
         "completed_pct": _pct(f, e),
         # judged once the due day is over (scoring.scores.report_due_passed: due < as-of); a month outside
-        # the days an imported snapshot covers has no data (scoring.coverage.Coverage.has_data)
-        "report_status": (f'=IF({i}="","",IF(AND(N(R003_DATA_FROM)>0,OR({b}<R003_DATA_FROM,{a}>R003_DATA_TO)),'
+        # the days an imported snapshot covers has no data (scoring.coverage.Coverage.has_data) unless it has
+        # complaints, completions or a summary (scoring.scores: months.has_data)
+        "report_status": (f'=IF({i}="","",IF(AND(N(R003_DATA_FROM)>0,OR({b}<R003_DATA_FROM,{a}>R003_DATA_TO),'
+                          f'N({e})=0,N({m})=0,{j}=""),'
                           f'"{REPORT_NO_DATA}",IF({i}>=R003_AS_OF,"{REPORT_NOT_DUE}",IF({j}="","{REPORT_MISSING}",'
                           f'IF({j}<={i},"{REPORT_ON_TIME}","{REPORT_LATE}")))))'),
         "late_deduction": (f'=IF({k}="","",IF(OR({k}="{REPORT_MISSING}",{k}="{REPORT_LATE}"),'

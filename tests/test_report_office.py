@@ -160,3 +160,24 @@ def test_without_libreoffice_the_pdfs_are_skipped_with_a_message(sample_book, tm
     assert result.r001_pdf is None and result.r003_pdf is None
     assert "LibreOffice" in result.pdf_skipped and "PDF" in result.pdf_skipped
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_a_coverage_that_leaves_out_months_with_complaints_excuses_no_summary(sample_book, tmp_path, libreoffice):
+    """A coverage sheet claiming the data starts in July 2563 (the sample has complaints every month): a month
+    with complaints still has data, so May's missing summary is still ไม่ส่ง, in the engine and in the template's
+    status formula as LibreOffice recalculates it; only a month without any complaint, completion or summary
+    would be ไม่มีข้อมูล."""
+    from dataclasses import replace
+
+    import pandas as pd
+    from cplkpi.scoring.coverage import Coverage
+
+    shrunk = replace(sample_book, coverage=Coverage(pd.Timestamp("2020-09-30 18:00"), D(2020, 7, 1), D(2020, 9, 30)))
+    months = shrunk.score(fiscal_year=2563).months.set_index("month")
+    assert months["has_data"].all()
+    result = fill_monthly_reports(shrunk, "2563-09", out_dir=tmp_path / "out", pdf=False)
+    cached = load_workbook(result.r003_xlsx, data_only=True)[layout.R003_SHEET]
+    col = layout.R003_MONTH_COLS["report_status"]
+    statuses = [cached[f"{col}{r}"].value for r in layout.MONTH_ROWS]
+    assert layout.REPORT_NO_DATA not in statuses and statuses[7] == layout.REPORT_MISSING  # May 2563
+    _assert_recalculates_to_cache(result.r003_xlsx, tmp_path)
