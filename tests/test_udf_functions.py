@@ -157,6 +157,15 @@ def test_step_score_threshold_formula():
 def test_level():
     assert CPL_LEVEL(col(60, 75, 67.3, 59.99, 100, "x")) == col(1.0, 2.5, 1.73, 0.0, 5.0,
                                                                '#CPL! ต้องเป็นตัวเลข (must be a number): "x"')
+    assert CPL_LEVEL(col(150, -5)) == col("#CPL! ร้อยละต้องอยู่ระหว่าง 0 ถึง 100 (the percentage must be 0 to 100): 150",
+                                          "#CPL! ร้อยละต้องอยู่ระหว่าง 0 ถึง 100 (the percentage must be 0 to 100): -5")
+
+
+def test_a_long_bad_date_text_is_quoted_short():
+    """The engine's date messages quote the whole cell: the cell function quotes 60 characters of it."""
+    assert CPL_THAI_DATE([["x" * 300]]) == [[
+        '#CPL! อ่านวันที่ไม่ได้ (เขียนแบบ 30/10/2562 หรือ 1 ต.ค. 2562) (cannot read the date (write it as 30/10/2562 '
+        'or 1 ต.ค. 2562)): "' + "x" * 59 + '…"']]
 
 
 def test_late_report_penalty():
@@ -252,6 +261,12 @@ def test_explain_one_step_and_bad_rows():
     assert every_step[1] == [("ขั้นตอนที่ 1: ไม่ได้รายงานครั้งที่ 1 เกินกำหนด 35 วันทำการ [PROGRESS_MISSING]; "
                               "ขั้นตอนที่ 2.1: ยังไม่แล้วเสร็จ [NOT_RESOLVED]; "
                               "ขั้นตอนที่ 2.2: ขาดรอบติดตาม 15/30 รอบแรก 15 ต.ค. 2562 [FOLLOWUP_MISSED]")]
+    # a step as its label prints it: "2.1" and "ขั้นตอนที่ 2.1" choose component 2.1 only
+    for step in ("2.1", "ขั้นตอนที่ 2.1"):
+        assert CPL_EXPLAIN(fwd, ack, empty, empty, empty, empty, [[D(2020, 1, 31)]], step)[0] == [
+            "ขั้นตอนที่ 2.1: ยังไม่แล้วเสร็จ [NOT_RESOLVED]"]
+    long_step = CPL_EXPLAIN(fwd, ack, empty, empty, empty, empty, [[D(2019, 10, 3)]], "z" * 200)[0][0]
+    assert long_step.startswith('#CPL! ไม่รู้จักขั้นตอน (unknown step): "' + "z" * 59 + '…"; ใช้ (use) 1, 2, 2.1, 2.2, ')
     reversed_dates = CPL_EXPLAIN(col(D(2019, 10, 5)), col(D(2019, 10, 1)), col(None), col(None), col(None),
                                  col(None), [[D(2019, 10, 9)]])
     assert reversed_dates[0][0].startswith("#CPL! วันที่ตอบรับก่อนวันที่ศูนย์แจ้งเรื่อง")

@@ -47,6 +47,7 @@ import datetime as _dt
 import functools
 import gc
 import operator
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -164,7 +165,9 @@ def fit_rows(result: list[list[Any]]) -> list[list[Any]]:
     return [[fit_text(v) if v.__class__ is str else v for v in r] for r in result]
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A bad cell's value as its error text quotes it: text in quotes, at most :data:`MAX_SHOWN`
+    characters (cut with ``…``); numbers as Excel shows them."""
     if isinstance(value, str):
         text = value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 1].rstrip() + _ELLIPSIS
         return f'"{text}"'
@@ -173,6 +176,15 @@ def _shown(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+_QUOTED = re.compile(r'"([^"]{%d,})("|$)' % (MAX_SHOWN + 1))
+
+
+def shorten_quotes(text: str) -> str:
+    """``text`` with every quoted value longer than :data:`MAX_SHOWN` characters cut as :func:`shown` cuts
+    it (the engine's messages quote the whole cell)."""
+    return _QUOTED.sub(lambda m: shown(m[1]), text)
 
 
 def _common_suffix(a: str, b: str) -> int:
@@ -189,7 +201,7 @@ def _issue_text(issue: DateIssue) -> str:
     k = _common_suffix(th, en)
     cut = th[len(th) - k:].find(": ")
     if cut < 0:
-        return f"{PREFIX} {th} ({en})"
+        return f"{PREFIX} {shorten_quotes(th)} ({shorten_quotes(en)})"
     th_head, en_head, value = th[: len(th) - k + cut], en[: len(en) - k + cut], th[len(th) - k + cut:]
     d = _common_suffix(th_head, en_head)
     detail = th_head[len(th_head) - d:]
@@ -197,7 +209,7 @@ def _issue_text(issue: DateIssue) -> str:
         th_head, en_head = th_head[: len(th_head) - d], en_head[: len(en_head) - d]
     else:
         detail = ""
-    return f"{PREFIX} {th_head} ({en_head}){detail}{value}"
+    return f"{PREFIX} {th_head} ({en_head}){detail}{shorten_quotes(value)}"
 
 
 @dataclass
@@ -325,7 +337,7 @@ def _number(v: Any) -> tuple[float | None, str | None]:
     elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool | np.bool_):
         f = float(v)
         return (None, None) if f != f else (f, None)
-    return None, cell_error("ต้องเป็นตัวเลข", "must be a number", _shown(v))
+    return None, cell_error("ต้องเป็นตัวเลข", "must be a number", shown(v))
 
 
 def numbers(value: Any) -> Cells:
@@ -340,7 +352,7 @@ def numbers(value: Any) -> Cells:
     for i in np.flatnonzero(~is_num):
         out[i], errors[i] = _number(flat[i])  # None → NaN
     for i in np.flatnonzero(np.isinf(out)):  # Excel has no infinity ("inf" text, a Python caller)
-        out[i], errors[i] = np.nan, cell_error("ต้องเป็นตัวเลข", "must be a number", _shown(flat[i]))
+        out[i], errors[i] = np.nan, cell_error("ต้องเป็นตัวเลข", "must be a number", shown(flat[i]))
     empty = np.isnan(out) & (errors == None)  # noqa: E711
     return Cells(out.reshape(arr.shape), empty.reshape(arr.shape), errors.reshape(arr.shape))
 
@@ -361,7 +373,7 @@ def within(cells: Cells, low: float, high: float, what_th: str, what_en: str, *,
     else:
         th, en = f"{what_th}ต้องอยู่ระหว่าง {low:g} ถึง {high:g}", f"{what_en} must be {low:g} to {high:g}"
     for i in zip(*np.nonzero(out)):
-        errors[i] = cell_error(th, en, _shown(float(v[i])))
+        errors[i] = cell_error(th, en, shown(float(v[i])))
     return Cells(v, cells.empty, errors)
 
 
@@ -379,7 +391,7 @@ def counts(value: Any) -> Cells:
         return cells
     errors = cells.errors.copy()
     for i in zip(*np.nonzero(wrong)):
-        errors[i] = cell_error("ต้องเป็นจำนวนเต็มไม่ติดลบ", "must be a whole number >= 0", _shown(float(v[i])))
+        errors[i] = cell_error("ต้องเป็นจำนวนเต็มไม่ติดลบ", "must be a whole number >= 0", shown(float(v[i])))
     return Cells(v, cells.empty, errors)
 
 
@@ -396,7 +408,7 @@ def months(value: Any) -> Cells:
                 errors[i] = None
             except ValueError:
                 errors[i] = cell_error("อ่านเดือนไม่ได้ (ตัวอย่าง ต.ค. 2562)",
-                                       "cannot read the month, e.g. ต.ค. 2562", _shown(raw[i]))
+                                       "cannot read the month, e.g. ต.ค. 2562", shown(raw[i]))
     return Cells(days.astype("datetime64[M]").astype("datetime64[D]"), cells.empty, errors)
 
 

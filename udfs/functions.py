@@ -31,7 +31,7 @@ import xlwings as xw
 from cplkpi.scoring import deadlines, levels
 from cplkpi.scoring.explain import REASON_TEXTS, short_reasons
 from cplkpi.scoring.percent import percent_array
-from cplkpi.scoring.rules import load_rules
+from cplkpi.scoring.rules import load_rules, short_label
 from cplkpi.scoring.scores import monthly_report_deduction, score, step_score
 from cplkpi.scoring.tables import normalize_complaints, normalize_progress
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_dates
@@ -223,7 +223,8 @@ def CPL_STEP_SCORE(pct, full, threshold=None):
 def CPL_LEVEL(pct):
     """ระดับคะแนน 1-5 ของโครงการ Best Service: ร้อยละ 60/70/80/90/100 เทียบบัญญัติไตรยางศ์ ต่ำกว่า 60 ได้ 0
     (Best Service level 1-5 with linear interpolation)"""
-    return convert.apply(lambda p: levels.level(p), [convert.numbers(pct)], "float")
+    return convert.apply(lambda p: levels.level(p),
+                         [convert.within(convert.numbers(pct), 0, 100, "ร้อยละ", "the percentage")], "float")
 
 
 @udf(sent="วันที่ส่งรายงานประจำเดือน ว่างคือยังไม่ส่ง (date the monthly summary was sent; empty: not sent)",
@@ -350,10 +351,16 @@ def _components(rules: Any, step: Any) -> list[str]:
     if step is None:
         return keys
     text = str(int(step) if isinstance(step, float) and step.is_integer() else step).strip()
-    chosen = [c.key for c in rules.components if not c.monthly and text in (c.key, str(c.step))]
+
+    def names(c: Any) -> set[str]:  # its key, its step, its label's number ("2.1") and short label
+        label = short_label(c.label_th)
+        return {c.key, str(c.step), label, label.split()[-1]}
+
+    chosen = [c.key for c in rules.components if not c.monthly and text in names(c)]
     if not chosen:
-        raise CellValueError(cell_error("ไม่รู้จักขั้นตอน", "unknown step", f'"{text}"; ใช้ (use) ' + ", ".join(
-            sorted({str(c.step) for c in rules.components if not c.monthly}) + keys)))
+        known = sorted({n for c in rules.components if not c.monthly for n in names(c) - {c.key}}) + keys
+        raise CellValueError(cell_error("ไม่รู้จักขั้นตอน", "unknown step",
+                                        f"{convert.shown(text)}; ใช้ (use) " + ", ".join(known)))
     return chosen
 
 
