@@ -58,6 +58,7 @@ __all__ = [
     "EXCEL_ERRORS",
     "DATE1904_OFFSET",
     "date_system_1904",
+    "serial_offset",
 ]
 
 THAI_MONTHS = (
@@ -97,6 +98,12 @@ def date_system_1904(on: bool = True) -> Iterator[None]:
         yield
     finally:
         _DATE1904.reset(token)
+
+
+def serial_offset() -> int:
+    """Days to add to a serial number of the active date system to get a 1900-system serial:
+    :data:`DATE1904_OFFSET` inside :func:`date_system_1904`, else 0."""
+    return DATE1904_OFFSET if _DATE1904.get() else 0
 
 
 def month_code(month: _dt.date) -> str:
@@ -330,6 +337,9 @@ def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]
 
 
 def _from_serial(serial: float, pos: int, raw: Any) -> tuple[_dt.date | None, DateIssue | None]:
+    offset = serial_offset()
+    if offset and np.isfinite(serial) and serial >= 0:  # 1904 system: from 1 Jan 1904, no fictional day
+        serial += offset
     if np.isfinite(serial) and int(serial) == 60:
         return None, _issue(pos, "date_impossible", raw, detail=(
             "(เลขลำดับ 60 คือวันที่ 29/02/1900 ที่ Excel แสดง แต่วันนี้ไม่มีจริง: "
@@ -339,8 +349,7 @@ def _from_serial(serial: float, pos: int, raw: Any) -> tuple[_dt.date | None, Da
     if not np.isfinite(serial) or serial < 61 or serial > _MAX_SERIAL:
         return None, _issue(pos, "date_invalid", raw,
                             detail=("(เลขลำดับวันที่ของ Excel อยู่นอกช่วง)", "(Excel serial number out of range)"))
-    offset = DATE1904_OFFSET if _DATE1904.get() else 0
-    return _EXCEL_EPOCH + _dt.timedelta(days=int(serial) + offset), None
+    return _EXCEL_EPOCH + _dt.timedelta(days=int(serial)), None
 
 
 def _check_value(value: Any, pos: int) -> tuple[_dt.date | None, DateIssue | None]:

@@ -84,3 +84,60 @@ def test_the_date_system_of_an_open_book():
     assert xlbook.uses_1904(mac) is True
     assert xlbook.uses_1904(windows_1900) is False
     assert xlbook.uses_1904(Lite()) is False
+
+
+# --- cell functions: the calling range tells the date system (classic xlwings' reserved `caller`) ---
+
+
+def _caller(api):
+    """A calling Range as classic xlwings passes it: ``caller.sheet.book.api`` is the COM workbook."""
+    return types.SimpleNamespace(sheet=types.SimpleNamespace(book=types.SimpleNamespace(api=api)))
+
+
+class _ComError(Exception):
+    """Stands for pywintypes.com_error (the book closed, Excel busy)."""
+
+
+class _Unreachable:
+    @property
+    def Date1904(self):
+        raise _ComError(-2147418111, "Call was rejected by callee.")
+
+
+def test_a_cell_function_reads_serials_in_the_date_system_of_its_book():
+    from cplkpi.udfs import CPL_THAI_DATE
+
+    windows_1904 = _caller(types.SimpleNamespace(Date1904=True))
+    mac_1904 = _caller(types.SimpleNamespace(date_1904=types.SimpleNamespace(get=lambda: True)))
+    assert CPL_THAI_DATE([[42277.0]], caller=windows_1904) == [["1 ต.ค. 2562"]]
+    assert CPL_THAI_DATE([[42277]], "long", windows_1904) == [["1 ตุลาคม 2562"]]  # classic: caller last
+    assert CPL_THAI_DATE([[42277.0]], caller=mac_1904) == [["1 ต.ค. 2562"]]
+    # a date cell arrives as a date: the same day in either system
+    assert CPL_THAI_DATE([[dt.datetime(2019, 10, 1)]], caller=windows_1904) == [["1 ต.ค. 2562"]]
+    # 1900 book, no caller (xlwings Lite/Server, Python), a book that cannot be asked: the 1900 system
+    for caller in (_caller(types.SimpleNamespace(Date1904=False)), None, _caller(_Unreachable()), object()):
+        assert CPL_THAI_DATE([[42277.0]], caller=caller) == [["30 ก.ย. 2558"]], caller
+    assert CPL_THAI_DATE([[42277.0]]) == [["30 ก.ย. 2558"]]
+
+
+def test_every_date_argument_of_a_1904_book_is_read_in_1904():
+    from cplkpi.udfs import CPL_ACK_DUE, CPL_FISCAL_YEAR, CPL_LATE_REPORT_PENALTY, CPL_WORKDAY
+
+    book = _caller(types.SimpleNamespace(Date1904=True))
+    s = excel_serial(dt.date(2019, 10, 1)) - DATE1904_OFFSET  # 42277: Tuesday 1 Oct 2019 in a 1904 book
+    assert s == 42277
+    assert CPL_ACK_DUE([[s, float(s), "1 ต.ค. 2562"]], caller=book) == [[dt.date(2019, 10, 2)] * 3]
+    # the extra holiday 2 Oct 2019 is a 1904 serial too: the next business day after 1 Oct is 3 Oct
+    assert CPL_WORKDAY([[s]], [[1]], [[s + 1]], caller=book) == [[dt.date(2019, 10, 3)]]
+    assert CPL_FISCAL_YEAR([[s - 1]], caller=book) == [[2562]]  # 30 Sep 2019
+    # the September 2019 summary sent 11 Oct 2019 (1 day late), the month given as a 1904 serial
+    late = CPL_LATE_REPORT_PENALTY([[s + 10]], [[s - 1]], caller=book)
+    assert late == CPL_LATE_REPORT_PENALTY([[dt.date(2019, 10, 11)]], [[dt.date(2019, 9, 30)]])
+    assert late != CPL_LATE_REPORT_PENALTY([[s + 10]], [[s - 1]])  # the 1900 reading: 2015, a different case
+
+
+def test_1904_serials_have_no_fictional_day_and_start_in_1904():
+    with date_system_1904():
+        assert parse_dates([60, 1]).days.tolist() == [dt.date(1904, 3, 1), dt.date(1904, 1, 2)]
+        assert parse_dates([-1]).errors[0].code == "date_invalid"
+    assert parse_dates([60]).errors[0].code == "date_impossible"  # 29/02/1900 of the 1900 system

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cplkpi.scoring.errors import CalendarRangeError
-from cplkpi.scoring.thaidate import excel_serial, parse_dates
+from cplkpi.scoring.thaidate import date_system_1904, excel_serial, parse_dates
 from cplkpi.udfs import convert
 
 D = dt.datetime
@@ -80,14 +80,17 @@ _excel_values = st.one_of(
 )
 
 
+@pytest.mark.parametrize("system_1904", [False, True], ids=["1900", "1904"])
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_excel_values, min_size=1, max_size=30))
-def test_the_fast_path_reads_exactly_like_parse_dates(values):
-    """The vectorised path must never change a result: compare with the engine's own reader."""
-    cells = convert.dates([[v] for v in values])
+def test_the_fast_path_reads_exactly_like_parse_dates(system_1904, values):
+    """The vectorised path must never change a result: compare with the engine's own reader, in both
+    date systems (a cell function called from a 1904 workbook reads serials as 1904 ones)."""
+    with date_system_1904(system_1904):
+        cells = convert.dates([[v] for v in values])
+        expected = parse_dates(values)
     zero = {i for i, v in enumerate(values)
             if isinstance(v, int | float) and not isinstance(v, bool) and v == 0}
-    expected = parse_dates(values)
     got = cells.values.ravel()
     for i in range(len(values)):
         if i in zero:  # 0 is an empty cell to a cell function (Lite), an invalid serial to parse_dates

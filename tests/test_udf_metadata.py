@@ -111,11 +111,16 @@ def test_classic_registration_metadata(classic):
     assert info["name"] == "CPL_WORKDAY" and info["category"] == "cplkpi" and not info["sub"]
     assert info["ret"]["doc"] == module.CPL_WORKDAY.__doc__
     args = {a["name"]: a for a in info["args"]}
-    assert list(args) == ["start_date", "days", "holidays", "workdays"]
+    # the reserved `caller` last: classic xlwings fills it with the calling range (1904 date system)
+    assert list(args) == ["start_date", "days", "holidays", "workdays", "caller"]
     assert args["start_date"]["doc"] == "วันเริ่มต้น (start date)"
     assert "optional" not in args["days"] and args["holidays"]["optional"] is None
-    for a in info["args"]:
+    assert args["caller"]["options"] == {} and args["caller"]["pos"] == 4  # no converter: the Range itself
+    for a in info["args"][:-1]:
         assert a["options"] == {"ndim": 2, "err_to_str": True}, a
+    for name in EXPECTED:
+        info = getattr(module, name).__xlfunc__
+        assert info["args"][-1]["name"] == "caller" and "caller" not in getattr(module, name).__cpl_args__
     for name in EXPECTED:
         assert getattr(module, name).__xlfunc__["category"] == "cplkpi"
 
@@ -134,8 +139,10 @@ def test_classic_import_functions_generates_valid_wrappers(classic):
     assert signatures["CPL_WORKDAY"] == "start_date, days, Optional holidays, Optional workdays"
     assert signatures["CPL_STATUS"] == (
         "forwarded, acknowledged, progress, resolved, as_of, Optional holidays, Optional workdays")
-    assert 'XLPy.CallUDF("cplkpi.udfs", "CPL_ACK_DUE", Array(forwarded, holidays, workdays), ThisWorkbook, ' \
-           'Application.Caller)' in vba
+    # `caller` is not an Excel argument: VBA passes Nothing in its place and xlwings puts the calling Range there
+    assert 'XLPy.CallUDF("cplkpi.udfs", "CPL_ACK_DUE", Array(forwarded, holidays, workdays, Nothing), ' \
+           'ThisWorkbook, Application.Caller)' in vba
+    assert not any("caller" in sig.lower() for sig in signatures.values()), signatures
     assert vba.isascii()  # the VBA module is ASCII: Thai help goes through MacroOptions, not the source
     assert len(re.findall(r"^\s*Application\.Volatile", vba, flags=re.MULTILINE)) == 0
     wizard = 'If (Not Application.CommandBars("Standard").Controls(1).Enabled) Then Exit Function'
@@ -145,7 +152,9 @@ def test_classic_import_functions_generates_valid_wrappers(classic):
     for name in EXPECTED:
         info = getattr(module, name).__xlfunc__
         assert 0 < len(info["ret"]["doc"]) <= 255 and all(0 < len(a["doc"]) <= 255 for a in info["args"])
-        assert len(re.findall(r"\bOptional\b", signatures[name])) == sum("optional" in a for a in info["args"])
+        excel_args = [a for a in info["args"] if a["name"] != "caller"]
+        assert len(re.findall(r"\bOptional\b", signatures[name])) == sum("optional" in a for a in excel_args)
+        assert signatures[name].replace("Optional ", "").split(", ") == list(getattr(module, name).__cpl_args__)
 
 
 @pytest.mark.skipif(not os.environ.get("XLWINGS_LICENSE_KEY"),

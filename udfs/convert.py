@@ -66,6 +66,7 @@ from cplkpi.scoring.thaidate import (  # _THAI_DIGITS: the one Thai-digit table
     from_excel_serial,
     parse_dates,
     parse_month,
+    serial_offset,
 )
 
 __all__ = [
@@ -287,8 +288,10 @@ def dates(value: Any) -> Cells:
         idx = np.flatnonzero(is_num)
         num = flat[idx].astype(float)
         blank = np.isnan(num) | (num == 0)
-        fast = ~blank & (num >= _SERIAL_MIN) & (num < _SERIAL_END)
-        days[idx[fast]] = from_excel_serial(num[fast])
+        offset = serial_offset()  # 1462 in a 1904-system workbook (see date_system_1904)
+        low = 0 if offset else _SERIAL_MIN
+        fast = ~blank & (num >= low) & (num + offset < _SERIAL_END)
+        days[idx[fast]] = from_excel_serial(num[fast] + offset)
         empty[idx[blank]] = True
         slow[idx[blank | fast]] = False
     for kind, to_ordinal in ((_DATETIME, _dt.datetime.toordinal), (_DATE, _dt.date.toordinal)):

@@ -11,6 +11,10 @@ The docstring of each function is its description in Excel's function wizard
 ``@udf(...)`` holds the help of each argument. Parameters carry no type hints
 on purpose: xlwings would take a hint as the argument's converter.
 
+Classic xlwings also passes the calling range in the reserved last argument ``caller`` (not an
+Excel argument): a function called from a workbook in the 1904 date system reads plain numbers in
+its date arguments as 1904 serials. Lite/Server pass no caller: the 1900 system.
+
 Registering: classic xlwings (Windows) imports them with *Import Functions*
 when ``cplkpi.udfs`` is in *UDF Modules*; xlwings Lite/Server register what
 ``main.py`` imports (``from cplkpi.udfs import *``). See docs/excel.md.
@@ -34,7 +38,7 @@ from cplkpi.scoring.percent import percent_array
 from cplkpi.scoring.rules import load_rules, short_label
 from cplkpi.scoring.scores import monthly_report_deduction, score, step_score
 from cplkpi.scoring.tables import normalize_complaints, normalize_progress
-from cplkpi.scoring.thaidate import fiscal_year, format_thai_dates
+from cplkpi.scoring.thaidate import date_system_1904, fiscal_year, format_thai_dates
 
 from . import convert
 from .convert import PREFIX, CellValueError, cell_error
@@ -71,6 +75,30 @@ _HOLIDAYS = ("ช่วงวันหยุดเพิ่มเติมที
 _WORKDAYS = "ช่วงวันที่ที่ทำงานแม้ปฏิทินว่าเป็นวันหยุด (optional range of days worked although the calendar says holiday)"
 
 
+#: The reserved argument through which classic xlwings (Windows) passes the calling range to a function.
+CALLER = "caller"
+
+
+def _classic() -> bool:
+    """Whether functions are declared for classic xlwings (the COM add-in on Windows), the only flavour
+    that fills the reserved :data:`CALLER` argument; xlwings Lite/Server would show it as an argument."""
+    return getattr(xw.func, "__module__", None) == "xlwings.udfs"
+
+
+def _book_uses_1904(caller: Any) -> bool:
+    """Whether the book of the calling range counts dates in the 1904 date system (read once per call).
+    False (the 1900 system) without a caller (xlwings Lite/Server, a call from Python) and whenever
+    the book cannot be asked: a cell function must compute, not fail, over its date system."""
+    if caller is None:
+        return False
+    from cplkpi.macros.xlbook import uses_1904  # here: only classic passes a caller (keeps Lite's import light)
+
+    try:
+        return uses_1904(caller.sheet.book)
+    except Exception:  # noqa: BLE001 - COM errors (pywintypes.com_error), a closed book, a fake range
+        return False
+
+
 def udf(*, call_in_wizard: bool = True,
         **arg_docs: str) -> Callable[[Callable[..., Any]], Callable[..., list[list[Any]]]]:
     """Declare an Excel cell function: xlwings ``func``/``arg`` declarations (every argument as a
@@ -81,6 +109,8 @@ def udf(*, call_in_wizard: bool = True,
 
     def decorate(f: Callable[..., Any]) -> Callable[..., list[list[Any]]]:
         params = list(inspect.signature(f).parameters)
+        if CALLER in params:
+            raise TypeError(f"{f.__name__}: {CALLER!r} is reserved for the calling range")
         if set(params) != set(arg_docs):
             raise TypeError(f"{f.__name__}: argument help for {sorted(set(params) ^ set(arg_docs))}")
 
@@ -89,14 +119,20 @@ def udf(*, call_in_wizard: bool = True,
             raise TypeError(f"{f.__name__}: Excel takes a description of 1 to 255 characters")
 
         @functools.wraps(f)
-        def cell_function(*args: Any) -> list[list[Any]]:
+        def cell_function(*args: Any, caller: Any = None) -> list[list[Any]]:
+            if len(args) > len(params):  # classic xlwings passes the calling range after the arguments
+                args, caller = args[:len(params)], args[len(params)]
             try:
-                with convert.gc_paused():
+                with convert.gc_paused(), date_system_1904(_book_uses_1904(caller)):
                     return convert.fit_rows(f(*args))
             except CellValueError as exc:
                 return [[convert.fit_text(exc.text)]]
 
         g: Any = cell_function
+        if _classic():  # the reserved argument ``caller``: not in Excel's signature (VBA passes Nothing)
+            sig = inspect.signature(f)
+            reserved = inspect.Parameter(CALLER, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+            g.__signature__ = sig.replace(parameters=[*sig.parameters.values(), reserved])
         for name in reversed(params):
             g = xw.arg(name, ndim=2, err_to_str=True, doc=arg_docs[name])(g)
         g = xw.func(category=CATEGORY, call_in_wizard=call_in_wizard)(g)
