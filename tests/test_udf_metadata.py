@@ -121,6 +121,11 @@ def test_classic_registration_metadata(classic):
     for name in EXPECTED:
         info = getattr(module, name).__xlfunc__
         assert info["args"][-1]["name"] == "caller" and "caller" not in getattr(module, name).__cpl_args__
+    # call_udf hands every argument positionally, the calling Range last: a range of a 1904 book
+    book = types.SimpleNamespace(api=types.SimpleNamespace(Date1904=True))
+    caller = types.SimpleNamespace(sheet=types.SimpleNamespace(book=book))
+    assert module.CPL_THAI_DATE([[42277.0]], None, caller) == [["1 ต.ค. 2562"]]
+    assert module.CPL_THAI_DATE([[42277.0]], None, None) == [["30 ก.ย. 2558"]]
     for name in EXPECTED:
         assert getattr(module, name).__xlfunc__["category"] == "cplkpi"
 
