@@ -53,7 +53,7 @@ from .audit_source import Cell, ReportSheets, SheetInfo, read_report_sheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
-           "month_signals", "formula_note", "expected_sheets", "hides_value", "recalculated_reports",
+           "month_signals", "formula_note", "expected_sheets", "format_key", "recalculated_reports",
            "compare_reports", "narrative_rows", "as_openpyxl"]
 
 READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
@@ -72,7 +72,7 @@ def read_reports(*paths: str | Path, checked: bool = False, whole: bool = False)
         part = read_report_sheets(p, READ_SHEETS, checked=checked, known=expected_sheets())
         out.cells.update(part.cells)
         out.formats.update(part.formats)
-        out.invisible.update(part.invisible)
+        out.looks.update(part.looks)
         out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
         out.sheets += [s for s in part.sheets or () if whole or s.name in READ_SHEETS or s.claims]
     return out
@@ -628,46 +628,52 @@ def expected_sheets() -> frozenset[str]:
     return frozenset({*names, EVENTS_SHEET, IMPORT_SUMMARY, *COVERAGE_SHEET_NAMES, SAMPLE_SUMMARY, *READ_SHEETS})
 
 
-def hides_value(fmt: str) -> bool:
-    """Whether a number format shows something other than the cell's value.
-
-    White text, an empty section (``;;;`` hides everything, ``0;-0;`` hides zeros), a section for
-    numbers without any placeholder, or digits written as literal text (``"90"``, ``\\9\\0``).
-    """
-    if re.search(r"\[(white|color\s*2)\]", fmt, re.I):  # white text on the white page
-        return True
-    body = re.sub(r"\[[^\]]*\]", "", fmt)  # colours, locales, conditions
-    if any(re.search(r"\d", a or b) for a, b in re.findall(r'"([^"]*)"|\\(.)', body)):
-        return True
-    sections = re.sub(r'"[^"]*"|\\.|_.|\*.', "", body).split(";")
-    if any(not x.strip() for x in sections[:3]):
-        return True
-    return not re.search(r"[0#?@]|general|[dmyhs]", sections[0], re.I)
+def format_key(fmt: str | None) -> str:
+    """A number format as it shows, for comparing: LibreOffice writes ``d mmm`` as ``d\\ mmm`` and
+    ``General`` in any case; escapes and quotes of literal text do not change what shows."""
+    return re.sub(r'[\\"]', "", fmt or "General").strip().casefold()
 
 
 def _check_formats(cmp: _Comparer, sheet: str, ws: Any | None) -> None:
-    """Number formats the template does not use that hide a value or show another one, and text
-    coloured like its background where the template's is not."""
-    from .audit_source import invisible_text
+    """Every cell with a value must show as the template's cell does: the same number format (a
+    format that shows 5 for 4.95, 0 for 32 or a date as a serial number is another number), text as
+    readable (contrast of ink on paper, font size; theme and indexed colours resolved, pattern fills
+    blended) as the template's. A sheet without template (``ws`` None: the progress form) is only held
+    to readable text on its own."""
+    from .audit_source import MIN_CONTRAST, MIN_FONT_SIZE, Look, cell_look, theme_colours
 
-    for ref in sorted(cmp.reports.invisible.get(sheet, ())):
+    theme = theme_colours(ws.parent) if ws is not None else theme_colours(None)
+    plain = Look("000000", "FFFFFF", 11.0)  # a cell the template does not have: black on the white page
+    for ref, look in sorted(cmp.reports.looks.get(sheet, {}).items(), key=lambda x: _split(x[0])):
         row, col = _split(ref)
         tc = ws._cells.get((row, col)) if ws is not None else None
-        if tc is not None and invisible_text(tc):
+        want = cell_look(tc, theme) if tc is not None else plain
+        shown = _value_at(cmp.reports, sheet, ref).value
+        if look.contrast < min(MIN_CONTRAST, want.contrast):
+            cmp.add("hidden_value", sheet, ref, shown, None,
+                    f"ตัวอักษรในเซลล์ {ref} (สี #{look.ink} บนพื้น #{look.paper}) แทบมองไม่เห็น ค่า {_say(shown)} "
+                    f"จะมองไม่เห็นในเอกสารที่พิมพ์ (ความต่างของสี {look.contrast:.2f}:1 แม่แบบ {want.contrast:.2f}:1)",
+                    f"the text of {ref} (#{look.ink} on #{look.paper}) can hardly be seen: its value "
+                    f"{_say_en(shown)} does not show (contrast {look.contrast:.2f}:1, template {want.contrast:.2f}:1)")
+        if look.size < min(MIN_FONT_SIZE, want.size) or look.size < want.size / 2:
+            cmp.add("hidden_value", sheet, ref, shown, None,
+                    f"ตัวอักษรในเซลล์ {ref} ขนาด {look.size:g} พอยต์ (แม่แบบ {want.size:g}) เล็กจนอ่านไม่ได้ "
+                    f"ค่า {_say(shown)} จะมองไม่เห็นในเอกสารที่พิมพ์",
+                    f"the text of {ref} is {look.size:g} pt (template {want.size:g} pt): its value "
+                    f"{_say_en(shown)} cannot be read")
+    for ref, fmt in sorted(cmp.reports.formats.get(sheet, {}).items() if ws is not None else (),
+                           key=lambda x: _split(x[0])):
+        row, col = _split(ref)
+        tc = ws._cells.get((row, col))
+        want_fmt = tc.number_format if tc is not None else "General"
+        if format_key(fmt) == format_key(want_fmt):
             continue
         shown = _value_at(cmp.reports, sheet, ref).value
         cmp.add("hidden_value", sheet, ref, shown, None,
-                f"ตัวอักษรในเซลล์ {ref} มีสีเดียวกับพื้น ค่า {_say(shown)} จะมองไม่เห็นในเอกสารที่พิมพ์",
-                f"the text of {ref} has the colour of its background: its value {_say_en(shown)} cannot be seen")
-    for ref, fmt in cmp.reports.formats.get(sheet, {}).items():
-        row, col = _split(ref)
-        tc = ws._cells.get((row, col)) if ws is not None else None
-        if (tc is not None and tc.number_format == fmt) or not hides_value(fmt):
-            continue
-        shown = _value_at(cmp.reports, sheet, ref).value
-        cmp.add("hidden_value", sheet, ref, shown, None,
-                f"รูปแบบตัวเลขของเซลล์ {ref} ({fmt}) ทำให้ค่า {_say(shown)} ไม่แสดงหรือแสดงเป็นค่าอื่นในเอกสารที่พิมพ์",
-                f"the number format of {ref} ({fmt}) hides its value {_say_en(shown)} or shows another one")
+                f"รูปแบบตัวเลขของเซลล์ {ref} ({fmt}) ไม่ใช่ของแม่แบบ ({want_fmt}) ค่า {_say(shown)} "
+                "อาจไม่แสดงหรือแสดงเป็นค่าอื่นในเอกสารที่พิมพ์",
+                f"the number format of {ref} ({fmt}) is not the template's ({want_fmt}): its value "
+                f"{_say_en(shown)} may not show or show as another one")
 
 
 def _check_merges(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:

@@ -38,6 +38,9 @@ from cplkpi.scoring.errors import CplError, InputError, Problem, column_letter
 
 __all__ = [
     "Cell",
+    "Look",
+    "cell_look",
+    "theme_colours",
     "SheetInfo",
     "ReportSheets",
     "require_defusedxml",
@@ -166,10 +169,10 @@ class ReportSheets:
     cells: dict[str, dict[str, Cell]] = field(default_factory=dict)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     source: str | None = None
-    #: number formats other than General by sheet and reference (empty when not known)
+    #: number formats of the cells with a value, by sheet and reference (empty when not known)
     formats: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: cells with a value whose text has the colour of their background, by sheet (empty when not known)
-    invisible: dict[str, set[str]] = field(default_factory=dict)
+    #: how the text of the cells with a value shows (:class:`Look`), by sheet and reference (empty when not known)
+    looks: dict[str, dict[str, Look]] = field(default_factory=dict)
     #: every sheet of the file in workbook order (None: not known, e.g. built from an open Excel book)
     sheets: list[SheetInfo] | None = None
 
@@ -339,10 +342,10 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
     try:
         present = [s for s in wanted if s in wb.sheetnames]
         formats: dict[str, dict[str, str]] = {}
-        invisible: dict[str, set[str]] = {}
+        looks: dict[str, dict[str, Look]] = {}
         for s in present:
             with reading(path):  # read-only sheets parse their XML while their rows are read
-                formulas[s], formats[s], invisible[s] = _rows_and_formats(wb[s])
+                formulas[s], formats[s], looks[s] = _rows_and_formats(wb[s])
         names = _defined_names(wb, set(present))
         infos = read_sheet_infos(path, wb, present, known)
     finally:
@@ -358,41 +361,132 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
         finally:
             cal.close()
     out = ReportSheets.from_grids(values, formulas, names, str(path))
-    out.sheets, out.formats, out.invisible = infos, formats, invisible
+    out.sheets, out.formats, out.looks = infos, formats, looks
     return out
 
 
-def invisible_text(cell: Any) -> bool:
-    """Whether a cell's text has the colour of its background (white on white, black on black).
+#: Excel's default (Office) theme colours in theme-index order: Background 1 (lt1), Text 1 (dk1), Background 2
+#: (lt2), Text 2 (dk2), Accent 1-6, hyperlink, followed hyperlink
+_OFFICE_THEME = ("FFFFFF", "000000", "E7E6E6", "44546A", "4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5",
+                 "70AD47", "0563C1", "954F72")
+_SCHEME = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6", "hlink",
+           "folHlink")
+#: share of a pattern fill's cell area in its foreground colour (the rest is its background colour)
+_COVERAGE = {"solid": 1.0, "darkGray": 0.75, "mediumGray": 0.5, "lightGray": 0.25, "gray125": 0.125,
+             "gray0625": 0.0625}
+#: below this contrast ratio (WCAG: 1 = same colour, 21 = black on white) text is taken as unreadable
+MIN_CONTRAST = 3.0
+#: below this font size (points), or below half the template's, text is taken as unreadable
+MIN_FONT_SIZE = 6.0
 
-    Theme colour 0 is Excel's "Background 1" (white); a cell without a solid fill is on the white page.
-    """
+
+@dataclass(frozen=True)
+class Look:
+    """How a cell's text shows: its ink and paper colours (``RRGGBB``, theme and indexed colours resolved,
+    tints applied, pattern fills blended) and its font size in points."""
+
+    ink: str
+    paper: str
+    size: float
+
+    @property
+    def contrast(self) -> float:
+        """The WCAG contrast ratio of ink on paper (1: invisible, 21: black on white)."""
+        a, b = sorted((_luminance(self.ink), _luminance(self.paper)))
+        return (b + 0.05) / (a + 0.05)
+
+
+def theme_colours(wb: Any) -> tuple[str, ...]:
+    """The workbook's theme colours in Excel's theme-index order (the Office theme when it has none)."""
+    from defusedxml.ElementTree import fromstring
+
+    data = getattr(wb, "loaded_theme", None)
+    found: dict[str, str] = {}
+    try:
+        root = fromstring(data) if data else None
+    except Exception:  # noqa: BLE001 - an unreadable theme: Excel falls back to the Office theme too
+        root = None
+    for el in root.iter() if root is not None else ():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag in _SCHEME and tag not in found:
+            for child in el:
+                kind = child.tag.rsplit("}", 1)[-1]
+                value = child.get("val") if kind == "srgbClr" else child.get("lastClr") if kind == "sysClr" else None
+                if value and re.fullmatch(r"[0-9A-Fa-f]{6}", value):
+                    found[tag] = value.upper()
+    return tuple(found.get(t, d) for t, d in zip(_SCHEME, _OFFICE_THEME))
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    """Excel's tint: lighter (tint > 0) or darker (tint < 0) in HLS."""
+    import colorsys
+
+    h, lum, s = colorsys.rgb_to_hls(*(int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4)))
+    lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
+    return "".join(f"{round(x * 255):02X}" for x in colorsys.hls_to_rgb(h, min(max(lum, 0.0), 1.0), s))
+
+
+def _rgb(color: Any, theme: tuple[str, ...], palette: list[str], auto: str) -> str:
+    """A style colour as ``RRGGBB``; ``auto`` for an automatic colour (and openpyxl's unset ``00000000``)."""
+    kind = getattr(color, "type", None)
+    value = getattr(color, "value", None)
+    rgb = auto
+    if kind == "rgb" and isinstance(value, str) and re.fullmatch(r"[0-9A-Fa-f]{6,8}", value) and value != "00000000":
+        rgb = value[-6:].upper()
+    elif kind == "theme" and isinstance(value, int) and 0 <= value < len(theme):
+        rgb = theme[value]
+    elif kind == "indexed" and isinstance(value, int) and 0 <= value < min(len(palette), 64):
+        rgb = str(palette[value])[-6:].upper()  # 64 and 65: the system's text and window colours (auto)
+    tint = getattr(color, "tint", 0) or 0
+    return _tinted(rgb, float(tint)) if tint else rgb
+
+
+def _blend(fg: str, bg: str, share: float) -> str:
+    return "".join(f"{round(int(fg[i:i + 2], 16) * share + int(bg[i:i + 2], 16) * (1 - share)):02X}"
+                   for i in (0, 2, 4))
+
+
+def _luminance(rgb: str) -> float:
+    """WCAG relative luminance of ``RRGGBB``."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(rgb[i:i + 2], 16) / 255) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def cell_look(cell: Any, theme: tuple[str, ...], palette: list[str] | None = None) -> Look:
+    """How ``cell``'s text shows (:class:`Look`): a cell without fill is on the white page, a font without
+    colour is black, a pattern fill is its two colours blended by the share of the pattern."""
+    from openpyxl.styles.colors import COLOR_INDEX
+
+    pal = palette if palette is not None else list(COLOR_INDEX)
     font = getattr(cell, "font", None)
-    color = getattr(font, "color", None) if font is not None else None
-    if color is None:
-        return False
-    if color.type == "rgb" and isinstance(color.rgb, str):
-        ink = color.rgb[-6:].upper()
-    elif color.type == "theme" and color.theme == 0:
-        ink = "FFFFFF"
-    else:
-        return False
+    ink = _rgb(getattr(font, "color", None), theme, pal, "000000")
+    size = float(getattr(font, "sz", None) or 11)
     fill = getattr(cell, "fill", None)
     paper = "FFFFFF"
-    if fill is not None and fill.patternType == "solid" and fill.fgColor is not None:
-        if fill.fgColor.type != "rgb" or not isinstance(fill.fgColor.rgb, str):
-            return False
-        paper = fill.fgColor.rgb[-6:].upper()
-    return ink == paper
+    pattern = getattr(fill, "patternType", None)
+    if pattern and pattern != "none":
+        fg = _rgb(fill.fgColor, theme, pal, "000000")
+        bg = _rgb(fill.bgColor, theme, pal, "FFFFFF")
+        paper = _blend(fg, bg, _COVERAGE.get(pattern, 0.5))
+    elif getattr(fill, "stop", None):  # a gradient: its colours on average
+        colours = [_rgb(s.color, theme, pal, "FFFFFF") for s in fill.stop]
+        paper = _blend(colours[0], colours[-1], 0.5)
+    return Look(ink, paper, size)
 
 
-def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str], set[str]]:
-    """A read-only sheet's values (as :func:`read_sheet_rows`), its cells' number formats other than
-    General, and the cells with a value whose text is invisible (:func:`invisible_text`)."""
+def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str], dict[str, Look]]:
+    """A read-only sheet's values (as :func:`read_sheet_rows`), and the number format and :class:`Look` of
+    every cell with a value."""
     ws.reset_dimensions()
+    wb = getattr(ws, "parent", None)
+    theme = theme_colours(wb)
+    palette = getattr(wb, "_colors", None)
     rows: list[list[Any]] = []
     formats: dict[str, str] = {}
-    invisible: set[str] = set()
+    looks: dict[str, Look] = {}
     for r, row in enumerate(ws.iter_rows(), start=1):
         values = []
         for j, c in enumerate(row, start=1):
@@ -400,10 +494,8 @@ def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str], set[str
             values.append(value)
             if value is None:
                 continue
-            fmt = getattr(c, "number_format", None)
-            if fmt and fmt != "General":
-                formats[f"{column_letter(j)}{r}"] = fmt
-            if invisible_text(c):
-                invisible.add(f"{column_letter(j)}{r}")
+            ref = f"{column_letter(j)}{r}"
+            formats[ref] = getattr(c, "number_format", None) or "General"
+            looks[ref] = cell_look(c, theme, palette)
         rows.append(values)
-    return rows, formats, invisible
+    return rows, formats, looks

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Color, Font, PatternFill
 
 from cplkpi.guard import sheet_parts
 from cplkpi.macros.audit import audit_workbook
@@ -176,6 +176,11 @@ def with_openpyxl(change: Callable[[object, Pack], None]) -> Callable[[Pack, Pat
     return make
 
 
+def style(sheet: str, ref: str, **attrs: object) -> Callable[[Pack, Path], Case]:
+    """Give cell ``ref`` another presentation (font, fill, number format) through openpyxl; values kept."""
+    return with_openpyxl(lambda wb, p: [setattr(wb[sheet][ref], k, v) for k, v in attrs.items()])
+
+
 def _copy_first(wb, p: Pack) -> None:
     copy = wb.copy_worksheet(wb[R003])
     copy.title = f"{R003} (2)"
@@ -330,6 +335,24 @@ CASES = [
     ("E18 white on white", with_openpyxl(lambda wb, p: setattr(wb[R003]["E18"], "font", Font(color="FFFFFF"))),
      {(R003, "E18", "hidden_value")}),
     ("white text when above 30", with_openpyxl(_white_when_high), {(R003, "E13", "hidden_value")}),
+    ("I45 on a solid black fill", style(R003, "I45", fill=PatternFill("solid", fgColor="000000")),
+     {(R003, "I45", "hidden_value")}),
+    ("E18 font FFFFFE", style(R003, "E18", font=Font(size=9, color="FFFFFE")), {(R003, "E18", "hidden_value")}),
+    ("E18 font indexed 9 (white)", style(R003, "E18", font=Font(size=9, color=Color(indexed=9))),
+     {(R003, "E18", "hidden_value")}),
+    ("E18 white on a theme-0 fill", style(R003, "E18", font=Font(size=9, color="FFFFFF"),
+                                         fill=PatternFill("solid", fgColor=Color(theme=0))),
+     {(R003, "E18", "hidden_value")}),
+    ("E18 black on 0A0A0A", style(R003, "E18", fill=PatternFill("solid", fgColor="0A0A0A")),
+     {(R003, "E18", "hidden_value")}),
+    ("E18 black on a dark pattern", style(R003, "E18", fill=PatternFill("darkGray", fgColor="000000")),
+     {(R003, "E18", "hidden_value")}),
+    ("E18 font size 1", style(R003, "E18", font=Font(size=1)), {(R003, "E18", "hidden_value")}),
+    ("I45 formatted 0 (shows 5)", style(R003, "I45", number_format="0"), {(R003, "I45", "hidden_value")}),
+    ("E18 formatted 0, (shows 0)", style(R003, "E18", number_format="0,"), {(R003, "E18", "hidden_value")}),
+    ("E18 formatted 0%", style(R003, "E18", number_format="0%"), {(R003, "E18", "hidden_value")}),
+    ("I45 formatted # ?/?", style(R003, "I45", number_format="# ?/?"), {(R003, "I45", "hidden_value")}),
+    ("L3 date shown as General", style(R003, "L3", number_format="General"), {(R003, "L3", "hidden_value")}),
     ("E18 under a merged D18:E18", in_xml(CPL_R003=lambda x: re.sub(r"(<mergeCells[^>]*>)",
                                                                       r'\1<mergeCell ref="D18:E18"/>', x, count=1)),
      {(R003, "E18", "hidden_value")}),
@@ -443,3 +466,18 @@ def test_marks_of_its_own_are_told_in_thai(pack, tmp_path):
     (f,) = [f for f in audit_workbook(case.path, samples=case.samples).findings if f.kind == "sample_marks_differ"]
     assert (f.where, f.reported, f.recomputed, f.complaint_id) == (
         f"{SAMPLE_SHEET}!C2", "ถูกต้อง", "ไม่ถูกต้อง", pack.march_draw[0])
+
+
+def test_unreadable_text_and_another_format_are_told_with_the_templates(pack, tmp_path):
+    """The finding says what shows and what the template shows: colours, contrast, size, number format."""
+    wb = load_workbook(pack.path)
+    wb[R003]["E18"].font = Font(size=9, color="FFFFFE")
+    wb[R003]["E17"].font = Font(size=1)
+    wb[R003]["I45"].number_format = "0"
+    wb.save(tmp_path / "t.xlsx")
+    by_cell = {f.cell: f for f in audit_workbook(tmp_path / "t.xlsx").findings if f.kind == "hidden_value"}
+    assert by_cell["E18"].message_en == ("the text of E18 (#FFFFFE on #FFFFFF) can hardly be seen: its value 32 does "
+                                         "not show (contrast 1.00:1, template 21.00:1)")
+    assert by_cell["E18"].message_th.startswith("ตัวอักษรในเซลล์ E18 (สี #FFFFFE บนพื้น #FFFFFF) แทบมองไม่เห็น")
+    assert by_cell["E17"].message_en == "the text of E17 is 1 pt (template 9 pt): its value 35 cannot be read"
+    assert by_cell["I45"].message_en.startswith("the number format of I45 (0) is not the template's (0.0000)")
