@@ -30,6 +30,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -221,12 +222,54 @@ def _plain(v: Any) -> Any:
 _TRUE = ("1", "true")
 _REPORT_CODE = re.compile(r"CPL[\s_-]*(R00[13])", re.I)
 _REPORT_TITLE = re.compile(r"แบบรายงานรหัส\s*CPL[\s_-]*(R00[13])", re.I)  # the templates' title line (A1)
+#: characters that show nothing (zero-width spaces and joiners, the BOM, the soft hyphen)
+_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"))
+#: dashes and minus signs that look like the hyphen-minus of ``CPL-R003``
+_HYPHENS = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d]")
+#: share of a report template's labels a sheet must hold to be taken as a copy of that report
+COPY_SHARE = 0.6
+#: rows of a sheet beyond the template's set read to recognise a report copy (the templates end by row 75)
+CLAIM_ROWS = 120
 
 
-def _claims(name: str, first: Iterable[Any]) -> frozenset[str]:
-    """The reports (``CPL_R003``, ``CPL_R001``) a sheet claims to be: by its name or by the template's title."""
-    found = _REPORT_CODE.findall(name) + [m for t in first if isinstance(t, str) for m in _REPORT_TITLE.findall(t)]
-    return frozenset(f"CPL_{m.upper()}" for m in found)
+def plain_text(text: str) -> str:
+    """Text as it reads: NFKC (full-width letters), invisible characters removed, hyphen look-alikes as ``-``,
+    runs of spaces as one, case folded."""
+    import unicodedata
+
+    text = _HYPHENS.sub("-", unicodedata.normalize("NFKC", text).translate(_INVISIBLE_CHARS))
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@lru_cache(maxsize=1)
+def _template_labels() -> dict[str, frozenset[str]]:
+    """The text cells (labels, :func:`plain_text`) of each report template, by report sheet name."""
+    from openpyxl import load_workbook
+
+    from cplkpi.templates import build as layout
+
+    out: dict[str, frozenset[str]] = {}
+    for file, sheet in ((layout.R003_FILE, layout.R003_SHEET), (layout.R001_FILE, layout.R001_SHEET)):
+        wb = load_workbook(layout.template_path(file), read_only=True)
+        try:
+            out[sheet] = frozenset(plain_text(v) for row in wb[sheet].iter_rows(values_only=True) for v in row
+                                   if isinstance(v, str) and not v.startswith("=") and plain_text(v))
+        finally:
+            wb.close()
+    return out
+
+
+def _claims(name: str, content: Iterable[Any]) -> frozenset[str]:
+    """The reports (``CPL_R003``, ``CPL_R001``) a sheet claims to be: by its name, by the template's title
+    line anywhere in ``content`` (its cells' values) or by holding most of a template's labels, whatever
+    look-alike characters (Unicode hyphens, zero-width spaces, full-width letters) the text uses."""
+    texts = {plain_text(t) for t in content if isinstance(t, str)}
+    found = _REPORT_CODE.findall(plain_text(name)) + [m for t in texts for m in _REPORT_TITLE.findall(t)]
+    claims = {f"CPL_{m.upper()}" for m in found}
+    for sheet, labels in _template_labels().items():
+        if labels and len(labels & texts) >= COPY_SHARE * len(labels):
+            claims.add(sheet)
+    return frozenset(claims)
 
 
 def _number(text: str | None, default: float) -> float:
@@ -282,8 +325,8 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
 
     Hidden rows and columns are read for the sheets in ``details`` and for every sheet that claims a
     report; a sheet claims a report when its name names the report code or, for a sheet not in
-    ``details`` nor ``known`` (the complaint sheets, read anyway), its first three rows hold a report's
-    title line.
+    ``details`` nor ``known`` (the complaint sheets, read anyway), its first :data:`CLAIM_ROWS` rows
+    hold a report's title line or most of its template's labels (:func:`_claims`).
     """
     from cplkpi.xlsx import sheet_parts
 
@@ -311,7 +354,7 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
                 ws = wb[name]
                 if hasattr(ws, "iter_rows"):  # a chartsheet has no cells
                     ws.reset_dimensions()
-                    first = [v for row in ws.iter_rows(max_row=3, values_only=True) for v in row]
+                    first = [v for row in ws.iter_rows(max_row=CLAIM_ROWS, values_only=True) for v in row]
             claims = _claims(name, first)
             rows, cols, merged, cond = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
                                         else (frozenset(), frozenset(), frozenset(), frozenset()))

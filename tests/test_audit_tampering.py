@@ -188,6 +188,23 @@ def _copy_first(wb, p: Pack) -> None:
     wb.move_sheet(copy, offset=-len(wb.sheetnames) + 1)
 
 
+def copy_first(title: Callable[[object], None]) -> Callable[[Pack, Path], Case]:
+    """A full copy of CPL_R003 named ``สรุป``, E18 changed, placed first and active, its title line changed
+    by ``title`` (given the copied sheet)."""
+    def change(wb, p: Pack) -> None:
+        copy = wb.copy_worksheet(wb[R003])
+        copy.title = "สรุป"
+        copy["E18"] = copy["E18"].value + 20
+        title(copy)
+        wb.move_sheet(copy, offset=-len(wb.sheetnames) + 1)
+        wb.active = 0
+    return with_openpyxl(change)
+
+
+def _retitle(old: str, new: str) -> Callable[[object], None]:
+    return lambda ws: setattr(ws["A1"], "value", ws["A1"].value.replace(old, new))
+
+
 def _agency_sample(wb, p: Pack) -> None:
     """The agency's own สุ่มตรวจ sheet: 9 complaints of its choosing, all marked correct, and O18 = 100."""
     ws = wb.create_sheet(SAMPLE_SHEET)
@@ -357,6 +374,14 @@ CASES = [
                                                                       r'\1<mergeCell ref="D18:E18"/>', x, count=1)),
      {(R003, "E18", "hidden_value")}),
     ("CPL_R003 (2) placed first", with_openpyxl(_copy_first), {(f"{R003} (2)", None, "duplicate_report")}),
+    ("a copy titled CPL‐R003 (Unicode hyphen)", copy_first(_retitle("CPL_R003", "CPL\u2010R003")),
+     {("สรุป", None, "duplicate_report")}),
+    ("a copy titled with a zero-width space", copy_first(_retitle("CPL_R003", "CPL_\u200bR003")),
+     {("สรุป", None, "duplicate_report")}),
+    ("a copy with its title moved to row 4", copy_first(lambda ws: ws.insert_rows(1, 3)),
+     {("สรุป", None, "duplicate_report")}),
+    ("a copy without its title", copy_first(lambda ws: setattr(ws["A1"], "value", None)),
+     {("สรุป", None, "duplicate_report")}),
     ("an unknown sheet", with_openpyxl(lambda wb, p: wb.create_sheet("ร่าง")), {("ร่าง", None, "extra_sheet")}),
     # --- 4. the sample is the committee's ---
     ("agency-made สุ่มตรวจ sheet, O18=100", with_openpyxl(_agency_sample), {(SAMPLE_SHEET, "B2", "sample_mismatch")}),
