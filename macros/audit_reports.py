@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -713,6 +713,60 @@ def _check_print_area(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
             return
 
 
+#: a row lower than this (points) or a column narrower than this (characters) cannot be read, nor one
+#: less than half the template's
+MIN_ROW_HEIGHT, MIN_COL_WIDTH = 6.0, 2.0
+
+
+def _template_sizes(ws: Any) -> tuple[Callable[[int], float], Callable[[int], float]]:
+    """The height of a template row and the width of a template column (openpyxl sheet ``ws``)."""
+    fmt = ws.sheet_format
+    default_height = float(fmt.defaultRowHeight or 15)
+    default_width = float(fmt.defaultColWidth or (fmt.baseColWidth or 8) + 0.43)
+    widths: dict[int, float] = {}
+    for dim in ws.column_dimensions.values():
+        if dim.customWidth and dim.width and dim.min and dim.max:
+            widths.update(dict.fromkeys(range(dim.min, dim.max + 1), float(dim.width)))
+
+    def height(r: int) -> float:
+        dim = ws.row_dimensions.get(r)
+        return float(dim.height) if dim is not None and dim.height else default_height
+
+    return height, lambda c: widths.get(c, default_width)
+
+
+def _small(size: float, template: float, minimum: float) -> bool:
+    return size < min(minimum, template) or size < template / 2
+
+
+def _check_sizes(cmp: _Comparer, s: SheetInfo, ws: Any, hidden_rows: set[int], hidden_cols: set[int]) -> None:
+    """Rows and columns holding a value that are too small to read (:data:`MIN_ROW_HEIGHT`,
+    :data:`MIN_COL_WIDTH`, half the template's), the sheet's default height and width included."""
+    if s.sizes is None:
+        return
+    height, width = _template_sizes(ws)
+    refs = [_split(r) for r, c in cmp.reports.cells.get(s.name, {}).items() if not _empty(c.value)]
+    rows = {r: (s.sizes.height(r), height(r)) for r in {r for r, _ in refs} - hidden_rows
+            if _small(s.sizes.height(r), height(r), MIN_ROW_HEIGHT)}
+    cols = {c: (s.sizes.width(c), width(c)) for c in {c for _, c in refs} - hidden_cols
+            if _small(s.sizes.width(c), width(c), MIN_COL_WIDTH)}
+    for a, b in _runs(rows):
+        span = str(a) if a == b else f"{a}–{b}"
+        got, want = rows[a]
+        cmp.add("hidden_rows", s.name, f"{a}:{b}", got, want,
+                f"แถว {span} ของรายงาน {s.name} สูงเพียง {got:g} พอยต์ (แม่แบบ {want:g}) ข้อมูลในแถวนี้จะมองไม่เห็นในเอกสารที่พิมพ์",
+                f"row{'' if a == b else 's'} {span} of report {s.name} {'is' if a == b else 'are'} {got:g} pt high "
+                f"(template {want:g}): unreadable in the printout")
+    for a, b in _runs(cols):
+        span = column_letter(a) if a == b else f"{column_letter(a)}–{column_letter(b)}"
+        got, want = cols[a]
+        cmp.add("hidden_rows", s.name, f"{column_letter(a)}:{column_letter(b)}", got, want,
+                f"คอลัมน์ {span} ของรายงาน {s.name} กว้างเพียง {got:g} ตัวอักษร (แม่แบบ {want:g}) "
+                "ข้อมูลในคอลัมน์นี้จะมองไม่เห็นในเอกสารที่พิมพ์",
+                f"column{'' if a == b else 's'} {span} of report {s.name} {'is' if a == b else 'are'} {got:g} "
+                f"characters wide (template {want:g}): unreadable in the printout")
+
+
 def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     """Contiguous runs of whole numbers: {3, 4, 5, 9} → [(3, 5), (9, 9)]."""
     out: list[tuple[int, int]] = []
@@ -755,6 +809,8 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                 cmp.add("hidden_rows", s.name, f"{column_letter(a)}:{column_letter(b)}", None, None,
                         f"คอลัมน์ {span} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในคอลัมน์นี้จะไม่ปรากฏในเอกสารที่พิมพ์",
                         f"column{'' if a == b else 's'} {span} of report {s.name} hidden: left out of the printout")
+            if ws is not None:
+                _check_sizes(cmp, s, ws, set(s.hidden_rows), {column_index_from_string(c) for c in s.hidden_cols})
             for name in sorted(s.local_names):
                 cmp.add("name_changed", s.name, None, name, None,
                         f"มีชื่อที่กำหนด {name} เฉพาะชีต {s.name} ซึ่งสูตรในชีตนี้จะใช้แทนชื่อของสมุดงาน",

@@ -43,6 +43,7 @@ __all__ = [
     "cell_look",
     "theme_colours",
     "SheetInfo",
+    "Sizes",
     "ReportSheets",
     "require_defusedxml",
     "open_readonly",
@@ -156,6 +157,27 @@ class SheetInfo:
     #: names defined on the sheet itself (other than Excel's ``_xlnm.`` print names): they override the
     #: workbook's names in the sheet's formulas
     local_names: frozenset[str] = frozenset()
+    #: row heights (points) and column widths (characters) as the file sets them, with the sheet's defaults
+    #: for the rest (:class:`Sizes`), for the sheets whose rows and columns are read
+    sizes: Sizes | None = None
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """A sheet's row heights (points) and column widths (characters): those the file sets, and its defaults."""
+
+    heights: Mapping[int, float] = field(default_factory=dict)
+    widths: Mapping[int, float] = field(default_factory=dict)
+    default_height: float = 15.0
+    default_width: float = 8.43
+
+    def height(self, row: int) -> float:
+        """The height row ``row`` shows with."""
+        return self.heights.get(row, self.default_height)
+
+    def width(self, col: int) -> float:
+        """The width column ``col`` (1 = A) shows with."""
+        return self.widths.get(col, self.default_width)
 
 
 @dataclass
@@ -319,6 +341,33 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
     return frozenset(rows), frozenset(cols), frozenset(merged), frozenset(conditional)
 
 
+def _sizes(zf: zipfile.ZipFile, part: str) -> Sizes:
+    """The row heights and column widths a sheet part sets (:class:`Sizes`)."""
+    from defusedxml.ElementTree import iterparse
+
+    heights: dict[int, float] = {}
+    widths: dict[int, float] = {}
+    default_height, default_width = 15.0, None
+    base = 8.0
+    with zf.open(part) as fh:
+        for _, el in iterparse(fh, events=("end",)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "row":
+                if el.get("ht") is not None:
+                    heights[int(_number(el.get("r"), 0))] = _number(el.get("ht"), 15.0)
+                el.clear()
+            elif tag == "sheetFormatPr":
+                default_height = _number(el.get("defaultRowHeight"), 15.0)
+                base = _number(el.get("baseColWidth"), 8.0)
+                default_width = _number(el.get("defaultColWidth"), 0.0) or None
+            elif tag == "col" and el.get("width") is not None:
+                first, last = int(_number(el.get("min"), 1)), int(_number(el.get("max"), 1))
+                widths.update(dict.fromkeys(range(max(first, 1), min(last, 16384) + 1), _number(el.get("width"), 8.43)))
+            elif tag == "c":
+                el.clear()
+    return Sizes(heights, widths, default_height, default_width if default_width is not None else base + 0.43)
+
+
 def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
                      known: Iterable[str] = ()) -> list[SheetInfo]:
     """Every sheet of workbook file ``path`` (openpyxl ``wb`` open read-only) as :class:`SheetInfo`.
@@ -358,8 +407,9 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
             claims = _claims(name, first)
             rows, cols, merged, cond = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
                                         else (frozenset(), frozenset(), frozenset(), frozenset()))
+            sizes = _sizes(zf, part) if (name in wanted or claims) and part in zf.namelist() else None
             out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged, cond,
-                                 frozenset(local.get(i, ()))))
+                                 frozenset(local.get(i, ())), sizes))
     return out
 
 

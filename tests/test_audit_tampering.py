@@ -339,6 +339,15 @@ CASES = [
     ("rows 39-41 hidden, Excel's zero-height way", in_xml(CPL_R003=lambda x: re.sub(
         r'<row r="(39|40|41)"[^>]*>.*?</row>', "", re.sub(r"<sheetFormatPr", '<sheetFormatPr zeroHeight="1"', x),
         flags=re.S)), {(R003, "39:41", "hidden_rows")}),
+    ("CPL_R001 row 12 one point high", in_xml(CPL_R001=lambda x: x.replace('<row r="12"', '<row r="12" ht="1" customHeight="1"', 1)),
+     {(R001, "12:12", "hidden_rows")}),
+    ("step row 1.5 points high", in_xml(CPL_R003=lambda x: x.replace('<row r="41"', '<row r="41" ht="1.5" customHeight="1"', 1)),
+     {(R003, "41:41", "hidden_rows")}),
+    ("column E 0.6 wide", in_xml(CPL_R003=lambda x: re.sub(r'(<col [^>]*)width="9"([^>]*min="5" max="5")', r'\1width="0.6"\2', x, count=1)),
+     {(R003, "E:E", "hidden_rows")}),
+    ("default row height 0.75", in_xml(CPL_R003=lambda x: re.sub(r'<sheetFormatPr[^>]*/>',
+                                                                  '<sheetFormatPr defaultRowHeight="0.75" customHeight="1"/>', x, count=1)),
+     {(R003, "2:4", "hidden_rows"), (R003, "13:25", "hidden_rows")}),
     ("column G hidden", in_xml(CPL_R003=lambda x: re.sub(r'(<col [^>]*min="7" max="7")', r'\1 hidden="1"', x, count=1)),
      {(R003, "G:G", "hidden_rows")}),
     ("print area stops before the total", xml_parts({WB: lambda x: x.replace("'CPL_R003'!$A$1:$P$75", "'CPL_R003'!$A$1:$P$40")}),
@@ -506,3 +515,15 @@ def test_unreadable_text_and_another_format_are_told_with_the_templates(pack, tm
     assert by_cell["E18"].message_th.startswith("ตัวอักษรในเซลล์ E18 (สี #FFFFFE บนพื้น #FFFFFF) แทบมองไม่เห็น")
     assert by_cell["E17"].message_en == "the text of E17 is 1 pt (template 9 pt): its value 35 cannot be read"
     assert by_cell["I45"].message_en.startswith("the number format of I45 (0) is not the template's (0.0000)")
+
+
+def test_a_row_too_low_to_read_is_told_with_the_templates_height(pack, tmp_path):
+    bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {R003: both(
+        lambda x: x.replace('<row r="41"', '<row r="41" ht="1.5" customHeight="1"', 1),
+        lambda x: re.sub(r'(<col [^>]*)width="9"([^>]*min="5" max="5")', r'\1width="0.6"\2', x, count=1))})
+    by_cell = {f.cell: f for f in audit_workbook(bad).findings if f.kind == "hidden_rows"}
+    assert by_cell["41:41"].message_en == "row 41 of report CPL_R003 is 1.5 pt high (template 15): unreadable in the printout"
+    assert by_cell["41:41"].message_th == ("แถว 41 ของรายงาน CPL_R003 สูงเพียง 1.5 พอยต์ (แม่แบบ 15) "
+                                           "ข้อมูลในแถวนี้จะมองไม่เห็นในเอกสารที่พิมพ์")
+    assert by_cell["E:E"].message_en == ("column E of report CPL_R003 is 0.6 characters wide (template 9): "
+                                         "unreadable in the printout")
