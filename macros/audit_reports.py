@@ -32,6 +32,7 @@ import datetime as _dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ from cplkpi.templates import build as layout
 from cplkpi.workbook import ComplaintWorkbook
 
 from .audit import Finding
-from .audit_source import Cell, ReportSheets, SheetInfo, read_report_sheets
+from .audit_source import Cell, Drawn, ReportSheets, SheetInfo, read_report_sheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
@@ -767,6 +768,51 @@ def _check_sizes(cmp: _Comparer, s: SheetInfo, ws: Any, hidden_rows: set[int], h
                 f"characters wide (template {want:g}): unreadable in the printout")
 
 
+_DRAWN_TH = {"chart": "แผนภูมิ", "shape": "รูปร่างหรือกล่องข้อความ", "picture": "รูปภาพ", "group": "กลุ่มรูปวาด",
+             "connector": "เส้นเชื่อม", "ink": "ลายเส้นหมึก", "vml": "รูปวาดแบบเก่า (VML)"}
+
+
+@lru_cache(maxsize=4)
+def _template_drawings(sheet: str) -> tuple[Drawn, ...]:
+    """What the report template of ``sheet`` draws over it (its charts)."""
+    import zipfile
+
+    from cplkpi.xlsx import sheet_parts
+
+    from .audit_source import sheet_drawings
+
+    file = {layout.R003_SHEET: layout.R003_FILE, layout.R001_SHEET: layout.R001_FILE}[sheet]
+    with zipfile.ZipFile(layout.template_path(file)) as zf:
+        return sheet_drawings(zf, sheet_parts(zf)[sheet][0])
+
+
+def _check_drawings(cmp: _Comparer, s: SheetInfo) -> None:
+    """Drawings beyond the template's (a text box showing another figure over a cell, a picture) and
+    charts whose series do not come from the template's ranges (numbers written into the chart)."""
+    template = _template_drawings(s.name)
+    ranges = {x for d in template for x in d.sources}
+    room = Counter(d.kind for d in template)
+    for d in s.drawings:
+        where = f" ที่เซลล์ {d.cell}" if d.cell else ""
+        where_en = f" at {d.cell}" if d.cell else ""
+        if room[d.kind] > 0:
+            room[d.kind] -= 1
+        else:
+            said = f" ข้อความ «{d.text}»" if d.text else ""
+            cmp.add("hidden_value", s.name, d.cell, d.text or d.kind, None,
+                    f"มี{_DRAWN_TH.get(d.kind, d.kind)}วาดทับรายงาน {s.name}{where} ซึ่งแม่แบบไม่มี{said} "
+                    "จะปรากฏทับค่าในเอกสารที่พิมพ์",
+                    f"a {d.kind} the template does not have is drawn over report {s.name}{where_en}"
+                    f"{f' reading {d.text!r}' if d.text else ''}: it shows over the report's values")
+        if d.kind == "chart" and (not d.sources or not set(d.sources) <= ranges):
+            other = ", ".join(sorted(set(d.sources) - ranges)) or "literal"
+            cmp.add("hidden_value", s.name, d.cell, other, None,
+                    f"แผนภูมิ{where}ของรายงาน {s.name} ไม่ได้ใช้ช่วงข้อมูลของแม่แบบ ({other}) "
+                    "จึงแสดงตัวเลขที่ไม่ใช่ค่าในรายงานได้",
+                    f"the chart{where_en} of report {s.name} takes series from outside the template's ranges "
+                    f"({other}): it can show numbers other than the report's")
+
+
 def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     """Contiguous runs of whole numbers: {3, 4, 5, 9} → [(3, 5), (9, 9)]."""
     out: list[tuple[int, int]] = []
@@ -811,6 +857,8 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                         f"column{'' if a == b else 's'} {span} of report {s.name} hidden: left out of the printout")
             if ws is not None:
                 _check_sizes(cmp, s, ws, set(s.hidden_rows), {column_index_from_string(c) for c in s.hidden_cols})
+            if s.name in REPORT_SHEETS:
+                _check_drawings(cmp, s)
             for name in sorted(s.local_names):
                 cmp.add("name_changed", s.name, None, name, None,
                         f"มีชื่อที่กำหนด {name} เฉพาะชีต {s.name} ซึ่งสูตรในชีตนี้จะใช้แทนชื่อของสมุดงาน",

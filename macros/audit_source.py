@@ -43,6 +43,8 @@ __all__ = [
     "cell_look",
     "theme_colours",
     "SheetInfo",
+    "Drawn",
+    "sheet_drawings",
     "Sizes",
     "ReportSheets",
     "require_defusedxml",
@@ -160,6 +162,8 @@ class SheetInfo:
     #: row heights (points) and column widths (characters) as the file sets them, with the sheet's defaults
     #: for the rest (:class:`Sizes`), for the sheets whose rows and columns are read
     sizes: Sizes | None = None
+    #: what is drawn over the sheet (:func:`sheet_drawings`), for the sheets whose rows and columns are read
+    drawings: tuple[Drawn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -368,6 +372,104 @@ def _sizes(zf: zipfile.ZipFile, part: str) -> Sizes:
     return Sizes(heights, widths, default_height, default_width if default_width is not None else base + 0.43)
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """One thing drawn over a sheet: its kind (``chart``, ``shape``, ``picture``, ``group``, ``connector``,
+    ``vml``…), the cell its top-left corner is on, the text it shows and, for a chart, where each series
+    takes its values (:func:`chart_ref`; ``literal`` for numbers written into the chart)."""
+
+    kind: str
+    cell: str | None
+    text: str = ""
+    sources: tuple[str, ...] = ()
+
+
+_DRAWN = {"sp": "shape", "grpSp": "group", "pic": "picture", "graphicFrame": "chart", "cxnSp": "connector",
+          "contentPart": "ink"}
+
+
+def chart_ref(formula: str) -> str:
+    """A chart series reference as compared: without ``$``, quotes, a leading ``=``, case folded."""
+    return re.sub(r"[$']", "", formula).lstrip("=").strip().casefold()
+
+
+def _related(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id → (relationship type's last word, target part) of zip part ``part``."""
+    import posixpath
+
+    from defusedxml.ElementTree import fromstring
+
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels not in zf.namelist():
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for r in fromstring(zf.read(rels)):
+        target = r.get("Target", "")
+        if r.get("TargetMode") == "External":
+            continue
+        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[r.get("Id", "")] = (r.get("Type", "").rsplit("/", 1)[-1], full)
+    return out
+
+
+def _chart_sources(zf: zipfile.ZipFile, part: str) -> tuple[str, ...]:
+    """Where each series of a chart part takes its name, categories and values (:func:`chart_ref`)."""
+    from defusedxml.ElementTree import fromstring
+
+    if part not in zf.namelist():
+        return ("literal",)
+    out: list[str] = []
+    for ser in fromstring(zf.read(part)).iter():
+        if ser.tag.rsplit("}", 1)[-1] != "ser":
+            continue
+        for child in ser:
+            if child.tag.rsplit("}", 1)[-1] not in ("tx", "cat", "val", "xVal", "yVal", "bubbleSize"):
+                continue
+            refs = [f.text or "" for f in child.iter() if f.tag.rsplit("}", 1)[-1] == "f"]
+            out += [chart_ref(f) for f in refs] or ["literal"]
+    return tuple(out)
+
+
+def sheet_drawings(zf: zipfile.ZipFile, part: str) -> tuple[Drawn, ...]:
+    """Everything drawn over sheet part ``part``: shapes, text boxes, pictures and charts of its drawing
+    parts (with each chart's series sources), and the shapes of its legacy (VML) drawings other than
+    comment notes."""
+    from defusedxml.ElementTree import fromstring
+
+    out: list[Drawn] = []
+    for kind, target in _related(zf, part).values():
+        if target not in zf.namelist():
+            continue
+        if kind == "drawing":
+            links = _related(zf, target)
+            for anchor in fromstring(zf.read(target)):
+                if not anchor.tag.endswith("Anchor"):
+                    continue
+                cell = None
+                for el in anchor:
+                    if el.tag.rsplit("}", 1)[-1] == "from":
+                        pos = {c.tag.rsplit("}", 1)[-1]: c.text for c in el}
+                        cell = f"{column_letter(int(_number(pos.get('col'), 0)) + 1)}{int(_number(pos.get('row'), 0)) + 1}"
+                for el in anchor:
+                    what = _DRAWN.get(el.tag.rsplit("}", 1)[-1])
+                    if what is None:
+                        continue
+                    text = " ".join(t.text or "" for t in el.iter() if t.tag.rsplit("}", 1)[-1] == "t").strip()
+                    rids = [v for t in el.iter() for k, v in t.attrib.items() if k.rsplit("}", 1)[-1] == "id"
+                            and v in links and links[v][0] == "chart"]
+                    sources = tuple(x for rid in rids for x in _chart_sources(zf, links[rid][1]))
+                    out.append(Drawn("chart" if rids else ("shape" if what == "chart" else what), cell, text,
+                                     sources))
+        elif kind == "vmlDrawing":
+            text = zf.read(target).decode("utf-8", "replace")
+            for shape in re.findall(r"<v:shape\b.*?</v:shape>", text, re.S):
+                if not re.search(r'ObjectType="Note"', shape):
+                    words = re.sub(r"<[^>]+>", " ", shape)
+                    out.append(Drawn("vml", None, re.sub(r"\s+", " ", words).strip()))
+    return tuple(out)
+
+
 def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
                      known: Iterable[str] = ()) -> list[SheetInfo]:
     """Every sheet of workbook file ``path`` (openpyxl ``wb`` open read-only) as :class:`SheetInfo`.
@@ -407,9 +509,10 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
             claims = _claims(name, first)
             rows, cols, merged, cond = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
                                         else (frozenset(), frozenset(), frozenset(), frozenset()))
-            sizes = _sizes(zf, part) if (name in wanted or claims) and part in zf.namelist() else None
+            read = (name in wanted or claims) and part in zf.namelist()
             out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged, cond,
-                                 frozenset(local.get(i, ())), sizes))
+                                 frozenset(local.get(i, ())), _sizes(zf, part) if read else None,
+                                 sheet_drawings(zf, part) if read else ()))
     return out
 
 

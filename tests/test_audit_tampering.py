@@ -298,6 +298,15 @@ WB = "xl/workbook.xml"
 SUMMARY = f"[{KEPT}]{SUMMARY_SHEET}"
 SAMPLE = f"[{KEPT}]{SAMPLE_SHEET}"
 
+#: a white text box over I45 (column 8, row 44 counted from 0), in the drawing part's default namespace
+TEXT_BOX = (
+    '<twoCellAnchor><from><col>8</col><colOff>0</colOff><row>44</row>'
+    '<rowOff>0</rowOff></from><to><col>9</col><colOff>0</colOff><row>45</row>'
+    '<rowOff>0</rowOff></to><sp macro="" textlink=""><nvSpPr><cNvPr id="9" name="TextBox 9"/>'
+    '<cNvSpPr txBox="1"/></nvSpPr><spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+    '<a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></spPr><txBody><a:bodyPr/><a:p><a:r>'
+    '<a:t>4.9500</a:t></a:r></a:p></txBody></sp><clientData/></twoCellAnchor>')
+
 #: (name, how the clean pack is changed, findings that must be there; set() = no finding at all)
 CASES = [
     # --- honest round trips ---
@@ -382,6 +391,11 @@ CASES = [
     ("E18 under a merged D18:E18", in_xml(CPL_R003=lambda x: re.sub(r"(<mergeCells[^>]*>)",
                                                                       r'\1<mergeCell ref="D18:E18"/>', x, count=1)),
      {(R003, "E18", "hidden_value")}),
+    ("a white text box reading 4.9500 over I45", xml_parts({"xl/drawings/drawing1.xml": lambda x: x.replace(
+        "</wsDr>", f"{TEXT_BOX}</wsDr>")}), {(R003, "I45", "hidden_value")}),
+    ("chart 2's values written into the chart", xml_parts({"xl/charts/chart2.xml": lambda x: re.sub(
+        r"<val><numRef>.*?</numRef></val>", "<val><numLit><ptCount val=\"1\"/><pt idx=\"0\"><v>100</v></pt></numLit></val>",
+        x, count=1, flags=re.S)}), {(R003, "I54", "hidden_value")}),
     ("CPL_R003 (2) placed first", with_openpyxl(_copy_first), {(f"{R003} (2)", None, "duplicate_report")}),
     ("a copy titled CPL‐R003 (Unicode hyphen)", copy_first(_retitle("CPL_R003", "CPL\u2010R003")),
      {("สรุป", None, "duplicate_report")}),
@@ -527,3 +541,14 @@ def test_a_row_too_low_to_read_is_told_with_the_templates_height(pack, tmp_path)
                                            "ข้อมูลในแถวนี้จะมองไม่เห็นในเอกสารที่พิมพ์")
     assert by_cell["E:E"].message_en == ("column E of report CPL_R003 is 0.6 characters wide (template 9): "
                                          "unreadable in the printout")
+
+
+def test_a_text_box_over_a_figure_is_told_with_its_text(pack, tmp_path):
+    bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {"xl/drawings/drawing1.xml": lambda x: x.replace(
+        "</wsDr>", f"{TEXT_BOX}</wsDr>")})
+    (f,) = [f for f in audit_workbook(bad).findings if f.kind == "hidden_value"]
+    assert (f.where, f.reported) == (f"{R003}!I45", "4.9500")
+    assert f.message_en == ("a shape the template does not have is drawn over report CPL_R003 at I45 reading "
+                            "'4.9500': it shows over the report's values")
+    assert f.message_th == ("มีรูปร่างหรือกล่องข้อความวาดทับรายงาน CPL_R003 ที่เซลล์ I45 ซึ่งแม่แบบไม่มี ข้อความ «4.9500» "
+                            "จะปรากฏทับค่าในเอกสารที่พิมพ์")
