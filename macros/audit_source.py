@@ -431,6 +431,19 @@ def _chart_sources(zf: zipfile.ZipFile, part: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _unwrapped(parent: Any) -> list[Any]:
+    """The children of an XML element, those inside ``mc:AlternateContent`` taken from its first branch
+    (``mc:Choice``, as Excel reads it) as if they stood there."""
+    out: list[Any] = []
+    for el in parent:
+        if el.tag.rsplit("}", 1)[-1] == "AlternateContent":
+            branch = next(iter(el), None)
+            out += _unwrapped(branch) if branch is not None else []
+        else:
+            out.append(el)
+    return out
+
+
 def sheet_drawings(zf: zipfile.ZipFile, part: str) -> tuple[Drawn, ...]:
     """Everything drawn over sheet part ``part``: shapes, text boxes, pictures and charts of its drawing
     parts (with each chart's series sources), and the shapes of its legacy (VML) drawings other than
@@ -443,7 +456,7 @@ def sheet_drawings(zf: zipfile.ZipFile, part: str) -> tuple[Drawn, ...]:
             continue
         if kind == "drawing":
             links = _related(zf, target)
-            for anchor in fromstring(zf.read(target)):
+            for anchor in _unwrapped(fromstring(zf.read(target))):
                 if not anchor.tag.endswith("Anchor"):
                     continue
                 cell = None
@@ -451,7 +464,7 @@ def sheet_drawings(zf: zipfile.ZipFile, part: str) -> tuple[Drawn, ...]:
                     if el.tag.rsplit("}", 1)[-1] == "from":
                         pos = {c.tag.rsplit("}", 1)[-1]: c.text for c in el}
                         cell = f"{column_letter(int(_number(pos.get('col'), 0)) + 1)}{int(_number(pos.get('row'), 0)) + 1}"
-                for el in anchor:
+                for el in _unwrapped(anchor):
                     what = _DRAWN.get(el.tag.rsplit("}", 1)[-1])
                     if what is None:
                         continue

@@ -393,6 +393,10 @@ CASES = [
      {(R003, "E18", "hidden_value")}),
     ("a white text box reading 4.9500 over I45", xml_parts({"xl/drawings/drawing1.xml": lambda x: x.replace(
         "</wsDr>", f"{TEXT_BOX}</wsDr>")}), {(R003, "I45", "hidden_value")}),
+    ("the text box inside mc:AlternateContent", xml_parts({"xl/drawings/drawing1.xml": lambda x: x.replace(
+        "</wsDr>", '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+                   f'<mc:Choice Requires="a14">{TEXT_BOX}</mc:Choice></mc:AlternateContent></wsDr>')}),
+     {(R003, "I45", "hidden_value")}),
     ("chart 2's values written into the chart", xml_parts({"xl/charts/chart2.xml": lambda x: re.sub(
         r"<val><numRef>.*?</numRef></val>", "<val><numLit><ptCount val=\"1\"/><pt idx=\"0\"><v>100</v></pt></numLit></val>",
         x, count=1, flags=re.S)}), {(R003, "I54", "hidden_value")}),
