@@ -54,7 +54,7 @@ from .audit_source import Cell, Drawn, ReportSheets, SheetInfo, read_report_shee
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
-           "month_signals", "formula_note", "expected_sheets", "format_key", "recalculated_reports",
+           "month_signals", "formula_note", "expected_sheets", "format_key", "header_text", "recalculated_reports",
            "compare_reports", "narrative_rows", "as_openpyxl"]
 
 READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
@@ -813,6 +813,31 @@ def _check_drawings(cmp: _Comparer, s: SheetInfo) -> None:
                     f"({other}): it can show numbers other than the report's")
 
 
+def header_text(code: str) -> str:
+    """What a page header/footer prints, for comparing: Excel's formatting codes (font ``&"Tahoma,Regular"``,
+    size ``&8``, colour ``&KFF0000``, bold and the like, the ``&L``/``&C``/``&R`` sections) dropped, fields
+    (``&P`` page, ``&A`` sheet…) kept, spaces collapsed."""
+    text = re.sub(r'&"[^"]*"|&K(?:[0-9A-Fa-f]{6}|\d\d[+-]\d{3})|&\d+|&[BIUESXYOHLCR]', " ", code.replace("&&", "\0"))
+    return " ".join(text.replace("\0", "&").split())
+
+
+def _check_headers(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
+    """Page headers and footers must print what the template's do (a figure written into a header prints
+    on every page)."""
+    from .audit_source import HEADER_PARTS
+
+    on = {"odd": True, "even": bool(ws.HeaderFooter.differentOddEven), "first": bool(ws.HeaderFooter.differentFirst)}
+    for part in HEADER_PARTS:
+        want = header_text(str(getattr(ws, part)) if on[re.sub(r"(Header|Footer)$", "", part)] else "")
+        got = header_text(s.headers.get(part, ""))
+        if got == want:
+            continue
+        where_th = "หัวกระดาษ" if part.endswith("Header") else "ท้ายกระดาษ"
+        cmp.add("hidden_value", s.name, None, got, want,
+                f"{where_th} ({part}) ของรายงาน {s.name} พิมพ์ว่า «{got}» แต่แม่แบบพิมพ์ว่า «{want}»",
+                f"the {part} of report {s.name} prints {got!r}, the template's {want!r}")
+
+
 def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     """Contiguous runs of whole numbers: {3, 4, 5, 9} → [(3, 5), (9, 9)]."""
     out: list[tuple[int, int]] = []
@@ -859,6 +884,8 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                 _check_sizes(cmp, s, ws, set(s.hidden_rows), {column_index_from_string(c) for c in s.hidden_cols})
             if s.name in REPORT_SHEETS:
                 _check_drawings(cmp, s)
+            if ws is not None and s.sizes is not None:
+                _check_headers(cmp, s, ws)
             for name in sorted(s.local_names):
                 cmp.add("name_changed", s.name, None, name, None,
                         f"มีชื่อที่กำหนด {name} เฉพาะชีต {s.name} ซึ่งสูตรในชีตนี้จะใช้แทนชื่อของสมุดงาน",

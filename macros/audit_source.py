@@ -164,6 +164,9 @@ class SheetInfo:
     sizes: Sizes | None = None
     #: what is drawn over the sheet (:func:`sheet_drawings`), for the sheets whose rows and columns are read
     drawings: tuple[Drawn, ...] = ()
+    #: the page headers and footers the sheet prints (``oddHeader`` → Excel's code text; even and first-page
+    #: ones only when the sheet turns them on), for the sheets whose rows and columns are read
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -483,6 +486,31 @@ def sheet_drawings(zf: zipfile.ZipFile, part: str) -> tuple[Drawn, ...]:
     return tuple(out)
 
 
+#: the page header and footer parts of a sheet, in Excel's order
+HEADER_PARTS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
+
+
+def _headers(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """The page headers and footers sheet part ``part`` prints: odd pages always, even and first pages
+    when ``differentOddEven`` / ``differentFirst`` is on."""
+    from defusedxml.ElementTree import iterparse
+
+    out: dict[str, str] = {}
+    with zf.open(part) as fh:
+        for _, el in iterparse(fh, events=("end",)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "headerFooter":
+                on = {"even": el.get("differentOddEven", "").lower() in _TRUE,
+                      "first": el.get("differentFirst", "").lower() in _TRUE, "odd": True}
+                for child in el:
+                    name = child.tag.rsplit("}", 1)[-1]
+                    if name in HEADER_PARTS and on[re.sub(r"(Header|Footer)$", "", name)] and child.text:
+                        out[name] = child.text
+            elif tag in ("c", "row"):
+                el.clear()
+    return out
+
+
 def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
                      known: Iterable[str] = ()) -> list[SheetInfo]:
     """Every sheet of workbook file ``path`` (openpyxl ``wb`` open read-only) as :class:`SheetInfo`.
@@ -525,7 +553,7 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
             read = (name in wanted or claims) and part in zf.namelist()
             out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged, cond,
                                  frozenset(local.get(i, ())), _sizes(zf, part) if read else None,
-                                 sheet_drawings(zf, part) if read else ()))
+                                 sheet_drawings(zf, part) if read else (), _headers(zf, part) if read else {}))
     return out
 
 

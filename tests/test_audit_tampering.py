@@ -400,6 +400,8 @@ CASES = [
     ("chart 2's values written into the chart", xml_parts({"xl/charts/chart2.xml": lambda x: re.sub(
         r"<val><numRef>.*?</numRef></val>", "<val><numLit><ptCount val=\"1\"/><pt idx=\"0\"><v>100</v></pt></numLit></val>",
         x, count=1, flags=re.S)}), {(R003, "I54", "hidden_value")}),
+    ("a figure written into the page header", with_openpyxl(
+        lambda wb, p: setattr(wb[R003].oddHeader.right, "text", "คะแนนรวม 4.9500")), {(R003, None, "hidden_value")}),
     ("CPL_R003 (2) placed first", with_openpyxl(_copy_first), {(f"{R003} (2)", None, "duplicate_report")}),
     ("a copy titled CPL‐R003 (Unicode hyphen)", copy_first(_retitle("CPL_R003", "CPL\u2010R003")),
      {("สรุป", None, "duplicate_report")}),
@@ -556,3 +558,14 @@ def test_a_text_box_over_a_figure_is_told_with_its_text(pack, tmp_path):
                             "'4.9500': it shows over the report's values")
     assert f.message_th == ("มีรูปร่างหรือกล่องข้อความวาดทับรายงาน CPL_R003 ที่เซลล์ I45 ซึ่งแม่แบบไม่มี ข้อความ «4.9500» "
                             "จะปรากฏทับค่าในเอกสารที่พิมพ์")
+
+
+def test_a_page_header_is_told_with_what_it_prints(pack, tmp_path):
+    wb = load_workbook(pack.path)
+    wb[R003].oddHeader.right.text = "คะแนนรวม 4.9500"
+    wb.save(tmp_path / "t.xlsx")
+    (f,) = [f for f in audit_workbook(tmp_path / "t.xlsx").findings if f.kind == "hidden_value"]
+    assert f.message_en == ("the oddHeader of report CPL_R003 prints 'CPL_R003 รายงานผลการปฏิบัติงานในระบบเรื่องราวร้องทุกข์ "
+                            "คะแนนรวม 4.9500', the template's 'CPL_R003 รายงานผลการปฏิบัติงานในระบบเรื่องราวร้องทุกข์ "
+                            "สำนักงานเขตบางกะปิ เดือนมีนาคม 2563'")
+    assert f.message_th.startswith("หัวกระดาษ (oddHeader) ของรายงาน CPL_R003 พิมพ์ว่า «CPL_R003")
