@@ -31,7 +31,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +50,11 @@ from cplkpi.templates import build as layout
 from cplkpi.workbook import ComplaintWorkbook
 
 from .audit import Finding
-from .audit_source import Cell, ReportSheets, SheetInfo, read_report_sheets
+from .audit_source import Cell, Drawn, ReportSheets, SheetInfo, read_report_sheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
-           "month_signals", "formula_note", "expected_sheets", "hides_value", "recalculated_reports",
+           "month_signals", "formula_note", "expected_sheets", "format_key", "header_text", "recalculated_reports",
            "compare_reports", "narrative_rows", "as_openpyxl"]
 
 READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
@@ -72,7 +73,7 @@ def read_reports(*paths: str | Path, checked: bool = False, whole: bool = False)
         part = read_report_sheets(p, READ_SHEETS, checked=checked, known=expected_sheets())
         out.cells.update(part.cells)
         out.formats.update(part.formats)
-        out.invisible.update(part.invisible)
+        out.looks.update(part.looks)
         out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
         out.sheets += [s for s in part.sheets or () if whole or s.name in READ_SHEETS or s.claims]
     return out
@@ -628,46 +629,52 @@ def expected_sheets() -> frozenset[str]:
     return frozenset({*names, EVENTS_SHEET, IMPORT_SUMMARY, *COVERAGE_SHEET_NAMES, SAMPLE_SUMMARY, *READ_SHEETS})
 
 
-def hides_value(fmt: str) -> bool:
-    """Whether a number format shows something other than the cell's value.
-
-    White text, an empty section (``;;;`` hides everything, ``0;-0;`` hides zeros), a section for
-    numbers without any placeholder, or digits written as literal text (``"90"``, ``\\9\\0``).
-    """
-    if re.search(r"\[(white|color\s*2)\]", fmt, re.I):  # white text on the white page
-        return True
-    body = re.sub(r"\[[^\]]*\]", "", fmt)  # colours, locales, conditions
-    if any(re.search(r"\d", a or b) for a, b in re.findall(r'"([^"]*)"|\\(.)', body)):
-        return True
-    sections = re.sub(r'"[^"]*"|\\.|_.|\*.', "", body).split(";")
-    if any(not x.strip() for x in sections[:3]):
-        return True
-    return not re.search(r"[0#?@]|general|[dmyhs]", sections[0], re.I)
+def format_key(fmt: str | None) -> str:
+    """A number format as it shows, for comparing: LibreOffice writes ``d mmm`` as ``d\\ mmm`` and
+    ``General`` in any case; escapes and quotes of literal text do not change what shows."""
+    return re.sub(r'[\\"]', "", fmt or "General").strip().casefold()
 
 
 def _check_formats(cmp: _Comparer, sheet: str, ws: Any | None) -> None:
-    """Number formats the template does not use that hide a value or show another one, and text
-    coloured like its background where the template's is not."""
-    from .audit_source import invisible_text
+    """Every cell with a value must show as the template's cell does: the same number format (a
+    format that shows 5 for 4.95, 0 for 32 or a date as a serial number is another number), text as
+    readable (contrast of ink on paper, font size; theme and indexed colours resolved, pattern fills
+    blended) as the template's. A sheet without template (``ws`` None: the progress form) is only held
+    to readable text on its own."""
+    from .audit_source import MIN_CONTRAST, MIN_FONT_SIZE, Look, cell_look, theme_colours
 
-    for ref in sorted(cmp.reports.invisible.get(sheet, ())):
+    theme = theme_colours(ws.parent) if ws is not None else theme_colours(None)
+    plain = Look("000000", "FFFFFF", 11.0)  # a cell the template does not have: black on the white page
+    for ref, look in sorted(cmp.reports.looks.get(sheet, {}).items(), key=lambda x: _split(x[0])):
         row, col = _split(ref)
         tc = ws._cells.get((row, col)) if ws is not None else None
-        if tc is not None and invisible_text(tc):
+        want = cell_look(tc, theme) if tc is not None else plain
+        shown = _value_at(cmp.reports, sheet, ref).value
+        if look.contrast < min(MIN_CONTRAST, want.contrast):
+            cmp.add("hidden_value", sheet, ref, shown, None,
+                    f"ตัวอักษรในเซลล์ {ref} (สี #{look.ink} บนพื้น #{look.paper}) แทบมองไม่เห็น ค่า {_say(shown)} "
+                    f"จะมองไม่เห็นในเอกสารที่พิมพ์ (ความต่างของสี {look.contrast:.2f}:1 แม่แบบ {want.contrast:.2f}:1)",
+                    f"the text of {ref} (#{look.ink} on #{look.paper}) can hardly be seen: its value "
+                    f"{_say_en(shown)} does not show (contrast {look.contrast:.2f}:1, template {want.contrast:.2f}:1)")
+        if look.size < min(MIN_FONT_SIZE, want.size) or look.size < want.size / 2:
+            cmp.add("hidden_value", sheet, ref, shown, None,
+                    f"ตัวอักษรในเซลล์ {ref} ขนาด {look.size:g} พอยต์ (แม่แบบ {want.size:g}) เล็กจนอ่านไม่ได้ "
+                    f"ค่า {_say(shown)} จะมองไม่เห็นในเอกสารที่พิมพ์",
+                    f"the text of {ref} is {look.size:g} pt (template {want.size:g} pt): its value "
+                    f"{_say_en(shown)} cannot be read")
+    for ref, fmt in sorted(cmp.reports.formats.get(sheet, {}).items() if ws is not None else (),
+                           key=lambda x: _split(x[0])):
+        row, col = _split(ref)
+        tc = ws._cells.get((row, col))
+        want_fmt = tc.number_format if tc is not None else "General"
+        if format_key(fmt) == format_key(want_fmt):
             continue
         shown = _value_at(cmp.reports, sheet, ref).value
         cmp.add("hidden_value", sheet, ref, shown, None,
-                f"ตัวอักษรในเซลล์ {ref} มีสีเดียวกับพื้น ค่า {_say(shown)} จะมองไม่เห็นในเอกสารที่พิมพ์",
-                f"the text of {ref} has the colour of its background: its value {_say_en(shown)} cannot be seen")
-    for ref, fmt in cmp.reports.formats.get(sheet, {}).items():
-        row, col = _split(ref)
-        tc = ws._cells.get((row, col)) if ws is not None else None
-        if (tc is not None and tc.number_format == fmt) or not hides_value(fmt):
-            continue
-        shown = _value_at(cmp.reports, sheet, ref).value
-        cmp.add("hidden_value", sheet, ref, shown, None,
-                f"รูปแบบตัวเลขของเซลล์ {ref} ({fmt}) ทำให้ค่า {_say(shown)} ไม่แสดงหรือแสดงเป็นค่าอื่นในเอกสารที่พิมพ์",
-                f"the number format of {ref} ({fmt}) hides its value {_say_en(shown)} or shows another one")
+                f"รูปแบบตัวเลขของเซลล์ {ref} ({fmt}) ไม่ใช่ของแม่แบบ ({want_fmt}) ค่า {_say(shown)} "
+                "อาจไม่แสดงหรือแสดงเป็นค่าอื่นในเอกสารที่พิมพ์",
+                f"the number format of {ref} ({fmt}) is not the template's ({want_fmt}): its value "
+                f"{_say_en(shown)} may not show or show as another one")
 
 
 def _check_merges(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
@@ -705,6 +712,130 @@ def _check_print_area(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
                     f"ช่วงพิมพ์ของรายงาน {s.name} ({s.print_area}) ไม่ครอบคลุมรายงานทั้งหมด บางส่วนจะไม่ปรากฏในเอกสารที่พิมพ์",
                     f"the print area of report {s.name} ({s.print_area}) leaves part of the report out of the printout")
             return
+
+
+#: a row lower than this (points) or a column narrower than this (characters) cannot be read, nor one
+#: less than half the template's
+MIN_ROW_HEIGHT, MIN_COL_WIDTH = 6.0, 2.0
+
+
+def _template_sizes(ws: Any) -> tuple[Callable[[int], float], Callable[[int], float]]:
+    """The height of a template row and the width of a template column (openpyxl sheet ``ws``)."""
+    fmt = ws.sheet_format
+    default_height = float(fmt.defaultRowHeight or 15)
+    default_width = float(fmt.defaultColWidth or (fmt.baseColWidth or 8) + 0.43)
+    widths: dict[int, float] = {}
+    for dim in ws.column_dimensions.values():
+        if dim.customWidth and dim.width and dim.min and dim.max:
+            widths.update(dict.fromkeys(range(dim.min, dim.max + 1), float(dim.width)))
+
+    def height(r: int) -> float:
+        dim = ws.row_dimensions.get(r)
+        return float(dim.height) if dim is not None and dim.height else default_height
+
+    return height, lambda c: widths.get(c, default_width)
+
+
+def _small(size: float, template: float, minimum: float) -> bool:
+    return size < min(minimum, template) or size < template / 2
+
+
+def _check_sizes(cmp: _Comparer, s: SheetInfo, ws: Any, hidden_rows: set[int], hidden_cols: set[int]) -> None:
+    """Rows and columns holding a value that are too small to read (:data:`MIN_ROW_HEIGHT`,
+    :data:`MIN_COL_WIDTH`, half the template's), the sheet's default height and width included."""
+    if s.sizes is None:
+        return
+    height, width = _template_sizes(ws)
+    refs = [_split(r) for r, c in cmp.reports.cells.get(s.name, {}).items() if not _empty(c.value)]
+    rows = {r: (s.sizes.height(r), height(r)) for r in {r for r, _ in refs} - hidden_rows
+            if _small(s.sizes.height(r), height(r), MIN_ROW_HEIGHT)}
+    cols = {c: (s.sizes.width(c), width(c)) for c in {c for _, c in refs} - hidden_cols
+            if _small(s.sizes.width(c), width(c), MIN_COL_WIDTH)}
+    for a, b in _runs(rows):
+        span = str(a) if a == b else f"{a}–{b}"
+        got, want = rows[a]
+        cmp.add("hidden_rows", s.name, f"{a}:{b}", got, want,
+                f"แถว {span} ของรายงาน {s.name} สูงเพียง {got:g} พอยต์ (แม่แบบ {want:g}) ข้อมูลในแถวนี้จะมองไม่เห็นในเอกสารที่พิมพ์",
+                f"row{'' if a == b else 's'} {span} of report {s.name} {'is' if a == b else 'are'} {got:g} pt high "
+                f"(template {want:g}): unreadable in the printout")
+    for a, b in _runs(cols):
+        span = column_letter(a) if a == b else f"{column_letter(a)}–{column_letter(b)}"
+        got, want = cols[a]
+        cmp.add("hidden_rows", s.name, f"{column_letter(a)}:{column_letter(b)}", got, want,
+                f"คอลัมน์ {span} ของรายงาน {s.name} กว้างเพียง {got:g} ตัวอักษร (แม่แบบ {want:g}) "
+                "ข้อมูลในคอลัมน์นี้จะมองไม่เห็นในเอกสารที่พิมพ์",
+                f"column{'' if a == b else 's'} {span} of report {s.name} {'is' if a == b else 'are'} {got:g} "
+                f"characters wide (template {want:g}): unreadable in the printout")
+
+
+_DRAWN_TH = {"chart": "แผนภูมิ", "shape": "รูปร่างหรือกล่องข้อความ", "picture": "รูปภาพ", "group": "กลุ่มรูปวาด",
+             "connector": "เส้นเชื่อม", "ink": "ลายเส้นหมึก", "vml": "รูปวาดแบบเก่า (VML)"}
+
+
+@lru_cache(maxsize=4)
+def _template_drawings(sheet: str) -> tuple[Drawn, ...]:
+    """What the report template of ``sheet`` draws over it (its charts)."""
+    import zipfile
+
+    from cplkpi.xlsx import sheet_parts
+
+    from .audit_source import sheet_drawings
+
+    file = {layout.R003_SHEET: layout.R003_FILE, layout.R001_SHEET: layout.R001_FILE}[sheet]
+    with zipfile.ZipFile(layout.template_path(file)) as zf:
+        return sheet_drawings(zf, sheet_parts(zf)[sheet][0])
+
+
+def _check_drawings(cmp: _Comparer, s: SheetInfo) -> None:
+    """Drawings beyond the template's (a text box showing another figure over a cell, a picture) and
+    charts whose series do not come from the template's ranges (numbers written into the chart)."""
+    template = _template_drawings(s.name)
+    ranges = {x for d in template for x in d.sources}
+    room = Counter(d.kind for d in template)
+    for d in s.drawings:
+        where = f" ที่เซลล์ {d.cell}" if d.cell else ""
+        where_en = f" at {d.cell}" if d.cell else ""
+        if room[d.kind] > 0:
+            room[d.kind] -= 1
+        else:
+            said = f" ข้อความ «{d.text}»" if d.text else ""
+            cmp.add("hidden_value", s.name, d.cell, d.text or d.kind, None,
+                    f"มี{_DRAWN_TH.get(d.kind, d.kind)}วาดทับรายงาน {s.name}{where} ซึ่งแม่แบบไม่มี{said} "
+                    "จะปรากฏทับค่าในเอกสารที่พิมพ์",
+                    f"a {d.kind} the template does not have is drawn over report {s.name}{where_en}"
+                    f"{f' reading {d.text!r}' if d.text else ''}: it shows over the report's values")
+        if d.kind == "chart" and (not d.sources or not set(d.sources) <= ranges):
+            other = ", ".join(sorted(set(d.sources) - ranges)) or "literal"
+            cmp.add("hidden_value", s.name, d.cell, other, None,
+                    f"แผนภูมิ{where}ของรายงาน {s.name} ไม่ได้ใช้ช่วงข้อมูลของแม่แบบ ({other}) "
+                    "จึงแสดงตัวเลขที่ไม่ใช่ค่าในรายงานได้",
+                    f"the chart{where_en} of report {s.name} takes series from outside the template's ranges "
+                    f"({other}): it can show numbers other than the report's")
+
+
+def header_text(code: str) -> str:
+    """What a page header/footer prints, for comparing: Excel's formatting codes (font ``&"Tahoma,Regular"``,
+    size ``&8``, colour ``&KFF0000``, bold and the like, the ``&L``/``&C``/``&R`` sections) dropped, fields
+    (``&P`` page, ``&A`` sheet…) kept, spaces collapsed."""
+    text = re.sub(r'&"[^"]*"|&K(?:[0-9A-Fa-f]{6}|\d\d[+-]\d{3})|&\d+|&[BIUESXYOHLCR]', " ", code.replace("&&", "\0"))
+    return " ".join(text.replace("\0", "&").split())
+
+
+def _check_headers(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
+    """Page headers and footers must print what the template's do (a figure written into a header prints
+    on every page)."""
+    from .audit_source import HEADER_PARTS
+
+    on = {"odd": True, "even": bool(ws.HeaderFooter.differentOddEven), "first": bool(ws.HeaderFooter.differentFirst)}
+    for part in HEADER_PARTS:
+        want = header_text(str(getattr(ws, part)) if on[re.sub(r"(Header|Footer)$", "", part)] else "")
+        got = header_text(s.headers.get(part, ""))
+        if got == want:
+            continue
+        where_th = "หัวกระดาษ" if part.endswith("Header") else "ท้ายกระดาษ"
+        cmp.add("hidden_value", s.name, None, got, want,
+                f"{where_th} ({part}) ของรายงาน {s.name} พิมพ์ว่า «{got}» แต่แม่แบบพิมพ์ว่า «{want}»",
+                f"the {part} of report {s.name} prints {got!r}, the template's {want!r}")
 
 
 def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
@@ -749,6 +880,12 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                 cmp.add("hidden_rows", s.name, f"{column_letter(a)}:{column_letter(b)}", None, None,
                         f"คอลัมน์ {span} ของรายงาน {s.name} ถูกซ่อน ข้อมูลในคอลัมน์นี้จะไม่ปรากฏในเอกสารที่พิมพ์",
                         f"column{'' if a == b else 's'} {span} of report {s.name} hidden: left out of the printout")
+            if ws is not None:
+                _check_sizes(cmp, s, ws, set(s.hidden_rows), {column_index_from_string(c) for c in s.hidden_cols})
+            if s.name in REPORT_SHEETS:
+                _check_drawings(cmp, s)
+            if ws is not None and s.sizes is not None:
+                _check_headers(cmp, s, ws)
             for name in sorted(s.local_names):
                 cmp.add("name_changed", s.name, None, name, None,
                         f"มีชื่อที่กำหนด {name} เฉพาะชีต {s.name} ซึ่งสูตรในชีตนี้จะใช้แทนชื่อของสมุดงาน",

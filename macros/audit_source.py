@@ -30,6 +30,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,13 @@ from cplkpi.scoring.errors import CplError, InputError, Problem, column_letter
 
 __all__ = [
     "Cell",
+    "Look",
+    "cell_look",
+    "theme_colours",
     "SheetInfo",
+    "Drawn",
+    "sheet_drawings",
+    "Sizes",
     "ReportSheets",
     "require_defusedxml",
     "open_readonly",
@@ -152,6 +159,32 @@ class SheetInfo:
     #: names defined on the sheet itself (other than Excel's ``_xlnm.`` print names): they override the
     #: workbook's names in the sheet's formulas
     local_names: frozenset[str] = frozenset()
+    #: row heights (points) and column widths (characters) as the file sets them, with the sheet's defaults
+    #: for the rest (:class:`Sizes`), for the sheets whose rows and columns are read
+    sizes: Sizes | None = None
+    #: what is drawn over the sheet (:func:`sheet_drawings`), for the sheets whose rows and columns are read
+    drawings: tuple[Drawn, ...] = ()
+    #: the page headers and footers the sheet prints (``oddHeader`` → Excel's code text; even and first-page
+    #: ones only when the sheet turns them on), for the sheets whose rows and columns are read
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """A sheet's row heights (points) and column widths (characters): those the file sets, and its defaults."""
+
+    heights: Mapping[int, float] = field(default_factory=dict)
+    widths: Mapping[int, float] = field(default_factory=dict)
+    default_height: float = 15.0
+    default_width: float = 8.43
+
+    def height(self, row: int) -> float:
+        """The height row ``row`` shows with."""
+        return self.heights.get(row, self.default_height)
+
+    def width(self, col: int) -> float:
+        """The width column ``col`` (1 = A) shows with."""
+        return self.widths.get(col, self.default_width)
 
 
 @dataclass
@@ -166,10 +199,10 @@ class ReportSheets:
     cells: dict[str, dict[str, Cell]] = field(default_factory=dict)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     source: str | None = None
-    #: number formats other than General by sheet and reference (empty when not known)
+    #: number formats of the cells with a value, by sheet and reference (empty when not known)
     formats: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: cells with a value whose text has the colour of their background, by sheet (empty when not known)
-    invisible: dict[str, set[str]] = field(default_factory=dict)
+    #: how the text of the cells with a value shows (:class:`Look`), by sheet and reference (empty when not known)
+    looks: dict[str, dict[str, Look]] = field(default_factory=dict)
     #: every sheet of the file in workbook order (None: not known, e.g. built from an open Excel book)
     sheets: list[SheetInfo] | None = None
 
@@ -218,12 +251,54 @@ def _plain(v: Any) -> Any:
 _TRUE = ("1", "true")
 _REPORT_CODE = re.compile(r"CPL[\s_-]*(R00[13])", re.I)
 _REPORT_TITLE = re.compile(r"แบบรายงานรหัส\s*CPL[\s_-]*(R00[13])", re.I)  # the templates' title line (A1)
+#: characters that show nothing (zero-width spaces and joiners, the BOM, the soft hyphen)
+_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"))
+#: dashes and minus signs that look like the hyphen-minus of ``CPL-R003``
+_HYPHENS = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d]")
+#: share of a report template's labels a sheet must hold to be taken as a copy of that report
+COPY_SHARE = 0.6
+#: rows of a sheet beyond the template's set read to recognise a report copy (the templates end by row 75)
+CLAIM_ROWS = 120
 
 
-def _claims(name: str, first: Iterable[Any]) -> frozenset[str]:
-    """The reports (``CPL_R003``, ``CPL_R001``) a sheet claims to be: by its name or by the template's title."""
-    found = _REPORT_CODE.findall(name) + [m for t in first if isinstance(t, str) for m in _REPORT_TITLE.findall(t)]
-    return frozenset(f"CPL_{m.upper()}" for m in found)
+def plain_text(text: str) -> str:
+    """Text as it reads: NFKC (full-width letters), invisible characters removed, hyphen look-alikes as ``-``,
+    runs of spaces as one, case folded."""
+    import unicodedata
+
+    text = _HYPHENS.sub("-", unicodedata.normalize("NFKC", text).translate(_INVISIBLE_CHARS))
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@lru_cache(maxsize=1)
+def _template_labels() -> dict[str, frozenset[str]]:
+    """The text cells (labels, :func:`plain_text`) of each report template, by report sheet name."""
+    from openpyxl import load_workbook
+
+    from cplkpi.templates import build as layout
+
+    out: dict[str, frozenset[str]] = {}
+    for file, sheet in ((layout.R003_FILE, layout.R003_SHEET), (layout.R001_FILE, layout.R001_SHEET)):
+        wb = load_workbook(layout.template_path(file), read_only=True)
+        try:
+            out[sheet] = frozenset(plain_text(v) for row in wb[sheet].iter_rows(values_only=True) for v in row
+                                   if isinstance(v, str) and not v.startswith("=") and plain_text(v))
+        finally:
+            wb.close()
+    return out
+
+
+def _claims(name: str, content: Iterable[Any]) -> frozenset[str]:
+    """The reports (``CPL_R003``, ``CPL_R001``) a sheet claims to be: by its name, by the template's title
+    line anywhere in ``content`` (its cells' values) or by holding most of a template's labels, whatever
+    look-alike characters (Unicode hyphens, zero-width spaces, full-width letters) the text uses."""
+    texts = {plain_text(t) for t in content if isinstance(t, str)}
+    found = _REPORT_CODE.findall(plain_text(name)) + [m for t in texts for m in _REPORT_TITLE.findall(t)]
+    claims = {f"CPL_{m.upper()}" for m in found}
+    for sheet, labels in _template_labels().items():
+        if labels and len(labels & texts) >= COPY_SHARE * len(labels):
+            claims.add(sheet)
+    return frozenset(claims)
 
 
 def _number(text: str | None, default: float) -> float:
@@ -273,14 +348,177 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
     return frozenset(rows), frozenset(cols), frozenset(merged), frozenset(conditional)
 
 
+def _sizes(zf: zipfile.ZipFile, part: str) -> Sizes:
+    """The row heights and column widths a sheet part sets (:class:`Sizes`)."""
+    from defusedxml.ElementTree import iterparse
+
+    heights: dict[int, float] = {}
+    widths: dict[int, float] = {}
+    default_height, default_width = 15.0, None
+    base = 8.0
+    with zf.open(part) as fh:
+        for _, el in iterparse(fh, events=("end",)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "row":
+                if el.get("ht") is not None:
+                    heights[int(_number(el.get("r"), 0))] = _number(el.get("ht"), 15.0)
+                el.clear()
+            elif tag == "sheetFormatPr":
+                default_height = _number(el.get("defaultRowHeight"), 15.0)
+                base = _number(el.get("baseColWidth"), 8.0)
+                default_width = _number(el.get("defaultColWidth"), 0.0) or None
+            elif tag == "col" and el.get("width") is not None:
+                first, last = int(_number(el.get("min"), 1)), int(_number(el.get("max"), 1))
+                widths.update(dict.fromkeys(range(max(first, 1), min(last, 16384) + 1), _number(el.get("width"), 8.43)))
+            elif tag == "c":
+                el.clear()
+    return Sizes(heights, widths, default_height, default_width if default_width is not None else base + 0.43)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One thing drawn over a sheet: its kind (``chart``, ``shape``, ``picture``, ``group``, ``connector``,
+    ``vml``…), the cell its top-left corner is on, the text it shows and, for a chart, where each series
+    takes its values (:func:`chart_ref`; ``literal`` for numbers written into the chart)."""
+
+    kind: str
+    cell: str | None
+    text: str = ""
+    sources: tuple[str, ...] = ()
+
+
+_DRAWN = {"sp": "shape", "grpSp": "group", "pic": "picture", "graphicFrame": "chart", "cxnSp": "connector",
+          "contentPart": "ink"}
+
+
+def chart_ref(formula: str) -> str:
+    """A chart series reference as compared: without ``$``, quotes, a leading ``=``, case folded."""
+    return re.sub(r"[$']", "", formula).lstrip("=").strip().casefold()
+
+
+def _related(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id → (relationship type's last word, target part) of zip part ``part``."""
+    import posixpath
+
+    from defusedxml.ElementTree import fromstring
+
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels not in zf.namelist():
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for r in fromstring(zf.read(rels)):
+        target = r.get("Target", "")
+        if r.get("TargetMode") == "External":
+            continue
+        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[r.get("Id", "")] = (r.get("Type", "").rsplit("/", 1)[-1], full)
+    return out
+
+
+def _chart_sources(zf: zipfile.ZipFile, part: str) -> tuple[str, ...]:
+    """Where each series of a chart part takes its name, categories and values (:func:`chart_ref`)."""
+    from defusedxml.ElementTree import fromstring
+
+    if part not in zf.namelist():
+        return ("literal",)
+    out: list[str] = []
+    for ser in fromstring(zf.read(part)).iter():
+        if ser.tag.rsplit("}", 1)[-1] != "ser":
+            continue
+        for child in ser:
+            if child.tag.rsplit("}", 1)[-1] not in ("tx", "cat", "val", "xVal", "yVal", "bubbleSize"):
+                continue
+            refs = [f.text or "" for f in child.iter() if f.tag.rsplit("}", 1)[-1] == "f"]
+            out += [chart_ref(f) for f in refs] or ["literal"]
+    return tuple(out)
+
+
+def _unwrapped(parent: Any) -> list[Any]:
+    """The children of an XML element, those inside ``mc:AlternateContent`` taken from its first branch
+    (``mc:Choice``, as Excel reads it) as if they stood there."""
+    out: list[Any] = []
+    for el in parent:
+        if el.tag.rsplit("}", 1)[-1] == "AlternateContent":
+            branch = next(iter(el), None)
+            out += _unwrapped(branch) if branch is not None else []
+        else:
+            out.append(el)
+    return out
+
+
+def sheet_drawings(zf: zipfile.ZipFile, part: str) -> tuple[Drawn, ...]:
+    """Everything drawn over sheet part ``part``: shapes, text boxes, pictures and charts of its drawing
+    parts (with each chart's series sources), and the shapes of its legacy (VML) drawings other than
+    comment notes."""
+    from defusedxml.ElementTree import fromstring
+
+    out: list[Drawn] = []
+    for kind, target in _related(zf, part).values():
+        if target not in zf.namelist():
+            continue
+        if kind == "drawing":
+            links = _related(zf, target)
+            for anchor in _unwrapped(fromstring(zf.read(target))):
+                if not anchor.tag.endswith("Anchor"):
+                    continue
+                cell = None
+                for el in anchor:
+                    if el.tag.rsplit("}", 1)[-1] == "from":
+                        pos = {c.tag.rsplit("}", 1)[-1]: c.text for c in el}
+                        cell = f"{column_letter(int(_number(pos.get('col'), 0)) + 1)}{int(_number(pos.get('row'), 0)) + 1}"
+                for el in _unwrapped(anchor):
+                    what = _DRAWN.get(el.tag.rsplit("}", 1)[-1])
+                    if what is None:
+                        continue
+                    text = " ".join(t.text or "" for t in el.iter() if t.tag.rsplit("}", 1)[-1] == "t").strip()
+                    rids = [v for t in el.iter() for k, v in t.attrib.items() if k.rsplit("}", 1)[-1] == "id"
+                            and v in links and links[v][0] == "chart"]
+                    sources = tuple(x for rid in rids for x in _chart_sources(zf, links[rid][1]))
+                    out.append(Drawn("chart" if rids else ("shape" if what == "chart" else what), cell, text,
+                                     sources))
+        elif kind == "vmlDrawing":
+            text = zf.read(target).decode("utf-8", "replace")
+            for shape in re.findall(r"<v:shape\b.*?</v:shape>", text, re.S):
+                if not re.search(r'ObjectType="Note"', shape):
+                    words = re.sub(r"<[^>]+>", " ", shape)
+                    out.append(Drawn("vml", None, re.sub(r"\s+", " ", words).strip()))
+    return tuple(out)
+
+
+#: the page header and footer parts of a sheet, in Excel's order
+HEADER_PARTS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
+
+
+def _headers(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """The page headers and footers sheet part ``part`` prints: odd pages always, even and first pages
+    when ``differentOddEven`` / ``differentFirst`` is on."""
+    from defusedxml.ElementTree import iterparse
+
+    out: dict[str, str] = {}
+    with zf.open(part) as fh:
+        for _, el in iterparse(fh, events=("end",)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "headerFooter":
+                on = {"even": el.get("differentOddEven", "").lower() in _TRUE,
+                      "first": el.get("differentFirst", "").lower() in _TRUE, "odd": True}
+                for child in el:
+                    name = child.tag.rsplit("}", 1)[-1]
+                    if name in HEADER_PARTS and on[re.sub(r"(Header|Footer)$", "", name)] and child.text:
+                        out[name] = child.text
+            elif tag in ("c", "row"):
+                el.clear()
+    return out
+
+
 def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
                      known: Iterable[str] = ()) -> list[SheetInfo]:
     """Every sheet of workbook file ``path`` (openpyxl ``wb`` open read-only) as :class:`SheetInfo`.
 
     Hidden rows and columns are read for the sheets in ``details`` and for every sheet that claims a
     report; a sheet claims a report when its name names the report code or, for a sheet not in
-    ``details`` nor ``known`` (the complaint sheets, read anyway), its first three rows hold a report's
-    title line.
+    ``details`` nor ``known`` (the complaint sheets, read anyway), its first :data:`CLAIM_ROWS` rows
+    hold a report's title line or most of its template's labels (:func:`_claims`).
     """
     from cplkpi.xlsx import sheet_parts
 
@@ -308,12 +546,14 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
                 ws = wb[name]
                 if hasattr(ws, "iter_rows"):  # a chartsheet has no cells
                     ws.reset_dimensions()
-                    first = [v for row in ws.iter_rows(max_row=3, values_only=True) for v in row]
+                    first = [v for row in ws.iter_rows(max_row=CLAIM_ROWS, values_only=True) for v in row]
             claims = _claims(name, first)
             rows, cols, merged, cond = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
                                         else (frozenset(), frozenset(), frozenset(), frozenset()))
+            read = (name in wanted or claims) and part in zf.namelist()
             out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged, cond,
-                                 frozenset(local.get(i, ()))))
+                                 frozenset(local.get(i, ())), _sizes(zf, part) if read else None,
+                                 sheet_drawings(zf, part) if read else (), _headers(zf, part) if read else {}))
     return out
 
 
@@ -339,10 +579,10 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
     try:
         present = [s for s in wanted if s in wb.sheetnames]
         formats: dict[str, dict[str, str]] = {}
-        invisible: dict[str, set[str]] = {}
+        looks: dict[str, dict[str, Look]] = {}
         for s in present:
             with reading(path):  # read-only sheets parse their XML while their rows are read
-                formulas[s], formats[s], invisible[s] = _rows_and_formats(wb[s])
+                formulas[s], formats[s], looks[s] = _rows_and_formats(wb[s])
         names = _defined_names(wb, set(present))
         infos = read_sheet_infos(path, wb, present, known)
     finally:
@@ -358,41 +598,132 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
         finally:
             cal.close()
     out = ReportSheets.from_grids(values, formulas, names, str(path))
-    out.sheets, out.formats, out.invisible = infos, formats, invisible
+    out.sheets, out.formats, out.looks = infos, formats, looks
     return out
 
 
-def invisible_text(cell: Any) -> bool:
-    """Whether a cell's text has the colour of its background (white on white, black on black).
+#: Excel's default (Office) theme colours in theme-index order: Background 1 (lt1), Text 1 (dk1), Background 2
+#: (lt2), Text 2 (dk2), Accent 1-6, hyperlink, followed hyperlink
+_OFFICE_THEME = ("FFFFFF", "000000", "E7E6E6", "44546A", "4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5",
+                 "70AD47", "0563C1", "954F72")
+_SCHEME = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6", "hlink",
+           "folHlink")
+#: share of a pattern fill's cell area in its foreground colour (the rest is its background colour)
+_COVERAGE = {"solid": 1.0, "darkGray": 0.75, "mediumGray": 0.5, "lightGray": 0.25, "gray125": 0.125,
+             "gray0625": 0.0625}
+#: below this contrast ratio (WCAG: 1 = same colour, 21 = black on white) text is taken as unreadable
+MIN_CONTRAST = 3.0
+#: below this font size (points), or below half the template's, text is taken as unreadable
+MIN_FONT_SIZE = 6.0
 
-    Theme colour 0 is Excel's "Background 1" (white); a cell without a solid fill is on the white page.
-    """
+
+@dataclass(frozen=True)
+class Look:
+    """How a cell's text shows: its ink and paper colours (``RRGGBB``, theme and indexed colours resolved,
+    tints applied, pattern fills blended) and its font size in points."""
+
+    ink: str
+    paper: str
+    size: float
+
+    @property
+    def contrast(self) -> float:
+        """The WCAG contrast ratio of ink on paper (1: invisible, 21: black on white)."""
+        a, b = sorted((_luminance(self.ink), _luminance(self.paper)))
+        return (b + 0.05) / (a + 0.05)
+
+
+def theme_colours(wb: Any) -> tuple[str, ...]:
+    """The workbook's theme colours in Excel's theme-index order (the Office theme when it has none)."""
+    from defusedxml.ElementTree import fromstring
+
+    data = getattr(wb, "loaded_theme", None)
+    found: dict[str, str] = {}
+    try:
+        root = fromstring(data) if data else None
+    except Exception:  # noqa: BLE001 - an unreadable theme: Excel falls back to the Office theme too
+        root = None
+    for el in root.iter() if root is not None else ():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag in _SCHEME and tag not in found:
+            for child in el:
+                kind = child.tag.rsplit("}", 1)[-1]
+                value = child.get("val") if kind == "srgbClr" else child.get("lastClr") if kind == "sysClr" else None
+                if value and re.fullmatch(r"[0-9A-Fa-f]{6}", value):
+                    found[tag] = value.upper()
+    return tuple(found.get(t, d) for t, d in zip(_SCHEME, _OFFICE_THEME))
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    """Excel's tint: lighter (tint > 0) or darker (tint < 0) in HLS."""
+    import colorsys
+
+    h, lum, s = colorsys.rgb_to_hls(*(int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4)))
+    lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
+    return "".join(f"{round(x * 255):02X}" for x in colorsys.hls_to_rgb(h, min(max(lum, 0.0), 1.0), s))
+
+
+def _rgb(color: Any, theme: tuple[str, ...], palette: list[str], auto: str) -> str:
+    """A style colour as ``RRGGBB``; ``auto`` for an automatic colour (and openpyxl's unset ``00000000``)."""
+    kind = getattr(color, "type", None)
+    value = getattr(color, "value", None)
+    rgb = auto
+    if kind == "rgb" and isinstance(value, str) and re.fullmatch(r"[0-9A-Fa-f]{6,8}", value) and value != "00000000":
+        rgb = value[-6:].upper()
+    elif kind == "theme" and isinstance(value, int) and 0 <= value < len(theme):
+        rgb = theme[value]
+    elif kind == "indexed" and isinstance(value, int) and 0 <= value < min(len(palette), 64):
+        rgb = str(palette[value])[-6:].upper()  # 64 and 65: the system's text and window colours (auto)
+    tint = getattr(color, "tint", 0) or 0
+    return _tinted(rgb, float(tint)) if tint else rgb
+
+
+def _blend(fg: str, bg: str, share: float) -> str:
+    return "".join(f"{round(int(fg[i:i + 2], 16) * share + int(bg[i:i + 2], 16) * (1 - share)):02X}"
+                   for i in (0, 2, 4))
+
+
+def _luminance(rgb: str) -> float:
+    """WCAG relative luminance of ``RRGGBB``."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(rgb[i:i + 2], 16) / 255) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def cell_look(cell: Any, theme: tuple[str, ...], palette: list[str] | None = None) -> Look:
+    """How ``cell``'s text shows (:class:`Look`): a cell without fill is on the white page, a font without
+    colour is black, a pattern fill is its two colours blended by the share of the pattern."""
+    from openpyxl.styles.colors import COLOR_INDEX
+
+    pal = palette if palette is not None else list(COLOR_INDEX)
     font = getattr(cell, "font", None)
-    color = getattr(font, "color", None) if font is not None else None
-    if color is None:
-        return False
-    if color.type == "rgb" and isinstance(color.rgb, str):
-        ink = color.rgb[-6:].upper()
-    elif color.type == "theme" and color.theme == 0:
-        ink = "FFFFFF"
-    else:
-        return False
+    ink = _rgb(getattr(font, "color", None), theme, pal, "000000")
+    size = float(getattr(font, "sz", None) or 11)
     fill = getattr(cell, "fill", None)
     paper = "FFFFFF"
-    if fill is not None and fill.patternType == "solid" and fill.fgColor is not None:
-        if fill.fgColor.type != "rgb" or not isinstance(fill.fgColor.rgb, str):
-            return False
-        paper = fill.fgColor.rgb[-6:].upper()
-    return ink == paper
+    pattern = getattr(fill, "patternType", None)
+    if pattern and pattern != "none":
+        fg = _rgb(fill.fgColor, theme, pal, "000000")
+        bg = _rgb(fill.bgColor, theme, pal, "FFFFFF")
+        paper = _blend(fg, bg, _COVERAGE.get(pattern, 0.5))
+    elif getattr(fill, "stop", None):  # a gradient: its colours on average
+        colours = [_rgb(s.color, theme, pal, "FFFFFF") for s in fill.stop]
+        paper = _blend(colours[0], colours[-1], 0.5)
+    return Look(ink, paper, size)
 
 
-def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str], set[str]]:
-    """A read-only sheet's values (as :func:`read_sheet_rows`), its cells' number formats other than
-    General, and the cells with a value whose text is invisible (:func:`invisible_text`)."""
+def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str], dict[str, Look]]:
+    """A read-only sheet's values (as :func:`read_sheet_rows`), and the number format and :class:`Look` of
+    every cell with a value."""
     ws.reset_dimensions()
+    wb = getattr(ws, "parent", None)
+    theme = theme_colours(wb)
+    palette = getattr(wb, "_colors", None)
     rows: list[list[Any]] = []
     formats: dict[str, str] = {}
-    invisible: set[str] = set()
+    looks: dict[str, Look] = {}
     for r, row in enumerate(ws.iter_rows(), start=1):
         values = []
         for j, c in enumerate(row, start=1):
@@ -400,10 +731,8 @@ def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str], set[str
             values.append(value)
             if value is None:
                 continue
-            fmt = getattr(c, "number_format", None)
-            if fmt and fmt != "General":
-                formats[f"{column_letter(j)}{r}"] = fmt
-            if invisible_text(c):
-                invisible.add(f"{column_letter(j)}{r}")
+            ref = f"{column_letter(j)}{r}"
+            formats[ref] = getattr(c, "number_format", None) or "General"
+            looks[ref] = cell_look(c, theme, palette)
         rows.append(values)
-    return rows, formats, invisible
+    return rows, formats, looks

@@ -450,7 +450,10 @@ _FISCAL_MONTHS_SHORT = THAI_MONTHS_SHORT[9:] + THAI_MONTHS_SHORT[:9]
 
 
 def add_r003_charts(ws: Any) -> None:
-    """Add the two native charts of CPL_R003 (openpyxl does not keep charts when it loads a file)."""
+    """Put the two native charts of CPL_R003 on ``ws``, replacing any it holds: a sheet openpyxl loaded
+    from the template already has them (drawn twice, one over the other, a report would carry four), a
+    copied sheet has none."""
+    ws._charts = []
     c = R003_MONTH_COLS
     first, last = MONTH_ROWS[0], MONTH_ROWS[-1]
     col = {k: column_index_from_string(v) for k, v in c.items()}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Color, Font, PatternFill
 
 from cplkpi.guard import sheet_parts
 from cplkpi.macros.audit import audit_workbook
@@ -176,11 +176,33 @@ def with_openpyxl(change: Callable[[object, Pack], None]) -> Callable[[Pack, Pat
     return make
 
 
+def style(sheet: str, ref: str, **attrs: object) -> Callable[[Pack, Path], Case]:
+    """Give cell ``ref`` another presentation (font, fill, number format) through openpyxl; values kept."""
+    return with_openpyxl(lambda wb, p: [setattr(wb[sheet][ref], k, v) for k, v in attrs.items()])
+
+
 def _copy_first(wb, p: Pack) -> None:
     copy = wb.copy_worksheet(wb[R003])
     copy.title = f"{R003} (2)"
     copy["E18"] = copy["E18"].value + 20
     wb.move_sheet(copy, offset=-len(wb.sheetnames) + 1)
+
+
+def copy_first(title: Callable[[object], None]) -> Callable[[Pack, Path], Case]:
+    """A full copy of CPL_R003 named ``สรุป``, E18 changed, placed first and active, its title line changed
+    by ``title`` (given the copied sheet)."""
+    def change(wb, p: Pack) -> None:
+        copy = wb.copy_worksheet(wb[R003])
+        copy.title = "สรุป"
+        copy["E18"] = copy["E18"].value + 20
+        title(copy)
+        wb.move_sheet(copy, offset=-len(wb.sheetnames) + 1)
+        wb.active = 0
+    return with_openpyxl(change)
+
+
+def _retitle(old: str, new: str) -> Callable[[object], None]:
+    return lambda ws: setattr(ws["A1"], "value", ws["A1"].value.replace(old, new))
 
 
 def _agency_sample(wb, p: Pack) -> None:
@@ -276,6 +298,15 @@ WB = "xl/workbook.xml"
 SUMMARY = f"[{KEPT}]{SUMMARY_SHEET}"
 SAMPLE = f"[{KEPT}]{SAMPLE_SHEET}"
 
+#: a white text box over I45 (column 8, row 44 counted from 0), in the drawing part's default namespace
+TEXT_BOX = (
+    '<twoCellAnchor><from><col>8</col><colOff>0</colOff><row>44</row>'
+    '<rowOff>0</rowOff></from><to><col>9</col><colOff>0</colOff><row>45</row>'
+    '<rowOff>0</rowOff></to><sp macro="" textlink=""><nvSpPr><cNvPr id="9" name="TextBox 9"/>'
+    '<cNvSpPr txBox="1"/></nvSpPr><spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+    '<a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></spPr><txBody><a:bodyPr/><a:p><a:r>'
+    '<a:t>4.9500</a:t></a:r></a:p></txBody></sp><clientData/></twoCellAnchor>')
+
 #: (name, how the clean pack is changed, findings that must be there; set() = no finding at all)
 CASES = [
     # --- honest round trips ---
@@ -317,6 +348,15 @@ CASES = [
     ("rows 39-41 hidden, Excel's zero-height way", in_xml(CPL_R003=lambda x: re.sub(
         r'<row r="(39|40|41)"[^>]*>.*?</row>', "", re.sub(r"<sheetFormatPr", '<sheetFormatPr zeroHeight="1"', x),
         flags=re.S)), {(R003, "39:41", "hidden_rows")}),
+    ("CPL_R001 row 12 one point high", in_xml(CPL_R001=lambda x: x.replace('<row r="12"', '<row r="12" ht="1" customHeight="1"', 1)),
+     {(R001, "12:12", "hidden_rows")}),
+    ("step row 1.5 points high", in_xml(CPL_R003=lambda x: x.replace('<row r="41"', '<row r="41" ht="1.5" customHeight="1"', 1)),
+     {(R003, "41:41", "hidden_rows")}),
+    ("column E 0.6 wide", in_xml(CPL_R003=lambda x: re.sub(r'(<col [^>]*)width="9"([^>]*min="5" max="5")', r'\1width="0.6"\2', x, count=1)),
+     {(R003, "E:E", "hidden_rows")}),
+    ("default row height 0.75", in_xml(CPL_R003=lambda x: re.sub(r'<sheetFormatPr[^>]*/>',
+                                                                  '<sheetFormatPr defaultRowHeight="0.75" customHeight="1"/>', x, count=1)),
+     {(R003, "2:4", "hidden_rows"), (R003, "13:25", "hidden_rows")}),
     ("column G hidden", in_xml(CPL_R003=lambda x: re.sub(r'(<col [^>]*min="7" max="7")', r'\1 hidden="1"', x, count=1)),
      {(R003, "G:G", "hidden_rows")}),
     ("print area stops before the total", xml_parts({WB: lambda x: x.replace("'CPL_R003'!$A$1:$P$75", "'CPL_R003'!$A$1:$P$40")}),
@@ -330,10 +370,47 @@ CASES = [
     ("E18 white on white", with_openpyxl(lambda wb, p: setattr(wb[R003]["E18"], "font", Font(color="FFFFFF"))),
      {(R003, "E18", "hidden_value")}),
     ("white text when above 30", with_openpyxl(_white_when_high), {(R003, "E13", "hidden_value")}),
+    ("I45 on a solid black fill", style(R003, "I45", fill=PatternFill("solid", fgColor="000000")),
+     {(R003, "I45", "hidden_value")}),
+    ("E18 font FFFFFE", style(R003, "E18", font=Font(size=9, color="FFFFFE")), {(R003, "E18", "hidden_value")}),
+    ("E18 font indexed 9 (white)", style(R003, "E18", font=Font(size=9, color=Color(indexed=9))),
+     {(R003, "E18", "hidden_value")}),
+    ("E18 white on a theme-0 fill", style(R003, "E18", font=Font(size=9, color="FFFFFF"),
+                                         fill=PatternFill("solid", fgColor=Color(theme=0))),
+     {(R003, "E18", "hidden_value")}),
+    ("E18 black on 0A0A0A", style(R003, "E18", fill=PatternFill("solid", fgColor="0A0A0A")),
+     {(R003, "E18", "hidden_value")}),
+    ("E18 black on a dark pattern", style(R003, "E18", fill=PatternFill("darkGray", fgColor="000000")),
+     {(R003, "E18", "hidden_value")}),
+    ("E18 font size 1", style(R003, "E18", font=Font(size=1)), {(R003, "E18", "hidden_value")}),
+    ("I45 formatted 0 (shows 5)", style(R003, "I45", number_format="0"), {(R003, "I45", "hidden_value")}),
+    ("E18 formatted 0, (shows 0)", style(R003, "E18", number_format="0,"), {(R003, "E18", "hidden_value")}),
+    ("E18 formatted 0%", style(R003, "E18", number_format="0%"), {(R003, "E18", "hidden_value")}),
+    ("I45 formatted # ?/?", style(R003, "I45", number_format="# ?/?"), {(R003, "I45", "hidden_value")}),
+    ("L3 date shown as General", style(R003, "L3", number_format="General"), {(R003, "L3", "hidden_value")}),
     ("E18 under a merged D18:E18", in_xml(CPL_R003=lambda x: re.sub(r"(<mergeCells[^>]*>)",
                                                                       r'\1<mergeCell ref="D18:E18"/>', x, count=1)),
      {(R003, "E18", "hidden_value")}),
+    ("a white text box reading 4.9500 over I45", xml_parts({"xl/drawings/drawing1.xml": lambda x: x.replace(
+        "</wsDr>", f"{TEXT_BOX}</wsDr>")}), {(R003, "I45", "hidden_value")}),
+    ("the text box inside mc:AlternateContent", xml_parts({"xl/drawings/drawing1.xml": lambda x: x.replace(
+        "</wsDr>", '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+                   f'<mc:Choice Requires="a14">{TEXT_BOX}</mc:Choice></mc:AlternateContent></wsDr>')}),
+     {(R003, "I45", "hidden_value")}),
+    ("chart 2's values written into the chart", xml_parts({"xl/charts/chart2.xml": lambda x: re.sub(
+        r"<val><numRef>.*?</numRef></val>", "<val><numLit><ptCount val=\"1\"/><pt idx=\"0\"><v>100</v></pt></numLit></val>",
+        x, count=1, flags=re.S)}), {(R003, "I54", "hidden_value")}),
+    ("a figure written into the page header", with_openpyxl(
+        lambda wb, p: setattr(wb[R003].oddHeader.right, "text", "คะแนนรวม 4.9500")), {(R003, None, "hidden_value")}),
     ("CPL_R003 (2) placed first", with_openpyxl(_copy_first), {(f"{R003} (2)", None, "duplicate_report")}),
+    ("a copy titled CPL‐R003 (Unicode hyphen)", copy_first(_retitle("CPL_R003", "CPL\u2010R003")),
+     {("สรุป", None, "duplicate_report")}),
+    ("a copy titled with a zero-width space", copy_first(_retitle("CPL_R003", "CPL_\u200bR003")),
+     {("สรุป", None, "duplicate_report")}),
+    ("a copy with its title moved to row 4", copy_first(lambda ws: ws.insert_rows(1, 3)),
+     {("สรุป", None, "duplicate_report")}),
+    ("a copy without its title", copy_first(lambda ws: setattr(ws["A1"], "value", None)),
+     {("สรุป", None, "duplicate_report")}),
     ("an unknown sheet", with_openpyxl(lambda wb, p: wb.create_sheet("ร่าง")), {("ร่าง", None, "extra_sheet")}),
     # --- 4. the sample is the committee's ---
     ("agency-made สุ่มตรวจ sheet, O18=100", with_openpyxl(_agency_sample), {(SAMPLE_SHEET, "B2", "sample_mismatch")}),
@@ -443,3 +520,52 @@ def test_marks_of_its_own_are_told_in_thai(pack, tmp_path):
     (f,) = [f for f in audit_workbook(case.path, samples=case.samples).findings if f.kind == "sample_marks_differ"]
     assert (f.where, f.reported, f.recomputed, f.complaint_id) == (
         f"{SAMPLE_SHEET}!C2", "ถูกต้อง", "ไม่ถูกต้อง", pack.march_draw[0])
+
+
+def test_unreadable_text_and_another_format_are_told_with_the_templates(pack, tmp_path):
+    """The finding says what shows and what the template shows: colours, contrast, size, number format."""
+    wb = load_workbook(pack.path)
+    wb[R003]["E18"].font = Font(size=9, color="FFFFFE")
+    wb[R003]["E17"].font = Font(size=1)
+    wb[R003]["I45"].number_format = "0"
+    wb.save(tmp_path / "t.xlsx")
+    by_cell = {f.cell: f for f in audit_workbook(tmp_path / "t.xlsx").findings if f.kind == "hidden_value"}
+    assert by_cell["E18"].message_en == ("the text of E18 (#FFFFFE on #FFFFFF) can hardly be seen: its value 32 does "
+                                         "not show (contrast 1.00:1, template 21.00:1)")
+    assert by_cell["E18"].message_th.startswith("ตัวอักษรในเซลล์ E18 (สี #FFFFFE บนพื้น #FFFFFF) แทบมองไม่เห็น")
+    assert by_cell["E17"].message_en == "the text of E17 is 1 pt (template 9 pt): its value 35 cannot be read"
+    assert by_cell["I45"].message_en.startswith("the number format of I45 (0) is not the template's (0.0000)")
+
+
+def test_a_row_too_low_to_read_is_told_with_the_templates_height(pack, tmp_path):
+    bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {R003: both(
+        lambda x: x.replace('<row r="41"', '<row r="41" ht="1.5" customHeight="1"', 1),
+        lambda x: re.sub(r'(<col [^>]*)width="9"([^>]*min="5" max="5")', r'\1width="0.6"\2', x, count=1))})
+    by_cell = {f.cell: f for f in audit_workbook(bad).findings if f.kind == "hidden_rows"}
+    assert by_cell["41:41"].message_en == "row 41 of report CPL_R003 is 1.5 pt high (template 15): unreadable in the printout"
+    assert by_cell["41:41"].message_th == ("แถว 41 ของรายงาน CPL_R003 สูงเพียง 1.5 พอยต์ (แม่แบบ 15) "
+                                           "ข้อมูลในแถวนี้จะมองไม่เห็นในเอกสารที่พิมพ์")
+    assert by_cell["E:E"].message_en == ("column E of report CPL_R003 is 0.6 characters wide (template 9): "
+                                         "unreadable in the printout")
+
+
+def test_a_text_box_over_a_figure_is_told_with_its_text(pack, tmp_path):
+    bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {"xl/drawings/drawing1.xml": lambda x: x.replace(
+        "</wsDr>", f"{TEXT_BOX}</wsDr>")})
+    (f,) = [f for f in audit_workbook(bad).findings if f.kind == "hidden_value"]
+    assert (f.where, f.reported) == (f"{R003}!I45", "4.9500")
+    assert f.message_en == ("a shape the template does not have is drawn over report CPL_R003 at I45 reading "
+                            "'4.9500': it shows over the report's values")
+    assert f.message_th == ("มีรูปร่างหรือกล่องข้อความวาดทับรายงาน CPL_R003 ที่เซลล์ I45 ซึ่งแม่แบบไม่มี ข้อความ «4.9500» "
+                            "จะปรากฏทับค่าในเอกสารที่พิมพ์")
+
+
+def test_a_page_header_is_told_with_what_it_prints(pack, tmp_path):
+    wb = load_workbook(pack.path)
+    wb[R003].oddHeader.right.text = "คะแนนรวม 4.9500"
+    wb.save(tmp_path / "t.xlsx")
+    (f,) = [f for f in audit_workbook(tmp_path / "t.xlsx").findings if f.kind == "hidden_value"]
+    assert f.message_en == ("the oddHeader of report CPL_R003 prints 'CPL_R003 รายงานผลการปฏิบัติงานในระบบเรื่องราวร้องทุกข์ "
+                            "คะแนนรวม 4.9500', the template's 'CPL_R003 รายงานผลการปฏิบัติงานในระบบเรื่องราวร้องทุกข์ "
+                            "สำนักงานเขตบางกะปิ เดือนมีนาคม 2563'")
+    assert f.message_th.startswith("หัวกระดาษ (oddHeader) ของรายงาน CPL_R003 พิมพ์ว่า «CPL_R003")

@@ -57,3 +57,19 @@ def test_layout_md_documents_every_name():
         assert f"`{name}`" in text, name
         if ":" not in ref and name != "R003_CHARTS":
             assert re.search(rf"`{name}` \| {ref} \|", text), f"{name} should be documented at {ref}"
+
+
+def test_a_rendered_r003_draws_the_templates_two_charts_once(tmp_path):
+    """openpyxl keeps the template's charts when it loads it: rendering must not draw them a second time."""
+    import zipfile
+
+    from cplkpi.macros.audit_source import sheet_drawings
+    from cplkpi.xlsx import sheet_parts
+
+    wb = load_workbook(layout.template_path(layout.R003_FILE))
+    layout.add_r003_charts(wb[layout.R003_SHEET])
+    wb.save(tmp_path / "r.xlsx")
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as zf:
+        drawn = sheet_drawings(zf, sheet_parts(zf)[layout.R003_SHEET][0])
+    assert [(d.kind, d.cell, d.sources[-1]) for d in drawn] == [
+        ("chart", "A54", "cpl_r003!f13:f24"), ("chart", "I54", "cpl_r003!i29:i36")]
