@@ -86,13 +86,26 @@ def test_one_agency_narrows_every_sheet(many):
     assert [b.agency for b in book.by_agency()] == ["สำนักงานเขตสาทร", "สำนักงานเขตบางรัก", "สำนักการโยธา"]
     with pytest.raises(AgencyChoiceError) as exc:
         book.for_agency("เขตบางนา")
-    assert str(exc.value).startswith("ไม่พบหน่วยงาน เขตบางนา ในไฟล์ (no complaint of agency 'เขตบางนา' in the file)")
+    assert str(exc.value).startswith("ไม่พบหน่วยงาน เขตบางนา ในไฟล์\n(no complaint of agency 'เขตบางนา' in the file):")
     with pytest.raises(CplError) as exc:
         one_agency(book)
+    # issue 11 defect 9: one line per part, each fitting 80 columns (it was one 261-column line)
     assert str(exc.value) == (
-        "ไฟล์นี้มีเรื่องของ 3 หน่วยงาน แต่รายงานนี้เป็นของหน่วยงานเดียว (the file holds 3 agencies' complaints, "
-        "this job is for one agency): ระบุ --agency ชื่อหน่วยงาน หรือ --all-agencies ทำทุกหน่วยงาน (choose one with "
-        "--agency NAME, or every agency with --all-agencies)\n" + LISTED)
+        "ไฟล์นี้มีเรื่องของ 3 หน่วยงาน แต่รายงานนี้เป็นของหน่วยงานเดียว\n"
+        "(the file holds 3 agencies' complaints, this job is for one agency):\n"
+        "ระบุ --agency ชื่อหน่วยงาน หรือ --all-agencies ทำทุกหน่วยงาน\n"
+        "(choose one with --agency NAME, or every agency with --all-agencies)\n" + LISTED)
+
+
+def test_the_refusal_fits_80_columns(many):
+    """Issue 11 defect 9: the refusal printed by a command fits the 80 columns staff have."""
+    from rich.cells import cell_len
+
+    res = runner.invoke(app, ["report", str(many), "--month", "2566-05", "--no-pdf"], env=WIDE)
+    assert res.exit_code == 1
+    lines = res.output.splitlines()
+    assert lines[0] == "ข้อผิดพลาด (error): ไฟล์นี้มีเรื่องของ 3 หน่วยงาน แต่รายงานนี้เป็นของหน่วยงานเดียว"
+    assert max(cell_len(line) for line in lines) <= 80
 
 
 def test_score_gives_the_committee_one_row_per_agency(many, tmp_path):
