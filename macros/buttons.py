@@ -350,7 +350,7 @@ def overdue_today(book: Any) -> str:
     """List complaints overdue or due soon as of today (or the control sheet's date) into เรื่องเกินกำหนด,
     most fiscal-year points at stake first, with the projected totals and how they are computed."""
     ctl = xlbook.control_values(book)
-    cbook = _complaints(book, ctl)
+    cbook = _one_agency(_complaints(book, ctl))
     rules = _rules_setting(ctl)
     day = _date_setting(ctl, "as_of") or (cbook.coverage.default_as_of(_today()) if cbook.coverage is not None
                                           else _today())

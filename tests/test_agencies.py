@@ -97,6 +97,20 @@ def test_one_agency_narrows_every_sheet(many):
         "(choose one with --agency NAME, or every agency with --all-agencies)\n" + LISTED)
 
 
+def test_overdue_refuses_a_many_agency_workbook_and_lists_one_agencys_work(many, tmp_path):
+    """Issue 11 defect 2: a work list is one agency's; without --agency the agencies are listed."""
+    out = tmp_path / "o.xlsx"
+    res = runner.invoke(app, ["overdue", str(many), "--as-of", "2566-05-31", "--out", str(out)], env=WIDE)
+    assert res.exit_code == 1
+    assert res.output.startswith("ข้อผิดพลาด (error): ไฟล์นี้มีเรื่องของ 3 หน่วยงาน แต่รายงานนี้เป็นของหน่วยงานเดียว\n"
+                                 "(the file holds 3 agencies' complaints, this job is for one agency):\n"
+                                 "ระบุ --agency ชื่อหน่วยงาน\n(choose one with --agency NAME)\n" + LISTED)
+    assert not out.exists()
+    res = runner.invoke(app, ["overdue", str(many), "--as-of", "2566-05-31", "--agency", "บางรัก"], env=WIDE)
+    assert res.exit_code == 0, res.output
+    assert "B2" in res.output and "S2" not in res.output and "Y1" not in res.output
+
+
 def test_the_refusal_fits_80_columns(many):
     """Issue 11 defect 9: the refusal printed by a command fits the 80 columns staff have."""
     from rich.cells import cell_len

@@ -19,7 +19,7 @@ from cplkpi.scoring.explain import for_people
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
-from cplkpi.workbook import ComplaintWorkbook, read_workbook
+from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
 
 from . import app
 from .common import (
@@ -220,6 +220,10 @@ def overdue_command(
     if out is not None:
         check_output_file(out, workbook, rules_file(rules), suffixes=TABLE_SUFFIXES)
     book = load(workbook, keep_going, agency)
+    try:  # a work list is one agency's: a many-agency workbook is refused with its agencies listed
+        book = one_agency(book, hint="ระบุ --agency ชื่อหน่วยงาน (choose one with --agency NAME)")
+    except CplError as exc:
+        raise fail(exc) from exc
     day = date_option(as_of, "--as-of") or (book.coverage.default_as_of(today_bangkok()) if book.coverage
                                             else today_bangkok())
     try:
