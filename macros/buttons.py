@@ -50,7 +50,6 @@ from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.explain import component_labels
 from cplkpi.scoring.rules import available_rules
-from cplkpi.scoring.stakes import EXPLANATION_TH
 from cplkpi.scoring.tables import yes_no
 from cplkpi.scoring.thaidate import (
     date_code,
@@ -360,9 +359,7 @@ def overdue_today(book: Any) -> str:
              x.start_on, PHASE_LABELS[x.phase][0] if x.phase in PHASE_LABELS else x.phase, x.due,
              x.business_days_open, x.status_th, x.action_th, x.points]
             for row, x in zip(table.index, table.itertuples())]
-    notes = [[stakes.summary_th()]] + [[line] for line in EXPLANATION_TH]
-    if cbook.coverage is not None:
-        notes.insert(0, [cbook.coverage.text()])
+    notes = [[line] for line in stakes.notes_th()]
     xlbook.write_blocks(book, OVERDUE_SHEET, [
         xlbook.Block(None, ["แถว (row)", "เลขที่เรื่อง (id)", "เรื่อง (subject)", "ฝ่าย (unit)",
                             "สถานะตามต้นทาง (source status)", "วันที่ศูนย์แจ้ง (forwarded)", "รอ (waiting for)",

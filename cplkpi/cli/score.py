@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from cplkpi.export import TABLE_SUFFIXES, write_table
+from cplkpi.export import TABLE_SUFFIXES, notes_file, write_table
 from cplkpi.outputs import check_output_file
 from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError
@@ -219,6 +219,8 @@ def overdue_command(
     """รายการเรื่องที่เกินกำหนดหรือใกล้ครบกำหนด (list complaints overdue or due soon as of a date)."""
     if out is not None:
         check_output_file(out, workbook, rules_file(rules), suffixes=TABLE_SUFFIXES)
+        if out.suffix.lower() == ".csv":
+            check_output_file(notes_file(out), workbook, rules_file(rules))
     book = load(workbook, keep_going, agency)
     try:  # a work list is one agency's: a many-agency workbook is refused with its agencies listed
         book = one_agency(book, hint="ระบุ --agency ชื่อหน่วยงาน (choose one with --agency NAME)")
@@ -254,10 +256,16 @@ def overdue_command(
     console.print(f"เกินกำหนด (overdue) {counts.get('overdue', 0):,}  ใกล้ครบกำหนด (due soon) {counts.get('due_soon', 0):,}")
     console.print(stakes.summary_th())
     if out is not None:
-        # the phase in Thai, as on screen (its code is for programs)
-        write_table(table.assign(phase=table["phase"].map(lambda p: PHASE_LABELS.get(p, ("",))[0])), out,
-                    "เรื่องที่ต้องเร่งรัด")
+        # what a person reads, as on screen: the phase and the status in Thai (their codes are for programs),
+        # and under the table (a second sheet, or a text file beside a .csv) the coverage, the projected
+        # totals and how the points at stake are computed, as the Excel button's sheet has them
+        people = table.drop(columns=["status", "status_en"]).assign(
+            phase=table["phase"].map(lambda p: PHASE_LABELS.get(p, ("",))[0]))
+        write_table(people, out, "เรื่องที่ต้องเร่งรัด", notes=stakes.notes_th())
         console.print(f"เขียนไฟล์ (written): {plain(out)}")
+        if out.suffix.lower() == ".csv":
+            console.print("คำอธิบายและคะแนนที่คาดการณ์ (notes and projected totals): "
+                          f"{plain(notes_file(out))}")
 
 
 @app.command("rules")
