@@ -142,6 +142,68 @@ def test_states_data_file_maps_the_new_states_and_refuses_unknown_codes():
         load_extra_states("state,status,source\n\nรอคิว,pending_review,typo\n")
 
 
+def test_no_command_reads_the_states_file_when_the_package_is_imported():
+    """Issue 11 defect 6: the states file was read when cplkpi.importers was imported, so a typo in it
+    crashed every command; it is read at the first mapped state (an import) only."""
+    import subprocess
+    import sys
+
+    code = ("import cplkpi.cli, cplkpi.importers, cplkpi.macros.buttons\n"
+            "from cplkpi.importers import states\n"
+            "print(states._shipped.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
+
+
+def test_a_typo_in_the_states_file_stops_only_the_import_naming_file_and_line(tmp_path, monkeypatch, sample_path):
+    """Issue 11 defect 6: a bad row in the shipped file (here a copy with a typo) is a Thai+English error
+    naming the file and line, from import; score still works (its states are the engine's)."""
+    from cplkpi.importers import states
+
+    bad = tmp_path / "traffy_states.csv"
+    bad.write_text(states.STATES_FILE.read_text("utf-8-sig") + "รอตรวจสอบ,in_progres,x\n", "utf-8")
+    n = len(bad.read_text("utf-8").splitlines())
+    monkeypatch.setattr(states, "STATES_FILE", bad)
+    states._shipped.cache_clear()
+    states._shipped_keys.cache_clear()
+    try:
+        src = Path(__file__).parent / "data" / "import" / "traffy_dump.csv"
+        res = runner.invoke(app, ["import", str(src), "--out", str(tmp_path / "o.xlsx")], env={"COLUMNS": "300"})
+        assert res.exit_code == 1
+        assert f"ไฟล์สถานะ {bad} บรรทัด {n}: ต้องมีสถานะต้นทางและรหัสสถานะหนึ่งใน waiting," in res.output
+        assert f"แต่พบ รอตรวจสอบ,in_progres,x (states file {bad} line {n}: a state and a known" in res.output
+        assert not (tmp_path / "o.xlsx").exists()
+        res = runner.invoke(app, ["score", str(sample_path), "--fy", "2563"], env={"COLUMNS": "200"})
+        assert res.exit_code == 0, res.output
+    finally:
+        states._shipped.cache_clear()
+        states._shipped_keys.cache_clear()
+
+
+def test_staff_keep_their_own_states_file_outside_the_package(tmp_path):
+    """Issue 11 defect 6: ``import --states FILE`` maps the states the shipped file does not know (its rows
+    win); the shipped file is untouched, and a bad row in the staff file names that file and line."""
+    src = Path(__file__).parent / "data" / "import" / "traffy_dump.csv"
+    res = runner.invoke(app, ["import", str(src), "--out", str(tmp_path / "a.xlsx")], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "รอตรวจสอบพิเศษ" in res.output  # unknown without the staff file
+    mine = tmp_path / "สถานะของเขต.csv"
+    mine.write_text("state,status,source\nรอตรวจสอบพิเศษ,in_progress,เขตสาทร 2566\n", "utf-8")
+    out = tmp_path / "b.xlsx"
+    res = runner.invoke(app, ["import", str(src), "--states", str(mine), "--out", str(out)],
+                        env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "รอตรวจสอบพิเศษ" not in res.output
+    table = read_workbook(out).complaints.table
+    assert table.loc[table["complaint_id"] == "2023-TST008", "status"].tolist() == ["in_progress"]
+    assert state_code("รอตรวจสอบพิเศษ") is None  # only within that import
+    mine.write_text("state,status,source\nรอตรวจสอบพิเศษ,in_progres,typo\n", "utf-8")
+    res = runner.invoke(app, ["import", str(src), "--states", str(mine), "--out", str(tmp_path / "c.xlsx")],
+                        env={"COLUMNS": "300"})
+    assert res.exit_code == 1
+    assert f"ไฟล์สถานะ {mine} บรรทัด 2:" in res.output and not (tmp_path / "c.xlsx").exists()
+
+
 # --- data coverage (item 4) ---------------------------------------------------------------
 
 
