@@ -209,6 +209,29 @@ def test_report_all_agencies_one_folder_each(many, tmp_path):
     assert ids == {"B2"}  # the one open complaint of บางรัก, nobody else's
 
 
+def test_a_per_agency_audit_pack_carries_nothing_of_the_other_agencies_import(tmp_path):
+    """Issue 11 defect 7: the import summary (the whole file's counts, every district) is dropped from an
+    agency's pack, and the state history keeps that agency's complaints only."""
+    from cplkpi.importers import import_files
+    from cplkpi.importers.workbook import EVENTS_SHEET, SUMMARY_SHEET
+
+    src = Path(__file__).parent / "data" / "import" / "traffy_web.csv"
+    path = import_files([src]).write(tmp_path / "ทั้งหมด.xlsx")
+    assert SUMMARY_SHEET in load_workbook(path).sheetnames
+    events = [r[0] for r in load_workbook(path)[EVENTS_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert events == ["2022-TSTW03", "2022-TSTW03", "2024-TSTW02", "2024-TSTW06", "TSTW55"]  # 4 agencies'
+    out = tmp_path / "พระนคร.xlsx"
+    res = runner.invoke(app, ["audit-pack", str(path), "--month", "2565-10", "--agency", "พระนคร", "--out", str(out)],
+                        env=WIDE)
+    assert res.exit_code == 0, res.output
+    wb = load_workbook(out)
+    assert SUMMARY_SHEET not in wb.sheetnames
+    ids = [r[0] for r in wb["เรื่องร้องเรียน"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert ids == ["2022-TSTW03"]
+    assert [r[0] for r in wb[EVENTS_SHEET].iter_rows(min_row=2, values_only=True) if r[0]] == [
+        "2022-TSTW03", "2022-TSTW03"]  # every one of its rows, nobody else's
+
+
 def test_audit_pack_keeps_one_agency_and_audit_refuses_many(many, tmp_path):
     res = runner.invoke(app, ["audit-pack", str(many), "--month", "2566-05", "--out", str(tmp_path / "p.xlsx")],
                         env=WIDE)
