@@ -284,6 +284,9 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
     ws[n["R003_RULES"]] = rules.name
     _coverage_cells(ws, fig, n["R003_DATA_FROM"], n["R003_DATA_TO"])
     ws["A47"] = f"5. เกณฑ์ที่ใช้คำนวณ: {rules.title_th}"
+    note = res.no_data_note()  # a period without any data: its full score is not earned
+    if note is not None:
+        set_text(ws[n["R003_NOTE"]], f"หมายเหตุ: {note}")
     ws["A8"] = f"เดือน{fig.month_label}"
     ws["A9"] = f"สะสมตั้งแต่ต้นปีงบประมาณ (ถึง{fig.month_label})"
 
@@ -390,7 +393,7 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
             ws[f"{cc['correct']}{r}"] = int(c["correct"])
             ws[f"{cc['total']}{r}"] = int(c["total"])
         engine = {"correct": int(c["correct"]), "total": int(c["total"]), "pct": _cache(c["pct"]),
-                  "score": float(c["score"])}
+                  "score": float(c["score"]), "no_data": int(c["no_data"])}
         for key, formula in formulas.items():
             ws[f"{cc[key]}{r}"] = formula
             cache[f"{cc[key]}{r}"] = engine[key]

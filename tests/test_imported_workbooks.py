@@ -302,3 +302,65 @@ def test_a_closed_status_without_a_date_is_closed_in_every_count(tmp_path):
     assert result.figures.pending["complaint_id"].tolist() == ["6800001"]
     ev = evaluate_complaints(book.complaints.table, as_of=dt.date(2025, 5, 31))
     assert ev["resolved_on"].tolist() == [pd.NaT, pd.Timestamp("2025-05-31"), pd.Timestamp("2025-05-31")]
+
+
+# --- months without data (issue 11 defect 1) ----------------------------------------------
+
+
+@pytest.fixture()
+def dindaeng_day(tmp_path) -> Path:
+    """One district's import of a one-day snapshot (6 May 2568): October–April have no data."""
+    src = Path(__file__).parent / "data" / "import" / "traffy_geojson.csv"
+    return import_files([src], districts=["เขตดินแดง"]).write(tmp_path / "ดินแดง.xlsx")
+
+
+def _rows(output: str) -> list[str]:
+    return [" ".join(line.split()) for line in output.splitlines()]
+
+
+def test_months_without_data_are_counted_apart_from_not_yet_due(dindaeng_day):
+    """Months outside the snapshot are "ไม่มีข้อมูล", never "ยังไม่ถึงกำหนด": only May (with data, its summary
+    due 10 June) is not due yet."""
+    res = runner.invoke(app, ["score", str(dindaeng_day)], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    rows = _rows(res.output)
+    step3 = rows.index("ขั้นตอนที่ 3 ส่งตรงเวลา 0/0 เดือน 1 - 1 - 1.0000")
+    assert rows[step3 + 1] == "ไม่มีข้อมูล 7 เดือน"
+    assert "ไม่มีข้อมูลในช่วงนี้" not in res.output  # May has a complaint: the period has data
+    book = read_workbook(dindaeng_day)
+    c = book.score().component_summary().set_index("key").loc["monthly_report"]
+    assert (c["not_yet_due"], c["no_data"]) == (1, 7)
+
+
+def test_a_period_without_any_data_says_its_full_score_is_not_earned(dindaeng_day, tmp_path):
+    note = ("ไม่มีข้อมูลในช่วงนี้ ข้อมูลครอบคลุม 6 พ.ค. 2568 (ข้อมูล ณ 6 พ.ค. 2568 03:40 น.): คะแนน 5.0000 "
+            "ที่แสดงเป็นคะแนนเต็มเพราะไม่มีเรื่องและไม่มีรายงานให้ประเมิน ไม่ใช่ผลการดำเนินงาน (no data in this period: "
+            "the score shown is full points for want of anything to assess, not a result earned)")
+    res = runner.invoke(app, ["score", str(dindaeng_day), "--fy", "2567"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert note in text
+    assert text.index(note) < text.index("คะแนนรายองค์ประกอบ")  # above the figures it qualifies
+    rows = _rows(res.output)
+    assert rows[rows.index("ขั้นตอนที่ 3 ส่งตรงเวลา 0/0 เดือน 0 - 1 - 1.0000") + 1] == "ไม่มีข้อมูล 12 เดือน"
+
+    out = tmp_path / "reports"
+    res = runner.invoke(app, ["report", str(dindaeng_day), "--month", "2568-04", "--out", str(out), "--no-pdf"],
+                        env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    assert note in " ".join(res.output.split())
+    assert "ไม่พบข้อผิดพลาด (validation: no findings)" in res.output
+    memo = (out / "CPL_narrative_2568-04.txt").read_text("utf-8-sig")
+    assert ("ขั้นตอนที่ 3 การรายงานผลประจำเดือน: ส่งตรงเวลา 0 จาก 0 เดือน (ไม่มีข้อมูล 7 เดือน) ได้ 1 จาก 1 คะแนน\n"
+            in memo)
+    assert f"หมายเหตุ {note}\n" in memo
+    from openpyxl import load_workbook
+
+    from cplkpi.templates import build as layout
+
+    ws = load_workbook(out / "CPL_R003_2568-04.xlsx", data_only=True)[layout.R003_SHEET]
+    step3 = layout.COMPONENT_ROWS[3]
+    assert [ws[f"{c}{layout.COMPONENTS_HEADER_ROW}"].value for c in "LM"] == ["ยังไม่ถึงกำหนด", "ไม่มีข้อมูล"]
+    assert (ws[f"L{step3}"].value, ws[f"M{step3}"].value) == (0, 7)
+    assert [ws[f"K{r}"].value for r in layout.MONTH_ROWS[:7]] == ["ไม่มีข้อมูล"] * 7
+    assert ws[layout.R003_NAMES["R003_NOTE"]].value == f"หมายเหตุ: {note}"

@@ -66,6 +66,9 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
                   f"ณ วันที่ (as of) {format_thai_date(result.as_of)}")
     if result.coverage is not None:
         console.print(f"[bold]{result.coverage.text()}[/]")
+    no_data = result.no_data_note()
+    if no_data is not None:  # before the figures: what the full score below is worth
+        console.print(f"[bold yellow]{plain(no_data)}[/]")
     # compact: short component labels (the reports carry the full ones); fits 80 columns
     t = Table(title="คะแนนรายองค์ประกอบ (component scores)", box=box.SIMPLE_HEAD, show_edge=False,
               pad_edge=False)
@@ -78,6 +81,8 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     places = r.score_decimals
     for c in result.component_summary().itertuples():
         counted = f"ส่งตรงเวลา {c.correct:,}/{c.total:,} เดือน" if c.monthly else f"{c.correct:,}/{c.total:,} เรื่อง"
+        if c.no_data:  # months without data: neither due nor missing, never "not due yet"
+            counted += f"\nไม่มีข้อมูล {c.no_data:,} เดือน"
         t.add_row(plain(c.short_th), counted, f"{c.not_yet_due:,}", "-" if c.pct is None else f"{c.pct:.2f}",
                   f"{c.points:g}", f"{c.deducted:.{places}f}" if c.deducted else "-", f"{c.score:.{places}f}")
     console.print(t)
@@ -104,7 +109,8 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     s.add_row("[bold]รวม (total)[/]", f"{r.total_points:g}", "", "", f"[bold]{result.total:.{r.score_decimals}f}[/]")
     console.print(s)
     for note in result.notes:
-        console.print(f"[yellow]หมายเหตุ (note):[/] {plain(note)}")
+        if note != no_data:  # printed above the figures
+            console.print(f"[yellow]หมายเหตุ (note):[/] {plain(note)}")
 
 
 def print_agency_scores(scored: list[tuple[str, ScoreResult]], unassigned: int = 0) -> None:
