@@ -148,8 +148,13 @@ def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลั�
     out.columns = [escape_csv_cell(h) for h in headers]
     buf = io.StringIO()
     out.to_csv(buf, index=False, date_format="%Y-%m-%d")
+    written = write_bytes_atomic(buf.getvalue().encode("utf-8-sig"), path)
     if notes:
-        write_bytes_atomic(("\n".join(notes) + "\n").encode("utf-8-sig"), notes_file(path))
-    return write_bytes_atomic(buf.getvalue().encode("utf-8-sig"), path)
+        try:
+            write_bytes_atomic(("\n".join(notes) + "\n").encode("utf-8-sig"), notes_file(path))
+        except OSError:
+            written.unlink(missing_ok=True)  # the table without its notes is no output: nothing is left
+            raise
+    return written
 
 

@@ -46,9 +46,9 @@ import xlwings as xw
 
 from cplkpi.outputs import OutputError, check_output_folder, protected_inputs
 from cplkpi.scoring.days import BANGKOK
-from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.explain import component_labels
+from cplkpi.scoring.monitor import phase_th
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.tables import yes_no
 from cplkpi.scoring.thaidate import (
@@ -356,9 +356,8 @@ def overdue_today(book: Any) -> str:
     stakes = cbook.points_at_stake(day, rules=rules)
     table = stakes.table
     rows = [[int(row), x.complaint_id, getattr(x, "subject", None), getattr(x, "unit", None), x.source_status,
-             x.start_on, PHASE_LABELS[x.phase][0] if x.phase in PHASE_LABELS else x.phase, x.due,
-             x.business_days_open, x.status_th, x.action_th, x.points]
-            for row, x in zip(table.index, table.itertuples())]
+             x.start_on, phase, x.due, x.business_days_open, x.status_th, x.action_th, x.points]
+            for row, x, phase in zip(table.index, table.itertuples(), phase_th(table))]
     notes = [[line] for line in stakes.notes_th()]
     xlbook.write_blocks(book, OVERDUE_SHEET, [
         xlbook.Block(None, ["แถว (row)", "เลขที่เรื่อง (id)", "เรื่อง (subject)", "ฝ่าย (unit)",

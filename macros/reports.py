@@ -34,9 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from cplkpi.scoring.days import to_date
-from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import Problem
-from cplkpi.scoring.monitor import monitor
+from cplkpi.scoring.monitor import monitor, phase_th
 from cplkpi.scoring.percent import percent, round_half_up
 from cplkpi.scoring.rules import RuleSet, load_rules, short_label
 from cplkpi.scoring.scores import ScoreResult, monthly_report_due, score
@@ -63,7 +62,6 @@ from .validate import FINDINGS_HEADERS, Finding, findings_rows, problem_cell, va
 
 __all__ = [
     "NO_FINDINGS",
-    "PHASES_TH",
     "VALIDATION_SHEET",
     "MonthFigures",
     "ReportResult",
@@ -79,8 +77,6 @@ __all__ = [
     "write_pdfs",
 ]
 
-#: What an open complaint waits for (monitor's ``phase``), as printed in CPL_R001.
-PHASES_TH: dict[str, str] = {code: th for code, (th, _) in PHASE_LABELS.items() if code != "done"}
 #: The sheet of the filled CPL_R003 that lists the validation findings of both reports.
 VALIDATION_SHEET = "ผลการตรวจสอบ"
 #: What that sheet says when there is no finding.
@@ -472,7 +468,7 @@ def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
     columns = {
         "no": list(range(1, len(p) + 1)),
         **{key: _objects(p[key]) if key in p else missing for key in cols if key not in ("no", "phase", "status")},
-        "phase": _objects(p["phase"].map(PHASES_TH)),
+        "phase": _objects(phase_th(p)),
         "status": _objects(p["status_th"]),
     }
     text_cols = {"complaint_id", "subject", "unit", "phase", "status", "source_status"}

@@ -33,6 +33,7 @@ __all__ = [
     "AUDIT_SAMPLE",
     "CALENDAR_OVERRIDES",
     "STATUSES",
+    "ACKNOWLEDGED_STATUSES",
     "CLOSED_STATUSES",
     "SHEETS",
     "Normalized",
@@ -159,6 +160,11 @@ STATUSES: dict[str, str] = {
 #: Status codes of a closed complaint: finished, or closed by the agency as not its matter. Such a
 #: complaint is never work to do, whether or not the source gave its closing date.
 CLOSED_STATUSES: tuple[str, ...] = ("completed", "irrelevant")
+#: Status codes of an open complaint the agency has taken on: the source's state proves it was
+#: acknowledged even when no acknowledgement date is given (รับเรื่อง, กำลังดำเนินการ — จัดซื้อจัดจ้าง,
+#: ของบประมาณ —, ติดตามเรื่อง, ศึกษาปัญหา, ขั้นตอนทางกฎหมาย). ส่งต่อ(ใหม่) is not among them: Traffy
+#: writes it for a ticket newly handed to the agency, still to be acknowledged (docs/decisions.md).
+ACKNOWLEDGED_STATUSES: tuple[str, ...] = ("acknowledged", "in_progress", "follow_up", "studying", "legal")
 _STATUS_ALIASES: dict[str, str] = {
     "ดำเนินการเสร็จสิ้น": "completed", "เสร็จสิ้นแล้ว": "completed", "แล้วเสร็จ": "completed",
     "ดำเนินการแล้วเสร็จ": "completed", "เสร็จ": "completed", "done": "completed", "finish": "completed",

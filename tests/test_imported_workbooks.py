@@ -74,15 +74,22 @@ def dindaeng(geojson, tmp_path) -> Path:
 def test_overdue_lists_an_imported_workbook_without_subjects(dindaeng, tmp_path):
     """The GeoJSON export has no subject: every subject cell is empty (pd.NA), the list is still made."""
     out = tmp_path / "overdue.csv"
-    res = runner.invoke(app, ["overdue", str(dindaeng), "--as-of", "7 พ.ค. 2568", "--out", str(out)],
+    res = runner.invoke(app, ["overdue", str(dindaeng), "--as-of", "7 พ.ค. 2568", "--all", "--out", str(out)],
                         env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
-    assert "เกินกำหนด (overdue) 3  ใกล้ครบกำหนด (due soon) 0" in res.output
+    # issue 11 defect 3: จัดซื้อจัดจ้าง / ของบประมาณ were "overdue for acknowledgement" (3 overdue); their
+    # state proves the acknowledgement, so they wait for the first progress report, due 13 May (on time)
+    assert "เกินกำหนด (overdue) 1  ใกล้ครบกำหนด (due soon) 0" in res.output
     listed = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
     # closed tickets (เสร็จสิ้น, ไม่เกี่ยวข้อง) are never work; the new states are work in progress
     assert sorted(listed["เลขที่เรื่อง (complaint id)"]) == ["2025-BUDG01", "2025-OPEN01", "2025-PROC01"]
-    shown = dict(zip(listed["เลขที่เรื่อง (complaint id)"], listed["สถานะตามต้นทาง (source status)"]))
-    assert shown == {"2025-OPEN01": "รอรับเรื่อง", "2025-PROC01": "จัดซื้อจัดจ้าง", "2025-BUDG01": "ของบประมาณ"}
+    shown = dict(zip(listed["เลขที่เรื่อง (complaint id)"],
+                     zip(listed["สถานะตามต้นทาง (source status)"], listed["ขั้น (phase)"], listed["กำหนด (due)"],
+                         listed["สถานะ"])))
+    waits = "รายงานความก้าวหน้าครั้งที่ 1 (ตอบรับแล้วตามต้นทาง ไม่มีวันที่)"
+    assert shown == {"2025-OPEN01": ("รอรับเรื่อง", "ตอบรับ", "2025-05-06", "เกินกำหนด"),
+                     "2025-PROC01": ("จัดซื้อจัดจ้าง", waits, "2025-05-13", "อยู่ในกำหนด"),
+                     "2025-BUDG01": ("ของบประมาณ", waits, "2025-05-13", "อยู่ในกำหนด")}
     for line in ("2025-OPEN01", "2025-PROC01", "2025-BUDG01"):
         assert line in res.output
     assert "จัดซื้อจัดจ้าง" in res.output and "2025-DONE01" not in res.output and "2025-IRRL01" not in res.output
@@ -130,8 +137,8 @@ def test_r001_and_monitor_show_the_source_state(dindaeng):
     table = monitor(book.complaints.table, None, as_of="2025-05-07", open_only=False)
     got = dict(zip(table["complaint_id"], zip(table["source_status"], table["status"])))
     assert got == {"2025-OPEN01": ("รอรับเรื่อง", "overdue"), "2025-DONE01": ("เสร็จสิ้น", "done"),
-                   "2025-IRRL01": ("ไม่เกี่ยวข้อง", "done"), "2025-PROC01": ("จัดซื้อจัดจ้าง", "overdue"),
-                   "2025-BUDG01": ("ของบประมาณ", "overdue")}
+                   "2025-IRRL01": ("ไม่เกี่ยวข้อง", "done"), "2025-PROC01": ("จัดซื้อจัดจ้าง", "on_time"),
+                   "2025-BUDG01": ("ของบประมาณ", "on_time")}  # issue 11 defect 3: acknowledged per the source
 
 
 def test_states_data_file_maps_the_new_states_and_refuses_unknown_codes():
@@ -223,7 +230,9 @@ def test_imported_workbook_records_its_coverage_and_commands_state_it(dindaeng, 
     res = runner.invoke(app, ["overdue", str(dindaeng)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "เรื่องที่ต้องเร่งรัด ณ 2 พ.ค. 2568" in res.output and line in res.output
-    assert "เกินกำหนด (overdue) 0  ใกล้ครบกำหนด (due soon) 3" in res.output
+    # รอรับเรื่อง is due soon; จัดซื้อจัดจ้าง and ของบประมาณ (acknowledged per the source: issue 11 defect 3) wait
+    # for the first progress report, due 13 May: on time, not listed
+    assert "เกินกำหนด (overdue) 0  ใกล้ครบกำหนด (due soon) 1" in res.output
     # score without --as-of: as of the snapshot day, no month before May is a missing report
     res = runner.invoke(app, ["score", str(dindaeng)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
@@ -364,3 +373,44 @@ def test_a_period_without_any_data_says_its_full_score_is_not_earned(dindaeng_da
     assert (ws[f"L{step3}"].value, ws[f"M{step3}"].value) == (0, 7)
     assert [ws[f"K{r}"].value for r in layout.MONTH_ROWS[:7]] == ["ไม่มีข้อมูล"] * 7
     assert ws[layout.R003_NAMES["R003_NOTE"]].value == f"หมายเหตุ: {note}"
+
+
+def test_a_state_past_acknowledgement_never_asks_to_acknowledge(tmp_path):
+    """Issue 11 defect 3: a ticket in กำลังดำเนินการ / ของบประมาณ without an acknowledgement date waits for its
+    first progress report (due 3 business days after the acknowledgement deadline), noted "ตอบรับแล้วตามต้นทาง
+    ไม่มีวันที่", in the work list and CPL_R001; ส่งต่อ(ใหม่) still waits for the acknowledgement. The score
+    still counts the acknowledgement as not on time (no date)."""
+    from openpyxl import load_workbook
+
+    from cplkpi.templates import build as layout
+
+    path = tmp_path / "geo_2025-05-06.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, GEO_HEADER, lineterminator="\n")
+        w.writeheader()
+        w.writerows([geo_row("2025-BUDG01", "ของบประมาณ", "2025-04-22 13:00:00"),
+                     geo_row("2025-WORK01", "กำลังดำเนินการ", "2025-04-22 14:00:00"),
+                     geo_row("2025-FWD001", "ส่งต่อ(ใหม่)", "2025-04-22 15:00:00")])
+    book_path = import_files([path], districts=["เขตดินแดง"]).write(tmp_path / "ดินแดง.xlsx")
+    book = read_workbook(book_path)
+    t = monitor(book.complaints.table, None, as_of="2025-05-07").set_index("complaint_id")
+    # forwarded Tue 22 Apr: acknowledgement due Wed 23 Apr, first progress report Mon 28 Apr
+    assert t.loc["2025-FWD001", ["phase", "due", "status"]].tolist() == ["ack", pd.Timestamp("2025-04-23"), "overdue"]
+    for tid in ("2025-BUDG01", "2025-WORK01"):
+        assert t.loc[tid, ["phase", "due", "status", "note_th"]].tolist() == [
+            "progress", pd.Timestamp("2025-04-28"), "overdue", "ตอบรับแล้วตามต้นทาง ไม่มีวันที่"]
+    assert pd.isna(t.loc["2025-FWD001", "note_th"])
+    res = book.score(as_of="2025-05-07").component_summary().set_index("key")
+    assert res.loc["acknowledge", ["correct", "total"]].tolist() == [0, 3]  # no date: not on time
+
+    out = tmp_path / "reports"
+    r = runner.invoke(app, ["report", str(book_path), "--month", "2568-04", "--as-of", "2568-05-07", "--out",
+                            str(out), "--no-pdf"], env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.output
+    ws = load_workbook(out / "CPL_R001_2568-04.xlsx")[layout.R001_SHEET]
+    c = layout.R001_COLS
+    phases = {ws[f"{c['complaint_id']}{row}"].value: ws[f"{c['phase']}{row}"].value
+              for row in range(layout.R001_FIRST_ROW, layout.R001_FIRST_ROW + 3)}
+    assert phases == {"2025-FWD001": "ตอบรับ",
+                      "2025-BUDG01": "รายงานความก้าวหน้าครั้งที่ 1 (ตอบรับแล้วตามต้นทาง ไม่มีวันที่)",
+                      "2025-WORK01": "รายงานความก้าวหน้าครั้งที่ 1 (ตอบรับแล้วตามต้นทาง ไม่มีวันที่)"}

@@ -13,9 +13,9 @@ from rich.table import Table
 
 from cplkpi.export import TABLE_SUFFIXES, notes_file, write_table
 from cplkpi.outputs import check_output_file
-from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.explain import for_people
+from cplkpi.scoring.monitor import phase_th
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
@@ -249,12 +249,12 @@ def overdue_command(
                     ("สถานะ (status)", {}), ("คะแนนที่ได้คืน (points at stake)", {"justify": "right", "min_width": 6})):
         t.add_column(col, overflow="fold", **kw)
     places = stakes.baseline.rules.score_decimals
-    for _, x in table.head(200).iterrows():
+    phases = phase_th(table)
+    for (_, x), phase in zip(table.head(200).iterrows(), phases):
         colour = "red" if x["status"] == "overdue" else "yellow" if x["status"] == "due_soon" else "green"
-        phase = PHASE_LABELS.get(x["phase"], ("",))[0]
         t.add_row(cell_text(x["complaint_id"]), *((cell_text(x.get("subject")),) if subjects else ()),
-                  cell_text(x["source_status"]), phase, format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]",
-                  f"{x['points']:.{places}f}")
+                  cell_text(x["source_status"]), plain(phase), format_thai_date(x["due"]),
+                  f"[{colour}]{x['status_th']}[/]", f"{x['points']:.{places}f}")
     console.print(t)
     if book.coverage is not None:
         console.print(f"[bold]{book.coverage.text()}[/]")
@@ -265,13 +265,12 @@ def overdue_command(
         # what a person reads, as on screen: the phase and the status in Thai (their codes are for programs),
         # and under the table (a second sheet, or a text file beside a .csv) the coverage, the projected
         # totals and how the points at stake are computed, as the Excel button's sheet has them
-        people = table.drop(columns=["status", "status_en"]).assign(
-            phase=table["phase"].map(lambda p: PHASE_LABELS.get(p, ("",))[0]))
+        people = table.drop(columns=["status", "status_en", "note_th"]).assign(phase=phases)
         write_table(people, out, "เรื่องที่ต้องเร่งรัด", notes=stakes.notes_th())
         console.print(f"เขียนไฟล์ (written): {plain(out)}")
         if out.suffix.lower() == ".csv":
             console.print("คำอธิบายและคะแนนที่คาดการณ์ (notes and projected totals): "
-                          f"{plain(notes_file(out))}")
+                          f"{plain(notes_file(out))}", soft_wrap=True)  # a path stays whole
 
 
 @app.command("rules")
