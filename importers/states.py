@@ -31,7 +31,7 @@ import pandas as pd
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.tables import STATUSES, canonical_status, header_key
 
-__all__ = ["EXTRA_STATES", "STATES_FILE", "StatesFileError", "extra_states", "load_extra_states", "REOPEN_STATE",
+__all__ = ["STATES_FILE", "StatesFileError", "extra_states", "load_extra_states", "REOPEN_STATE",
            "state_code", "map_states", "staff_states", "strip_relative_age"]
 
 #: The data file of source states the engine's aliases do not know (``state,status,source``; ``#`` comments).
