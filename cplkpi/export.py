@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from cplkpi.bigtable import TableColumn, save_with_tables
 from cplkpi.scoring.errors import CplError
 from cplkpi.xlsx import FORMULA_START, write_bytes_atomic, write_table_sheet
 
-__all__ = ["HEADERS_TH", "TABLE_SUFFIXES", "write_table", "escape_csv_cell"]
+__all__ = ["HEADERS_TH", "NOTES_SHEET", "TABLE_SUFFIXES", "notes_file", "write_table", "escape_csv_cell"]
 
 #: What :func:`write_table` writes, by the output's suffix.
 TABLE_SUFFIXES = (".xlsx", ".csv")
@@ -96,13 +97,28 @@ def _width(header: str, col: TableColumn) -> float:
     return max(MIN_WIDTH, min(MAX_WIDTH, max(len(header), _longest(col)) + 2))
 
 
-def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลัพธ์") -> Path:
+#: The sheet of an .xlsx table's notes (what its figures mean).
+NOTES_SHEET = "คำอธิบาย"
+
+
+def notes_file(path: str | Path) -> Path:
+    """The text file beside a .csv table that holds the table's notes (a CSV holds one table only, so
+    programs still read it as one): ``รายการ.csv`` → ``รายการ_คำอธิบาย.txt``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}_{NOTES_SHEET}.txt")
+
+
+def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลัพธ์",
+                notes: Sequence[str] = ()) -> Path:
     """Write ``df`` to ``.csv`` or ``.xlsx`` (by suffix) with Thai headers, atomically.
 
+    ``notes`` (lines a person reads with the table: totals, coverage, how figures are computed) go to a
+    second sheet :data:`NOTES_SHEET` of an .xlsx, or to :func:`notes_file` beside a .csv.
     An .xlsx holds at most Excel's 1,048,576 rows: a longer table raises
     :class:`~cplkpi.scoring.errors.CplError` saying to use .csv.
     """
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment
 
     path = Path(path)
     headers = [HEADERS_TH.get(c, c) for c in df.columns]
@@ -118,6 +134,10 @@ def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลั�
         columns = [TableColumn(col.values, "wrap") if col.kind == "text" and _longest(col) > w else col
                    for col, w in zip(columns, widths)]
         write_table_sheet(wb, sheet, headers, [], widths)
+        if notes:
+            ws = write_table_sheet(wb, NOTES_SHEET, ["คำอธิบาย (notes)"], [[line] for line in notes], [120])
+            for row in ws.iter_rows(min_row=2):
+                row[0].alignment = Alignment(wrap_text=True, vertical="top")
         return save_with_tables(wb, path, {sheet: columns})
     out = df.copy()
     for c in out.columns:
@@ -128,6 +148,13 @@ def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลั�
     out.columns = [escape_csv_cell(h) for h in headers]
     buf = io.StringIO()
     out.to_csv(buf, index=False, date_format="%Y-%m-%d")
-    return write_bytes_atomic(buf.getvalue().encode("utf-8-sig"), path)
+    written = write_bytes_atomic(buf.getvalue().encode("utf-8-sig"), path)
+    if notes:
+        try:
+            write_bytes_atomic(("\n".join(notes) + "\n").encode("utf-8-sig"), notes_file(path))
+        except OSError:
+            written.unlink(missing_ok=True)  # the table without its notes is no output: nothing is left
+            raise
+    return written
 
 

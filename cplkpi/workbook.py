@@ -15,6 +15,7 @@ import functools
 import html
 import os
 import re
+import textwrap
 import zipfile
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -265,7 +266,23 @@ class AgencyChoiceError(CplError):
         self.counts = dict(counts)
         listed = (f"\nหน่วยงานในไฟล์ (agencies in the file):\n{agency_list_text(self.counts, unassigned)}"
                   if counts else "")
-        super().__init__(f"{why_th} ({why_en}): {hint}{listed}")
+        super().__init__("\n".join(_fit(part) for part in (why_th, f"({why_en}):", *_th_en(hint))) + listed)
+
+
+#: The width of the console staff have: a refusal's lines are wrapped to fit it.
+CONSOLE_WIDTH = 80
+
+
+def _th_en(text: str) -> list[str]:
+    """``ไทย (English)`` as two lines, the English in its parentheses on the second."""
+    th, sep, en = text.partition(" (")
+    return [th, f"({en}"] if sep and text.endswith(")") else [text]
+
+
+def _fit(line: str, width: int = CONSOLE_WIDTH - 2) -> str:
+    """One message line wrapped at spaces to ``width`` characters (a Thai character counts one, so a Thai
+    line is never wider on screen than counted)."""
+    return "\n".join(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False)) or line
 
 
 def one_agency(book: ComplaintWorkbook, agency: str | None = None, *,

@@ -18,7 +18,7 @@ from .job import IMPORT_SUFFIXES, ImportResult, district_filter, import_files, r
 from .merge import STATIC_COLUMNS, merge_snapshots
 from .mis import MIS_ALIASES, MIS_EXTRA, read_mis
 from .snapshot import EVENT_COLUMNS, EXTRA_COLUMNS, FORMAT_LABELS, REJECTION_REASONS, Rejection, Snapshot
-from .states import EXTRA_STATES, map_states, state_code
+from .states import StatesFileError, map_states, staff_states, state_code
 from .summary import FileSummary, ImportSummary
 from .traffy import bangkok_timestamps, detect_format, parse_thai_duration, read_traffy
 from .workbook import write_import_workbook
@@ -40,6 +40,7 @@ __all__ = [
     "Rejection",
     "Responsible",
     "Snapshot",
+    "StatesFileError",
     "bangkok_timestamps",
     "detect_format",
     "district_filter",
@@ -54,6 +55,16 @@ __all__ = [
     "read_traffy",
     "source_names",
     "split_organization",
+    "staff_states",
     "state_code",
     "write_import_workbook",
 ]
+
+
+def __getattr__(name: str) -> dict[str, str]:
+    """``EXTRA_STATES`` (:mod:`.states`), read from its data file on first use, never at import time."""
+    if name == "EXTRA_STATES":
+        from . import states
+
+        return states.EXTRA_STATES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,6 +18,7 @@ from .agencies import district_name
 from .merge import merge_snapshots
 from .mis import read_mis
 from .snapshot import Snapshot
+from .states import staff_states
 from .summary import ImportSummary, summarize
 from .traffy import SPREADSHEET_SUFFIXES, detect_format, read_traffy
 
@@ -99,22 +100,25 @@ def import_files(
     *,
     districts: Iterable[str] = (),
     on_file: Callable[[Snapshot], None] | None = None,
+    states: str | Path | None = None,
 ) -> ImportResult:
     """Import Traffy Fondue CSVs and MIS/1555 exports into one complaint table.
 
     Files are recognised by their headers; several files of the same tickets
     are merged (the latest snapshot wins, :mod:`.merge`). With ``districts``
     only complaints for which those district offices are responsible are kept.
-    ``on_file`` is called after each file is read (for progress bars).
+    ``on_file`` is called after each file is read (for progress bars). ``states``: the staff's own
+    states file (the form of ``importers/data/traffy_states.csv``), added to the shipped one.
     """
     wanted = district_filter(districts)
     snapshots = []
-    for p, name in zip(paths, source_names(paths)):
-        snap = read_file(p, name=name)
-        snapshots.append(snap)
-        if on_file is not None:
-            on_file(snap)
-    complaints, events, superseded = merge_snapshots(snapshots)
+    with staff_states(states):
+        for p, name in zip(paths, source_names(paths)):
+            snap = read_file(p, name=name)
+            snapshots.append(snap)
+            if on_file is not None:
+                on_file(snap)
+        complaints, events, superseded = merge_snapshots(snapshots)
     filtered_out = 0
     if wanted:
         keep = complaints["district"].isin(list(wanted)).fillna(False).to_numpy(dtype=bool)

@@ -185,10 +185,21 @@ def keep_data_rows(ws: Any, header_row: int, keep: Any) -> None:
 def keep_agency_rows(target_wb: Any, book: Any) -> None:
     """Narrow the sheets of ``target_wb`` (openpyxl, the whole workbook) to the rows of ``book``, the
     workbook narrowed to one agency (:meth:`cplkpi.workbook.ComplaintWorkbook.for_agency`): its
-    complaints, their progress reports, its monthly-report and audit-sample rows."""
+    complaints, their progress reports, its monthly-report and audit-sample rows. An imported workbook's
+    state history keeps the agency's complaints' rows, and its import summary (the whole file's counts,
+    every district: nothing of it is this agency's alone) is dropped."""
+    from cplkpi.importers.workbook import EVENTS_SHEET, SUMMARY_SHEET
+
     for part in (book.complaints, book.progress, book.monthly_reports, book.audit_sample):
         if part is not None and part.sheet in target_wb.sheetnames:
             keep_data_rows(target_wb[part.sheet], part.header_row, part.table.index)
+    if SUMMARY_SHEET in target_wb.sheetnames:
+        del target_wb[SUMMARY_SHEET]
+    if EVENTS_SHEET in target_wb.sheetnames:  # its first column is the complaint id (importers.workbook)
+        ws = target_wb[EVENTS_SHEET]
+        ids = set(book.complaints.table["complaint_id"].astype(str))
+        keep_data_rows(ws, 1, [c.row for (c,) in ws.iter_rows(min_row=2, max_col=1)
+                               if c.value is not None and str(c.value).strip() in ids])
 
 
 def build_submission(

@@ -46,11 +46,10 @@ import xlwings as xw
 
 from cplkpi.outputs import OutputError, check_output_folder, protected_inputs
 from cplkpi.scoring.days import BANGKOK
-from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.explain import component_labels
+from cplkpi.scoring.monitor import phase_th
 from cplkpi.scoring.rules import available_rules
-from cplkpi.scoring.stakes import EXPLANATION_TH
 from cplkpi.scoring.tables import yes_no
 from cplkpi.scoring.thaidate import (
     date_code,
@@ -350,19 +349,16 @@ def overdue_today(book: Any) -> str:
     """List complaints overdue or due soon as of today (or the control sheet's date) into เรื่องเกินกำหนด,
     most fiscal-year points at stake first, with the projected totals and how they are computed."""
     ctl = xlbook.control_values(book)
-    cbook = _complaints(book, ctl)
+    cbook = _one_agency(_complaints(book, ctl))
     rules = _rules_setting(ctl)
     day = _date_setting(ctl, "as_of") or (cbook.coverage.default_as_of(_today()) if cbook.coverage is not None
                                           else _today())
     stakes = cbook.points_at_stake(day, rules=rules)
     table = stakes.table
     rows = [[int(row), x.complaint_id, getattr(x, "subject", None), getattr(x, "unit", None), x.source_status,
-             x.start_on, PHASE_LABELS[x.phase][0] if x.phase in PHASE_LABELS else x.phase, x.due,
-             x.business_days_open, x.status_th, x.action_th, x.points]
-            for row, x in zip(table.index, table.itertuples())]
-    notes = [[stakes.summary_th()]] + [[line] for line in EXPLANATION_TH]
-    if cbook.coverage is not None:
-        notes.insert(0, [cbook.coverage.text()])
+             x.start_on, phase, x.due, x.business_days_open, x.status_th, x.action_th, x.points]
+            for row, x, phase in zip(table.index, table.itertuples(), phase_th(table))]
+    notes = [[line] for line in stakes.notes_th()]
     xlbook.write_blocks(book, OVERDUE_SHEET, [
         xlbook.Block(None, ["แถว (row)", "เลขที่เรื่อง (id)", "เรื่อง (subject)", "ฝ่าย (unit)",
                             "สถานะตามต้นทาง (source status)", "วันที่ศูนย์แจ้ง (forwarded)", "รอ (waiting for)",

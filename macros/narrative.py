@@ -122,7 +122,7 @@ def memo_text(fig: MonthFigures) -> str:
             for d in res.deductions.itertuples() if d.kind in late_kinds]
     # the monthly summary's late-report deductions are in its line, listed below it; the others (audit) apart
     components = [
-        {"label": c.label_th, "counted": c.counted_th, "not_yet_due": c.not_yet_due,
+        {"label": c.label_th, "counted": c.counted_th, "not_yet_due": c.not_yet_due, "no_data": c.no_data,
          "unit": "เดือน" if c.monthly else "เรื่อง", "pct": c.pct, "deducted": c.deducted, "score": c.score,
          "points": c.points, "details": late if c.monthly else []}
         for c in res.component_summary().itertuples()
@@ -135,6 +135,7 @@ def memo_text(fig: MonthFigures) -> str:
         due_day=fig.rules.deadlines.monthly_report_due_day, pending=fig.pending_counts(), components=components,
         deductions=deductions, total=res.total, total_points=fig.rules.total_points,
         rules=f"{fig.rules.name}", coverage=res.coverage.text_th() if res.coverage is not None else None,
+        no_data=res.no_data_note(),
     )
 
 

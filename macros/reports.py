@@ -34,9 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from cplkpi.scoring.days import to_date
-from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import Problem
-from cplkpi.scoring.monitor import monitor
+from cplkpi.scoring.monitor import monitor, phase_th
 from cplkpi.scoring.percent import percent, round_half_up
 from cplkpi.scoring.rules import RuleSet, load_rules, short_label
 from cplkpi.scoring.scores import ScoreResult, monthly_report_due, score
@@ -63,7 +62,6 @@ from .validate import FINDINGS_HEADERS, Finding, findings_rows, problem_cell, va
 
 __all__ = [
     "NO_FINDINGS",
-    "PHASES_TH",
     "VALIDATION_SHEET",
     "MonthFigures",
     "ReportResult",
@@ -79,8 +77,6 @@ __all__ = [
     "write_pdfs",
 ]
 
-#: What an open complaint waits for (monitor's ``phase``), as printed in CPL_R001.
-PHASES_TH: dict[str, str] = {code: th for code, (th, _) in PHASE_LABELS.items() if code != "done"}
 #: The sheet of the filled CPL_R003 that lists the validation findings of both reports.
 VALIDATION_SHEET = "ผลการตรวจสอบ"
 #: What that sheet says when there is no finding.
@@ -284,6 +280,9 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
     ws[n["R003_RULES"]] = rules.name
     _coverage_cells(ws, fig, n["R003_DATA_FROM"], n["R003_DATA_TO"])
     ws["A47"] = f"5. เกณฑ์ที่ใช้คำนวณ: {rules.title_th}"
+    note = res.no_data_note()  # a period without any data: its full score is not earned
+    if note is not None:
+        set_text(ws[n["R003_NOTE"]], f"หมายเหตุ: {note}")
     ws["A8"] = f"เดือน{fig.month_label}"
     ws["A9"] = f"สะสมตั้งแต่ต้นปีงบประมาณ (ถึง{fig.month_label})"
 
@@ -390,7 +389,7 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
             ws[f"{cc['correct']}{r}"] = int(c["correct"])
             ws[f"{cc['total']}{r}"] = int(c["total"])
         engine = {"correct": int(c["correct"]), "total": int(c["total"]), "pct": _cache(c["pct"]),
-                  "score": float(c["score"])}
+                  "score": float(c["score"]), "no_data": int(c["no_data"])}
         for key, formula in formulas.items():
             ws[f"{cc[key]}{r}"] = formula
             cache[f"{cc[key]}{r}"] = engine[key]
@@ -469,7 +468,7 @@ def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
     columns = {
         "no": list(range(1, len(p) + 1)),
         **{key: _objects(p[key]) if key in p else missing for key in cols if key not in ("no", "phase", "status")},
-        "phase": _objects(p["phase"].map(PHASES_TH)),
+        "phase": _objects(phase_th(p)),
         "status": _objects(p["status_th"]),
     }
     text_cols = {"complaint_id", "subject", "unit", "phase", "status", "source_status"}

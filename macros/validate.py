@@ -80,6 +80,8 @@ CODES: dict[str, tuple[str, str]] = {
     "pct_mismatch": ("ร้อยละไม่สอดคล้องกับจำนวน", "a percentage does not follow from its counts"),
     "score_mismatch": ("คะแนนไม่เป็นไปตามสูตร", "a score does not follow the rule set's formula"),
     "deduction_mismatch": ("การหักคะแนนไม่เป็นไปตามเกณฑ์", "a deduction does not follow the rule set"),
+    "no_data_unsaid": ("ช่วงที่ไม่มีข้อมูลเลยแสดงคะแนนเต็มโดยไม่ระบุว่าไม่มีข้อมูล",
+                       "a period without any data shows full points without saying there is no data"),
     "period_missing": ("ไม่ระบุช่วงวันที่", "a period without start or end date"),
     "period_reversed": ("วันเริ่มต้นอยู่หลังวันสิ้นสุด", "a period that ends before it starts"),
     "period_gap": ("ช่วงวันที่ขาดหาย ไม่ต่อเนื่อง", "days between periods that no period covers"),
@@ -618,6 +620,7 @@ def _check_r003(s: _Sheet, rules: RuleSet | None) -> dict[str, Any]:
                                    f"({_n(row_value)})", report=s.report))
 
     _check_deductions(s, [r for r, _ in periods], as_of, rules)
+    _check_no_data(s, [r for r, _ in periods], total_row, rules)
     _check_scores(s, cc, stc, total_row, rules)
     in_progress = {(p.start, p.end): (r, p.in_progress) for r, p in periods}
     return {"period_start": period_start, "period_end": period_end, "as_of": as_of, "in_progress": in_progress,
@@ -700,6 +703,36 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
             s.findings.append(Finding("deduction_mismatch", s.sheet, f"{mc['audit_deduction']}{r}",
                                       f"หักคะแนนสุ่มตรวจ {got:g} แต่ตามเกณฑ์ควรเป็น {want:g}",
                                       f"audit deduction {got:g}, the rule set gives {want:g}", report=s.report))
+
+
+def _check_no_data(s: _Sheet, rows: list[int], months_total_row: int, rules: RuleSet | None) -> None:
+    """The months without data (status ไม่มีข้อมูล) counted apart in the monthly-summary component's column
+    ``no_data``, never as not yet due; and a report whose months all lack data and that counts no complaint
+    says so in ``R003_NOTE`` (its full score is not earned)."""
+    mc, cc = layout.R003_MONTH_COLS, layout.R003_COMPONENT_COLS
+    statuses = [s.text(f"{mc['report_status']}{r}") for r in rows]
+    no_data = sum(x == layout.REPORT_NO_DATA for x in statuses)
+    monthly_labels = {c.label_th for c in rules.components if c.monthly} if rules else set()
+    for r in _rows_of(s.ref("R003_COMPONENTS_DATA")):
+        label = (s.text(f"{cc['label']}{r}") or "").strip()
+        if label not in monthly_labels and (
+                s.formula(f"{cc['score']}{r}") != layout.component_formulas(r, monthly=True)["score"]):
+            continue  # not the monthly-summary component
+        got = s.number(f"{cc['no_data']}{r}")
+        s.expect_formula([f"{cc['no_data']}{r}"])
+        if got is not None and not _eq(got, no_data):
+            s.findings.append(Finding("total_mismatch", s.sheet, f"{cc['no_data']}{r}",
+                                      f"ไม่มีข้อมูล {_n(got)} เดือน แต่ตารางรายเดือนมีเดือนที่ไม่มีข้อมูล {no_data} เดือน",
+                                      f"{_n(got)} months without data, but the monthly table shows {no_data}",
+                                      report=s.report))
+    received = s.number(f"{mc['received']}{months_total_row}")
+    if statuses and no_data == len(statuses) and not received:
+        note = s.text(s.ref("R003_NOTE")) or ""
+        if "ไม่มีข้อมูล" not in note:
+            s.findings.append(Finding("no_data_unsaid", s.sheet, s.ref("R003_NOTE"),
+                                      "ทุกเดือนในรายงานไม่มีข้อมูลและไม่มีเรื่อง แต่ไม่มีหมายเหตุว่าคะแนนเต็มนี้ไม่ใช่ผลการดำเนินงาน",
+                                      "every month of the report has no data and no complaint, but no note says its "
+                                      "full score is not earned", report=s.report))
 
 
 def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_total_row: int,

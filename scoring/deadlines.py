@@ -198,6 +198,7 @@ def status_codes(
     *,
     rules: RuleSet | str | None = None,
     calendar: Calendar | None = None,
+    acknowledged_by_status: Any = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Monitoring status of complaints as of a date, as arrays (vectorised; scalars broadcast).
 
@@ -213,6 +214,11 @@ def status_codes(
     the first-progress deadline, or no report since before the last passed
     follow-up checkpoint. It is due soon when that deadline is within the rule
     set's ``due_soon_business_days`` business days.
+
+    ``acknowledged_by_status`` (bool, per complaint or one for all): the source's state proves the
+    complaint was acknowledged though no date is given (:data:`~cplkpi.scoring.tables.ACKNOWLEDGED_STATUSES`):
+    it waits for the first progress report, due that many business days after the acknowledgement
+    deadline (the latest day the acknowledgement could have been on time), never for an acknowledgement.
     """
     dl, cal = _setup(rules, calendar)
     parts = np.broadcast_arrays(*(np.atleast_1d(as_days(x)[0])
@@ -226,9 +232,12 @@ def status_codes(
     no_ack, no_rep = np.isnat(ack), np.isnat(rep)
     p_due = cal.workday(np.where(no_ack, a_due, ack), dl.progress_business_days)
     cps = _checkpoints(cal, tuple(dl.followup_days), dl.followup_non_business)
-    phase = np.where(no_ack, _PHASE["ack"], np.where(no_rep, _PHASE["progress"], _PHASE["followup"])).astype(np.int8)
+    # waiting for the acknowledgement: no date, and no state saying it was given
+    awaits_ack = no_ack & ~np.broadcast_to(np.asarray(acknowledged_by_status, dtype=bool), no_ack.shape)
+    phase = np.where(awaits_ack, _PHASE["ack"],
+                     np.where(no_rep, _PHASE["progress"], _PHASE["followup"])).astype(np.int8)
     fu = phase == _PHASE["followup"]
-    due = np.where(no_ack, a_due, np.where(no_rep, p_due, NAT))
+    due = np.where(awaits_ack, a_due, np.where(no_rep, p_due, NAT))
     overdue = ~fu & (t > due)
     # follow-up phase: the last checkpoint before t (if it is one that applies) and the next one
     t_safe = np.where(ok, t, s)
@@ -264,11 +273,13 @@ def status_as_of(
     *,
     rules: RuleSet | str | None = None,
     calendar: Calendar | None = None,
+    acknowledged_by_status: Any = False,
 ) -> pd.DataFrame:
     """:func:`status_codes` as a DataFrame: ``status``, ``phase``, ``due``, ``status_th``, ``status_en``
     (None where ``start`` or ``as_of`` is missing)."""
     status, phase, due = status_codes(start, acknowledged, last_report, resolved, as_of,
-                                      rules=rules, calendar=calendar)
+                                      rules=rules, calendar=calendar,
+                                      acknowledged_by_status=acknowledged_by_status)
     return pd.DataFrame({
         "status": _label(STATUSES, status),
         "phase": _label(PHASES, phase),

@@ -148,7 +148,8 @@ class ScoreResult:
     #: one row per complaint in the period: evaluation, per-component correct flag and reason
     complaints: pd.DataFrame
     #: one row per component: step, points, correct, total, not_yet_due (of correct: complaints or months
-    #: not due yet), pct, score (before deductions)
+    #: not due yet), no_data (monthly summary: months begun without data, neither due nor missing; 0 for
+    #: per-complaint components), pct, score (before deductions)
     components: pd.DataFrame
     #: one row per month: received, completed, monthly report, audit sample
     months: pd.DataFrame
@@ -162,6 +163,24 @@ class ScoreResult:
     coverage: Coverage | None = None
 
     @property
+    def no_data(self) -> bool:
+        """The period has no data at all: no complaint, and no month begun by the as-of date with data (an
+        imported snapshot covering other days). Its full points are not earned: every text says so
+        (:meth:`no_data_note`)."""
+        m = self.months
+        with_data = len(m) > 0 and bool((m["has_data"] & (m["month"] <= self.as_of)).any())
+        return len(self.complaints) == 0 and not with_data
+
+    def no_data_note(self) -> str | None:
+        """The sentence every output carries when the period has no data at all (:attr:`no_data`), else None."""
+        if not self.no_data:
+            return None
+        where = f" {self.coverage.text_th()}" if self.coverage is not None else ""
+        return (f"ไม่มีข้อมูลในช่วงนี้{where}: คะแนน {self.total:.{self.rules.score_decimals}f} ที่แสดงเป็นคะแนนเต็ม"
+                f"เพราะไม่มีเรื่องและไม่มีรายงานให้ประเมิน ไม่ใช่ผลการดำเนินงาน (no data in this period: the score "
+                f"shown is full points for want of anything to assess, not a result earned)")
+
+    @property
     def fiscal_year(self) -> int:
         """The fiscal year (B.E.) scored: that of the period's end."""
         return int(fiscal_year(self.end))
@@ -170,7 +189,7 @@ class ScoreResult:
         """Each component as a person reads it (console, memo, report sheets): one row per component.
 
         Columns: key, step, label_th, short_th (``ขั้นตอนที่ 2.1``), points, monthly (a monthly-summary component), correct, total,
-        not_yet_due (counted as correct), counted_th (``ถูกต้อง 5 จาก 7 เรื่อง`` or, for the monthly
+        not_yet_due (counted as correct), no_data (monthly summary: months without data), counted_th (``ถูกต้อง 5 จาก 7 เรื่อง`` or, for the monthly
         summary, ``ส่งตรงเวลา 0 จาก 7 เดือน``), pct (None when the component is scored by deductions
         alone: its percentage scores nothing), deducted (the late-report deductions of the monthly
         summary; audit deductions stay with their step) and score (after those deductions, not below 0).
@@ -190,11 +209,13 @@ class ScoreResult:
             pct = None if by_deductions or c.pct is None or c.pct != c.pct else float(c.pct)
             after = max(to_decimal(c.score) - ded, Decimal(0))
             rows.append((c.key, c.step, c.label_th, short_label(c.label_th), c.points, is_monthly, c.correct,
-                         c.total, c.not_yet_due, counted, pct, quantize_half_up(ded, self.rules.score_decimals),
+                         c.total, c.not_yet_due, c.no_data, counted, pct,
+                         quantize_half_up(ded, self.rules.score_decimals),
                          quantize_half_up(after, self.rules.score_decimals)))
         out = pd.DataFrame(rows, columns=["key", "step", "label_th", "short_th", "points", "monthly", "correct",
-                                          "total", "not_yet_due", "counted_th", "pct", "deducted", "score"])
-        out["pct"] = pd.Series([r[10] for r in rows], index=out.index, dtype=object)  # None stays None
+                                          "total", "not_yet_due", "no_data", "counted_th", "pct", "deducted",
+                                          "score"])
+        out["pct"] = pd.Series([r[11] for r in rows], index=out.index, dtype=object)  # None stays None
         return out
 
     def explain(self) -> pd.DataFrame:
@@ -303,7 +324,7 @@ def score(
             sc = comp.points
             notes.append(f"{comp.label_th}: ไม่มีเรื่องในช่วงนี้ ให้คะแนนเต็ม (no complaints in the period: full points)")
         comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points,
-                          int(correct.sum()), total, int(np.isin(reason.codes, _PENDING_CODES).sum()), pct, sc))
+                          int(correct.sum()), total, int(np.isin(reason.codes, _PENDING_CODES).sum()), 0, pct, sc))
 
     months = _months_table(period, ev, complaints, monthly_reports, audit_sample, rules, start, end, as_of,
                            notes, coverage)
@@ -312,13 +333,17 @@ def score(
             continue
         due = months["report_due_passed"]
         n_due, n_ok = int(due.sum()), int((months["report_on_time"] & due).sum())
-        # months begun by the as-of date whose summary is not due yet
-        not_due = int((~due & (months["month"] <= as_of)).sum()) if len(months) else 0
+        # months begun by the as-of date: with data and a summary not due yet, or without data (never due)
+        begun = (months["month"] <= as_of) if len(months) else pd.Series(dtype=bool)
+        has_data = months["has_data"] if len(months) else pd.Series(dtype=bool)
+        not_due = int((~due & has_data & begun).sum())
+        no_data = int((~has_data & begun).sum())
         pct = percent(n_ok, n_due, rules.pct_decimals)
         comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points, n_ok, n_due, not_due,
-                          pct, _component_score(comp, pct, rules) if pct is not None else float(comp.points)))
+                          no_data, pct,
+                          _component_score(comp, pct, rules) if pct is not None else float(comp.points)))
     components = pd.DataFrame(comp_rows, columns=["key", "step", "label_th", "label_en", "points",
-                                                  "correct", "total", "not_yet_due", "pct", "score"])
+                                                  "correct", "total", "not_yet_due", "no_data", "pct", "score"])
 
     ded_rows = []
     if rules.late_report is not None:
@@ -340,8 +365,12 @@ def score(
         step_rows.append((step, rules.step_points(step), quantize_half_up(before, rules.score_decimals),
                           quantize_half_up(ded, rules.score_decimals), quantize_half_up(after, rules.score_decimals)))
     steps = pd.DataFrame(step_rows, columns=["step", "points", "score_before", "deductions", "score"])
-    return ScoreResult(rules, start, end, as_of, ev, components, months, deductions, steps,
-                       quantize_half_up(total, rules.score_decimals), notes, coverage)
+    result = ScoreResult(rules, start, end, as_of, ev, components, months, deductions, steps,
+                         quantize_half_up(total, rules.score_decimals), notes, coverage)
+    note = result.no_data_note()
+    if note is not None:  # first: it says what the score below it is worth
+        notes.insert(0, note)
+    return result
 
 
 def _months_table(

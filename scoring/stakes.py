@@ -60,6 +60,12 @@ class Stakes:
     today: Any
     baseline: ScoreResult
 
+    def notes_th(self) -> list[str]:
+        """What a work list carries under its table (the Excel sheet, ``overdue --out``): the data's
+        coverage when imported, the projected totals, how the points at stake are computed."""
+        coverage = self.baseline.coverage
+        return [*([coverage.text()] if coverage is not None else []), self.summary_th(), *EXPLANATION_TH]
+
     def summary_th(self) -> str:
         """The projected totals as a person reads them, Thai with English beside."""
         r = self.baseline.rules

@@ -33,6 +33,7 @@ __all__ = [
     "AUDIT_SAMPLE",
     "CALENDAR_OVERRIDES",
     "STATUSES",
+    "ACKNOWLEDGED_STATUSES",
     "CLOSED_STATUSES",
     "SHEETS",
     "Normalized",
@@ -159,6 +160,11 @@ STATUSES: dict[str, str] = {
 #: Status codes of a closed complaint: finished, or closed by the agency as not its matter. Such a
 #: complaint is never work to do, whether or not the source gave its closing date.
 CLOSED_STATUSES: tuple[str, ...] = ("completed", "irrelevant")
+#: Status codes of an open complaint the agency has taken on: the source's state proves it was
+#: acknowledged even when no acknowledgement date is given (รับเรื่อง, กำลังดำเนินการ — จัดซื้อจัดจ้าง,
+#: ของบประมาณ —, ติดตามเรื่อง, ศึกษาปัญหา, ขั้นตอนทางกฎหมาย). ส่งต่อ(ใหม่) is not among them: Traffy
+#: writes it for a ticket newly handed to the agency, still to be acknowledged (docs/decisions.md).
+ACKNOWLEDGED_STATUSES: tuple[str, ...] = ("acknowledged", "in_progress", "follow_up", "studying", "legal")
 _STATUS_ALIASES: dict[str, str] = {
     "ดำเนินการเสร็จสิ้น": "completed", "เสร็จสิ้นแล้ว": "completed", "แล้วเสร็จ": "completed",
     "ดำเนินการแล้วเสร็จ": "completed", "เสร็จ": "completed", "done": "completed", "finish": "completed",
@@ -416,17 +422,28 @@ _Issue = tuple[str, str, str, Literal["error", "warning"]]
 
 
 def _convert_each(col: Column, values: pd.Series, ctx: _Ctx, one: Callable[[Any], tuple[Any, _Issue | None]],
-                  dtype: Any) -> pd.Series:
+                  dtype: Any, *, once: bool = False) -> pd.Series:
     """Convert a column with ``one(value) -> (result, issue)``, called once per distinct value
-    (``None`` for the empty ones); each issue is reported for every row holding that value."""
+    (``None`` for the empty ones); each issue is reported for every row holding that value, or with
+    ``once`` only at its first row, saying in how many rows it is (an unknown state written in 300 rows
+    is one warning, as the import summary lists it, not 300)."""
     codes, uniques = _factorize(values)
     pairs = [one(u) for u in uniques] + [one(None)]
     results = pd.array([r for r, _ in pairs], dtype=dtype)
     bad = [k for k, (_, issue) in enumerate(pairs) if issue is not None]
     if bad:
         rows = values.index.to_numpy()
-        for pos in np.flatnonzero(np.isin(codes, bad)):
+        positions = np.flatnonzero(np.isin(codes, bad))
+        times: dict[int, int] = {}
+        if once:
+            kinds, first, count = np.unique(codes[positions], return_index=True, return_counts=True)
+            positions = positions[np.sort(first)]
+            times = dict(zip(kinds.tolist(), count.tolist()))
+        for pos in positions:
             code, th, en, severity = pairs[codes[pos]][1]
+            n = times.get(codes[pos], 1)
+            if n > 1:
+                th, en = f"{th} ({n:,} แถว เริ่มที่แถวนี้)", f"{en} ({n:,} rows, the first here)"
             ctx.add(code, th, en, int(rows[pos]), col.name, severity)
     return pd.Series(results.take(codes), index=values.index)
 
@@ -509,7 +526,7 @@ def _convert(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
     if kind == "override":
         return _convert_override(col, values, ctx)
     if kind == "status":
-        return _convert_each(col, values, ctx, _status_one, "string")
+        return _convert_each(col, values, ctx, _status_one, "string", once=True)
     return _convert_each(col, values, ctx, lambda v: (None if _is_empty(v) else _text(v), None), "string")
 
 

@@ -114,7 +114,7 @@ R003_MONTH_COLS: dict[str, str] = {
 }
 R003_COMPONENT_COLS: dict[str, str] = {
     "step": "A", "label": "B", "points": "F", "correct": "G", "total": "H", "pct": "I", "score": "J",
-    "short": "K", "not_yet_due": "L",
+    "short": "K", "not_yet_due": "L", "no_data": "M",
 }
 R003_STEP_COLS: dict[str, str] = {
     "step": "A", "label": "B", "points": "F", "score_before": "G", "deductions": "H", "score": "I",
@@ -144,14 +144,15 @@ R003_NAMES: dict[str, str] = {
     "R003_TABLE_MONTHS": f"A{MONTHS_HEADER_ROW}:P{MONTH_ROWS[-1]}",
     "R003_MONTHS_DATA": f"A{MONTH_ROWS[0]}:P{MONTH_ROWS[-1]}",
     "R003_MONTHS_TOTAL": f"A{MONTHS_TOTAL_ROW}:P{MONTHS_TOTAL_ROW}",
-    "R003_TABLE_COMPONENTS": f"A{COMPONENTS_HEADER_ROW}:L{COMPONENT_ROWS[-1]}",
-    "R003_COMPONENTS_DATA": f"A{COMPONENT_ROWS[0]}:L{COMPONENT_ROWS[-1]}",
+    "R003_TABLE_COMPONENTS": f"A{COMPONENTS_HEADER_ROW}:M{COMPONENT_ROWS[-1]}",
+    "R003_COMPONENTS_DATA": f"A{COMPONENT_ROWS[0]}:M{COMPONENT_ROWS[-1]}",
     "R003_TABLE_STEPS": f"A{STEPS_HEADER_ROW}:I{STEP_ROWS[-1]}",
     "R003_STEPS_DATA": f"A{STEP_ROWS[0]}:I{STEP_ROWS[-1]}",
     "R003_TOTAL_POINTS": f"F{STEPS_TOTAL_ROW}",
     "R003_SCORE_BEFORE": f"G{STEPS_TOTAL_ROW}",
     "R003_DEDUCTIONS": f"H{STEPS_TOTAL_ROW}",
     "R003_TOTAL": f"I{STEPS_TOTAL_ROW}",
+    "R003_NOTE": f"A{STEPS_TOTAL_ROW + 1}",
     "R003_THRESHOLD": "E48",
     "R003_LATE_PER_MONTH": "E49",
     "R003_LATE_FROM_STEP": "H49",
@@ -257,6 +258,7 @@ def component_formulas(r: int, monthly: bool) -> dict[str, str]:
         out["total"] = (f'=COUNTIF({k},"{REPORT_ON_TIME}")+COUNTIF({k},"{REPORT_LATE}")'
                         f'+COUNTIF({k},"{REPORT_MISSING}")')
         out["score"] = f'=IF({a}="","",{f})'
+        out["no_data"] = f'=COUNTIF({k},"{REPORT_NO_DATA}")'
     else:
         out["score"] = (f'=IF({a}="","",IF(N({h})=0,{f},IF({i}>=R003_THRESHOLD,{f},'
                         f'ROUND({i}*{f}/R003_THRESHOLD,4))))')
@@ -429,11 +431,11 @@ _MONTH_FORMATS = {
 _COMPONENT_HEADERS = {
     "step": "ขั้นตอน", "label": "องค์ประกอบตามเกณฑ์", "points": "คะแนนเต็ม", "correct": "จำนวนที่ถูกต้อง",
     "total": "จำนวนทั้งหมด", "pct": "ร้อยละ", "score": "คะแนนก่อนหัก", "short": "ชื่อย่อ",
-    "not_yet_due": "ยังไม่ถึงกำหนด",
+    "not_yet_due": "ยังไม่ถึงกำหนด", "no_data": "ไม่มีข้อมูล",
 }
 _COMPONENT_FORMATS = {
     "step": "0", "label": None, "points": "0.####", "correct": COUNT_FORMAT, "total": COUNT_FORMAT,
-    "pct": PCT_FORMAT, "score": SCORE_FORMAT, "short": None, "not_yet_due": COUNT_FORMAT,
+    "pct": PCT_FORMAT, "score": SCORE_FORMAT, "short": None, "not_yet_due": COUNT_FORMAT, "no_data": COUNT_FORMAT,
 }
 _STEP_HEADERS = {
     "step": "ขั้นตอน", "label": "รายการ", "points": "คะแนนเต็ม", "score_before": "คะแนนก่อนหัก",
@@ -574,6 +576,12 @@ def build_r003() -> Workbook:
     ws.merge_cells(f"A{r}:E{r}")
     for ref, formula in steps_total_formulas().items():
         ws[ref] = formula
+    # R003_NOTE: empty, or the sentence saying the period has no data at all (its full score is not earned)
+    note = ws[R003_NAMES["R003_NOTE"]]
+    note.font = font(10, True)
+    note.alignment = Alignment(vertical="top", wrap_text=True)
+    ws.merge_cells(f"{R003_NAMES['R003_NOTE']}:P{STEPS_TOTAL_ROW + 1}")
+    ws.row_dimensions[STEPS_TOTAL_ROW + 1].height = 30
 
     # 5. parameters
     _label(ws, "A47", "5. เกณฑ์ที่ใช้คำนวณ", size=11)

@@ -86,13 +86,40 @@ def test_one_agency_narrows_every_sheet(many):
     assert [b.agency for b in book.by_agency()] == ["สำนักงานเขตสาทร", "สำนักงานเขตบางรัก", "สำนักการโยธา"]
     with pytest.raises(AgencyChoiceError) as exc:
         book.for_agency("เขตบางนา")
-    assert str(exc.value).startswith("ไม่พบหน่วยงาน เขตบางนา ในไฟล์ (no complaint of agency 'เขตบางนา' in the file)")
+    assert str(exc.value).startswith("ไม่พบหน่วยงาน เขตบางนา ในไฟล์\n(no complaint of agency 'เขตบางนา' in the file):")
     with pytest.raises(CplError) as exc:
         one_agency(book)
+    # issue 11 defect 9: one line per part, each fitting 80 columns (it was one 261-column line)
     assert str(exc.value) == (
-        "ไฟล์นี้มีเรื่องของ 3 หน่วยงาน แต่รายงานนี้เป็นของหน่วยงานเดียว (the file holds 3 agencies' complaints, "
-        "this job is for one agency): ระบุ --agency ชื่อหน่วยงาน หรือ --all-agencies ทำทุกหน่วยงาน (choose one with "
-        "--agency NAME, or every agency with --all-agencies)\n" + LISTED)
+        "ไฟล์นี้มีเรื่องของ 3 หน่วยงาน แต่รายงานนี้เป็นของหน่วยงานเดียว\n"
+        "(the file holds 3 agencies' complaints, this job is for one agency):\n"
+        "ระบุ --agency ชื่อหน่วยงาน หรือ --all-agencies ทำทุกหน่วยงาน\n"
+        "(choose one with --agency NAME, or every agency with --all-agencies)\n" + LISTED)
+
+
+def test_overdue_refuses_a_many_agency_workbook_and_lists_one_agencys_work(many, tmp_path):
+    """Issue 11 defect 2: a work list is one agency's; without --agency the agencies are listed."""
+    out = tmp_path / "o.xlsx"
+    res = runner.invoke(app, ["overdue", str(many), "--as-of", "2566-05-31", "--out", str(out)], env=WIDE)
+    assert res.exit_code == 1
+    assert res.output.startswith("ข้อผิดพลาด (error): ไฟล์นี้มีเรื่องของ 3 หน่วยงาน แต่รายงานนี้เป็นของหน่วยงานเดียว\n"
+                                 "(the file holds 3 agencies' complaints, this job is for one agency):\n"
+                                 "ระบุ --agency ชื่อหน่วยงาน\n(choose one with --agency NAME)\n" + LISTED)
+    assert not out.exists()
+    res = runner.invoke(app, ["overdue", str(many), "--as-of", "2566-05-31", "--agency", "บางรัก"], env=WIDE)
+    assert res.exit_code == 0, res.output
+    assert "B2" in res.output and "S2" not in res.output and "Y1" not in res.output
+
+
+def test_the_refusal_fits_80_columns(many):
+    """Issue 11 defect 9: the refusal printed by a command fits the 80 columns staff have."""
+    from rich.cells import cell_len
+
+    res = runner.invoke(app, ["report", str(many), "--month", "2566-05", "--no-pdf"], env=WIDE)
+    assert res.exit_code == 1
+    lines = res.output.splitlines()
+    assert lines[0] == "ข้อผิดพลาด (error): ไฟล์นี้มีเรื่องของ 3 หน่วยงาน แต่รายงานนี้เป็นของหน่วยงานเดียว"
+    assert max(cell_len(line) for line in lines) <= 80
 
 
 def test_score_gives_the_committee_one_row_per_agency(many, tmp_path):
@@ -180,6 +207,29 @@ def test_report_all_agencies_one_folder_each(many, tmp_path):
     ids = {c.value for row in r001.iter_rows() for c in row if isinstance(c.value, str) and c.value in
            {"S1", "S2", "S3", "B1", "B2", "Y1", "N1"}}
     assert ids == {"B2"}  # the one open complaint of บางรัก, nobody else's
+
+
+def test_a_per_agency_audit_pack_carries_nothing_of_the_other_agencies_import(tmp_path):
+    """Issue 11 defect 7: the import summary (the whole file's counts, every district) is dropped from an
+    agency's pack, and the state history keeps that agency's complaints only."""
+    from cplkpi.importers import import_files
+    from cplkpi.importers.workbook import EVENTS_SHEET, SUMMARY_SHEET
+
+    src = Path(__file__).parent / "data" / "import" / "traffy_web.csv"
+    path = import_files([src]).write(tmp_path / "ทั้งหมด.xlsx")
+    assert SUMMARY_SHEET in load_workbook(path).sheetnames
+    events = [r[0] for r in load_workbook(path)[EVENTS_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert events == ["2022-TSTW03", "2022-TSTW03", "2024-TSTW02", "2024-TSTW06", "TSTW55"]  # 4 agencies'
+    out = tmp_path / "พระนคร.xlsx"
+    res = runner.invoke(app, ["audit-pack", str(path), "--month", "2565-10", "--agency", "พระนคร", "--out", str(out)],
+                        env=WIDE)
+    assert res.exit_code == 0, res.output
+    wb = load_workbook(out)
+    assert SUMMARY_SHEET not in wb.sheetnames
+    ids = [r[0] for r in wb["เรื่องร้องเรียน"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert ids == ["2022-TSTW03"]
+    assert [r[0] for r in wb[EVENTS_SHEET].iter_rows(min_row=2, values_only=True) if r[0]] == [
+        "2022-TSTW03", "2022-TSTW03"]  # every one of its rows, nobody else's
 
 
 def test_audit_pack_keeps_one_agency_and_audit_refuses_many(many, tmp_path):

@@ -699,9 +699,10 @@ def test_write_blocks_formats_dates_and_text():
     assert [list(r) for r in ws.iter_rows(values_only=True)] == [["x"], [1]]
 
 
-@pytest.mark.parametrize("key", ["monthly_reports", "score"])
+@pytest.mark.parametrize("key", ["monthly_reports", "score", "overdue"])
 def test_report_and_score_buttons_refuse_a_many_agency_sheet(tmp_path, key):
-    """A report or a score sheet is one agency's: the status cell lists the agencies with their counts."""
+    """A report, a score sheet or a work list (issue 11 defect 2: overdue) is one agency's: the status cell
+    lists the agencies with their counts."""
     from test_agencies import _many
 
     book = FakeBook(load_workbook(_many(tmp_path / "many.xlsx")), None, str(tmp_path / "many.xlsx"))
@@ -711,6 +712,7 @@ def test_report_and_score_buttons_refuse_a_many_agency_sheet(tmp_path, key):
     assert "ไฟล์นี้มีเรื่องของ 3 หน่วยงาน" in message
     assert "  สำนักงานเขตสาทร: 3 เรื่อง\n  สำนักงานเขตบางรัก: 2 เรื่อง\n" in message
     assert not (tmp_path / buttons.REPORTS_FOLDER).exists()
+    assert buttons.OVERDUE_SHEET not in book.values.sheetnames
 
 
 def test_overdue_button_on_an_imported_workbook_uses_its_snapshot_day(tmp_path):
@@ -719,13 +721,20 @@ def test_overdue_button_on_an_imported_workbook_uses_its_snapshot_day(tmp_path):
     from cplkpi.importers import import_files
 
     src = Path(__file__).parent / "data" / "import" / "traffy_geojson.csv"
-    path = import_files([src]).write(tmp_path / "imported.xlsx")
-    book = FakeBook(load_workbook(path), None, str(path))
-    message = buttons.run(book, "overdue")
+
+    def listed_for(district: str) -> tuple[FakeBook, str, list[str]]:
+        # one district's import: a work list is one agency's (issue 11 defect 2; the whole file is refused)
+        path = import_files([src], districts=[district]).write(tmp_path / f"{district}.xlsx")
+        book = FakeBook(load_workbook(path), None, str(path))
+        message = buttons.run(book, "overdue")
+        rows = book.sheet_rows(buttons.OVERDUE_SHEET)
+        return book, message, [r[1] for r in rows[1:] if r[1] and r[0] != buttons.STAKES_TITLE
+                               and isinstance(r[0], int)]
+
+    book, message, listed = listed_for("เขตดินแดง")
     assert message.startswith("ณ 6 พ.ค. 2568 ")
+    assert listed == ["TSTG01"]  # ส่งต่อ(ใหม่): waits for the acknowledgement
+    assert listed_for("เขตสะพานสูง")[2] == []  # เสร็จสิ้น
     rows = book.sheet_rows(buttons.OVERDUE_SHEET)
-    listed = [r[1] for r in rows[1:] if r[1] and r[0] != buttons.STAKES_TITLE and isinstance(r[0], int)]
-    assert "TSTG01" in listed  # ส่งต่อ(ใหม่): waits for the acknowledgement
-    assert "2025-TSTG03" not in listed and "2025-TSTG04" not in listed  # เสร็จสิ้น, ไม่เกี่ยวข้อง
     notes = block(rows, buttons.STAKES_TITLE)
-    assert notes[0][0].startswith("ข้อมูลครอบคลุม 5–6 พ.ค. 2568 (ข้อมูล ณ 6 พ.ค. 2568 03:40 น.)")
+    assert notes[0][0].startswith("ข้อมูลครอบคลุม 6 พ.ค. 2568 (ข้อมูล ณ 6 พ.ค. 2568 03:40 น.)")  # ดินแดง's only day

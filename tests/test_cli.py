@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -47,8 +48,42 @@ def test_overdue_lists_what_to_expedite(sample_path, tmp_path):
     assert res.exit_code == 0, res.output
     assert "เกินกำหนด (overdue) 4" in res.output
     assert "รายงานความก้าวหน้าครั้งที่ 1" in res.output and "ติดตามวันที่ 15/30" in res.output  # PHASE_LABELS
+    # issue 11 defect 5: Thai only (the status codes and an English status column were written beside it)
     listed = pd.read_excel(out, engine="openpyxl")
-    assert set(listed["สถานะ (status code)"]) == {"overdue", "due_soon"}
+    assert list(listed.columns) == [
+        "เลขที่เรื่อง (complaint id)", "เรื่อง (subject)", "ฝ่าย (unit)", "สถานะตามต้นทาง (source status)",
+        "วันที่ศูนย์แจ้งเรื่อง (forwarded)", "รายงานความก้าวหน้าล่าสุด (last progress report)",
+        "จำนวนวันทำการ (business days open)", "ขั้น (phase)", "กำหนด (due)", "สถานะ",
+        "สิ่งที่ต้องทำวันนี้ (action today)",
+        "คะแนนที่ได้คืน (points at stake)"]
+    assert set(listed["สถานะ"]) == {"เกินกำหนด", "ใกล้ครบกำหนด"}
+    # issue 11 defect 4: the projected totals and how the points are computed go with the list
+    notes = pd.read_excel(out, sheet_name="คำอธิบาย", engine="openpyxl")["คำอธิบาย (notes)"].tolist()
+    summary = next(line for line in res.output.splitlines() if line.startswith("คะแนนปีงบประมาณที่คาดการณ์"))
+    assert notes[0].startswith(summary) and notes[0].startswith("คะแนนปีงบประมาณที่คาดการณ์ ณ 30 ก.ย. 2563: ")
+    assert notes[1].startswith("คะแนนที่ได้คืน: ") and notes[-1].startswith("Points at stake: ")
+    assert len(notes) == 5
+
+
+def test_overdue_csv_keeps_one_table_and_its_notes_beside_it(tmp_path):
+    """Issue 11 defect 4: a .csv holds the table only (programs read it); the coverage line, the projected
+    totals and the explanation are in ``<name>_คำอธิบาย.txt`` beside it."""
+    from cplkpi.importers import import_files
+
+    src = Path(__file__).parent / "data" / "import" / "traffy_geojson.csv"
+    path = import_files([src], districts=["เขตดินแดง"]).write(tmp_path / "ดินแดง.xlsx")
+    out = tmp_path / "งาน.csv"
+    res = runner.invoke(app, ["overdue", str(path), "--out", str(out)], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    listed = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
+    assert listed["เลขที่เรื่อง (complaint id)"].tolist() == ["TSTG01"]
+    assert listed["สถานะ"].tolist() == ["ใกล้ครบกำหนด"]  # forwarded 6 May 00:10, listed as of 6 May
+    notes = (tmp_path / "งาน_คำอธิบาย.txt").read_text("utf-8-sig").splitlines()
+    assert notes[0] == ("ข้อมูลครอบคลุม 6 พ.ค. 2568 (ข้อมูล ณ 6 พ.ค. 2568 03:40 น.) "
+                        "(data covers 2025-05-06 to 2025-05-06)")
+    assert notes[1].startswith("คะแนนปีงบประมาณที่คาดการณ์ ณ 30 ก.ย. 2568: ถ้าไม่ดำเนินการใดเพิ่ม ")
+    assert notes[2].startswith("คะแนนที่ได้คืน: ") and len(notes) == 6
+    assert "งาน_คำอธิบาย.txt" in res.output
 
 
 def test_holidays_and_rules():

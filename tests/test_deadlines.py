@@ -93,3 +93,19 @@ def test_status_as_of(ack, report, resolved, as_of, status, phase, due):
 def test_status_labels_are_thai():
     st = status_as_of(D(2019, 10, 1), None, None, None, D(2019, 10, 3))
     assert st["status_th"].iloc[0] == "เกินกำหนด" and st["status_en"].iloc[0] == "overdue"
+
+
+def test_a_status_proving_the_acknowledgement_moves_on_to_the_first_progress_report():
+    """Issue 11 defect 3: no acknowledgement date, but the source's state says it was acknowledged: the
+    complaint waits for the first progress report, due 3 business days after the acknowledgement deadline
+    (forwarded Tue 22 Apr 2025: acknowledgement due 23 Apr, report due 28 Apr); one flag per complaint."""
+    from cplkpi.scoring.deadlines import PHASES, STATUSES, status_codes
+
+    start = np.array(["2025-04-22", "2025-04-22", "2025-04-22"], dtype="datetime64[D]")
+    nat = np.array(["NaT"] * 3, dtype="datetime64[D]")
+    ack = np.array(["NaT", "NaT", "2025-04-22"], dtype="datetime64[D]")
+    status, phase, due = status_codes(start, ack, nat, nat, dt.date(2025, 4, 24),
+                                      acknowledged_by_status=np.array([False, True, False]))
+    assert [PHASES[p] for p in phase] == ["ack", "progress", "progress"]
+    assert [STATUSES[s] for s in status] == ["overdue", "on_time", "due_soon"]  # due soon: within 1 business day
+    assert due.tolist() == [dt.date(2025, 4, 23), dt.date(2025, 4, 28), dt.date(2025, 4, 25)]

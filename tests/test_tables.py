@@ -68,6 +68,21 @@ def test_each_bad_value_is_one_located_problem_and_no_row_is_dropped():
     assert str(dup).startswith("ข้อผิดพลาด เรื่องร้องเรียน!A4 (เลขที่เรื่อง):")
 
 
+def test_an_unknown_state_is_warned_once_per_state_not_once_per_row():
+    """Issue 11 defect 8: score/overdue/report read a workbook whose unknown states repeat in many rows:
+    one warning per state, at its first row, with the number of rows (as the import summary lists them)."""
+    rows = [TH_HEADER] + [[f"A{k}", "1 ต.ค. 2562", None, None, None, state, "", ""]
+                          for k, state in enumerate(["รอคิว", "เสร็จสิ้น", "รอคิว", "รอช่าง", "รอคิว"])]
+    n = normalize_complaints(rows, "เรื่องร้องเรียน")
+    unknown = [p for p in n.problems if p.code == "unknown_status"]
+    assert [(p.row, p.letter, p.message_th, p.message_en) for p in unknown] == [
+        (2, "F", "สถานะไม่รู้จัก เก็บไว้ตามเดิม: 'รอคิว' (3 แถว เริ่มที่แถวนี้)",
+         "unknown status, kept as is: 'รอคิว' (3 rows, the first here)"),
+        (5, "F", "สถานะไม่รู้จัก เก็บไว้ตามเดิม: 'รอช่าง'", "unknown status, kept as is: 'รอช่าง'"),
+    ]
+    assert list(n.table["status"]) == ["รอคิว", "completed", "รอคิว", "รอช่าง", "รอคิว"]
+
+
 def test_missing_required_column_names_the_header():
     n = normalize_complaints([["เลขที่เรื่อง", "สถานะ"], ["A1", "เสร็จสิ้น"]], "เรื่องร้องเรียน")
     (p,) = [p for p in n.problems if p.code == "missing_column"]

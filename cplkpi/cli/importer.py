@@ -71,6 +71,10 @@ def import_command(
     pdf: bool = typer.Option(False, "--pdf/--no-pdf",
                              help="สร้าง PDF ของแบบรายงานด้วย LibreOffice (render PDFs)"),
     show: int = typer.Option(20, "--show", help="จำนวนแถวที่แสดงต่อตาราง (rows shown per table)"),
+    states: Path = typer.Option(
+        None, "--states", exists=True, dir_okay=False,
+        help="ไฟล์สถานะของหน่วยงานเอง รูปแบบเดียวกับ traffy_states.csv เพิ่มจากของโปรแกรม "
+             "(your own states file, the form of traffy_states.csv, added to the shipped one)"),
 ) -> None:
     """นำเข้าเรื่องร้องเรียนจาก Traffy Fondue และ MIS/1555 เป็นสมุดงาน (import complaints; see docs/import.md)."""
     from cplkpi.importers import district_filter, import_files
@@ -82,7 +86,7 @@ def import_command(
         wanted = district_filter(district)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--district") from exc
-    check_output_file(out, *files)
+    check_output_file(out, *files, states)
     month = None
     if report_month is not None:
         from cplkpi.macros.reports import output_names
@@ -101,7 +105,8 @@ def import_command(
     with Progress(*columns, console=err_console, transient=True) as progress:
         reading = progress.add_task("อ่านไฟล์ (reading files)", total=len(files))
         try:
-            result = import_files(files, districts=wanted, on_file=lambda _: progress.advance(reading))
+            result = import_files(files, districts=wanted, on_file=lambda _: progress.advance(reading),
+                                  states=states)
         except (CplError, ValueError) as exc:
             raise fail(exc if isinstance(exc, CplError) else CplError(str(exc))) from exc
         writing = progress.add_task("เขียนสมุดงาน (writing the workbook)", total=len(result.complaints))

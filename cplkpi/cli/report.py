@@ -64,6 +64,8 @@ def print_result(result) -> None:
                   f"คงค้าง {len(fig.pending):,} | คะแนน {fig.score.total:.4f}/{fig.rules.total_points:g}")
     if fig.score.coverage is not None:
         console.print(f"[bold]{fig.score.coverage.text()}[/]")
+    if fig.score.no_data:
+        console.print(f"[bold yellow]{plain(fig.score.no_data_note())}[/]")
     for path in result.paths:
         console.print(f"  {plain(path)}")
     if result.pdf_skipped:

@@ -11,15 +11,15 @@ from rich.cells import cell_len
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from cplkpi.export import TABLE_SUFFIXES, write_table
+from cplkpi.export import TABLE_SUFFIXES, notes_file, write_table
 from cplkpi.outputs import check_output_file
-from cplkpi.scoring.deadlines import PHASE_LABELS
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.explain import for_people
+from cplkpi.scoring.monitor import phase_th
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
-from cplkpi.workbook import ComplaintWorkbook, read_workbook
+from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
 
 from . import app
 from .common import (
@@ -66,6 +66,9 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
                   f"ณ วันที่ (as of) {format_thai_date(result.as_of)}")
     if result.coverage is not None:
         console.print(f"[bold]{result.coverage.text()}[/]")
+    no_data = result.no_data_note()
+    if no_data is not None:  # before the figures: what the full score below is worth
+        console.print(f"[bold yellow]{plain(no_data)}[/]")
     # compact: short component labels (the reports carry the full ones); fits 80 columns
     t = Table(title="คะแนนรายองค์ประกอบ (component scores)", box=box.SIMPLE_HEAD, show_edge=False,
               pad_edge=False)
@@ -78,6 +81,8 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     places = r.score_decimals
     for c in result.component_summary().itertuples():
         counted = f"ส่งตรงเวลา {c.correct:,}/{c.total:,} เดือน" if c.monthly else f"{c.correct:,}/{c.total:,} เรื่อง"
+        if c.no_data:  # months without data: neither due nor missing, never "not due yet"
+            counted += f"\nไม่มีข้อมูล {c.no_data:,} เดือน"
         t.add_row(plain(c.short_th), counted, f"{c.not_yet_due:,}", "-" if c.pct is None else f"{c.pct:.2f}",
                   f"{c.points:g}", f"{c.deducted:.{places}f}" if c.deducted else "-", f"{c.score:.{places}f}")
     console.print(t)
@@ -104,7 +109,8 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     s.add_row("[bold]รวม (total)[/]", f"{r.total_points:g}", "", "", f"[bold]{result.total:.{r.score_decimals}f}[/]")
     console.print(s)
     for note in result.notes:
-        console.print(f"[yellow]หมายเหตุ (note):[/] {plain(note)}")
+        if note != no_data:  # printed above the figures
+            console.print(f"[yellow]หมายเหตุ (note):[/] {plain(note)}")
 
 
 def print_agency_scores(scored: list[tuple[str, ScoreResult]], unassigned: int = 0) -> None:
@@ -219,7 +225,13 @@ def overdue_command(
     """รายการเรื่องที่เกินกำหนดหรือใกล้ครบกำหนด (list complaints overdue or due soon as of a date)."""
     if out is not None:
         check_output_file(out, workbook, rules_file(rules), suffixes=TABLE_SUFFIXES)
+        if out.suffix.lower() == ".csv":
+            check_output_file(notes_file(out), workbook, rules_file(rules))
     book = load(workbook, keep_going, agency)
+    try:  # a work list is one agency's: a many-agency workbook is refused with its agencies listed
+        book = one_agency(book, hint="ระบุ --agency ชื่อหน่วยงาน (choose one with --agency NAME)")
+    except CplError as exc:
+        raise fail(exc) from exc
     day = date_option(as_of, "--as-of") or (book.coverage.default_as_of(today_bangkok()) if book.coverage
                                             else today_bangkok())
     try:
@@ -237,12 +249,12 @@ def overdue_command(
                     ("สถานะ (status)", {}), ("คะแนนที่ได้คืน (points at stake)", {"justify": "right", "min_width": 6})):
         t.add_column(col, overflow="fold", **kw)
     places = stakes.baseline.rules.score_decimals
-    for _, x in table.head(200).iterrows():
+    phases = phase_th(table)
+    for (_, x), phase in zip(table.head(200).iterrows(), phases):
         colour = "red" if x["status"] == "overdue" else "yellow" if x["status"] == "due_soon" else "green"
-        phase = PHASE_LABELS.get(x["phase"], ("",))[0]
         t.add_row(cell_text(x["complaint_id"]), *((cell_text(x.get("subject")),) if subjects else ()),
-                  cell_text(x["source_status"]), phase, format_thai_date(x["due"]), f"[{colour}]{x['status_th']}[/]",
-                  f"{x['points']:.{places}f}")
+                  cell_text(x["source_status"]), plain(phase), format_thai_date(x["due"]),
+                  f"[{colour}]{x['status_th']}[/]", f"{x['points']:.{places}f}")
     console.print(t)
     if book.coverage is not None:
         console.print(f"[bold]{book.coverage.text()}[/]")
@@ -250,10 +262,15 @@ def overdue_command(
     console.print(f"เกินกำหนด (overdue) {counts.get('overdue', 0):,}  ใกล้ครบกำหนด (due soon) {counts.get('due_soon', 0):,}")
     console.print(stakes.summary_th())
     if out is not None:
-        # the phase in Thai, as on screen (its code is for programs)
-        write_table(table.assign(phase=table["phase"].map(lambda p: PHASE_LABELS.get(p, ("",))[0])), out,
-                    "เรื่องที่ต้องเร่งรัด")
+        # what a person reads, as on screen: the phase and the status in Thai (their codes are for programs),
+        # and under the table (a second sheet, or a text file beside a .csv) the coverage, the projected
+        # totals and how the points at stake are computed, as the Excel button's sheet has them
+        people = table.drop(columns=["status", "status_en", "note_th"]).assign(phase=phases)
+        write_table(people, out, "เรื่องที่ต้องเร่งรัด", notes=stakes.notes_th())
         console.print(f"เขียนไฟล์ (written): {plain(out)}")
+        if out.suffix.lower() == ".csv":
+            console.print("คำอธิบายและคะแนนที่คาดการณ์ (notes and projected totals): "
+                          f"{plain(notes_file(out))}", soft_wrap=True)  # a path stays whole
 
 
 @app.command("rules")
