@@ -314,6 +314,66 @@ def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str],
         raise _corrupt(path, f"{part}: XML {exc}") from exc
 
 
+# --- declared counts: shared strings and styles ---------------------------------------------------------
+#
+# The values reader reserves memory for as many shared strings as xl/sharedStrings.xml declares
+# (``uniqueCount``, ``count``) before reading one: a 1.8 KB file declaring 4,294,967,295 strings asked
+# for 103 GB and aborted the process. Every count the workbook's string and style parts declare is
+# therefore checked against what the part really holds, streamed, before any reader opens the file.
+
+#: The parts whose declared counts a reader may size memory from (any folder, any case).
+_COUNTED_PART = re.compile(r"(?i)(?:^|/)(?:sharedstrings|styles)[^/]*\.xml$")
+#: How far a declared count may exceed the entries the part holds (writers round; a stale count is harmless).
+_COUNT_SLACK = 1000
+
+
+class _CountWalk:
+    """Each element declaring ``count``/``uniqueCount``, and how many child elements it really has."""
+
+    def __init__(self) -> None:
+        self.open: list[list] = []  # [local name, declared counts, children so far]
+        self.found: list[tuple[str, dict[str, int], int]] = []
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if self.open:
+            self.open[-1][2] += 1
+        declared = {k: _declared(v) for k, v in attrs.items() if k in ("count", "uniqueCount")}
+        self.open.append([name.rpartition(":")[2], declared, 0])
+
+    def end(self, name: str) -> None:
+        local, declared, children = self.open.pop()
+        if declared:
+            self.found.append((local, declared, children))
+
+
+def _declared(text: str) -> int:
+    """A declared count as the reader parses it (digits, surrounding blanks allowed); 0 if unreadable."""
+    text = text.strip()
+    return int(text) if text.isdigit() else 0
+
+
+def _check_declared_counts(path: Path, chunks: Iterator[bytes], part: str, sheets: int) -> None:
+    """Refuse a shared-strings or styles part declaring far more entries than it holds (a reader would
+    reserve memory for all of them): ``uniqueCount`` or a style list's ``count`` more than
+    :data:`_COUNT_SLACK` above its entries, or the string references ``count`` above :data:`MAX_CELLS`
+    per sheet."""
+    walk = _CountWalk()
+    _walk_xml(walk.start, walk.end, chunks, path, part, lambda: False)
+    for local, declared, children in walk.found:
+        for key, number in declared.items():
+            if local == "sst" and key == "count":
+                most = MAX_CELLS * sheets
+            else:
+                most = children + _COUNT_SLACK
+            if number > most:
+                raise _fail("declared_count_too_large",
+                            f"ไฟล์ระบุจำนวนรายการใน {part} ({local} {key}=\"{number:,}\") เกินกว่าที่มีจริง "
+                            f"({children:,} รายการ, ขีดจำกัด {most:,}) ปฏิเสธเพื่อความปลอดภัย: เปิดใน Excel แล้วบันทึกใหม่",
+                            f"the file declares more entries in {part} ({local} {key}=\"{number:,}\") than it "
+                            f"holds ({children:,}, limit {most:,}); refused for safety: open it in Excel and "
+                            "save it again", path)
+
+
 # --- OpenDocument (.ods): repeated rows and cells ----------------------------------------------------
 #
 # python-calamine expands ``table:number-columns-repeated`` of a cell with a value (empty ones only when
@@ -490,6 +550,10 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
                     if info.filename in bin_sheets:
                         extent = _xlsb_extent(_member_chunks(raw, info))
                         _check_extent(path, bin_sheets[info.filename], *extent)
+                        measured = True
+                    if kind == "xlsx" and _COUNTED_PART.search(info.filename):
+                        _check_declared_counts(path, _member_chunks(raw, info), info.filename,
+                                               max(sum(not _COUNTED_PART.search(m) for m in xml_sheets), 1))
                         measured = True
                     if info.filename.lower() == "content.xml":
                         _check_ods_content(path, _member_chunks(raw, info))

@@ -404,6 +404,12 @@ EXPECTED.update({
     'csv_unclosed_quote_over_the_field_limit': ('refused', [
         'ข้อผิดพลาด csv_unclosed_quote_over_the_field_limit.csv: ช่องข้อมูลในแถวที่เริ่มที่บรรทัด 4 ยาวเกิน 1,048,576 อักขระ: มักเกิดจากเครื่องหมาย " ที่ไม่มีคู่ ตรวจบรรทัดนั้น (a field of the record starting on line 4 is longer than 1,048,576 characters: usually a " without its closing quote; check that line)',
     ]),
+    'shared_strings_declare_4294967295': ('refused', [
+        'ข้อผิดพลาด shared_strings_declare_4294967295.xlsx: ไฟล์ระบุจำนวนรายการใน xl/sharedStrings.xml (sst uniqueCount="4,294,967,295") เกินกว่าที่มีจริง (1 รายการ, ขีดจำกัด 1,001) ปฏิเสธเพื่อความปลอดภัย: เปิดใน Excel แล้วบันทึกใหม่ (the file declares more entries in xl/sharedStrings.xml (sst uniqueCount="4,294,967,295") than it holds (1, limit 1,001); refused for safety: open it in Excel and save it again)',
+    ]),
+    'shared_strings_reference_count_4294967295': ('refused', [
+        'ข้อผิดพลาด shared_strings_reference_count_4294967295.xlsx: ไฟล์ระบุจำนวนรายการใน xl/sharedStrings.xml (sst count="4,294,967,295") เกินกว่าที่มีจริง (1 รายการ, ขีดจำกัด 10,000,000) ปฏิเสธเพื่อความปลอดภัย: เปิดใน Excel แล้วบันทึกใหม่ (the file declares more entries in xl/sharedStrings.xml (sst count="4,294,967,295") than it holds (1, limit 10,000,000); refused for safety: open it in Excel and save it again)',
+    ]),
 })
 
 

@@ -1159,6 +1159,37 @@ def _(d: Path) -> Path:
     return complaints(d / ("ก" * 80 + ".xlsx"), OPEN)
 
 
+def _with_shared_strings(xml: bytes) -> Callable[[dict[str, bytes]], None]:
+    """Add ``xml`` as xl/sharedStrings.xml, related from the workbook."""
+
+    def edit(members: dict[str, bytes]) -> None:
+        members["xl/sharedStrings.xml"] = xml
+        rels = "xl/_rels/workbook.xml.rels"
+        members[rels] = members[rels].replace(b"</Relationships>", (
+            '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>').encode())
+
+    return edit
+
+
+@case("shared_strings_declare_4294967295")
+def _(d: Path) -> Path:
+    """1.8 KB declaring 4,294,967,295 shared strings (one written): the reader reserved 103 GB and aborted."""
+    sst = (f'<?xml version="1.0"?><sst xmlns="{_X_NS}" count="1" uniqueCount="4294967295">'
+           "<si><t>x</t></si></sst>").encode()
+    return _far(d / "shared_strings_declare_4294967295.xlsx", '<row r="2"><c r="A2" t="s"><v>0</v></c></row>',
+                _with_shared_strings(sst))
+
+
+@case("shared_strings_reference_count_4294967295")
+def _(d: Path) -> Path:
+    """The string references count declared as 4,294,967,295 (uniqueCount right)."""
+    sst = (f'<?xml version="1.0"?><sst xmlns="{_X_NS}" count=" 4294967295" uniqueCount="1">'
+           "<si><t>x</t></si></sst>").encode()
+    return _far(d / "shared_strings_reference_count_4294967295.xlsx",
+                '<row r="2"><c r="A2" t="s"><v>0</v></c></row>', _with_shared_strings(sst))
+
+
 def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:
     """Build the corpus (or ``names`` of it) into ``folder``; returns name → input path."""
     folder = Path(folder)
