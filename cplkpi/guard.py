@@ -50,6 +50,8 @@ __all__ = [
     "MAX_RATIO",
     "MAX_ROWS",
     "MAX_CELLS",
+    "MAX_CELL_CHARS",
+    "MAX_TEXT_CHARS",
     "check_workbook_file",
     "check_csv_file",
     "ensure_not_input",
@@ -67,6 +69,12 @@ MAX_RATIO = 200
 MAX_ROWS = 300_000
 #: Largest used area of a sheet (last used row × last used column): what a values reader builds in memory.
 MAX_CELLS = 10_000_000
+
+#: Longest text of one cell (Excel's limit), as a reader expands it (.ods ``text:s text:c`` spaces).
+MAX_CELL_CHARS = 32_767
+#: Most characters of text the sheets of an .ods may expand to (every repeated cell counted): the reader
+#: builds them all when it opens the file.
+MAX_TEXT_CHARS = 200_000_000
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 20
@@ -279,7 +287,8 @@ def _over(rows: int, cols: int) -> bool:
 
 
 def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None],
-              chunks: Iterator[bytes], path: Path, part: str, enough: Callable[[], bool]) -> None:
+              chunks: Iterator[bytes], path: Path, part: str, enough: Callable[[], bool],
+              text: Callable[[str], None] | None = None) -> None:
     """Stream a part through expat with these element handlers, stopping early once ``enough()``.
 
     Constant memory: expat keeps only the open tag; a DTD (entities) is refused, and so is a run of
@@ -295,6 +304,8 @@ def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str],
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = no_dtd
     parser.EntityDeclHandler = no_dtd
     run = 0
@@ -386,8 +397,14 @@ class _OdsWalk:
     (repeats counted, from the first row) × columns up to the last cell with a value."""
 
     _CELLS = ("table:table-cell", "table:covered-table-cell")
+    #: Elements that stand for characters in a cell's text: ``text:s`` for ``text:c`` spaces (default 1).
+    _EXPANDS = ("text:s", "text:tab", "text:line-break")
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cell_chars: int | None = None  # characters of the current cell's text (None outside a cell)
+        self.cell_at = (0, 0, 1)  # row, column (1-based) and repeat of the current cell
+        self.chars = 0  # characters of every cell so far, repeats counted
         self.stack: list[str] = []
         self.sheet = ""
         self.rows = self.cols = 0  # of the current table
@@ -407,12 +424,45 @@ class _OdsWalk:
             self.row_width = self.col = 0
         elif name in self._CELLS and parent == "table:table-row":
             repeat = _count(attrs.get("table:number-columns-repeated"))
+            self.cell_chars, self.cell_at = 0, (self.row_start + 1, self.col + 1, repeat)
             self.col += repeat
             if any(k.startswith("office:") or k == "table:formula" for k in attrs):
                 self.row_width = self.col  # a value (or a formula): the repeats up to here are built
 
+        elif name in self._EXPANDS and self.cell_chars is not None:
+            self.cell_chars += _count(attrs.get("text:c")) if name == "text:s" else 1
+            self._check_cell()
+
+    def text(self, data: str) -> None:
+        """Character data: counted towards the current cell's text."""
+        if self.cell_chars is not None:
+            self.cell_chars += len(data)
+            self._check_cell()
+
+    def _check_cell(self) -> None:
+        """Refuse a cell whose text passes :data:`MAX_CELL_CHARS`, or a file whose sheets' text passes
+        :data:`MAX_TEXT_CHARS` (the reader builds every sheet, and each repeat of a cell again)."""
+        row, col, repeat = self.cell_at
+        where = f"{self.path.name}: {self.sheet}" if self.sheet else self.path.name
+        if self.cell_chars > MAX_CELL_CHARS:
+            raise InputError([Problem(
+                "cell_text_too_long",
+                f"ข้อความในเซลล์ยาวเกิน {MAX_CELL_CHARS:,} อักขระ (ขีดจำกัดของ Excel) ปฏิเสธเพื่อความปลอดภัย",
+                f"the cell's text is longer than {MAX_CELL_CHARS:,} characters (Excel's limit); refused for "
+                "safety", sheet=where, row=row, letter=column_letter(col))])
+        if self.chars + self.cell_chars * repeat * self.row_repeat > MAX_TEXT_CHARS:
+            raise InputError([Problem(
+                "text_too_large",
+                f"ข้อความในทุกชีตของไฟล์รวมกันเกิน {MAX_TEXT_CHARS:,} อักขระ (นับเซลล์ที่ซ้ำกันทุกครั้ง) ถึงเซลล์นี้ "
+                "ปฏิเสธเพื่อความปลอดภัย",
+                f"the text of the file's sheets adds up to more than {MAX_TEXT_CHARS:,} characters (each "
+                "repeated cell counted) by this cell; refused for safety", sheet=where, row=row, letter=column_letter(col))])
+
     def end(self, name: str) -> None:
         self.stack.pop()
+        if name in self._CELLS and self.cell_chars is not None and self.stack[-1:] == ["table:table-row"]:
+            self.chars += self.cell_chars * self.cell_at[2] * self.row_repeat
+            self.cell_chars = None
         if name == "table:table-row":
             if self.row_width:
                 self.rows = self.row_start + self.row_repeat
@@ -429,9 +479,9 @@ def _count(text: str | None) -> int:
 
 def _check_ods_content(path: Path, chunks: Iterator[bytes]) -> None:
     """Refuse an .ods whose content.xml describes a sheet past the limits (streamed, constant memory)."""
-    walk = _OdsWalk()
+    walk = _OdsWalk(path)
     _walk_xml(walk.start, walk.end, chunks, path, "content.xml", lambda: _over(walk.rows, walk.cols) or any(
-        _over(rows, cols) for _, rows, cols in walk.tables))
+        _over(rows, cols) for _, rows, cols in walk.tables), walk.text)
     for sheet, rows, cols in [*walk.tables, (walk.sheet, walk.rows, walk.cols)]:
         _check_extent(path, sheet, rows, cols)
 

@@ -410,6 +410,12 @@ EXPECTED.update({
     'shared_strings_reference_count_4294967295': ('refused', [
         'ข้อผิดพลาด shared_strings_reference_count_4294967295.xlsx: ไฟล์ระบุจำนวนรายการใน xl/sharedStrings.xml (sst count="4,294,967,295") เกินกว่าที่มีจริง (1 รายการ, ขีดจำกัด 10,000,000) ปฏิเสธเพื่อความปลอดภัย: เปิดใน Excel แล้วบันทึกใหม่ (the file declares more entries in xl/sharedStrings.xml (sst count="4,294,967,295") than it holds (1, limit 10,000,000); refused for safety: open it in Excel and save it again)',
     ]),
+    'ods_cell_of_2000000000_spaces': ('refused', [
+        'ข้อผิดพลาด ods_cell_of_2000000000_spaces.ods: ไฟล์เป็น OpenDocument (.ods): บันทึกเป็น .xlsx ก่อน (the file is an OpenDocument spreadsheet (.ods): save it as .xlsx first)',
+    ]),
+    'ods_cells_of_spaces_tabs_and_breaks_past_the_total': ('refused', [
+        'ข้อผิดพลาด ods_cells_of_spaces_tabs_and_breaks_past_the_total.ods: ไฟล์เป็น OpenDocument (.ods): บันทึกเป็น .xlsx ก่อน (the file is an OpenDocument spreadsheet (.ods): save it as .xlsx first)',
+    ]),
 })
 
 

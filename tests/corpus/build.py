@@ -1190,6 +1190,25 @@ def _(d: Path) -> Path:
                 '<row r="2"><c r="A2" t="s"><v>0</v></c></row>', _with_shared_strings(sst))
 
 
+@case("ods_cell_of_2000000000_spaces")
+def _(d: Path) -> Path:
+    """844 bytes: one ``text:s`` standing for 2,000,000,000 spaces in a cell killed ``import``."""
+    cell = ('<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/>'
+            "</text:p></table:table-cell></table:table-row>")
+    return ods_file(d / "ods_cell_of_2000000000_spaces.ods",
+                    f'<table:table table:name="{SHEET}">{_ODS_HEADER}{cell}</table:table>')
+
+
+@case("ods_cells_of_spaces_tabs_and_breaks_past_the_total")
+def _(d: Path) -> Path:
+    """Cells each within Excel's 32,767 characters, repeated past the text the sheets may hold in total."""
+    cell = ('<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="1000"'
+            ' office:value-type="string"><text:p><text:s text:c="997"/><text:tab/><text:line-break/>ก</text:p>'
+            "</table:table-cell></table:table-row>")
+    return ods_file(d / "ods_cells_of_spaces_tabs_and_breaks_past_the_total.ods",
+                    f'<table:table table:name="{SHEET}">{_ODS_HEADER}{cell}</table:table>')
+
+
 def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:
     """Build the corpus (or ``names`` of it) into ``folder``; returns name → input path."""
     folder = Path(folder)
