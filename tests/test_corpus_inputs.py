@@ -416,6 +416,8 @@ EXPECTED.update({
     'ods_cells_of_spaces_tabs_and_breaks_past_the_total': ('refused', [
         'ข้อผิดพลาด ods_cells_of_spaces_tabs_and_breaks_past_the_total.ods: ไฟล์เป็น OpenDocument (.ods): บันทึกเป็น .xlsx ก่อน (the file is an OpenDocument spreadsheet (.ods): save it as .xlsx first)',
     ]),
+    'workbook_without_calc_properties': ('read', [
+    ]),
 })
 
 

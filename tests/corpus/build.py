@@ -1209,6 +1209,18 @@ def _(d: Path) -> Path:
                     f'<table:table table:name="{SHEET}">{_ODS_HEADER}{cell}</table:table>')
 
 
+@case("workbook_without_calc_properties")
+def _(d: Path) -> Path:
+    """A valid workbook whose xl/workbook.xml has no <calcPr> (written by other tools): audit-pack crashed."""
+    src = complaints(d / "base_workbook_without_calc_properties.xlsx", OPEN)
+
+    def drop(members: dict[str, bytes]) -> None:
+        members["xl/workbook.xml"] = re.sub(rb"<calcPr[^>]*/>", b"", members["xl/workbook.xml"])
+        assert b"calcPr" not in members["xl/workbook.xml"]
+
+    return edit_zip(src, d / "workbook_without_calc_properties.xlsx", drop)
+
+
 def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:
     """Build the corpus (or ``names`` of it) into ``folder``; returns name → input path."""
     folder = Path(folder)
