@@ -320,6 +320,15 @@ def _(d: Path) -> Path:
     )
 
 
+@case("reopen_count_out_of_range")
+def _(d: Path) -> Path:
+    """Whole numbers past any count (1e300, 2^63, the text 1e300, 5,000 nines): OverflowError in 7 commands."""
+    header = [*HEADER, "จำนวนครั้งที่เปิดใหม่"]
+    rows = [[f"630001{i}", "3/10/2562", *[None] * 6, v]
+            for i, v in enumerate([1e300, 2.0**63, "1e300", "9" * 5000, 1_000_001, 1_000_000])]
+    return complaints(d / "reopen_count_out_of_range.xlsx", *rows, header=header)
+
+
 @case("reopened_before_forwarded")
 def _(d: Path) -> Path:
     return complaints(
