@@ -30,6 +30,7 @@ import array
 import contextlib
 import posixpath
 import re
+import stat
 import struct
 import sys
 import zipfile
@@ -54,6 +55,7 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "check_workbook_file",
     "check_csv_file",
+    "check_regular_file",
     "ensure_not_input",
     "reading_values",
     "sheet_parts",
@@ -88,9 +90,26 @@ def _warn(code: str, th: str, en: str, path: Path) -> Problem:
     return Problem(code, th, en, sheet=path.name, severity="warning")
 
 
+def check_regular_file(path: str | Path) -> Path:
+    """Refuse an input that is missing, a folder, or not a regular file (a FIFO, device or socket:
+    reading one may wait for ever); every command's input files pass here before being opened."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        raise _fail("file_missing", f"ไม่พบไฟล์ {path}", f"file not found: {path}", path) from None
+    if stat.S_ISDIR(mode):
+        raise _fail("not_a_file", f"{path} เป็นโฟลเดอร์ ไม่ใช่ไฟล์: ระบุไฟล์ในโฟลเดอร์นั้น",
+                    f"{path} is a folder, not a file: give a file in it", path)
+    if not stat.S_ISREG(mode):
+        raise _fail("not_a_file", f"{path} ไม่ใช่ไฟล์ปกติ (เป็น pipe/FIFO อุปกรณ์ หรือ socket): บันทึกข้อมูลเป็นไฟล์ก่อน",
+                    f"{path} is not a regular file (a pipe/FIFO, device or socket): save the data to a file "
+                    "first", path)
+    return path
+
+
 def _common_checks(path: Path) -> int:
-    if not path.is_file():
-        raise _fail("file_missing", f"ไม่พบไฟล์ {path}", f"file not found: {path}", path)
+    check_regular_file(path)
     size = path.stat().st_size
     if size == 0:
         raise _fail("file_empty", "ไฟล์ว่างเปล่า (0 ไบต์)", "the file is empty (0 bytes)", path)

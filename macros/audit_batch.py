@@ -84,8 +84,10 @@ def _ignore_reason(p: Path, skip: set[Path]) -> str | None:
     """Why entry ``p`` of a batch folder is not audited (Thai (English)); None when it is audited."""
     if p.resolve() in skip:
         return "ผลการตรวจของคณะกรรมการเอง (the committee's own output)"
-    if not p.is_file():
+    if p.is_dir():
         return "เป็นโฟลเดอร์ ไม่ตรวจโฟลเดอร์ย่อย (a folder: sub-folders are not audited)"
+    if not p.is_file():
+        return "ไม่ใช่ไฟล์ปกติ (pipe/FIFO อุปกรณ์ หรือ socket) (not a regular file: a pipe, device or socket)"
     if p.name.startswith("~$"):
         return "ไฟล์ล็อกชั่วคราวของ Excel (an Excel lock file of an open workbook)"
     if p.name.startswith("."):
