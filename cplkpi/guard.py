@@ -78,6 +78,9 @@ MAX_CELL_CHARS = 32_767
 #: builds them all when it opens the file.
 MAX_TEXT_CHARS = 200_000_000
 
+#: Excel's grid: columns A…XFD (rows stop earlier, at :data:`MAX_ROWS`, far below Excel's 1,048,576).
+EXCEL_COLUMNS = 16_384
+
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 20
 
@@ -978,6 +981,14 @@ def _check_extent(path: Path, sheet: str, max_row: int, max_col: int) -> None:
             "ลบแถวและคอลัมน์ที่ไม่ใช้ออก",
             f"the sheet is used up to cell {corner} ({max_row * max_col:,} cells, over the limit of "
             f"{MAX_CELLS:,}): delete the unused rows and columns", sheet=sheet)])
+    if max_col > EXCEL_COLUMNS:
+        raise InputError([Problem(
+            "beyond_excel_grid",
+            f"ชีตมีเซลล์ที่คอลัมน์ {column_letter(max_col)} เลยคอลัมน์สุดท้ายของ Excel (XFD = {EXCEL_COLUMNS:,} คอลัมน์): "
+            "ไฟล์ไม่ได้เขียนโดย Excel หรือเสียหาย เปิดใน Excel แล้วบันทึกใหม่",
+            f"the sheet has a cell in column {column_letter(max_col)}, beyond Excel's last column (XFD = "
+            f"{EXCEL_COLUMNS:,} columns): the file was not written by Excel or is damaged; open it in Excel and "
+            "save it again", sheet=sheet)])
 
 
 def _bomb(path: Path, total: int, lying: str | None = None, ratio: float = 0.0) -> InputError:

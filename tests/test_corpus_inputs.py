@@ -425,6 +425,9 @@ EXPECTED.update({
         "ข้อผิดพลาด เรื่องร้องเรียน!I6 (จำนวนครั้งที่เปิดใหม่): จำนวนมากเกินไป ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง 1,000,000: '99999999999999999999999999999999999999999999999999999999… (too large: must be a whole number from 0 to 1,000,000: '99999999999999999999999999999999999999999999999999999999…)",
         'ข้อผิดพลาด เรื่องร้องเรียน!I7 (จำนวนครั้งที่เปิดใหม่): จำนวนมากเกินไป ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง 1,000,000: 1000001.0 (too large: must be a whole number from 0 to 1,000,000: 1000001.0)',
     ]),
+    'cell_beyond_column_xfd': ('refused', [
+        "ข้อผิดพลาด cell_beyond_column_xfd.xlsx: เรื่องร้องเรียน: ชีตมีเซลล์ที่คอลัมน์ ZZZZ เลยคอลัมน์สุดท้ายของ Excel (XFD = 16,384 คอลัมน์): ไฟล์ไม่ได้เขียนโดย Excel หรือเสียหาย เปิดใน Excel แล้วบันทึกใหม่ (the sheet has a cell in column ZZZZ, beyond Excel's last column (XFD = 16,384 columns): the file was not written by Excel or is damaged; open it in Excel and save it again)",
+    ]),
 })
 
 

@@ -772,6 +772,12 @@ def _retarget(target: str, member: str = "xl/worksheets/sheet1.xml") -> Callable
     return edit
 
 
+@case("cell_beyond_column_xfd")
+def _(d: Path) -> Path:
+    """``r="ZZZZ2"``: a column Excel does not have (openpyxl raised ValueError in validate-report)."""
+    return _far(d / "cell_beyond_column_xfd.xlsx", '<row r="2"><c r="ZZZZ2"><v>1</v></c></row>')
+
+
 @case("far_cell_all250000")
 def _(d: Path) -> Path:
     return _far(d / "far_cell_all250000.xlsx", '<row r="250000"><c r="ALL250000"><v>1</v></c></row>')
