@@ -19,7 +19,7 @@ is reported as a warning, because the values a user sees in Excel may differ
 from the stored ones.
 
 :func:`check_workbook_file` raises :class:`InputError` for a refused file and
-returns the warnings; :func:`reading_values` turns what the reader raises on a
+returns the warnings; :func:`reading` turns what a reader raises on a
 file that passed into one clear error; :func:`ensure_not_input` (from :mod:`cplkpi.outputs`) refuses an
 output path that is one of the inputs.
 """
@@ -57,7 +57,7 @@ __all__ = [
     "check_csv_file",
     "check_regular_file",
     "ensure_not_input",
-    "reading_values",
+    "reading",
     "sheet_parts",
 ]
 
@@ -955,12 +955,60 @@ def _check_sheet_part(path: Path, raw: BinaryIO, info: zipfile.ZipInfo, sheet: s
     (python-calamine reserves at most 100,000 cells from it, openpyxl's are reset), so a wrong one
     costs nothing and a real workbook with a stale one is still read.
     """
+    if _mentions(_member_chunks(raw, info), b"mergeCell"):
+        _check_merges(path, sheet, _member_chunks(raw, info), info.filename)
     extent = _fast_extent(_member_chunks(raw, info), exact=False)
     if extent is False:
         extent = _fast_extent(_member_chunks(raw, info), exact=True)
     if not extent:
         extent = _exact_extent(_member_chunks(raw, info), path, info.filename)
     _check_extent(path, sheet, *extent)
+
+
+def _mentions(chunks: Iterator[bytes], word: bytes) -> bool:
+    """Whether ``word`` occurs in the streamed part (across chunk boundaries too)."""
+    tail = b""
+    for chunk in chunks:
+        if word in tail + chunk[:len(word)] or word in chunk:
+            for _ in chunks:  # the zip checks of the whole part still run
+                pass
+            return True
+        tail = chunk[-len(word):]
+    return False
+
+
+class _MergeWalk:
+    """The merged ranges of a sheet part: their farthest corner and how many cells they cover (openpyxl
+    builds a cell object for each)."""
+
+    def __init__(self) -> None:
+        self.rows = self.cols = self.cells = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name.rpartition(":")[2] != "mergeCell":
+            return
+        first, _, last = attrs.get("ref", "").replace("$", "").partition(":")
+        a, b = _ref(first), _ref(last or first)
+        if a is not None and b is not None:
+            self.rows, self.cols = max(self.rows, a[0], b[0]), max(self.cols, a[1], b[1])
+            self.cells += (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
+
+    def end(self, name: str) -> None:
+        """Nothing to do at the end of an element."""
+
+
+def _check_merges(path: Path, sheet: str, chunks: Iterator[bytes], part: str) -> None:
+    """Refuse merged ranges reaching beyond the limits, or covering more than :data:`MAX_CELLS` in all."""
+    walk = _MergeWalk()
+    _walk_xml(walk.start, walk.end, chunks, path, part, lambda: walk.cells > MAX_CELLS or _over(walk.rows, 1))
+    _check_extent(path, sheet, walk.rows, walk.cols)
+    if walk.cells > MAX_CELLS:
+        where = f"{path.name}: {sheet}" if sheet and sheet != path.name else path.name
+        raise InputError([Problem(
+            "merged_too_large",
+            f"เซลล์ที่ผสานรวมกันในชีตครอบคลุมเกิน {MAX_CELLS:,} เซลล์: ยกเลิกการผสานเซลล์ที่ไม่ใช้",
+            f"the sheet's merged cells cover more than {MAX_CELLS:,} cells: unmerge the unused ones",
+            sheet=where)])
 
 
 def _check_extent(path: Path, sheet: str, max_row: int, max_col: int) -> None:
@@ -1074,22 +1122,50 @@ def check_csv_file(path: str | Path) -> bytes:
     return raw
 
 
+#: Exception names of the readers' own kinds, matched by name so that no reader is imported here:
+#: pyo3's ``PanicException`` (a Rust panic, a ``BaseException``), python-calamine's errors, defusedxml's.
+_READER_ERRORS = ("PanicException", "CalamineError", "DefusedXmlException", "InvalidFileException")
+
+
+def _reader_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is what a parser raises on a broken or hostile file (not KeyboardInterrupt, not
+    SystemExit): the errors of malformed data, of sizes and indexes a file declares, and the readers' own."""
+    kinds = {k.__name__ for k in type(exc).__mro__}
+    return bool(kinds & set(_READER_ERRORS)) or isinstance(exc, (
+        zipfile.BadZipFile, zlib.error, EOFError, LookupError, ValueError, TypeError, AttributeError,
+        ArithmeticError, MemoryError, NotImplementedError, SyntaxError, struct.error))
+
+
 @contextlib.contextmanager
-def reading_values(path: str | Path) -> Iterator[None]:
-    """Turn what the values reader (python-calamine) raises on a file the guard let through into an
-    :class:`InputError` naming the file, a Rust panic included (pyo3's ``PanicException`` is a
-    ``BaseException``): never a traceback."""
+def reading(path: str | Path) -> Iterator[None]:
+    """Turn what a reader (openpyxl, python-calamine, zipfile, the XML parsers) raises on a file the guard
+    let through into an :class:`InputError` naming the file: never a traceback. The one wrapper of every
+    workbook load of every command.
+
+    Wrap only the parser calls (opening a workbook, reading a sheet's rows), so that an error of our own
+    code is not passed off as a corrupt file. XML refused
+    by defusedxml (a DTD, entities) is said as unsafe XML.
+    """
     path = Path(path)
     try:
         yield
     except InputError:
         raise
     except BaseException as exc:
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
-            raise  # KeyboardInterrupt, SystemExit
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if not _reader_error(exc):
+            raise
+        cause: BaseException | None = exc
+        while cause is not None and "DefusedXmlException" not in {k.__name__ for k in type(cause).__mro__}:
+            cause = cause.__cause__ or cause.__context__
+        if cause is not None or "entity" in str(exc).lower():
+            raise InputError([Problem(
+                "unsafe_xml", f"ไฟล์ {path.name} มี XML ที่ไม่ปลอดภัย (DTD/entity) ปฏิเสธเพื่อความปลอดภัย",
+                f"{path.name} contains unsafe XML (DTD/entities); refused for safety", sheet=path.name)]) from exc
+        text = str(exc).strip()
+        detail = text.splitlines()[0][:200] if text else type(exc).__name__
+        if isinstance(exc, MemoryError):
+            detail = "ต้องใช้หน่วยความจำเกินกว่าที่มี (needs more memory than there is)"
         raise InputError([Problem(
-            "corrupt_xlsx", f"อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย ({detail})",
-            f"cannot read the Excel file, it may be corrupt ({type(exc).__name__}: {detail})",
+            "unreadable", f"อ่านไฟล์ {path.name} ไม่ได้ ไฟล์อาจเสียหาย ({detail})",
+            f"cannot read {path.name}, the file may be corrupt ({type(exc).__name__}: {detail})",
             sheet=path.name)]) from exc
-

@@ -428,6 +428,27 @@ EXPECTED.update({
     'cell_beyond_column_xfd': ('refused', [
         "ข้อผิดพลาด cell_beyond_column_xfd.xlsx: เรื่องร้องเรียน: ชีตมีเซลล์ที่คอลัมน์ ZZZZ เลยคอลัมน์สุดท้ายของ Excel (XFD = 16,384 คอลัมน์): ไฟล์ไม่ได้เขียนโดย Excel หรือเสียหาย เปิดใน Excel แล้วบันทึกใหม่ (the sheet has a cell in column ZZZZ, beyond Excel's last column (XFD = 16,384 columns): the file was not written by Excel or is damaged; open it in Excel and save it again)",
     ]),
+    'merged_range_to_xfd1048576': ('refused', [
+        'ข้อผิดพลาด merged_range_to_xfd1048576.xlsx: เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+    ]),
+    'merged_range_of_16_million_cells': ('refused', [
+        'ข้อผิดพลาด merged_range_of_16_million_cells.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD1001 (16,400,384 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell XFD1001 (16,400,384 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+    ]),
+    'merged_ranges_overlapping_11_million_cells': ('refused', [
+        "ข้อผิดพลาด merged_ranges_overlapping_11_million_cells.xlsx: เรื่องร้องเรียน: เซลล์ที่ผสานรวมกันในชีตครอบคลุมเกิน 10,000,000 เซลล์: ยกเลิกการผสานเซลล์ที่ไม่ใช้ (the sheet's merged cells cover more than 10,000,000 cells: unmerge the unused ones)",
+    ]),
+    'style_index_4294967295': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!1: ไม่มีคอลัมน์ที่จำเป็น: วันที่ศูนย์แจ้งเรื่อง (ใช้หัวตาราง วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง) (missing required column forwarded_on (header วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง))',
+    ]),
+    'shared_string_index_999999': ('refused', [
+        'ข้อผิดพลาด shared_string_index_999999.xlsx: อ่านไฟล์ shared_string_index_999999.xlsx ไม่ได้ ไฟล์อาจเสียหาย (Cell string index not found in shared strings table) (cannot read shared_string_index_999999.xlsx, the file may be corrupt (CalamineError: Cell string index not found in shared strings table))',
+    ]),
+    'number_cell_holding_abc': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!1: ไม่มีคอลัมน์ที่จำเป็น: วันที่ศูนย์แจ้งเรื่อง (ใช้หัวตาราง วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง) (missing required column forwarded_on (header วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง))',
+    ]),
+    'number_cell_holding_nan': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!1: ไม่มีคอลัมน์ที่จำเป็น: วันที่ศูนย์แจ้งเรื่อง (ใช้หัวตาราง วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง) (missing required column forwarded_on (header วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง))',
+    ]),
 })
 
 

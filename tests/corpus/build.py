@@ -778,6 +778,50 @@ def _(d: Path) -> Path:
     return _far(d / "cell_beyond_column_xfd.xlsx", '<row r="2"><c r="ZZZZ2"><v>1</v></c></row>')
 
 
+def _merge(*refs: str) -> Callable[[dict[str, bytes]], None]:
+    def edit(members: dict[str, bytes]) -> None:
+        p = "xl/worksheets/sheet1.xml"
+        merged = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+        members[p] = members[p].replace(b"</sheetData>", (
+            f'</sheetData><mergeCells count="{len(refs)}">{merged}</mergeCells>').encode())
+
+    return edit
+
+
+@case("merged_range_to_xfd1048576")
+def _(d: Path) -> Path:
+    """One merged range over the whole sheet: openpyxl built 17 billion cells (MemoryError)."""
+    return _far(d / "merged_range_to_xfd1048576.xlsx", '<row r="2"><c r="A2"><v>1</v></c></row>',
+                _merge("A2:XFD1048576"))
+
+
+@case("merged_range_of_16_million_cells")
+def _(d: Path) -> Path:
+    """A merged range within the rows limit covering 16,384 × 1,000 cells."""
+    return _far(d / "merged_range_of_16_million_cells.xlsx", '<row r="2"><c r="A2"><v>1</v></c></row>',
+                _merge("$A$2:$XFD$1001"))
+
+
+@case("merged_ranges_overlapping_11_million_cells")
+def _(d: Path) -> Path:
+    """Eleven merged ranges, each A1:ALL1000 (1,000,000 cells) within the sheet's area: 11 million cell objects."""
+    return _far(d / "merged_ranges_overlapping_11_million_cells.xlsx", '<row r="2"><c r="A2"><v>1</v></c></row>',
+                _merge(*["A1:ALL1000"] * 11))
+
+
+for _name, _cell in {
+    "style_index_4294967295": '<c r="B2" s="4294967295"><v>1</v></c>',
+    "shared_string_index_999999": '<c r="B2" t="s"><v>999999</v></c>',
+    "number_cell_holding_abc": '<c r="B2"><v>abc</v></c>',
+    "number_cell_holding_nan": '<c r="B2"><v>NaN</v></c>',
+}.items():
+    def _build(d: Path, name: str = _name, cell: str = _cell) -> Path:
+        """A cell openpyxl cannot load (IndexError, ValueError): a clear refusal naming the file in every command."""
+        return _far(d / f"{name}.xlsx", f'<row r="2"><c r="A2"><v>1</v></c>{cell}</row>')
+
+    case(_name)(_build)
+
+
 @case("far_cell_all250000")
 def _(d: Path) -> Path:
     return _far(d / "far_cell_all250000.xlsx", '<row r="250000"><c r="ALL250000"><v>1</v></c></row>')
