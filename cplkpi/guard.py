@@ -1102,9 +1102,10 @@ def check_csv_file(path: str | Path) -> bytes:
     """Refuse a CSV file that is missing, empty, too large, binary or has too many rows; return its bytes."""
     path = Path(path)
     _common_checks(path)
-    from cplkpi.textfile import SNIFF_BYTES, sniff_encoding
+    from cplkpi.textfile import SNIFF_BYTES, refuse_utf32, sniff_encoding
 
     raw = path.read_bytes()
+    refuse_utf32(raw[:4], path)
     enc = sniff_encoding(raw[:SNIFF_BYTES])  # UTF-16 (with or without BOM) has NUL bytes, and is text
     if raw.startswith((b"PK\x03\x04", _OLE)) or (enc.ascii_compatible and b"\x00" in raw[:65536]):
         raise _fail("csv_binary", "ไฟล์ไม่ใช่ข้อความ CSV (เป็นไฟล์ไบนารี เช่น Excel ที่ตั้งนามสกุลเป็น .csv)",

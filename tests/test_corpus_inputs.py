@@ -449,6 +449,12 @@ EXPECTED.update({
     'number_cell_holding_nan': ('read', [
         'ข้อผิดพลาด เรื่องร้องเรียน!1: ไม่มีคอลัมน์ที่จำเป็น: วันที่ศูนย์แจ้งเรื่อง (ใช้หัวตาราง วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง) (missing required column forwarded_on (header วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง))',
     ]),
+    'csv_utf32_le_with_bom': ('refused', [
+        'ข้อผิดพลาด csv_utf32_le_with_bom.csv: ไฟล์เข้ารหัสแบบ UTF-32 LE ซึ่งไม่รองรับ: บันทึกใหม่เป็น UTF-8 (the file is encoded as UTF-32 LE, which is not supported: save it again as UTF-8)',
+    ]),
+    'csv_utf32_be_with_bom': ('refused', [
+        'ข้อผิดพลาด csv_utf32_be_with_bom.csv: ไฟล์เข้ารหัสแบบ UTF-32 BE ซึ่งไม่รองรับ: บันทึกใหม่เป็น UTF-8 (the file is encoded as UTF-32 BE, which is not supported: save it again as UTF-8)',
+    ]),
 })
 
 

@@ -17,6 +17,7 @@ for each.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import re
@@ -1278,6 +1279,21 @@ def _(d: Path) -> Path:
         assert b"calcPr" not in members["xl/workbook.xml"]
 
     return edit_zip(src, d / "workbook_without_calc_properties.xlsx", drop)
+
+
+@case("csv_utf32_le_with_bom")
+def _(d: Path) -> Path:
+    """UTF-32 LE with its BOM (FF FE 00 00, which starts like UTF-16's): was "no header row"."""
+    path = d / "csv_utf32_le_with_bom.csv"
+    path.write_bytes(codecs.BOM_UTF32_LE + "\n".join([",".join(HEADER), ",".join(GOOD)]).encode("utf-32-le"))
+    return path
+
+
+@case("csv_utf32_be_with_bom")
+def _(d: Path) -> Path:
+    path = d / "csv_utf32_be_with_bom.csv"
+    path.write_bytes(codecs.BOM_UTF32_BE + "\n".join([",".join(HEADER), ",".join(GOOD)]).encode("utf-32-be"))
+    return path
 
 
 def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:
