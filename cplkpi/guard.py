@@ -1107,7 +1107,10 @@ def check_csv_file(path: str | Path) -> bytes:
     raw = path.read_bytes()
     refuse_utf32(raw[:4], path)
     enc = sniff_encoding(raw[:SNIFF_BYTES])  # UTF-16 (with or without BOM) has NUL bytes, and is text
-    if raw.startswith((b"PK\x03\x04", _OLE)) or (enc.ascii_compatible and b"\x00" in raw[:65536]):
+    head = raw[:65536]
+    # a stray NUL inside a text field is not binary: a binary file has many (at least 1% of its first bytes)
+    if raw.startswith((b"PK\x03\x04", _OLE)) or (enc.ascii_compatible and head.count(b"\x00") * 100 >= max(
+            len(head), 1600)):
         raise _fail("csv_binary", "ไฟล์ไม่ใช่ข้อความ CSV (เป็นไฟล์ไบนารี เช่น Excel ที่ตั้งนามสกุลเป็น .csv)",
                     "the file is not CSV text (it is binary, such as an Excel file named .csv)", path)
     # UTF-16: count newline code units, not 0x0A bytes (Thai ช is U+0E0A)

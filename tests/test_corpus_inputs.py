@@ -455,6 +455,7 @@ EXPECTED.update({
     'csv_utf32_be_with_bom': ('refused', [
         'ข้อผิดพลาด csv_utf32_be_with_bom.csv: ไฟล์เข้ารหัสแบบ UTF-32 BE ซึ่งไม่รองรับ: บันทึกใหม่เป็น UTF-8 (the file is encoded as UTF-32 BE, which is not supported: save it again as UTF-8)',
     ]),
+    'csv_with_a_nul_in_a_field': ('read', []),  # a stray NUL is text (written files drop it: XML cannot hold it)
 })
 
 
@@ -563,3 +564,8 @@ def test_a_csv_in_any_unicode_encoding_reads_the_same_table_as_utf8(name, tmp_pa
 def test_a_field_longer_than_the_csv_module_default_is_read_whole(tmp_path):
     table = read_workbook(corpus.CORPUS["csv_field_of_200000_characters"](tmp_path)).complaints.table
     assert table.loc[4, "result_detail"] == "ก" * 200_000
+
+
+def test_a_nul_byte_inside_a_utf8_csv_field_is_read_as_text_not_refused_as_binary(tmp_path):
+    table = read_workbook(corpus.CORPUS["csv_with_a_nul_in_a_field"](tmp_path)).complaints.table
+    assert table.loc[2, "result_detail"] == "ซ่อมผิวถนน\x00แล้ว" and table.loc[2, "forwarded_on"] == pd.Timestamp("2019-10-01")

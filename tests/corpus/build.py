@@ -1296,6 +1296,15 @@ def _(d: Path) -> Path:
     return path
 
 
+@case("csv_with_a_nul_in_a_field")
+def _(d: Path) -> Path:
+    """One NUL byte inside a UTF-8 field (a copy from another system): text, not a binary file."""
+    path = d / "csv_with_a_nul_in_a_field.csv"
+    good = ",".join(GOOD).replace("ซ่อมผิวถนนแล้ว", "ซ่อมผิวถนน\x00แล้ว")
+    path.write_bytes("\n".join([",".join(HEADER), good, ""]).encode())
+    return path
+
+
 def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:
     """Build the corpus (or ``names`` of it) into ``folder``; returns name → input path."""
     folder = Path(folder)
