@@ -385,6 +385,28 @@ def _declared(text: str) -> int:
     return int(text) if text.isdigit() else 0
 
 
+def _counted_targets(zf: zipfile.ZipFile, lower: dict[str, str]) -> set[str]:
+    """Members the workbook relates as its shared strings or styles, whatever their names (resolved like
+    sheet targets: ``/xl/…`` as it is, else under ``xl/``, ``..`` followed; any case)."""
+    import xml.etree.ElementTree as ET
+
+    rels = lower.get("xl/_rels/workbook.xml.rels")
+    if rels is None:
+        return set()
+    data = zf.read(rels)
+    if b"<!" in data:
+        return set()  # a DTD: refused with the sheet relationships (_sheet_members, defusedxml)
+    out = set()
+    for el in ET.fromstring(data).iter():
+        if str(el.tag).endswith("Relationship") and el.get("Type", "").rpartition("/")[2] in (
+                "sharedStrings", "styles"):
+            target = el.get("Target", "")
+            name = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+            if name.lower() in lower:
+                out.add(lower[name.lower()])
+    return out
+
+
 def _check_declared_counts(path: Path, chunks: Iterator[bytes], part: str, sheets: int) -> None:
     """Refuse a shared-strings or styles part declaring far more entries than it holds (a reader would
     reserve memory for all of them): ``uniqueCount`` or a style list's ``count`` more than
@@ -612,6 +634,7 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
         # binary sheets is read as .xlsb).
         xml_sheets = _sheet_members(zf, lower, path, "xlsx") if "xl/workbook.xml" in lower else {}
         bin_sheets = _sheet_members(zf, lower, path, "xlsb") if "xl/workbook.bin" in lower else {}
+        counted = _counted_targets(zf, lower) if kind == "xlsx" else set()
         with path.open("rb") as raw:
             for info in infos:
                 try:
@@ -623,7 +646,7 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
                         extent = _xlsb_extent(_member_chunks(raw, info))
                         _check_extent(path, bin_sheets[info.filename], *extent)
                         measured = True
-                    if kind == "xlsx" and _COUNTED_PART.search(info.filename):
+                    if kind == "xlsx" and (_COUNTED_PART.search(info.filename) or info.filename in counted):
                         _check_declared_counts(path, _member_chunks(raw, info), info.filename,
                                                max(sum(not _COUNTED_PART.search(m) for m in xml_sheets), 1))
                         measured = True

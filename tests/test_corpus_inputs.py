@@ -456,6 +456,9 @@ EXPECTED.update({
         'ข้อผิดพลาด csv_utf32_be_with_bom.csv: ไฟล์เข้ารหัสแบบ UTF-32 BE ซึ่งไม่รองรับ: บันทึกใหม่เป็น UTF-8 (the file is encoded as UTF-32 BE, which is not supported: save it again as UTF-8)',
     ]),
     'csv_with_a_nul_in_a_field': ('read', []),  # a stray NUL is text (written files drop it: XML cannot hold it)
+    'shared_strings_under_another_name_declare_4294967295': ('refused', [
+        'ข้อผิดพลาด shared_strings_under_another_name_declare_4294967295.xlsx: ไฟล์ระบุจำนวนรายการใน xl/strings/text.xml (sst uniqueCount="4,294,967,295") เกินกว่าที่มีจริง (1 รายการ, ขีดจำกัด 1,001) ปฏิเสธเพื่อความปลอดภัย: เปิดใน Excel แล้วบันทึกใหม่ (the file declares more entries in xl/strings/text.xml (sst uniqueCount="4,294,967,295") than it holds (1, limit 1,001); refused for safety: open it in Excel and save it again)',
+    ]),
 })
 
 

@@ -1241,6 +1241,22 @@ def _(d: Path) -> Path:
                 _with_shared_strings(sst))
 
 
+@case("shared_strings_under_another_name_declare_4294967295")
+def _(d: Path) -> Path:
+    """The same declaration in a shared-strings part the workbook relates under another name."""
+    sst = (f'<?xml version="1.0"?><sst xmlns="{_X_NS}" count="1" uniqueCount="4294967295">'
+           "<si><t>x</t></si></sst>").encode()
+
+    def edit(members: dict[str, bytes]) -> None:
+        _with_shared_strings(sst)(members)
+        members["xl/strings/text.xml"] = members.pop("xl/sharedStrings.xml")
+        rels = "xl/_rels/workbook.xml.rels"
+        members[rels] = members[rels].replace(b'Target="sharedStrings.xml"', b'Target="strings/text.xml"')
+
+    return _far(d / "shared_strings_under_another_name_declare_4294967295.xlsx",
+                '<row r="2"><c r="A2" t="s"><v>0</v></c></row>', edit)
+
+
 @case("shared_strings_reference_count_4294967295")
 def _(d: Path) -> Path:
     """The string references count declared as 4,294,967,295 (uniqueCount right)."""
