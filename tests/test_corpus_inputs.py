@@ -459,6 +459,9 @@ EXPECTED.update({
     'shared_strings_under_another_name_declare_4294967295': ('refused', [
         'ข้อผิดพลาด shared_strings_under_another_name_declare_4294967295.xlsx: ไฟล์ระบุจำนวนรายการใน xl/strings/text.xml (sst uniqueCount="4,294,967,295") เกินกว่าที่มีจริง (1 รายการ, ขีดจำกัด 1,001) ปฏิเสธเพื่อความปลอดภัย: เปิดใน Excel แล้วบันทึกใหม่ (the file declares more entries in xl/strings/text.xml (sst uniqueCount="4,294,967,295") than it holds (1, limit 1,001); refused for safety: open it in Excel and save it again)',
     ]),
+    'sheet_target_external_file': ('refused', [
+        'ข้อผิดพลาด sheet_target_external_file.xlsx: อ่านไฟล์ sheet_target_external_file.xlsx ไม่ได้ ไฟล์อาจเสียหาย ("There is no item named \'xl/file:/etc/passwd\' in the archive") (cannot read sheet_target_external_file.xlsx, the file may be corrupt (KeyError: "There is no item named \'xl/file:/etc/passwd\' in the archive"))',
+    ]),
 })
 
 

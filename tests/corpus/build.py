@@ -823,6 +823,19 @@ for _name, _cell in {
     case(_name)(_build)
 
 
+@case("sheet_target_external_file")
+def _(d: Path) -> Path:
+    """The only sheet related as an external file (``file:///etc/passwd``): never followed; openpyxl then
+    loads no sheet at all (validate-report raised IndexError)."""
+
+    def external(members: dict[str, bytes]) -> None:
+        rels = "xl/_rels/workbook.xml.rels"
+        members[rels] = members[rels].replace(b'Target="worksheets/sheet1.xml"',
+                                              b'Target="file:///etc/passwd" TargetMode="External"')
+
+    return _far(d / "sheet_target_external_file.xlsx", '<row r="2"><c r="A2"><v>1</v></c></row>', external)
+
+
 @case("far_cell_all250000")
 def _(d: Path) -> Path:
     return _far(d / "far_cell_all250000.xlsx", '<row r="250000"><c r="ALL250000"><v>1</v></c></row>')
