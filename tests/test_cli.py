@@ -123,6 +123,10 @@ def test_a_pipe_given_as_input_is_refused_up_front_by_every_command_never_waited
         res = runner.invoke(app, args, env={"COLUMNS": "400"})
         assert res.exit_code == 1, args
         assert said in " ".join(res.output.split()), args
+    res = runner.invoke(app, ["audit-batch", str(fifo), "--out", str(tmp_path / "b")], env={"COLUMNS": "400"})
+    assert res.exit_code == 2 and " ".join(res.output.split()) == (
+        f"ข้อผิดพลาด (error): {fifo} ไม่ใช่โฟลเดอร์ (เป็น pipe/FIFO อุปกรณ์ หรือ socket): ระบุโฟลเดอร์ไฟล์ของหน่วยงาน "
+        f"({fifo} is not a folder (a pipe/FIFO, device or socket): give the folder of the agency workbooks)")
     folder = tmp_path / "batch"
     folder.mkdir()
     os.mkfifo(folder / "ส่งมา.xlsx")
