@@ -19,7 +19,7 @@ is reported as a warning, because the values a user sees in Excel may differ
 from the stored ones.
 
 :func:`check_workbook_file` raises :class:`InputError` for a refused file and
-returns the warnings; :func:`reading_values` turns what the reader raises on a
+returns the warnings; :func:`reading` turns what a reader raises on a
 file that passed into one clear error; :func:`ensure_not_input` (from :mod:`cplkpi.outputs`) refuses an
 output path that is one of the inputs.
 """
@@ -30,6 +30,7 @@ import array
 import contextlib
 import posixpath
 import re
+import stat
 import struct
 import sys
 import zipfile
@@ -50,10 +51,13 @@ __all__ = [
     "MAX_RATIO",
     "MAX_ROWS",
     "MAX_CELLS",
+    "MAX_CELL_CHARS",
+    "MAX_TEXT_CHARS",
     "check_workbook_file",
     "check_csv_file",
+    "check_regular_file",
     "ensure_not_input",
-    "reading_values",
+    "reading",
     "sheet_parts",
 ]
 
@@ -68,6 +72,15 @@ MAX_ROWS = 300_000
 #: Largest used area of a sheet (last used row × last used column): what a values reader builds in memory.
 MAX_CELLS = 10_000_000
 
+#: Longest text of one cell (Excel's limit), as a reader expands it (.ods ``text:s text:c`` spaces).
+MAX_CELL_CHARS = 32_767
+#: Most characters of text the sheets of an .ods may expand to (every repeated cell counted): the reader
+#: builds them all when it opens the file.
+MAX_TEXT_CHARS = 200_000_000
+
+#: Excel's grid: columns A…XFD (rows stop earlier, at :data:`MAX_ROWS`, far below Excel's 1,048,576).
+EXCEL_COLUMNS = 16_384
+
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 20
 
@@ -80,9 +93,26 @@ def _warn(code: str, th: str, en: str, path: Path) -> Problem:
     return Problem(code, th, en, sheet=path.name, severity="warning")
 
 
+def check_regular_file(path: str | Path) -> Path:
+    """Refuse an input that is missing, a folder, or not a regular file (a FIFO, device or socket:
+    reading one may wait for ever); every command's input files pass here before being opened."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        raise _fail("file_missing", f"ไม่พบไฟล์ {path}", f"file not found: {path}", path) from None
+    if stat.S_ISDIR(mode):
+        raise _fail("not_a_file", f"{path} เป็นโฟลเดอร์ ไม่ใช่ไฟล์: ระบุไฟล์ในโฟลเดอร์นั้น",
+                    f"{path} is a folder, not a file: give a file in it", path)
+    if not stat.S_ISREG(mode):
+        raise _fail("not_a_file", f"{path} ไม่ใช่ไฟล์ปกติ (เป็น pipe/FIFO อุปกรณ์ หรือ socket): บันทึกข้อมูลเป็นไฟล์ก่อน",
+                    f"{path} is not a regular file (a pipe/FIFO, device or socket): save the data to a file "
+                    "first", path)
+    return path
+
+
 def _common_checks(path: Path) -> int:
-    if not path.is_file():
-        raise _fail("file_missing", f"ไม่พบไฟล์ {path}", f"file not found: {path}", path)
+    check_regular_file(path)
     size = path.stat().st_size
     if size == 0:
         raise _fail("file_empty", "ไฟล์ว่างเปล่า (0 ไบต์)", "the file is empty (0 bytes)", path)
@@ -279,7 +309,8 @@ def _over(rows: int, cols: int) -> bool:
 
 
 def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None],
-              chunks: Iterator[bytes], path: Path, part: str, enough: Callable[[], bool]) -> None:
+              chunks: Iterator[bytes], path: Path, part: str, enough: Callable[[], bool],
+              text: Callable[[str], None] | None = None) -> None:
     """Stream a part through expat with these element handlers, stopping early once ``enough()``.
 
     Constant memory: expat keeps only the open tag; a DTD (entities) is refused, and so is a run of
@@ -295,6 +326,8 @@ def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str],
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = no_dtd
     parser.EntityDeclHandler = no_dtd
     run = 0
@@ -314,6 +347,88 @@ def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str],
         raise _corrupt(path, f"{part}: XML {exc}") from exc
 
 
+# --- declared counts: shared strings and styles ---------------------------------------------------------
+#
+# The values reader reserves memory for as many shared strings as xl/sharedStrings.xml declares
+# (``uniqueCount``, ``count``) before reading one: a 1.8 KB file declaring 4,294,967,295 strings asked
+# for 103 GB and aborted the process. Every count the workbook's string and style parts declare is
+# therefore checked against what the part really holds, streamed, before any reader opens the file.
+
+#: The parts whose declared counts a reader may size memory from (any folder, any case).
+_COUNTED_PART = re.compile(r"(?i)(?:^|/)(?:sharedstrings|styles)[^/]*\.xml$")
+#: How far a declared count may exceed the entries the part holds (writers round; a stale count is harmless).
+_COUNT_SLACK = 1000
+
+
+class _CountWalk:
+    """Each element declaring ``count``/``uniqueCount``, and how many child elements it really has."""
+
+    def __init__(self) -> None:
+        self.open: list[list] = []  # [local name, declared counts, children so far]
+        self.found: list[tuple[str, dict[str, int], int]] = []
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if self.open:
+            self.open[-1][2] += 1
+        declared = {k: _declared(v) for k, v in attrs.items() if k in ("count", "uniqueCount")}
+        self.open.append([name.rpartition(":")[2], declared, 0])
+
+    def end(self, name: str) -> None:
+        local, declared, children = self.open.pop()
+        if declared:
+            self.found.append((local, declared, children))
+
+
+def _declared(text: str) -> int:
+    """A declared count as the reader parses it (digits, surrounding blanks allowed); 0 if unreadable."""
+    text = text.strip()
+    return int(text) if text.isdigit() else 0
+
+
+def _counted_targets(zf: zipfile.ZipFile, lower: dict[str, str]) -> set[str]:
+    """Members the workbook relates as its shared strings or styles, whatever their names (resolved like
+    sheet targets: ``/xl/…`` as it is, else under ``xl/``, ``..`` followed; any case)."""
+    import xml.etree.ElementTree as ET
+
+    rels = lower.get("xl/_rels/workbook.xml.rels")
+    if rels is None:
+        return set()
+    data = zf.read(rels)
+    if b"<!" in data:
+        return set()  # a DTD: refused with the sheet relationships (_sheet_members, defusedxml)
+    out = set()
+    for el in ET.fromstring(data).iter():
+        if str(el.tag).endswith("Relationship") and el.get("Type", "").rpartition("/")[2] in (
+                "sharedStrings", "styles"):
+            target = el.get("Target", "")
+            name = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+            if name.lower() in lower:
+                out.add(lower[name.lower()])
+    return out
+
+
+def _check_declared_counts(path: Path, chunks: Iterator[bytes], part: str, sheets: int) -> None:
+    """Refuse a shared-strings or styles part declaring far more entries than it holds (a reader would
+    reserve memory for all of them): ``uniqueCount`` or a style list's ``count`` more than
+    :data:`_COUNT_SLACK` above its entries, or the string references ``count`` above :data:`MAX_CELLS`
+    per sheet."""
+    walk = _CountWalk()
+    _walk_xml(walk.start, walk.end, chunks, path, part, lambda: False)
+    for local, declared, children in walk.found:
+        for key, number in declared.items():
+            if local == "sst" and key == "count":
+                most = MAX_CELLS * sheets
+            else:
+                most = children + _COUNT_SLACK
+            if number > most:
+                raise _fail("declared_count_too_large",
+                            f"ไฟล์ระบุจำนวนรายการใน {part} ({local} {key}=\"{number:,}\") เกินกว่าที่มีจริง "
+                            f"({children:,} รายการ, ขีดจำกัด {most:,}) ปฏิเสธเพื่อความปลอดภัย: เปิดใน Excel แล้วบันทึกใหม่",
+                            f"the file declares more entries in {part} ({local} {key}=\"{number:,}\") than it "
+                            f"holds ({children:,}, limit {most:,}); refused for safety: open it in Excel and "
+                            "save it again", path)
+
+
 # --- OpenDocument (.ods): repeated rows and cells ----------------------------------------------------
 #
 # python-calamine expands ``table:number-columns-repeated`` of a cell with a value (empty ones only when
@@ -326,8 +441,14 @@ class _OdsWalk:
     (repeats counted, from the first row) × columns up to the last cell with a value."""
 
     _CELLS = ("table:table-cell", "table:covered-table-cell")
+    #: Elements that stand for characters in a cell's text: ``text:s`` for ``text:c`` spaces (default 1).
+    _EXPANDS = ("text:s", "text:tab", "text:line-break")
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cell_chars: int | None = None  # characters of the current cell's text (None outside a cell)
+        self.cell_at = (0, 0, 1)  # row, column (1-based) and repeat of the current cell
+        self.chars = 0  # characters of every cell so far, repeats counted
         self.stack: list[str] = []
         self.sheet = ""
         self.rows = self.cols = 0  # of the current table
@@ -347,12 +468,45 @@ class _OdsWalk:
             self.row_width = self.col = 0
         elif name in self._CELLS and parent == "table:table-row":
             repeat = _count(attrs.get("table:number-columns-repeated"))
+            self.cell_chars, self.cell_at = 0, (self.row_start + 1, self.col + 1, repeat)
             self.col += repeat
             if any(k.startswith("office:") or k == "table:formula" for k in attrs):
                 self.row_width = self.col  # a value (or a formula): the repeats up to here are built
 
+        elif name in self._EXPANDS and self.cell_chars is not None:
+            self.cell_chars += _count(attrs.get("text:c")) if name == "text:s" else 1
+            self._check_cell()
+
+    def text(self, data: str) -> None:
+        """Character data: counted towards the current cell's text."""
+        if self.cell_chars is not None:
+            self.cell_chars += len(data)
+            self._check_cell()
+
+    def _check_cell(self) -> None:
+        """Refuse a cell whose text passes :data:`MAX_CELL_CHARS`, or a file whose sheets' text passes
+        :data:`MAX_TEXT_CHARS` (the reader builds every sheet, and each repeat of a cell again)."""
+        row, col, repeat = self.cell_at
+        where = f"{self.path.name}: {self.sheet}" if self.sheet else self.path.name
+        if self.cell_chars > MAX_CELL_CHARS:
+            raise InputError([Problem(
+                "cell_text_too_long",
+                f"ข้อความในเซลล์ยาวเกิน {MAX_CELL_CHARS:,} อักขระ (ขีดจำกัดของ Excel) ปฏิเสธเพื่อความปลอดภัย",
+                f"the cell's text is longer than {MAX_CELL_CHARS:,} characters (Excel's limit); refused for "
+                "safety", sheet=where, row=row, letter=column_letter(col))])
+        if self.chars + self.cell_chars * repeat * self.row_repeat > MAX_TEXT_CHARS:
+            raise InputError([Problem(
+                "text_too_large",
+                f"ข้อความในทุกชีตของไฟล์รวมกันเกิน {MAX_TEXT_CHARS:,} อักขระ (นับเซลล์ที่ซ้ำกันทุกครั้ง) ถึงเซลล์นี้ "
+                "ปฏิเสธเพื่อความปลอดภัย",
+                f"the text of the file's sheets adds up to more than {MAX_TEXT_CHARS:,} characters (each "
+                "repeated cell counted) by this cell; refused for safety", sheet=where, row=row, letter=column_letter(col))])
+
     def end(self, name: str) -> None:
         self.stack.pop()
+        if name in self._CELLS and self.cell_chars is not None and self.stack[-1:] == ["table:table-row"]:
+            self.chars += self.cell_chars * self.cell_at[2] * self.row_repeat
+            self.cell_chars = None
         if name == "table:table-row":
             if self.row_width:
                 self.rows = self.row_start + self.row_repeat
@@ -369,9 +523,9 @@ def _count(text: str | None) -> int:
 
 def _check_ods_content(path: Path, chunks: Iterator[bytes]) -> None:
     """Refuse an .ods whose content.xml describes a sheet past the limits (streamed, constant memory)."""
-    walk = _OdsWalk()
+    walk = _OdsWalk(path)
     _walk_xml(walk.start, walk.end, chunks, path, "content.xml", lambda: _over(walk.rows, walk.cols) or any(
-        _over(rows, cols) for _, rows, cols in walk.tables))
+        _over(rows, cols) for _, rows, cols in walk.tables), walk.text)
     for sheet, rows, cols in [*walk.tables, (walk.sheet, walk.rows, walk.cols)]:
         _check_extent(path, sheet, rows, cols)
 
@@ -480,6 +634,7 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
         # binary sheets is read as .xlsb).
         xml_sheets = _sheet_members(zf, lower, path, "xlsx") if "xl/workbook.xml" in lower else {}
         bin_sheets = _sheet_members(zf, lower, path, "xlsb") if "xl/workbook.bin" in lower else {}
+        counted = _counted_targets(zf, lower) if kind == "xlsx" else set()
         with path.open("rb") as raw:
             for info in infos:
                 try:
@@ -490,6 +645,10 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
                     if info.filename in bin_sheets:
                         extent = _xlsb_extent(_member_chunks(raw, info))
                         _check_extent(path, bin_sheets[info.filename], *extent)
+                        measured = True
+                    if kind == "xlsx" and (_COUNTED_PART.search(info.filename) or info.filename in counted):
+                        _check_declared_counts(path, _member_chunks(raw, info), info.filename,
+                                               max(sum(not _COUNTED_PART.search(m) for m in xml_sheets), 1))
                         measured = True
                     if info.filename.lower() == "content.xml":
                         _check_ods_content(path, _member_chunks(raw, info))
@@ -819,12 +978,60 @@ def _check_sheet_part(path: Path, raw: BinaryIO, info: zipfile.ZipInfo, sheet: s
     (python-calamine reserves at most 100,000 cells from it, openpyxl's are reset), so a wrong one
     costs nothing and a real workbook with a stale one is still read.
     """
+    if _mentions(_member_chunks(raw, info), b"mergeCell"):
+        _check_merges(path, sheet, _member_chunks(raw, info), info.filename)
     extent = _fast_extent(_member_chunks(raw, info), exact=False)
     if extent is False:
         extent = _fast_extent(_member_chunks(raw, info), exact=True)
     if not extent:
         extent = _exact_extent(_member_chunks(raw, info), path, info.filename)
     _check_extent(path, sheet, *extent)
+
+
+def _mentions(chunks: Iterator[bytes], word: bytes) -> bool:
+    """Whether ``word`` occurs in the streamed part (across chunk boundaries too)."""
+    tail = b""
+    for chunk in chunks:
+        if word in tail + chunk[:len(word)] or word in chunk:
+            for _ in chunks:  # the zip checks of the whole part still run
+                pass
+            return True
+        tail = chunk[-len(word):]
+    return False
+
+
+class _MergeWalk:
+    """The merged ranges of a sheet part: their farthest corner and how many cells they cover (openpyxl
+    builds a cell object for each)."""
+
+    def __init__(self) -> None:
+        self.rows = self.cols = self.cells = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name.rpartition(":")[2] != "mergeCell":
+            return
+        first, _, last = attrs.get("ref", "").replace("$", "").partition(":")
+        a, b = _ref(first), _ref(last or first)
+        if a is not None and b is not None:
+            self.rows, self.cols = max(self.rows, a[0], b[0]), max(self.cols, a[1], b[1])
+            self.cells += (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
+
+    def end(self, name: str) -> None:
+        """Nothing to do at the end of an element."""
+
+
+def _check_merges(path: Path, sheet: str, chunks: Iterator[bytes], part: str) -> None:
+    """Refuse merged ranges reaching beyond the limits, or covering more than :data:`MAX_CELLS` in all."""
+    walk = _MergeWalk()
+    _walk_xml(walk.start, walk.end, chunks, path, part, lambda: walk.cells > MAX_CELLS or _over(walk.rows, 1))
+    _check_extent(path, sheet, walk.rows, walk.cols)
+    if walk.cells > MAX_CELLS:
+        where = f"{path.name}: {sheet}" if sheet and sheet != path.name else path.name
+        raise InputError([Problem(
+            "merged_too_large",
+            f"เซลล์ที่ผสานรวมกันในชีตครอบคลุมเกิน {MAX_CELLS:,} เซลล์: ยกเลิกการผสานเซลล์ที่ไม่ใช้",
+            f"the sheet's merged cells cover more than {MAX_CELLS:,} cells: unmerge the unused ones",
+            sheet=where)])
 
 
 def _check_extent(path: Path, sheet: str, max_row: int, max_col: int) -> None:
@@ -845,6 +1052,14 @@ def _check_extent(path: Path, sheet: str, max_row: int, max_col: int) -> None:
             "ลบแถวและคอลัมน์ที่ไม่ใช้ออก",
             f"the sheet is used up to cell {corner} ({max_row * max_col:,} cells, over the limit of "
             f"{MAX_CELLS:,}): delete the unused rows and columns", sheet=sheet)])
+    if max_col > EXCEL_COLUMNS:
+        raise InputError([Problem(
+            "beyond_excel_grid",
+            f"ชีตมีเซลล์ที่คอลัมน์ {column_letter(max_col)} เลยคอลัมน์สุดท้ายของ Excel (XFD = {EXCEL_COLUMNS:,} คอลัมน์): "
+            "ไฟล์ไม่ได้เขียนโดย Excel หรือเสียหาย เปิดใน Excel แล้วบันทึกใหม่",
+            f"the sheet has a cell in column {column_letter(max_col)}, beyond Excel's last column (XFD = "
+            f"{EXCEL_COLUMNS:,} columns): the file was not written by Excel or is damaged; open it in Excel and "
+            "save it again", sheet=sheet)])
 
 
 def _bomb(path: Path, total: int, lying: str | None = None, ratio: float = 0.0) -> InputError:
@@ -910,11 +1125,15 @@ def check_csv_file(path: str | Path) -> bytes:
     """Refuse a CSV file that is missing, empty, too large, binary or has too many rows; return its bytes."""
     path = Path(path)
     _common_checks(path)
-    from cplkpi.textfile import SNIFF_BYTES, sniff_encoding
+    from cplkpi.textfile import SNIFF_BYTES, refuse_utf32, sniff_encoding
 
     raw = path.read_bytes()
+    refuse_utf32(raw[:4], path)
     enc = sniff_encoding(raw[:SNIFF_BYTES])  # UTF-16 (with or without BOM) has NUL bytes, and is text
-    if raw.startswith((b"PK\x03\x04", _OLE)) or (enc.ascii_compatible and b"\x00" in raw[:65536]):
+    head = raw[:65536]
+    # a stray NUL inside a text field is not binary: a binary file has many (at least 1% of its first bytes)
+    if raw.startswith((b"PK\x03\x04", _OLE)) or (enc.ascii_compatible and head.count(b"\x00") * 100 >= max(
+            len(head), 1600)):
         raise _fail("csv_binary", "ไฟล์ไม่ใช่ข้อความ CSV (เป็นไฟล์ไบนารี เช่น Excel ที่ตั้งนามสกุลเป็น .csv)",
                     "the file is not CSV text (it is binary, such as an Excel file named .csv)", path)
     # UTF-16: count newline code units, not 0x0A bytes (Thai ช is U+0E0A)
@@ -930,22 +1149,50 @@ def check_csv_file(path: str | Path) -> bytes:
     return raw
 
 
+#: Exception names of the readers' own kinds, matched by name so that no reader is imported here:
+#: pyo3's ``PanicException`` (a Rust panic, a ``BaseException``), python-calamine's errors, defusedxml's.
+_READER_ERRORS = ("PanicException", "CalamineError", "DefusedXmlException", "InvalidFileException")
+
+
+def _reader_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is what a parser raises on a broken or hostile file (not KeyboardInterrupt, not
+    SystemExit): the errors of malformed data, of sizes and indexes a file declares, and the readers' own."""
+    kinds = {k.__name__ for k in type(exc).__mro__}
+    return bool(kinds & set(_READER_ERRORS)) or isinstance(exc, (
+        zipfile.BadZipFile, zlib.error, EOFError, LookupError, ValueError, TypeError, AttributeError,
+        ArithmeticError, MemoryError, NotImplementedError, SyntaxError, struct.error))
+
+
 @contextlib.contextmanager
-def reading_values(path: str | Path) -> Iterator[None]:
-    """Turn what the values reader (python-calamine) raises on a file the guard let through into an
-    :class:`InputError` naming the file, a Rust panic included (pyo3's ``PanicException`` is a
-    ``BaseException``): never a traceback."""
+def reading(path: str | Path) -> Iterator[None]:
+    """Turn what a reader (openpyxl, python-calamine, zipfile, the XML parsers) raises on a file the guard
+    let through into an :class:`InputError` naming the file: never a traceback. The one wrapper of every
+    workbook load of every command.
+
+    Wrap only the parser calls (opening a workbook, reading a sheet's rows), so that an error of our own
+    code is not passed off as a corrupt file. XML refused
+    by defusedxml (a DTD, entities) is said as unsafe XML.
+    """
     path = Path(path)
     try:
         yield
     except InputError:
         raise
     except BaseException as exc:
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
-            raise  # KeyboardInterrupt, SystemExit
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if not _reader_error(exc):
+            raise
+        cause: BaseException | None = exc
+        while cause is not None and "DefusedXmlException" not in {k.__name__ for k in type(cause).__mro__}:
+            cause = cause.__cause__ or cause.__context__
+        if cause is not None or "entity" in str(exc).lower():
+            raise InputError([Problem(
+                "unsafe_xml", f"ไฟล์ {path.name} มี XML ที่ไม่ปลอดภัย (DTD/entity) ปฏิเสธเพื่อความปลอดภัย",
+                f"{path.name} contains unsafe XML (DTD/entities); refused for safety", sheet=path.name)]) from exc
+        text = str(exc).strip()
+        detail = text.splitlines()[0][:200] if text else type(exc).__name__
+        if isinstance(exc, MemoryError):
+            detail = "ต้องใช้หน่วยความจำเกินกว่าที่มี (needs more memory than there is)"
         raise InputError([Problem(
-            "corrupt_xlsx", f"อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย ({detail})",
-            f"cannot read the Excel file, it may be corrupt ({type(exc).__name__}: {detail})",
+            "unreadable", f"อ่านไฟล์ {path.name} ไม่ได้ ไฟล์อาจเสียหาย ({detail})",
+            f"cannot read {path.name}, the file may be corrupt ({type(exc).__name__}: {detail})",
             sheet=path.name)]) from exc
-

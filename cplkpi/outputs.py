@@ -24,6 +24,7 @@ import contextlib
 import contextvars
 import hashlib
 import os
+import tempfile
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -188,6 +189,17 @@ def _check_writable_folder(folder: Path, output: Path) -> None:
                        f"ไม่มีสิทธิ์เขียนในโฟลเดอร์ {existing}: เลือกโฟลเดอร์อื่น หรือขอสิทธิ์เขียน",
                        f"no permission to write in the folder {existing}: choose another folder or ask for "
                        "write access", output)
+    if existing == folder:  # permissions may say yes where the file system says no (/proc, read-only mounts)
+        try:
+            fd, probe = tempfile.mkstemp(dir=folder, prefix=".cplkpi-", suffix=".tmp")
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+            raise _problem("output_not_writable",
+                           f"สร้างไฟล์ในโฟลเดอร์ {folder} ไม่ได้ ({why}): เลือกโฟลเดอร์อื่น",
+                           f"cannot create a file in the folder {folder} ({why}): choose another folder",
+                           output) from exc
+        os.close(fd)
+        os.unlink(probe)
 
 
 def check_output_file(output: str | os.PathLike[str], *inputs: str | os.PathLike[str] | None,

@@ -122,10 +122,21 @@ def _refuse(code: str, th: str, en: str, path: Path) -> InputError:
     return InputError([Problem(code, th, en, sheet=path.name)])
 
 
+def refuse_utf32(head: bytes, path: str | Path) -> None:
+    """Refuse a text file starting with a UTF-32 byte-order mark: an encoding not read (its BOM would
+    otherwise pass for UTF-16's, and its text for no header row at all)."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        order = "LE" if head.startswith(codecs.BOM_UTF32_LE) else "BE"
+        raise _refuse("text_utf32", f"ไฟล์เข้ารหัสแบบ UTF-32 {order} ซึ่งไม่รองรับ: บันทึกใหม่เป็น UTF-8",
+                      f"the file is encoded as UTF-32 {order}, which is not supported: save it again as UTF-8",
+                      Path(path))
+
+
 def decode_text(raw: bytes, path: str | Path, kind: TextKind = CSV_FILE) -> tuple[str, Problem | None]:
     """The text of a file's bytes and the warning, if any (read as cp874). Raises :class:`InputError`
     naming the file and the line for bytes that are not text in any of the accepted encodings."""
     path = Path(path)
+    refuse_utf32(raw[:4], path)
     enc = sniff_encoding(raw[:SNIFF_BYTES])
     if not enc.ascii_compatible:
         body = len(raw) - enc.skip
@@ -215,6 +226,7 @@ def csv_header(path: str | Path) -> list[str]:
     path = Path(path)
     with open(path, "rb") as fh:
         head = fh.read(SNIFF_BYTES)
+    refuse_utf32(head, path)
     enc = sniff_encoding(head)
     try:
         text = codecs.getincrementaldecoder(enc.codec)().decode(head[enc.skip:], final=False)

@@ -408,11 +408,11 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
     path = Path(path)
     if path.suffix.lower() in CSV_SUFFIXES:
         return read_csv(path)
-    from cplkpi.guard import check_workbook_file, reading_values, sheet_parts
+    from cplkpi.guard import check_workbook_file, reading, sheet_parts
 
     warnings = check_workbook_file(path)
     calamine = _calamine()
-    with reading_values(path):  # calamine or zip errors on a file the guard let through
+    with reading(path):  # calamine or zip errors on a file the guard let through
         with zipfile.ZipFile(path) as zf:
             parts = sheet_parts(zf)
             workbook_xml = zf.read("xl/workbook.xml") if "xl/workbook.xml" in zf.namelist() else b""

@@ -75,12 +75,12 @@ def _sheet_rows(path: Path) -> tuple[str, list[list[Any]]]:
     """The sheet whose header matches the most MIS aliases, as rows."""
     from python_calamine import CalamineWorkbook
 
-    from cplkpi.guard import IMPORT_FORMATS, check_workbook_file, reading_values
+    from cplkpi.guard import IMPORT_FORMATS, check_workbook_file, reading
 
     check_workbook_file(path, IMPORT_FORMATS)  # every format, the same size limits before the reader
     keys = {header_key(a) for c in MIS_SPEC.values() for a in (c.name, c.label_th, *c.aliases)}
     best, best_hits, best_rows = None, -1, []
-    with reading_values(path):
+    with reading(path):
         wb = CalamineWorkbook.from_path(str(path))
         for name in wb.sheet_names:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)

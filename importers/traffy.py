@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cplkpi.guard import check_regular_file
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import Problem, column_letter
 from cplkpi.scoring.tables import CLOSED_STATUSES, header_key
@@ -126,8 +127,9 @@ _SOLID[[9, 10, 13, 32]] = False
 
 
 def detect_format(path: str | Path) -> str:
-    """``traffy_dump``, ``traffy_geojson``, ``traffy_web`` or ``mis``, from the file's header names."""
-    path = Path(path)
+    """``traffy_dump``, ``traffy_geojson``, ``traffy_web`` or ``mis``, from the file's header names
+    (a missing file, a folder or a pipe is refused first: reading a pipe may wait for ever)."""
+    path = check_regular_file(path)
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return "mis"
     keys = {header_key(h) for h in csv_header(path)}

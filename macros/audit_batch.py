@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -84,8 +85,10 @@ def _ignore_reason(p: Path, skip: set[Path]) -> str | None:
     """Why entry ``p`` of a batch folder is not audited (Thai (English)); None when it is audited."""
     if p.resolve() in skip:
         return "ผลการตรวจของคณะกรรมการเอง (the committee's own output)"
-    if not p.is_file():
+    if p.is_dir():
         return "เป็นโฟลเดอร์ ไม่ตรวจโฟลเดอร์ย่อย (a folder: sub-folders are not audited)"
+    if not p.is_file():
+        return "ไม่ใช่ไฟล์ปกติ (pipe/FIFO อุปกรณ์ หรือ socket) (not a regular file: a pipe, device or socket)"
     if p.name.startswith("~$"):
         return "ไฟล์ล็อกชั่วคราวของ Excel (an Excel lock file of an open workbook)"
     if p.name.startswith("."):
@@ -108,10 +111,36 @@ def ignored_files(folder: str | Path, exclude: Iterable[Path] = ()) -> list[tupl
     return sorted((n, r) for n, r in out if r is not None)
 
 
+#: The sheets of a committee workbook (:func:`write_committee_workbook`); the chart and errors ones are optional.
+_COMMITTEE_SHEETS = (SUMMARY_SHEET, FINDINGS_SHEET, ERRORS_SHEET, CHART_SHEET)
+
+
+def is_committee_workbook(path: str | Path) -> bool:
+    """Whether ``path`` is a committee workbook cplkpi wrote: named ``สรุปผลการตรวจ…xlsx`` and holding the
+    committee workbook's sheets only (its summary and findings first). A workbook merely named like one
+    (an agency's submission) is not: it is audited, and never replaced."""
+    from cplkpi.guard import check_workbook_file, reading
+    from cplkpi.scoring.errors import CplError
+    from cplkpi.xlsx import sheet_parts
+
+    path = Path(path)
+    if not (path.name.startswith(SUMMARY_SHEET) and path.suffix.lower() == ".xlsx" and path.is_file()):
+        return False
+    try:
+        check_workbook_file(path)
+        with reading(path), zipfile.ZipFile(path) as zf:
+            names = list(sheet_parts(zf))
+    except CplError:
+        return False
+    return names[:2] == [SUMMARY_SHEET, FINDINGS_SHEET] and set(names) <= set(_COMMITTEE_SHEETS)
+
+
 def earlier_outputs(out_dir: str | Path) -> list[Path]:
-    """The committee workbooks an earlier run wrote into ``out_dir`` (which may be the audited folder)."""
+    """The committee workbooks an earlier run wrote into ``out_dir`` (which may be the audited folder):
+    by what they hold (:func:`is_committee_workbook`), not by their name alone."""
     out_dir = Path(out_dir)
-    return list(out_dir.glob(f"{SUMMARY_SHEET}*.xlsx")) if out_dir.is_dir() else []
+    return [p for p in out_dir.glob(f"{SUMMARY_SHEET}*.xlsx") if is_committee_workbook(p)] if (
+        out_dir.is_dir()) else []
 
 
 def batch_files(folder: str | Path, out_dir: str | Path) -> list[Path]:
@@ -279,7 +308,10 @@ def audit_folder(
     result.ignored = ignored_files(folder, exclude=own)
     label = _batch_month(result, month)
     name = f"สรุปผลการตรวจ_{month_code(label)}" if isinstance(label, _dt.date) else "สรุปผลการตรวจ"
-    result.workbook = write_committee_workbook(result, out_dir / f"{name}.xlsx", rules=rules,
+    from cplkpi.outputs import ensure_not_input
+
+    target = ensure_not_input(out_dir / f"{name}.xlsx", *files)  # an audited file of that name is never replaced
+    result.workbook = write_committee_workbook(result, target, rules=rules,
                                                month=label if isinstance(label, _dt.date) else None,
                                                made_on=made_on)
     if pdf:

@@ -26,15 +26,13 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cplkpi.guard import check_workbook_file
+from cplkpi.guard import check_workbook_file, reading
 from cplkpi.scoring.errors import CplError, InputError, Problem, column_letter
 
 __all__ = [
@@ -67,38 +65,6 @@ def require_defusedxml() -> None:
 def _problem(code: str, th: str, en: str, path: Path, sheet: str | None = None) -> Problem:
     where = f"{path.name}: {sheet}" if sheet else path.name
     return Problem(code, th, en, sheet=where)
-
-
-@contextmanager
-def reading(path: Path) -> Iterator[None]:
-    """Turn what a parser raises on a broken or hostile file into an :class:`InputError` naming the file.
-
-    Wrap only the parser calls (opening a workbook, reading a sheet's rows): a ``KeyError`` or
-    ``ValueError`` of our own code must not pass for a corrupt file.
-    """
-    from xml.etree.ElementTree import ParseError
-
-    from defusedxml import DefusedXmlException
-    from openpyxl.utils.exceptions import InvalidFileException
-    from python_calamine import CalamineError
-
-    try:
-        yield
-    except InputError:
-        raise
-    except (DefusedXmlException, CalamineError, zipfile.BadZipFile, zlib.error, EOFError, KeyError,
-            ValueError, ParseError, InvalidFileException) as exc:
-        cause: BaseException | None = exc
-        while cause is not None and not isinstance(cause, DefusedXmlException):
-            cause = cause.__cause__ or cause.__context__
-        if cause is not None or "entity" in str(exc).lower():
-            raise InputError([_problem(
-                "unsafe_xml", f"ไฟล์ {path.name} มี XML ที่ไม่ปลอดภัย (DTD/entity) ปฏิเสธเพื่อความปลอดภัย",
-                f"{path.name} contains unsafe XML (DTD/entities); refused for safety", path)]) from exc
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError([_problem(
-            "unreadable", f"อ่านไฟล์ {path.name} ไม่ได้ ไฟล์อาจเสียหาย ({detail})",
-            f"cannot read {path.name}, the file may be corrupt ({type(exc).__name__}: {detail})", path)]) from exc
 
 
 def open_readonly(path: str | Path, *, data_only: bool) -> Any:

@@ -220,6 +220,7 @@ def build_submission(
     """
     from openpyxl import load_workbook
 
+    from cplkpi.guard import reading
     from cplkpi.outputs import ensure_not_input
     from cplkpi.scoring.errors import InputError, Problem
     from cplkpi.workbook import CSV_SUFFIXES, one_agency, read_workbook
@@ -233,7 +234,8 @@ def build_submission(
             "the submission is built from an Excel workbook: open this file in Excel and save it as .xlsx "
             "first", sheet=workbook.name)])
     book = one_agency(whole, agency)
-    target = load_workbook(workbook, keep_vba=False, keep_links=False)
+    with reading(workbook):  # the guard let it through (read_workbook): what openpyxl raises names the file
+        target = load_workbook(workbook, keep_vba=False, keep_links=False)
     if book is not whole and len(book.complaints.table) != len(whole.complaints.table):
         keep_agency_rows(target, book)
     quote_formula_text(target)  # citizen text such as "=1+1" stays text in the copy (guarantees §4)

@@ -175,6 +175,10 @@ def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) 
     counterpart would be a figure nobody checked. The workbook is marked for a
     full recalculation when Excel opens it.
     """
+    if wb.calculation is None:  # valid OOXML: a workbook written without <calcPr>
+        from openpyxl.workbook.properties import CalcProperties
+
+        wb.calculation = CalcProperties()
     wb.calculation.fullCalcOnLoad = True
     if reproducible:
         stamp_reproducible(wb)

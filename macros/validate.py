@@ -37,7 +37,7 @@ import numpy as np
 from openpyxl.utils.cell import range_boundaries
 
 from cplkpi.scoring.deadlines import STATUS_LABELS, on_time
-from cplkpi.scoring.errors import Problem
+from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.percent import percent, round_half_up
 from cplkpi.scoring.rules import RuleSet, available_rules, load_rules
 from cplkpi.scoring.scores import (
@@ -524,7 +524,13 @@ def _open(source: Any, data_only: bool) -> Any:
     if isinstance(source, str | Path):
         check_workbook_file(source)
         with reading(Path(source)):
-            return load_workbook(source, data_only=data_only)
+            wb = load_workbook(source, data_only=data_only)
+        if not wb.sheetnames:  # e.g. its only sheet is related as an external target, which is never followed
+            name = Path(source).name
+            raise InputError([Problem("no_sheets", f"ไฟล์ {name} ไม่มีชีตที่อ่านได้: เปิดใน Excel แล้วบันทึกใหม่",
+                                      f"{name} has no sheet that can be read: open it in Excel and save it again",
+                                      sheet=name)])
+        return wb
     return source
 
 

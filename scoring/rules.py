@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -191,7 +192,11 @@ def _read_toml(raw: bytes, where: str) -> dict:
                            f"บันทึกใหม่เป็น UTF-8 (the rule-set file {where} is not UTF-8 (byte "
                            f"{exc.start:,}): save it as UTF-8)") from exc
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+        _check_numbers(data, where, "")
+    except RecursionError as exc:
+        raise RuleSetError(f"ไฟล์ชุดเกณฑ์ {where} ซ้อนตาราง/รายการลึกเกินไป (the rule-set file {where} nests "
+                           "tables or arrays too deeply)") from exc
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_AT.match(str(exc))
         what, at_th, at_en = str(exc), "", ""
@@ -201,6 +206,41 @@ def _read_toml(raw: bytes, where: str) -> dict:
             at_en = f" at line {m['line']}, column {m['col']}"
         raise RuleSetError(f"ไฟล์ชุดเกณฑ์ {where} เขียนผิดรูปแบบ TOML{at_th}: {what} "
                            f"(the rule-set file {where} is not valid TOML{at_en}: {what})") from exc
+    return data
+
+
+#: Bounds of the numbers of a rule set, by key (the last part of its name): (low, high, whole numbers only).
+#: Any other number must be finite and within ±1,000,000.
+_NUMBER_BOUNDS: list[tuple[re.Pattern[str], float, float, bool]] = [
+    (re.compile(r".*_decimals"), 0, 10, True),
+    (re.compile(r".*_pct"), 0, 100, False),
+    (re.compile(r".*_days"), 0, 366, True),
+    (re.compile(r"monthly_report_due_day"), 1, 31, True),
+    (re.compile(r"(from_)?step|max_reviews"), 0, 100, True),
+    (re.compile(r".*points|per_month|project_late.*|revision_late|below_first"), 0, 1000, False),
+    (re.compile(r".*"), -1_000_000, 1_000_000, False),
+]
+
+
+def _check_numbers(value: object, where: str, key: str) -> None:
+    """Refuse any number of the rule set outside its bounds (:data:`_NUMBER_BOUNDS`), not finite, or a
+    fraction where a whole number is meant, naming the file and the key (``deadlines.followup_days[2]``)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_numbers(v, where, f"{key}.{k}" if key else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_numbers(v, where, f"{key}[{i}]")
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        name = re.sub(r"\[\d+\]$", "", key).rpartition(".")[2]
+        low, high, whole = next((lo, hi, w) for pat, lo, hi, w in _NUMBER_BOUNDS if pat.fullmatch(name))
+        shown = repr(value) if len(repr(value)) <= 60 else f"{repr(value)[:57]}…"
+        ok = math.isfinite(value) and low <= value <= high and (not whole or float(value).is_integer())
+        if not ok:
+            kind_th, kind_en = ("จำนวนเต็ม", "a whole number") if whole else ("ตัวเลข", "a number")
+            raise RuleSetError(f"ไฟล์ชุดเกณฑ์ {where}: ค่า {key} = {shown} ใช้ไม่ได้ ต้องเป็น{kind_th}ตั้งแต่ {low:,} "
+                               f"ถึง {high:,} (the rule-set file {where}: {key} = {shown} cannot be used: it must "
+                               f"be {kind_en} from {low:,} to {high:,})")
 
 
 def _parse(data: dict) -> RuleSet:

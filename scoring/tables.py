@@ -596,18 +596,34 @@ def _convert_bool(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
     return _convert_each(col, values, ctx, one, "boolean")
 
 
+#: Largest count a cell may hold (a complaint reopened a million times is a typing error); sums of
+#: 300,000 rows of it stay far inside a 64-bit integer.
+MAX_COUNT = 1_000_000
+
+
 def _convert_int(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
     def one(v: Any) -> tuple[Any, _Issue | None]:
         if _is_empty(v):
             return pd.NA, None
-        try:
-            f = float(str(v).strip()) if not isinstance(v, int | float) else float(v)
-            if not f.is_integer() or f < 0:
-                raise ValueError
-            return int(f), None
-        except ValueError:
-            return pd.NA, ("not_a_count", f"ต้องเป็นจำนวนเต็มไม่ติดลบ: {v!r}", f"must be a whole number >= 0: {v!r}",
-                           "error")
+        text = str(v).strip()
+        shown = repr(v) if len(repr(v)) <= 60 else f"{repr(v)[:57]}…"
+        if isinstance(v, int):
+            n = v
+        elif text.isascii() and text.isdigit():  # digits only: exact, however many (no float rounding)
+            n = int(text) if len(text) <= 20 else MAX_COUNT + 1
+        else:
+            try:
+                f = float(v) if isinstance(v, float) else float(text)
+            except ValueError:
+                f = -1.0
+            n = int(f) if f.is_integer() else -1  # inf, nan and fractions are not counts
+        if n < 0:
+            return pd.NA, ("not_a_count", f"ต้องเป็นจำนวนเต็มไม่ติดลบ: {shown}",
+                           f"must be a whole number >= 0: {shown}", "error")
+        if n > MAX_COUNT:
+            return pd.NA, ("not_a_count", f"จำนวนมากเกินไป ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง {MAX_COUNT:,}: {shown}",
+                           f"too large: must be a whole number from 0 to {MAX_COUNT:,}: {shown}", "error")
+        return n, None
 
     return _convert_each(col, values, ctx, one, "Int64")
 

@@ -45,6 +45,9 @@ _THAI_TONE = "\u0e48-\u0e4b"
 _SARA_AM = re.compile(f"([{_THAI_TONE}]?)\u0e4d([{_THAI_TONE}]?)\u0e32")
 #: ``เเ``: two SARA E typed for SARA AE.
 _SARA_AE = re.compile("\u0e40\u0e40")
+#: A tone mark typed before the vowel above or below it (``ท่ี`` for ``ที่``): both orders look the same,
+#: the canonical order is the vowel first (NFC reorders only the vowels below, not those above).
+_TONE_FIRST = re.compile(f"([{_THAI_TONE}]+)([\u0e31\u0e34-\u0e3a]+)")
 #: The same Thai vowel or tone mark typed twice in a row shows once.
 _DOUBLE_MARK = re.compile("([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])\\1+")
 
@@ -52,7 +55,7 @@ _DOUBLE_MARK = re.compile("([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])\\1+")
 #: Anything :func:`_once` would change in an NFC text: one search tells that a text is already normal.
 _SUSPECT = re.compile(
     "[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "\u0e4d]|\u0e40\u0e40|"
-    + _DOUBLE_MARK.pattern
+    + _DOUBLE_MARK.pattern + "|" + _TONE_FIRST.pattern
 )
 
 
@@ -60,12 +63,14 @@ def _once(text: str) -> str:
     s = unicodedata.normalize("NFC", text.translate(_TABLE))
     s = _SARA_AM.sub(lambda m: m[1] + m[2] + "\u0e33", s)
     s = _SARA_AE.sub("\u0e41", s)
+    s = _TONE_FIRST.sub(r"\2\1", s)
     return unicodedata.normalize("NFC", _DOUBLE_MARK.sub(r"\1", s))
 
 
 def normalize_text(text: Any) -> str:
     """``text`` as it should compare: NFC, invisible characters removed, Thai look-alikes unified
-    (``เเ`` → ``แ``, ``ํา`` → ``ำ``, a vowel or tone mark typed twice → once), full-width and Thai
+    (``เเ`` → ``แ``, ``ํา`` → ``ำ``, a vowel or tone mark typed twice → once, a tone mark typed before the
+    vowel above or below it → after), full-width and Thai
     digits → ASCII, odd spaces → a space. Idempotent; case and outer spaces are kept.
 
     >>> normalize_text("วันที่\u200bตอบรับ")
@@ -132,7 +137,12 @@ def change_note(raw: Any, clean: str, what: tuple[str, str]) -> tuple[str, str]:
         reasons.append(("เปลี่ยนตัวเลขเต็มความกว้าง เลขไทย หรือช่องว่างพิเศษเป็นแบบปกติ",
                         "full-width or Thai digits or odd spaces made plain"))
     text = normalize_text(raw)
-    if text != visible.translate(_TABLE):
+    plain = visible.translate(_TABLE)
+    if _TONE_FIRST.search(unicodedata.normalize("NFC", plain)):
+        reasons.append(("เรียงวรรณยุกต์ที่พิมพ์ก่อนสระบนหรือล่างไว้หลังสระ", "tone marks typed before the vowel above "
+                        "or below put after it"))
+        plain = unicodedata.normalize("NFC", _TONE_FIRST.sub(r"\2\1", unicodedata.normalize("NFC", plain)))
+    if text != plain:
         reasons.append(("แก้อักษรไทยที่พิมพ์ต่างรูป เช่น เเ เป็น แ หรือ ํา เป็น ำ",
                         "look-alike Thai letters unified, such as เเ to แ or ํา to ำ"))
     if clean != text.strip():

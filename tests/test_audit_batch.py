@@ -232,3 +232,29 @@ def test_component_columns_are_headed_by_their_short_label(tmp_path):
     assert headers[5:7] == ["ส่วนที่ 1 (ร้อยละ)", "ส่วนที่ 2 (ร้อยละ)"]
     path = write_committee_workbook(BatchResult(), tmp_path / "d.xlsx", made_on=MADE_ON)
     assert [c.value for c in load_workbook(path)[SUMMARY_SHEET][5]][5] == "ขั้นตอนที่ 1 (ร้อยละ)"
+
+
+def test_a_submission_named_like_the_committee_workbook_is_audited_and_never_replaced(tmp_path):
+    """--out equal to the audited folder: a file only counts as the committee's own output by its content."""
+    from cplkpi.macros.audit_batch import earlier_outputs, is_committee_workbook
+    from cplkpi.outputs import OutputError
+
+    folder = tmp_path / "agencies"
+    folder.mkdir()
+    paths = write_agency_folder(folder, 2, MARCH, 20)
+    fake = folder / "สรุปผลการตรวจ_2563-03.xlsx"
+    paths[0].rename(fake)
+    before = fake.read_bytes()
+    assert not is_committee_workbook(fake) and earlier_outputs(folder) == []
+    assert fake in workbook_files(folder)
+    with pytest.raises(OutputError) as exc:
+        audit_folder(folder, out_dir=folder, workers=1, pdf=False, made_on=MADE_ON)
+    assert str(exc.value.problems[0]) == (
+        "ข้อผิดพลาด สรุปผลการตรวจ_2563-03.xlsx: ไฟล์ผลลัพธ์ สรุปผลการตรวจ_2563-03.xlsx เป็นไฟล์ต้นฉบับ: cplkpi "
+        "ไม่เขียนทับไฟล์ต้นฉบับ ให้ระบุชื่อไฟล์ผลลัพธ์อื่น (the output สรุปผลการตรวจ_2563-03.xlsx is an input file: "
+        "cplkpi never overwrites a source; give another output name)")
+    assert fake.read_bytes() == before
+    fake.rename(tmp_path / "elsewhere.xlsx")  # the committee's own workbook of a run is recognised as such
+    own = audit_folder(folder, out_dir=folder, workers=1, pdf=False, made_on=MADE_ON).workbook
+    assert is_committee_workbook(own) and earlier_outputs(folder) == [own]
+    assert own not in workbook_files(folder, exclude=earlier_outputs(folder))

@@ -142,3 +142,30 @@ def test_an_as_of_with_an_impossible_zone_is_a_parameter_error(sample_path):
             "กรุงเทพฯ คือ +07:00): \"2020-09-30 10:00+99\" (cannot read the date (no such time zone UTC+99: zones "
             "run from −12:00 to +14:00; Bangkok is +07:00): \"2020-09-30 10:00+99\")") in " ".join(
                 res.output.replace("│", " ").split())
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no named pipes on this system")
+def test_a_pipe_given_as_input_is_refused_up_front_by_every_command_never_waited_on(tmp_path):
+    """A FIFO once hung ``import`` and was "not found" by ``score``: every command says what it is."""
+    import os
+
+    fifo = tmp_path / "p.csv"
+    os.mkfifo(fifo)
+    said = (f"{fifo} ไม่ใช่ไฟล์ปกติ (เป็น pipe/FIFO อุปกรณ์ หรือ socket): บันทึกข้อมูลเป็นไฟล์ก่อน ({fifo} is not a "
+            "regular file (a pipe/FIFO, device or socket): save the data to a file first)")
+    for args in (["import", str(fifo), "--out", str(tmp_path / "o.xlsx")], ["score", str(fifo)],
+                 ["validate-report", str(fifo), "--out", str(tmp_path / "f.xlsx")]):
+        res = runner.invoke(app, args, env={"COLUMNS": "400"})
+        assert res.exit_code == 1, args
+        assert said in " ".join(res.output.split()), args
+    res = runner.invoke(app, ["audit-batch", str(fifo), "--out", str(tmp_path / "b")], env={"COLUMNS": "400"})
+    assert res.exit_code == 2 and " ".join(res.output.split()) == (
+        f"ข้อผิดพลาด (error): {fifo} ไม่ใช่โฟลเดอร์ (เป็น pipe/FIFO อุปกรณ์ หรือ socket): ระบุโฟลเดอร์ไฟล์ของหน่วยงาน "
+        f"({fifo} is not a folder (a pipe/FIFO, device or socket): give the folder of the agency workbooks)")
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    os.mkfifo(folder / "ส่งมา.xlsx")
+    from cplkpi.macros.audit_batch import _ignore_reason
+
+    assert _ignore_reason(folder / "ส่งมา.xlsx", set()) == (
+        "ไม่ใช่ไฟล์ปกติ (pipe/FIFO อุปกรณ์ หรือ socket) (not a regular file: a pipe, device or socket)")

@@ -404,6 +404,64 @@ EXPECTED.update({
     'csv_unclosed_quote_over_the_field_limit': ('refused', [
         'ข้อผิดพลาด csv_unclosed_quote_over_the_field_limit.csv: ช่องข้อมูลในแถวที่เริ่มที่บรรทัด 4 ยาวเกิน 1,048,576 อักขระ: มักเกิดจากเครื่องหมาย " ที่ไม่มีคู่ ตรวจบรรทัดนั้น (a field of the record starting on line 4 is longer than 1,048,576 characters: usually a " without its closing quote; check that line)',
     ]),
+    'shared_strings_declare_4294967295': ('refused', [
+        'ข้อผิดพลาด shared_strings_declare_4294967295.xlsx: ไฟล์ระบุจำนวนรายการใน xl/sharedStrings.xml (sst uniqueCount="4,294,967,295") เกินกว่าที่มีจริง (1 รายการ, ขีดจำกัด 1,001) ปฏิเสธเพื่อความปลอดภัย: เปิดใน Excel แล้วบันทึกใหม่ (the file declares more entries in xl/sharedStrings.xml (sst uniqueCount="4,294,967,295") than it holds (1, limit 1,001); refused for safety: open it in Excel and save it again)',
+    ]),
+    'shared_strings_reference_count_4294967295': ('refused', [
+        'ข้อผิดพลาด shared_strings_reference_count_4294967295.xlsx: ไฟล์ระบุจำนวนรายการใน xl/sharedStrings.xml (sst count="4,294,967,295") เกินกว่าที่มีจริง (1 รายการ, ขีดจำกัด 10,000,000) ปฏิเสธเพื่อความปลอดภัย: เปิดใน Excel แล้วบันทึกใหม่ (the file declares more entries in xl/sharedStrings.xml (sst count="4,294,967,295") than it holds (1, limit 10,000,000); refused for safety: open it in Excel and save it again)',
+    ]),
+    'ods_cell_of_2000000000_spaces': ('refused', [
+        'ข้อผิดพลาด ods_cell_of_2000000000_spaces.ods: ไฟล์เป็น OpenDocument (.ods): บันทึกเป็น .xlsx ก่อน (the file is an OpenDocument spreadsheet (.ods): save it as .xlsx first)',
+    ]),
+    'ods_cells_of_spaces_tabs_and_breaks_past_the_total': ('refused', [
+        'ข้อผิดพลาด ods_cells_of_spaces_tabs_and_breaks_past_the_total.ods: ไฟล์เป็น OpenDocument (.ods): บันทึกเป็น .xlsx ก่อน (the file is an OpenDocument spreadsheet (.ods): save it as .xlsx first)',
+    ]),
+    'workbook_without_calc_properties': ('read', [
+    ]),
+    'reopen_count_out_of_range': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!I3 (จำนวนครั้งที่เปิดใหม่): จำนวนมากเกินไป ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง 1,000,000: 1e+300 (too large: must be a whole number from 0 to 1,000,000: 1e+300)',
+        'ข้อผิดพลาด เรื่องร้องเรียน!I4 (จำนวนครั้งที่เปิดใหม่): จำนวนมากเกินไป ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง 1,000,000: 9.223372036854776e+18 (too large: must be a whole number from 0 to 1,000,000: 9.223372036854776e+18)',
+        "ข้อผิดพลาด เรื่องร้องเรียน!I5 (จำนวนครั้งที่เปิดใหม่): จำนวนมากเกินไป ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง 1,000,000: '1e300' (too large: must be a whole number from 0 to 1,000,000: '1e300')",
+        "ข้อผิดพลาด เรื่องร้องเรียน!I6 (จำนวนครั้งที่เปิดใหม่): จำนวนมากเกินไป ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง 1,000,000: '99999999999999999999999999999999999999999999999999999999… (too large: must be a whole number from 0 to 1,000,000: '99999999999999999999999999999999999999999999999999999999…)",
+        'ข้อผิดพลาด เรื่องร้องเรียน!I7 (จำนวนครั้งที่เปิดใหม่): จำนวนมากเกินไป ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง 1,000,000: 1000001.0 (too large: must be a whole number from 0 to 1,000,000: 1000001.0)',
+    ]),
+    'cell_beyond_column_xfd': ('refused', [
+        "ข้อผิดพลาด cell_beyond_column_xfd.xlsx: เรื่องร้องเรียน: ชีตมีเซลล์ที่คอลัมน์ ZZZZ เลยคอลัมน์สุดท้ายของ Excel (XFD = 16,384 คอลัมน์): ไฟล์ไม่ได้เขียนโดย Excel หรือเสียหาย เปิดใน Excel แล้วบันทึกใหม่ (the sheet has a cell in column ZZZZ, beyond Excel's last column (XFD = 16,384 columns): the file was not written by Excel or is damaged; open it in Excel and save it again)",
+    ]),
+    'merged_range_to_xfd1048576': ('refused', [
+        'ข้อผิดพลาด merged_range_to_xfd1048576.xlsx: เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year or by agency, or delete the unused rows)',
+    ]),
+    'merged_range_of_16_million_cells': ('refused', [
+        'ข้อผิดพลาด merged_range_of_16_million_cells.xlsx: เรื่องร้องเรียน: ชีตใช้พื้นที่ถึงเซลล์ XFD1001 (16,400,384 เซลล์ เกินขีดจำกัด 10,000,000): ลบแถวและคอลัมน์ที่ไม่ใช้ออก (the sheet is used up to cell XFD1001 (16,400,384 cells, over the limit of 10,000,000): delete the unused rows and columns)',
+    ]),
+    'merged_ranges_overlapping_11_million_cells': ('refused', [
+        "ข้อผิดพลาด merged_ranges_overlapping_11_million_cells.xlsx: เรื่องร้องเรียน: เซลล์ที่ผสานรวมกันในชีตครอบคลุมเกิน 10,000,000 เซลล์: ยกเลิกการผสานเซลล์ที่ไม่ใช้ (the sheet's merged cells cover more than 10,000,000 cells: unmerge the unused ones)",
+    ]),
+    'style_index_4294967295': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!1: ไม่มีคอลัมน์ที่จำเป็น: วันที่ศูนย์แจ้งเรื่อง (ใช้หัวตาราง วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง) (missing required column forwarded_on (header วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง))',
+    ]),
+    'shared_string_index_999999': ('refused', [
+        'ข้อผิดพลาด shared_string_index_999999.xlsx: อ่านไฟล์ shared_string_index_999999.xlsx ไม่ได้ ไฟล์อาจเสียหาย (Cell string index not found in shared strings table) (cannot read shared_string_index_999999.xlsx, the file may be corrupt (CalamineError: Cell string index not found in shared strings table))',
+    ]),
+    'number_cell_holding_abc': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!1: ไม่มีคอลัมน์ที่จำเป็น: วันที่ศูนย์แจ้งเรื่อง (ใช้หัวตาราง วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง) (missing required column forwarded_on (header วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง))',
+    ]),
+    'number_cell_holding_nan': ('read', [
+        'ข้อผิดพลาด เรื่องร้องเรียน!1: ไม่มีคอลัมน์ที่จำเป็น: วันที่ศูนย์แจ้งเรื่อง (ใช้หัวตาราง วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง) (missing required column forwarded_on (header วันที่ศูนย์แจ้งเรื่อง / วันที่ศูนย์ฯแจ้งเรื่อง / วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง))',
+    ]),
+    'csv_utf32_le_with_bom': ('refused', [
+        'ข้อผิดพลาด csv_utf32_le_with_bom.csv: ไฟล์เข้ารหัสแบบ UTF-32 LE ซึ่งไม่รองรับ: บันทึกใหม่เป็น UTF-8 (the file is encoded as UTF-32 LE, which is not supported: save it again as UTF-8)',
+    ]),
+    'csv_utf32_be_with_bom': ('refused', [
+        'ข้อผิดพลาด csv_utf32_be_with_bom.csv: ไฟล์เข้ารหัสแบบ UTF-32 BE ซึ่งไม่รองรับ: บันทึกใหม่เป็น UTF-8 (the file is encoded as UTF-32 BE, which is not supported: save it again as UTF-8)',
+    ]),
+    'csv_with_a_nul_in_a_field': ('read', []),  # a stray NUL is text (written files drop it: XML cannot hold it)
+    'shared_strings_under_another_name_declare_4294967295': ('refused', [
+        'ข้อผิดพลาด shared_strings_under_another_name_declare_4294967295.xlsx: ไฟล์ระบุจำนวนรายการใน xl/strings/text.xml (sst uniqueCount="4,294,967,295") เกินกว่าที่มีจริง (1 รายการ, ขีดจำกัด 1,001) ปฏิเสธเพื่อความปลอดภัย: เปิดใน Excel แล้วบันทึกใหม่ (the file declares more entries in xl/strings/text.xml (sst uniqueCount="4,294,967,295") than it holds (1, limit 1,001); refused for safety: open it in Excel and save it again)',
+    ]),
+    'sheet_target_external_file': ('refused', [
+        'ข้อผิดพลาด sheet_target_external_file.xlsx: อ่านไฟล์ sheet_target_external_file.xlsx ไม่ได้ ไฟล์อาจเสียหาย ("There is no item named \'xl/file:/etc/passwd\' in the archive") (cannot read sheet_target_external_file.xlsx, the file may be corrupt (KeyError: "There is no item named \'xl/file:/etc/passwd\' in the archive"))',
+    ]),
 })
 
 
@@ -512,3 +570,8 @@ def test_a_csv_in_any_unicode_encoding_reads_the_same_table_as_utf8(name, tmp_pa
 def test_a_field_longer_than_the_csv_module_default_is_read_whole(tmp_path):
     table = read_workbook(corpus.CORPUS["csv_field_of_200000_characters"](tmp_path)).complaints.table
     assert table.loc[4, "result_detail"] == "ก" * 200_000
+
+
+def test_a_nul_byte_inside_a_utf8_csv_field_is_read_as_text_not_refused_as_binary(tmp_path):
+    table = read_workbook(corpus.CORPUS["csv_with_a_nul_in_a_field"](tmp_path)).complaints.table
+    assert table.loc[2, "result_detail"] == "ซ่อมผิวถนน\x00แล้ว" and table.loc[2, "forwarded_on"] == pd.Timestamp("2019-10-01")

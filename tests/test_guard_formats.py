@@ -44,6 +44,25 @@ def test_import_refuses_hostile_files_of_every_format_with_the_same_limits(tmp_p
         "10,000,000): delete the unused rows and columns)")
 
 
+def test_import_refuses_an_ods_whose_cell_text_expands_past_the_limits(tmp_path):
+    """``text:s text:c`` spaces, tabs and line breaks are counted as the reader expands them."""
+    assert refusal(corpus.CORPUS["ods_cell_of_2000000000_spaces"](tmp_path)) == (
+        "ข้อผิดพลาด ods_cell_of_2000000000_spaces.ods: เรื่องร้องเรียน!A2: ข้อความในเซลล์ยาวเกิน 32,767 อักขระ "
+        "(ขีดจำกัดของ Excel) ปฏิเสธเพื่อความปลอดภัย (the cell's text is longer than 32,767 characters (Excel's limit); "
+        "refused for safety)")
+    assert refusal(corpus.CORPUS["ods_cells_of_spaces_tabs_and_breaks_past_the_total"](tmp_path)) == (
+        "ข้อผิดพลาด ods_cells_of_spaces_tabs_and_breaks_past_the_total.ods: เรื่องร้องเรียน!A2: "
+        "ข้อความในทุกชีตของไฟล์รวมกันเกิน 200,000,000 อักขระ (นับเซลล์ที่ซ้ำกันทุกครั้ง) ถึงเซลล์นี้ ปฏิเสธเพื่อความปลอดภัย "
+        "(the text of the file's sheets adds up to more than 200,000,000 characters (each repeated cell counted) by "
+        "this cell; refused for safety)")
+    within = corpus.ods_file(tmp_path / "within.ods", (
+        f'<table:table table:name="{corpus.SHEET}">{corpus._ODS_HEADER}<table:table-row><table:table-cell '
+        'office:value-type="string"><text:p>ก<text:s text:c="32766"/></text:p></table:table-cell>'
+        "</table:table-row></table:table>"))
+    assert check_workbook_file(within, IMPORT_FORMATS) == []
+    assert len(CalamineWorkbook.from_path(str(within)).get_sheet_by_name(corpus.SHEET).to_python()[1][0]) == 32_767
+
+
 def test_the_complaint_workbook_still_takes_xlsx_only(tmp_path):
     path = corpus.xls_file(tmp_path / "small.xls", [(0, 0)])
     assert check_workbook_file(path, IMPORT_FORMATS) == []

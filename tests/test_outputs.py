@@ -384,3 +384,19 @@ def test_audit_batch_into_its_own_folder_may_run_again(sample_path, tmp_path):
         assert "│ [draft]เขต.xlsx │" in out  # a file name is never read as console markup
         assert "สุ่มตรวจ: ผลการตรวจของคณะกรรมการเอง (the committee's own output)" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["[draft]เขต.xlsx", "สรุปผลการตรวจ_2563-09.xlsx", "สุ่มตรวจ"]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="no /proc file system here")
+def test_an_output_folder_the_file_system_refuses_is_refused_before_the_work(sample_path):
+    """/proc passes the permission check as root: the pre-check creates (and removes) a file there."""
+    code, out = run("score", sample_path, "--explain", "/proc/why.xlsx")
+    assert code == 1
+    assert out.endswith("ข้อผิดพลาด /proc/why.xlsx: สร้างไฟล์ในโฟลเดอร์ /proc ไม่ได้ (No such file or directory): "
+                        "เลือกโฟลเดอร์อื่น (cannot create a file in the folder /proc (No such file or directory): "
+                        "choose another folder)")
+    assert "ขั้นตอน" not in out  # refused before any score was printed
+
+
+def test_the_writability_probe_leaves_nothing_behind(sample_path, tmp_path):
+    code, _ = run("score", sample_path, "--explain", tmp_path / "why.xlsx")
+    assert code == 0 and listing(tmp_path) == ["why.xlsx"]

@@ -131,6 +131,11 @@ def over(grid: tuple[int, int]) -> bool:
     return grid[0] > MAX_ROWS or grid[0] * grid[1] > MAX_CELLS
 
 
+def off_the_grid(grid: tuple[int, int]) -> bool:
+    """A cell with a value beyond Excel's last column XFD (refused as well, with its own message)."""
+    return grid[1] > 16_384
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sheet=rows, style=styles)
 def test_the_guard_never_lets_a_grid_past_the_limits_reach_the_reader(tmp_path, sheet, style):
@@ -144,7 +149,9 @@ def test_the_guard_never_lets_a_grid_past_the_limits_reach_the_reader(tmp_path, 
         refused = exc.problems[0]
     if over(exact):
         assert refused is not None and refused.code in ("too_many_rows", "sheet_too_large"), (exact, refused)
-    elif not over(at_most):
+    elif off_the_grid(exact):
+        assert refused is not None and refused.code == "beyond_excel_grid", (exact, refused)
+    elif not over(at_most) and not off_the_grid(at_most):
         assert refused is None, (exact, refused)  # nothing within the limits is refused
     if refused is None and exact[0] * exact[1] <= 4000 and member.startswith("xl/worksheets/"):
         from python_calamine import CalamineError, CalamineWorkbook

@@ -322,3 +322,37 @@ def test_what_happens_after_the_as_of_date_has_not_happened_yet():
     assert np.isnan(got[0])  # not sent as of 5 Nov, and not due yet
     t = table(("A", D(2019, 10, 2)), ("B", D(2019, 10, 20)))
     assert period_summary(t, D(2019, 10, 1), D(2019, 10, 31), as_of=D(2019, 10, 10))["received"] == 1
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("ack_business_days = 1", "ack_business_days = 99999999999999999999",
+     "ไฟล์ชุดเกณฑ์ {f}: ค่า deadlines.ack_business_days = 99999999999999999999 ใช้ไม่ได้ ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง 366 "
+     "(the rule-set file {f}: deadlines.ack_business_days = 99999999999999999999 cannot be used: it must be a whole "
+     "number from 0 to 366)"),
+    ("pct_decimals = 2", "pct_decimals = -5000",
+     "ไฟล์ชุดเกณฑ์ {f}: ค่า pct_decimals = -5000 ใช้ไม่ได้ ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง 10 (the rule-set file {f}: "
+     "pct_decimals = -5000 cannot be used: it must be a whole number from 0 to 10)"),
+    ("total_points = 5", "total_points = nan",
+     "ไฟล์ชุดเกณฑ์ {f}: ค่า total_points = nan ใช้ไม่ได้ ต้องเป็นตัวเลขตั้งแต่ 0 ถึง 1,000 (the rule-set file {f}: "
+     "total_points = nan cannot be used: it must be a number from 0 to 1,000)"),
+    ("followup_days = [15, 30]", "followup_days = [0, 45, -1]",
+     "ไฟล์ชุดเกณฑ์ {f}: ค่า deadlines.followup_days[2] = -1 ใช้ไม่ได้ ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง 366 (the rule-set "
+     "file {f}: deadlines.followup_days[2] = -1 cannot be used: it must be a whole number from 0 to 366)"),
+])
+def test_every_number_of_a_rule_set_file_is_bounded_and_named_with_its_file_and_key(tmp_path, old, new, message):
+    src = (load_rules.__globals__["_RULESETS"] / "bma-2557.toml").read_text("utf-8")
+    assert old in src
+    path = tmp_path / "bad.toml"
+    path.write_text(src.replace(old, new, 1), "utf-8")
+    with pytest.raises(RuleSetError) as exc:
+        load_rules(str(path))
+    assert str(exc.value) == message.format(f=path)
+
+
+def test_a_rule_set_file_nested_100000_deep_is_refused_not_a_recursion_error(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n", "utf-8")
+    with pytest.raises(RuleSetError) as exc:
+        load_rules(str(path))
+    assert str(exc.value) == (f"ไฟล์ชุดเกณฑ์ {path} ซ้อนตาราง/รายการลึกเกินไป (the rule-set file {path} nests tables "
+                              "or arrays too deeply)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pandas as pd
@@ -23,6 +24,9 @@ HEADER = ["เลขที่เรื่อง", "วันที่ศูน�
         ("ประจ\u0e4d\u0e32เดือน", "ประจำเดือน"),  # ํา typed for ำ
         ("น\u0e4d\u0e49\u0e32", "น้ำ"),  # ํ ้ า: the tone mark typed between
         ("ที่\u0e48", "ที่"),  # the same tone mark typed twice
+        ("วันท\u0e48\u0e35ตอบรับ", "วันที่ตอบรับ"),  # the tone mark typed before the vowel above
+        ("ก\u0e49\u0e38", "ก\u0e38\u0e49"),  # … before the vowel below
+        ("น\u0e49\u0e33", "น้ำ"),  # ำ is no vowel above: kept
         ("\uff16\uff13\uff10\uff10\uff10\uff10\uff11", "6300001"),  # full-width digits
         ("๖๓๐๐๐๐๑", "6300001"),  # Thai digits
         ("วันที่\u00a0ตอบรับ", "วันที่ ตอบรับ"),  # a no-break space is a space
@@ -65,6 +69,7 @@ def test_normalized_text_is_nfc_visible_and_a_fixed_point(text):
     assert unicodedata.is_normalized("NFC", out)
     assert not set(out) & INVISIBLE
     assert "\u0e40\u0e40" not in out and "\u0e4d\u0e32" not in out
+    assert not re.search("[\u0e48-\u0e4b][\u0e31\u0e34-\u0e3a]", out)  # no tone mark before a vowel above/below
     assert normalize_text(out) == out
     assert normalize_id(normalize_id(text)) == normalize_id(text)
 
@@ -82,6 +87,8 @@ def _rows(header: list[str], *ids: str) -> list[list[str]]:
         (2, "วันที่ตอบรับ\u200b", "ตัดอักขระที่มองไม่เห็นออก", "invisible characters removed"),
         (3, "วันที่เเล้วเสร็จ", "แก้อักษรไทยที่พิมพ์ต่างรูป เช่น เเ เป็น แ หรือ ํา เป็น ำ",
          "look-alike Thai letters unified, such as เเ to แ or ํา to ำ"),
+        (2, "วันท\u0e48\u0e35ตอบรับ", "เรียงวรรณยุกต์ที่พิมพ์ก่อนสระบนหรือล่างไว้หลังสระ",
+         "tone marks typed before the vowel above or below put after it"),
     ],
 )
 def test_a_header_with_invisible_or_look_alike_characters_is_read_with_a_warning_at_its_cell(
@@ -131,7 +138,8 @@ def test_a_missing_required_column_names_the_closest_header_seen():
         "วันที่ศูนย์รับแจ้งทุกข์แจ้งเรื่อง); the closest header found is 'วันส่ง' in column B")
 
 
-@pytest.mark.parametrize(("column", "typed"), [("I", "วันที่ตอบรับ\u200b"), ("K", "วันที่เเล้วเสร็จ")])
+@pytest.mark.parametrize(("column", "typed"), [("I", "วันที่ตอบรับ\u200b"), ("K", "วันที่เเล้วเสร็จ"),
+                                              ("I", "วันท\u0e48\u0e35ตอบรับ")])
 def test_the_sample_scores_the_same_with_an_invisible_or_look_alike_character_in_a_header(
         column, typed, sample_path, tmp_path):
     from openpyxl import load_workbook

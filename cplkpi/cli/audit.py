@@ -229,6 +229,11 @@ def audit_batch_command(
     """
     from cplkpi.macros.audit_batch import audit_folder, batch_files
 
+    if not folder.is_dir():  # typer lets a pipe or a device through (it is not a file either)
+        fail(CplError(f"{folder} ไม่ใช่โฟลเดอร์ (เป็น pipe/FIFO อุปกรณ์ หรือ socket): ระบุโฟลเดอร์ไฟล์ของหน่วยงาน "
+                      f"({folder} is not a folder (a pipe/FIFO, device or socket): give the folder of the agency "
+                      "workbooks)"))
+        raise typer.Exit(EXIT_NOT_AUDITED)
     inputs = batch_files(folder, out)
     check_output_folder(out, *inputs)
     if samples is not None:

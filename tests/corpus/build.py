@@ -17,6 +17,7 @@ for each.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import re
@@ -318,6 +319,15 @@ def _(d: Path) -> Path:
         d / "resolved_before_forwarded.xlsx",
         ["6300003", "10/10/2562", None, None, "1/10/2562", "เสร็จสิ้น", "ซ่อมแล้ว"],
     )
+
+
+@case("reopen_count_out_of_range")
+def _(d: Path) -> Path:
+    """Whole numbers past any count (1e300, 2^63, the text 1e300, 5,000 nines): OverflowError in 7 commands."""
+    header = [*HEADER, "จำนวนครั้งที่เปิดใหม่"]
+    rows = [[f"630001{i}", "3/10/2562", *[None] * 6, v]
+            for i, v in enumerate([1e300, 2.0**63, "1e300", "9" * 5000, 1_000_001, 1_000_000])]
+    return complaints(d / "reopen_count_out_of_range.xlsx", *rows, header=header)
 
 
 @case("reopened_before_forwarded")
@@ -763,6 +773,69 @@ def _retarget(target: str, member: str = "xl/worksheets/sheet1.xml") -> Callable
     return edit
 
 
+@case("cell_beyond_column_xfd")
+def _(d: Path) -> Path:
+    """``r="ZZZZ2"``: a column Excel does not have (openpyxl raised ValueError in validate-report)."""
+    return _far(d / "cell_beyond_column_xfd.xlsx", '<row r="2"><c r="ZZZZ2"><v>1</v></c></row>')
+
+
+def _merge(*refs: str) -> Callable[[dict[str, bytes]], None]:
+    def edit(members: dict[str, bytes]) -> None:
+        p = "xl/worksheets/sheet1.xml"
+        merged = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+        members[p] = members[p].replace(b"</sheetData>", (
+            f'</sheetData><mergeCells count="{len(refs)}">{merged}</mergeCells>').encode())
+
+    return edit
+
+
+@case("merged_range_to_xfd1048576")
+def _(d: Path) -> Path:
+    """One merged range over the whole sheet: openpyxl built 17 billion cells (MemoryError)."""
+    return _far(d / "merged_range_to_xfd1048576.xlsx", '<row r="2"><c r="A2"><v>1</v></c></row>',
+                _merge("A2:XFD1048576"))
+
+
+@case("merged_range_of_16_million_cells")
+def _(d: Path) -> Path:
+    """A merged range within the rows limit covering 16,384 × 1,000 cells."""
+    return _far(d / "merged_range_of_16_million_cells.xlsx", '<row r="2"><c r="A2"><v>1</v></c></row>',
+                _merge("$A$2:$XFD$1001"))
+
+
+@case("merged_ranges_overlapping_11_million_cells")
+def _(d: Path) -> Path:
+    """Eleven merged ranges, each A1:ALL1000 (1,000,000 cells) within the sheet's area: 11 million cell objects."""
+    return _far(d / "merged_ranges_overlapping_11_million_cells.xlsx", '<row r="2"><c r="A2"><v>1</v></c></row>',
+                _merge(*["A1:ALL1000"] * 11))
+
+
+for _name, _cell in {
+    "style_index_4294967295": '<c r="B2" s="4294967295"><v>1</v></c>',
+    "shared_string_index_999999": '<c r="B2" t="s"><v>999999</v></c>',
+    "number_cell_holding_abc": '<c r="B2"><v>abc</v></c>',
+    "number_cell_holding_nan": '<c r="B2"><v>NaN</v></c>',
+}.items():
+    def _build(d: Path, name: str = _name, cell: str = _cell) -> Path:
+        """A cell openpyxl cannot load (IndexError, ValueError): a clear refusal naming the file in every command."""
+        return _far(d / f"{name}.xlsx", f'<row r="2"><c r="A2"><v>1</v></c>{cell}</row>')
+
+    case(_name)(_build)
+
+
+@case("sheet_target_external_file")
+def _(d: Path) -> Path:
+    """The only sheet related as an external file (``file:///etc/passwd``): never followed; openpyxl then
+    loads no sheet at all (validate-report raised IndexError)."""
+
+    def external(members: dict[str, bytes]) -> None:
+        rels = "xl/_rels/workbook.xml.rels"
+        members[rels] = members[rels].replace(b'Target="worksheets/sheet1.xml"',
+                                              b'Target="file:///etc/passwd" TargetMode="External"')
+
+    return _far(d / "sheet_target_external_file.xlsx", '<row r="2"><c r="A2"><v>1</v></c></row>', external)
+
+
 @case("far_cell_all250000")
 def _(d: Path) -> Path:
     return _far(d / "far_cell_all250000.xlsx", '<row r="250000"><c r="ALL250000"><v>1</v></c></row>')
@@ -1157,6 +1230,108 @@ def _(d: Path) -> Path:
 def _(d: Path) -> Path:
     """A valid 245-byte file name: a temporary or a derived name beside it would pass 255 bytes."""
     return complaints(d / ("ก" * 80 + ".xlsx"), OPEN)
+
+
+def _with_shared_strings(xml: bytes) -> Callable[[dict[str, bytes]], None]:
+    """Add ``xml`` as xl/sharedStrings.xml, related from the workbook."""
+
+    def edit(members: dict[str, bytes]) -> None:
+        members["xl/sharedStrings.xml"] = xml
+        rels = "xl/_rels/workbook.xml.rels"
+        members[rels] = members[rels].replace(b"</Relationships>", (
+            '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>').encode())
+
+    return edit
+
+
+@case("shared_strings_declare_4294967295")
+def _(d: Path) -> Path:
+    """1.8 KB declaring 4,294,967,295 shared strings (one written): the reader reserved 103 GB and aborted."""
+    sst = (f'<?xml version="1.0"?><sst xmlns="{_X_NS}" count="1" uniqueCount="4294967295">'
+           "<si><t>x</t></si></sst>").encode()
+    return _far(d / "shared_strings_declare_4294967295.xlsx", '<row r="2"><c r="A2" t="s"><v>0</v></c></row>',
+                _with_shared_strings(sst))
+
+
+@case("shared_strings_under_another_name_declare_4294967295")
+def _(d: Path) -> Path:
+    """The same declaration in a shared-strings part the workbook relates under another name."""
+    sst = (f'<?xml version="1.0"?><sst xmlns="{_X_NS}" count="1" uniqueCount="4294967295">'
+           "<si><t>x</t></si></sst>").encode()
+
+    def edit(members: dict[str, bytes]) -> None:
+        _with_shared_strings(sst)(members)
+        members["xl/strings/text.xml"] = members.pop("xl/sharedStrings.xml")
+        rels = "xl/_rels/workbook.xml.rels"
+        members[rels] = members[rels].replace(b'Target="sharedStrings.xml"', b'Target="strings/text.xml"')
+
+    return _far(d / "shared_strings_under_another_name_declare_4294967295.xlsx",
+                '<row r="2"><c r="A2" t="s"><v>0</v></c></row>', edit)
+
+
+@case("shared_strings_reference_count_4294967295")
+def _(d: Path) -> Path:
+    """The string references count declared as 4,294,967,295 (uniqueCount right)."""
+    sst = (f'<?xml version="1.0"?><sst xmlns="{_X_NS}" count=" 4294967295" uniqueCount="1">'
+           "<si><t>x</t></si></sst>").encode()
+    return _far(d / "shared_strings_reference_count_4294967295.xlsx",
+                '<row r="2"><c r="A2" t="s"><v>0</v></c></row>', _with_shared_strings(sst))
+
+
+@case("ods_cell_of_2000000000_spaces")
+def _(d: Path) -> Path:
+    """844 bytes: one ``text:s`` standing for 2,000,000,000 spaces in a cell killed ``import``."""
+    cell = ('<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/>'
+            "</text:p></table:table-cell></table:table-row>")
+    return ods_file(d / "ods_cell_of_2000000000_spaces.ods",
+                    f'<table:table table:name="{SHEET}">{_ODS_HEADER}{cell}</table:table>')
+
+
+@case("ods_cells_of_spaces_tabs_and_breaks_past_the_total")
+def _(d: Path) -> Path:
+    """Cells each within Excel's 32,767 characters, repeated past the text the sheets may hold in total."""
+    cell = ('<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="1000"'
+            ' office:value-type="string"><text:p><text:s text:c="997"/><text:tab/><text:line-break/>ก</text:p>'
+            "</table:table-cell></table:table-row>")
+    return ods_file(d / "ods_cells_of_spaces_tabs_and_breaks_past_the_total.ods",
+                    f'<table:table table:name="{SHEET}">{_ODS_HEADER}{cell}</table:table>')
+
+
+@case("workbook_without_calc_properties")
+def _(d: Path) -> Path:
+    """A valid workbook whose xl/workbook.xml has no <calcPr> (written by other tools): audit-pack crashed."""
+    src = complaints(d / "base_workbook_without_calc_properties.xlsx", OPEN)
+
+    def drop(members: dict[str, bytes]) -> None:
+        members["xl/workbook.xml"] = re.sub(rb"<calcPr[^>]*/>", b"", members["xl/workbook.xml"])
+        assert b"calcPr" not in members["xl/workbook.xml"]
+
+    return edit_zip(src, d / "workbook_without_calc_properties.xlsx", drop)
+
+
+@case("csv_utf32_le_with_bom")
+def _(d: Path) -> Path:
+    """UTF-32 LE with its BOM (FF FE 00 00, which starts like UTF-16's): was "no header row"."""
+    path = d / "csv_utf32_le_with_bom.csv"
+    path.write_bytes(codecs.BOM_UTF32_LE + "\n".join([",".join(HEADER), ",".join(GOOD)]).encode("utf-32-le"))
+    return path
+
+
+@case("csv_utf32_be_with_bom")
+def _(d: Path) -> Path:
+    path = d / "csv_utf32_be_with_bom.csv"
+    path.write_bytes(codecs.BOM_UTF32_BE + "\n".join([",".join(HEADER), ",".join(GOOD)]).encode("utf-32-be"))
+    return path
+
+
+@case("csv_with_a_nul_in_a_field")
+def _(d: Path) -> Path:
+    """One NUL byte inside a UTF-8 field (a copy from another system): text, not a binary file."""
+    path = d / "csv_with_a_nul_in_a_field.csv"
+    good = ",".join(GOOD).replace("ซ่อมผิวถนนแล้ว", "ซ่อมผิวถนน\x00แล้ว")
+    path.write_bytes("\n".join([",".join(HEADER), good, ""]).encode())
+    return path
 
 
 def build_all(folder: str | Path, names: Sequence[str] | None = None) -> dict[str, Path]:
