@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from cplkpi.guard import check_workbook_file, reading
-from cplkpi.scoring.errors import CplError, InputError, Problem, column_letter
+from cplkpi.scoring.errors import CplError, Problem, column_letter
 
 __all__ = [
     "Cell",
