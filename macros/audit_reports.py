@@ -202,8 +202,8 @@ def _same(reported: Any, expected: Any) -> bool:
         if isinstance(reported, _dt.datetime) and reported.time() != _dt.time(0):
             return False
         return _as_date(reported) == (expected.date() if isinstance(expected, _dt.datetime) else expected)
-    if isinstance(expected, bool) or isinstance(reported, bool):
-        return reported == expected
+    if isinstance(expected, bool) or isinstance(reported, bool):  # TRUE is no 1: SUM and SUMIF skip it
+        return isinstance(reported, bool) and isinstance(expected, bool) and reported == expected
     if isinstance(expected, int | float):
         if isinstance(reported, str):
             try:
@@ -314,6 +314,14 @@ class _Comparer:
                      "misread it")
             if _is_number(expected) and _same(sub.value, expected):
                 return
+        if isinstance(sub.value, bool) and (_is_number(expected) or isinstance(expected, _dt.date)):
+            shown = "TRUE" if sub.value else "FALSE"
+            self.add("value_as_text", sheet, sub_ref, shown, expected,
+                     f"เซลล์ {sub_ref}{label} เก็บ {shown} เป็นค่าตรรกะ (boolean) แทนตัวเลข สูตรของ Excel (เช่น SUM, "
+                     "SUMIF) จะไม่นับค่านี้",
+                     f"{sub_ref}{label} holds the boolean {shown} where the template has a number: Excel formulas "
+                     "(SUM, SUMIF) skip it")
+            return
         if not _same(sub.value, expected):
             self.add("figure_differs", sheet, sub_ref, sub.value, expected,
                      f"ตัวเลขในเซลล์ {sub_ref}{label} รายงาน {_say(sub.value)} แต่คำนวณใหม่ได้ {_say(expected)}",
@@ -760,7 +768,7 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                 _check_merges(cmp, s, ws)
                 template = {str(r.sqref).upper() for r in ws.conditional_formatting}
                 for rng in sorted(s.conditional - template):
-                    cmp.add("hidden_value", s.name, rng.split()[0].split(":")[0], rng, None,
+                    cmp.add("hidden_value", s.name, rng.split()[0].split(":")[0] if rng.strip() else None, rng or None, None,
                             f"รายงาน {s.name} มีการจัดรูปแบบตามเงื่อนไขที่แม่แบบไม่มี ({rng}) ซึ่งเปลี่ยนการแสดงค่าได้ "
                             "(เช่น ตัวอักษรสีขาว)",
                             f"report {s.name} has conditional formatting the template does not ({rng}): it can "

@@ -112,9 +112,14 @@ def read_sheet_rows(ws: Any) -> list[list[Any]]:
 
 
 def _formula_text(v: Any) -> str | None:
+    """A cell's formula as text: any ``<f>`` of any type (normal, shared, array, dataTable) is a formula."""
+    from openpyxl.worksheet.formula import DataTableFormula
+
     if isinstance(v, str) and v.startswith("="):
         return v
-    text = getattr(v, "text", None)  # ArrayFormula / DataTableFormula
+    if isinstance(v, DataTableFormula):  # a what-if table {=TABLE(row input, column input)}: no text of its own
+        return f"=TABLE({','.join(str(x or '') for x in (v.r1, v.r2))})"
+    text = getattr(v, "text", None)  # ArrayFormula
     if isinstance(text, str):
         return text if text.startswith("=") else f"={text}"
     return None
@@ -265,8 +270,9 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
                 el.clear()
             elif tag == "mergeCell" and el.get("ref"):
                 merged.add(el.get("ref", "").replace("$", "").upper())
-            elif tag == "conditionalFormatting":
-                conditional.add(el.get("sqref", "").replace("$", "").upper())
+            elif tag == "conditionalFormatting":  # Excel 2007's sqref attribute, or Excel 2010's <xm:sqref>
+                sqref = el.get("sqref") or next((x.text for x in el if x.tag.rsplit("}", 1)[-1] == "sqref"), None)
+                conditional.add(" ".join((sqref or "").replace("$", "").upper().split()))
                 el.clear()
     if zero_height:
         rows.update(set(range(1, max(listed, default=0) + 1)) - listed)

@@ -305,6 +305,13 @@ CASES = [
     ("a space in an empty date cell", in_xml(CPL_R003=lambda x: re.sub(
         r'<c r="J18"[^>]*/>', '<c r="J18" t="inlineStr"><is><t xml:space="preserve"> </t></is></c>', x, count=1)),
      {(R003, "J18", "figure_differs")}),
+    ("F32 TRUE as a boolean", in_xml(CPL_R003=lambda x: re.sub(r'<c r="F32"([^>]*?)(?: t="\w+")?>(.*?)</c>',
+                                                             r'<c r="F32"\1 t="b"><v>1</v></c>', x, count=1,
+                                                             flags=re.S)),
+     {(R003, "F32", "value_as_text")}),
+    ("E18 a data-table formula", in_xml(CPL_R003=lambda x: re.sub(
+        r'<c r="E18"([^>]*)>(.*?)</c>', r'<c r="E18"\1><f t="dataTable" ref="E18" dt2D="0" dtr="0" r1="E17"/>\2</c>',
+        x, count=1, flags=re.S)), {(R003, "E18", "formula_in_value_cell")}),
     # --- 3. hidden things ---
     ("hidden CPL_R003", xml_parts({WB: hide_sheet(R003)}), {(R003, None, "hidden_sheet")}),
     ("hidden step row", in_xml(CPL_R003=hide_row(41)), {(R003, "41:41", "hidden_rows")}),
@@ -330,6 +337,15 @@ CASES = [
     ("E18 white on white", with_openpyxl(lambda wb, p: setattr(wb[R003]["E18"], "font", Font(color="FFFFFF"))),
      {(R003, "E18", "hidden_value")}),
     ("white text when above 30", with_openpyxl(_white_when_high), {(R003, "E13", "hidden_value")}),
+    ("Excel 2010 conditional format (x14)", in_xml(CPL_R003=lambda x: x.replace("</worksheet>", (
+        '<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        '<x14:conditionalFormattings><x14:conditionalFormatting '
+        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:cfRule type="cellIs" priority="1" '
+        'operator="greaterThan" id="{00000000-0000-0000-0000-000000000001}"><xm:f>30</xm:f><x14:dxf><font>'
+        '<color rgb="FFFFFFFF"/></font></x14:dxf></x14:cfRule><xm:sqref>E13:E24</xm:sqref>'
+        '</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst></worksheet>'), 1)),
+     {(R003, "E13", "hidden_value")}),
     ("E18 under a merged D18:E18", in_xml(CPL_R003=lambda x: re.sub(r"(<mergeCells[^>]*>)",
                                                                       r'\1<mergeCell ref="D18:E18"/>', x, count=1)),
      {(R003, "E18", "hidden_value")}),
