@@ -238,6 +238,35 @@ def _rewrite_counts(wb, p: Pack) -> None:
     ws["B5"], ws["C5"] = ws["B5"].value - 10, ws["C5"].value - 1
 
 
+def _no_sample_recorded(wb, p: Pack) -> None:
+    """The month's sample rows deleted, the summary saying nothing was completed, drawn as of 29 Feb 2563."""
+    ws, sm = wb[SAMPLE_SHEET], wb[SUMMARY_SHEET]
+    ws.delete_rows(5, ws.max_row)
+    sm["B5"], sm["C5"], sm["J5"] = 0, 0, _dt.datetime(2020, 2, 29)
+
+
+def _drawn_mid_month(wb, p: Pack) -> None:
+    """The sample redrawn as of 20 Mar 2563 (fewer completions, other ids), all marked ถูกต้อง."""
+    from cplkpi.macros.audit_sample import draw_month_sample
+    from cplkpi.workbook import read_workbook
+
+    s = draw_month_sample(read_workbook(p.path).complaints.table, agency_name(INDEX), MARCH, as_of=_dt.date(2020, 3, 20))
+    ws, sm = wb[SAMPLE_SHEET], wb[SUMMARY_SHEET]
+    agency = ws["A5"].value
+    ws.delete_rows(5, ws.max_row)
+    for i, cid in enumerate(s.complaint_ids, start=5):
+        for col, v in zip("ABCDIK", (agency, _dt.datetime(2020, 3, 1), i - 4, cid, "ถูกต้อง", str(s.seed))):
+            ws[f"{col}{i}"] = v
+    sm["B5"], sm["C5"], sm["J5"] = s.population, s.size, _dt.datetime(2020, 3, 20)
+
+
+def _seed_rewritten(wb, p: Pack) -> None:
+    ws = wb[SAMPLE_SHEET]
+    wb[SUMMARY_SHEET]["I5"] = "12345"
+    for r in range(5, ws.max_row + 1):
+        ws[f"K{r}"] = "12345"
+
+
 def _marks_of_its_own(p: Pack, tmp: Path) -> Case:
     """The drawn ids in the agency's own sheet, all marked correct; กองกลาง marked the first one incorrect."""
     case = kept_sample(lambda wb, p: [wb[SAMPLE_SHEET].__setitem__(f"I{r}", "ไม่ถูกต้อง" if r == 5 else "ถูกต้อง")
@@ -359,6 +388,13 @@ CASES = [
      {(SUMMARY, "B5", "sample_mismatch"), (SUMMARY, "C5", "sample_mismatch")}),
     ("kept sample: an id not in the workbook", kept_sample(lambda wb, p: wb[SAMPLE_SHEET].__setitem__("D5", "999999999")),
      {(SAMPLE, "D5", "sample_unknown_id"), (SAMPLE, "D5", "sample_mismatch")}),
+    ("kept sample: no sample recorded, drawn as of 29 Feb", kept_sample(_no_sample_recorded),
+     {(SUMMARY, "J5", "sample_mismatch"), (SUMMARY, "B5", "sample_mismatch"), (SUMMARY, "C5", "sample_mismatch"),
+      (SUMMARY, "A5", "sample_mismatch")}),
+    ("kept sample: drawn as of 20 Mar, all correct", kept_sample(_drawn_mid_month),
+     {(SUMMARY, "J5", "sample_mismatch"), (SUMMARY, "B5", "sample_mismatch")}),
+    ("kept sample: seed rewritten", kept_sample(_seed_rewritten),
+     {(SUMMARY, "I5", "sample_mismatch"), (SAMPLE, "K5", "sample_mismatch")}),
     ("agency sheet marks its own draw correct", _marks_of_its_own, {(SAMPLE_SHEET, "C2", "sample_marks_differ")}),
     # --- 5. dates that move the goalposts ---
     ("as of half a year after the due date", _late_pack, {(R003, "L3", "as_of_after_due")}),
