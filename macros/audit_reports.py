@@ -74,6 +74,7 @@ def read_reports(*paths: str | Path, checked: bool = False, whole: bool = False)
         out.formats.update(part.formats)
         out.invisible.update(part.invisible)
         out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
+        out.name_texts.update({k: v for k, v in part.name_texts.items() if k.startswith(("R003_", "R001_"))})
         out.sheets += [s for s in part.sheets or () if whole or s.name in READ_SHEETS or s.claims]
     return out
 
@@ -373,6 +374,11 @@ def _region_cells(ref: str) -> Iterable[str]:
             yield f"{column_letter(c)}{r}"
 
 
+def _name_key(text: str) -> str:
+    """A defined name's formula text compared as Excel reads it: no ``=``, quotes, ``$`` signs, spaces or case."""
+    return re.sub(r"[\s'$]", "", text.lstrip("=")).upper()
+
+
 def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> None:
     """A missing or moved defined name is a finding at its layout address, where the cell is still compared.
 
@@ -382,7 +388,19 @@ def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> None:
     for name, ref in names.items():
         off = _offset(cmp.reports, name, sheet, ref)
         cell = ref.split(":")[0]
-        if off is None:
+        text = cmp.reports.name_texts.get(name)
+        template = f"'{sheet}'!{absolute_coordinate(ref)}"
+        # a name must be a plain reference (a range of CPL_R001's data grows with its rows): any other text,
+        # arithmetic such as 'CPL_R003'!$E$48-45 included, is a changed name
+        dest = cmp.reports.names.get(name)
+        plain = dest is not None and _name_key(text or "") == _name_key(f"'{dest[0]}'!{dest[1]}")
+        if text is not None and not plain:
+            cmp.add("name_changed", sheet, cell, text, template,
+                    f"ชื่อที่กำหนด {name} ถูกแก้เป็น {text} (ต้องเป็น {template}): สูตรของรายงานที่อ่านชื่อนี้จะแสดงค่าอื่น"
+                    " ตรวจจากตำแหน่งในแม่แบบแทน",
+                    f"defined name {name} was edited to {text} (template: {template}): the report's formulas "
+                    "reading it show other figures; compared at the template's address", name=name)
+        elif off is None:
             cmp.add("name_changed", sheet, cell, None, ref,
                     f"ไม่พบชื่อที่กำหนด {name} (ต้องชี้ที่ {sheet}!{ref}) ตรวจจากตำแหน่งในแม่แบบแทน",
                     f"defined name {name} is missing (template: {sheet}!{ref}); compared at the template's "

@@ -177,6 +177,9 @@ class ReportSheets:
     invisible: dict[str, set[str]] = field(default_factory=dict)
     #: every sheet of the file in workbook order (None: not known, e.g. built from an open Excel book)
     sheets: list[SheetInfo] | None = None
+    #: each workbook-level name's whole formula text as the file holds it (``'CPL_R003'!$E$48-45``);
+    #: empty when not known
+    name_texts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_grids(cls, values: Mapping[str, list[list[Any]]], formulas: Mapping[str, list[list[Any]]],
@@ -201,16 +204,21 @@ class ReportSheets:
         return out
 
 
-def _defined_names(wb: Any, sheets: set[str]) -> dict[str, tuple[str, str]]:
+def _defined_names(wb: Any) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The workbook-level names: (sheet, reference) of those pointing at one range, whatever the sheet,
+    and every name's whole formula text (arithmetic such as ``'CPL_R003'!$E$48-45`` included)."""
     out: dict[str, tuple[str, str]] = {}
+    texts: dict[str, str] = {}
     for name, dn in wb.defined_names.items():
+        texts[name] = str(dn.attr_text or "")
         try:
             dests = list(dn.destinations)
-        except Exception:  # noqa: BLE001, S112 - a malformed name is simply not a report figure
+        except Exception:  # noqa: BLE001, S112 - a malformed name points nowhere: its text is compared
             continue
-        if len(dests) == 1 and dests[0][0] in sheets:
-            out[name] = (dests[0][0], dests[0][1])
-    return out
+        if len(dests) == 1:  # Excel reads sheet names and references in any case
+            sheet = next((s for s in wb.sheetnames if s.casefold() == dests[0][0].casefold()), dests[0][0])
+            out[name] = (sheet, dests[0][1].upper())
+    return out, texts
 
 
 def _plain(v: Any) -> Any:
@@ -349,7 +357,7 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
         for s in present:
             with reading(path):  # read-only sheets parse their XML while their rows are read
                 formulas[s], formats[s], invisible[s] = _rows_and_formats(wb[s])
-        names = _defined_names(wb, set(present))
+        names, name_texts = _defined_names(wb)
         infos = read_sheet_infos(path, wb, present, known)
     finally:
         wb.close()
@@ -364,7 +372,7 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
         finally:
             cal.close()
     out = ReportSheets.from_grids(values, formulas, names, str(path))
-    out.sheets, out.formats, out.invisible = infos, formats, invisible
+    out.sheets, out.formats, out.invisible, out.name_texts = infos, formats, invisible, name_texts
     return out
 
 

@@ -402,6 +402,13 @@ CASES = [
     ("R003_AS_OF defined again on the sheet", xml_parts({WB: lambda x: x.replace(
         "</definedNames>", "<definedName name=\"R003_AS_OF\" localSheetId=\"4\">'CPL_R003'!$L$4</definedName>"
         "</definedNames>")}), {(R003, None, "name_changed")}),
+    ("R003_THRESHOLD = E48-45", xml_parts({WB: move_name("R003_THRESHOLD", "$E$48-45")}),
+     {(R003, "E48", "name_changed")}),
+    ("R003_LATE_PER_MONTH = E49*0", xml_parts({WB: move_name("R003_LATE_PER_MONTH", "$E$49*0")}),
+     {(R003, "E49", "name_changed")}),
+    ("R003_AS_OF = L3-30", xml_parts({WB: move_name("R003_AS_OF", "$L$3-30")}), {(R003, "L3", "name_changed")}),
+    ("names written another way (no quotes, lower case)", xml_parts({WB: lambda x: x.replace(
+        "'CPL_R003'!$E$48", "cpl_r003!$e$48").replace("'CPL_R003'!$L$3<", "CPL_R003!L3<")}), set()),
     ("R003_AS_OF moved, E18 changed", xml_parts({WB: move_name("R003_AS_OF", "$L$4"), R003: number("E18", 90)}),
      {(R003, "L3", "name_changed"), (R003, "E18", "figure_differs")}),
 ]
@@ -495,3 +502,11 @@ def test_marks_of_its_own_are_told_in_thai(pack, tmp_path):
     (f,) = [f for f in audit_workbook(case.path, samples=case.samples).findings if f.kind == "sample_marks_differ"]
     assert (f.where, f.reported, f.recomputed, f.complaint_id) == (
         f"{SAMPLE_SHEET}!C2", "ถูกต้อง", "ไม่ถูกต้อง", pack.march_draw[0])
+
+
+def test_a_name_moved_to_another_sheet_is_moved_not_missing(pack, tmp_path):
+    bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {WB: lambda x: re.sub(
+        r'(<definedName name="R003_AS_OF">)[^<]*', "\\g<1>'เรื่องร้องเรียน'!$B$2", x)})
+    (f,) = [f for f in audit_workbook(bad).findings if f.kind == "name_changed"]
+    assert (f.where, f.reported, f.recomputed) == (f"{R003}!L3", "เรื่องร้องเรียน!$B$2", "L3")
+    assert f.message_en.startswith("defined name R003_AS_OF moved to เรื่องร้องเรียน!$B$2")
