@@ -591,6 +591,8 @@ def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> l
 
 def narrative_rows(reports: ReportSheets) -> list[tuple[int, Any, Any, str]]:
     """(Excel row, report no., report date, text) of each progress text in the narrative sheet."""
+    from .validate import PROGRESS_COUNT
+
     cells = reports.cells.get(NARRATIVE_SHEET, {})
     rows: dict[int, dict[int, Any]] = {}
     for ref, c in cells.items():
@@ -599,7 +601,7 @@ def narrative_rows(reports: ReportSheets) -> list[tuple[int, Any, Any, str]]:
     out = []
     for r in sorted(rows):
         text = rows[r].get(3)
-        if isinstance(text, str) and re.search(r"\d+\s*เรื่อง", text):
+        if isinstance(text, str) and PROGRESS_COUNT.search(text):
             out.append((r, rows[r].get(1), rows[r].get(2), text))
     return out
 
@@ -611,7 +613,7 @@ def _compare_narrative(cmp: _Comparer, rows: list[tuple[int, Any, Any, str]], fi
 
     from cplkpi.scoring.scores import period_summary
 
-    from .validate import check_periods, parse_progress_text
+    from .validate import PROGRESS_COUNT, check_periods, parse_progress_text
 
     periods = []
     for r, no, reported_on, text in rows:
@@ -619,6 +621,14 @@ def _compare_narrative(cmp: _Comparer, rows: list[tuple[int, Any, Any, str]], fi
         label = f"รายงานครั้งที่ {no}" if not _empty(no) else f"แถว {r}"
         p = parse_progress_text(text, when, label=label)
         periods.append(replace(p, sheet=NARRATIVE_SHEET, cells={"row": f"C{r}"}))
+        read = [v for v in (p.received, p.completed, p.in_progress) if v is not None]
+        stated = len(PROGRESS_COUNT.findall(text))
+        if p.completed is None or p.in_progress is None or len(read) < stated:
+            cmp.add("counts_unreadable", NARRATIVE_SHEET, f"C{r}", text, None,
+                    f"{label}: อ่านจำนวนเรื่องที่เสร็จสิ้นและกำลังดำเนินการจากข้อความไม่ได้ ตรวจสอบตัวเลขไม่ได้ "
+                    "(เขียนว่า จำนวน … เรื่อง ดำเนินการเสร็จสิ้นแล้ว … เรื่อง กำลังดำเนินการ … เรื่อง)",
+                    f"{label}: the completed and in-progress counts of the text cannot be read, so they cannot be "
+                    "checked (write จำนวน … เรื่อง ดำเนินการเสร็จสิ้นแล้ว … เรื่อง กำลังดำเนินการ … เรื่อง)")
         if p.start is None or p.end is None or p.start > p.end:
             continue
         want = period_summary(book.complaints.table, p.start, p.end, when if when and when >= p.start else p.end)

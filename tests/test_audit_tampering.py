@@ -267,6 +267,15 @@ def _seed_rewritten(wb, p: Pack) -> None:
         ws[f"K{r}"] = "12345"
 
 
+NARRATIVE = "แบบรายงานความก้าวหน้า"
+MARCH_TEXT = "จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 1 มีนาคม - 31 มีนาคม 2563 "
+
+
+def progress_text(counts: str) -> Callable[[Pack, Path], Case]:
+    """The March progress text (row 10 of the progress form) rewritten with other counts."""
+    return with_openpyxl(lambda wb, p: wb[NARRATIVE].__setitem__("C10", MARCH_TEXT + counts))
+
+
 def _marks_of_its_own(p: Pack, tmp: Path) -> Case:
     """The drawn ids in the agency's own sheet, all marked correct; กองกลาง marked the first one incorrect."""
     case = kept_sample(lambda wb, p: [wb[SAMPLE_SHEET].__setitem__(f"I{r}", "ไม่ถูกต้อง" if r == 5 else "ถูกต้อง")
@@ -341,6 +350,17 @@ CASES = [
     ("E18 a data-table formula", in_xml(CPL_R003=lambda x: re.sub(
         r'<c r="E18"([^>]*)>(.*?)</c>', r'<c r="E18"\1><f t="dataTable" ref="E18" dt2D="0" dtr="0" r1="E17"/>\2</c>',
         x, count=1, flags=re.S)), {(R003, "E18", "formula_in_value_cell")}),
+    ("progress text: เสร็จสิ้นไปแล้ว / กำลังดำเนินการอยู่", progress_text(
+        "จำนวน 91 เรื่อง ดำเนินการเสร็จสิ้นไปแล้ว 80 เรื่อง กำลังดำเนินการอยู่ 11 เรื่อง"),
+     {(NARRATIVE, "C10", "figure_differs")}),
+    ("progress text in รายการ", progress_text("จำนวน 91 รายการ ดำเนินการเสร็จสิ้นแล้ว 80 รายการ กำลังดำเนินการ 11 รายการ"),
+     {(NARRATIVE, "C10", "figure_differs")}),
+    ("progress text: แก้ไขแล้วเสร็จ / คงเหลือ", progress_text("จำนวน 91 เรื่อง แก้ไขแล้วเสร็จ 80 เรื่อง คงเหลือ 11 เรื่อง"),
+     {(NARRATIVE, "C10", "figure_differs")}),
+    ("progress text the parser cannot read", progress_text("จำนวน 32 เรื่อง ปิดงาน 10 เรื่อง ยังไม่ปิด 22 เรื่อง"),
+     {(NARRATIVE, "C10", "counts_unreadable")}),
+    ("progress text, honest, other words", progress_text(
+        "จำนวน 32 เรื่อง ดำเนินการเสร็จสิ้นไปแล้ว 10 เรื่อง กำลังดำเนินการอยู่ 22 เรื่อง"), set()),
     # --- 3. hidden things ---
     ("hidden CPL_R003", xml_parts({WB: hide_sheet(R003)}), {(R003, None, "hidden_sheet")}),
     ("hidden step row", in_xml(CPL_R003=hide_row(41)), {(R003, "41:41", "hidden_rows")}),
