@@ -75,6 +75,7 @@ FINDING_KINDS: dict[str, tuple[str, str]] = {
     "input_problem": ("ปัญหาในข้อมูลของไฟล์ที่ส่ง", "problem in the submitted data"),
     "formula_in_value_cell": ("มีสูตรในเซลล์ที่ต้องเป็นค่าที่รายงาน", "formula in a reported-value cell"),
     "value_as_text": ("ตัวเลขหรือวันที่เก็บเป็นข้อความ", "number or date stored as text"),
+    "text_changed": ("ข้อความของแม่แบบถูกแก้ไขหรือมีข้อความเพิ่ม", "template text changed or text added"),
     "name_changed": ("ชื่อที่กำหนด (defined name) ถูกย้ายหรือลบ", "defined name moved or deleted"),
     "hidden_sheet": ("ชีตรายงานถูกซ่อน", "report sheet hidden"),
     "hidden_rows": ("แถวหรือคอลัมน์ของรายงานถูกซ่อน", "report rows or columns hidden"),

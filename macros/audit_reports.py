@@ -49,7 +49,7 @@ from cplkpi.templates import build as layout
 from cplkpi.workbook import ComplaintWorkbook
 
 from .audit import Finding
-from .audit_source import Cell, ReportSheets, SheetInfo, read_report_sheets
+from .audit_source import Cell, ReportSheets, SheetInfo, header_footer_parts, read_report_sheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
@@ -275,6 +275,8 @@ class _Comparer:
         self.findings: list[Finding] = []
         #: (sheet, cell) compared as a template formula, and those already found holding a formula
         self.formula_cells: set[tuple[str, str]] = set()
+        #: (sheet, cell) compared as a reported figure or formula
+        self.compared: set[tuple[str, str]] = set()
         self.formula_found: set[tuple[str, str]] = set()
 
     def add(self, kind: str, sheet: str | None, cell: str | None, reported: Any, recomputed: Any, th: str, en: str,
@@ -286,6 +288,7 @@ class _Comparer:
              sub_ref: str | None = None) -> None:
         """Compare one cell: ``expected`` is the recomputed cell value or formula, ``cache`` its formula values."""
         sub_ref = sub_ref or ref
+        self.compared.add((sheet, sub_ref))
         sub = _value_at(self.reports, sheet, sub_ref)
         label = f" ({what})" if what else ""
         if isinstance(expected, str) and expected.startswith("="):
@@ -412,6 +415,51 @@ def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> None:
                     " หรือแก้ชื่อ ตรวจจากตำแหน่งในแม่แบบแทน",
                     f"defined name {name} moved to {where} (template: {sheet}!{ref}): rows or columns inserted "
                     "or the name edited; compared at the template's address", name=name)
+
+
+def _text_key(v: Any) -> str:
+    return " ".join(str(v).split())
+
+
+def _check_texts(cmp: _Comparer, sheet: str, ws: Any, last_row: int, info: SheetInfo | None) -> None:
+    """Every cell of the template's extent (up to ``last_row``) not compared as a figure or formula: a
+    constant text must read the same (spaces normalised), an empty cell must stay empty; the page headers
+    and footers must print the template's text."""
+    for r in range(1, last_row + 1):
+        for c in range(1, ws.max_column + 1):
+            ref = f"{column_letter(c)}{r}"
+            if (sheet, ref) in cmp.compared or (sheet, ref) in cmp.formula_cells:
+                continue
+            sub = _value_at(cmp.reports, sheet, ref)
+            tc = ws._cells.get((r, c))  # never create cells in the rendered sheet
+            want = tc.value if tc is not None else None
+            if sub.formula is not None or (isinstance(want, str) and want.startswith("=")):
+                continue  # scan_formulas compares formulas
+            if isinstance(want, str) and not _empty(want):
+                same = isinstance(sub.value, str) and _text_key(sub.value) == _text_key(want)
+            else:
+                same = _same(sub.value, want)
+            if same:
+                continue
+            what = f"ข้อความ {_say(want)}" if not _empty(want) else "เซลล์ว่าง"
+            cmp.add("text_changed", sheet, ref, sub.value, want,
+                    f"เซลล์ {ref} ของแม่แบบเป็น{what} แต่ไฟล์ที่ส่งมี {_say(sub.value)}",
+                    f"{ref} of the template holds {_say_en(want)}, the submitted file {_say_en(sub.value)}")
+    if info is None:
+        return
+    template: set[tuple[str, str, str]] = set()
+    for tag in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"):
+        template |= header_footer_parts(getattr(ws, tag, None), tag)
+    mine = {(g, p): t for g, p, t in info.header_footer}
+    theirs = {(g, p): t for g, p, t in template}
+    for tag, part in sorted(mine.keys() | theirs.keys()):
+        got, want = mine.get((tag, part)), theirs.get((tag, part))
+        if got == want:
+            continue
+        where = f"{tag} ({part})"
+        cmp.add("text_changed", sheet, None, got, want,
+                f"หัวหรือท้ายกระดาษ {where} ของรายงาน {sheet} เป็น {_say(got)} แต่แม่แบบเป็น {_say(want)}",
+                f"the page {where} of report {sheet} prints {_say_en(got)}, the template {_say_en(want)}")
 
 
 # --- CPL_R003 -------------------------------------------------------------------------
@@ -897,6 +945,10 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook,
         if title in reports.cells:
             cmp.scan_formulas(title, rendered.get(title))
             _check_formats(cmp, title, rendered.get(title))
+    infos = {s.name: s for s in reports.sheets or ()}
+    for title, ws in rendered.items():  # CPL_R001's table rows move with the data: its header part only
+        _check_texts(cmp, title, ws, ws.max_row if title == layout.R003_SHEET else layout.R001_FIRST_ROW - 1,
+                     infos.get(title))
     if reports.sheets is not None:
         _structure_findings(cmp, reports.sheets, rendered)
     extra: list[Finding] = []

@@ -157,6 +157,9 @@ class SheetInfo:
     #: names defined on the sheet itself (other than Excel's ``_xlnm.`` print names): they override the
     #: workbook's names in the sheet's formulas
     local_names: frozenset[str] = frozenset()
+    #: the page headers and footers of the sheets whose rows and columns are read, as (``oddHeader``,
+    #: ``left``/``center``/``right``, text) for each part with text
+    header_footer: frozenset[tuple[str, str, str]] = frozenset()
 
 
 @dataclass
@@ -287,6 +290,35 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
     return frozenset(rows), frozenset(cols), frozenset(merged), frozenset(conditional)
 
 
+_HEADER_FOOTER_TAGS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
+
+
+def header_footer_parts(item: Any, tag: str) -> set[tuple[str, str, str]]:
+    """(``tag``, part, text) of each part with text of an openpyxl header or footer item."""
+    out = set()
+    for part in ("left", "center", "right"):
+        text = getattr(getattr(item, part, None), "text", None)
+        if text and text.strip():
+            out.add((tag, part, " ".join(text.split())))
+    return out
+
+
+def _header_footer(zf: zipfile.ZipFile, part: str) -> frozenset[tuple[str, str, str]]:
+    """The page headers and footers a sheet part prints (:func:`header_footer_parts` of each)."""
+    from defusedxml.ElementTree import iterparse
+    from openpyxl.worksheet.header_footer import HeaderFooterItem
+
+    out: set[tuple[str, str, str]] = set()
+    with zf.open(part) as fh:
+        for _, el in iterparse(fh, events=("end",)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag in _HEADER_FOOTER_TAGS:
+                out |= header_footer_parts(HeaderFooterItem.from_tree(el), tag)
+            elif tag in ("row", "c"):
+                el.clear()
+    return frozenset(out)
+
+
 def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
                      known: Iterable[str] = ()) -> list[SheetInfo]:
     """Every sheet of workbook file ``path`` (openpyxl ``wb`` open read-only) as :class:`SheetInfo`.
@@ -326,8 +358,10 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
             claims = _claims(name, first)
             rows, cols, merged, cond = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
                                         else (frozenset(), frozenset(), frozenset(), frozenset()))
+            hf = (_header_footer(zf, part) if (name in wanted or claims) and part in zf.namelist()
+                  else frozenset())
             out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged, cond,
-                                 frozenset(local.get(i, ()))))
+                                 frozenset(local.get(i, ())), hf))
     return out
 
 

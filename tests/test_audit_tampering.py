@@ -361,6 +361,20 @@ CASES = [
      {(NARRATIVE, "C10", "counts_unreadable")}),
     ("progress text, honest, other words", progress_text(
         "จำนวน 32 เรื่อง ดำเนินการเสร็จสิ้นไปแล้ว 10 เรื่อง กำลังดำเนินการอยู่ 22 เรื่อง"), set()),
+    # --- template text ---
+    ("A45 รวมคะแนน (ได้ 4.95)", with_openpyxl(lambda wb, p: wb[R003].__setitem__("A45", "รวมคะแนน (ได้ 4.95)")),
+     {(R003, "A45", "text_changed")}),
+    ("A8 another month's label", with_openpyxl(lambda wb, p: wb[R003].__setitem__("A8", "เดือนกุมภาพันธ์ 2563")),
+     {(R003, "A8", "text_changed")}),
+    ("header H38 changed", with_openpyxl(lambda wb, p: wb[R003].__setitem__("H38", "หักคะแนน (ยกเว้น)")),
+     {(R003, "H38", "text_changed")}),
+    ("a score typed in the empty J45", with_openpyxl(lambda wb, p: wb[R003].__setitem__("J45", "คะแนนที่ได้ 4.9500")),
+     {(R003, "J45", "text_changed")}),
+    ("a score in the page header", with_openpyxl(lambda wb, p: setattr(wb[R003].oddHeader.center, "text",
+                                                                       "คะแนน 4.95")),
+     {(R003, None, "text_changed")}),
+    ("CPL_R001 header text changed", with_openpyxl(lambda wb, p: wb[R001].__setitem__("A1", "รายงานเรื่องคงค้าง (ไม่มี)")),
+     {(R001, "A1", "text_changed")}),
     # --- 3. hidden things ---
     ("hidden CPL_R003", xml_parts({WB: hide_sheet(R003)}), {(R003, None, "hidden_sheet")}),
     ("hidden step row", in_xml(CPL_R003=hide_row(41)), {(R003, "41:41", "hidden_rows")}),
