@@ -98,7 +98,10 @@ def _offset(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> tu
     if reports.names[name][0] != sheet:
         return (1 << 20, 1 << 14)
     r0, c0 = _split(layout_ref.split(":")[0])
-    r1, c1 = _split(reports.names[name][1].replace("$", "").split(":")[0])
+    try:
+        r1, c1 = _split(reports.names[name][1].replace("$", "").split(":")[0])
+    except (CellCoordinatesException, ValueError):  # a whole row or column ($L:$L): no cell of the layout
+        return (1 << 20, 1 << 14)
     return r1 - r0, c1 - c0
 
 

@@ -421,8 +421,9 @@ class _Sheet:
         for name, ref in names.items():
             dn = values_wb.defined_names.get(name)
             dest = next(iter(dn.destinations), None) if dn is not None else None
-            if dest is not None and dest[0] in values_wb.sheetnames:
-                self.names[name] = (dest[0], dest[1].replace("$", ""))
+            if (dest is not None and dest[0] in values_wb.sheetnames  # a cell or a cell range, no $L:$L
+                    and re.fullmatch(r"[A-Z]+\d+(?::[A-Z]+\d+)?", dest[1].replace("$", "").upper())):
+                self.names[name] = (dest[0], dest[1].replace("$", "").upper())
             else:
                 sheet = default_sheet if default_sheet in values_wb.sheetnames else values_wb.sheetnames[0]
                 self.names[name] = (sheet, ref)

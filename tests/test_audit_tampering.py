@@ -441,6 +441,8 @@ CASES = [
     ("R003_LATE_PER_MONTH = E49*0", xml_parts({WB: move_name("R003_LATE_PER_MONTH", "$E$49*0")}),
      {(R003, "E49", "name_changed")}),
     ("R003_AS_OF = L3-30", xml_parts({WB: move_name("R003_AS_OF", "$L$3-30")}), {(R003, "L3", "name_changed")}),
+    ("R003_AS_OF = the whole column L", xml_parts({WB: move_name("R003_AS_OF", "$L:$L")}),
+     {(R003, "L3", "name_changed")}),
     ("names written another way (no quotes, lower case)", xml_parts({WB: lambda x: x.replace(
         "'CPL_R003'!$E$48", "cpl_r003!$e$48").replace("'CPL_R003'!$L$3<", "CPL_R003!L3<")}), set()),
     ("R003_AS_OF moved, E18 changed", xml_parts({WB: move_name("R003_AS_OF", "$L$4"), R003: number("E18", 90)}),
