@@ -465,6 +465,24 @@ def _check_texts(cmp: _Comparer, sheet: str, ws: Any, last_row: int, info: Sheet
                 f"the page {where} of report {sheet} prints {_say_en(got)}, the template {_say_en(want)}")
 
 
+def _check_rows_without_id(cmp: _Comparer, ws: Any) -> None:
+    """CPL_R001's table rows (within the template's extent) are compared by complaint id: a row without an
+    id must be empty, anything typed in it is ``text_changed`` at its cell."""
+    sheet = layout.R001_SHEET
+    cells = cmp.reports.cells.get(sheet, {})
+    id_col = column_index_from_string(layout.R001_COLS["complaint_id"])
+    for r in range(layout.R001_FIRST_ROW, ws.max_row + 1):
+        if not _empty(cells.get(f"{column_letter(id_col)}{r}", Cell(None)).value):
+            continue
+        for c in range(1, ws.max_column + 1):
+            ref = f"{column_letter(c)}{r}"
+            sub = cells.get(ref, Cell(None))
+            if sub.formula is None and not _empty(sub.value):
+                cmp.add("text_changed", sheet, ref, sub.value, None,
+                        f"เซลล์ {ref} อยู่ในแถวของตารางที่ไม่มีเลขที่เรื่อง แต่มี {_say(sub.value)}",
+                        f"{ref} is in a table row without a complaint id but holds {_say_en(sub.value)}")
+
+
 # --- CPL_R003 -------------------------------------------------------------------------
 
 
@@ -952,6 +970,8 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook,
     for title, ws in rendered.items():  # CPL_R001's table rows move with the data: its header part only
         _check_texts(cmp, title, ws, ws.max_row if title == layout.R003_SHEET else layout.R001_FIRST_ROW - 1,
                      infos.get(title))
+    if layout.R001_SHEET in rendered:
+        _check_rows_without_id(cmp, rendered[layout.R001_SHEET])
     if reports.sheets is not None:
         _structure_findings(cmp, reports.sheets, rendered)
     extra: list[Finding] = []

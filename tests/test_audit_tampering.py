@@ -375,6 +375,9 @@ CASES = [
      {(R003, None, "text_changed")}),
     ("CPL_R001 header text changed", with_openpyxl(lambda wb, p: wb[R001].__setitem__("A1", "รายงานเรื่องคงค้าง (ไม่มี)")),
      {(R001, "A1", "text_changed")}),
+    ("a note typed in a CPL_R001 row without an id", with_openpyxl(
+        lambda wb, p: wb[R001].__setitem__("B11", None) or wb[R001].__setitem__("M11", "ไม่นับ")),
+     {(R001, "M11", "text_changed")}),
     # --- 3. hidden things ---
     ("hidden CPL_R003", xml_parts({WB: hide_sheet(R003)}), {(R003, None, "hidden_sheet")}),
     ("hidden step row", in_xml(CPL_R003=hide_row(41)), {(R003, "41:41", "hidden_rows")}),
