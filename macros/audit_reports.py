@@ -642,7 +642,21 @@ def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> l
     """
     from .validate import validate_reports
 
+    from openpyxl.workbook.defined_name import DefinedName
+
     values, formulas = as_openpyxl(reports, formulas=False), as_openpyxl(reports, formulas=True)
+    # the audit never follows a submitted name (a moved, missing or edited name is a name_changed finding):
+    # the validator reads the template's addresses, whichever way the book was read (file or open Excel)
+    # (CPL_R001's table ranges end at the submitted table's last row)
+    last = max((_split(r)[0] for r in reports.cells.get(layout.R001_SHEET, {})), default=layout.R001_FIRST_ROW)
+    for sheet, names in ((layout.R003_SHEET, layout.R003_NAMES), (layout.R001_SHEET, layout.R001_NAMES)):
+        for name, ref in names.items():
+            if name in ("R001_DATA", "R001_TABLE"):
+                c1, r1, c2, _ = range_boundaries(ref)
+                ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{max(last, r1)}"
+            for wb in (values, formulas):
+                if sheet in wb.sheetnames:
+                    wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{absolute_coordinate(ref)}")
     for sheet, ref in ((layout.R003_SHEET, layout.R003_NAMES["R003_MONTH"]),
                        (layout.R001_SHEET, layout.R001_NAMES["R001_MONTH"])):
         if sheet in reports.cells:
