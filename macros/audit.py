@@ -75,6 +75,7 @@ FINDING_KINDS: dict[str, tuple[str, str]] = {
     "input_problem": ("ปัญหาในข้อมูลของไฟล์ที่ส่ง", "problem in the submitted data"),
     "formula_in_value_cell": ("มีสูตรในเซลล์ที่ต้องเป็นค่าที่รายงาน", "formula in a reported-value cell"),
     "value_as_text": ("ตัวเลขหรือวันที่เก็บเป็นข้อความ", "number or date stored as text"),
+    "text_changed": ("ข้อความของแม่แบบถูกแก้ไขหรือมีข้อความเพิ่ม", "template text changed or text added"),
     "name_changed": ("ชื่อที่กำหนด (defined name) ถูกย้ายหรือลบ", "defined name moved or deleted"),
     "hidden_sheet": ("ชีตรายงานถูกซ่อน", "report sheet hidden"),
     "hidden_rows": ("แถวหรือคอลัมน์ของรายงานถูกซ่อน", "report rows or columns hidden"),
@@ -313,6 +314,23 @@ def _reported_as_of(reports: ReportSheets | None, month: _dt.date, rules: RuleSe
                          "audited as of the due date")]
 
 
+def draw_window(month: _dt.date, rules: RuleSet) -> tuple[_dt.date, _dt.date]:
+    """The dates กองกลาง may draw a month's sample as of: from the month's last day (every completion of
+    the month is known) to the month report's due date (the latest date an audit is made as of)."""
+    from cplkpi.scoring.scores import monthly_report_due
+    from cplkpi.scoring.thaidate import month_end
+
+    return month_end(month), monthly_report_due(month, rules.deadlines.monthly_report_due_day)
+
+
+def draw_date(month: _dt.date, as_of: _dt.date | None) -> _dt.date | None:
+    """The date the committee draws ``month``'s sample as of: the audit's as-of date (already no later
+    than the due date), but never before the month's last day; None (the month's last day) without one."""
+    from cplkpi.scoring.thaidate import month_end
+
+    return None if as_of is None else max(as_of, month_end(month))
+
+
 def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_of: _dt.date | None,
                      rules: RuleSet, sf: SampleFile | None) -> list[Finding]:
     """Every sample read back against the sha256 draw, the engine's population and size, and the workbook.
@@ -321,7 +339,7 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
     a month matches the draw as of the date the sample file records for it (files without that date,
     and the agency's own sheet: as of the audit's date or the month's last day).
     """
-    from .audit_sample import MARK_CORRECT, MARK_INCORRECT, SAMPLE_SHEET, SUMMARY_SHEET, sample_seed
+    from .audit_sample import MARK_CORRECT, MARK_INCORRECT, SAMPLE_SHEET, SUMMARY_SHEET, _whole, sample_seed
 
     table = book.complaints.table
     known = set(table["complaint_id"].dropna().astype(str))
@@ -333,7 +351,7 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
         key = (m, drawn_as_of)
         if key not in draws:
             dates = ([drawn_as_of] if drawn_as_of is not None
-                     else [*([as_of] if m == month and as_of is not None else []), None])
+                     else [*([draw_date(m, as_of)] if m == month and as_of is not None else []), None])
             draws[key] = [draw_month_sample(table, agency, m, sample_pct=pct, as_of=d) for d in dates]
         return draws[key]
 
@@ -367,12 +385,37 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
         for cid, cell in id_cells.items():
             if cid not in known:
                 unknown(sample_sheet, cell, cid, whose)
+        month_of_row = {int(r): _month_of(v) for r, v in marks.table["month"].dropna().items()}
         for x in sf.samples:
-            cands = candidates(x.month, x.as_of)
+            r = sf.summary_rows.get(x.month)
+            # every recorded field of the draw is checked: the seed (summary and each sample row), the draw
+            # date, then the ids, population and size as the engine draws them
+            seed = sample_seed(agency, x.month)
+            if x.seed != seed and r:
+                out.append(Finding("sample_mismatch", summary_sheet, f"I{r}", x.seed, seed,
+                                   f"เลขสุ่มตั้งต้นของเดือน {format_thai_month(x.month)} ถูกแก้ไข",
+                                   f"the seed of {x.month:%Y-%m} was changed"))
+            for row, got in sorted(sf.row_seeds.items()):
+                if month_of_row.get(row) == x.month and _whole(got) != seed:
+                    out.append(Finding("sample_mismatch", sample_sheet, f"K{row}", got, seed,
+                                       f"เลขสุ่มตั้งต้นในแถว {row} ของเดือน {format_thai_month(x.month)} ถูกแก้ไข",
+                                       f"the seed in row {row} of the {x.month:%Y-%m} sample was changed"))
+            drawn_as_of = x.as_of
+            earliest, latest = draw_window(x.month, rules)
+            if drawn_as_of is not None and not earliest <= drawn_as_of <= latest:
+                out.append(Finding("sample_mismatch", summary_sheet, f"J{r}" if r else None, drawn_as_of, earliest,
+                                   f"วันที่สุ่มของเดือน {format_thai_month(x.month)} ในไฟล์สุ่มตรวจเป็น "
+                                   f"{format_thai_date(drawn_as_of)} ซึ่งไม่อยู่ระหว่างสิ้นเดือน "
+                                   f"({format_thai_date(earliest)}) ถึงวันกำหนดส่งรายงาน ({format_thai_date(latest)}) "
+                                   "ตรวจการสุ่ม ณ วันที่ที่กองกลางสุ่มแทน",
+                                   f"the draw date of {x.month:%Y-%m} in the sample file is {drawn_as_of:%Y-%m-%d}, "
+                                   f"outside the month's end ({earliest:%Y-%m-%d}) to the report's due date "
+                                   f"({latest:%Y-%m-%d}); the draw is checked as of the committee's draw date"))
+                drawn_as_of = None
+            cands = candidates(x.month, drawn_as_of)
             if any((c.complaint_ids, c.population, c.size) == (x.complaint_ids, x.population, x.size) for c in cands):
                 continue
             want = next((c for c in cands if c.complaint_ids == x.complaint_ids), cands[0])
-            r = sf.summary_rows.get(x.month)
             for col, what_th, what_en, got, exp in (("B", "จำนวนเรื่องที่เสร็จสิ้นในเดือน", "population", x.population,
                                                      want.population),
                                                     ("C", "จำนวนที่ต้องสุ่ม", "sample size", x.size, want.size)):
@@ -381,10 +424,6 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
                                        f"{what_th}ของเดือน {format_thai_month(x.month)} ในไฟล์สุ่มตรวจเป็น {got} "
                                        f"แต่คำนวณใหม่ได้ {exp}",
                                        f"the {what_en} of {x.month:%Y-%m} in the sample file is {got}, recomputed {exp}"))
-            if x.seed != sample_seed(agency, x.month) and r:
-                out.append(Finding("sample_mismatch", summary_sheet, f"I{r}", x.seed, sample_seed(agency, x.month),
-                                   f"เลขสุ่มตั้งต้นของเดือน {format_thai_month(x.month)} ถูกแก้ไข",
-                                   f"the seed of {x.month:%Y-%m} was changed"))
             ids_differ(sample_sheet, id_cells, (summary_sheet, f"A{r}" if r else None), x.month, x.complaint_ids,
                        want, whose)
     own = book.audit_sample
@@ -506,7 +545,7 @@ def audit_workbook(
     if rules.audit is not None:
         if samples is not None:
             sf = update_sample_file(sample_file_path(samples, agency, fiscal_year(m)), book.complaints.table,
-                                    agency, [m], rules=rules, as_of=as_of)
+                                    agency, [m], rules=rules, as_of=draw_date(m, as_of))
             result.sample_file = sf
             result.problems.extend(sf.problems)
             result.sample = sf.sample(m)  # drawn now, or kept: as the file holds it
@@ -514,7 +553,7 @@ def audit_workbook(
                 audited = replace(book, audit_sample=sf.marks)  # กองกลาง's marks, not the agency's own
         if result.sample is None:
             result.sample = draw_month_sample(book.complaints.table, agency, m, sample_pct=rules.audit.sample_pct,
-                                              as_of=as_of)
+                                              as_of=draw_date(m, as_of))
 
     # the reports are compared with what the agency could compute as of their date (its own data, its own
     # sample sheet); the committee's score counts กองกลาง's marks

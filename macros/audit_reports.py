@@ -50,11 +50,11 @@ from cplkpi.templates import build as layout
 from cplkpi.workbook import ComplaintWorkbook
 
 from .audit import Finding
-from .audit_source import Cell, Drawn, ReportSheets, SheetInfo, read_report_sheets
+from .audit_source import Cell, Drawn, ReportSheets, SheetInfo, header_footer_parts, read_report_sheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
 __all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
-           "month_signals", "formula_note", "expected_sheets", "format_key", "header_text", "recalculated_reports",
+           "month_signals", "formula_note", "expected_sheets", "format_key", "recalculated_reports",
            "compare_reports", "narrative_rows", "as_openpyxl"]
 
 READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
@@ -75,6 +75,7 @@ def read_reports(*paths: str | Path, checked: bool = False, whole: bool = False)
         out.formats.update(part.formats)
         out.looks.update(part.looks)
         out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
+        out.name_texts.update({k: v for k, v in part.name_texts.items() if k.startswith(("R003_", "R001_"))})
         out.sheets += [s for s in part.sheets or () if whole or s.name in READ_SHEETS or s.claims]
     return out
 
@@ -98,7 +99,10 @@ def _offset(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> tu
     if reports.names[name][0] != sheet:
         return (1 << 20, 1 << 14)
     r0, c0 = _split(layout_ref.split(":")[0])
-    r1, c1 = _split(reports.names[name][1].replace("$", "").split(":")[0])
+    try:
+        r1, c1 = _split(reports.names[name][1].replace("$", "").split(":")[0])
+    except (CellCoordinatesException, ValueError):  # a whole row or column ($L:$L): no cell of the layout
+        return (1 << 20, 1 << 14)
     return r1 - r0, c1 - c0
 
 
@@ -203,8 +207,8 @@ def _same(reported: Any, expected: Any) -> bool:
         if isinstance(reported, _dt.datetime) and reported.time() != _dt.time(0):
             return False
         return _as_date(reported) == (expected.date() if isinstance(expected, _dt.datetime) else expected)
-    if isinstance(expected, bool) or isinstance(reported, bool):
-        return reported == expected
+    if isinstance(expected, bool) or isinstance(reported, bool):  # TRUE is no 1: SUM and SUMIF skip it
+        return isinstance(reported, bool) and isinstance(expected, bool) and reported == expected
     if isinstance(expected, int | float):
         if isinstance(reported, str):
             try:
@@ -275,6 +279,8 @@ class _Comparer:
         self.findings: list[Finding] = []
         #: (sheet, cell) compared as a template formula, and those already found holding a formula
         self.formula_cells: set[tuple[str, str]] = set()
+        #: (sheet, cell) compared as a reported figure or formula
+        self.compared: set[tuple[str, str]] = set()
         self.formula_found: set[tuple[str, str]] = set()
 
     def add(self, kind: str, sheet: str | None, cell: str | None, reported: Any, recomputed: Any, th: str, en: str,
@@ -286,6 +292,7 @@ class _Comparer:
              sub_ref: str | None = None) -> None:
         """Compare one cell: ``expected`` is the recomputed cell value or formula, ``cache`` its formula values."""
         sub_ref = sub_ref or ref
+        self.compared.add((sheet, sub_ref))
         sub = _value_at(self.reports, sheet, sub_ref)
         label = f" ({what})" if what else ""
         if isinstance(expected, str) and expected.startswith("="):
@@ -315,6 +322,14 @@ class _Comparer:
                      "misread it")
             if _is_number(expected) and _same(sub.value, expected):
                 return
+        if isinstance(sub.value, bool) and (_is_number(expected) or isinstance(expected, _dt.date)):
+            shown = "TRUE" if sub.value else "FALSE"
+            self.add("value_as_text", sheet, sub_ref, shown, expected,
+                     f"เซลล์ {sub_ref}{label} เก็บ {shown} เป็นค่าตรรกะ (boolean) แทนตัวเลข สูตรของ Excel (เช่น SUM, "
+                     "SUMIF) จะไม่นับค่านี้",
+                     f"{sub_ref}{label} holds the boolean {shown} where the template has a number: Excel formulas "
+                     "(SUM, SUMIF) skip it")
+            return
         if not _same(sub.value, expected):
             self.add("figure_differs", sheet, sub_ref, sub.value, expected,
                      f"ตัวเลขในเซลล์ {sub_ref}{label} รายงาน {_say(sub.value)} แต่คำนวณใหม่ได้ {_say(expected)}",
@@ -366,6 +381,11 @@ def _region_cells(ref: str) -> Iterable[str]:
             yield f"{column_letter(c)}{r}"
 
 
+def _name_key(text: str) -> str:
+    """A defined name's formula text compared as Excel reads it: no ``=``, quotes, ``$`` signs, spaces or case."""
+    return re.sub(r"[\s'$]", "", text.lstrip("=")).upper()
+
+
 def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> None:
     """A missing or moved defined name is a finding at its layout address, where the cell is still compared.
 
@@ -375,7 +395,19 @@ def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> None:
     for name, ref in names.items():
         off = _offset(cmp.reports, name, sheet, ref)
         cell = ref.split(":")[0]
-        if off is None:
+        text = cmp.reports.name_texts.get(name)
+        template = f"'{sheet}'!{absolute_coordinate(ref)}"
+        # a name must be a plain reference (a range of CPL_R001's data grows with its rows): any other text,
+        # arithmetic such as 'CPL_R003'!$E$48-45 included, is a changed name
+        dest = cmp.reports.names.get(name)
+        plain = dest is not None and _name_key(text or "") == _name_key(f"'{dest[0]}'!{dest[1]}")
+        if text is not None and not plain:
+            cmp.add("name_changed", sheet, cell, text, template,
+                    f"ชื่อที่กำหนด {name} ถูกแก้เป็น {text} (ต้องเป็น {template}): สูตรของรายงานที่อ่านชื่อนี้จะแสดงค่าอื่น"
+                    " ตรวจจากตำแหน่งในแม่แบบแทน",
+                    f"defined name {name} was edited to {text} (template: {template}): the report's formulas "
+                    "reading it show other figures; compared at the template's address", name=name)
+        elif off is None:
             cmp.add("name_changed", sheet, cell, None, ref,
                     f"ไม่พบชื่อที่กำหนด {name} (ต้องชี้ที่ {sheet}!{ref}) ตรวจจากตำแหน่งในแม่แบบแทน",
                     f"defined name {name} is missing (template: {sheet}!{ref}); compared at the template's "
@@ -387,6 +419,69 @@ def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> None:
                     " หรือแก้ชื่อ ตรวจจากตำแหน่งในแม่แบบแทน",
                     f"defined name {name} moved to {where} (template: {sheet}!{ref}): rows or columns inserted "
                     "or the name edited; compared at the template's address", name=name)
+
+
+def _text_key(v: Any) -> str:
+    return " ".join(str(v).split())
+
+
+def _check_texts(cmp: _Comparer, sheet: str, ws: Any, last_row: int, info: SheetInfo | None) -> None:
+    """Every cell of the template's extent (up to ``last_row``) not compared as a figure or formula: a
+    constant text must read the same (spaces normalised), an empty cell must stay empty; the page headers
+    and footers must print the template's text."""
+    for r in range(1, last_row + 1):
+        for c in range(1, ws.max_column + 1):
+            ref = f"{column_letter(c)}{r}"
+            if (sheet, ref) in cmp.compared or (sheet, ref) in cmp.formula_cells:
+                continue
+            sub = _value_at(cmp.reports, sheet, ref)
+            tc = ws._cells.get((r, c))  # never create cells in the rendered sheet
+            want = tc.value if tc is not None else None
+            if sub.formula is not None or (isinstance(want, str) and want.startswith("=")):
+                continue  # scan_formulas compares formulas
+            if isinstance(want, str) and not _empty(want):
+                same = isinstance(sub.value, str) and _text_key(sub.value) == _text_key(want)
+            else:
+                same = _same(sub.value, want)
+            if same:
+                continue
+            what = f"ข้อความ {_say(want)}" if not _empty(want) else "เซลล์ว่าง"
+            cmp.add("text_changed", sheet, ref, sub.value, want,
+                    f"เซลล์ {ref} ของแม่แบบเป็น{what} แต่ไฟล์ที่ส่งมี {_say(sub.value)}",
+                    f"{ref} of the template holds {_say_en(want)}, the submitted file {_say_en(sub.value)}")
+    if info is None:
+        return
+    template: set[tuple[str, str, str]] = set()
+    for tag in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"):
+        template |= header_footer_parts(getattr(ws, tag, None), tag)
+    mine = {(g, p): t for g, p, t in info.header_footer}
+    theirs = {(g, p): t for g, p, t in template}
+    for tag, part in sorted(mine.keys() | theirs.keys()):
+        got, want = mine.get((tag, part)), theirs.get((tag, part))
+        if got == want:
+            continue
+        where = f"{tag} ({part})"
+        cmp.add("text_changed", sheet, None, got, want,
+                f"หัวหรือท้ายกระดาษ {where} ของรายงาน {sheet} เป็น {_say(got)} แต่แม่แบบเป็น {_say(want)}",
+                f"the page {where} of report {sheet} prints {_say_en(got)}, the template {_say_en(want)}")
+
+
+def _check_rows_without_id(cmp: _Comparer, ws: Any) -> None:
+    """CPL_R001's table rows (within the template's extent) are compared by complaint id: a row without an
+    id must be empty, anything typed in it is ``text_changed`` at its cell."""
+    sheet = layout.R001_SHEET
+    cells = cmp.reports.cells.get(sheet, {})
+    id_col = column_index_from_string(layout.R001_COLS["complaint_id"])
+    for r in range(layout.R001_FIRST_ROW, ws.max_row + 1):
+        if not _empty(cells.get(f"{column_letter(id_col)}{r}", Cell(None)).value):
+            continue
+        for c in range(1, ws.max_column + 1):
+            ref = f"{column_letter(c)}{r}"
+            sub = cells.get(ref, Cell(None))
+            if sub.formula is None and not _empty(sub.value):
+                cmp.add("text_changed", sheet, ref, sub.value, None,
+                        f"เซลล์ {ref} อยู่ในแถวของตารางที่ไม่มีเลขที่เรื่อง แต่มี {_say(sub.value)}",
+                        f"{ref} is in a table row without a complaint id but holds {_say_en(sub.value)}")
 
 
 # --- CPL_R003 -------------------------------------------------------------------------
@@ -548,7 +643,21 @@ def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> l
     """
     from .validate import validate_reports
 
+    from openpyxl.workbook.defined_name import DefinedName
+
     values, formulas = as_openpyxl(reports, formulas=False), as_openpyxl(reports, formulas=True)
+    # the audit never follows a submitted name (a moved, missing or edited name is a name_changed finding):
+    # the validator reads the template's addresses, whichever way the book was read (file or open Excel)
+    # (CPL_R001's table ranges end at the submitted table's last row)
+    last = max((_split(r)[0] for r in reports.cells.get(layout.R001_SHEET, {})), default=layout.R001_FIRST_ROW)
+    for sheet, names in ((layout.R003_SHEET, layout.R003_NAMES), (layout.R001_SHEET, layout.R001_NAMES)):
+        for name, ref in names.items():
+            if name in ("R001_DATA", "R001_TABLE"):
+                c1, r1, c2, _ = range_boundaries(ref)
+                ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{max(last, r1)}"
+            for wb in (values, formulas):
+                if sheet in wb.sheetnames:
+                    wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{absolute_coordinate(ref)}")
     for sheet, ref in ((layout.R003_SHEET, layout.R003_NAMES["R003_MONTH"]),
                        (layout.R001_SHEET, layout.R001_NAMES["R001_MONTH"])):
         if sheet in reports.cells:
@@ -566,6 +675,8 @@ def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> l
 
 def narrative_rows(reports: ReportSheets) -> list[tuple[int, Any, Any, str]]:
     """(Excel row, report no., report date, text) of each progress text in the narrative sheet."""
+    from .validate import PROGRESS_COUNT
+
     cells = reports.cells.get(NARRATIVE_SHEET, {})
     rows: dict[int, dict[int, Any]] = {}
     for ref, c in cells.items():
@@ -574,7 +685,7 @@ def narrative_rows(reports: ReportSheets) -> list[tuple[int, Any, Any, str]]:
     out = []
     for r in sorted(rows):
         text = rows[r].get(3)
-        if isinstance(text, str) and re.search(r"\d+\s*เรื่อง", text):
+        if isinstance(text, str) and PROGRESS_COUNT.search(text):
             out.append((r, rows[r].get(1), rows[r].get(2), text))
     return out
 
@@ -586,7 +697,7 @@ def _compare_narrative(cmp: _Comparer, rows: list[tuple[int, Any, Any, str]], fi
 
     from cplkpi.scoring.scores import period_summary
 
-    from .validate import check_periods, parse_progress_text
+    from .validate import PROGRESS_COUNT, check_periods, parse_progress_text
 
     periods = []
     for r, no, reported_on, text in rows:
@@ -594,6 +705,14 @@ def _compare_narrative(cmp: _Comparer, rows: list[tuple[int, Any, Any, str]], fi
         label = f"รายงานครั้งที่ {no}" if not _empty(no) else f"แถว {r}"
         p = parse_progress_text(text, when, label=label)
         periods.append(replace(p, sheet=NARRATIVE_SHEET, cells={"row": f"C{r}"}))
+        read = [v for v in (p.received, p.completed, p.in_progress) if v is not None]
+        stated = len(PROGRESS_COUNT.findall(text))
+        if p.completed is None or p.in_progress is None or len(read) < stated:
+            cmp.add("counts_unreadable", NARRATIVE_SHEET, f"C{r}", text, None,
+                    f"{label}: อ่านจำนวนเรื่องที่เสร็จสิ้นและกำลังดำเนินการจากข้อความไม่ได้ ตรวจสอบตัวเลขไม่ได้ "
+                    "(เขียนว่า จำนวน … เรื่อง ดำเนินการเสร็จสิ้นแล้ว … เรื่อง กำลังดำเนินการ … เรื่อง)",
+                    f"{label}: the completed and in-progress counts of the text cannot be read, so they cannot be "
+                    "checked (write จำนวน … เรื่อง ดำเนินการเสร็จสิ้นแล้ว … เรื่อง กำลังดำเนินการ … เรื่อง)")
         if p.start is None or p.end is None or p.start > p.end:
             continue
         want = period_summary(book.complaints.table, p.start, p.end, when if when and when >= p.start else p.end)
@@ -813,31 +932,6 @@ def _check_drawings(cmp: _Comparer, s: SheetInfo) -> None:
                     f"({other}): it can show numbers other than the report's")
 
 
-def header_text(code: str) -> str:
-    """What a page header/footer prints, for comparing: Excel's formatting codes (font ``&"Tahoma,Regular"``,
-    size ``&8``, colour ``&KFF0000``, bold and the like, the ``&L``/``&C``/``&R`` sections) dropped, fields
-    (``&P`` page, ``&A`` sheet…) kept, spaces collapsed."""
-    text = re.sub(r'&"[^"]*"|&K(?:[0-9A-Fa-f]{6}|\d\d[+-]\d{3})|&\d+|&[BIUESXYOHLCR]', " ", code.replace("&&", "\0"))
-    return " ".join(text.replace("\0", "&").split())
-
-
-def _check_headers(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
-    """Page headers and footers must print what the template's do (a figure written into a header prints
-    on every page)."""
-    from .audit_source import HEADER_PARTS
-
-    on = {"odd": True, "even": bool(ws.HeaderFooter.differentOddEven), "first": bool(ws.HeaderFooter.differentFirst)}
-    for part in HEADER_PARTS:
-        want = header_text(str(getattr(ws, part)) if on[re.sub(r"(Header|Footer)$", "", part)] else "")
-        got = header_text(s.headers.get(part, ""))
-        if got == want:
-            continue
-        where_th = "หัวกระดาษ" if part.endswith("Header") else "ท้ายกระดาษ"
-        cmp.add("hidden_value", s.name, None, got, want,
-                f"{where_th} ({part}) ของรายงาน {s.name} พิมพ์ว่า «{got}» แต่แม่แบบพิมพ์ว่า «{want}»",
-                f"the {part} of report {s.name} prints {got!r}, the template's {want!r}")
-
-
 def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     """Contiguous runs of whole numbers: {3, 4, 5, 9} → [(3, 5), (9, 9)]."""
     out: list[tuple[int, int]] = []
@@ -884,8 +978,6 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                 _check_sizes(cmp, s, ws, set(s.hidden_rows), {column_index_from_string(c) for c in s.hidden_cols})
             if s.name in REPORT_SHEETS:
                 _check_drawings(cmp, s)
-            if ws is not None and s.sizes is not None:
-                _check_headers(cmp, s, ws)
             for name in sorted(s.local_names):
                 cmp.add("name_changed", s.name, None, name, None,
                         f"มีชื่อที่กำหนด {name} เฉพาะชีต {s.name} ซึ่งสูตรในชีตนี้จะใช้แทนชื่อของสมุดงาน",
@@ -897,7 +989,7 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
                 _check_merges(cmp, s, ws)
                 template = {str(r.sqref).upper() for r in ws.conditional_formatting}
                 for rng in sorted(s.conditional - template):
-                    cmp.add("hidden_value", s.name, rng.split()[0].split(":")[0], rng, None,
+                    cmp.add("hidden_value", s.name, rng.split()[0].split(":")[0] if rng.strip() else None, rng or None, None,
                             f"รายงาน {s.name} มีการจัดรูปแบบตามเงื่อนไขที่แม่แบบไม่มี ({rng}) ซึ่งเปลี่ยนการแสดงค่าได้ "
                             "(เช่น ตัวอักษรสีขาว)",
                             f"report {s.name} has conditional formatting the template does not ({rng}): it can "
@@ -998,6 +1090,12 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook,
         if title in reports.cells:
             cmp.scan_formulas(title, rendered.get(title))
             _check_formats(cmp, title, rendered.get(title))
+    infos = {s.name: s for s in reports.sheets or ()}
+    for title, ws in rendered.items():  # CPL_R001's table rows move with the data: its header part only
+        _check_texts(cmp, title, ws, ws.max_row if title == layout.R003_SHEET else layout.R001_FIRST_ROW - 1,
+                     infos.get(title))
+    if layout.R001_SHEET in rendered:
+        _check_rows_without_id(cmp, rendered[layout.R001_SHEET])
     if reports.sheets is not None:
         _structure_findings(cmp, reports.sheets, rendered)
     extra: list[Finding] = []

@@ -159,6 +159,8 @@ class SampleFile:
     problems: list[Problem] = field(default_factory=list)
     #: month → its row in the summary sheet (the record of the draw: population, size, seed)
     summary_rows: dict[_dt.date, int] = field(default_factory=dict)
+    #: sample-sheet row → the seed written in it (column เลขสุ่มตั้งต้น, as the cell holds it)
+    row_seeds: dict[int, Any] = field(default_factory=dict)
 
     def sample(self, month: Any) -> MonthSample | None:
         """The sample of ``month`` in the file (None when that month was never drawn)."""
@@ -373,7 +375,12 @@ def read_sample_file(path: str | Path, *, agency: str | None = None) -> SampleFi
         norm.table = norm.table[keep]
     rows_of: dict[_dt.date, int] = {}
     samples = _file_samples(summary, norm.table, agency, problems, rows_of)
-    return SampleFile(path, samples=samples, marks=norm, problems=problems, summary_rows=rows_of)
+    header = rows[norm.header_row - 1] if norm.header_row and norm.header_row <= len(rows) else []
+    seed_col = next((i for i, h in enumerate(header) if isinstance(h, str) and h.strip() == _HEADERS[-1]), None)
+    row_seeds = {int(r): (rows[r - 1][seed_col] if seed_col is not None and seed_col < len(rows[r - 1]) else None)
+                 for r in norm.table.index} if seed_col is not None else {}
+    return SampleFile(path, samples=samples, marks=norm, problems=problems, summary_rows=rows_of,
+                      row_seeds=row_seeds)
 
 
 def _whole(value: Any) -> int | None:

@@ -85,9 +85,14 @@ def read_sheet_rows(ws: Any) -> list[list[Any]]:
 
 
 def _formula_text(v: Any) -> str | None:
+    """A cell's formula as text: any ``<f>`` of any type (normal, shared, array, dataTable) is a formula."""
+    from openpyxl.worksheet.formula import DataTableFormula
+
     if isinstance(v, str) and v.startswith("="):
         return v
-    text = getattr(v, "text", None)  # ArrayFormula / DataTableFormula
+    if isinstance(v, DataTableFormula):  # a what-if table {=TABLE(row input, column input)}: no text of its own
+        return f"=TABLE({','.join(str(x or '') for x in (v.r1, v.r2))})"
+    text = getattr(v, "text", None)  # ArrayFormula
     if isinstance(text, str):
         return text if text.startswith("=") else f"={text}"
     return None
@@ -130,9 +135,9 @@ class SheetInfo:
     sizes: Sizes | None = None
     #: what is drawn over the sheet (:func:`sheet_drawings`), for the sheets whose rows and columns are read
     drawings: tuple[Drawn, ...] = ()
-    #: the page headers and footers the sheet prints (``oddHeader`` → Excel's code text; even and first-page
-    #: ones only when the sheet turns them on), for the sheets whose rows and columns are read
-    headers: Mapping[str, str] = field(default_factory=dict)
+    #: the page headers and footers of the sheets whose rows and columns are read, as (``oddHeader``,
+    #: ``left``/``center``/``right``, text) for each part with text
+    header_footer: frozenset[tuple[str, str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,9 @@ class ReportSheets:
     looks: dict[str, dict[str, Look]] = field(default_factory=dict)
     #: every sheet of the file in workbook order (None: not known, e.g. built from an open Excel book)
     sheets: list[SheetInfo] | None = None
+    #: each workbook-level name's whole formula text as the file holds it (``'CPL_R003'!$E$48-45``);
+    #: empty when not known
+    name_texts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_grids(cls, values: Mapping[str, list[list[Any]]], formulas: Mapping[str, list[list[Any]]],
@@ -195,16 +203,21 @@ class ReportSheets:
         return out
 
 
-def _defined_names(wb: Any, sheets: set[str]) -> dict[str, tuple[str, str]]:
+def _defined_names(wb: Any) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The workbook-level names: (sheet, reference) of those pointing at one range, whatever the sheet,
+    and every name's whole formula text (arithmetic such as ``'CPL_R003'!$E$48-45`` included)."""
     out: dict[str, tuple[str, str]] = {}
+    texts: dict[str, str] = {}
     for name, dn in wb.defined_names.items():
+        texts[name] = str(dn.attr_text or "")
         try:
             dests = list(dn.destinations)
-        except Exception:  # noqa: BLE001, S112 - a malformed name is simply not a report figure
+        except Exception:  # noqa: BLE001, S112 - a malformed name points nowhere: its text is compared
             continue
-        if len(dests) == 1 and dests[0][0] in sheets:
-            out[name] = (dests[0][0], dests[0][1])
-    return out
+        if len(dests) == 1:  # Excel reads sheet names and references in any case
+            sheet = next((s for s in wb.sheetnames if s.casefold() == dests[0][0].casefold()), dests[0][0])
+            out[name] = (sheet, dests[0][1].upper())
+    return out, texts
 
 
 def _plain(v: Any) -> Any:
@@ -306,8 +319,9 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
                 el.clear()
             elif tag == "mergeCell" and el.get("ref"):
                 merged.add(el.get("ref", "").replace("$", "").upper())
-            elif tag == "conditionalFormatting":
-                conditional.add(el.get("sqref", "").replace("$", "").upper())
+            elif tag == "conditionalFormatting":  # Excel 2007's sqref attribute, or Excel 2010's <xm:sqref>
+                sqref = el.get("sqref") or next((x.text for x in el if x.tag.rsplit("}", 1)[-1] == "sqref"), None)
+                conditional.add(" ".join((sqref or "").replace("$", "").upper().split()))
                 el.clear()
     if zero_height:
         rows.update(set(range(1, max(listed, default=0) + 1)) - listed)
@@ -452,29 +466,33 @@ def sheet_drawings(zf: zipfile.ZipFile, part: str) -> tuple[Drawn, ...]:
     return tuple(out)
 
 
-#: the page header and footer parts of a sheet, in Excel's order
-HEADER_PARTS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
+_HEADER_FOOTER_TAGS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
 
 
-def _headers(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """The page headers and footers sheet part ``part`` prints: odd pages always, even and first pages
-    when ``differentOddEven`` / ``differentFirst`` is on."""
+def header_footer_parts(item: Any, tag: str) -> set[tuple[str, str, str]]:
+    """(``tag``, part, text) of each part with text of an openpyxl header or footer item."""
+    out = set()
+    for part in ("left", "center", "right"):
+        text = getattr(getattr(item, part, None), "text", None)
+        if text and text.strip():
+            out.add((tag, part, " ".join(text.split())))
+    return out
+
+
+def _header_footer(zf: zipfile.ZipFile, part: str) -> frozenset[tuple[str, str, str]]:
+    """The page headers and footers a sheet part prints (:func:`header_footer_parts` of each)."""
     from defusedxml.ElementTree import iterparse
+    from openpyxl.worksheet.header_footer import HeaderFooterItem
 
-    out: dict[str, str] = {}
+    out: set[tuple[str, str, str]] = set()
     with zf.open(part) as fh:
         for _, el in iterparse(fh, events=("end",)):
             tag = el.tag.rsplit("}", 1)[-1]
-            if tag == "headerFooter":
-                on = {"even": el.get("differentOddEven", "").lower() in _TRUE,
-                      "first": el.get("differentFirst", "").lower() in _TRUE, "odd": True}
-                for child in el:
-                    name = child.tag.rsplit("}", 1)[-1]
-                    if name in HEADER_PARTS and on[re.sub(r"(Header|Footer)$", "", name)] and child.text:
-                        out[name] = child.text
-            elif tag in ("c", "row"):
+            if tag in _HEADER_FOOTER_TAGS:
+                out |= header_footer_parts(HeaderFooterItem.from_tree(el), tag)
+            elif tag in ("row", "c"):
                 el.clear()
-    return out
+    return frozenset(out)
 
 
 def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
@@ -519,7 +537,8 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
             read = (name in wanted or claims) and part in zf.namelist()
             out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged, cond,
                                  frozenset(local.get(i, ())), _sizes(zf, part) if read else None,
-                                 sheet_drawings(zf, part) if read else (), _headers(zf, part) if read else {}))
+                                 sheet_drawings(zf, part) if read else (),
+                                 _header_footer(zf, part) if read else frozenset()))
     return out
 
 
@@ -549,7 +568,7 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
         for s in present:
             with reading(path):  # read-only sheets parse their XML while their rows are read
                 formulas[s], formats[s], looks[s] = _rows_and_formats(wb[s])
-        names = _defined_names(wb, set(present))
+        names, name_texts = _defined_names(wb)
         infos = read_sheet_infos(path, wb, present, known)
     finally:
         wb.close()
@@ -564,7 +583,7 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
         finally:
             cal.close()
     out = ReportSheets.from_grids(values, formulas, names, str(path))
-    out.sheets, out.formats, out.looks = infos, formats, looks
+    out.sheets, out.formats, out.looks, out.name_texts = infos, formats, looks, name_texts
     return out
 
 

@@ -89,6 +89,8 @@ CODES: dict[str, tuple[str, str]] = {
     "period_outside": ("มีตัวเลขของช่วงเวลาหลังวันสิ้นสุดรายงาน", "figures for a period after the report's end"),
     "month_copied": ("ตัวเลขซ้ำกับเดือนอื่น อาจคัดลอกมา", "a month's figures equal another month's"),
     "value_unreadable": ("อ่านค่าไม่ได้", "a value that is not a number or date"),
+    "counts_unreadable": ("อ่านจำนวนเรื่องในข้อความรายงานความก้าวหน้าไม่ได้",
+                          "the counts of a progress text cannot be read"),
     "not_calculated": ("สูตรยังไม่ได้คำนวณ", "a formula without a calculated value"),
     "formula_replaced": ("สูตรถูกแทนที่ด้วยค่าที่พิมพ์", "a formula of the form replaced by a typed value"),
     "names_missing": ("ไม่พบชื่อที่กำหนด (defined names) ใช้ตำแหน่งตามแบบฟอร์ม",
@@ -313,9 +315,21 @@ def _gap(prev: PeriodFigures | None, cur: PeriodFigures | None, first: _dt.date,
 # --- seed-003 progress forms ------------------------------------------------------------
 
 _NUM = r"(\d[\d,]*)"
-_RECEIVED = re.compile(r"(?:จำนวน|ทั้งหมด)\s*" + _NUM + r"\s*เรื่อง")
-_COMPLETED = re.compile(r"เสร็จสิ้น(?:แล้ว)?\s*(?:จำนวน)?\s*" + _NUM + r"\s*เรื่อง")
-_PENDING = re.compile(r"(?:กำลังดำเนินการ|ระหว่างดำเนินการ|ค้าง)\s*(?:จำนวน)?\s*" + _NUM + r"\s*เรื่อง")
+#: the unit after a count: เรื่อง or รายการ
+PROGRESS_UNIT = r"\s*(?:เรื่อง|รายการ)"
+_DONE_WORDS, _OPEN_WORDS = r"เสร็จ|แล้วเสร็จ", r"กำลังดำเนินการ|ระหว่างดำเนินการ|ค้าง|คงเหลือ|เหลือ"
+
+
+def _after(words: str, other: str) -> re.Pattern[str]:
+    """A count after one of ``words``, with a few filler words between (ไปแล้ว, อยู่, จำนวน), none of ``other``."""
+    return re.compile(rf"(?:{words})(?:(?!{other})\D){{0,16}}?" + _NUM + PROGRESS_UNIT)
+
+
+_RECEIVED = re.compile(r"(?:จำนวน|ทั้งหมด)\s*" + _NUM + PROGRESS_UNIT)
+_COMPLETED = _after(_DONE_WORDS, _OPEN_WORDS)
+_PENDING = _after(_OPEN_WORDS, _DONE_WORDS)
+#: every count a progress text states (what the three readers above must account for)
+PROGRESS_COUNT = re.compile(r"\d[\d,]*" + PROGRESS_UNIT)
 _RANGE = re.compile(r"(?:ตั้งแต่(?:วันที่)?\s*)?(\d{1,2}(?:\s*[^\d\s-]+\.?(?:\s*\d{2,4})?)?)\s*-\s*"
                     r"(\d{1,2}\s*[^\d\s-]+(?:\s*\d{2,4})?)(?=\s*(?:จำนวน|ทั้งหมด))")
 _REPORT = re.compile(r"รายงานครั้งที่\s*(\d+)\s*(?:<p>)?\s*::\s*(\d{1,2}/\d{1,2}/\d{4})\s*:\s*(.*?)(?:\s*::|</p>|$)")
@@ -330,7 +344,8 @@ def parse_progress_text(text: str, reported_on: Any = None, label: str | None = 
 
     Reads "จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 1 ตุลาคม - 31 ตุลาคม 2562 จำนวน 91 เรื่อง
     ดำเนินการเสร็จสิ้นแล้ว 71 เรื่อง กำลังดำเนินการ 20 เรื่อง" and its variants (``1 - 30
-    มีนาคม 2563``, ``27 พ.ค. 63 - 26 มิ.ย. 63``, pending written ค้าง / ระหว่างดำเนินการ).
+    มีนาคม 2563``, ``27 พ.ค. 63 - 26 มิ.ย. 63``, done written เสร็จสิ้นไปแล้ว / แก้ไขแล้วเสร็จ, pending
+    written กำลังดำเนินการอยู่ / ค้าง / ระหว่างดำเนินการ / คงเหลือ, counts in เรื่อง or รายการ).
     A date without a year takes the year of ``reported_on`` (the year before
     when the period would otherwise end after the report); what cannot be
     read is None (a period without dates is reported by :func:`check_periods`).
@@ -408,8 +423,9 @@ class _Sheet:
         for name, ref in names.items():
             dn = values_wb.defined_names.get(name)
             dest = next(iter(dn.destinations), None) if dn is not None else None
-            if dest is not None and dest[0] in values_wb.sheetnames:
-                self.names[name] = (dest[0], dest[1].replace("$", ""))
+            if (dest is not None and dest[0] in values_wb.sheetnames  # a cell or a cell range, no $L:$L
+                    and re.fullmatch(r"[A-Z]+\d+(?::[A-Z]+\d+)?", dest[1].replace("$", "").upper())):
+                self.names[name] = (dest[0], dest[1].replace("$", "").upper())
             else:
                 sheet = default_sheet if default_sheet in values_wb.sheetnames else values_wb.sheetnames[0]
                 self.names[name] = (sheet, ref)

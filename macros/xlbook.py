@@ -182,6 +182,9 @@ def report_sheets(book: Any, sheets: Iterable[str]) -> tuple[Any, bool]:
     values = {s: grid(book.sheets[s]) for s in present}
     forms = {s: f for s in present if (f := formulas(book.sheets[s])) is not None}
     reports = ReportSheets.from_grids(values, forms, defined_names(book), source=str(book.name))
+    # each workbook-level name's whole text (='CPL_R003'!$E$48-45): the audit compares it with the template's
+    reports.name_texts = {n.name: n.refers_to for n in book.names
+                          if "!" not in n.name and isinstance(n.refers_to, str)}
     return reports, len(forms) == len(present)
 
 

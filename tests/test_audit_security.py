@@ -151,6 +151,6 @@ def test_a_programming_error_is_not_passed_off_as_a_corrupt_file(tmp_path, monke
     with pytest.raises(KeyError, match="bug"):
         read_report_sheets(path, [SHEET])
     monkeypatch.undo()
-    monkeypatch.setattr(audit_source, "_defined_names", lambda wb, sheets: {}["R003_TOTAL"])
+    monkeypatch.setattr(audit_source, "_defined_names", lambda wb: {}["R003_TOTAL"])
     with pytest.raises(KeyError):
         read_report_sheets(path, [SHEET])

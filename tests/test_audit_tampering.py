@@ -260,6 +260,44 @@ def _rewrite_counts(wb, p: Pack) -> None:
     ws["B5"], ws["C5"] = ws["B5"].value - 10, ws["C5"].value - 1
 
 
+def _no_sample_recorded(wb, p: Pack) -> None:
+    """The month's sample rows deleted, the summary saying nothing was completed, drawn as of 29 Feb 2563."""
+    ws, sm = wb[SAMPLE_SHEET], wb[SUMMARY_SHEET]
+    ws.delete_rows(5, ws.max_row)
+    sm["B5"], sm["C5"], sm["J5"] = 0, 0, _dt.datetime(2020, 2, 29)
+
+
+def _drawn_mid_month(wb, p: Pack) -> None:
+    """The sample redrawn as of 20 Mar 2563 (fewer completions, other ids), all marked ถูกต้อง."""
+    from cplkpi.macros.audit_sample import draw_month_sample
+    from cplkpi.workbook import read_workbook
+
+    s = draw_month_sample(read_workbook(p.path).complaints.table, agency_name(INDEX), MARCH, as_of=_dt.date(2020, 3, 20))
+    ws, sm = wb[SAMPLE_SHEET], wb[SUMMARY_SHEET]
+    agency = ws["A5"].value
+    ws.delete_rows(5, ws.max_row)
+    for i, cid in enumerate(s.complaint_ids, start=5):
+        for col, v in zip("ABCDIK", (agency, _dt.datetime(2020, 3, 1), i - 4, cid, "ถูกต้อง", str(s.seed))):
+            ws[f"{col}{i}"] = v
+    sm["B5"], sm["C5"], sm["J5"] = s.population, s.size, _dt.datetime(2020, 3, 20)
+
+
+def _seed_rewritten(wb, p: Pack) -> None:
+    ws = wb[SAMPLE_SHEET]
+    wb[SUMMARY_SHEET]["I5"] = "12345"
+    for r in range(5, ws.max_row + 1):
+        ws[f"K{r}"] = "12345"
+
+
+NARRATIVE = "แบบรายงานความก้าวหน้า"
+MARCH_TEXT = "จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 1 มีนาคม - 31 มีนาคม 2563 "
+
+
+def progress_text(counts: str) -> Callable[[Pack, Path], Case]:
+    """The March progress text (row 10 of the progress form) rewritten with other counts."""
+    return with_openpyxl(lambda wb, p: wb[NARRATIVE].__setitem__("C10", MARCH_TEXT + counts))
+
+
 def _marks_of_its_own(p: Pack, tmp: Path) -> Case:
     """The drawn ids in the agency's own sheet, all marked correct; กองกลาง marked the first one incorrect."""
     case = kept_sample(lambda wb, p: [wb[SAMPLE_SHEET].__setitem__(f"I{r}", "ไม่ถูกต้อง" if r == 5 else "ถูกต้อง")
@@ -336,6 +374,41 @@ CASES = [
     ("a space in an empty date cell", in_xml(CPL_R003=lambda x: re.sub(
         r'<c r="J18"[^>]*/>', '<c r="J18" t="inlineStr"><is><t xml:space="preserve"> </t></is></c>', x, count=1)),
      {(R003, "J18", "figure_differs")}),
+    ("F32 TRUE as a boolean", in_xml(CPL_R003=lambda x: re.sub(r'<c r="F32"([^>]*?)(?: t="\w+")?>(.*?)</c>',
+                                                             r'<c r="F32"\1 t="b"><v>1</v></c>', x, count=1,
+                                                             flags=re.S)),
+     {(R003, "F32", "value_as_text")}),
+    ("E18 a data-table formula", in_xml(CPL_R003=lambda x: re.sub(
+        r'<c r="E18"([^>]*)>(.*?)</c>', r'<c r="E18"\1><f t="dataTable" ref="E18" dt2D="0" dtr="0" r1="E17"/>\2</c>',
+        x, count=1, flags=re.S)), {(R003, "E18", "formula_in_value_cell")}),
+    ("progress text: เสร็จสิ้นไปแล้ว / กำลังดำเนินการอยู่", progress_text(
+        "จำนวน 91 เรื่อง ดำเนินการเสร็จสิ้นไปแล้ว 80 เรื่อง กำลังดำเนินการอยู่ 11 เรื่อง"),
+     {(NARRATIVE, "C10", "figure_differs")}),
+    ("progress text in รายการ", progress_text("จำนวน 91 รายการ ดำเนินการเสร็จสิ้นแล้ว 80 รายการ กำลังดำเนินการ 11 รายการ"),
+     {(NARRATIVE, "C10", "figure_differs")}),
+    ("progress text: แก้ไขแล้วเสร็จ / คงเหลือ", progress_text("จำนวน 91 เรื่อง แก้ไขแล้วเสร็จ 80 เรื่อง คงเหลือ 11 เรื่อง"),
+     {(NARRATIVE, "C10", "figure_differs")}),
+    ("progress text the parser cannot read", progress_text("จำนวน 32 เรื่อง ปิดงาน 10 เรื่อง ยังไม่ปิด 22 เรื่อง"),
+     {(NARRATIVE, "C10", "counts_unreadable")}),
+    ("progress text, honest, other words", progress_text(
+        "จำนวน 32 เรื่อง ดำเนินการเสร็จสิ้นไปแล้ว 10 เรื่อง กำลังดำเนินการอยู่ 22 เรื่อง"), set()),
+    # --- template text ---
+    ("A45 รวมคะแนน (ได้ 4.95)", with_openpyxl(lambda wb, p: wb[R003].__setitem__("A45", "รวมคะแนน (ได้ 4.95)")),
+     {(R003, "A45", "text_changed")}),
+    ("A8 another month's label", with_openpyxl(lambda wb, p: wb[R003].__setitem__("A8", "เดือนกุมภาพันธ์ 2563")),
+     {(R003, "A8", "text_changed")}),
+    ("header H38 changed", with_openpyxl(lambda wb, p: wb[R003].__setitem__("H38", "หักคะแนน (ยกเว้น)")),
+     {(R003, "H38", "text_changed")}),
+    ("a score typed in the empty J45", with_openpyxl(lambda wb, p: wb[R003].__setitem__("J45", "คะแนนที่ได้ 4.9500")),
+     {(R003, "J45", "text_changed")}),
+    ("a score in the page header", with_openpyxl(lambda wb, p: setattr(wb[R003].oddHeader.center, "text",
+                                                                       "คะแนน 4.95")),
+     {(R003, None, "text_changed")}),
+    ("CPL_R001 header text changed", with_openpyxl(lambda wb, p: wb[R001].__setitem__("A1", "รายงานเรื่องคงค้าง (ไม่มี)")),
+     {(R001, "A1", "text_changed")}),
+    ("a note typed in a CPL_R001 row without an id", with_openpyxl(
+        lambda wb, p: wb[R001].__setitem__("B11", None) or wb[R001].__setitem__("M11", "ไม่นับ")),
+     {(R001, "M11", "text_changed")}),
     # --- 3. hidden things ---
     ("hidden CPL_R003", xml_parts({WB: hide_sheet(R003)}), {(R003, None, "hidden_sheet")}),
     ("hidden step row", in_xml(CPL_R003=hide_row(41)), {(R003, "41:41", "hidden_rows")}),
@@ -388,6 +461,15 @@ CASES = [
     ("E18 formatted 0%", style(R003, "E18", number_format="0%"), {(R003, "E18", "hidden_value")}),
     ("I45 formatted # ?/?", style(R003, "I45", number_format="# ?/?"), {(R003, "I45", "hidden_value")}),
     ("L3 date shown as General", style(R003, "L3", number_format="General"), {(R003, "L3", "hidden_value")}),
+    ("Excel 2010 conditional format (x14)", in_xml(CPL_R003=lambda x: x.replace("</worksheet>", (
+        '<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        '<x14:conditionalFormattings><x14:conditionalFormatting '
+        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:cfRule type="cellIs" priority="1" '
+        'operator="greaterThan" id="{00000000-0000-0000-0000-000000000001}"><xm:f>30</xm:f><x14:dxf><font>'
+        '<color rgb="FFFFFFFF"/></font></x14:dxf></x14:cfRule><xm:sqref>E13:E24</xm:sqref>'
+        '</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst></worksheet>'), 1)),
+     {(R003, "E13", "hidden_value")}),
     ("E18 under a merged D18:E18", in_xml(CPL_R003=lambda x: re.sub(r"(<mergeCells[^>]*>)",
                                                                       r'\1<mergeCell ref="D18:E18"/>', x, count=1)),
      {(R003, "E18", "hidden_value")}),
@@ -401,7 +483,7 @@ CASES = [
         r"<val><numRef>.*?</numRef></val>", "<val><numLit><ptCount val=\"1\"/><pt idx=\"0\"><v>100</v></pt></numLit></val>",
         x, count=1, flags=re.S)}), {(R003, "I54", "hidden_value")}),
     ("a figure written into the page header", with_openpyxl(
-        lambda wb, p: setattr(wb[R003].oddHeader.right, "text", "คะแนนรวม 4.9500")), {(R003, None, "hidden_value")}),
+        lambda wb, p: setattr(wb[R003].oddHeader.right, "text", "คะแนนรวม 4.9500")), {(R003, None, "text_changed")}),
     ("CPL_R003 (2) placed first", with_openpyxl(_copy_first), {(f"{R003} (2)", None, "duplicate_report")}),
     ("a copy titled CPL‐R003 (Unicode hyphen)", copy_first(_retitle("CPL_R003", "CPL\u2010R003")),
      {("สรุป", None, "duplicate_report")}),
@@ -420,6 +502,13 @@ CASES = [
      {(SUMMARY, "B5", "sample_mismatch"), (SUMMARY, "C5", "sample_mismatch")}),
     ("kept sample: an id not in the workbook", kept_sample(lambda wb, p: wb[SAMPLE_SHEET].__setitem__("D5", "999999999")),
      {(SAMPLE, "D5", "sample_unknown_id"), (SAMPLE, "D5", "sample_mismatch")}),
+    ("kept sample: no sample recorded, drawn as of 29 Feb", kept_sample(_no_sample_recorded),
+     {(SUMMARY, "J5", "sample_mismatch"), (SUMMARY, "B5", "sample_mismatch"), (SUMMARY, "C5", "sample_mismatch"),
+      (SUMMARY, "A5", "sample_mismatch")}),
+    ("kept sample: drawn as of 20 Mar, all correct", kept_sample(_drawn_mid_month),
+     {(SUMMARY, "J5", "sample_mismatch"), (SUMMARY, "B5", "sample_mismatch")}),
+    ("kept sample: seed rewritten", kept_sample(_seed_rewritten),
+     {(SUMMARY, "I5", "sample_mismatch"), (SAMPLE, "K5", "sample_mismatch")}),
     ("agency sheet marks its own draw correct", _marks_of_its_own, {(SAMPLE_SHEET, "C2", "sample_marks_differ")}),
     # --- 5. dates that move the goalposts ---
     ("as of half a year after the due date", _late_pack, {(R003, "L3", "as_of_after_due")}),
@@ -427,6 +516,15 @@ CASES = [
     ("R003_AS_OF defined again on the sheet", xml_parts({WB: lambda x: x.replace(
         "</definedNames>", "<definedName name=\"R003_AS_OF\" localSheetId=\"4\">'CPL_R003'!$L$4</definedName>"
         "</definedNames>")}), {(R003, None, "name_changed")}),
+    ("R003_THRESHOLD = E48-45", xml_parts({WB: move_name("R003_THRESHOLD", "$E$48-45")}),
+     {(R003, "E48", "name_changed")}),
+    ("R003_LATE_PER_MONTH = E49*0", xml_parts({WB: move_name("R003_LATE_PER_MONTH", "$E$49*0")}),
+     {(R003, "E49", "name_changed")}),
+    ("R003_AS_OF = L3-30", xml_parts({WB: move_name("R003_AS_OF", "$L$3-30")}), {(R003, "L3", "name_changed")}),
+    ("R003_AS_OF = the whole column L", xml_parts({WB: move_name("R003_AS_OF", "$L:$L")}),
+     {(R003, "L3", "name_changed")}),
+    ("names written another way (no quotes, lower case)", xml_parts({WB: lambda x: x.replace(
+        "'CPL_R003'!$E$48", "cpl_r003!$e$48").replace("'CPL_R003'!$L$3<", "CPL_R003!L3<")}), set()),
     ("R003_AS_OF moved, E18 changed", xml_parts({WB: move_name("R003_AS_OF", "$L$4"), R003: number("E18", 90)}),
      {(R003, "L3", "name_changed"), (R003, "E18", "figure_differs")}),
 ]
@@ -560,12 +658,9 @@ def test_a_text_box_over_a_figure_is_told_with_its_text(pack, tmp_path):
                             "จะปรากฏทับค่าในเอกสารที่พิมพ์")
 
 
-def test_a_page_header_is_told_with_what_it_prints(pack, tmp_path):
-    wb = load_workbook(pack.path)
-    wb[R003].oddHeader.right.text = "คะแนนรวม 4.9500"
-    wb.save(tmp_path / "t.xlsx")
-    (f,) = [f for f in audit_workbook(tmp_path / "t.xlsx").findings if f.kind == "hidden_value"]
-    assert f.message_en == ("the oddHeader of report CPL_R003 prints 'CPL_R003 รายงานผลการปฏิบัติงานในระบบเรื่องราวร้องทุกข์ "
-                            "คะแนนรวม 4.9500', the template's 'CPL_R003 รายงานผลการปฏิบัติงานในระบบเรื่องราวร้องทุกข์ "
-                            "สำนักงานเขตบางกะปิ เดือนมีนาคม 2563'")
-    assert f.message_th.startswith("หัวกระดาษ (oddHeader) ของรายงาน CPL_R003 พิมพ์ว่า «CPL_R003")
+def test_a_name_moved_to_another_sheet_is_moved_not_missing(pack, tmp_path):
+    bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {WB: lambda x: re.sub(
+        r'(<definedName name="R003_AS_OF">)[^<]*', "\\g<1>'เรื่องร้องเรียน'!$B$2", x)})
+    (f,) = [f for f in audit_workbook(bad).findings if f.kind == "name_changed"]
+    assert (f.where, f.reported, f.recomputed) == (f"{R003}!L3", "เรื่องร้องเรียน!$B$2", "L3")
+    assert f.message_en.startswith("defined name R003_AS_OF moved to เรื่องร้องเรียน!$B$2")

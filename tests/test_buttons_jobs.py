@@ -738,3 +738,26 @@ def test_overdue_button_on_an_imported_workbook_uses_its_snapshot_day(tmp_path):
     rows = book.sheet_rows(buttons.OVERDUE_SHEET)
     notes = block(rows, buttons.STAKES_TITLE)
     assert notes[0][0].startswith("ข้อมูลครอบคลุม 6 พ.ค. 2568 (ข้อมูล ณ 6 พ.ค. 2568 03:40 น.)")  # ดินแดง's only day
+
+
+def test_audit_job_compares_a_defined_name_by_its_whole_text(tmp_path, sample_path):
+    """R003_THRESHOLD = 'CPL_R003'!$E$48-45 in an open book: found as in the file audit, not followed."""
+    from openpyxl import load_workbook
+
+    from cplkpi.macros.audit import audit_workbook
+    from cplkpi.macros.audit_submission import build_submission
+
+    path = build_submission(sample_path, "2563-06", tmp_path / "submission.xlsx")
+    wb = load_workbook(path)
+    wb.defined_names["R003_THRESHOLD"].attr_text = "'CPL_R003'!$E$48-45"
+    wb.save(tmp_path / "edited.xlsx")
+    expected = audit_workbook(tmp_path / "edited.xlsx", month=dt.date(2020, 6, 1))
+    assert [(f.where, f.reported) for f in expected.findings if f.kind == "name_changed"] == [
+        ("CPL_R003!E48", "'CPL_R003'!$E$48-45")]
+    book = FakeBook.open(tmp_path / "edited.xlsx")
+    settings(book, month="2563-06")
+    buttons.run(book, "audit")
+    rows = book.sheet_rows(buttons.AUDIT_SHEET)
+    findings = block(rows, "ข้อสังเกต (findings)")
+    assert len(findings) == len(expected.findings)
+    assert any("R003_THRESHOLD" in " ".join(str(v) for v in r) for r in findings)
