@@ -20,8 +20,7 @@ from the stored ones.
 
 :func:`check_workbook_file` raises :class:`InputError` for a refused file and
 returns the warnings; :func:`reading` turns what a reader raises on a
-file that passed into one clear error; :func:`ensure_not_input` (from :mod:`cplkpi.outputs`) refuses an
-output path that is one of the inputs.
+file that passed into one clear error. Outputs are checked by :mod:`cplkpi.outputs`.
 """
 
 from __future__ import annotations
@@ -39,7 +38,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from cplkpi.outputs import ensure_not_input
 from cplkpi.scoring.errors import InputError, Problem, column_letter
 from cplkpi.xlsx import sheet_parts
 
@@ -56,7 +54,6 @@ __all__ = [
     "check_workbook_file",
     "check_csv_file",
     "check_regular_file",
-    "ensure_not_input",
     "reading",
     "sheet_parts",
 ]

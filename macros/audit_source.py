@@ -34,6 +34,7 @@ from typing import Any
 
 from cplkpi.guard import check_workbook_file, reading
 from cplkpi.scoring.errors import CplError, Problem, column_letter
+from cplkpi.scoring.text import INVISIBLE
 
 __all__ = [
     "Cell",
@@ -230,8 +231,8 @@ def _plain(v: Any) -> Any:
 _TRUE = ("1", "true")
 _REPORT_CODE = re.compile(r"CPL[\s_-]*(R00[13])", re.I)
 _REPORT_TITLE = re.compile(r"แบบรายงานรหัส\s*CPL[\s_-]*(R00[13])", re.I)  # the templates' title line (A1)
-#: characters that show nothing (zero-width spaces and joiners, the BOM, the soft hyphen)
-_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"))
+#: characters that show nothing (the engine's :data:`~cplkpi.scoring.text.INVISIBLE`: zero-width, BOM, soft hyphen…)
+_INVISIBLE_CHARS = dict.fromkeys(map(ord, INVISIBLE))
 #: dashes and minus signs that look like the hyphen-minus of ``CPL-R003``
 _HYPHENS = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d]")
 #: share of a report template's labels a sheet must hold to be taken as a copy of that report

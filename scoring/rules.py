@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import CplError
+from .text import short_repr
 
 __all__ = [
     "short_label",
@@ -234,9 +235,9 @@ def _check_numbers(value: object, where: str, key: str) -> None:
     elif isinstance(value, int | float) and not isinstance(value, bool):
         name = re.sub(r"\[\d+\]$", "", key).rpartition(".")[2]
         low, high, whole = next((lo, hi, w) for pat, lo, hi, w in _NUMBER_BOUNDS if pat.fullmatch(name))
-        shown = repr(value) if len(repr(value)) <= 60 else f"{repr(value)[:57]}…"
         ok = math.isfinite(value) and low <= value <= high and (not whole or float(value).is_integer())
         if not ok:
+            shown = short_repr(value)
             kind_th, kind_en = ("จำนวนเต็ม", "a whole number") if whole else ("ตัวเลข", "a number")
             raise RuleSetError(f"ไฟล์ชุดเกณฑ์ {where}: ค่า {key} = {shown} ใช้ไม่ได้ ต้องเป็น{kind_th}ตั้งแต่ {low:,} "
                                f"ถึง {high:,} (the rule-set file {where}: {key} = {shown} cannot be used: it must "

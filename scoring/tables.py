@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem, column_letter
-from .text import change_note, normalize_id, normalize_text
+from .text import change_note, normalize_id, normalize_text, short_repr
 from .thaidate import EXCEL_ERRORS, format_thai_date, format_thai_month, parse_dates, parse_month
 
 __all__ = [
@@ -606,7 +606,6 @@ def _convert_int(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
         if _is_empty(v):
             return pd.NA, None
         text = str(v).strip()
-        shown = repr(v) if len(repr(v)) <= 60 else f"{repr(v)[:57]}…"
         if isinstance(v, int):
             n = v
         elif text.isascii() and text.isdigit():  # digits only: exact, however many (no float rounding)
@@ -617,6 +616,8 @@ def _convert_int(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
             except ValueError:
                 f = -1.0
             n = int(f) if f.is_integer() else -1  # inf, nan and fractions are not counts
+        if n < 0 or n > MAX_COUNT:
+            shown = short_repr(v)
         if n < 0:
             return pd.NA, ("not_a_count", f"ต้องเป็นจำนวนเต็มไม่ติดลบ: {shown}",
                            f"must be a whole number >= 0: {shown}", "error")

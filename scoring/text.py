@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["INVISIBLE", "change_note", "normalize_id", "normalize_ids", "normalize_text", "show_invisible",
+__all__ = ["INVISIBLE", "change_note", "short_repr", "normalize_id", "normalize_ids", "normalize_text", "show_invisible",
            "text_changes"]
 
 #: Characters that show nothing: zero-width space/joiners, word joiner, BOM (also as ZWNBSP), soft hyphen,
@@ -152,3 +152,9 @@ def change_note(raw: Any, clean: str, what: tuple[str, str]) -> tuple[str, str]:
     shown = show_invisible(raw)
     return (f'อ่าน{what[0]} "{shown}" เป็น "{clean}": {why_th}; ควรแก้ในไฟล์ต้นฉบับ',
             f'{what[1]} "{shown}" read as "{clean}": {why_en}; correct the source file')
+
+
+def short_repr(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` as an error message quotes it: at most ``limit`` characters, cut with ``…``."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 3]}…"
