@@ -555,10 +555,11 @@ def _convert_id(col: Column, values: pd.Series, ctx: _Ctx) -> pd.Series:
     """Ids as text, normalised (:func:`~cplkpi.scoring.text.normalize_id`: invisible characters, look-alikes,
     full-width digits, case) with a warning at each cell that normalisation changed."""
     def one(v: Any) -> tuple[Any, _Issue | None]:
-        if _is_empty(v) or (isinstance(v, str) and not normalize_id(v)):
+        clean = normalize_id(v) if isinstance(v, str) else None
+        if _is_empty(v) or clean == "":
             return None, ("missing_id", "ไม่มีเลขที่เรื่อง", "missing complaint id", "error")
         text = _text(v)
-        if isinstance(v, str) and (clean := normalize_id(v)) != text:
+        if clean is not None and clean != text:
             th, en = change_note(v, clean, ("เลขที่เรื่อง", "complaint id"))
             return clean, ("id_normalized", th, en, "warning")
         if isinstance(v, float | np.floating) and abs(v) >= _EXCEL_DIGITS:
