@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from cplkpi.macros.reports import compute_figures, fill_monthly_reports
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.tables import SHEETS
-
 from cplkpi.workbook import read_workbook
 
 TARGET_S = 10.0

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _synthetic import synthetic_year  # noqa: E402
+from _synthetic import synthetic_year
 
-from cplkpi.scoring.scores import score  # noqa: E402
+from cplkpi.scoring.scores import score
 
 
 def main(n: int = 1_000_000) -> None:

@@ -25,10 +25,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _synthetic import synthetic_year  # noqa: E402
+from _synthetic import synthetic_year
 
-from cplkpi.scoring.deadlines import ack_due, status_as_of  # noqa: E402
-from cplkpi.udfs import CPL_ACK_DUE, CPL_STATUS  # noqa: E402
+from cplkpi.scoring.deadlines import ack_due, status_as_of
+from cplkpi.udfs import CPL_ACK_DUE, CPL_STATUS
 
 TARGET = 0.2
 AS_OF = dt.datetime(2020, 6, 30)

@@ -50,16 +50,16 @@ from cplkpi.xlsx import sheet_parts
 
 __all__ = [
     "POISON",
-    "Scenario",
     "CrossCheckResult",
-    "make_scenarios",
-    "make_cases",
-    "expected_values",
-    "write_workbook",
-    "read_formula_values",
+    "Scenario",
     "compare",
-    "run",
+    "expected_values",
     "main",
+    "make_cases",
+    "make_scenarios",
+    "read_formula_values",
+    "run",
+    "write_workbook",
 ]
 
 #: The cached value every formula cell carries before recalculation.

@@ -14,7 +14,7 @@ from cplkpi.bigtable import TableColumn, save_with_tables
 from cplkpi.scoring.errors import CplError
 from cplkpi.xlsx import FORMULA_START, write_bytes_atomic, write_table_sheet
 
-__all__ = ["HEADERS_TH", "NOTES_SHEET", "TABLE_SUFFIXES", "notes_file", "write_table", "escape_csv_cell"]
+__all__ = ["HEADERS_TH", "NOTES_SHEET", "TABLE_SUFFIXES", "escape_csv_cell", "notes_file", "write_table"]
 
 #: What :func:`write_table` writes, by the output's suffix.
 TABLE_SUFFIXES = (".xlsx", ".csv")

@@ -43,17 +43,17 @@ from cplkpi.xlsx import sheet_parts
 
 __all__ = [
     "IMPORT_FORMATS",
-    "WORKBOOK_FORMATS",
-    "MAX_FILE_BYTES",
-    "MAX_UNZIPPED_BYTES",
-    "MAX_RATIO",
-    "MAX_ROWS",
     "MAX_CELLS",
     "MAX_CELL_CHARS",
+    "MAX_FILE_BYTES",
+    "MAX_RATIO",
+    "MAX_ROWS",
     "MAX_TEXT_CHARS",
-    "check_workbook_file",
+    "MAX_UNZIPPED_BYTES",
+    "WORKBOOK_FORMATS",
     "check_csv_file",
     "check_regular_file",
+    "check_workbook_file",
     "reading",
     "sheet_parts",
 ]
@@ -211,7 +211,7 @@ def _ref(text: str | bytes) -> tuple[int, int] | None:
     return int(m[2]), col
 
 
-def _fast_extent(chunks: Iterator[bytes], exact: bool) -> tuple[int, int] | None | bool:
+def _fast_extent(chunks: Iterator[bytes], exact: bool) -> tuple[int, int] | bool | None:
     """(last row, last column) of the cells with a value when every cell tag of the sheet part is
     written ``<c r="REF" …>`` (no comments, CDATA, DTD, UTF-16, other quoting); else None.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cplkpi.xlsx import write_bytes_atomic
 
-__all__ = ["OfficeError", "soffice", "convert", "recalculate", "to_pdf"]
+__all__ = ["OfficeError", "convert", "recalculate", "soffice", "to_pdf"]
 
 #: LibreOffice settings of the private profile; ``{mode}``: recalculation on load, 0 always, 1 never.
 _SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>

@@ -24,8 +24,8 @@ import contextlib
 import contextvars
 import hashlib
 import os
-import tempfile
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 

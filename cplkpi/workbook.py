@@ -26,7 +26,6 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import column_index_from_string
 
-
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.calendar import Calendar
 from cplkpi.scoring.coverage import COVERAGE_SHEET_NAMES, Coverage
@@ -34,7 +33,6 @@ from cplkpi.scoring.errors import CplError, InputError, Problem, column_letter
 from cplkpi.scoring.rules import RuleSet
 from cplkpi.scoring.scores import ScoreResult, score
 from cplkpi.scoring.stakes import Stakes, points_at_stake
-from cplkpi.scoring.thaidate import fiscal_year, fiscal_year_range
 from cplkpi.scoring.tables import (
     SHEETS,
     ExcelError,
@@ -46,11 +44,24 @@ from cplkpi.scoring.tables import (
     normalize_monthly_reports,
     normalize_progress,
 )
-from cplkpi.scoring.thaidate import date_system_1904
+from cplkpi.scoring.thaidate import date_system_1904, fiscal_year, fiscal_year_range
 
-__all__ = ["ComplaintWorkbook", "read_workbook", "read_csv", "csv_rows", "from_sheets", "find_sheet",
-           "choose_sheets", "AgencyChoiceError", "NO_AGENCY", "agency_key", "agency_file_part", "one_agency",
-           "agency_list_text", "coverage_sheet"]
+__all__ = [
+    "NO_AGENCY",
+    "AgencyChoiceError",
+    "ComplaintWorkbook",
+    "agency_file_part",
+    "agency_key",
+    "agency_list_text",
+    "choose_sheets",
+    "coverage_sheet",
+    "csv_rows",
+    "find_sheet",
+    "from_sheets",
+    "one_agency",
+    "read_csv",
+    "read_workbook",
+]
 
 
 @dataclass

@@ -29,22 +29,22 @@ import pandas as pd
 from cplkpi.outputs import check_replaceable, cut_utf8, file_mode
 
 __all__ = [
-    "atomic_file",
-    "THAI_DATE_FORMAT",
-    "THAI_DATETIME_FORMAT",
-    "THAI_FONT",
     "FIXED_TIME",
     "FORMULA_START",
+    "THAI_DATETIME_FORMAT",
+    "THAI_DATE_FORMAT",
+    "THAI_FONT",
+    "atomic_file",
     "print_setup",
     "quote_formula_text",
+    "reproducible_zip",
     "safe_text",
+    "save_workbook_atomic",
+    "set_text",
     "sheet_parts",
     "stamp_reproducible",
-    "set_text",
-    "write_table_sheet",
-    "save_workbook_atomic",
     "write_bytes_atomic",
-    "reproducible_zip",
+    "write_table_sheet",
 ]
 
 #: Thai Buddhist-era date display (Excel and LibreOffice): 1 ต.ค. 2562

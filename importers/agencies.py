@@ -30,8 +30,8 @@ import pandas as pd
 
 __all__ = [
     "BANGKOK_DISTRICTS",
-    "PLATFORM_TAGS",
     "CHANNEL_1555_TAG",
+    "PLATFORM_TAGS",
     "Responsible",
     "district_name",
     "district_office",

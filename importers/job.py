@@ -22,8 +22,16 @@ from .states import staff_states
 from .summary import ImportSummary, summarize
 from .traffy import SPREADSHEET_SUFFIXES, detect_format, read_traffy
 
-__all__ = ["IMPORT_SUFFIXES", "STALE_SNAPSHOT_DAYS", "ImportResult", "stale_snapshot_problems",
-           "read_file", "source_names", "import_files", "district_filter"]
+__all__ = [
+    "IMPORT_SUFFIXES",
+    "STALE_SNAPSHOT_DAYS",
+    "ImportResult",
+    "district_filter",
+    "import_files",
+    "read_file",
+    "source_names",
+    "stale_snapshot_problems",
+]
 
 #: Snapshots further apart than this many days are "far apart": tickets only the older one holds are
 #: reported, since their state may have changed long ago without the newer file saying so.

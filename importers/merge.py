@@ -28,7 +28,7 @@ import pandas as pd
 from .snapshot import EVENT_COLUMNS, Snapshot, finish_events
 from .states import REOPEN_STATE, state_code
 
-__all__ = ["STATIC_COLUMNS", "order_snapshots", "merge_snapshots"]
+__all__ = ["STATIC_COLUMNS", "merge_snapshots", "order_snapshots"]
 
 #: Columns describing the report itself; filled from earlier files when the winning file lacks them.
 STATIC_COLUMNS: tuple[str, ...] = (

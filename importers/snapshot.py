@@ -16,8 +16,8 @@ from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.tables import COMPLAINTS
 
 __all__ = [
-    "EXTRA_COLUMNS",
     "EVENT_COLUMNS",
+    "EXTRA_COLUMNS",
     "FORMAT_LABELS",
     "REJECTION_REASONS",
     "Rejection",

@@ -31,8 +31,17 @@ import pandas as pd
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.tables import STATUSES, canonical_status, header_key
 
-__all__ = ["STATES_FILE", "StatesFileError", "extra_states", "load_extra_states", "REOPEN_STATE",
-           "state_code", "map_states", "staff_states", "strip_relative_age"]
+__all__ = [
+    "REOPEN_STATE",
+    "STATES_FILE",
+    "StatesFileError",
+    "extra_states",
+    "load_extra_states",
+    "map_states",
+    "staff_states",
+    "state_code",
+    "strip_relative_age",
+]
 
 #: The data file of source states the engine's aliases do not know (``state,status,source``; ``#`` comments).
 STATES_FILE = resources.files(__package__).joinpath("data/traffy_states.csv")

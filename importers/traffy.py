@@ -55,17 +55,17 @@ from .snapshot import Rejection, Snapshot, empty_events, finish_complaints, fini
 from .states import REOPEN_STATE, map_states, strip_relative_age
 
 __all__ = [
+    "CHANNEL_1555",
+    "CHANNEL_TRAFFY",
+    "SPREADSHEET_SUFFIXES",
     "TRAFFY_HEADERS",
     "WEB_HEADERS",
-    "SPREADSHEET_SUFFIXES",
-    "CHANNEL_TRAFFY",
-    "CHANNEL_1555",
-    "detect_format",
-    "read_traffy",
-    "bangkok_timestamps",
-    "parse_thai_duration",
-    "scan_csv",
     "CsvRecords",
+    "bangkok_timestamps",
+    "detect_format",
+    "parse_thai_duration",
+    "read_traffy",
+    "scan_csv",
 ]
 
 CHANNEL_TRAFFY = "Traffy Fondue"

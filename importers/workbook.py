@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-
 from openpyxl.styles import Font
 
 from cplkpi.bigtable import TableColumn, save_with_tables
@@ -45,8 +44,14 @@ from .snapshot import EVENT_COLUMNS, EXTRA_COLUMNS
 if TYPE_CHECKING:
     from .job import ImportResult
 
-__all__ = ["COMPLAINT_SHEET", "COVERAGE_SHEET", "EVENTS_SHEET", "SUMMARY_SHEET",
-           "write_import_workbook", "complaint_headers"]
+__all__ = [
+    "COMPLAINT_SHEET",
+    "COVERAGE_SHEET",
+    "EVENTS_SHEET",
+    "SUMMARY_SHEET",
+    "complaint_headers",
+    "write_import_workbook",
+]
 
 COMPLAINT_SHEET = SHEETS["complaints"][0]
 EVENTS_SHEET = "ประวัติสถานะ"

@@ -54,8 +54,15 @@ from .audit_source import ReportSheets
 from .validate import CODES as VALIDATE_CODES
 from .validate import problem_cell
 
-__all__ = ["Finding", "AuditResult", "AgencySummary", "FINDING_KINDS", "OBSERVATION_KINDS", "audit_workbook",
-           "finding_order"]
+__all__ = [
+    "FINDING_KINDS",
+    "OBSERVATION_KINDS",
+    "AgencySummary",
+    "AuditResult",
+    "Finding",
+    "audit_workbook",
+    "finding_order",
+]
 
 Severity = Literal["error", "warning"]
 
@@ -509,7 +516,13 @@ def audit_workbook(
     With ``recalc`` (a file only), LibreOffice also recalculates a copy and every formula's value there
     is compared with the engine's (``recalculated_differs``).
     """
-    from .audit_reports import REPORT_SHEETS, compare_reports, read_reports, recalculated_reports, reported_agency
+    from .audit_reports import (
+        REPORT_SHEETS,
+        compare_reports,
+        read_reports,
+        recalculated_reports,
+        reported_agency,
+    )
     from .reports import compute_figures
 
     rules = load_rules(rules)

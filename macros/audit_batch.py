@@ -38,9 +38,19 @@ from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_
 from .audit import AgencySummary, Finding, audit_error, audit_workbook, category_label, finding_order
 from .reports import text_lines, write_pdfs
 
-__all__ = ["BatchResult", "audit_folder", "audit_files", "batch_files", "workbook_files", "ignored_files",
-           "write_committee_workbook",
-           "SUMMARY_SHEET", "FINDINGS_SHEET", "ERRORS_SHEET", "CHART_SHEET"]
+__all__ = [
+    "CHART_SHEET",
+    "ERRORS_SHEET",
+    "FINDINGS_SHEET",
+    "SUMMARY_SHEET",
+    "BatchResult",
+    "audit_files",
+    "audit_folder",
+    "batch_files",
+    "ignored_files",
+    "workbook_files",
+    "write_committee_workbook",
+]
 
 SUMMARY_SHEET = "สรุปผลการตรวจ"
 FINDINGS_SHEET = "ข้อค้นพบ"
@@ -152,7 +162,7 @@ def _audit_one(path: Path, month: Any, rules: RuleSet, samples: Path | None) -> 
     """Worker: audit one file; any failure becomes an error summary, never an exception."""
     try:
         result = audit_workbook(path, month=month, rules=rules, samples=samples)
-    except Exception as exc:  # noqa: BLE001 - one bad workbook must never stop the batch
+    except Exception as exc:
         return AgencySummary(path.name, None, None, None, error=audit_error(path.name, exc)), []
     return result.summary(), result.findings
 
@@ -287,7 +297,14 @@ def audit_folder(
     ``pdf_skipped`` says why.
     """
     from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     out_dir = Path(out_dir)
     samples = Path(samples) if samples is not None else out_dir / "สุ่มตรวจ"

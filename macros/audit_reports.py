@@ -53,9 +53,22 @@ from .audit import Finding
 from .audit_source import Cell, Drawn, ReportSheets, SheetInfo, header_footer_parts, read_report_sheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
-__all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "read_reports", "reported_month", "reported_as_of", "reported_agency",
-           "month_signals", "formula_note", "expected_sheets", "format_key", "recalculated_reports",
-           "compare_reports", "narrative_rows", "as_openpyxl"]
+__all__ = [
+    "NARRATIVE_SHEET",
+    "REPORT_SHEETS",
+    "as_openpyxl",
+    "compare_reports",
+    "expected_sheets",
+    "format_key",
+    "formula_note",
+    "month_signals",
+    "narrative_rows",
+    "read_reports",
+    "recalculated_reports",
+    "reported_agency",
+    "reported_as_of",
+    "reported_month",
+]
 
 READ_SHEETS = (*REPORT_SHEETS, NARRATIVE_SHEET)
 
@@ -641,9 +654,9 @@ def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> l
     The month cells hold the audited month for it (a changed month cell is a finding of its own), and
     "not calculated" is no finding here: the audit recomputes every template formula with the engine.
     """
-    from .validate import validate_reports
-
     from openpyxl.workbook.defined_name import DefinedName
+
+    from .validate import validate_reports
 
     values, formulas = as_openpyxl(reports, formulas=False), as_openpyxl(reports, formulas=True)
     # the audit never follows a submitted name (a moved, missing or edited name is a name_changed finding):

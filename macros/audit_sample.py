@@ -58,11 +58,11 @@ __all__ = [
     "SUMMARY_SHEET",
     "MonthSample",
     "SampleFile",
-    "sample_seed",
     "draw_month_sample",
-    "sample_file_path",
-    "update_sample_file",
     "read_sample_file",
+    "sample_file_path",
+    "sample_seed",
+    "update_sample_file",
 ]
 
 MARK_CORRECT = "ถูกต้อง"

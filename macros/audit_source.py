@@ -38,19 +38,19 @@ from cplkpi.scoring.text import INVISIBLE
 
 __all__ = [
     "Cell",
-    "Look",
-    "cell_look",
-    "theme_colours",
-    "SheetInfo",
     "Drawn",
-    "sheet_drawings",
-    "Sizes",
+    "Look",
     "ReportSheets",
-    "require_defusedxml",
+    "SheetInfo",
+    "Sizes",
+    "cell_look",
     "open_readonly",
-    "read_sheet_rows",
     "read_report_sheets",
+    "read_sheet_rows",
     "reading",
+    "require_defusedxml",
+    "sheet_drawings",
+    "theme_colours",
 ]
 
 
@@ -213,7 +213,7 @@ def _defined_names(wb: Any) -> tuple[dict[str, tuple[str, str]], dict[str, str]]
         texts[name] = str(dn.attr_text or "")
         try:
             dests = list(dn.destinations)
-        except Exception:  # noqa: BLE001, S112 - a malformed name points nowhere: its text is compared
+        except Exception:
             continue
         if len(dests) == 1:  # Excel reads sheet names and references in any case
             sheet = next((s for s in wb.sheetnames if s.casefold() == dests[0][0].casefold()), dests[0][0])
@@ -505,9 +505,9 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
     ``details`` nor ``known`` (the complaint sheets, read anyway), its first :data:`CLAIM_ROWS` rows
     hold a report's title line or most of its template's labels (:func:`_claims`).
     """
-    from cplkpi.xlsx import sheet_parts
-
     from defusedxml.ElementTree import fromstring
+
+    from cplkpi.xlsx import sheet_parts
 
     path = Path(path)
     wanted = set(details)
@@ -627,7 +627,7 @@ def theme_colours(wb: Any) -> tuple[str, ...]:
     found: dict[str, str] = {}
     try:
         root = fromstring(data) if data else None
-    except Exception:  # noqa: BLE001 - an unreadable theme: Excel falls back to the Office theme too
+    except Exception:
         root = None
     for el in root.iter() if root is not None else ():
         tag = el.tag.rsplit("}", 1)[-1]

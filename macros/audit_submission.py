@@ -30,8 +30,17 @@ from cplkpi.scoring.rules import RuleSet
 from cplkpi.templates import build as layout
 from cplkpi.xlsx import quote_formula_text, write_bytes_atomic
 
-__all__ = ["REPORT_SHEETS", "NARRATIVE_SHEET", "copy_sheet", "attach_report_sheets", "write_narrative_sheet",
-           "submission_bytes", "keep_data_rows", "keep_agency_rows", "build_submission"]
+__all__ = [
+    "NARRATIVE_SHEET",
+    "REPORT_SHEETS",
+    "attach_report_sheets",
+    "build_submission",
+    "copy_sheet",
+    "keep_agency_rows",
+    "keep_data_rows",
+    "submission_bytes",
+    "write_narrative_sheet",
+]
 
 REPORT_SHEETS = (layout.R003_SHEET, layout.R001_SHEET)
 NARRATIVE_SHEET = "แบบรายงานความก้าวหน้า"

@@ -30,8 +30,14 @@ from cplkpi.xlsx import write_bytes_atomic, write_table_sheet
 
 from .audit_submission import submission_bytes
 
-__all__ = ["DISTRICTS", "agency_name", "agency_sheets", "agency_book", "write_agency_submission",
-           "write_agency_folder"]
+__all__ = [
+    "DISTRICTS",
+    "agency_book",
+    "agency_name",
+    "agency_sheets",
+    "write_agency_folder",
+    "write_agency_submission",
+]
 
 #: The 50 district offices of Bangkok (สำนักงานเขต…).
 DISTRICTS = tuple(f"สำนักงานเขต{n}" for n in BANGKOK_DISTRICTS)

@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from cplkpi.office import OfficeError, soffice, to_pdf
 from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.monitor import monitor, phase_th
@@ -51,8 +53,6 @@ from cplkpi.scoring.thaidate import (
     parse_month,
 )
 from cplkpi.templates import build as layout
-
-from cplkpi.office import OfficeError, soffice, to_pdf
 from cplkpi.workbook import ComplaintWorkbook, read_workbook
 from cplkpi.xlsx import set_text, write_table_sheet
 

@@ -50,10 +50,10 @@ from .thaidate import format_thai_date
 __all__ = [
     "Calendar",
     "CalendarRangeError",
+    "is_workday",
+    "networkdays",
     "thai_calendar",
     "workday",
-    "networkdays",
-    "is_workday",
 ]
 
 _DATA = resources.files(__package__).joinpath("data")

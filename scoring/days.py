@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["BANGKOK", "NAT", "as_days", "as_day_array", "to_date", "EPOCH_ORDINAL"]
+__all__ = ["BANGKOK", "EPOCH_ORDINAL", "NAT", "as_day_array", "as_days", "to_date"]
 
 #: Bangkok time: UTC+7 without daylight saving, exact since 1 April 1920 (see the module docstring).
 BANGKOK = _dt.timezone(_dt.timedelta(hours=7), "Asia/Bangkok")

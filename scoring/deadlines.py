@@ -25,18 +25,18 @@ from .days import NAT, as_days
 from .rules import Deadlines, RuleSet, load_rules
 
 __all__ = [
-    "STATUSES",
     "PHASES",
-    "STATUS_LABELS",
     "PHASE_LABELS",
+    "STATUSES",
+    "STATUS_LABELS",
     "ack_due",
-    "progress_due",
+    "business_days_late",
     "followup_checkpoints",
     "next_followup",
     "on_time",
-    "business_days_late",
-    "status_codes",
+    "progress_due",
     "status_as_of",
+    "status_codes",
 ]
 
 #: Monitoring status codes with Thai and English labels.

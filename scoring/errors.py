@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
-    "CplError",
     "CalendarRangeError",
+    "CplError",
     "InputError",
     "Problem",
     "column_letter",

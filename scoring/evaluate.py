@@ -32,7 +32,7 @@ from .deadlines import CheckpointIndex, _late_days, checkpoint_index
 from .rules import RuleSet, load_rules
 from .tables import CLOSED_STATUSES, has_text
 
-__all__ = ["evaluate_complaints", "resolved_in_cycle", "REASONS"]
+__all__ = ["REASONS", "evaluate_complaints", "resolved_in_cycle"]
 
 #: Reason codes per criterion, in the order they are checked. "OK" and "*_PENDING" count as correct.
 REASONS = (

@@ -11,15 +11,13 @@ these rows.
 
 from __future__ import annotations
 
-import functools
 import string
-import tomllib
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .catalogue import catalogue
 from .days import to_date
 from .thaidate import format_thai_date, format_thai_dates, format_thai_month
 
@@ -27,7 +25,7 @@ if TYPE_CHECKING:
     from .rules import RuleSet
     from .scores import ScoreResult
 
-__all__ = ["explain", "reason_text", "short_reasons", "REASON_TEXTS", "component_labels", "for_people"]
+__all__ = ["REASON_TEXTS", "component_labels", "explain", "for_people", "reason_text", "short_reasons"]
 
 COLUMNS = ["row", "complaint_id", "month", "step", "component", "correct", "reason_code",
            "reason_th", "reason_en", "due", "actual", "days_late", "deduction"]
@@ -48,12 +46,7 @@ def for_people(table: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     return out
 
 
-@functools.cache
-def _texts() -> dict[str, dict[str, str]]:
-    return tomllib.loads(resources.files(__package__).joinpath("data/reasons.toml").read_text("utf-8"))
-
-
-REASON_TEXTS = _texts()
+REASON_TEXTS: dict[str, dict[str, str]] = catalogue(__package__ or "cplkpi.scoring", "reasons")
 
 # which evaluation columns fill {due}, {actual}, {days} for each reason
 _FIELDS: dict[str, tuple[str | None, str | None, str | None]] = {
@@ -70,7 +63,7 @@ def _en_date(value: Any) -> str:
 
 def reason_text(code: str, **values: Any) -> tuple[str, str]:
     """Thai and English text of a reason code with its placeholders filled."""
-    t = _texts()[code]
+    t = REASON_TEXTS[code]
     return t["th"].format(**values), t["en"].format(**values)
 
 
@@ -84,7 +77,7 @@ def short_reasons(table: pd.DataFrame) -> np.ndarray:
     for code in pd.unique(codes):
         m = np.flatnonzero(codes == code)
         fields = {"days": _ints(days[m]), "due": format_thai_dates(due[m])}
-        out[m] = _fill(_texts()[code]["short_th"], fields, len(m))
+        out[m] = _fill(REASON_TEXTS[code]["short_th"], fields, len(m))
     return out
 
 
@@ -116,7 +109,7 @@ def explain(result: ScoreResult) -> pd.DataFrame:
         en = np.empty(len(ev), dtype=object)
         for k in np.unique(codes):
             m = np.flatnonzero(codes == k)
-            t = _texts()[names[k]]
+            t = REASON_TEXTS[names[k]]
             if "{" not in t["th"] + t["en"]:  # the same text for every row (OK, NO_EVIDENCE, ...)
                 th[m], en[m] = t["th"], t["en"]
                 continue

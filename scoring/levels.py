@@ -36,16 +36,16 @@ from .percent import quantize_half_up, to_decimal
 from .rules import LevelRules, RuleSet, load_rules
 
 __all__ = [
-    "result_pct",
-    "overall_pct",
-    "level",
-    "level_score",
-    "project_late_deduction",
-    "revision_due",
-    "revision_late_deduction",
     "announce_due",
     "appeal_due",
     "evaluated",
+    "level",
+    "level_score",
+    "overall_pct",
+    "project_late_deduction",
+    "result_pct",
+    "revision_due",
+    "revision_late_deduction",
 ]
 
 DEFAULT_RULES = "best-service-2558"

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["round_half_up", "quantize_half_up", "to_decimal", "percent", "percent_array"]
+__all__ = ["percent", "percent_array", "quantize_half_up", "round_half_up", "to_decimal"]
 
 
 def to_decimal(value: Any) -> Decimal | None:

@@ -21,16 +21,16 @@ from .errors import CplError
 from .text import short_repr
 
 __all__ = [
-    "short_label",
     "CRITERIA",
+    "AuditDeduction",
     "Component",
     "Deadlines",
-    "AuditDeduction",
     "LateReportDeduction",
-    "RuleSet",
     "LevelRules",
+    "RuleSet",
     "available_rules",
     "load_rules",
+    "short_label",
 ]
 
 #: The criteria the engine evaluates per complaint (or per month), with Thai and English labels.

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .coverage import Coverage
 from .calendar import Calendar, thai_calendar
+from .coverage import Coverage
 from .days import as_day_array, to_date
 from .evaluate import REASONS, evaluate_complaints, resolved_in_cycle
 from .percent import percent, quantize_half_up, to_decimal
@@ -29,15 +29,15 @@ from .thaidate import fiscal_year, fiscal_year_range
 
 __all__ = [
     "ScoreResult",
-    "score",
-    "step_score",
-    "period_summary",
-    "monthly_report_due",
     "audit_sample_size",
     "completed_in_month",
-    "monthly_report_deduction",
-    "report_due_passed",
     "month_starts",
+    "monthly_report_deduction",
+    "monthly_report_due",
+    "period_summary",
+    "report_due_passed",
+    "score",
+    "step_score",
 ]
 
 

@@ -22,8 +22,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["INVISIBLE", "change_note", "short_repr", "normalize_id", "normalize_ids", "normalize_text", "show_invisible",
-           "text_changes"]
+__all__ = [
+    "INVISIBLE",
+    "change_note",
+    "normalize_id",
+    "normalize_ids",
+    "normalize_text",
+    "short_repr",
+    "show_invisible",
+    "text_changes",
+]
 
 #: Characters that show nothing: zero-width space/joiners, word joiner, BOM (also as ZWNBSP), soft hyphen,
 #: Mongolian vowel separator, left-to-right/right-to-left marks, embeddings, overrides and isolates.
@@ -36,7 +44,7 @@ _TABLE: dict[int, Any] = {ord(c): None for c in INVISIBLE}
 _TABLE.update({cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)})
 _TABLE[0x3000] = " "
 # spaces that look like a space: no-break, figure, narrow no-break, en/em and the like
-_TABLE.update({cp: " " for cp in (0x00A0, 0x2007, 0x202F, *range(0x2000, 0x200B))})
+_TABLE.update(dict.fromkeys((160, 8199, 8239, *range(8192, 8203)), " "))
 # Thai digits → ASCII digits
 _TABLE.update({0x0E50 + d: ord("0") + d for d in range(10)})
 

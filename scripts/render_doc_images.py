@@ -15,11 +15,11 @@ import tempfile
 from pathlib import Path
 
 from cplkpi.examples import sample_path
+from cplkpi.export import write_table
 from cplkpi.macros.audit_batch import audit_folder
 from cplkpi.macros.audit_synthetic import write_agency_folder
 from cplkpi.macros.reports import fill_monthly_reports
 from cplkpi.office import to_pdf
-from cplkpi.export import write_table
 from cplkpi.scoring.explain import for_people
 from cplkpi.workbook import read_workbook
 

@@ -29,6 +29,7 @@ from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_
 
 __all__ = [
     "COMPONENT_ROWS",
+    "COVERAGE_LABEL_CELLS",
     "MONTHS_TOTAL_ROW",
     "MONTH_ROWS",
     "NO_PENDING",
@@ -47,9 +48,8 @@ __all__ = [
     "R003_STEP_COLS",
     "REPORT_LATE",
     "REPORT_MISSING",
-    "REPORT_NO_DATA",
-    "COVERAGE_LABEL_CELLS",
     "REPORT_NOT_DUE",
+    "REPORT_NO_DATA",
     "REPORT_ON_TIME",
     "STEPS_TOTAL_ROW",
     "STEP_ROWS",

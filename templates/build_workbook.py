@@ -46,8 +46,17 @@ from cplkpi.scoring.tables import (
 )
 from cplkpi.xlsx import FIXED_TIME, THAI_DATE_FORMAT, THAI_FONT, reproducible_zip, write_bytes_atomic
 
-__all__ = ["WORKBOOK_NAME", "MODULE_NAME", "UDF_MODULES", "BUTTON_MACRO", "XLWINGS_PROPERTY", "build",
-           "quickstart_vba", "xlwings_version", "copy_to"]
+__all__ = [
+    "BUTTON_MACRO",
+    "MODULE_NAME",
+    "UDF_MODULES",
+    "WORKBOOK_NAME",
+    "XLWINGS_PROPERTY",
+    "build",
+    "copy_to",
+    "quickstart_vba",
+    "xlwings_version",
+]
 
 WORKBOOK_NAME = "cplkpi_excel.xlsm"
 #: RunPython imports the module named like the workbook.

@@ -7,11 +7,10 @@ import shutil
 from pathlib import Path
 
 from openpyxl import Workbook
+from test_buttons_jobs import FakeBook, settings, status
 
 from cplkpi.macros import buttons
 from cplkpi.workbook import read_workbook
-
-from test_buttons_jobs import FakeBook, settings, status
 
 FIXTURES = Path(__file__).parent / "data" / "import"
 
@@ -53,10 +52,10 @@ def test_import_job_names_a_missing_folder_and_a_bad_district(tmp_path):
 
 
 def test_import_job_reads_every_spreadsheet_format_the_importers_read(tmp_path, libreoffice):
+    from test_import_mis import write_mis
+
     from cplkpi.importers import IMPORT_SUFFIXES
     from cplkpi.office import convert
-
-    from test_import_mis import write_mis
 
     assert {".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"} <= set(IMPORT_SUFFIXES)
     folder = tmp_path / "mis"

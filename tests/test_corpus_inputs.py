@@ -11,7 +11,7 @@ Placeholders: ``{folder}`` is the folder of the input; ``{total}``/``{ratio}``
 are the zip's own sizes (they depend on the zlib build).
 """
 
-# ruff: noqa: E501  (the expected messages below are verbatim, one per line)
+
 from __future__ import annotations
 
 import datetime as dt

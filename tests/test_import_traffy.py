@@ -21,8 +21,8 @@ from cplkpi.importers import (
     read_file,
     split_organization,
     state_code,
+    traffy,
 )
-from cplkpi.importers import traffy
 from cplkpi.importers.traffy import scan_csv
 from cplkpi.scoring.errors import InputError
 from cplkpi.scoring.tables import STATUSES

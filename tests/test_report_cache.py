@@ -6,9 +6,10 @@ import datetime as _dt
 from io import BytesIO
 
 import pytest
+from openpyxl import Workbook, load_workbook
+
 from cplkpi.macros import cache
 from cplkpi.macros.reports import compute_figures, render_r001, render_r003
-from openpyxl import Workbook, load_workbook
 
 
 @pytest.fixture(scope="module")

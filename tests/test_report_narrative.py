@@ -7,12 +7,13 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cplkpi.macros.narrative import NARRATIVE_DIR, cumulative_text, monthly_text, thai_range
 from cplkpi.macros.reports import compute_figures
 from cplkpi.macros.validate import parse_progress_text
 from cplkpi.scoring.scores import period_summary
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 D = _dt.date
 

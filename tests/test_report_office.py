@@ -11,12 +11,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from cplkpi.macros.reports import fill_monthly_reports
-from cplkpi.scoring.scores import period_summary
-from cplkpi.templates import build as layout
 from openpyxl import load_workbook
 
+from cplkpi.macros.reports import fill_monthly_reports
 from cplkpi.office import recalculate
+from cplkpi.scoring.scores import period_summary
+from cplkpi.templates import build as layout
 
 D = _dt.date
 POISON = b"999999"
@@ -170,6 +170,7 @@ def test_a_coverage_that_leaves_out_months_with_complaints_excuses_no_summary(sa
     from dataclasses import replace
 
     import pandas as pd
+
     from cplkpi.scoring.coverage import Coverage
 
     shrunk = replace(sample_book, coverage=Coverage(pd.Timestamp("2020-09-30 18:00"), D(2020, 7, 1), D(2020, 9, 30)))

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from cplkpi.templates import build as layout
 from openpyxl import load_workbook
+
+from cplkpi.templates import build as layout
 
 LAYOUT_MD = Path(layout.__file__).with_name("LAYOUT.md")
 

@@ -7,6 +7,10 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
 from cplkpi.macros.reports import fill_monthly_reports
 from cplkpi.macros.validate import (
     CODES,
@@ -17,9 +21,6 @@ from cplkpi.macros.validate import (
     validate_reports,
 )
 from cplkpi.templates import build as layout
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from openpyxl import load_workbook
 
 DATA = Path(__file__).parent / "data" / "report"
 D = _dt.date

@@ -132,7 +132,11 @@ def test_the_thai_sheet_name_wins_over_a_generic_data_sheet():
 
 
 def test_empty_required_cells_and_out_of_calendar_overrides_are_reported():
-    from cplkpi.scoring.tables import normalize_audit_sample, normalize_calendar_overrides, normalize_monthly_reports
+    from cplkpi.scoring.tables import (
+        normalize_audit_sample,
+        normalize_calendar_overrides,
+        normalize_monthly_reports,
+    )
 
     n = normalize_monthly_reports([["เดือน", "วันที่ส่งรายงาน"], [None, "5/11/2562"]], "รายงานประจำเดือน")
     assert where(n.problems) == [("missing_value", "รายงานประจำเดือน", "A", 2, "error")]

@@ -7,10 +7,11 @@ import unicodedata
 
 import pandas as pd
 import pytest
-from cplkpi.scoring.tables import COMPLAINTS, normalize_complaints
-from cplkpi.scoring.text import INVISIBLE, change_note, normalize_id, normalize_ids, normalize_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cplkpi.scoring.tables import COMPLAINTS, normalize_complaints
+from cplkpi.scoring.text import INVISIBLE, change_note, normalize_id, normalize_ids, normalize_text
 
 HEADER = ["เลขที่เรื่อง", "วันที่ศูนย์แจ้งเรื่อง", "วันที่ตอบรับ", "วันที่แล้วเสร็จ", "สถานะ"]
 

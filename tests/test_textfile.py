@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cplkpi.importers import detect_format, read_mis
-from cplkpi.importers.job import read_file
-from cplkpi.scoring.errors import InputError
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
+from cplkpi.importers import detect_format, read_mis
+from cplkpi.importers.job import read_file
+from cplkpi.scoring.errors import InputError
 from cplkpi.textfile import MAX_FIELD_CHARS, ascii_compatible, csv_header, read_text, sniff_encoding
 
 DATA = Path(__file__).parent / "data"

@@ -53,7 +53,7 @@ def test_parse_values_excel_sends():
     assert parse_date(43739) == D(2019, 10, 1)  # serial
     assert parse_date(43739.75) == D(2019, 10, 1)  # time of day dropped
     assert parse_date(dt.datetime(2019, 10, 1, 23, 0)) == D(2019, 10, 1)
-    utc = dt.datetime(2019, 9, 30, 18, 0, tzinfo=dt.timezone.utc)
+    utc = dt.datetime(2019, 9, 30, 18, 0, tzinfo=dt.UTC)
     assert parse_date(utc) == D(2019, 10, 1)  # 01:00 in Bangkok
     assert parse_date(None) is None and parse_date("") is None and parse_date(float("nan")) is None
 

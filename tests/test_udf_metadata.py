@@ -31,23 +31,12 @@ EXPECTED = {
     "CPL_THAI_DATE", "CPL_EXPLAIN",
 }
 # VBA keywords and built-ins that cannot (or should not) name a parameter of the generated wrapper
-VBA_RESERVED = {w.lower() for w in """
-    AddressOf And Any As Attribute Base Binary Boolean ByRef Byte ByVal Call Case CBool CByte CCur CDate
-    CDbl CDec CInt CLng CLngLng CLngPtr Close Compare Const CSng CStr Currency CVar CVErr Date Day Debug
-    Decimal Declare DefBool Dim Do DoEvents Double Each Else ElseIf Empty End EndIf Enum Eqv Erase Error
-    Event Exit Explicit False Fix For Format Friend Function Get Global GoSub GoTo Hour If Imp Implements
-    In Input Int Integer Is LBound Left Len Let Like Line Lock Long LongLong LongPtr Loop LSet Me Mid
-    Minute Mod Month Name New Next Not Nothing Now Null Object On Open Option Optional Or Output
-    ParamArray Preserve Print Private Property PSet Public Put RaiseEvent Random Read ReDim Rem Resume
-    Return Right RSet Scale Second Seek Select Set Sgn Shared Single Spc Static Step Stop Str String Sub
-    Tab Text Then Time To True Type TypeOf UBound Unlock Until Val Variant Weekday Wend While Width With
-    WithEvents Write Xor Year
-""".split()}
+VBA_RESERVED = {w.lower() for w in ["AddressOf", "And", "Any", "As", "Attribute", "Base", "Binary", "Boolean", "ByRef", "Byte", "ByVal", "Call", "Case", "CBool", "CByte", "CCur", "CDate", "CDbl", "CDec", "CInt", "CLng", "CLngLng", "CLngPtr", "Close", "Compare", "Const", "CSng", "CStr", "Currency", "CVar", "CVErr", "Date", "Day", "Debug", "Decimal", "Declare", "DefBool", "Dim", "Do", "DoEvents", "Double", "Each", "Else", "ElseIf", "Empty", "End", "EndIf", "Enum", "Eqv", "Erase", "Error", "Event", "Exit", "Explicit", "False", "Fix", "For", "Format", "Friend", "Function", "Get", "Global", "GoSub", "GoTo", "Hour", "If", "Imp", "Implements", "In", "Input", "Int", "Integer", "Is", "LBound", "Left", "Len", "Let", "Like", "Line", "Lock", "Long", "LongLong", "LongPtr", "Loop", "LSet", "Me", "Mid", "Minute", "Mod", "Month", "Name", "New", "Next", "Not", "Nothing", "Now", "Null", "Object", "On", "Open", "Option", "Optional", "Or", "Output", "ParamArray", "Preserve", "Print", "Private", "Property", "PSet", "Public", "Put", "RaiseEvent", "Random", "Read", "ReDim", "Rem", "Resume", "Return", "Right", "RSet", "Scale", "Second", "Seek", "Select", "Set", "Sgn", "Shared", "Single", "Spc", "Static", "Step", "Stop", "Str", "String", "Sub", "Tab", "Text", "Then", "Time", "To", "True", "Type", "TypeOf", "UBound", "Unlock", "Until", "Val", "Variant", "Weekday", "Wend", "While", "Width", "With", "WithEvents", "Write", "Xor", "Year"]}
 
 
 def test_every_function_is_registered_and_exported():
     assert set(functions.FUNCTIONS) == EXPECTED
-    assert EXPECTED <= set(cplkpi.udfs.__all__)
+    assert set(cplkpi.udfs.__all__) >= EXPECTED
     for name in EXPECTED:
         assert re.fullmatch(r"CPL_[A-Z_]+", name)
         assert getattr(cplkpi.udfs, name).__name__ == name and name in cplkpi.udfs.FUNCTIONS
@@ -174,7 +163,7 @@ def test_lite_server_registration_with_a_key(monkeypatch):
     module = importlib.reload(functions)
     try:
         meta = {f["name"]: f for f in officejs.custom_functions_meta(module)["functions"]}
-        assert EXPECTED <= set(meta)
+        assert set(meta) >= EXPECTED
         assert meta["CPL_WORKDAY"]["description"] == module.CPL_WORKDAY.__doc__
         params = {p["name"]: p for p in meta["CPL_WORKDAY"]["parameters"]}
         assert params["holidays"]["optional"] is True and params["start_date"]["description"]

@@ -45,21 +45,21 @@ from .convert import PREFIX, CellValueError, cell_error
 
 __all__ = [
     "CATEGORY",
-    "FUNCTIONS",
-    "CPL_WORKDAY",
-    "CPL_NETWORKDAYS",
     "CPL_ACK_DUE",
-    "CPL_PROGRESS_DUE",
+    "CPL_EXPLAIN",
+    "CPL_FISCAL_YEAR",
+    "CPL_LATE_REPORT_PENALTY",
+    "CPL_LEVEL",
+    "CPL_NETWORKDAYS",
     "CPL_NEXT_FOLLOWUP",
     "CPL_ON_TIME",
+    "CPL_PROGRESS_DUE",
     "CPL_STATUS",
     "CPL_STEP_PCT",
     "CPL_STEP_SCORE",
-    "CPL_LEVEL",
-    "CPL_LATE_REPORT_PENALTY",
-    "CPL_FISCAL_YEAR",
     "CPL_THAI_DATE",
-    "CPL_EXPLAIN",
+    "CPL_WORKDAY",
+    "FUNCTIONS",
 ]
 
 #: The category of the functions in Excel's function wizard (classic xlwings).
@@ -91,11 +91,13 @@ def _book_uses_1904(caller: Any) -> bool:
     the book cannot be asked: a cell function must compute, not fail, over its date system."""
     if caller is None:
         return False
-    from cplkpi.macros.xlbook import uses_1904  # here: only classic passes a caller (keeps Lite's import light)
+    from cplkpi.macros.xlbook import (
+        uses_1904,  # here: only classic passes a caller (keeps Lite's import light)
+    )
 
     try:
         return uses_1904(caller.sheet.book)
-    except Exception:  # noqa: BLE001 - COM errors (pywintypes.com_error), a closed book, a fake range
+    except Exception:
         return False
 
 

@@ -15,8 +15,17 @@ from cplkpi.scoring.rules import available_rules, load_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, month_code, parse_month
 
 from . import app
-from .common import (RefNotes, agency_option, all_agencies_option, console, err_console, fail, plain, print_problems,
-                     rules_file)
+from .common import (
+    RefNotes,
+    agency_option,
+    all_agencies_option,
+    console,
+    err_console,
+    fail,
+    plain,
+    print_problems,
+    rules_file,
+)
 
 if TYPE_CHECKING:  # the audit modules load openpyxl and the report layout: imported when a command runs
     from cplkpi.macros.audit import AuditResult

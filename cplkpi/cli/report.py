@@ -10,7 +10,13 @@ from rich.table import Table
 from cplkpi.outputs import check_output_file, check_output_folder
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import available_rules
-from cplkpi.scoring.thaidate import DateParseError, fiscal_months, fiscal_year_range, format_thai_month, parse_month
+from cplkpi.scoring.thaidate import (
+    DateParseError,
+    fiscal_months,
+    fiscal_year_range,
+    format_thai_month,
+    parse_month,
+)
 from cplkpi.workbook import agency_file_part
 
 from . import app
@@ -27,7 +33,6 @@ from .common import (
     plain,
 )
 from .score import WORKBOOK, load
-
 
 #: Validation findings printed (errors first).
 FINDINGS_SHOWN = 40
