@@ -5,7 +5,7 @@ Run: python bench/crosscheck_100k.py [cases] [seed]   (defaults 100000, a seed f
 Prints the case count, the formula cells compared, the disagreements (expected
 0, each one listed), the coverage of the corners and LibreOffice's
 recalculation time next to the total. Exit status 1 when any cell disagrees.
-CI runs the same tool with 20,000 cases (tests/test_crosscheck_libreoffice.py).
+CI runs the same tool with 20,000 cases (tests/core/test_crosscheck_libreoffice.py).
 """
 
 from __future__ import annotations

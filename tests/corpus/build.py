@@ -11,7 +11,7 @@ cached results: formulas returning ``#DIV/0!``, ``#VALUE!``, ``#N/A`` and a
 link to another workbook.
 
 ``python tests/corpus/build.py OUTDIR`` writes the whole corpus, to open the
-files in Excel by hand. tests/test_corpus_inputs.py asserts the exact message
+files in Excel by hand. tests/core/test_corpus_inputs.py asserts the exact message
 for each.
 """
 

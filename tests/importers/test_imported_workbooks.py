@@ -28,7 +28,7 @@ GEO_HEADER = ["type", "coords", "ticket_id", "organization", "comment photo", "p
 
 @pytest.fixture(autouse=True)
 def console_width_from_env(monkeypatch):
-    """Let the consoles read the COLUMNS each test gives its command (see tests/test_cli.py)."""
+    """Let the consoles read the COLUMNS each test gives its command (see tests/core/test_cli.py)."""
     from cplkpi.cli import common
 
     for c in (common.console, common.err_console):
@@ -119,7 +119,7 @@ def test_closed_tickets_take_their_last_activity_and_the_summary_says_so(geojson
     assert pd.isna(t.loc["2025-PROC01", "resolved_on"])
     assert result.summary.closing_dates.to_dict("records") == [
         {"file": "geo_2025-05-06.csv", "closed": 2, "closed_at_report_time": 2}]
-    title, frame = result.summary.tables()["closing_dates"]
+    title, _frame = result.summary.tables()["closing_dates"]
     assert title.startswith("วันที่ปิดเรื่องนำมาจากเวลาเคลื่อนไหวล่าสุด (last_activity)")
     # the unknown state is a สาทร ticket: not reported for ดินแดง
     assert result.summary.unknown_states.empty
@@ -174,7 +174,7 @@ def test_a_typo_in_the_states_file_stops_only_the_import_naming_file_and_line(tm
     states._shipped.cache_clear()
     states._shipped_keys.cache_clear()
     try:
-        src = Path(__file__).parent / "data" / "import" / "traffy_dump.csv"
+        src = Path(__file__).parents[1] / "data" / "import" / "traffy_dump.csv"
         res = runner.invoke(app, ["import", str(src), "--out", str(tmp_path / "o.xlsx")], env={"COLUMNS": "300"})
         assert res.exit_code == 1
         assert f"ไฟล์สถานะ {bad} บรรทัด {n}: ต้องมีสถานะต้นทางและรหัสสถานะหนึ่งใน waiting," in res.output
@@ -190,7 +190,7 @@ def test_a_typo_in_the_states_file_stops_only_the_import_naming_file_and_line(tm
 def test_staff_keep_their_own_states_file_outside_the_package(tmp_path):
     """Issue 11 defect 6: ``import --states FILE`` maps the states the shipped file does not know (its rows
     win); the shipped file is untouched, and a bad row in the staff file names that file and line."""
-    src = Path(__file__).parent / "data" / "import" / "traffy_dump.csv"
+    src = Path(__file__).parents[1] / "data" / "import" / "traffy_dump.csv"
     res = runner.invoke(app, ["import", str(src), "--out", str(tmp_path / "a.xlsx")], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "รอตรวจสอบพิเศษ" in res.output  # unknown without the staff file
@@ -319,7 +319,7 @@ def test_a_closed_status_without_a_date_is_closed_in_every_count(tmp_path):
 @pytest.fixture()
 def dindaeng_day(tmp_path) -> Path:
     """One district's import of a one-day snapshot (6 May 2568): October–April have no data."""
-    src = Path(__file__).parent / "data" / "import" / "traffy_geojson.csv"
+    src = Path(__file__).parents[1] / "data" / "import" / "traffy_geojson.csv"
     return import_files([src], districts=["เขตดินแดง"]).write(tmp_path / "ดินแดง.xlsx")
 
 

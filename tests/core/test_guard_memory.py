@@ -8,18 +8,15 @@ bytes failed"), as the control case shows with python-calamine alone.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from corpus import build as corpus
 
 resource = pytest.importorskip("resource", reason="RLIMIT_AS needs a POSIX system (resource module)")
 
-_spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
-corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus)
 
 LIMIT = 1024**3
 CHILD = """

@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+from corpus import build as corpus
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -91,12 +92,7 @@ def test_audit_batch_with_one_worker_survives_a_hostile_workbook(submission, tmp
     """A 1.6 KB workbook with a value at ``xfd9000`` (lower case, which the guard once missed) made the
     reader ask for 4.7 GB: with --workers 1 the batch died. Now it is one line among the files that could
     not be audited."""
-    import importlib.util
-    from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
-    corpus = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(corpus)
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copyfile(submission, folder / "a.xlsx")

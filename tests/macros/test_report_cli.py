@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from cplkpi.cli import app
 
-DATA = Path(__file__).parent / "data" / "report"
+DATA = Path(__file__).parents[1] / "data" / "report"
 runner = CliRunner()
 
 

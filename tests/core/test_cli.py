@@ -70,7 +70,7 @@ def test_overdue_csv_keeps_one_table_and_its_notes_beside_it(tmp_path):
     totals and the explanation are in ``<name>_คำอธิบาย.txt`` beside it."""
     from cplkpi.importers import import_files
 
-    src = Path(__file__).parent / "data" / "import" / "traffy_geojson.csv"
+    src = Path(__file__).parents[1] / "data" / "import" / "traffy_geojson.csv"
     path = import_files([src], districts=["เขตดินแดง"]).write(tmp_path / "ดินแดง.xlsx")
     out = tmp_path / "งาน.csv"
     res = runner.invoke(app, ["overdue", str(path), "--out", str(out)], env={"COLUMNS": "80"})

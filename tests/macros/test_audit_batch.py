@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import importlib.util
 import io
 import os
 import shutil
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus import build as corpus
 from openpyxl import load_workbook
 from rich.console import Console
 
@@ -28,10 +28,6 @@ from cplkpi.macros.audit_batch import (
 )
 from cplkpi.macros.audit_sample import sample_file_path
 from cplkpi.macros.audit_synthetic import agency_name, write_agency_folder
-
-_spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
-corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus)
 
 MARCH = _dt.date(2020, 3, 1)
 AGENCIES = 20

@@ -16,20 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import os
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus import build as corpus
 
 from cplkpi.scoring.errors import InputError
 from cplkpi.workbook import read_workbook
-
-_spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
-corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus)
 
 EXPECTED = {
     'missing_forwarded_column': ('read', [

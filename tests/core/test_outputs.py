@@ -4,7 +4,6 @@ system, the user's umask; a rule-set typo names its file and line; Ctrl-C ends w
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import signal
 import stat
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus import build as corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -28,9 +28,6 @@ from cplkpi.outputs import NAME_BYTES, OutputError, check_output_file, check_out
 from cplkpi.xlsx import save_workbook_atomic, write_bytes_atomic
 
 runner = CliRunner()
-_spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
-corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus)
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +101,7 @@ def test_report_refuses_a_folder_holding_its_input_under_a_name_it_would_write(r
 
 def test_a_custom_rule_set_is_an_input_too(sample_path, tmp_path):
     rules = tmp_path / "เกณฑ์.toml"
-    rules.write_bytes((Path(__file__).parents[1] / "scoring" / "rulesets" / "bma-2557.toml").read_bytes())
+    rules.write_bytes((Path(__file__).parents[2] / "scoring" / "rulesets" / "bma-2557.toml").read_bytes())
     before = sha(rules)
     for command in (["score", sample_path, "--fy", "2563", "--rules", rules, "--explain", rules],
                     ["overdue", sample_path, "--rules", rules, "--out", rules]):

@@ -145,7 +145,7 @@ def test_fiscal_years():
     s = pd.Series(pd.to_datetime(["2019-10-01", "2019-09-30", None]))
     out = fiscal_year(s)
     assert out.iloc[0] == 2563 and out.iloc[1] == 2562 and np.isnan(out.iloc[2])
-    with pytest.raises(ValueError, match="B.E."):
+    with pytest.raises(ValueError, match=r"B\.E\."):
         fiscal_year_range(2019)
 
 

@@ -17,7 +17,7 @@ from cplkpi.importers import district_name, import_files, read_file
 from cplkpi.scoring.tables import STATUSES
 
 TRAFFY = Path(os.environ.get("CPLKPI_TRAFFY_DIR",
-                            Path(__file__).resolve().parents[2] / "shared" / "data" / "traffy"))
+                            Path(__file__).resolve().parents[3] / "shared" / "data" / "traffy"))
 DUMP = TRAFFY / "teamchadchart_snapshot_2023-05-12.csv"
 GEOJSON = TRAFFY / "geojson_api_snapshot_2025-05-06a.csv"
 WEB = TRAFFY / "web_scrape_2024-12-09.csv"

@@ -22,7 +22,7 @@ from cplkpi.macros.validate import (
 )
 from cplkpi.templates import build as layout
 
-DATA = Path(__file__).parent / "data" / "report"
+DATA = Path(__file__).parents[1] / "data" / "report"
 D = _dt.date
 FY2563 = (D(2019, 10, 1), D(2020, 9, 30))
 
@@ -241,7 +241,7 @@ def test_pending_complaint_missing_from_r001(filled):
         ws[f"{col}{row}"] = None
     findings = validate_reports(r003=filled.r003_xlsx, r001=r1_values)
     where = {(f.code, f.sheet, f.cell) for f in findings}
-    month = [r for r in layout.MONTH_ROWS][(fwd.month - 10) % 12]
+    month = list(layout.MONTH_ROWS)[(fwd.month - 10) % 12]
     assert ("pending_missing_from_r001", layout.R003_SHEET, f"G{month}") in where
     assert ("total_mismatch", layout.R001_SHEET, layout.R001_NAMES["R001_PENDING_TOTAL"]) in where
 

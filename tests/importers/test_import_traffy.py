@@ -27,7 +27,7 @@ from cplkpi.importers.traffy import scan_csv
 from cplkpi.scoring.errors import InputError
 from cplkpi.scoring.tables import STATUSES
 
-DATA = Path(__file__).parent / "data" / "import"
+DATA = Path(__file__).parents[1] / "data" / "import"
 DUMP, GEOJSON, WEB = DATA / "traffy_dump.csv", DATA / "traffy_geojson.csv", DATA / "traffy_web.csv"
 
 

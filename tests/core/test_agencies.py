@@ -215,7 +215,7 @@ def test_a_per_agency_audit_pack_carries_nothing_of_the_other_agencies_import(tm
     from cplkpi.importers import import_files
     from cplkpi.importers.workbook import EVENTS_SHEET, SUMMARY_SHEET
 
-    src = Path(__file__).parent / "data" / "import" / "traffy_web.csv"
+    src = Path(__file__).parents[1] / "data" / "import" / "traffy_web.csv"
     path = import_files([src]).write(tmp_path / "ทั้งหมด.xlsx")
     assert SUMMARY_SHEET in load_workbook(path).sheetnames
     events = [r[0] for r in load_workbook(path)[EVENTS_SHEET].iter_rows(min_row=2, values_only=True)]

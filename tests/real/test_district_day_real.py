@@ -24,7 +24,7 @@ from cplkpi.templates import build as layout
 from cplkpi.workbook import read_workbook
 
 TRAFFY = Path(os.environ.get("CPLKPI_TRAFFY_DIR",
-                            Path(__file__).resolve().parents[2] / "shared" / "data" / "traffy"))
+                            Path(__file__).resolve().parents[3] / "shared" / "data" / "traffy"))
 
 runner = CliRunner()
 ENV = {"COLUMNS": "250"}

@@ -34,8 +34,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parents[1]
-LOCK = Path(__file__).parent / "data" / "pyodide" / "pyodide-lock.json"
+ROOT = Path(__file__).resolve().parents[2]
+LOCK = Path(__file__).parents[1] / "data" / "pyodide" / "pyodide-lock.json"
 LITE = ROOT / "templates" / "lite"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 #: The xlwings release just before the floor: it has no xlwings.script.
@@ -83,7 +83,7 @@ os.fork = refused
 
 main = runpy.run_path(sys.argv[1])       # templates/lite/main.py, as Lite runs it
 import cplkpi.udfs
-sys.path.insert(0, sys.argv[2])          # tests/: the calls and the fake book
+sys.path[:0] = [sys.argv[2], os.path.dirname(sys.argv[2])]  # tests/udfs: the calls; tests/: the fake book
 from test_lite import CALLS, call_all, run_scripts
 
 out = {"calls": call_all(main), "scripts": run_scripts(main, sys.argv[3]),
@@ -126,8 +126,8 @@ def call_all(namespace: dict) -> dict[str, list]:
 
 def run_scripts(namespace: dict, sample: str) -> dict[str, str]:
     """Two task-pane scripts on the sample workbook as Lite runs them (sys.platform == "emscripten")."""
+    from fakebook import FakeBook, settings, status
     from openpyxl import load_workbook
-    from test_buttons_jobs import FakeBook, settings, status
 
     platform, sys.platform = sys.platform, "emscripten"
     try:

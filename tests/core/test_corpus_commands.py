@@ -11,18 +11,14 @@ leave the input byte-identical, and leave in the output folder only complete fil
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import zipfile
 from pathlib import Path
 
 import pytest
+from corpus import build as corpus
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
-
-_spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
-corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus)
 
 runner = CliRunner()
 

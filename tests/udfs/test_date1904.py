@@ -15,9 +15,9 @@ import types
 
 import pandas as pd
 import pytest
+from fakebook import FakeBook
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
-from test_buttons_jobs import FakeBook
 
 from cplkpi.macros import xlbook
 from cplkpi.scoring.thaidate import DATE1904_OFFSET, date_system_1904, excel_serial, parse_dates

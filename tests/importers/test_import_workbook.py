@@ -18,7 +18,7 @@ from cplkpi.scoring.errors import InputError
 from cplkpi.scoring.tables import COMPLAINTS, STATUSES
 from cplkpi.workbook import read_workbook
 
-DATA = Path(__file__).parent / "data" / "import"
+DATA = Path(__file__).parents[1] / "data" / "import"
 FILES = [DATA / "traffy_dump.csv", DATA / "traffy_geojson.csv", DATA / "traffy_web.csv"]
 
 

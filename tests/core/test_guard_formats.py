@@ -7,21 +7,17 @@ builds.
 
 from __future__ import annotations
 
-import importlib.util
 import struct
 import zipfile
 from pathlib import Path
 
 import pytest
+from corpus import build as corpus
 from python_calamine import CalamineWorkbook
 
 from cplkpi.guard import IMPORT_FORMATS, WORKBOOK_FORMATS, check_workbook_file
 from cplkpi.importers import read_mis
 from cplkpi.scoring.errors import InputError
-
-_spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
-corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus)
 
 ROWS = ("ข้อผิดพลาด {file}: เรื่องร้องเรียน: ชีตใช้แถวเกินขีดจำกัด 300,000 แถว: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน "
         "หรือลบแถวที่ไม่ใช้ออก (the sheet uses more than the limit of 300,000 rows: split the file by fiscal year "

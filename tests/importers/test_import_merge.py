@@ -10,7 +10,7 @@ import pytest
 
 from cplkpi.importers import district_filter, import_files, read_file
 
-DATA = Path(__file__).parent / "data" / "import"
+DATA = Path(__file__).parents[1] / "data" / "import"
 DUMP_HEADER = ["ticket_id", "type", "organization", "comment", "coords", "photo", "photo_after", "address",
                "subdistrict", "district", "province", "timestamp", "state", "star", "count_reopen",
                "last_activity"]

@@ -9,7 +9,7 @@ import pytest
 from cplkpi.importers import import_files
 from cplkpi.importers.summary import NO_DISTRICT
 
-DATA = Path(__file__).parent / "data" / "import"
+DATA = Path(__file__).parents[1] / "data" / "import"
 FILES = [DATA / "traffy_dump.csv", DATA / "traffy_geojson.csv", DATA / "traffy_web.csv"]
 
 

@@ -19,7 +19,7 @@ from cplkpi.macros.audit import audit_workbook
 from cplkpi.office import convert
 
 TRAFFY = Path(os.environ.get("CPLKPI_TRAFFY_DIR",
-                            Path(__file__).resolve().parents[2] / "shared" / "data" / "traffy"))
+                            Path(__file__).resolve().parents[3] / "shared" / "data" / "traffy"))
 FILES = ("teamchadchart_snapshot_2023-05-12.csv", "geojson_api_snapshot_2025-05-06a.csv", "web_scrape_2024-12-09.csv")
 
 pytestmark = pytest.mark.skipif(

@@ -15,7 +15,7 @@ from cplkpi.importers.job import read_file
 from cplkpi.scoring.errors import InputError
 from cplkpi.textfile import MAX_FIELD_CHARS, ascii_compatible, csv_header, read_text, sniff_encoding
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 DUMP = DATA / "import" / "traffy_dump.csv"
 FORM = DATA / "report" / "seed003_progress_form.txt"
 TEXT = "เลขที่เรื่อง,สถานะ\r\n6300001,เสร็จสิ้น\r\n"

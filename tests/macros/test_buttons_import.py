@@ -6,13 +6,13 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from fakebook import FakeBook, settings, status
 from openpyxl import Workbook
-from test_buttons_jobs import FakeBook, settings, status
 
 from cplkpi.macros import buttons
 from cplkpi.workbook import read_workbook
 
-FIXTURES = Path(__file__).parent / "data" / "import"
+FIXTURES = Path(__file__).parents[1] / "data" / "import"
 
 
 def _book(tmp_path: Path) -> FakeBook:
