@@ -43,31 +43,34 @@ def test_known_days(day, expected, why):
     assert is_workday(day) is expected, why
 
 
-def test_workday_across_songkran_and_new_year():
-    assert workday(D(2019, 4, 11), 1) == D(2019, 4, 17)  # 12 (cabinet), 13–16 Songkran
-    assert workday(D(2025, 12, 30), 1) == D(2026, 1, 5)  # 31 Dec, 1 Jan, 2 Jan (bridge), weekend
-    assert workday(D(2019, 10, 1), 10) == D(2019, 10, 16)  # 14 Oct holiday skipped
-    assert workday(D(2019, 10, 31), 1) == D(2019, 11, 1)
-    assert workday(D(2019, 11, 1), 1) == D(2019, 11, 6)  # weekend + ASEAN 4–5 Nov
+@pytest.mark.parametrize(("start", "days", "expected", "why"), [
+    (D(2019, 4, 11), 1, D(2019, 4, 17), "12 Apr (cabinet day off), 13-16 Apr Songkran"),
+    (D(2025, 12, 30), 1, D(2026, 1, 5), "31 Dec, 1 Jan, 2 Jan (bridge), weekend"),
+    (D(2019, 10, 1), 10, D(2019, 10, 16), "14 Oct holiday skipped"),
+    (D(2019, 10, 31), 1, D(2019, 11, 1), "Thursday to the next day, an ordinary Friday"),
+    (D(2019, 11, 1), 1, D(2019, 11, 6), "weekend + ASEAN summit days 4-5 Nov"),
+    (D(2019, 4, 13), 0, D(2019, 4, 13), "n = 0 on a holiday: start unchanged (Excel)"),
+    (D(2019, 10, 5), 0, D(2019, 10, 5), "n = 0 on a Saturday"),
+    (D(2019, 10, 5), 1, D(2019, 10, 7), "Saturday + 1 = Monday"),
+    (D(2019, 10, 5), -1, D(2019, 10, 4), "Saturday - 1 = Friday"),
+    (D(2019, 10, 16), -2, D(2019, 10, 11), "back over the 14 Oct holiday"),
+    (D(2019, 4, 13), -1, D(2019, 4, 11), "from a holiday backwards"),
+    (D(2019, 10, 1), 2.9, D(2019, 10, 3), "days truncated like Excel"),
+    (D(2019, 10, 4), -1.9, D(2019, 10, 3), "negative days truncated towards zero"),
+])
+def test_workday(start, days, expected, why):
+    assert workday(start, days) == expected, why
 
 
-def test_excel_semantics_zero_negative_and_weekend_starts():
-    assert workday(D(2019, 4, 13), 0) == D(2019, 4, 13)  # n = 0 on a holiday: start unchanged
-    assert workday(D(2019, 10, 5), 0) == D(2019, 10, 5)  # n = 0 on a Saturday
-    assert workday(D(2019, 10, 5), 1) == D(2019, 10, 7)  # Saturday + 1 → Monday
-    assert workday(D(2019, 10, 5), -1) == D(2019, 10, 4)  # Saturday − 1 → Friday
-    assert workday(D(2019, 10, 16), -2) == D(2019, 10, 11)  # back over the 14 Oct holiday
-    assert workday(D(2019, 4, 13), -1) == D(2019, 4, 11)  # from a holiday backwards
-    assert workday(D(2019, 10, 1), 2.9) == D(2019, 10, 3)  # days truncated like Excel
-    assert workday(D(2019, 10, 4), -1.9) == D(2019, 10, 3)
-
-
-def test_networkdays_both_ends_and_negative():
-    assert networkdays(D(2019, 10, 1), D(2019, 10, 31)) == 21  # 23 weekdays − 14 and 23 Oct
-    assert networkdays(D(2019, 10, 31), D(2019, 10, 1)) == -21
-    assert networkdays(D(2019, 10, 15), D(2019, 10, 15)) == 1
-    assert networkdays(D(2019, 10, 14), D(2019, 10, 14)) == 0  # a holiday
-    assert networkdays(D(2019, 10, 5), D(2019, 10, 6)) == 0  # a weekend
+@pytest.mark.parametrize(("start", "end", "expected", "why"), [
+    (D(2019, 10, 1), D(2019, 10, 31), 21, "23 weekdays - 14 and 23 Oct"),
+    (D(2019, 10, 31), D(2019, 10, 1), -21, "reversed ends count negative"),
+    (D(2019, 10, 15), D(2019, 10, 15), 1, "both ends count"),
+    (D(2019, 10, 14), D(2019, 10, 14), 0, "a holiday"),
+    (D(2019, 10, 5), D(2019, 10, 6), 0, "a weekend"),
+])
+def test_networkdays(start, end, expected, why):
+    assert networkdays(start, end) == expected, why
 
 
 def test_vectorised_forms_keep_shape_index_and_nat():
