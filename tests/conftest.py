@@ -1,8 +1,16 @@
-"""Shared fixtures. LibreOffice tests skip with a message when soffice is absent, but fail under CI."""
+"""Shared fixtures and markers.
+
+LibreOffice tests skip with a message when soffice is absent, but fail under CI. ``slow`` is given
+here by one rule, so ``pytest -m "not slow"`` is the quick inner loop (about a minute on two cores):
+every test under ``tests/real/`` (the whole chain on the real Traffy files), every test that runs
+LibreOffice (the ``libreoffice`` fixture or marker), and modules that mark themselves
+(``pytestmark = pytest.mark.slow``: a subprocess or every command per case).
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +40,15 @@ def libreoffice():
             pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc-nogui")
         pytest.skip("LibreOffice (soffice) not installed: apt-get install -y libreoffice-calc-nogui")
     return exe
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``slow`` what the module docstring says is slow."""
+    real = Path(__file__).parent / "real"
+    for item in items:
+        if (item.path.is_relative_to(real) or "libreoffice" in getattr(item, "fixturenames", ())
+                or item.get_closest_marker("libreoffice")):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -20,6 +20,9 @@ from typer.testing import CliRunner
 
 from cplkpi.cli import app
 
+#: every command over each corpus input: minutes, not seconds
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
 
 #: Every command that reads a complaint workbook or a report, with the options that make it write

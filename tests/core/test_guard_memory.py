@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from corpus import build as corpus
 
+#: a child process under an address-space limit per case
+pytestmark = pytest.mark.slow
+
 resource = pytest.importorskip("resource", reason="RLIMIT_AS needs a POSIX system (resource module)")
 
 
