@@ -30,12 +30,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.utils.cell import (
     absolute_coordinate,
     column_index_from_string,
@@ -43,15 +47,39 @@ from openpyxl.utils.cell import (
     range_boundaries,
 )
 from openpyxl.utils.exceptions import CellCoordinatesException
+from openpyxl.workbook.defined_name import DefinedName
 
-from cplkpi.scoring.errors import column_letter
-from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, parse_date
+from cplkpi.importers.workbook import EVENTS_SHEET
+from cplkpi.importers.workbook import SUMMARY_SHEET as IMPORT_SUMMARY
+from cplkpi.office import OfficeError, recalculate, soffice
+from cplkpi.scoring.coverage import COVERAGE_SHEET_NAMES
+from cplkpi.scoring.errors import CplError, column_letter
+from cplkpi.scoring.scores import period_summary
+from cplkpi.scoring.tables import SHEETS
+from cplkpi.scoring.thaidate import fiscal_months, fiscal_year, format_thai_date, parse_date
 from cplkpi.templates import build as layout
 from cplkpi.workbook import ComplaintWorkbook
+from cplkpi.xlsx import sheet_parts
 
-from .audit import Finding
-from .audit_source import Cell, Drawn, ReportSheets, SheetInfo, header_footer_parts, read_report_sheets
+from .audit_sample import SUMMARY_SHEET as SAMPLE_SUMMARY
+from .audit_source import (
+    MIN_CONTRAST,
+    MIN_FONT_SIZE,
+    Cell,
+    Drawn,
+    Look,
+    ReportSheets,
+    SheetInfo,
+    cell_look,
+    header_footer_parts,
+    read_report_sheets,
+    sheet_drawings,
+    theme_colours,
+)
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
+from .findings import Finding, Severity, drawing_label
+from .reports import render_r001, render_r003
+from .validate import PROGRESS_COUNT, check_periods, parse_progress_text, validate_reports
 
 __all__ = [
     "NARRATIVE_SHEET",
@@ -145,8 +173,6 @@ def month_signals(reports: ReportSheets) -> list[tuple[str, str, _dt.date]]:
     formula points at (``E8`` = ``=E18`` → the sixth fiscal month) and the last month row holding a
     received count; CPL_R001: its month (``K3``) and period end (``F4``).
     """
-    from cplkpi.scoring.thaidate import fiscal_months
-
     out: list[tuple[str, str, _dt.date]] = []
     r3, r1 = layout.R003_SHEET, layout.R001_SHEET
     for sheet, names, keys in ((r3, layout.R003_NAMES, ("R003_MONTH", "R003_PERIOD_END")),
@@ -296,10 +322,10 @@ class _Comparer:
         self.compared: set[tuple[str, str]] = set()
         self.formula_found: set[tuple[str, str]] = set()
 
-    def add(self, kind: str, sheet: str | None, cell: str | None, reported: Any, recomputed: Any, th: str, en: str,
-            severity: str = "error", name: str | None = None, complaint_id: str | None = None) -> None:
-        self.findings.append(Finding(kind, sheet, cell, _show(reported), _show(recomputed), th, en, severity,  # type: ignore[arg-type]
-                                     name, complaint_id))
+    def add(self, code: str, sheet: str | None, cell: str | None, reported: Any, recomputed: Any, th: str, en: str,
+            severity: Severity = "error", name: str | None = None, complaint_id: str | None = None) -> None:
+        self.findings.append(Finding(code, sheet, cell, th, en, severity, reported=_show(reported),
+                                     recomputed=_show(recomputed), name=name, complaint_id=complaint_id))
 
     def cell(self, sheet: str, ref: str, expected: Any, cache: dict[str, Any], *, what: str = "",
              sub_ref: str | None = None) -> None:
@@ -627,9 +653,6 @@ def _compare_r001(cmp: _Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, bo
 
 def as_openpyxl(reports: ReportSheets, *, formulas: bool) -> Any:
     """An in-memory openpyxl workbook of the report sheets (values, or formulas where there are any)."""
-    from openpyxl import Workbook
-    from openpyxl.workbook.defined_name import DefinedName
-
     wb = Workbook()
     wb.remove(wb.active)
     for title, cells in reports.cells.items():
@@ -654,10 +677,6 @@ def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> l
     The month cells hold the audited month for it (a changed month cell is a finding of its own), and
     "not calculated" is no finding here: the audit recomputes every template formula with the engine.
     """
-    from openpyxl.workbook.defined_name import DefinedName
-
-    from .validate import validate_reports
-
     values, formulas = as_openpyxl(reports, formulas=False), as_openpyxl(reports, formulas=True)
     # the audit never follows a submitted name (a moved, missing or edited name is a name_changed finding):
     # the validator reads the template's addresses, whichever way the book was read (file or open Excel)
@@ -680,16 +699,13 @@ def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> l
         r003=values if has[layout.R003_SHEET] else None, r001=values if has[layout.R001_SHEET] else None,
         r003_formulas=formulas if has[layout.R003_SHEET] else None,
         r001_formulas=formulas if has[layout.R001_SHEET] else None, rules=rules)
-    return [Finding(f.code, f.sheet, f.cell, None, None, f.message_th, f.message_en, f.severity) for f in found
-            if f.code != "not_calculated"]
+    return [replace(f, report=None) for f in found if f.code != "not_calculated"]
 
 
 # --- the narrative (seed-003 project-progress form) ----------------------------------------------
 
 def narrative_rows(reports: ReportSheets) -> list[tuple[int, Any, Any, str]]:
     """(Excel row, report no., report date, text) of each progress text in the narrative sheet."""
-    from .validate import PROGRESS_COUNT
-
     cells = reports.cells.get(NARRATIVE_SHEET, {})
     rows: dict[int, dict[int, Any]] = {}
     for ref, c in cells.items():
@@ -706,12 +722,6 @@ def narrative_rows(reports: ReportSheets) -> list[tuple[int, Any, Any, str]]:
 def _compare_narrative(cmp: _Comparer, rows: list[tuple[int, Any, Any, str]], fig: Any,
                        book: ComplaintWorkbook) -> list[Finding]:
     """Gaps, overlaps and copies between the progress texts, and each text's figures against the engine."""
-    from dataclasses import replace
-
-    from cplkpi.scoring.scores import period_summary
-
-    from .validate import PROGRESS_COUNT, check_periods, parse_progress_text
-
     periods = []
     for r, no, reported_on, text in rows:
         when = _as_date(reported_on)
@@ -737,7 +747,7 @@ def _compare_narrative(cmp: _Comparer, rows: list[tuple[int, Any, Any, str]], fi
                         f"{label} ({p.start} – {p.end}): {key} {got:g}, recomputed {want[key]}")
     found = check_periods(periods, report=NARRATIVE_SHEET, expected_start=fig.period_start,
                           expected_end=fig.period_end)
-    return [Finding(f.code, f.sheet, f.cell, None, None, f.message_th, f.message_en, f.severity) for f in found]
+    return [replace(f, report=None) for f in found]
 
 
 def _thai_span(start: _dt.date, end: _dt.date) -> str:
@@ -750,13 +760,6 @@ def _thai_span(start: _dt.date, end: _dt.date) -> str:
 def expected_sheets() -> frozenset[str]:
     """The sheet names a submitted workbook may hold: the complaint workbook's (with their accepted
     aliases, and the sheets ``cplkpi import`` adds, its coverage sheet included), the sample summary, the two reports and the progress form."""
-    from cplkpi.importers.workbook import EVENTS_SHEET
-    from cplkpi.importers.workbook import SUMMARY_SHEET as IMPORT_SUMMARY
-    from cplkpi.scoring.coverage import COVERAGE_SHEET_NAMES
-    from cplkpi.scoring.tables import SHEETS
-
-    from .audit_sample import SUMMARY_SHEET as SAMPLE_SUMMARY
-
     names = {n for name, aliases in SHEETS.values() for n in (name, *aliases)}
     return frozenset({*names, EVENTS_SHEET, IMPORT_SUMMARY, *COVERAGE_SHEET_NAMES, SAMPLE_SUMMARY, *READ_SHEETS})
 
@@ -773,8 +776,6 @@ def _check_formats(cmp: _Comparer, sheet: str, ws: Any | None) -> None:
     readable (contrast of ink on paper, font size; theme and indexed colours resolved, pattern fills
     blended) as the template's. A sheet without template (``ws`` None: the progress form) is only held
     to readable text on its own."""
-    from .audit_source import MIN_CONTRAST, MIN_FONT_SIZE, Look, cell_look, theme_colours
-
     theme = theme_colours(ws.parent) if ws is not None else theme_colours(None)
     plain = Look("000000", "FFFFFF", 11.0)  # a cell the template does not have: black on the white page
     for ref, look in sorted(cmp.reports.looks.get(sheet, {}).items(), key=lambda x: _split(x[0])):
@@ -900,19 +901,9 @@ def _check_sizes(cmp: _Comparer, s: SheetInfo, ws: Any, hidden_rows: set[int], h
                 f"characters wide (template {want:g}): unreadable in the printout")
 
 
-_DRAWN_TH = {"chart": "แผนภูมิ", "shape": "รูปร่างหรือกล่องข้อความ", "picture": "รูปภาพ", "group": "กลุ่มรูปวาด",
-             "connector": "เส้นเชื่อม", "ink": "ลายเส้นหมึก", "vml": "รูปวาดแบบเก่า (VML)"}
-
-
 @lru_cache(maxsize=4)
 def _template_drawings(sheet: str) -> tuple[Drawn, ...]:
     """What the report template of ``sheet`` draws over it (its charts)."""
-    import zipfile
-
-    from cplkpi.xlsx import sheet_parts
-
-    from .audit_source import sheet_drawings
-
     file = {layout.R003_SHEET: layout.R003_FILE, layout.R001_SHEET: layout.R001_FILE}[sheet]
     with zipfile.ZipFile(layout.template_path(file)) as zf:
         return sheet_drawings(zf, sheet_parts(zf)[sheet][0])
@@ -932,7 +923,7 @@ def _check_drawings(cmp: _Comparer, s: SheetInfo) -> None:
         else:
             said = f" ข้อความ «{d.text}»" if d.text else ""
             cmp.add("hidden_value", s.name, d.cell, d.text or d.kind, None,
-                    f"มี{_DRAWN_TH.get(d.kind, d.kind)}วาดทับรายงาน {s.name}{where} ซึ่งแม่แบบไม่มี{said} "
+                    f"มี{drawing_label(d.kind)}วาดทับรายงาน {s.name}{where} ซึ่งแม่แบบไม่มี{said} "
                     "จะปรากฏทับค่าในเอกสารที่พิมพ์",
                     f"a {d.kind} the template does not have is drawn over report {s.name}{where_en}"
                     f"{f' reading {d.text!r}' if d.text else ''}: it shows over the report's values")
@@ -1033,11 +1024,6 @@ def recalculated_reports(path: str | Path) -> ReportSheets:
     LibreOffice opens a copy with a fresh profile (macros are not run, links not updated); raises
     :class:`~cplkpi.scoring.errors.CplError` when LibreOffice is missing or fails.
     """
-    import tempfile
-
-    from cplkpi.office import OfficeError, recalculate, soffice
-    from cplkpi.scoring.errors import CplError
-
     if soffice() is None:
         raise CplError("การคำนวณใหม่ต้องใช้ LibreOffice แต่ไม่พบในเครื่อง (--recalc needs LibreOffice: "
                        "apt-get install -y --no-install-recommends libreoffice-calc-nogui)")
@@ -1079,8 +1065,6 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook,
     same cell and kind. ``recalculated``: the same sheets after LibreOffice recalculated the file
     (:func:`recalculated_reports`); every formula's value there is compared with the engine's.
     """
-    from .reports import render_r001, render_r003
-
     cmp = _Comparer(reports)
     for title in REPORT_SHEETS:
         if title not in reports.cells:
@@ -1117,9 +1101,9 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook,
     rows = narrative_rows(reports)
     if rows:
         extra += _compare_narrative(cmp, rows, fig, book)
-    seen = {(f.kind, f.sheet, f.cell) for f in cmp.findings}
-    differs = {(f.sheet, _row(f.cell)) for f in cmp.findings if f.kind == "figure_differs"}
-    return cmp.findings + [f for f in extra if (f.kind, f.sheet, f.cell) not in seen
+    seen = {(f.code, f.sheet, f.cell) for f in cmp.findings}
+    differs = {(f.sheet, _row(f.cell)) for f in cmp.findings if f.code == "figure_differs"}
+    return cmp.findings + [f for f in extra if (f.code, f.sheet, f.cell) not in seen
                            and not _coincidence(f, differs)]
 
 
@@ -1136,4 +1120,4 @@ def _coincidence(f: Finding, differs: set[tuple[str | None, int | None]]) -> boo
     Two months of a small agency can have the same counts by chance; when the engine gets exactly
     the reported figures, they were not copied. A copy with the same period too stays an error.
     """
-    return f.kind == "month_copied" and f.severity == "warning" and (f.sheet, _row(f.cell)) not in differs
+    return f.code == "month_copied" and f.severity == "warning" and (f.sheet, _row(f.cell)) not in differs

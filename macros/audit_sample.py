@@ -37,7 +37,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.datavalidation import DataValidation
 
+from cplkpi.guard import check_workbook_file
 from cplkpi.outputs import fit_name
 from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import InputError, Problem
@@ -174,9 +178,6 @@ class SampleFile:
 
 
 def _new_sample_book(agency: str, fy: int, rules: RuleSet) -> Any:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     wb = Workbook()
     ws = wb.active
     ws.title = SAMPLE_SHEET
@@ -198,8 +199,6 @@ def _new_sample_book(agency: str, fy: int, rules: RuleSet) -> Any:
 
 
 def _new_summary_sheet(wb: Any, agency: str, fy: int | None) -> Any:
-    from openpyxl.styles import Font
-
     sm = wb.create_sheet(SUMMARY_SHEET)
     sm["A1"] = "สรุปผลการสุ่มตรวจรายเดือน (monthly audit-sample summary)"
     sm["A1"].font = Font(name=THAI_FONT, bold=True, size=13)
@@ -212,8 +211,6 @@ def _new_summary_sheet(wb: Any, agency: str, fy: int | None) -> Any:
 
 
 def _mark_validation(ws: Any, first: int, last: int) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     dv = DataValidation(type="list", formula1=f'"{MARK_CORRECT},{MARK_INCORRECT}"', allow_blank=True,
                         showErrorMessage=True, errorTitle="ผลการตรวจ",
                         error=f"เลือก {MARK_CORRECT} หรือ {MARK_INCORRECT} (choose from the list)",
@@ -224,8 +221,6 @@ def _mark_validation(ws: Any, first: int, last: int) -> None:
 
 
 def _append_month(wb: Any, sample: MonthSample, complaints: pd.DataFrame, rules: RuleSet) -> None:
-    from openpyxl.styles import Alignment, Font
-
     ws = wb[SAMPLE_SHEET]
     first = max(ws.max_row, _HEADER_ROW) + 1
     unique = complaints.drop_duplicates("complaint_id")
@@ -297,8 +292,6 @@ def update_sample_file(
     changed since. When nothing is added the file is not rewritten at all. The marks read back are
     those of ``agency``. New months are drawn as of ``as_of`` (default: each month's last day).
     """
-    from openpyxl import load_workbook
-
     rules = load_rules(rules)
     if rules.audit is None:
         raise ValueError(f"ชุดเกณฑ์ {rules.name} ไม่มีการสุ่มตรวจ (rule set {rules.name} has no audit sample)")
@@ -339,8 +332,6 @@ def read_sample_file(path: str | Path, *, agency: str | None = None) -> SampleFi
     cell and counts as not yet marked, so that month gets no accuracy (and no deduction) until fixed.
     With ``agency``, rows of other agencies are dropped.
     """
-    from cplkpi.guard import check_workbook_file
-
     path = Path(path)
     check_workbook_file(path)
     with reading(path):

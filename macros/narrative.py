@@ -26,6 +26,8 @@ from cplkpi.scoring.thaidate import fiscal_quarter, format_thai_date, format_tha
 from cplkpi.templates.build import TEMPLATE_DIR
 from cplkpi.xlsx import write_bytes_atomic
 
+from .findings import macro_labels
+
 if TYPE_CHECKING:
     from .reports import MonthFigures
 
@@ -42,11 +44,8 @@ __all__ = [
 ]
 
 NARRATIVE_DIR = TEMPLATE_DIR / "narratives"
-DEDUCTION_LABELS = {
-    "late_report": "ส่งรายงานสรุปประจำเดือนช้า",
-    "missing_report": "ไม่ส่งรายงานสรุปประจำเดือน",
-    "audit": "ผลการสุ่มตรวจต่ำกว่าเกณฑ์",
-}
+#: Thai labels of the engine's deduction kinds, as the narratives name them (``data/labels.toml``).
+DEDUCTION_LABELS = {kind: th for kind, (th, _en) in macro_labels("deductions").items()}
 
 
 def thai_date(value: Any, style: str = "long") -> str:

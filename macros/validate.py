@@ -31,11 +31,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
+from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
+from cplkpi.guard import check_workbook_file
 from cplkpi.scoring.deadlines import STATUS_LABELS, on_time
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.percent import percent, round_half_up
@@ -58,6 +60,9 @@ from cplkpi.scoring.thaidate import (
 )
 from cplkpi.templates import build as layout
 
+from .audit_source import reading
+from .findings import FINDINGS_HEADERS, VALIDATE_CODES, Finding, findings_rows, problem_cell
+
 __all__ = [
     "CODES",
     "FINDINGS_HEADERS",
@@ -71,84 +76,9 @@ __all__ = [
     "validate_reports",
 ]
 
-Severity = Literal["error", "warning"]
-
-#: Finding codes: Thai and English descriptions (docs/reports.md lists them with examples).
-CODES: dict[str, tuple[str, str]] = {
-    "counts_mismatch": ("จำนวนรับเรื่องไม่เท่ากับเสร็จสิ้นรวมกำลังดำเนินการ", "received != completed + in progress"),
-    "total_mismatch": ("ยอดรวมไม่เท่ากับผลรวมของรายการ", "a total is not the sum of its rows"),
-    "pct_mismatch": ("ร้อยละไม่สอดคล้องกับจำนวน", "a percentage does not follow from its counts"),
-    "score_mismatch": ("คะแนนไม่เป็นไปตามสูตร", "a score does not follow the rule set's formula"),
-    "deduction_mismatch": ("การหักคะแนนไม่เป็นไปตามเกณฑ์", "a deduction does not follow the rule set"),
-    "no_data_unsaid": ("ช่วงที่ไม่มีข้อมูลเลยแสดงคะแนนเต็มโดยไม่ระบุว่าไม่มีข้อมูล",
-                       "a period without any data shows full points without saying there is no data"),
-    "period_missing": ("ไม่ระบุช่วงวันที่", "a period without start or end date"),
-    "period_reversed": ("วันเริ่มต้นอยู่หลังวันสิ้นสุด", "a period that ends before it starts"),
-    "period_gap": ("ช่วงวันที่ขาดหาย ไม่ต่อเนื่อง", "days between periods that no period covers"),
-    "period_overlap": ("ช่วงวันที่ซ้อนทับกัน", "days counted in two periods"),
-    "period_outside": ("มีตัวเลขของช่วงเวลาหลังวันสิ้นสุดรายงาน", "figures for a period after the report's end"),
-    "month_copied": ("ตัวเลขซ้ำกับเดือนอื่น อาจคัดลอกมา", "a month's figures equal another month's"),
-    "value_unreadable": ("อ่านค่าไม่ได้", "a value that is not a number or date"),
-    "counts_unreadable": ("อ่านจำนวนเรื่องในข้อความรายงานความก้าวหน้าไม่ได้",
-                          "the counts of a progress text cannot be read"),
-    "not_calculated": ("สูตรยังไม่ได้คำนวณ", "a formula without a calculated value"),
-    "formula_replaced": ("สูตรถูกแทนที่ด้วยค่าที่พิมพ์", "a formula of the form replaced by a typed value"),
-    "names_missing": ("ไม่พบชื่อที่กำหนด (defined names) ใช้ตำแหน่งตามแบบฟอร์ม",
-                      "defined names missing: template addresses used"),
-    "duplicate_complaint": ("เลขที่เรื่องซ้ำในรายงานเรื่องคงค้าง", "a complaint listed twice in CPL_R001"),
-    "pending_after_period": ("เรื่องคงค้างที่ศูนย์แจ้งหลังวันสิ้นสุดรายงาน", "a pending complaint forwarded after the period"),
-    "pending_not_in_r003": ("เรื่องคงค้างใน CPL_R001 ไม่ตรงกับจำนวนกำลังดำเนินการใน CPL_R003",
-                            "CPL_R001 lists pending complaints that CPL_R003 does not count"),
-    "pending_missing_from_r001": ("CPL_R003 นับเรื่องกำลังดำเนินการมากกว่าที่ CPL_R001 แสดง",
-                                  "CPL_R003 counts complaints in progress that CPL_R001 does not list"),
-    "reports_mismatch": ("CPL_R001 และ CPL_R003 ไม่ใช่หน่วยงานหรือช่วงเวลาเดียวกัน",
-                         "CPL_R001 and CPL_R003 differ in agency or period"),
-}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing wrong with a report, located by sheet and cell."""
-
-    code: str
-    sheet: str | None
-    cell: str | None
-    message_th: str
-    message_en: str
-    severity: Severity = "error"
-    #: which report (``CPL_R003``, ``CPL_R001``, a file name or a form)
-    report: str | None = None
-
-    @property
-    def where(self) -> str:
-        """``CPL_R003!E13`` (or the report label for a text form)."""
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
-        return self.sheet or self.cell or self.report or ""
-
-    @property
-    def message(self) -> str:
-        return f"{self.message_th} ({self.message_en})"
-
-    def __str__(self) -> str:
-        level = "ข้อผิดพลาด" if self.severity == "error" else "คำเตือน"
-        return f"{level} [{self.code}] {self.where}: {self.message}"
-
-
-#: Column headers of a findings sheet (the rows of :func:`findings_rows`).
-FINDINGS_HEADERS = ["ระดับ (severity)", "รหัส (code)", "รายงาน (report)", "ชีต (sheet)", "เซลล์ (cell)", "ข้อความ",
-                    "message"]
-
-
-def problem_cell(problem: Problem) -> str | None:
-    """The cell of an input problem (``D14``), its column (``D``) or row (``14``) alone, None when unknown."""
-    return f"{problem.letter or ''}{problem.row or ''}" or None
-
-
-def findings_rows(findings: Iterable[Finding]) -> list[list[Any]]:
-    """Rows for a findings sheet: ระดับ, รหัส, รายงาน, ชีต, เซลล์, ข้อความ, message."""
-    return [["ข้อผิดพลาด (error)" if f.severity == "error" else "คำเตือน (warning)", f.code, f.report or "",
-             f.sheet or "", f.cell or "", f.message_th, f.message_en] for f in findings]
+#: The validator's finding codes: Thai and English descriptions (``data/findings.toml``; docs/reports.md
+#: lists them with examples).
+CODES = VALIDATE_CODES
 
 
 # --- the layout-free core ------------------------------------------------------------
@@ -531,12 +461,6 @@ def _open(source: Any, data_only: bool) -> Any:
     """An openpyxl workbook: ``source`` itself, or the file ``source`` once the guard has let it through
     (:func:`cplkpi.guard.check_workbook_file`: not a workbook, encrypted, a zip bomb, a far cell are refused)
     and opened with what a parser raises on a broken file reported as an :class:`InputError` naming it."""
-    from openpyxl import load_workbook
-
-    from cplkpi.guard import check_workbook_file
-
-    from .audit_source import reading
-
     if isinstance(source, str | Path):
         check_workbook_file(source)
         with reading(Path(source)):
@@ -866,7 +790,10 @@ def _check_r001(s: _Sheet) -> dict[str, Any]:
                                f"complaint {cid} forwarded {fwd}, after the period end {period_end}", report=s.report))
     in_fy = sum(1 for _, _, f, _ in rows if f is not None and period_start is not None and period_end is not None
                 and period_start <= f <= period_end)
-    status_count = lambda text: sum(1 for *_, st in rows if st == text)
+
+    def status_count(text: str) -> int:
+        return sum(1 for *_, st in rows if st == text)
+
     expected = {
         "R001_PENDING_TOTAL": len(rows), "R001_OVERDUE": status_count(STATUS_LABELS["overdue"][0]),
         "R001_DUE_SOON": status_count(STATUS_LABELS["due_soon"][0]),

@@ -136,7 +136,7 @@ def test_audit_recalc_shows_what_excel_will_show(submission, tmp_path, libreoffi
     res = runner.invoke(app, ["audit", str(bad), "--out", str(tmp_path), "--recalc"])
     assert res.exit_code == 1
     assert "CPL_R003!E13" in res.output and "CPL_R003!E25" in res.output  # cell references stay whole
-    by_cell = {f.cell: f for f in audit_workbook(bad, recalc=True).findings if f.kind == "recalculated_differs"}
+    by_cell = {f.cell: f for f in audit_workbook(bad, recalc=True).findings if f.code == "recalculated_differs"}
     assert by_cell["E25"].message_en == "after recalculation E25 shows 48, it must show 59"
     assert by_cell["H13"].message_th == "เมื่อคำนวณใหม่ เซลล์ H13 แสดง (ว่าง) แต่ที่ถูกต้องคือ 100.0"
 
