@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from agencies_synthetic import agency_name, write_agency_folder
 from openpyxl import load_workbook
 from rich.console import Console
 
@@ -27,7 +28,6 @@ from cplkpi.macros.audit_batch import (
     workbook_files,
 )
 from cplkpi.macros.audit_sample import sample_file_path
-from cplkpi.macros.audit_synthetic import agency_name, write_agency_folder
 
 _spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
 corpus = importlib.util.module_from_spec(_spec)

@@ -7,13 +7,13 @@ import re
 import shutil
 
 import pytest
+from agencies_synthetic import agency_name, write_agency_submission
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
 from cplkpi.macros.audit import audit_workbook
 from cplkpi.macros.audit_sample import sample_file_path, sample_seed
-from cplkpi.macros.audit_synthetic import agency_name, write_agency_submission
 
 runner = CliRunner()
 MARCH = _dt.date(2020, 3, 1)
