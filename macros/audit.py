@@ -1,4 +1,4 @@
-"""The committee's audit of a submitted agency workbook (SPEC §4, §8; issue 6).
+"""The committee's audit of a submitted agency workbook (docs/audit.md).
 
 Job API (stable; the CLI, the batch and the Excel button call exactly this)::
 

@@ -79,7 +79,9 @@ from .audit_source import (
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 from .findings import Finding, Severity, drawing_label
 from .reports import render_r001, render_r003
-from .validate import PROGRESS_COUNT, check_periods, parse_progress_text, validate_reports
+from .validate import validate_reports
+from .validate_periods import check_periods
+from .validate_progress import PROGRESS_COUNT, parse_progress_text
 
 __all__ = [
     "NARRATIVE_SHEET",
@@ -702,7 +704,7 @@ def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> l
     return [replace(f, report=None) for f in found if f.code != "not_calculated"]
 
 
-# --- the narrative (seed-003 project-progress form) ----------------------------------------------
+# --- the narrative (the project-progress form) -------------------------------------------------
 
 def narrative_rows(reports: ReportSheets) -> list[tuple[int, Any, Any, str]]:
     """(Excel row, report no., report date, text) of each progress text in the narrative sheet."""

@@ -1,4 +1,4 @@
-"""กองกลาง's monthly 10 % sample (seed 000 slide 4; SPEC §4).
+"""กองกลาง's monthly 10 % sample (docs/audit.md).
 
 Each month กองกลาง checks 10 % (rounded up, :func:`~cplkpi.scoring.scores.audit_sample_size`)
 of the complaints an agency completed that month; below 80 % correct costs

@@ -6,7 +6,7 @@ workbook (its sheets as in :data:`cplkpi.scoring.tables.SHEETS`: เรื่อ
 added as two more sheets, ``CPL_R003`` and ``CPL_R001``, exactly as the report
 job fills them (``templates/LAYOUT.md``): the same cells, formulas with their
 cached values, and the workbook-level defined names ``R003_…``/``R001_…``.
-Optionally a third sheet, ``แบบรายงานความก้าวหน้า``, holds the seed-003
+Optionally a third sheet, ``แบบรายงานความก้าวหน้า``, holds the monthly
 project-progress texts of the fiscal year so far: one row per report
 (A รายงานครั้งที่, B วันที่รายงาน, C ความก้าวหน้า, from row 5), e.g.
 "จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 1 ตุลาคม - 31 ตุลาคม 2562 จำนวน 91 เรื่อง
@@ -136,7 +136,7 @@ def attach_report_sheets(target_wb: Any, r003_wb: Any, r001_wb: Any) -> None:
 
 
 def write_narrative_sheet(target_wb: Any, book: Any, fig: Any) -> Any:
-    """The seed-003 progress form: one monthly text per month from October to the report month.
+    """The monthly project-progress form: one monthly text per month from October to the report month.
 
     Each text is the report job's monthly narrative (:func:`cplkpi.macros.narrative.monthly_text`)
     of that month's :func:`~cplkpi.scoring.scores.period_summary` as of the month's last day.
@@ -231,7 +231,7 @@ def build_submission(
 ) -> Path:
     """Write the submission file ``out``: a copy of complaint workbook ``workbook`` with the month's reports.
 
-    With ``narrative``, the seed-003 progress form of the fiscal year so far is added too. A workbook
+    With ``narrative``, the project-progress form of the fiscal year so far is added too. A workbook
     holding several agencies needs ``agency`` (:func:`cplkpi.workbook.one_agency` refuses it otherwise,
     listing the agencies): the copy then holds that agency's rows only.
     """

@@ -1,9 +1,9 @@
 """Thai narratives of the monthly reports, rendered from jinja2 templates in ``templates/narratives/``.
 
-* ``monthly.j2``: the monthly progress line of seed 003 ("จำนวนเรื่องร้องทุกข์
+* ``monthly.j2``: the monthly progress line of the project-progress form ("จำนวนเรื่องร้องทุกข์
   ตั้งแต่วันที่ 1 ตุลาคม - 31 ตุลาคม 2562 จำนวน 91 เรื่อง ดำเนินการเสร็จสิ้นแล้ว 71 เรื่อง
   กำลังดำเนินการ 20 เรื่อง");
-* ``cumulative.j2``: the cumulative text of seed 001's quarterly report
+* ``cumulative.j2``: the cumulative text of the quarterly report
   (received, completed with %, pending with %);
 * ``memo.j2``: the Step-3 monthly summary to the head of the agency, due by
   the 10th of the next month (:func:`cplkpi.scoring.scores.monthly_report_due`).

@@ -1,6 +1,6 @@
-"""Validation of filled CPL_R001/CPL_R003 reports and of seed-003 style progress forms.
+"""Validation of filled CPL_R001/CPL_R003 reports (and the entry point of the report validator).
 
-The checks are the mistakes real forms contain (seed 003, SPEC §8):
+The checks are the mistakes real forms contain (docs/reports.md lists them with examples):
 
 * counts that do not add up (received ≠ completed + in progress), totals
   that are not the sum of their rows, percentages and scores that do not
@@ -18,8 +18,9 @@ workbooks) through the defined names of ``templates/LAYOUT.md`` and falls
 back to the template addresses when a name is missing, so it also works on
 a workbook that someone else filled or tampered with.
 :func:`check_periods` is the layout-free core (a sequence of
-:class:`PeriodFigures`), and :func:`parse_progress_form` reads the text of a
-seed-003 progress form into it. Every :class:`Finding` names its sheet and
+:class:`PeriodFigures`, :mod:`.validate_periods`), and :func:`parse_progress_form`
+reads the text of a progress form into it (:mod:`.validate_progress`); both are
+importable from here too. Every :class:`~.findings.Finding` names its sheet and
 cell (or, for a text form, the report it comes from).
 """
 
@@ -28,8 +29,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,10 +51,8 @@ from cplkpi.scoring.scores import (
 )
 from cplkpi.scoring.thaidate import (
     BE_MIN_YEAR,
-    BE_OFFSET,
     DateParseError,
     fiscal_months,
-    format_thai_date,
     format_thai_month,
     parse_date,
 )
@@ -62,6 +60,8 @@ from cplkpi.templates import build as layout
 
 from .audit_source import reading
 from .findings import FINDINGS_HEADERS, VALIDATE_CODES, Finding, findings_rows, problem_cell
+from .validate_periods import PeriodFigures, _d, _eq, _n, check_counts, check_periods
+from .validate_progress import parse_progress_form, parse_progress_text
 
 __all__ = [
     "CODES",
@@ -79,266 +79,6 @@ __all__ = [
 #: The validator's finding codes: Thai and English descriptions (``data/findings.toml``; docs/reports.md
 #: lists them with examples).
 CODES = VALIDATE_CODES
-
-
-# --- the layout-free core ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PeriodFigures:
-    """A reported period and its counts, with where each value sits (field → cell, e.g. ``received`` → ``E13``)."""
-
-    label: str
-    start: _dt.date | None
-    end: _dt.date | None
-    received: float | None
-    completed: float | None
-    in_progress: float | None
-    completed_pct: float | None = None
-    sheet: str | None = None
-    cells: dict[str, str] = field(default_factory=dict)
-
-    def cell(self, key: str) -> str | None:
-        return self.cells.get(key) or self.cells.get("row") or (None if self.sheet else self.label)
-
-
-def _d(day: _dt.date | None) -> str:
-    return format_thai_date(day) if day else "-"
-
-
-def _n(x: float | None) -> str:
-    if x is None:
-        return "-"
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
-
-
-def _eq(a: float | None, b: float | None, tol: float = 1e-9) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return abs(float(a) - float(b)) <= tol
-
-
-def check_counts(p: PeriodFigures, report: str | None = None) -> list[Finding]:
-    """Received = completed + in progress, and the completion % consistent with the counts."""
-    out = []
-    if None not in (p.received, p.completed, p.in_progress) and not _eq(p.received, p.completed + p.in_progress):
-        total = p.completed + p.in_progress
-        out.append(Finding(
-            "counts_mismatch", p.sheet, p.cell("received"),
-            f"{p.label}: รับเรื่อง {_n(p.received)} เรื่อง แต่เสร็จสิ้น {_n(p.completed)} + กำลังดำเนินการ "
-            f"{_n(p.in_progress)} = {_n(total)} เรื่อง (ต่างกัน {_n(p.received - total)})",
-            f"{p.label}: received {_n(p.received)} but completed {_n(p.completed)} + in progress "
-            f"{_n(p.in_progress)} = {_n(total)}", report=report))
-    if p.completed_pct is not None and p.received is not None and p.completed is not None and p.received >= 0:
-        expected = percent(int(p.completed), int(p.received)) if float(p.received).is_integer() and \
-            float(p.completed).is_integer() else None
-        if expected is not None and not _eq(p.completed_pct, expected, 1e-6):
-            out.append(Finding(
-                "pct_mismatch", p.sheet, p.cell("completed_pct"),
-                f"{p.label}: ร้อยละเสร็จสิ้น {p.completed_pct} แต่ {_n(p.completed)}×100/{_n(p.received)} = {expected:.2f}",
-                f"{p.label}: completed % is {p.completed_pct}, but {_n(p.completed)}*100/{_n(p.received)} = "
-                f"{expected:.2f}", report=report))
-    return out
-
-
-def check_periods(
-    periods: Sequence[PeriodFigures],
-    *,
-    report: str | None = None,
-    expected_start: _dt.date | None = None,
-    expected_end: _dt.date | None = None,
-) -> list[Finding]:
-    """Counts, periods (missing, reversed, gaps, overlaps) and copied figures of consecutive periods.
-
-    ``periods`` are in reporting order. ``expected_start``/``expected_end``
-    (e.g. the fiscal year's first day and the report's last day) turn a
-    period that starts late or stops early into a gap.
-    """
-    out: list[Finding] = []
-    for p in periods:
-        out += check_counts(p, report)
-        if p.start is None or p.end is None:
-            out.append(Finding("period_missing", p.sheet, p.cell("start"),
-                               f"{p.label}: ไม่ระบุช่วงวันที่ของตัวเลข ตรวจความต่อเนื่องไม่ได้",
-                               f"{p.label}: no period given for the figures; continuity cannot be checked",
-                               report=report))
-        elif p.start > p.end:
-            out.append(Finding("period_reversed", p.sheet, p.cell("start"),
-                               f"{p.label}: เริ่ม {_d(p.start)} หลังวันสิ้นสุด {_d(p.end)}",
-                               f"{p.label}: starts {p.start} after its end {p.end}", report=report))
-        if expected_end is not None and p.start is not None and p.start > expected_end and p.received:
-            out.append(Finding("period_outside", p.sheet, p.cell("received"),
-                               f"{p.label}: มีตัวเลขของช่วงหลังวันสิ้นสุดรายงาน {_d(expected_end)}",
-                               f"{p.label}: figures for a period after the report's end {expected_end}",
-                               report=report))
-
-    dated = [p for p in periods if p.start is not None and p.end is not None and p.start <= p.end]
-    if expected_start is not None and dated and dated[0].start > expected_start and periods[0] is dated[0]:
-        first = dated[0]
-        out.append(_gap(None, first, expected_start, first.start - _dt.timedelta(days=1), report))
-    for prev, cur, between in _consecutive(periods):
-        if between:
-            continue  # a period without dates lies between them: already reported as missing
-        if cur.start > prev.end + _dt.timedelta(days=1):
-            out.append(_gap(prev, cur, prev.end + _dt.timedelta(days=1), cur.start - _dt.timedelta(days=1), report))
-        elif cur.start <= prev.end:
-            last = min(prev.end, cur.end)
-            out.append(Finding(
-                "period_overlap", cur.sheet, cur.cell("start"),
-                f"{cur.label} ({_d(cur.start)} – {_d(cur.end)}) ซ้อนทับกับ {prev.label} ({_d(prev.start)} – "
-                f"{_d(prev.end)}) ช่วง {_d(cur.start)} – {_d(last)} ถูกนับสองครั้ง",
-                f"{cur.label} ({cur.start} – {cur.end}) overlaps {prev.label} ({prev.start} – {prev.end}): "
-                f"{cur.start} – {last} counted twice", report=report))
-    if expected_end is not None and dated:
-        last = max((p for p in dated if p.start <= expected_end), key=lambda p: p.end, default=None)
-        if last is not None and last.end < expected_end and periods[-1] is last:
-            out.append(_gap(last, None, last.end + _dt.timedelta(days=1), expected_end, report))
-
-    seen: list[PeriodFigures] = []
-    for p in periods:
-        figures = (p.received, p.completed, p.in_progress)
-        if p.received and None not in figures:
-            for q in seen:
-                if (q.received, q.completed, q.in_progress) == figures:
-                    same_period = (q.start, q.end) == (p.start, p.end)
-                    out.append(Finding(
-                        "month_copied", p.sheet, p.cell("received"),
-                        f"{p.label}: ตัวเลข (รับ {_n(p.received)} เสร็จสิ้น {_n(p.completed)} กำลังดำเนินการ "
-                        f"{_n(p.in_progress)}) ซ้ำกับ {q.label}"
-                        + (" และช่วงวันที่เดียวกัน: คัดลอกรายงานเดิมมา" if same_period else " อาจคัดลอกมา"),
-                        f"{p.label}: figures (received {_n(p.received)}, completed {_n(p.completed)}, in progress "
-                        f"{_n(p.in_progress)}) equal {q.label}'s"
-                        + (" with the same period: a copy of the earlier report" if same_period else ""),
-                        "error" if same_period else "warning", report=report))
-                    break
-            seen.append(p)
-    return out
-
-
-def _consecutive(periods: Sequence[PeriodFigures]) -> Iterable[tuple[PeriodFigures, PeriodFigures, bool]]:
-    """Pairs of dated periods in order, and whether an undated period lies between them."""
-    prev, between = None, False
-    for p in periods:
-        if p.start is None or p.end is None or p.start > p.end:
-            between = between or prev is not None
-            continue
-        if prev is not None:
-            yield prev, p, between
-        prev, between = p, False
-
-
-def _gap(prev: PeriodFigures | None, cur: PeriodFigures | None, first: _dt.date, last: _dt.date,
-         report: str | None) -> Finding:
-    at = cur or prev
-    assert at is not None
-    days = (last - first).days + 1
-    after = f"หลัง {prev.label} " if prev else "ตั้งแต่ต้นช่วง "
-    before = f"ก่อน {cur.label}" if cur else "ถึงวันสิ้นสุดรายงาน"
-    return Finding(
-        "period_gap", at.sheet, at.cell("start" if cur else "end"),
-        f"ช่วงวันที่ {_d(first)} – {_d(last)} ({days} วัน) ไม่มีรายงานใดครอบคลุม ({after}{before})",
-        f"{first} – {last} ({days} day{'s' if days != 1 else ''}) covered by no period "
-        f"({'after ' + prev.label if prev else 'from the start'}, {'before ' + cur.label if cur else 'to the end'})",
-        report=report)
-
-
-# --- seed-003 progress forms ------------------------------------------------------------
-
-_NUM = r"(\d[\d,]*)"
-#: the unit after a count: เรื่อง or รายการ
-PROGRESS_UNIT = r"\s*(?:เรื่อง|รายการ)"
-_DONE_WORDS, _OPEN_WORDS = r"เสร็จ|แล้วเสร็จ", r"กำลังดำเนินการ|ระหว่างดำเนินการ|ค้าง|คงเหลือ|เหลือ"
-
-
-def _after(words: str, other: str) -> re.Pattern[str]:
-    """A count after one of ``words``, with a few filler words between (ไปแล้ว, อยู่, จำนวน), none of ``other``."""
-    return re.compile(rf"(?:{words})(?:(?!{other})\D){{0,16}}?" + _NUM + PROGRESS_UNIT)
-
-
-_RECEIVED = re.compile(r"(?:จำนวน|ทั้งหมด)\s*" + _NUM + PROGRESS_UNIT)
-_COMPLETED = _after(_DONE_WORDS, _OPEN_WORDS)
-_PENDING = _after(_OPEN_WORDS, _DONE_WORDS)
-#: every count a progress text states (what the three readers above must account for)
-PROGRESS_COUNT = re.compile(r"\d[\d,]*" + PROGRESS_UNIT)
-_RANGE = re.compile(r"(?:ตั้งแต่(?:วันที่)?\s*)?(\d{1,2}(?:\s*[^\d\s-]+\.?(?:\s*\d{2,4})?)?)\s*-\s*"
-                    r"(\d{1,2}\s*[^\d\s-]+(?:\s*\d{2,4})?)(?=\s*(?:จำนวน|ทั้งหมด))")
-_REPORT = re.compile(r"รายงานครั้งที่\s*(\d+)\s*(?:<p>)?\s*::\s*(\d{1,2}/\d{1,2}/\d{4})\s*:\s*(.*?)(?:\s*::|</p>|$)")
-
-
-def _num(m: re.Match[str] | None) -> float | None:
-    return float(m[1].replace(",", "")) if m else None
-
-
-def parse_progress_text(text: str, reported_on: Any = None, label: str | None = None) -> PeriodFigures:
-    """A seed-003 progress line → period and counts.
-
-    Reads "จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 1 ตุลาคม - 31 ตุลาคม 2562 จำนวน 91 เรื่อง
-    ดำเนินการเสร็จสิ้นแล้ว 71 เรื่อง กำลังดำเนินการ 20 เรื่อง" and its variants (``1 - 30
-    มีนาคม 2563``, ``27 พ.ค. 63 - 26 มิ.ย. 63``, done written เสร็จสิ้นไปแล้ว / แก้ไขแล้วเสร็จ, pending
-    written กำลังดำเนินการอยู่ / ค้าง / ระหว่างดำเนินการ / คงเหลือ, counts in เรื่อง or รายการ).
-    A date without a year takes the year of ``reported_on`` (the year before
-    when the period would otherwise end after the report); what cannot be
-    read is None (a period without dates is reported by :func:`check_periods`).
-    """
-    start = end = None
-    m = _RANGE.search(text)
-    rest = text
-    if m:
-        rest = text[m.end():]
-        try:
-            reported = parse_date(reported_on)
-        except DateParseError:  # an impossible report date (31/2/2563): the text's own years only
-            reported = None
-        start, end = _parse_range(m[1].strip(), m[2].strip(), reported)
-    return PeriodFigures(
-        label=label or text[:40], start=start, end=end,
-        received=_num(_RECEIVED.search(rest)), completed=_num(_COMPLETED.search(rest)),
-        in_progress=_num(_PENDING.search(rest)),
-    )
-
-
-def _parse_range(left: str, right: str, reported_on: _dt.date | None) -> tuple[_dt.date | None, _dt.date | None]:
-    """The dates of ``left - right``; a side without a year takes the year that puts it before the other
-    (and the end on or before ``reported_on``). A day its month does not have leaves that side None."""
-
-    def read(text: str, year: int | None = None) -> _dt.date | None:
-        try:
-            return parse_date(text if year is None else f"{text} {year + BE_OFFSET}")
-        except DateParseError:
-            return None
-
-    end = read(right)
-    if end is None and reported_on is not None:
-        # the report's year, or the year before when that would end after the report was written
-        end = read(right, reported_on.year)
-        if end is None or end > reported_on:
-            end = read(right, reported_on.year - 1) or end
-    if end is None:
-        return None, None
-    if left.isdigit():  # "1 - 30 พฤศจิกายน 2562": the end's month
-        try:
-            return end.replace(day=int(left)), end
-        except ValueError:  # a day the month does not have
-            return None, end
-    start = read(left)
-    if start is None:
-        start = read(left, end.year)
-        if start is None or start > end:
-            start = read(left, end.year - 1)
-    return start, end
-
-
-def parse_progress_form(text: str) -> list[PeriodFigures]:
-    """Every ``รายงานครั้งที่ n :: d/m/yyyy : …`` report of a seed-003 progress form, in order."""
-    out = []
-    for m in _REPORT.finditer(text):
-        p = parse_progress_text(m[3], m[2], label=f"รายงานครั้งที่ {m[1]} ({m[2]})")
-        if any(v is not None for v in (p.received, p.completed, p.in_progress)):
-            out.append(p)
-    return out
-
-
-# --- filled workbooks --------------------------------------------------------------------
 
 
 class _Sheet:
