@@ -51,16 +51,9 @@ from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, format_thai_m
 from cplkpi.templates import build as layout
 from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
 
-from .audit_reports import (
-    REPORT_SHEETS,
-    compare_reports,
-    month_signals,
-    read_reports,
-    recalculated_reports,
-    reported_agency,
-    reported_as_of,
-    reported_month,
-)
+from .audit_reading import month_signals, read_reports, reported_agency, reported_as_of, reported_month
+from .audit_recalc import recalculated_reports
+from .audit_reports import compare_reports
 from .audit_sample import (
     MARK_CORRECT,
     MARK_INCORRECT,
@@ -75,6 +68,7 @@ from .audit_sample import (
     update_sample_file,
 )
 from .audit_source import ReportSheets
+from .audit_submission import REPORT_SHEETS
 from .findings import Finding, problem_cell
 from .reports import compute_figures
 
