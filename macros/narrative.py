@@ -15,21 +15,21 @@ wording in the ``.j2`` files, not here.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import jinja2
 
+from cplkpi.scoring.rules import RuleSet
+from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.thaidate import fiscal_quarter, format_thai_date, format_thai_month, parse_date
 from cplkpi.templates.build import TEMPLATE_DIR
 from cplkpi.xlsx import write_bytes_atomic
 
 from .findings import macro_labels
-
-if TYPE_CHECKING:
-    from .reports import MonthFigures
 
 __all__ = [
     "Narratives",
@@ -46,6 +46,30 @@ __all__ = [
 NARRATIVE_DIR = TEMPLATE_DIR / "narratives"
 #: Thai labels of the engine's deduction kinds, as the narratives name them (``data/labels.toml``).
 DEDUCTION_LABELS = {kind: th for kind, (th, _en) in macro_labels("deductions").items()}
+
+
+class MonthFacts(Protocol):
+    """What the narratives read of a report month: :class:`cplkpi.macros.reports.MonthFigures` has it
+    (a protocol here, so that the report job imports the narratives and not the other way round)."""
+
+    @property
+    def agency(self) -> str | None: ...
+    @property
+    def month(self) -> _dt.date: ...
+    @property
+    def as_of(self) -> _dt.date: ...
+    @property
+    def report_due(self) -> _dt.date: ...
+    @property
+    def rules(self) -> RuleSet: ...
+    @property
+    def month_summary(self) -> dict[str, Any]: ...
+    @property
+    def fytd_summary(self) -> dict[str, Any]: ...
+    @property
+    def score(self) -> ScoreResult: ...
+
+    def pending_counts(self) -> dict[str, int]: ...
 
 
 def thai_date(value: Any, style: str = "long") -> str:
@@ -103,17 +127,17 @@ def render(name: str, **context: Any) -> str:
 
 
 def monthly_text(summary: dict[str, Any], with_pct: bool = False) -> str:
-    """Seed-003 monthly line from a :func:`period_summary` dictionary; ``with_pct`` (the memo): each count
+    """The monthly progress line from a :func:`period_summary` dictionary; ``with_pct`` (the memo): each count
     followed by its own share."""
     return render("monthly", with_pct=with_pct, **summary)
 
 
 def cumulative_text(summary: dict[str, Any], quarter: int | None = None) -> str:
-    """Seed-001 cumulative text (counts and %) from a :func:`period_summary` dictionary."""
+    """The quarterly report's cumulative text (counts and %) from a :func:`period_summary` dictionary."""
     return render("cumulative", quarter=quarter, **summary)
 
 
-def memo_text(fig: MonthFigures) -> str:
+def memo_text(fig: MonthFacts) -> str:
     """The Step-3 monthly summary memo to the head of the agency (due by the 10th of the next month)."""
     res = fig.score
     late_kinds = ("late_report", "missing_report")
@@ -147,7 +171,7 @@ class Narratives:
     memo: str
 
     @classmethod
-    def for_month(cls, fig: MonthFigures) -> Narratives:
+    def for_month(cls, fig: MonthFacts) -> Narratives:
         return cls(monthly_text(fig.month_summary), cumulative_text(fig.fytd_summary, fiscal_quarter(fig.month)),
                    memo_text(fig))
 
