@@ -71,6 +71,7 @@ from .audit_source import ReportSheets
 from .audit_submission import REPORT_SHEETS
 from .findings import Finding, problem_cell
 from .reports import compute_figures
+from .sheets import row_number
 
 __all__ = [
     "AgencySummary",
@@ -154,15 +155,16 @@ class AuditResult:
     def summary(self) -> AgencySummary:
         """The committee's one-row view."""
         s = self.score
-        counts = {"findings": len(self.tampering), "observations": len(self.observations),
-                  "errors": sum(f.is_error for f in self.findings)}
+        findings, observations = len(self.tampering), len(self.observations)
+        errors = sum(f.is_error for f in self.findings)
         if s is None:
-            return AgencySummary(self.source, self.agency, self.month, self.fiscal_year, **counts)
-        comps = tuple((c.key, c.label_th, None if pd.isna(c.pct) else float(c.pct), float(c.score))
-                      for c in s.components.itertuples())
-        steps = tuple((int(x.step), float(x.points), float(x.score_before), float(x.deductions), float(x.score))
-                      for x in s.steps.itertuples())
-        ded = tuple((k, round_half_up(sum(Decimal(str(a)) for a in g["amount"]), s.rules.score_decimals))
+            return AgencySummary(self.source, self.agency, self.month, self.fiscal_year, findings=findings,
+                                 observations=observations, errors=errors)
+        comps = tuple((str(c["key"]), str(c["label_th"]), None if pd.isna(c["pct"]) else float(c["pct"]),
+                       float(c["score"])) for c in s.components.to_dict("records"))
+        steps = tuple((int(x["step"]), float(x["points"]), float(x["score_before"]), float(x["deductions"]),
+                       float(x["score"])) for x in s.steps.to_dict("records"))
+        ded = tuple((str(k), round_half_up(sum(Decimal(str(a)) for a in g["amount"]), s.rules.score_decimals))
                     for k, g in s.deductions.groupby("kind", sort=True))
         accuracy = None
         if self.month is not None and len(s.months):
@@ -171,7 +173,8 @@ class AuditResult:
                 accuracy = float(row["audit_accuracy_pct"].iloc[0])
         return AgencySummary(self.source, self.agency, self.month, self.fiscal_year, len(s.complaints), comps,
                              steps, ded, float(s.total), sample_size=self.sample.size if self.sample else 0,
-                             sample_accuracy_pct=accuracy, **counts)
+                             sample_accuracy_pct=accuracy, findings=findings, observations=observations,
+                             errors=errors)
 
 
 # --- the job -------------------------------------------------------------------
@@ -184,11 +187,12 @@ def _default_month(book: ComplaintWorkbook, reports: ReportSheets | None) -> _dt
             return m
     fwd = as_day_array(book.complaints.table["forwarded_on"])
     fwd = fwd[~np.isnat(fwd)]
-    if not len(fwd):
+    last = to_date(fwd.max()) if len(fwd) else None
+    if last is None:
         raise InputError([Problem("no_rows", "ไม่มีเรื่องร้องเรียนที่มีวันที่ศูนย์แจ้งเรื่อง ระบุเดือนด้วย --month",
                                   "no complaint with a forwarding date; give the month (--month)",
                                   book.complaints.sheet)])
-    return to_date(fwd.max()).replace(day=1)
+    return last.replace(day=1)
 
 
 def _cross_checked_month(reports: ReportSheets) -> tuple[_dt.date | None, list[Finding]]:
@@ -203,6 +207,7 @@ def _cross_checked_month(reports: ReportSheets) -> tuple[_dt.date | None, list[F
     c4 = (layout.R003_SHEET, layout.R003_NAMES["R003_MONTH"])
     own = next((m for sh, c, m in signals if (sh, c) == c4), None)
     votes = Counter(m for sh, c, m in signals if (sh, c) != c4)
+    month: _dt.date | None
     if votes:
         best = max(votes.values())
         tied = [m for m, n in votes.items() if n == best]
@@ -311,11 +316,11 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
         marks = sf.marks
         whose = f"ไฟล์สุ่มตรวจของกองกลาง {sf.path.name} "
         sample_sheet, summary_sheet = f"[{sf.path.name}]{SAMPLE_SHEET}", f"[{sf.path.name}]{SUMMARY_SHEET}"
-        id_cells = {str(c): marks.cell("complaint_id", int(r)) for r, c in marks.table["complaint_id"].dropna().items()}
+        id_cells = {str(c): marks.cell("complaint_id", row_number(r)) for r, c in marks.table["complaint_id"].dropna().items()}
         for cid, cell in id_cells.items():
             if cid not in known:
                 unknown(sample_sheet, cell, cid, whose)
-        month_of_row = {int(r): _month_of(v) for r, v in marks.table["month"].dropna().items()}
+        month_of_row = {row_number(r): _month_of(v) for r, v in marks.table["month"].dropna().items()}
         for x in sf.samples:
             r = sf.summary_rows.get(x.month)
             # every recorded field of the draw is checked: the seed (summary and each sample row), the draw
@@ -370,7 +375,7 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
         t = own.table.dropna(subset=["complaint_id", "month"])
         whose = "ชีตสุ่มตรวจของหน่วยงาน "
         for m, g in t.groupby(t["month"].map(_month_of)):
-            cells = {str(c): own.cell("complaint_id", int(r)) for r, c in g["complaint_id"].items()}
+            cells = {str(c): own.cell("complaint_id", row_number(r)) for r, c in g["complaint_id"].items()}
             for cid, cell in cells.items():
                 if cid not in known:
                     unknown(own.sheet or SAMPLE_SHEET, cell, cid, whose)
@@ -417,8 +422,8 @@ def _complaint_findings(book: ComplaintWorkbook, result: ScoreResult) -> list[Fi
     ):
         for row in t.index[mask]:
             cid = str(t.at[row, "complaint_id"])
-            raw = t.at[row, col]
-            out.append(Finding(kind, norm.sheet, norm.cell(col, int(row)),
+            raw: Any = t.at[row, col]  # the cell's value as read: any type
+            out.append(Finding(kind, norm.sheet, norm.cell(col, row_number(row)),
                                f"เรื่อง {cid} {th}",
                                f"complaint {cid} {en}",
                                "warning",
@@ -466,8 +471,8 @@ def audit_workbook(
     if month is not None:
         m = parse_month(month)
     else:
-        m, checks = _cross_checked_month(reports) if reports is not None else (None, [])
-        m = m or _default_month(book, None)
+        stated, checks = _cross_checked_month(reports) if reports is not None else (None, [])
+        m = stated or _default_month(book, None)
     agency = book.agency or (reported_agency(reports) if reports is not None else None) or Path(name).stem
     as_of, late = _reported_as_of(reports, m, rules, month is not None)
     checks += late

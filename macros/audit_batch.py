@@ -23,7 +23,7 @@ import os
 import tempfile
 import zipfile
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -34,6 +34,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from cplkpi.guard import check_workbook_file, reading
 from cplkpi.outputs import ensure_not_input
@@ -47,6 +48,7 @@ from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_
 from .audit import AgencySummary, audit_error, audit_workbook, category_label, finding_order
 from .findings import Finding
 from .reports import text_lines, write_pdfs
+from .sheets import worksheet
 
 __all__ = [
     "CHART_SHEET",
@@ -222,7 +224,7 @@ def audit_files(
     rules = load_rules(rules)
     samples = Path(samples) if samples is not None else None
     workers = workers or min(len(files), os.cpu_count() or 1) or 1
-    job = job or _audit_one
+    run: Callable[..., tuple[AgencySummary, list[Finding]]] = job or _audit_one
     done: dict[Path, tuple[AgencySummary, list[Finding]]] = {}
 
     def finish(path: Path, outcome: tuple[AgencySummary, list[Finding]]) -> None:
@@ -239,7 +241,7 @@ def audit_files(
             while (queue or running) and not suspects:
                 while queue and len(running) < 2 * workers:
                     p = queue.popleft()
-                    running[pool.submit(job, p, *args)] = p
+                    running[pool.submit(run, p, *args)] = p
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     p = running.pop(fut)
@@ -249,7 +251,7 @@ def audit_files(
                         suspects.append(p)
             suspects += running.values()
         for p in suspects:  # a worker died: audit each file it may have been reading on its own
-            finish(p, _isolated(job, p, args))
+            finish(p, _isolated(run, p, args))
     outcomes = [done[p] for p in files]
     by_agency: dict[str | None, list[str]] = {}
     for s, _ in outcomes:
@@ -343,7 +345,7 @@ def _batch_month(result: BatchResult, month: Any) -> _dt.date | None:
 # --- the committee workbook -----------------------------------------------------
 
 
-def _header(ws: Any, row: int, headers: list[str], widths: list[float]) -> None:
+def _header(ws: Any, row: int, headers: list[str], widths: Sequence[float]) -> None:
     header_row(ws, row, headers, height=48, size=None, border_color=None, widths=widths)
     ws.freeze_panes = ws.cell(row + 1, 1)
 
@@ -403,7 +405,7 @@ def write_committee_workbook(
     order = sorted(range(len(audited)), key=lambda i: (ranks.iloc[i], audited[i].agency or ""))
 
     wb = Workbook()
-    ws = wb.active
+    ws = worksheet(wb)
     ws.title = SUMMARY_SHEET
     when = f"ประจำเดือน {format_thai_month(month, long=True)} " if month else ""
     fy = next((s.fiscal_year for s in audited if s.fiscal_year), None)
@@ -437,8 +439,8 @@ def write_committee_workbook(
                   s.sample_accuracy_pct, s.findings, s.observations, _verdict(s)])
         fmts = ([None] * 5 + ["0.00"] * len(comp_keys) + [score_fmt] * len(rules.steps)
                 + ["0.00", "0.00", score_fmt, "0.00", "0", "0", None])
-        for j, (v, f) in enumerate(zip(row, fmts), start=1):
-            _put(ws.cell(r, j), v, f)
+        for j, (v, fmt) in enumerate(zip(row, fmts), start=1):
+            _put(ws.cell(r, j), v, fmt)
         if s.month is not None:
             ws.cell(r, 4).number_format = "[$-107041E]mmm yyyy;@"
     last_ranked = r
@@ -448,7 +450,7 @@ def write_committee_workbook(
         _put(ws.cell(r, len(headers)), f"ตรวจไม่ได้ (could not be audited): ดูชีต {ERRORS_SHEET}")
         ws.cell(r, len(headers)).font = Font(name=THAI_FONT, color="C00000")
     print_setup(ws, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")
-    ws.auto_filter.ref = f"A{_HEADER_ROW}:{ws.cell(_HEADER_ROW, len(headers)).column_letter}{max(r, _HEADER_ROW)}"
+    ws.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(headers))}{max(r, _HEADER_ROW)}"
 
     fs = wb.create_sheet(FINDINGS_SHEET)
     _title(fs, [f"ข้อค้นพบจากการตรวจสอบ {when}".strip(), f"จัดทำเมื่อ {format_thai_date(made_on, 'long')}"])

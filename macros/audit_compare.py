@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl.utils.cell import absolute_coordinate, column_index_from_string, range_boundaries
+from openpyxl.utils.cell import absolute_coordinate, column_index_from_string
 
 from cplkpi.scoring.errors import column_letter
 from cplkpi.scoring.thaidate import format_thai_date
@@ -27,6 +27,7 @@ from .audit_source import (
     header_footer_parts,
 )
 from .findings import Finding, Severity
+from .sheets import bounds
 
 __all__ = [
     "formula_note",
@@ -216,7 +217,7 @@ def _expected(ws: Any, ref: str) -> Any:
 
 def _region_cells(ref: str) -> Iterable[str]:
     """Every cell of a range (or the one cell of a reference), row by row."""
-    c1, r1, c2, r2 = range_boundaries(ref)
+    c1, r1, c2, r2 = bounds(ref)
     for r in range(r1, r2 + 1):
         for c in range(c1, c2 + 1):
             yield f"{column_letter(c)}{r}"

@@ -41,6 +41,9 @@ __all__ = [
 ]
 
 
+#: Excel's last row and column: a print area of whole rows or columns reaches them
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
+
 def format_key(fmt: str | None) -> str:
     """A number format as it shows, for comparing: LibreOffice writes ``d mmm`` as ``d\\ mmm`` and
     ``General`` in any case; escapes and quotes of literal text do not change what shows."""
@@ -75,7 +78,7 @@ def _check_formats(cmp: _Comparer, sheet: str, ws: Any | None) -> None:
     for ref, fmt in sorted(cmp.reports.formats.get(sheet, {}).items() if ws is not None else (),
                            key=lambda x: _split(x[0])):
         row, col = _split(ref)
-        tc = ws._cells.get((row, col))
+        tc = ws._cells.get((row, col)) if ws is not None else None
         want_fmt = tc.number_format if tc is not None else "General"
         if format_key(fmt) == format_key(want_fmt):
             continue
@@ -106,12 +109,14 @@ def _check_merges(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
 def _check_print_area(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
     """The submitted print area must cover the template's: rows or columns left out do not print."""
     def boxes(text: str) -> list[tuple[int, int, int, int]]:
+        """The ranges of a print area; whole columns (``A:P``) or rows (``1:40``) open to the sheet's edge."""
         out = []
         for part in text.replace("$", "").split(","):
             try:
-                out.append(range_boundaries(part.split("!")[-1].strip()))
+                c1, r1, c2, r2 = range_boundaries(part.split("!")[-1].strip())
             except (ValueError, TypeError):
                 continue
+            out.append((c1 or 1, r1 or 1, c2 or MAX_COLUMN, r2 or MAX_ROW))
         return out
 
     have = boxes(s.print_area or "")

@@ -24,7 +24,7 @@ from cplkpi.scoring.thaidate import fiscal_months, fiscal_year, parse_date
 from cplkpi.templates import build as layout
 
 from .audit_sample import SUMMARY_SHEET as SAMPLE_SUMMARY
-from .audit_source import Cell, ReportSheets, read_report_sheets
+from .audit_source import Cell, ReportSheets, SheetInfo, read_report_sheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 
 __all__ = [
@@ -48,7 +48,8 @@ def read_reports(*paths: str | Path, checked: bool = False, whole: bool = False)
     template's set are findings); separate report files hold sheets of their own (the validation
     sheet), so only their report sheets and sheets claiming a report are described.
     """
-    out = ReportSheets(source=", ".join(Path(p).name for p in paths), sheets=[])
+    sheets: list[SheetInfo] = []
+    out = ReportSheets(source=", ".join(Path(p).name for p in paths), sheets=sheets)
     for p in paths:
         part = read_report_sheets(p, READ_SHEETS, checked=checked, known=expected_sheets())
         out.cells.update(part.cells)
@@ -56,7 +57,7 @@ def read_reports(*paths: str | Path, checked: bool = False, whole: bool = False)
         out.looks.update(part.looks)
         out.names.update({k: v for k, v in part.names.items() if k.startswith(("R003_", "R001_"))})
         out.name_texts.update({k: v for k, v in part.name_texts.items() if k.startswith(("R003_", "R001_"))})
-        out.sheets += [s for s in part.sheets or () if whole or s.name in READ_SHEETS or s.claims]
+        sheets += [s for s in part.sheets or () if whole or s.name in READ_SHEETS or s.claims]
     return out
 
 

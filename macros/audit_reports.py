@@ -72,6 +72,7 @@ from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 from .audit_validator import _compare_narrative, _validator_findings, as_openpyxl, narrative_rows
 from .findings import Finding
 from .reports import render_r001, render_r003
+from .sheets import row_number
 
 __all__ = [
     "NARRATIVE_SHEET",
@@ -179,7 +180,7 @@ def _compare_r001(cmp: _Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, bo
         expected_rows[str(cid).strip()] = r
         r += 1
     ids = book.complaints.table["complaint_id"].astype("string")
-    where = {str(v): int(i) for i, v in ids.items() if v is not None and str(v) != "<NA>"}
+    where = {str(v): row_number(i) for i, v in ids.items() if v is not None and str(v) != "<NA>"}
     seen: Counter[str] = Counter()
     for row, values in submitted.items():
         cid = str(values["complaint_id"]).strip()
@@ -208,8 +209,8 @@ def _compare_r001(cmp: _Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, bo
     comp = book.complaints
     for cid in expected_rows:
         if cid not in seen:
-            row = where.get(cid)
-            cmp.add("missing_from_report", comp.sheet, comp.cell("complaint_id", row) if row else None, None, cid,
+            at = where.get(cid)
+            cmp.add("missing_from_report", comp.sheet, comp.cell("complaint_id", at) if at else None, None, cid,
                     f"เรื่อง {cid} ยังดำเนินการไม่แล้วเสร็จ ณ {format_thai_date(fig.as_of)} แต่ไม่อยู่ในรายงาน CPL_R001",
                     f"complaint {cid} is still open on {fig.as_of:%Y-%m-%d} but missing from CPL_R001",
                     complaint_id=cid)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.utils.cell import absolute_coordinate, range_boundaries
+from openpyxl.utils.cell import absolute_coordinate
 from openpyxl.workbook.defined_name import DefinedName
 
 from cplkpi.scoring.errors import column_letter
@@ -27,6 +27,7 @@ from .audit_reading import _as_date, _empty, _split
 from .audit_source import ReportSheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 from .findings import Finding
+from .sheets import bounds, worksheet
 from .validate import validate_reports
 from .validate_periods import check_periods
 from .validate_progress import PROGRESS_COUNT, parse_progress_text
@@ -40,7 +41,7 @@ __all__ = [
 def as_openpyxl(reports: ReportSheets, *, formulas: bool) -> Any:
     """An in-memory openpyxl workbook of the report sheets (values, or formulas where there are any)."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(worksheet(wb))
     for title, cells in reports.cells.items():
         ws = wb.create_sheet(title)
         for ref, c in cells.items():
@@ -71,7 +72,7 @@ def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> l
     for sheet, names in ((layout.R003_SHEET, layout.R003_NAMES), (layout.R001_SHEET, layout.R001_NAMES)):
         for name, ref in names.items():
             if name in ("R001_DATA", "R001_TABLE"):
-                c1, r1, c2, _ = range_boundaries(ref)
+                c1, r1, c2, _ = bounds(ref)
                 ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{max(last, r1)}"
             for wb in (values, formulas):
                 if sheet in wb.sheetnames:

@@ -25,7 +25,7 @@ import jinja2
 
 from cplkpi.scoring.rules import RuleSet
 from cplkpi.scoring.scores import ScoreResult
-from cplkpi.scoring.thaidate import fiscal_quarter, format_thai_date, format_thai_month, parse_date
+from cplkpi.scoring.thaidate import DateStyle, fiscal_quarter, format_thai_date, format_thai_month, parse_date
 from cplkpi.templates.build import TEMPLATE_DIR
 from cplkpi.xlsx import write_bytes_atomic
 
@@ -72,7 +72,7 @@ class MonthFacts(Protocol):
     def pending_counts(self) -> dict[str, int]: ...
 
 
-def thai_date(value: Any, style: str = "long") -> str:
+def thai_date(value: Any, style: DateStyle = "long") -> str:
     """A date, or date text the engine reads (``5 เม.ย. 2563``), in Thai B.E.: ``5 เมษายน 2563``."""
     return format_thai_date(parse_date(value), style)
 
@@ -141,7 +141,7 @@ def memo_text(fig: MonthFacts) -> str:
     """The Step-3 monthly summary memo to the head of the agency (due by the 10th of the next month)."""
     res = fig.score
     late_kinds = ("late_report", "missing_report")
-    late = [{"label": DEDUCTION_LABELS[d.kind], "month": d.month, "amount": d.amount}
+    late = [{"label": DEDUCTION_LABELS[str(d.kind)], "month": d.month, "amount": d.amount}
             for d in res.deductions.itertuples() if d.kind in late_kinds]
     # the monthly summary's late-report deductions are in its line, listed below it; the others (audit) apart
     components = [
@@ -150,7 +150,7 @@ def memo_text(fig: MonthFacts) -> str:
          "points": c.points, "details": late if c.monthly else []}
         for c in res.component_summary().itertuples()
     ]
-    deductions = [{"label": DEDUCTION_LABELS[d.kind], "month": d.month, "amount": d.amount}
+    deductions = [{"label": DEDUCTION_LABELS[str(d.kind)], "month": d.month, "amount": d.amount}
                   for d in res.deductions.itertuples() if d.kind not in late_kinds]
     return render(
         "memo", agency=fig.agency, month=fig.month, monthly=monthly_text(fig.month_summary, with_pct=True),

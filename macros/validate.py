@@ -35,7 +35,6 @@ from typing import Any
 
 import numpy as np
 from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
 
 from cplkpi.guard import check_workbook_file
 from cplkpi.scoring.deadlines import STATUS_LABELS, on_time
@@ -60,6 +59,7 @@ from cplkpi.templates import build as layout
 
 from .audit_source import reading
 from .findings import FINDINGS_HEADERS, VALIDATE_CODES, Finding, findings_rows, problem_cell
+from .sheets import bounds
 from .validate_periods import PeriodFigures, _d, _eq, _n, check_counts, check_periods
 from .validate_progress import parse_progress_form, parse_progress_text
 
@@ -121,7 +121,10 @@ class _Sheet:
 
     def formula(self, ref: str) -> str | None:
         """The formula of a cell (``=…``), None for a value or when the formulas are unknown."""
-        return self.fwb[self.sheet][ref].value if self.is_formula(ref) else None
+        if self.fwb is None or not self.is_formula(ref):
+            return None
+        value: str | None = self.fwb[self.sheet][ref].value
+        return value
 
     def is_formula(self, ref: str) -> bool | None:
         if self.fwb is None:
@@ -216,7 +219,7 @@ def _open(source: Any, data_only: bool) -> Any:
 
 def _rows_of(range_ref: str) -> range:
     """The rows of a range (``A13:P24``) or of a single cell."""
-    _, first, _, last = range_boundaries(range_ref)
+    _, first, _, last = bounds(range_ref)
     return range(first, last + 1)
 
 
@@ -288,11 +291,11 @@ def _check_r003(s: _Sheet, rules: RuleSet | None) -> dict[str, Any]:
         out += check_counts(sp, s.report)
         pending_pct = s.number(pct_p)
         if pending_pct is not None and values["received"] and values["in_progress"] is not None:
-            expected = percent(int(values["in_progress"]), int(values["received"]))
-            if not _eq(pending_pct, expected, 1e-6):
+            pending_want = percent(int(values["in_progress"]), int(values["received"]))
+            if pending_want is not None and not _eq(pending_pct, pending_want, 1e-6):
                 out.append(Finding("pct_mismatch", s.sheet, pct_p,
-                                   f"{label}: ร้อยละกำลังดำเนินการ {pending_pct} แต่คำนวณได้ {expected:.2f}",
-                                   f"{label}: in-progress % is {pending_pct}, the counts give {expected:.2f}",
+                                   f"{label}: ร้อยละกำลังดำเนินการ {pending_pct} แต่คำนวณได้ {pending_want:.2f}",
+                                   f"{label}: in-progress % is {pending_pct}, the counts give {pending_want:.2f}",
                                    report=s.report))
         s.expect_formula([*names.values(), pct_c, pct_p])
         if src is None:
@@ -343,8 +346,8 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
         no_data = (data_from is not None and data_to is not None and m_start is not None and m_end is not None
                    and (m_end < data_from or m_start > data_to) and sent is None
                    and not s.number(f"{mc['received']}{r}") and not s.number(f"{mc['completed_in_month']}{r}"))
-        month = months.get(r)
-        if month is not None:
+        month = months.get(r)  # only with a rule set
+        if month is not None and rules is not None:
             rule_due = monthly_report_due(month, rules.deadlines.monthly_report_due_day)
             if due is not None and due != rule_due:
                 s.findings.append(Finding(
@@ -362,7 +365,7 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
                                           f"ผลการส่งรายงานเป็น {status!r} แต่กำหนด {_d(due)} ส่ง {_d(sent)} คือ {expected!r}",
                                           f"report status {status!r}, but due {due} and sent {sent} give {expected!r}",
                                           report=s.report))
-            if month is not None and rules.late_report is not None:
+            if month is not None and rules is not None and rules.late_report is not None:
                 # not judged before the due day is over (a summary dated after the as-of date included)
                 want = float(np.nan_to_num(monthly_report_deduction(sent, month, as_of, rules=rules)[0])) \
                     if passed else 0.0
@@ -446,6 +449,7 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
         if points is not None and score is not None:
             monthly = label in monthly_labels or (rules is None and s.formula(f"{cc['score']}{r}") ==
                                               layout.component_formulas(r, monthly=True)["score"])
+            want_score: float | None
             if monthly or not total:
                 want_score = points
             elif pct is not None and threshold is not None:
@@ -471,14 +475,14 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
         if step is None:
             continue
         comps = by_step.get(step, [])
-        want = {
+        wants: dict[str, float] = {
             "points": sum(p for p, _ in comps),
             "score_before": round_half_up(sum(x for _, x in comps), 4),
             "deductions": round_half_up((late_total if step == late_step else 0) +
                                         (audit_total if step == audit_step else 0), 4),
         }
-        want["score"] = round_half_up(max(want["score_before"] - want["deductions"], 0), 4)
-        for key, value in want.items():
+        wants["score"] = round_half_up(max(wants["score_before"] - wants["deductions"], 0), 4)
+        for key, value in wants.items():
             ref = f"{stc[key]}{r}"
             got = s.number(ref)
             if got is not None:
@@ -488,7 +492,7 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
                                    f"ขั้นตอนที่ {step:g}: {got:g} แต่คำนวณจากองค์ประกอบและการหักคะแนนได้ {value:g}",
                                    f"step {step:g}: {got:g}, but its components and deductions give {value:g}",
                                    report=s.report))
-        s.expect_formula(f"{stc[k]}{r}" for k in want)
+        s.expect_formula(f"{stc[k]}{r}" for k in wants)
     for key, name in (("points", "R003_TOTAL_POINTS"), ("score_before", "R003_SCORE_BEFORE"),
                       ("deductions", "R003_DEDUCTIONS"), ("score", "R003_TOTAL")):
         ref = s.ref(name)

@@ -61,12 +61,14 @@ def _eq(a: float | None, b: float | None, tol: float = 1e-9) -> bool:
 def check_counts(p: PeriodFigures, report: str | None = None) -> list[Finding]:
     """Received = completed + in progress, and the completion % consistent with the counts."""
     out = []
-    if None not in (p.received, p.completed, p.in_progress) and not _eq(p.received, p.completed + p.in_progress):
-        total = p.completed + p.in_progress
+    received, completed, in_progress = p.received, p.completed, p.in_progress
+    if received is not None and completed is not None and in_progress is not None \
+            and not _eq(received, completed + in_progress):
+        total = completed + in_progress
         out.append(Finding(
             "counts_mismatch", p.sheet, p.cell("received"),
             f"{p.label}: รับเรื่อง {_n(p.received)} เรื่อง แต่เสร็จสิ้น {_n(p.completed)} + กำลังดำเนินการ "
-            f"{_n(p.in_progress)} = {_n(total)} เรื่อง (ต่างกัน {_n(p.received - total)})",
+            f"{_n(p.in_progress)} = {_n(total)} เรื่อง (ต่างกัน {_n(received - total)})",
             f"{p.label}: received {_n(p.received)} but completed {_n(p.completed)} + in progress "
             f"{_n(p.in_progress)} = {_n(total)}", report=report))
     if p.completed_pct is not None and p.received is not None and p.completed is not None and p.received >= 0:
@@ -113,16 +115,17 @@ def check_periods(
                                report=report))
 
     dated = [p for p in periods if p.start is not None and p.end is not None and p.start <= p.end]
-    if expected_start is not None and dated and dated[0].start > expected_start and periods[0] is dated[0]:
+    if expected_start is not None and dated and _span(dated[0])[0] > expected_start and periods[0] is dated[0]:
         first = dated[0]
-        out.append(_gap(None, first, expected_start, first.start - _dt.timedelta(days=1), report))
+        out.append(_gap(None, first, expected_start, _span(first)[0] - _dt.timedelta(days=1), report))
     for prev, cur, between in _consecutive(periods):
         if between:
             continue  # a period without dates lies between them: already reported as missing
-        if cur.start > prev.end + _dt.timedelta(days=1):
-            out.append(_gap(prev, cur, prev.end + _dt.timedelta(days=1), cur.start - _dt.timedelta(days=1), report))
-        elif cur.start <= prev.end:
-            last = min(prev.end, cur.end)
+        (_, prev_end), (cur_start, cur_end) = _span(prev), _span(cur)
+        if cur_start > prev_end + _dt.timedelta(days=1):
+            out.append(_gap(prev, cur, prev_end + _dt.timedelta(days=1), cur_start - _dt.timedelta(days=1), report))
+        elif cur_start <= prev_end:
+            last = min(prev_end, cur_end)
             out.append(Finding(
                 "period_overlap", cur.sheet, cur.cell("start"),
                 f"{cur.label} ({_d(cur.start)} – {_d(cur.end)}) ซ้อนทับกับ {prev.label} ({_d(prev.start)} – "
@@ -130,9 +133,9 @@ def check_periods(
                 f"{cur.label} ({cur.start} – {cur.end}) overlaps {prev.label} ({prev.start} – {prev.end}): "
                 f"{cur.start} – {last} counted twice", report=report))
     if expected_end is not None and dated:
-        last = max((p for p in dated if p.start <= expected_end), key=lambda p: p.end, default=None)
-        if last is not None and last.end < expected_end and periods[-1] is last:
-            out.append(_gap(last, None, last.end + _dt.timedelta(days=1), expected_end, report))
+        latest = max((p for p in dated if _span(p)[0] <= expected_end), key=lambda p: _span(p)[1], default=None)
+        if latest is not None and _span(latest)[1] < expected_end and periods[-1] is latest:
+            out.append(_gap(latest, None, _span(latest)[1] + _dt.timedelta(days=1), expected_end, report))
 
     seen: list[PeriodFigures] = []
     for p in periods:
@@ -153,6 +156,13 @@ def check_periods(
                     break
             seen.append(p)
     return out
+
+
+def _span(p: PeriodFigures) -> tuple[_dt.date, _dt.date]:
+    """Start and end of a period known to be dated."""
+    if p.start is None or p.end is None:
+        raise ValueError(f"{p.label}: a period without start or end date")
+    return p.start, p.end
 
 
 def _consecutive(periods: Sequence[PeriodFigures]) -> Iterable[tuple[PeriodFigures, PeriodFigures, bool]]:
