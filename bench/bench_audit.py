@@ -3,7 +3,7 @@
 Run: python bench/bench_audit.py [--agencies 50] [--complaints 2000] [--workers 2] [--dir DIR] [--reuse]
 
 Writes the synthetic submissions (complaint sheets + filled CPL_R003/CPL_R001 +
-progress form, :mod:`cplkpi.macros.audit_synthetic`) into DIR (not timed;
+progress form, ``bench/agencies_synthetic.py``) into DIR (not timed;
 ``--reuse`` keeps an existing folder), then times ``audit_folder`` exactly as
 ``cplkpi audit-batch`` runs it (process pool, samples drawn into a folder,
 committee workbook written; the PDF separately). As a same-run reference it
@@ -23,8 +23,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from agencies_synthetic import agency_name, write_agency_submission
+
 from cplkpi.macros.audit_batch import audit_folder, workbook_files
-from cplkpi.macros.audit_synthetic import agency_name, write_agency_submission
 from cplkpi.workbook import read_workbook
 
 MONTH = _dt.date(2020, 9, 1)  # the fiscal year's last month: every month's figures are in the reports

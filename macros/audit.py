@@ -1,4 +1,4 @@
-"""The committee's audit of a submitted agency workbook (SPEC §4, §8; issue 6).
+"""The committee's audit of a submitted agency workbook (docs/audit.md).
 
 Job API (stable; the CLI, the batch and the Excel button call exactly this)::
 
@@ -18,8 +18,8 @@ Job API (stable; the CLI, the batch and the Excel button call exactly this)::
   (:mod:`.audit_sample`): the month's 10 % sample is added there if it is not
   yet drawn, and the marks already made are read back into the score.
 
-:class:`AuditResult` holds ``findings`` (:class:`Finding`: kind, sheet, cell,
-reported, recomputed, Thai and English message; :data:`FINDING_KINDS`), the
+:class:`AuditResult` holds ``findings`` (:class:`~.findings.Finding`: code, sheet, cell,
+reported, recomputed, Thai and English message; codes in ``data/findings.toml``), the
 ``score`` recomputed by the engine (fiscal year to the month's end), the
 month's ``sample`` draw and the input ``problems`` (also listed as findings);
 ``summary()`` is the committee's one-row view of the agency.
@@ -32,10 +32,11 @@ CPL_R003 and CPL_R001 report sheets in it (see ``docs/audit.md``).
 from __future__ import annotations
 
 import datetime as _dt
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,102 +45,41 @@ from cplkpi.scoring.days import as_day_array, to_date
 from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.percent import round_half_up
 from cplkpi.scoring.rules import RuleSet, load_rules
-from cplkpi.scoring.scores import ScoreResult
+from cplkpi.scoring.scores import ScoreResult, monthly_report_due
 from cplkpi.scoring.tables import has_text
-from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, format_thai_month, parse_month
+from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, format_thai_month, month_end, parse_month
+from cplkpi.templates import build as layout
 from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
 
-from .audit_sample import MonthSample, SampleFile, draw_month_sample, sample_file_path, update_sample_file
+from .audit_reading import month_signals, read_reports, reported_agency, reported_as_of, reported_month
+from .audit_recalc import recalculated_reports
+from .audit_reports import compare_reports
+from .audit_sample import (
+    MARK_CORRECT,
+    MARK_INCORRECT,
+    SAMPLE_SHEET,
+    SUMMARY_SHEET,
+    MonthSample,
+    SampleFile,
+    _whole,
+    draw_month_sample,
+    sample_file_path,
+    sample_seed,
+    update_sample_file,
+)
 from .audit_source import ReportSheets
-from .validate import CODES as VALIDATE_CODES
-from .validate import problem_cell
+from .audit_submission import REPORT_SHEETS
+from .findings import Finding, problem_cell
+from .reports import compute_figures
+from .sheets import row_number
 
 __all__ = [
-    "FINDING_KINDS",
-    "OBSERVATION_KINDS",
     "AgencySummary",
     "AuditResult",
     "Finding",
     "audit_workbook",
     "finding_order",
 ]
-
-Severity = Literal["error", "warning"]
-
-#: Finding kinds with their Thai and English labels (the committee workbook groups by these); the report
-#: validator's codes (:data:`cplkpi.macros.validate.CODES`) are kinds too.
-FINDING_KINDS: dict[str, tuple[str, str]] = {
-    **VALIDATE_CODES,
-    "figure_differs": ("ตัวเลขที่รายงานไม่ตรงกับที่คำนวณใหม่", "reported figure differs from the recomputed one"),
-    "formula_changed": ("สูตรหรือโครงสร้างรายงานถูกแก้ไข", "formula or report layout changed"),
-    "completed_without_detail": ("เสร็จสิ้นแต่ไม่มีรายละเอียดผลการดำเนินการ", "completed without a result detail"),
-    "completed_without_evidence": ("เสร็จสิ้นแต่ไม่มีภาพก่อน-หลังหรือหลักฐาน", "completed without evidence"),
-    "missing_from_report": ("เรื่องไม่ปรากฏในรายงาน", "complaint missing from a report"),
-    "not_pending": ("เรื่องในรายงานคงค้างไม่ได้คงค้าง", "complaint listed as pending is not pending"),
-    "unknown_complaint": ("เรื่องในรายงานไม่มีในชีตเรื่องร้องเรียน", "reported complaint not in the complaint sheet"),
-    "report_missing": ("ไม่พบรายงานหรือตัวเลขที่ต้องรายงาน", "report sheet or figure missing"),
-    "duplicate_agency": ("หน่วยงานส่งมาหลายไฟล์", "agency sent several files"),
-    "input_problem": ("ปัญหาในข้อมูลของไฟล์ที่ส่ง", "problem in the submitted data"),
-    "formula_in_value_cell": ("มีสูตรในเซลล์ที่ต้องเป็นค่าที่รายงาน", "formula in a reported-value cell"),
-    "value_as_text": ("ตัวเลขหรือวันที่เก็บเป็นข้อความ", "number or date stored as text"),
-    "text_changed": ("ข้อความของแม่แบบถูกแก้ไขหรือมีข้อความเพิ่ม", "template text changed or text added"),
-    "name_changed": ("ชื่อที่กำหนด (defined name) ถูกย้ายหรือลบ", "defined name moved or deleted"),
-    "hidden_sheet": ("ชีตรายงานถูกซ่อน", "report sheet hidden"),
-    "hidden_rows": ("แถวหรือคอลัมน์ของรายงานถูกซ่อน", "report rows or columns hidden"),
-    "hidden_value": ("ค่าในรายงานถูกซ่อนหรือแสดงเป็นค่าอื่น", "a report value hidden or shown as another"),
-    "duplicate_report": ("มีชีตอื่นอ้างเป็นรายงานเดียวกัน", "another sheet claims the same report"),
-    "extra_sheet": ("ชีตที่ไม่อยู่ในชุดชีตของแม่แบบ", "sheet beyond the template's set"),
-    "month_mismatch": ("เดือนที่รายงานไม่ตรงกันระหว่างเซลล์ของรายงาน", "report month disagrees between cells"),
-    "as_of_after_due": ("วันที่ประเมินอยู่หลังกำหนดส่งรายงาน", "as-of date after the report's due date"),
-    "sample_mismatch": ("ตัวอย่างสุ่มตรวจไม่ตรงกับการสุ่มของกองกลาง", "audit sample differs from the committee's draw"),
-    "sample_unknown_id": ("เรื่องในตัวอย่างสุ่มตรวจไม่มีในไฟล์ที่ตรวจ", "sampled complaint not in the audited workbook"),
-    "sample_marks_differ": ("ผลการตรวจในชีตสุ่มตรวจของหน่วยงานไม่ตรงกับของกองกลาง",
-                            "the agency's sample marks differ from the committee's"),
-    "recalculated_differs": ("ค่าหลังคำนวณใหม่ไม่ตรงกับที่ควรแสดง", "the value after recalculation is not the right one"),
-}
-
-#: Kinds that observe the quality of the complaint data rather than the report's honesty: they are listed
-#: apart (summary, workbook, console) and never change the exit status.
-OBSERVATION_KINDS = frozenset({"completed_without_detail", "completed_without_evidence", "input_problem"})
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing the audit found, pointing at the cell a committee member should look at."""
-
-    kind: str
-    sheet: str | None
-    cell: str | None
-    reported: Any
-    recomputed: Any
-    message_th: str
-    message_en: str
-    severity: Severity = "error"
-    name: str | None = None
-    complaint_id: str | None = None
-
-    @property
-    def where(self) -> str:
-        return "!".join(x for x in (self.sheet, self.cell) if x)
-
-    @property
-    def message(self) -> str:
-        return f"{self.message_th} ({self.message_en})"
-
-    @property
-    def label_th(self) -> str:
-        return FINDING_KINDS.get(self.kind, (self.kind, self.kind))[0]
-
-    @property
-    def category(self) -> Literal["tampering", "observation"]:
-        """``tampering`` (the report is inconsistent or tampered with) or ``observation`` (data quality)."""
-        return "observation" if self.kind in OBSERVATION_KINDS else "tampering"
-
-    @property
-    def is_error(self) -> bool:
-        """An error-level tampering/consistency finding: the submission fails the audit (exit status 1)."""
-        return self.severity == "error" and self.category == "tampering"
-
 
 def finding_order(f: Finding) -> tuple[int, int]:
     """Sort key: errors first, then other tampering/consistency findings, observations last."""
@@ -208,22 +148,23 @@ class AuditResult:
     def findings_table(self) -> pd.DataFrame:
         """Findings as a table with Thai column names (what the committee reads)."""
         rows = [(self.agency, category_label(f), f.label_th, f.sheet, f.cell, f.reported, f.recomputed,
-                 f.message_th, f.message_en, f.kind, f.severity) for f in sorted(self.findings, key=finding_order)]
+                 f.message_th, f.message_en, f.code, f.severity) for f in sorted(self.findings, key=finding_order)]
         return pd.DataFrame(rows, columns=["หน่วยงาน", "กลุ่ม", "ประเภท", "ชีต", "เซลล์", "ค่าที่รายงาน",
                                            "ค่าที่คำนวณใหม่", "รายละเอียด", "detail", "kind", "severity"])
 
     def summary(self) -> AgencySummary:
         """The committee's one-row view."""
         s = self.score
-        counts = {"findings": len(self.tampering), "observations": len(self.observations),
-                  "errors": sum(f.is_error for f in self.findings)}
+        findings, observations = len(self.tampering), len(self.observations)
+        errors = sum(f.is_error for f in self.findings)
         if s is None:
-            return AgencySummary(self.source, self.agency, self.month, self.fiscal_year, **counts)
-        comps = tuple((c.key, c.label_th, None if pd.isna(c.pct) else float(c.pct), float(c.score))
-                      for c in s.components.itertuples())
-        steps = tuple((int(x.step), float(x.points), float(x.score_before), float(x.deductions), float(x.score))
-                      for x in s.steps.itertuples())
-        ded = tuple((k, round_half_up(sum(Decimal(str(a)) for a in g["amount"]), s.rules.score_decimals))
+            return AgencySummary(self.source, self.agency, self.month, self.fiscal_year, findings=findings,
+                                 observations=observations, errors=errors)
+        comps = tuple((str(c["key"]), str(c["label_th"]), None if pd.isna(c["pct"]) else float(c["pct"]),
+                       float(c["score"])) for c in s.components.to_dict("records"))
+        steps = tuple((int(x["step"]), float(x["points"]), float(x["score_before"]), float(x["deductions"]),
+                       float(x["score"])) for x in s.steps.to_dict("records"))
+        ded = tuple((str(k), round_half_up(sum(Decimal(str(a)) for a in g["amount"]), s.rules.score_decimals))
                     for k, g in s.deductions.groupby("kind", sort=True))
         accuracy = None
         if self.month is not None and len(s.months):
@@ -232,26 +173,26 @@ class AuditResult:
                 accuracy = float(row["audit_accuracy_pct"].iloc[0])
         return AgencySummary(self.source, self.agency, self.month, self.fiscal_year, len(s.complaints), comps,
                              steps, ded, float(s.total), sample_size=self.sample.size if self.sample else 0,
-                             sample_accuracy_pct=accuracy, **counts)
+                             sample_accuracy_pct=accuracy, findings=findings, observations=observations,
+                             errors=errors)
 
 
 # --- the job -------------------------------------------------------------------
 
 
 def _default_month(book: ComplaintWorkbook, reports: ReportSheets | None) -> _dt.date:
-    from .audit_reports import reported_month
-
     if reports is not None:
         m = reported_month(reports)
         if m is not None:
             return m
     fwd = as_day_array(book.complaints.table["forwarded_on"])
     fwd = fwd[~np.isnat(fwd)]
-    if not len(fwd):
+    last = to_date(fwd.max()) if len(fwd) else None
+    if last is None:
         raise InputError([Problem("no_rows", "ไม่มีเรื่องร้องเรียนที่มีวันที่ศูนย์แจ้งเรื่อง ระบุเดือนด้วย --month",
                                   "no complaint with a forwarding date; give the month (--month)",
                                   book.complaints.sheet)])
-    return to_date(fwd.max()).replace(day=1)
+    return last.replace(day=1)
 
 
 def _cross_checked_month(reports: ReportSheets) -> tuple[_dt.date | None, list[Finding]]:
@@ -260,18 +201,13 @@ def _cross_checked_month(reports: ReportSheets) -> tuple[_dt.date | None, list[F
     The month cell (``C4``) alone is easy to change: the period ends, the month summary's formula
     row, the last filled month row and CPL_R001's month vote, and ``C4`` only settles a tie.
     """
-    from collections import Counter
-
-    from cplkpi.templates import build as layout
-
-    from .audit_reports import month_signals
-
     signals = month_signals(reports)
     if not signals:
         return None, []
     c4 = (layout.R003_SHEET, layout.R003_NAMES["R003_MONTH"])
     own = next((m for sh, c, m in signals if (sh, c) == c4), None)
     votes = Counter(m for sh, c, m in signals if (sh, c) != c4)
+    month: _dt.date | None
     if votes:
         best = max(votes.values())
         tied = [m for m, n in votes.items() if n == best]
@@ -280,11 +216,12 @@ def _cross_checked_month(reports: ReportSheets) -> tuple[_dt.date | None, list[F
         month = own
     assert month is not None
     agree = ", ".join(f"{sh}!{c}" for sh, c, m in signals if m == month)
-    found = [Finding("month_mismatch", sh, c, format_thai_month(m), format_thai_month(month),
+    found = [Finding("month_mismatch", sh, c,
                      f"เซลล์ {c} ระบุเดือน {format_thai_month(m)} แต่รายงานเป็นของเดือน {format_thai_month(month)} "
                      f"(ตาม {agree}) ตรวจเดือน {format_thai_month(month)}",
                      f"{sh}!{c} states {m:%Y-%m} but the report is of {month:%Y-%m} (per {agree}); "
-                     f"{month:%Y-%m} is audited")
+                     f"{month:%Y-%m} is audited",
+                     reported=format_thai_month(m), recomputed=format_thai_month(month))
              for sh, c, m in signals if m != month]
     return month, found
 
@@ -298,11 +235,6 @@ def _reported_as_of(reports: ReportSheets | None, month: _dt.date, rules: RuleSe
     goalposts (complaints resolved later, reports "not yet due"): it is a finding, and the month is
     audited as of its due date.
     """
-    from cplkpi.scoring.scores import monthly_report_due
-    from cplkpi.templates import build as layout
-
-    from .audit_reports import reported_as_of, reported_month
-
     if reports is None or (month_given and reported_month(reports) != month):
         return None, []
     as_of = reported_as_of(reports)
@@ -314,27 +246,23 @@ def _reported_as_of(reports: ReportSheets | None, month: _dt.date, rules: RuleSe
     sheet, cell = next(((sh, names[key]) for sh, names, key in (
         (layout.R003_SHEET, layout.R003_NAMES, "R003_AS_OF"), (layout.R001_SHEET, layout.R001_NAMES, "R001_AS_OF"))
         if reports.cells.get(sh, {}).get(names[key]) is not None), (layout.R003_SHEET, "L3"))
-    return due, [Finding("as_of_after_due", sheet, cell, format_thai_date(as_of), format_thai_date(due),
+    return due, [Finding("as_of_after_due", sheet, cell,
                          f"รายงานประเมิน ณ วันที่ {format_thai_date(as_of)} ซึ่งหลังกำหนดส่งรายงานเดือน "
                          f"{format_thai_month(month)} ({format_thai_date(due)}) ตรวจ ณ วันกำหนดส่งแทน",
                          f"the report is evaluated as of {as_of:%Y-%m-%d}, after its due date {due:%Y-%m-%d}; "
-                         "audited as of the due date")]
+                         "audited as of the due date",
+                         reported=format_thai_date(as_of), recomputed=format_thai_date(due))]
 
 
 def draw_window(month: _dt.date, rules: RuleSet) -> tuple[_dt.date, _dt.date]:
     """The dates กองกลาง may draw a month's sample as of: from the month's last day (every completion of
     the month is known) to the month report's due date (the latest date an audit is made as of)."""
-    from cplkpi.scoring.scores import monthly_report_due
-    from cplkpi.scoring.thaidate import month_end
-
     return month_end(month), monthly_report_due(month, rules.deadlines.monthly_report_due_day)
 
 
 def draw_date(month: _dt.date, as_of: _dt.date | None) -> _dt.date | None:
     """The date the committee draws ``month``'s sample as of: the audit's as-of date (already no later
     than the due date), but never before the month's last day; None (the month's last day) without one."""
-    from cplkpi.scoring.thaidate import month_end
-
     return None if as_of is None else max(as_of, month_end(month))
 
 
@@ -346,8 +274,6 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
     a month matches the draw as of the date the sample file records for it (files without that date,
     and the agency's own sheet: as of the audit's date or the month's last day).
     """
-    from .audit_sample import MARK_CORRECT, MARK_INCORRECT, SAMPLE_SHEET, SUMMARY_SHEET, _whole, sample_seed
-
     table = book.complaints.table
     known = set(table["complaint_id"].dropna().astype(str))
     pct = rules.audit.sample_pct if rules.audit is not None else 10
@@ -365,59 +291,64 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
     out: list[Finding] = []
 
     def unknown(sheet: str, cell: str, cid: str, whose: str) -> None:
-        out.append(Finding("sample_unknown_id", sheet, cell, cid, None,
+        out.append(Finding("sample_unknown_id", sheet, cell,
                            f"เรื่อง {cid} ใน{whose} ไม่มีในชีตเรื่องร้องเรียนของไฟล์ที่ตรวจ",
                            f"complaint {cid} of the {'committee' if 'กองกลาง' in whose else 'agency'} sample is not "
-                           "in the audited workbook's complaint sheet", complaint_id=cid))
+                           "in the audited workbook's complaint sheet",
+                           reported=cid, complaint_id=cid))
 
     def ids_differ(sheet: str, rows: dict[str, str], first: tuple[str, str | None], m: _dt.date,
                    ids: tuple[str, ...], want: MonthSample, whose: str) -> None:
         for cid in sorted(set(ids) - set(want.complaint_ids)):
-            out.append(Finding("sample_mismatch", sheet, rows.get(cid), cid, None,
+            out.append(Finding("sample_mismatch", sheet, rows.get(cid),
                                f"เรื่อง {cid} ใน{whose}เดือน {format_thai_month(m)} ไม่ได้มาจากการสุ่มของกองกลาง "
                                f"(seed {want.seed})",
                                f"complaint {cid} in the {m:%Y-%m} sample was not drawn (seed {want.seed})",
-                               complaint_id=cid))
+                               reported=cid, complaint_id=cid))
         missing = sorted(set(want.complaint_ids) - set(ids))
         if missing:
-            out.append(Finding("sample_mismatch", *first, None, ", ".join(missing),
+            out.append(Finding("sample_mismatch", *first,
                                f"{whose}เดือน {format_thai_month(m)} ไม่มีเรื่องที่สุ่มได้: {', '.join(missing)}",
-                               f"the {m:%Y-%m} sample lacks the drawn complaints {', '.join(missing)}"))
+                               f"the {m:%Y-%m} sample lacks the drawn complaints {', '.join(missing)}",
+                               recomputed=", ".join(missing)))
 
     if sf is not None and sf.marks is not None:
         marks = sf.marks
         whose = f"ไฟล์สุ่มตรวจของกองกลาง {sf.path.name} "
         sample_sheet, summary_sheet = f"[{sf.path.name}]{SAMPLE_SHEET}", f"[{sf.path.name}]{SUMMARY_SHEET}"
-        id_cells = {str(c): marks.cell("complaint_id", int(r)) for r, c in marks.table["complaint_id"].dropna().items()}
+        id_cells = {str(c): marks.cell("complaint_id", row_number(r)) for r, c in marks.table["complaint_id"].dropna().items()}
         for cid, cell in id_cells.items():
             if cid not in known:
                 unknown(sample_sheet, cell, cid, whose)
-        month_of_row = {int(r): _month_of(v) for r, v in marks.table["month"].dropna().items()}
+        month_of_row = {row_number(r): _month_of(v) for r, v in marks.table["month"].dropna().items()}
         for x in sf.samples:
             r = sf.summary_rows.get(x.month)
             # every recorded field of the draw is checked: the seed (summary and each sample row), the draw
             # date, then the ids, population and size as the engine draws them
             seed = sample_seed(agency, x.month)
             if x.seed != seed and r:
-                out.append(Finding("sample_mismatch", summary_sheet, f"I{r}", x.seed, seed,
+                out.append(Finding("sample_mismatch", summary_sheet, f"I{r}",
                                    f"เลขสุ่มตั้งต้นของเดือน {format_thai_month(x.month)} ถูกแก้ไข",
-                                   f"the seed of {x.month:%Y-%m} was changed"))
+                                   f"the seed of {x.month:%Y-%m} was changed",
+                                   reported=x.seed, recomputed=seed))
             for row, got in sorted(sf.row_seeds.items()):
                 if month_of_row.get(row) == x.month and _whole(got) != seed:
-                    out.append(Finding("sample_mismatch", sample_sheet, f"K{row}", got, seed,
+                    out.append(Finding("sample_mismatch", sample_sheet, f"K{row}",
                                        f"เลขสุ่มตั้งต้นในแถว {row} ของเดือน {format_thai_month(x.month)} ถูกแก้ไข",
-                                       f"the seed in row {row} of the {x.month:%Y-%m} sample was changed"))
+                                       f"the seed in row {row} of the {x.month:%Y-%m} sample was changed",
+                                       reported=got, recomputed=seed))
             drawn_as_of = x.as_of
             earliest, latest = draw_window(x.month, rules)
             if drawn_as_of is not None and not earliest <= drawn_as_of <= latest:
-                out.append(Finding("sample_mismatch", summary_sheet, f"J{r}" if r else None, drawn_as_of, earliest,
+                out.append(Finding("sample_mismatch", summary_sheet, f"J{r}" if r else None,
                                    f"วันที่สุ่มของเดือน {format_thai_month(x.month)} ในไฟล์สุ่มตรวจเป็น "
                                    f"{format_thai_date(drawn_as_of)} ซึ่งไม่อยู่ระหว่างสิ้นเดือน "
                                    f"({format_thai_date(earliest)}) ถึงวันกำหนดส่งรายงาน ({format_thai_date(latest)}) "
                                    "ตรวจการสุ่ม ณ วันที่ที่กองกลางสุ่มแทน",
                                    f"the draw date of {x.month:%Y-%m} in the sample file is {drawn_as_of:%Y-%m-%d}, "
                                    f"outside the month's end ({earliest:%Y-%m-%d}) to the report's due date "
-                                   f"({latest:%Y-%m-%d}); the draw is checked as of the committee's draw date"))
+                                   f"({latest:%Y-%m-%d}); the draw is checked as of the committee's draw date",
+                                   reported=drawn_as_of, recomputed=earliest))
                 drawn_as_of = None
             cands = candidates(x.month, drawn_as_of)
             if any((c.complaint_ids, c.population, c.size) == (x.complaint_ids, x.population, x.size) for c in cands):
@@ -427,10 +358,11 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
                                                      want.population),
                                                     ("C", "จำนวนที่ต้องสุ่ม", "sample size", x.size, want.size)):
                 if got != exp:
-                    out.append(Finding("sample_mismatch", summary_sheet, f"{col}{r}" if r else None, got, exp,
+                    out.append(Finding("sample_mismatch", summary_sheet, f"{col}{r}" if r else None,
                                        f"{what_th}ของเดือน {format_thai_month(x.month)} ในไฟล์สุ่มตรวจเป็น {got} "
                                        f"แต่คำนวณใหม่ได้ {exp}",
-                                       f"the {what_en} of {x.month:%Y-%m} in the sample file is {got}, recomputed {exp}"))
+                                       f"the {what_en} of {x.month:%Y-%m} in the sample file is {got}, recomputed {exp}",
+                                       reported=got, recomputed=exp))
             ids_differ(sample_sheet, id_cells, (summary_sheet, f"A{r}" if r else None), x.month, x.complaint_ids,
                        want, whose)
     own = book.audit_sample
@@ -443,7 +375,7 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
         t = own.table.dropna(subset=["complaint_id", "month"])
         whose = "ชีตสุ่มตรวจของหน่วยงาน "
         for m, g in t.groupby(t["month"].map(_month_of)):
-            cells = {str(c): own.cell("complaint_id", int(r)) for r, c in g["complaint_id"].items()}
+            cells = {str(c): own.cell("complaint_id", row_number(r)) for r, c in g["complaint_id"].items()}
             for cid, cell in cells.items():
                 if cid not in known:
                     unknown(own.sheet or SAMPLE_SHEET, cell, cid, whose)
@@ -457,11 +389,9 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
                 if theirs is None or pd.isna(theirs) or (not pd.isna(mark) and bool(mark) == bool(theirs)):
                     continue
                 out.append(Finding("sample_marks_differ", own.sheet, own.cell("correct", int(r)),
-                                   None if pd.isna(mark) else MARK_CORRECT if bool(mark) else MARK_INCORRECT,
-                                   MARK_CORRECT if bool(theirs) else MARK_INCORRECT,
                                    f"ผลการตรวจเรื่อง {cid} ในชีตของหน่วยงานไม่ตรงกับผลที่กองกลางตรวจ",
                                    f"the mark of complaint {cid} in the agency's sheet differs from the committee's",
-                                   complaint_id=cid))
+                                   reported=None if pd.isna(mark) else MARK_CORRECT if bool(mark) else MARK_INCORRECT, recomputed=MARK_CORRECT if bool(theirs) else MARK_INCORRECT, complaint_id=cid))
     return out
 
 
@@ -492,9 +422,12 @@ def _complaint_findings(book: ComplaintWorkbook, result: ScoreResult) -> list[Fi
     ):
         for row in t.index[mask]:
             cid = str(t.at[row, "complaint_id"])
-            raw = t.at[row, col]
-            out.append(Finding(kind, norm.sheet, norm.cell(col, int(row)), None if pd.isna(raw) else raw, None,
-                               f"เรื่อง {cid} {th}", f"complaint {cid} {en}", "warning", col, cid))
+            raw: Any = t.at[row, col]  # the cell's value as read: any type
+            out.append(Finding(kind, norm.sheet, norm.cell(col, row_number(row)),
+                               f"เรื่อง {cid} {th}",
+                               f"complaint {cid} {en}",
+                               "warning",
+                               reported=None if pd.isna(raw) else raw, name=col, complaint_id=cid))
     return out
 
 
@@ -516,15 +449,6 @@ def audit_workbook(
     With ``recalc`` (a file only), LibreOffice also recalculates a copy and every formula's value there
     is compared with the engine's (``recalculated_differs``).
     """
-    from .audit_reports import (
-        REPORT_SHEETS,
-        compare_reports,
-        read_reports,
-        recalculated_reports,
-        reported_agency,
-    )
-    from .reports import compute_figures
-
     rules = load_rules(rules)
     recalculated = None
     if isinstance(source, ComplaintWorkbook):
@@ -547,8 +471,8 @@ def audit_workbook(
     if month is not None:
         m = parse_month(month)
     else:
-        m, checks = _cross_checked_month(reports) if reports is not None else (None, [])
-        m = m or _default_month(book, None)
+        stated, checks = _cross_checked_month(reports) if reports is not None else (None, [])
+        m = stated or _default_month(book, None)
     agency = book.agency or (reported_agency(reports) if reports is not None else None) or Path(name).stem
     as_of, late = _reported_as_of(reports, m, rules, month is not None)
     checks += late
@@ -573,18 +497,21 @@ def audit_workbook(
     fig = compute_figures(book, m, rules=rules, as_of=as_of)
     result.score = fig.score if audited is book else compute_figures(audited, m, rules=rules, as_of=as_of).score
     if reports is None or not any(t in reports.cells for t in REPORT_SHEETS):
-        result.findings.append(Finding("report_missing", None, None, None, None,
+        result.findings.append(Finding("report_missing", None, None,
                                        f"ไม่พบชีตรายงาน {' และ '.join(REPORT_SHEETS)} ในไฟล์ที่ส่ง",
                                        f"the submitted file has no {' or '.join(REPORT_SHEETS)} sheet"))
     else:
         found = compare_reports(fig, reports, book, recalculated)
         said = {(f.sheet, f.cell) for f in checks}  # a month or as-of cell found already is not repeated
-        result.findings.extend(checks + [f for f in found if f.kind != "figure_differs" or (f.sheet, f.cell) not in said])
+        result.findings.extend(checks + [f for f in found if f.code != "figure_differs" or (f.sheet, f.cell) not in said])
     if rules.audit is not None:
         result.findings.extend(_sample_findings(book, agency, m, as_of, rules, result.sample_file))
     result.findings.extend(_complaint_findings(book, result.score))
-    result.findings.extend(Finding("input_problem", p.sheet, problem_cell(p), None, None,
-                                   p.message_th, p.message_en, p.severity, p.column) for p in result.problems)
+    result.findings.extend(Finding("input_problem", p.sheet, problem_cell(p),
+                                   p.message_th,
+                                   p.message_en,
+                                   p.severity,
+                                   name=p.column) for p in result.problems)
     return result
 
 

@@ -17,10 +17,13 @@ with headless LibreOffice (:func:`cplkpi.office.to_pdf`).
 from __future__ import annotations
 
 import datetime as _dt
+import faulthandler
 import math
+import os
+import tempfile
 import zipfile
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -28,15 +31,24 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
+from cplkpi.guard import check_workbook_file, reading
+from cplkpi.outputs import ensure_not_input
 from cplkpi.scoring.days import BANGKOK
+from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import RuleSet, load_rules, short_label
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, month_code, parse_month
 from cplkpi.templates.build import header_row
-from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
+from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text, sheet_parts
 
-from .audit import AgencySummary, Finding, audit_error, audit_workbook, category_label, finding_order
+from .audit import AgencySummary, audit_error, audit_workbook, category_label, finding_order
+from .findings import Finding
 from .reports import text_lines, write_pdfs
+from .sheets import worksheet
 
 __all__ = [
     "CHART_SHEET",
@@ -129,10 +141,6 @@ def is_committee_workbook(path: str | Path) -> bool:
     """Whether ``path`` is a committee workbook cplkpi wrote: named ``สรุปผลการตรวจ…xlsx`` and holding the
     committee workbook's sheets only (its summary and findings first). A workbook merely named like one
     (an agency's submission) is not: it is audited, and never replaced."""
-    from cplkpi.guard import check_workbook_file, reading
-    from cplkpi.scoring.errors import CplError
-    from cplkpi.xlsx import sheet_parts
-
     path = Path(path)
     if not (path.name.startswith(SUMMARY_SHEET) and path.suffix.lower() == ".xlsx" and path.is_file()):
         return False
@@ -170,9 +178,6 @@ def _audit_one(path: Path, month: Any, rules: RuleSet, samples: Path | None) -> 
 def _worker_stderr(log: str | None) -> None:
     """Worker initializer: what a crashing reader prints (a Rust panic, its backtrace) goes to ``log``
     (or nowhere), never to the user's terminal; the batch reports the crash as one line."""
-    import faulthandler
-    import os
-
     faulthandler.disable()  # its dump of a fatal signal would go to the terminal too
     os.environ["RUST_BACKTRACE"] = "0"
     fd = os.open(log or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -184,8 +189,6 @@ def _isolated(job: Callable[..., tuple[AgencySummary, list[Finding]]], path: Pat
               args: tuple[Any, ...]) -> tuple[AgencySummary, list[Finding]]:
     """Audit one file in a process of its own; a crash is that file's error, with the last line the
     process printed (e.g. ``memory allocation of 8000000000 bytes failed``)."""
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="cplkpi-") as tmp:
         log = Path(tmp) / "stderr.txt"
         with ProcessPoolExecutor(max_workers=1, initializer=_worker_stderr, initargs=(str(log),)) as pool:
@@ -218,12 +221,10 @@ def audit_files(
     module-level function with the arguments of the default, ``path, month, rules, samples``) replaces
     the audit of one file.
     """
-    import os
-
     rules = load_rules(rules)
     samples = Path(samples) if samples is not None else None
     workers = workers or min(len(files), os.cpu_count() or 1) or 1
-    job = job or _audit_one
+    run: Callable[..., tuple[AgencySummary, list[Finding]]] = job or _audit_one
     done: dict[Path, tuple[AgencySummary, list[Finding]]] = {}
 
     def finish(path: Path, outcome: tuple[AgencySummary, list[Finding]]) -> None:
@@ -240,7 +241,7 @@ def audit_files(
             while (queue or running) and not suspects:
                 while queue and len(running) < 2 * workers:
                     p = queue.popleft()
-                    running[pool.submit(job, p, *args)] = p
+                    running[pool.submit(run, p, *args)] = p
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     p = running.pop(fut)
@@ -250,7 +251,7 @@ def audit_files(
                         suspects.append(p)
             suspects += running.values()
         for p in suspects:  # a worker died: audit each file it may have been reading on its own
-            finish(p, _isolated(job, p, args))
+            finish(p, _isolated(run, p, args))
     outcomes = [done[p] for p in files]
     by_agency: dict[str | None, list[str]] = {}
     for s, _ in outcomes:
@@ -264,10 +265,10 @@ def audit_files(
                                                        if len(same) > _NAMED_FILES else "")
             names_en = ", ".join(same[:_NAMED_FILES]) + (f" and {len(same) - _NAMED_FILES} more"
                                                           if len(same) > _NAMED_FILES else "")
-            findings = [*findings, Finding(
-                "duplicate_agency", None, None, len(same), 1,
-                f"หน่วยงาน {summary.agency} ส่งมา {len(same)} ไฟล์: {names}",
-                f"agency {summary.agency} sent {len(same)} files: {names_en}")]
+            findings = [*findings, Finding("duplicate_agency", None, None,
+                                           f"หน่วยงาน {summary.agency} ส่งมา {len(same)} ไฟล์: {names}",
+                                           f"agency {summary.agency} sent {len(same)} files: {names_en}",
+                                           reported=len(same), recomputed=1)]
             summary = replace(summary, findings=summary.findings + 1, errors=summary.errors + 1)
         result.summaries.append(summary)
         result.findings.extend((summary, f) for f in sorted(findings, key=finding_order))
@@ -296,8 +297,8 @@ def audit_folder(
     ``console`` a progress bar is shown. Without a working LibreOffice the PDF is skipped and
     ``pdf_skipped`` says why.
     """
-    from rich.markup import escape
-    from rich.progress import (
+    from rich.markup import escape  # noqa: PLC0415 (rich: not installed under xlwings Lite (emscripten))
+    from rich.progress import (  # noqa: PLC0415 (rich: not installed under xlwings Lite (emscripten))
         BarColumn,
         MofNCompleteColumn,
         Progress,
@@ -325,8 +326,6 @@ def audit_folder(
     result.ignored = ignored_files(folder, exclude=own)
     label = _batch_month(result, month)
     name = f"สรุปผลการตรวจ_{month_code(label)}" if isinstance(label, _dt.date) else "สรุปผลการตรวจ"
-    from cplkpi.outputs import ensure_not_input
-
     target = ensure_not_input(out_dir / f"{name}.xlsx", *files)  # an audited file of that name is never replaced
     result.workbook = write_committee_workbook(result, target, rules=rules,
                                                month=label if isinstance(label, _dt.date) else None,
@@ -346,14 +345,12 @@ def _batch_month(result: BatchResult, month: Any) -> _dt.date | None:
 # --- the committee workbook -----------------------------------------------------
 
 
-def _header(ws: Any, row: int, headers: list[str], widths: list[float]) -> None:
+def _header(ws: Any, row: int, headers: list[str], widths: Sequence[float]) -> None:
     header_row(ws, row, headers, height=48, size=None, border_color=None, widths=widths)
     ws.freeze_panes = ws.cell(row + 1, 1)
 
 
 def _title(ws: Any, lines: list[str]) -> None:
-    from openpyxl.styles import Font
-
     for i, text in enumerate(lines, start=1):
         c = ws.cell(i, 1)
         set_text(c, text)
@@ -368,8 +365,6 @@ def _verdict(s: AgencySummary) -> str:
 
 
 def _put(cell: Any, value: Any, fmt: str | None = None) -> None:
-    from openpyxl.styles import Alignment, Font
-
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return
     if isinstance(value, str):
@@ -401,10 +396,6 @@ def write_committee_workbook(
     made_on: _dt.date | None = None,
 ) -> Path:
     """Write the committee workbook of a batch (atomically) and return its path."""
-    from openpyxl import Workbook
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font
-
     rules = load_rules(rules)
     made_on = made_on or _dt.datetime.now(BANGKOK).date()
     audited = result.audited
@@ -414,7 +405,7 @@ def write_committee_workbook(
     order = sorted(range(len(audited)), key=lambda i: (ranks.iloc[i], audited[i].agency or ""))
 
     wb = Workbook()
-    ws = wb.active
+    ws = worksheet(wb)
     ws.title = SUMMARY_SHEET
     when = f"ประจำเดือน {format_thai_month(month, long=True)} " if month else ""
     fy = next((s.fiscal_year for s in audited if s.fiscal_year), None)
@@ -448,8 +439,8 @@ def write_committee_workbook(
                   s.sample_accuracy_pct, s.findings, s.observations, _verdict(s)])
         fmts = ([None] * 5 + ["0.00"] * len(comp_keys) + [score_fmt] * len(rules.steps)
                 + ["0.00", "0.00", score_fmt, "0.00", "0", "0", None])
-        for j, (v, f) in enumerate(zip(row, fmts), start=1):
-            _put(ws.cell(r, j), v, f)
+        for j, (v, fmt) in enumerate(zip(row, fmts), start=1):
+            _put(ws.cell(r, j), v, fmt)
         if s.month is not None:
             ws.cell(r, 4).number_format = "[$-107041E]mmm yyyy;@"
     last_ranked = r
@@ -459,7 +450,7 @@ def write_committee_workbook(
         _put(ws.cell(r, len(headers)), f"ตรวจไม่ได้ (could not be audited): ดูชีต {ERRORS_SHEET}")
         ws.cell(r, len(headers)).font = Font(name=THAI_FONT, color="C00000")
     print_setup(ws, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")
-    ws.auto_filter.ref = f"A{_HEADER_ROW}:{ws.cell(_HEADER_ROW, len(headers)).column_letter}{max(r, _HEADER_ROW)}"
+    ws.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(headers))}{max(r, _HEADER_ROW)}"
 
     fs = wb.create_sheet(FINDINGS_SHEET)
     _title(fs, [f"ข้อค้นพบจากการตรวจสอบ {when}".strip(), f"จัดทำเมื่อ {format_thai_date(made_on, 'long')}"])
@@ -484,7 +475,8 @@ def write_committee_workbook(
         _put(es.cell(k, 1), s.file)
         _put(es.cell(k, 2), s.error)
         _fit_height(es, k, [(s.error or "", 110), (s.file, 34)])
-    for k, (name, reason) in enumerate(result.ignored, start=k + 1):
+    after_errors = k + 1
+    for k, (name, reason) in enumerate(result.ignored, start=after_errors):
         _put(es.cell(k, 1), name)
         _put(es.cell(k, 2), f"ไม่ได้ตรวจ: {reason}")
     print_setup(es, title_rows="3:3")

@@ -1,4 +1,4 @@
-"""กองกลาง's monthly 10 % sample (seed 000 slide 4; SPEC §4).
+"""กองกลาง's monthly 10 % sample (docs/audit.md).
 
 Each month กองกลาง checks 10 % (rounded up, :func:`~cplkpi.scoring.scores.audit_sample_size`)
 of the complaints an agency completed that month; below 80 % correct costs
@@ -37,11 +37,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.datavalidation import DataValidation
 
+from cplkpi.guard import check_workbook_file
 from cplkpi.outputs import fit_name
 from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import InputError, Problem
-from cplkpi.scoring.rules import RuleSet, load_rules
+from cplkpi.scoring.rules import AuditDeduction, RuleSet, load_rules
 from cplkpi.scoring.scores import audit_sample_size, completed_in_month
 from cplkpi.scoring.tables import SHEETS, Normalized, normalize_audit_sample
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_month, month_end
@@ -50,6 +54,7 @@ from cplkpi.workbook import agency_file_part
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
 
 from .audit_source import open_readonly, read_sheet_rows, reading
+from .sheets import worksheet
 
 __all__ = [
     "MARK_CORRECT",
@@ -173,14 +178,18 @@ class SampleFile:
         return None if self.marks is None else self.marks.table
 
 
-def _new_sample_book(agency: str, fy: int, rules: RuleSet) -> Any:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _audit_of(rules: RuleSet) -> AuditDeduction:
+    """The rule set's audit deduction: samples are drawn only under a rule set that has one."""
+    if rules.audit is None:
+        raise ValueError(f"ชุดเกณฑ์ {rules.name} ไม่มีการสุ่มตรวจ (rule set {rules.name} has no audit sample)")
+    return rules.audit
 
+
+def _new_sample_book(agency: str, fy: int | None, rules: RuleSet) -> Workbook:
     wb = Workbook()
-    ws = wb.active
+    ws = worksheet(wb)
     ws.title = SAMPLE_SHEET
-    audit = rules.audit
+    audit = _audit_of(rules)
     ws["A1"] = "ตัวอย่างสุ่มตรวจความถูกต้องของการรายงานผลในระบบเรื่องราวร้องทุกข์ (กองกลาง สำนักปลัดกรุงเทพมหานคร)"
     ws["A1"].font = Font(name=THAI_FONT, bold=True, size=13)
     set_text(ws["A2"], f"หน่วยงาน {agency}   ปีงบประมาณ พ.ศ. {fy}")
@@ -198,8 +207,6 @@ def _new_sample_book(agency: str, fy: int, rules: RuleSet) -> Any:
 
 
 def _new_summary_sheet(wb: Any, agency: str, fy: int | None) -> Any:
-    from openpyxl.styles import Font
-
     sm = wb.create_sheet(SUMMARY_SHEET)
     sm["A1"] = "สรุปผลการสุ่มตรวจรายเดือน (monthly audit-sample summary)"
     sm["A1"].font = Font(name=THAI_FONT, bold=True, size=13)
@@ -212,8 +219,6 @@ def _new_summary_sheet(wb: Any, agency: str, fy: int | None) -> Any:
 
 
 def _mark_validation(ws: Any, first: int, last: int) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     dv = DataValidation(type="list", formula1=f'"{MARK_CORRECT},{MARK_INCORRECT}"', allow_blank=True,
                         showErrorMessage=True, errorTitle="ผลการตรวจ",
                         error=f"เลือก {MARK_CORRECT} หรือ {MARK_INCORRECT} (choose from the list)",
@@ -224,8 +229,6 @@ def _mark_validation(ws: Any, first: int, last: int) -> None:
 
 
 def _append_month(wb: Any, sample: MonthSample, complaints: pd.DataFrame, rules: RuleSet) -> None:
-    from openpyxl.styles import Alignment, Font
-
     ws = wb[SAMPLE_SHEET]
     first = max(ws.max_row, _HEADER_ROW) + 1
     unique = complaints.drop_duplicates("complaint_id")
@@ -274,7 +277,7 @@ def _append_summary(sm: Any, sample: MonthSample, rules: RuleSet) -> None:
                   f'+COUNTIFS({months},$A{r},{marks},"{MARK_INCORRECT}")')
     sm.cell(r, 6, f'=COUNTIFS({months},$A{r},{marks},"{MARK_CORRECT}")')
     sm.cell(r, 7, f'=IF(AND(E{r}>0,E{r}=D{r}),ROUND(F{r}*100/E{r},2),"")').number_format = "0.00"
-    audit = rules.audit
+    audit = _audit_of(rules)
     sm.cell(r, 8, f'=IF(G{r}="","",IF(G{r}<{audit.min_accuracy_pct:g},{audit.per_month:g},0))')
     sm.cell(r, 9, str(sample.seed))
     if sample.as_of is not None:
@@ -297,11 +300,8 @@ def update_sample_file(
     changed since. When nothing is added the file is not rewritten at all. The marks read back are
     those of ``agency``. New months are drawn as of ``as_of`` (default: each month's last day).
     """
-    from openpyxl import load_workbook
-
     rules = load_rules(rules)
-    if rules.audit is None:
-        raise ValueError(f"ชุดเกณฑ์ {rules.name} ไม่มีการสุ่มตรวจ (rule set {rules.name} has no audit sample)")
+    audit = _audit_of(rules)
     path = Path(path)
     wanted = sorted({_month(m) for m in months})
     result = SampleFile(path)
@@ -323,7 +323,7 @@ def update_sample_file(
         fy = fiscal_year(todo[0]) if todo else None
         wb = _new_sample_book(_agency_key(agency), fy, rules)
     for m in todo:
-        s = draw_month_sample(complaints, agency, m, sample_pct=rules.audit.sample_pct, as_of=as_of)
+        s = draw_month_sample(complaints, agency, m, sample_pct=audit.sample_pct, as_of=as_of)
         _append_month(wb, s, complaints, rules)
         result.drawn.append(s)
     save_workbook_atomic(wb, path)
@@ -339,8 +339,6 @@ def read_sample_file(path: str | Path, *, agency: str | None = None) -> SampleFi
     cell and counts as not yet marked, so that month gets no accuracy (and no deduction) until fixed.
     With ``agency``, rows of other agencies are dropped.
     """
-    from cplkpi.guard import check_workbook_file
-
     path = Path(path)
     check_workbook_file(path)
     with reading(path):

@@ -24,7 +24,10 @@ by the xlwings layer from an open Excel book (:meth:`ReportSheets.from_grids`).
 
 from __future__ import annotations
 
+import colorsys
+import posixpath
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,9 +35,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import openpyxl.xml
+from defusedxml.ElementTree import fromstring, iterparse
+from openpyxl import load_workbook
+from openpyxl.styles.colors import COLOR_INDEX
+from openpyxl.worksheet.formula import DataTableFormula
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+
 from cplkpi.guard import check_workbook_file, reading
 from cplkpi.scoring.errors import CplError, Problem, column_letter
 from cplkpi.scoring.text import INVISIBLE
+from cplkpi.templates import build as layout
+from cplkpi.xlsx import sheet_parts
 
 __all__ = [
     "Cell",
@@ -56,8 +68,6 @@ __all__ = [
 
 def require_defusedxml() -> None:
     """Raise :class:`CplError` unless openpyxl parses XML through defusedxml (XXE, entity bombs)."""
-    import openpyxl.xml
-
     if not openpyxl.xml.DEFUSEDXML:
         raise CplError("ต้องติดตั้ง defusedxml ก่อนตรวจไฟล์ที่ส่งมา (install defusedxml: openpyxl must parse "
                        "untrusted XML through it)")
@@ -70,8 +80,6 @@ def _problem(code: str, th: str, en: str, path: Path, sheet: str | None = None) 
 
 def open_readonly(path: str | Path, *, data_only: bool) -> Any:
     """An openpyxl workbook opened read-only, without macros or external links, XML through defusedxml."""
-    from openpyxl import load_workbook
-
     require_defusedxml()
     return load_workbook(Path(path), read_only=True, data_only=data_only, keep_vba=False, keep_links=False)
 
@@ -87,8 +95,6 @@ def read_sheet_rows(ws: Any) -> list[list[Any]]:
 
 def _formula_text(v: Any) -> str | None:
     """A cell's formula as text: any ``<f>`` of any type (normal, shared, array, dataTable) is a formula."""
-    from openpyxl.worksheet.formula import DataTableFormula
-
     if isinstance(v, str) and v.startswith("="):
         return v
     if isinstance(v, DataTableFormula):  # a what-if table {=TABLE(row input, column input)}: no text of its own
@@ -244,8 +250,6 @@ CLAIM_ROWS = 120
 def plain_text(text: str) -> str:
     """Text as it reads: NFKC (full-width letters), invisible characters removed, hyphen look-alikes as ``-``,
     runs of spaces as one, case folded."""
-    import unicodedata
-
     text = _HYPHENS.sub("-", unicodedata.normalize("NFKC", text).translate(_INVISIBLE_CHARS))
     return re.sub(r"\s+", " ", text).strip().casefold()
 
@@ -253,10 +257,6 @@ def plain_text(text: str) -> str:
 @lru_cache(maxsize=1)
 def _template_labels() -> dict[str, frozenset[str]]:
     """The text cells (labels, :func:`plain_text`) of each report template, by report sheet name."""
-    from openpyxl import load_workbook
-
-    from cplkpi.templates import build as layout
-
     out: dict[str, frozenset[str]] = {}
     for file, sheet in ((layout.R003_FILE, layout.R003_SHEET), (layout.R001_FILE, layout.R001_SHEET)):
         wb = load_workbook(layout.template_path(file), read_only=True)
@@ -293,8 +293,6 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
                                                             frozenset[str]]:
     """Rows and columns a sheet part hides (``hidden``, or a height/width too small to see), its merges and
     its conditionally formatted ranges."""
-    from defusedxml.ElementTree import iterparse
-
     rows: set[int] = set()
     cols: set[str] = set()
     merged: set[str] = set()
@@ -331,8 +329,6 @@ def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], froze
 
 def _sizes(zf: zipfile.ZipFile, part: str) -> Sizes:
     """The row heights and column widths a sheet part sets (:class:`Sizes`)."""
-    from defusedxml.ElementTree import iterparse
-
     heights: dict[int, float] = {}
     widths: dict[int, float] = {}
     default_height, default_width = 15.0, None
@@ -379,10 +375,6 @@ def chart_ref(formula: str) -> str:
 
 def _related(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     """Relationship id → (relationship type's last word, target part) of zip part ``part``."""
-    import posixpath
-
-    from defusedxml.ElementTree import fromstring
-
     folder, name = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", f"{name}.rels")
     if rels not in zf.namelist():
@@ -399,8 +391,6 @@ def _related(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
 
 def _chart_sources(zf: zipfile.ZipFile, part: str) -> tuple[str, ...]:
     """Where each series of a chart part takes its name, categories and values (:func:`chart_ref`)."""
-    from defusedxml.ElementTree import fromstring
-
     if part not in zf.namelist():
         return ("literal",)
     out: list[str] = []
@@ -432,8 +422,6 @@ def sheet_drawings(zf: zipfile.ZipFile, part: str) -> tuple[Drawn, ...]:
     """Everything drawn over sheet part ``part``: shapes, text boxes, pictures and charts of its drawing
     parts (with each chart's series sources), and the shapes of its legacy (VML) drawings other than
     comment notes."""
-    from defusedxml.ElementTree import fromstring
-
     out: list[Drawn] = []
     for kind, target in _related(zf, part).values():
         if target not in zf.namelist():
@@ -482,9 +470,6 @@ def header_footer_parts(item: Any, tag: str) -> set[tuple[str, str, str]]:
 
 def _header_footer(zf: zipfile.ZipFile, part: str) -> frozenset[tuple[str, str, str]]:
     """The page headers and footers a sheet part prints (:func:`header_footer_parts` of each)."""
-    from defusedxml.ElementTree import iterparse
-    from openpyxl.worksheet.header_footer import HeaderFooterItem
-
     out: set[tuple[str, str, str]] = set()
     with zf.open(part) as fh:
         for _, el in iterparse(fh, events=("end",)):
@@ -505,10 +490,6 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
     ``details`` nor ``known`` (the complaint sheets, read anyway), its first :data:`CLAIM_ROWS` rows
     hold a report's title line or most of its template's labels (:func:`_claims`).
     """
-    from defusedxml.ElementTree import fromstring
-
-    from cplkpi.xlsx import sheet_parts
-
     path = Path(path)
     wanted = set(details)
     skip_content = wanted | {n.casefold() for n in known} | set(known)
@@ -552,7 +533,7 @@ def read_report_sheets(path: str | Path, sheets: Iterable[str], *, checked: bool
     openpyxl. Sheets that the file does not have are simply absent from the result. ``sheets`` of
     the result describes every sheet (:func:`read_sheet_infos`; ``known``: sheets not to look into).
     """
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # noqa: PLC0415 (python-calamine: not installed under xlwings Lite (emscripten))
 
     path = Path(path)
     if not checked:
@@ -621,8 +602,6 @@ class Look:
 
 def theme_colours(wb: Any) -> tuple[str, ...]:
     """The workbook's theme colours in Excel's theme-index order (the Office theme when it has none)."""
-    from defusedxml.ElementTree import fromstring
-
     data = getattr(wb, "loaded_theme", None)
     found: dict[str, str] = {}
     try:
@@ -642,8 +621,6 @@ def theme_colours(wb: Any) -> tuple[str, ...]:
 
 def _tinted(rgb: str, tint: float) -> str:
     """Excel's tint: lighter (tint > 0) or darker (tint < 0) in HLS."""
-    import colorsys
-
     h, lum, s = colorsys.rgb_to_hls(*(int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4)))
     lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
     return "".join(f"{round(x * 255):02X}" for x in colorsys.hls_to_rgb(h, min(max(lum, 0.0), 1.0), s))
@@ -681,13 +658,11 @@ def _luminance(rgb: str) -> float:
 def cell_look(cell: Any, theme: tuple[str, ...], palette: list[str] | None = None) -> Look:
     """How ``cell``'s text shows (:class:`Look`): a cell without fill is on the white page, a font without
     colour is black, a pattern fill is its two colours blended by the share of the pattern."""
-    from openpyxl.styles.colors import COLOR_INDEX
-
     pal = palette if palette is not None else list(COLOR_INDEX)
     font = getattr(cell, "font", None)
     ink = _rgb(getattr(font, "color", None), theme, pal, "000000")
     size = float(getattr(font, "sz", None) or 11)
-    fill = getattr(cell, "fill", None)
+    fill: Any = getattr(cell, "fill", None)
     paper = "FFFFFF"
     pattern = getattr(fill, "patternType", None)
     if pattern and pattern != "none":

@@ -6,7 +6,7 @@ workbook (its sheets as in :data:`cplkpi.scoring.tables.SHEETS`: เรื่อ
 added as two more sheets, ``CPL_R003`` and ``CPL_R001``, exactly as the report
 job fills them (``templates/LAYOUT.md``): the same cells, formulas with their
 cached values, and the workbook-level defined names ``R003_…``/``R001_…``.
-Optionally a third sheet, ``แบบรายงานความก้าวหน้า``, holds the seed-003
+Optionally a third sheet, ``แบบรายงานความก้าวหน้า``, holds the monthly
 project-progress texts of the fiscal year so far: one row per report
 (A รายงานครั้งที่, B วันที่รายงาน, C ความก้าวหน้า, from row 5), e.g.
 "จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 1 ตุลาคม - 31 ตุลาคม 2562 จำนวน 91 เรื่อง
@@ -26,9 +26,30 @@ from copy import copy
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
+from openpyxl.styles import Alignment, Font
+
+from cplkpi.guard import reading
+from cplkpi.importers.workbook import EVENTS_SHEET, SUMMARY_SHEET
+from cplkpi.outputs import ensure_not_input
+from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.rules import RuleSet
+from cplkpi.scoring.scores import period_summary
+from cplkpi.scoring.thaidate import fiscal_months, month_end
 from cplkpi.templates import build as layout
-from cplkpi.xlsx import quote_formula_text, write_bytes_atomic
+from cplkpi.workbook import CSV_SUFFIXES, one_agency, read_workbook
+from cplkpi.xlsx import (
+    THAI_DATE_FORMAT,
+    THAI_FONT,
+    print_setup,
+    quote_formula_text,
+    set_text,
+    write_bytes_atomic,
+)
+
+from .cache import workbook_bytes
+from .narrative import monthly_text
+from .reports import compute_figures, render_r001, render_r003
 
 __all__ = [
     "NARRATIVE_SHEET",
@@ -115,19 +136,11 @@ def attach_report_sheets(target_wb: Any, r003_wb: Any, r001_wb: Any) -> None:
 
 
 def write_narrative_sheet(target_wb: Any, book: Any, fig: Any) -> Any:
-    """The seed-003 progress form: one monthly text per month from October to the report month.
+    """The monthly project-progress form: one monthly text per month from October to the report month.
 
     Each text is the report job's monthly narrative (:func:`cplkpi.macros.narrative.monthly_text`)
     of that month's :func:`~cplkpi.scoring.scores.period_summary` as of the month's last day.
     """
-    from openpyxl.styles import Alignment, Font
-
-    from cplkpi.scoring.scores import period_summary
-    from cplkpi.scoring.thaidate import fiscal_months, month_end
-    from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, set_text
-
-    from .narrative import monthly_text
-
     if NARRATIVE_SHEET in target_wb.sheetnames:
         del target_wb[NARRATIVE_SHEET]
     ws = target_wb.create_sheet(NARRATIVE_SHEET)
@@ -154,9 +167,6 @@ def write_narrative_sheet(target_wb: Any, book: Any, fig: Any) -> Any:
 def submission_bytes(target_wb: Any, book: Any, month: Any, *, rules: RuleSet | str = "bma-2557",
                      as_of: Any = None, narrative: bool = True) -> bytes:
     """The bytes of ``target_wb`` (the complaint workbook, openpyxl) with the month's reports of ``book`` added."""
-    from .cache import workbook_bytes
-    from .reports import compute_figures, render_r001, render_r003
-
     fig = compute_figures(book, month, rules=rules, as_of=as_of)
     wb3, cache3, _ = render_r003(fig)
     wb1, cache1, _ = render_r001(fig)
@@ -197,8 +207,6 @@ def keep_agency_rows(target_wb: Any, book: Any) -> None:
     complaints, their progress reports, its monthly-report and audit-sample rows. An imported workbook's
     state history keeps the agency's complaints' rows, and its import summary (the whole file's counts,
     every district: nothing of it is this agency's alone) is dropped."""
-    from cplkpi.importers.workbook import EVENTS_SHEET, SUMMARY_SHEET
-
     for part in (book.complaints, book.progress, book.monthly_reports, book.audit_sample):
         if part is not None and part.sheet in target_wb.sheetnames:
             keep_data_rows(target_wb[part.sheet], part.header_row, part.table.index)
@@ -223,17 +231,10 @@ def build_submission(
 ) -> Path:
     """Write the submission file ``out``: a copy of complaint workbook ``workbook`` with the month's reports.
 
-    With ``narrative``, the seed-003 progress form of the fiscal year so far is added too. A workbook
+    With ``narrative``, the project-progress form of the fiscal year so far is added too. A workbook
     holding several agencies needs ``agency`` (:func:`cplkpi.workbook.one_agency` refuses it otherwise,
     listing the agencies): the copy then holds that agency's rows only.
     """
-    from openpyxl import load_workbook
-
-    from cplkpi.guard import reading
-    from cplkpi.outputs import ensure_not_input
-    from cplkpi.scoring.errors import InputError, Problem
-    from cplkpi.workbook import CSV_SUFFIXES, one_agency, read_workbook
-
     workbook, out = Path(workbook), ensure_not_input(out, workbook)
     whole = read_workbook(workbook)
     if workbook.suffix.lower() in CSV_SUFFIXES:  # read fine, but a text file cannot carry the report sheets

@@ -1,9 +1,9 @@
 """Thai narratives of the monthly reports, rendered from jinja2 templates in ``templates/narratives/``.
 
-* ``monthly.j2``: the monthly progress line of seed 003 ("จำนวนเรื่องร้องทุกข์
+* ``monthly.j2``: the monthly progress line of the project-progress form ("จำนวนเรื่องร้องทุกข์
   ตั้งแต่วันที่ 1 ตุลาคม - 31 ตุลาคม 2562 จำนวน 91 เรื่อง ดำเนินการเสร็จสิ้นแล้ว 71 เรื่อง
   กำลังดำเนินการ 20 เรื่อง");
-* ``cumulative.j2``: the cumulative text of seed 001's quarterly report
+* ``cumulative.j2``: the cumulative text of the quarterly report
   (received, completed with %, pending with %);
 * ``memo.j2``: the Step-3 monthly summary to the head of the agency, due by
   the 10th of the next month (:func:`cplkpi.scoring.scores.monthly_report_due`).
@@ -15,19 +15,21 @@ wording in the ``.j2`` files, not here.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import jinja2
 
-from cplkpi.scoring.thaidate import fiscal_quarter, format_thai_date, format_thai_month, parse_date
+from cplkpi.scoring.rules import RuleSet
+from cplkpi.scoring.scores import ScoreResult
+from cplkpi.scoring.thaidate import DateStyle, fiscal_quarter, format_thai_date, format_thai_month, parse_date
 from cplkpi.templates.build import TEMPLATE_DIR
 from cplkpi.xlsx import write_bytes_atomic
 
-if TYPE_CHECKING:
-    from .reports import MonthFigures
+from .findings import macro_labels
 
 __all__ = [
     "Narratives",
@@ -42,14 +44,35 @@ __all__ = [
 ]
 
 NARRATIVE_DIR = TEMPLATE_DIR / "narratives"
-DEDUCTION_LABELS = {
-    "late_report": "ส่งรายงานสรุปประจำเดือนช้า",
-    "missing_report": "ไม่ส่งรายงานสรุปประจำเดือน",
-    "audit": "ผลการสุ่มตรวจต่ำกว่าเกณฑ์",
-}
+#: Thai labels of the engine's deduction kinds, as the narratives name them (``data/labels.toml``).
+DEDUCTION_LABELS = {kind: th for kind, (th, _en) in macro_labels("deductions").items()}
 
 
-def thai_date(value: Any, style: str = "long") -> str:
+class MonthFacts(Protocol):
+    """What the narratives read of a report month: :class:`cplkpi.macros.reports.MonthFigures` has it
+    (a protocol here, so that the report job imports the narratives and not the other way round)."""
+
+    @property
+    def agency(self) -> str | None: ...
+    @property
+    def month(self) -> _dt.date: ...
+    @property
+    def as_of(self) -> _dt.date: ...
+    @property
+    def report_due(self) -> _dt.date: ...
+    @property
+    def rules(self) -> RuleSet: ...
+    @property
+    def month_summary(self) -> dict[str, Any]: ...
+    @property
+    def fytd_summary(self) -> dict[str, Any]: ...
+    @property
+    def score(self) -> ScoreResult: ...
+
+    def pending_counts(self) -> dict[str, int]: ...
+
+
+def thai_date(value: Any, style: DateStyle = "long") -> str:
     """A date, or date text the engine reads (``5 เม.ย. 2563``), in Thai B.E.: ``5 เมษายน 2563``."""
     return format_thai_date(parse_date(value), style)
 
@@ -104,21 +127,21 @@ def render(name: str, **context: Any) -> str:
 
 
 def monthly_text(summary: dict[str, Any], with_pct: bool = False) -> str:
-    """Seed-003 monthly line from a :func:`period_summary` dictionary; ``with_pct`` (the memo): each count
+    """The monthly progress line from a :func:`period_summary` dictionary; ``with_pct`` (the memo): each count
     followed by its own share."""
     return render("monthly", with_pct=with_pct, **summary)
 
 
 def cumulative_text(summary: dict[str, Any], quarter: int | None = None) -> str:
-    """Seed-001 cumulative text (counts and %) from a :func:`period_summary` dictionary."""
+    """The quarterly report's cumulative text (counts and %) from a :func:`period_summary` dictionary."""
     return render("cumulative", quarter=quarter, **summary)
 
 
-def memo_text(fig: MonthFigures) -> str:
+def memo_text(fig: MonthFacts) -> str:
     """The Step-3 monthly summary memo to the head of the agency (due by the 10th of the next month)."""
     res = fig.score
     late_kinds = ("late_report", "missing_report")
-    late = [{"label": DEDUCTION_LABELS[d.kind], "month": d.month, "amount": d.amount}
+    late = [{"label": DEDUCTION_LABELS[str(d.kind)], "month": d.month, "amount": d.amount}
             for d in res.deductions.itertuples() if d.kind in late_kinds]
     # the monthly summary's late-report deductions are in its line, listed below it; the others (audit) apart
     components = [
@@ -127,7 +150,7 @@ def memo_text(fig: MonthFigures) -> str:
          "points": c.points, "details": late if c.monthly else []}
         for c in res.component_summary().itertuples()
     ]
-    deductions = [{"label": DEDUCTION_LABELS[d.kind], "month": d.month, "amount": d.amount}
+    deductions = [{"label": DEDUCTION_LABELS[str(d.kind)], "month": d.month, "amount": d.amount}
                   for d in res.deductions.itertuples() if d.kind not in late_kinds]
     return render(
         "memo", agency=fig.agency, month=fig.month, monthly=monthly_text(fig.month_summary, with_pct=True),
@@ -148,7 +171,7 @@ class Narratives:
     memo: str
 
     @classmethod
-    def for_month(cls, fig: MonthFigures) -> Narratives:
+    def for_month(cls, fig: MonthFacts) -> Narratives:
         return cls(monthly_text(fig.month_summary), cumulative_text(fig.fytd_summary, fiscal_quarter(fig.month)),
                    memo_text(fig))
 

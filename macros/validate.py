@@ -1,6 +1,6 @@
-"""Validation of filled CPL_R001/CPL_R003 reports and of seed-003 style progress forms.
+"""Validation of filled CPL_R001/CPL_R003 reports (and the entry point of the report validator).
 
-The checks are the mistakes real forms contain (seed 003, SPEC §8):
+The checks are the mistakes real forms contain (docs/reports.md lists them with examples):
 
 * counts that do not add up (received ≠ completed + in progress), totals
   that are not the sum of their rows, percentages and scores that do not
@@ -18,8 +18,9 @@ workbooks) through the defined names of ``templates/LAYOUT.md`` and falls
 back to the template addresses when a name is missing, so it also works on
 a workbook that someone else filled or tampered with.
 :func:`check_periods` is the layout-free core (a sequence of
-:class:`PeriodFigures`), and :func:`parse_progress_form` reads the text of a
-seed-003 progress form into it. Every :class:`Finding` names its sheet and
+:class:`PeriodFigures`, :mod:`.validate_periods`), and :func:`parse_progress_form`
+reads the text of a progress form into it (:mod:`.validate_progress`); both are
+importable from here too. Every :class:`~.findings.Finding` names its sheet and
 cell (or, for a text form, the report it comes from).
 """
 
@@ -28,14 +29,14 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from openpyxl.utils.cell import range_boundaries
+from openpyxl import load_workbook
 
+from cplkpi.guard import check_workbook_file
 from cplkpi.scoring.deadlines import STATUS_LABELS, on_time
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.percent import percent, round_half_up
@@ -49,14 +50,18 @@ from cplkpi.scoring.scores import (
 )
 from cplkpi.scoring.thaidate import (
     BE_MIN_YEAR,
-    BE_OFFSET,
     DateParseError,
     fiscal_months,
-    format_thai_date,
     format_thai_month,
     parse_date,
 )
 from cplkpi.templates import build as layout
+
+from .audit_source import reading
+from .findings import FINDINGS_HEADERS, VALIDATE_CODES, Finding, findings_rows, problem_cell
+from .sheets import bounds
+from .validate_periods import PeriodFigures, _d, _eq, _n, check_counts, check_periods
+from .validate_progress import parse_progress_form, parse_progress_text
 
 __all__ = [
     "CODES",
@@ -71,344 +76,9 @@ __all__ = [
     "validate_reports",
 ]
 
-Severity = Literal["error", "warning"]
-
-#: Finding codes: Thai and English descriptions (docs/reports.md lists them with examples).
-CODES: dict[str, tuple[str, str]] = {
-    "counts_mismatch": ("จำนวนรับเรื่องไม่เท่ากับเสร็จสิ้นรวมกำลังดำเนินการ", "received != completed + in progress"),
-    "total_mismatch": ("ยอดรวมไม่เท่ากับผลรวมของรายการ", "a total is not the sum of its rows"),
-    "pct_mismatch": ("ร้อยละไม่สอดคล้องกับจำนวน", "a percentage does not follow from its counts"),
-    "score_mismatch": ("คะแนนไม่เป็นไปตามสูตร", "a score does not follow the rule set's formula"),
-    "deduction_mismatch": ("การหักคะแนนไม่เป็นไปตามเกณฑ์", "a deduction does not follow the rule set"),
-    "no_data_unsaid": ("ช่วงที่ไม่มีข้อมูลเลยแสดงคะแนนเต็มโดยไม่ระบุว่าไม่มีข้อมูล",
-                       "a period without any data shows full points without saying there is no data"),
-    "period_missing": ("ไม่ระบุช่วงวันที่", "a period without start or end date"),
-    "period_reversed": ("วันเริ่มต้นอยู่หลังวันสิ้นสุด", "a period that ends before it starts"),
-    "period_gap": ("ช่วงวันที่ขาดหาย ไม่ต่อเนื่อง", "days between periods that no period covers"),
-    "period_overlap": ("ช่วงวันที่ซ้อนทับกัน", "days counted in two periods"),
-    "period_outside": ("มีตัวเลขของช่วงเวลาหลังวันสิ้นสุดรายงาน", "figures for a period after the report's end"),
-    "month_copied": ("ตัวเลขซ้ำกับเดือนอื่น อาจคัดลอกมา", "a month's figures equal another month's"),
-    "value_unreadable": ("อ่านค่าไม่ได้", "a value that is not a number or date"),
-    "counts_unreadable": ("อ่านจำนวนเรื่องในข้อความรายงานความก้าวหน้าไม่ได้",
-                          "the counts of a progress text cannot be read"),
-    "not_calculated": ("สูตรยังไม่ได้คำนวณ", "a formula without a calculated value"),
-    "formula_replaced": ("สูตรถูกแทนที่ด้วยค่าที่พิมพ์", "a formula of the form replaced by a typed value"),
-    "names_missing": ("ไม่พบชื่อที่กำหนด (defined names) ใช้ตำแหน่งตามแบบฟอร์ม",
-                      "defined names missing: template addresses used"),
-    "duplicate_complaint": ("เลขที่เรื่องซ้ำในรายงานเรื่องคงค้าง", "a complaint listed twice in CPL_R001"),
-    "pending_after_period": ("เรื่องคงค้างที่ศูนย์แจ้งหลังวันสิ้นสุดรายงาน", "a pending complaint forwarded after the period"),
-    "pending_not_in_r003": ("เรื่องคงค้างใน CPL_R001 ไม่ตรงกับจำนวนกำลังดำเนินการใน CPL_R003",
-                            "CPL_R001 lists pending complaints that CPL_R003 does not count"),
-    "pending_missing_from_r001": ("CPL_R003 นับเรื่องกำลังดำเนินการมากกว่าที่ CPL_R001 แสดง",
-                                  "CPL_R003 counts complaints in progress that CPL_R001 does not list"),
-    "reports_mismatch": ("CPL_R001 และ CPL_R003 ไม่ใช่หน่วยงานหรือช่วงเวลาเดียวกัน",
-                         "CPL_R001 and CPL_R003 differ in agency or period"),
-}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing wrong with a report, located by sheet and cell."""
-
-    code: str
-    sheet: str | None
-    cell: str | None
-    message_th: str
-    message_en: str
-    severity: Severity = "error"
-    #: which report (``CPL_R003``, ``CPL_R001``, a file name or a form)
-    report: str | None = None
-
-    @property
-    def where(self) -> str:
-        """``CPL_R003!E13`` (or the report label for a text form)."""
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
-        return self.sheet or self.cell or self.report or ""
-
-    @property
-    def message(self) -> str:
-        return f"{self.message_th} ({self.message_en})"
-
-    def __str__(self) -> str:
-        level = "ข้อผิดพลาด" if self.severity == "error" else "คำเตือน"
-        return f"{level} [{self.code}] {self.where}: {self.message}"
-
-
-#: Column headers of a findings sheet (the rows of :func:`findings_rows`).
-FINDINGS_HEADERS = ["ระดับ (severity)", "รหัส (code)", "รายงาน (report)", "ชีต (sheet)", "เซลล์ (cell)", "ข้อความ",
-                    "message"]
-
-
-def problem_cell(problem: Problem) -> str | None:
-    """The cell of an input problem (``D14``), its column (``D``) or row (``14``) alone, None when unknown."""
-    return f"{problem.letter or ''}{problem.row or ''}" or None
-
-
-def findings_rows(findings: Iterable[Finding]) -> list[list[Any]]:
-    """Rows for a findings sheet: ระดับ, รหัส, รายงาน, ชีต, เซลล์, ข้อความ, message."""
-    return [["ข้อผิดพลาด (error)" if f.severity == "error" else "คำเตือน (warning)", f.code, f.report or "",
-             f.sheet or "", f.cell or "", f.message_th, f.message_en] for f in findings]
-
-
-# --- the layout-free core ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PeriodFigures:
-    """A reported period and its counts, with where each value sits (field → cell, e.g. ``received`` → ``E13``)."""
-
-    label: str
-    start: _dt.date | None
-    end: _dt.date | None
-    received: float | None
-    completed: float | None
-    in_progress: float | None
-    completed_pct: float | None = None
-    sheet: str | None = None
-    cells: dict[str, str] = field(default_factory=dict)
-
-    def cell(self, key: str) -> str | None:
-        return self.cells.get(key) or self.cells.get("row") or (None if self.sheet else self.label)
-
-
-def _d(day: _dt.date | None) -> str:
-    return format_thai_date(day) if day else "-"
-
-
-def _n(x: float | None) -> str:
-    if x is None:
-        return "-"
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
-
-
-def _eq(a: float | None, b: float | None, tol: float = 1e-9) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return abs(float(a) - float(b)) <= tol
-
-
-def check_counts(p: PeriodFigures, report: str | None = None) -> list[Finding]:
-    """Received = completed + in progress, and the completion % consistent with the counts."""
-    out = []
-    if None not in (p.received, p.completed, p.in_progress) and not _eq(p.received, p.completed + p.in_progress):
-        total = p.completed + p.in_progress
-        out.append(Finding(
-            "counts_mismatch", p.sheet, p.cell("received"),
-            f"{p.label}: รับเรื่อง {_n(p.received)} เรื่อง แต่เสร็จสิ้น {_n(p.completed)} + กำลังดำเนินการ "
-            f"{_n(p.in_progress)} = {_n(total)} เรื่อง (ต่างกัน {_n(p.received - total)})",
-            f"{p.label}: received {_n(p.received)} but completed {_n(p.completed)} + in progress "
-            f"{_n(p.in_progress)} = {_n(total)}", report=report))
-    if p.completed_pct is not None and p.received is not None and p.completed is not None and p.received >= 0:
-        expected = percent(int(p.completed), int(p.received)) if float(p.received).is_integer() and \
-            float(p.completed).is_integer() else None
-        if expected is not None and not _eq(p.completed_pct, expected, 1e-6):
-            out.append(Finding(
-                "pct_mismatch", p.sheet, p.cell("completed_pct"),
-                f"{p.label}: ร้อยละเสร็จสิ้น {p.completed_pct} แต่ {_n(p.completed)}×100/{_n(p.received)} = {expected:.2f}",
-                f"{p.label}: completed % is {p.completed_pct}, but {_n(p.completed)}*100/{_n(p.received)} = "
-                f"{expected:.2f}", report=report))
-    return out
-
-
-def check_periods(
-    periods: Sequence[PeriodFigures],
-    *,
-    report: str | None = None,
-    expected_start: _dt.date | None = None,
-    expected_end: _dt.date | None = None,
-) -> list[Finding]:
-    """Counts, periods (missing, reversed, gaps, overlaps) and copied figures of consecutive periods.
-
-    ``periods`` are in reporting order. ``expected_start``/``expected_end``
-    (e.g. the fiscal year's first day and the report's last day) turn a
-    period that starts late or stops early into a gap.
-    """
-    out: list[Finding] = []
-    for p in periods:
-        out += check_counts(p, report)
-        if p.start is None or p.end is None:
-            out.append(Finding("period_missing", p.sheet, p.cell("start"),
-                               f"{p.label}: ไม่ระบุช่วงวันที่ของตัวเลข ตรวจความต่อเนื่องไม่ได้",
-                               f"{p.label}: no period given for the figures; continuity cannot be checked",
-                               report=report))
-        elif p.start > p.end:
-            out.append(Finding("period_reversed", p.sheet, p.cell("start"),
-                               f"{p.label}: เริ่ม {_d(p.start)} หลังวันสิ้นสุด {_d(p.end)}",
-                               f"{p.label}: starts {p.start} after its end {p.end}", report=report))
-        if expected_end is not None and p.start is not None and p.start > expected_end and p.received:
-            out.append(Finding("period_outside", p.sheet, p.cell("received"),
-                               f"{p.label}: มีตัวเลขของช่วงหลังวันสิ้นสุดรายงาน {_d(expected_end)}",
-                               f"{p.label}: figures for a period after the report's end {expected_end}",
-                               report=report))
-
-    dated = [p for p in periods if p.start is not None and p.end is not None and p.start <= p.end]
-    if expected_start is not None and dated and dated[0].start > expected_start and periods[0] is dated[0]:
-        first = dated[0]
-        out.append(_gap(None, first, expected_start, first.start - _dt.timedelta(days=1), report))
-    for prev, cur, between in _consecutive(periods):
-        if between:
-            continue  # a period without dates lies between them: already reported as missing
-        if cur.start > prev.end + _dt.timedelta(days=1):
-            out.append(_gap(prev, cur, prev.end + _dt.timedelta(days=1), cur.start - _dt.timedelta(days=1), report))
-        elif cur.start <= prev.end:
-            last = min(prev.end, cur.end)
-            out.append(Finding(
-                "period_overlap", cur.sheet, cur.cell("start"),
-                f"{cur.label} ({_d(cur.start)} – {_d(cur.end)}) ซ้อนทับกับ {prev.label} ({_d(prev.start)} – "
-                f"{_d(prev.end)}) ช่วง {_d(cur.start)} – {_d(last)} ถูกนับสองครั้ง",
-                f"{cur.label} ({cur.start} – {cur.end}) overlaps {prev.label} ({prev.start} – {prev.end}): "
-                f"{cur.start} – {last} counted twice", report=report))
-    if expected_end is not None and dated:
-        last = max((p for p in dated if p.start <= expected_end), key=lambda p: p.end, default=None)
-        if last is not None and last.end < expected_end and periods[-1] is last:
-            out.append(_gap(last, None, last.end + _dt.timedelta(days=1), expected_end, report))
-
-    seen: list[PeriodFigures] = []
-    for p in periods:
-        figures = (p.received, p.completed, p.in_progress)
-        if p.received and None not in figures:
-            for q in seen:
-                if (q.received, q.completed, q.in_progress) == figures:
-                    same_period = (q.start, q.end) == (p.start, p.end)
-                    out.append(Finding(
-                        "month_copied", p.sheet, p.cell("received"),
-                        f"{p.label}: ตัวเลข (รับ {_n(p.received)} เสร็จสิ้น {_n(p.completed)} กำลังดำเนินการ "
-                        f"{_n(p.in_progress)}) ซ้ำกับ {q.label}"
-                        + (" และช่วงวันที่เดียวกัน: คัดลอกรายงานเดิมมา" if same_period else " อาจคัดลอกมา"),
-                        f"{p.label}: figures (received {_n(p.received)}, completed {_n(p.completed)}, in progress "
-                        f"{_n(p.in_progress)}) equal {q.label}'s"
-                        + (" with the same period: a copy of the earlier report" if same_period else ""),
-                        "error" if same_period else "warning", report=report))
-                    break
-            seen.append(p)
-    return out
-
-
-def _consecutive(periods: Sequence[PeriodFigures]) -> Iterable[tuple[PeriodFigures, PeriodFigures, bool]]:
-    """Pairs of dated periods in order, and whether an undated period lies between them."""
-    prev, between = None, False
-    for p in periods:
-        if p.start is None or p.end is None or p.start > p.end:
-            between = between or prev is not None
-            continue
-        if prev is not None:
-            yield prev, p, between
-        prev, between = p, False
-
-
-def _gap(prev: PeriodFigures | None, cur: PeriodFigures | None, first: _dt.date, last: _dt.date,
-         report: str | None) -> Finding:
-    at = cur or prev
-    assert at is not None
-    days = (last - first).days + 1
-    after = f"หลัง {prev.label} " if prev else "ตั้งแต่ต้นช่วง "
-    before = f"ก่อน {cur.label}" if cur else "ถึงวันสิ้นสุดรายงาน"
-    return Finding(
-        "period_gap", at.sheet, at.cell("start" if cur else "end"),
-        f"ช่วงวันที่ {_d(first)} – {_d(last)} ({days} วัน) ไม่มีรายงานใดครอบคลุม ({after}{before})",
-        f"{first} – {last} ({days} day{'s' if days != 1 else ''}) covered by no period "
-        f"({'after ' + prev.label if prev else 'from the start'}, {'before ' + cur.label if cur else 'to the end'})",
-        report=report)
-
-
-# --- seed-003 progress forms ------------------------------------------------------------
-
-_NUM = r"(\d[\d,]*)"
-#: the unit after a count: เรื่อง or รายการ
-PROGRESS_UNIT = r"\s*(?:เรื่อง|รายการ)"
-_DONE_WORDS, _OPEN_WORDS = r"เสร็จ|แล้วเสร็จ", r"กำลังดำเนินการ|ระหว่างดำเนินการ|ค้าง|คงเหลือ|เหลือ"
-
-
-def _after(words: str, other: str) -> re.Pattern[str]:
-    """A count after one of ``words``, with a few filler words between (ไปแล้ว, อยู่, จำนวน), none of ``other``."""
-    return re.compile(rf"(?:{words})(?:(?!{other})\D){{0,16}}?" + _NUM + PROGRESS_UNIT)
-
-
-_RECEIVED = re.compile(r"(?:จำนวน|ทั้งหมด)\s*" + _NUM + PROGRESS_UNIT)
-_COMPLETED = _after(_DONE_WORDS, _OPEN_WORDS)
-_PENDING = _after(_OPEN_WORDS, _DONE_WORDS)
-#: every count a progress text states (what the three readers above must account for)
-PROGRESS_COUNT = re.compile(r"\d[\d,]*" + PROGRESS_UNIT)
-_RANGE = re.compile(r"(?:ตั้งแต่(?:วันที่)?\s*)?(\d{1,2}(?:\s*[^\d\s-]+\.?(?:\s*\d{2,4})?)?)\s*-\s*"
-                    r"(\d{1,2}\s*[^\d\s-]+(?:\s*\d{2,4})?)(?=\s*(?:จำนวน|ทั้งหมด))")
-_REPORT = re.compile(r"รายงานครั้งที่\s*(\d+)\s*(?:<p>)?\s*::\s*(\d{1,2}/\d{1,2}/\d{4})\s*:\s*(.*?)(?:\s*::|</p>|$)")
-
-
-def _num(m: re.Match[str] | None) -> float | None:
-    return float(m[1].replace(",", "")) if m else None
-
-
-def parse_progress_text(text: str, reported_on: Any = None, label: str | None = None) -> PeriodFigures:
-    """A seed-003 progress line → period and counts.
-
-    Reads "จำนวนเรื่องร้องทุกข์ตั้งแต่วันที่ 1 ตุลาคม - 31 ตุลาคม 2562 จำนวน 91 เรื่อง
-    ดำเนินการเสร็จสิ้นแล้ว 71 เรื่อง กำลังดำเนินการ 20 เรื่อง" and its variants (``1 - 30
-    มีนาคม 2563``, ``27 พ.ค. 63 - 26 มิ.ย. 63``, done written เสร็จสิ้นไปแล้ว / แก้ไขแล้วเสร็จ, pending
-    written กำลังดำเนินการอยู่ / ค้าง / ระหว่างดำเนินการ / คงเหลือ, counts in เรื่อง or รายการ).
-    A date without a year takes the year of ``reported_on`` (the year before
-    when the period would otherwise end after the report); what cannot be
-    read is None (a period without dates is reported by :func:`check_periods`).
-    """
-    start = end = None
-    m = _RANGE.search(text)
-    rest = text
-    if m:
-        rest = text[m.end():]
-        try:
-            reported = parse_date(reported_on)
-        except DateParseError:  # an impossible report date (31/2/2563): the text's own years only
-            reported = None
-        start, end = _parse_range(m[1].strip(), m[2].strip(), reported)
-    return PeriodFigures(
-        label=label or text[:40], start=start, end=end,
-        received=_num(_RECEIVED.search(rest)), completed=_num(_COMPLETED.search(rest)),
-        in_progress=_num(_PENDING.search(rest)),
-    )
-
-
-def _parse_range(left: str, right: str, reported_on: _dt.date | None) -> tuple[_dt.date | None, _dt.date | None]:
-    """The dates of ``left - right``; a side without a year takes the year that puts it before the other
-    (and the end on or before ``reported_on``). A day its month does not have leaves that side None."""
-
-    def read(text: str, year: int | None = None) -> _dt.date | None:
-        try:
-            return parse_date(text if year is None else f"{text} {year + BE_OFFSET}")
-        except DateParseError:
-            return None
-
-    end = read(right)
-    if end is None and reported_on is not None:
-        # the report's year, or the year before when that would end after the report was written
-        end = read(right, reported_on.year)
-        if end is None or end > reported_on:
-            end = read(right, reported_on.year - 1) or end
-    if end is None:
-        return None, None
-    if left.isdigit():  # "1 - 30 พฤศจิกายน 2562": the end's month
-        try:
-            return end.replace(day=int(left)), end
-        except ValueError:  # a day the month does not have
-            return None, end
-    start = read(left)
-    if start is None:
-        start = read(left, end.year)
-        if start is None or start > end:
-            start = read(left, end.year - 1)
-    return start, end
-
-
-def parse_progress_form(text: str) -> list[PeriodFigures]:
-    """Every ``รายงานครั้งที่ n :: d/m/yyyy : …`` report of a seed-003 progress form, in order."""
-    out = []
-    for m in _REPORT.finditer(text):
-        p = parse_progress_text(m[3], m[2], label=f"รายงานครั้งที่ {m[1]} ({m[2]})")
-        if any(v is not None for v in (p.received, p.completed, p.in_progress)):
-            out.append(p)
-    return out
-
-
-# --- filled workbooks --------------------------------------------------------------------
+#: The validator's finding codes: Thai and English descriptions (``data/findings.toml``; docs/reports.md
+#: lists them with examples).
+CODES = VALIDATE_CODES
 
 
 class _Sheet:
@@ -451,7 +121,10 @@ class _Sheet:
 
     def formula(self, ref: str) -> str | None:
         """The formula of a cell (``=…``), None for a value or when the formulas are unknown."""
-        return self.fwb[self.sheet][ref].value if self.is_formula(ref) else None
+        if self.fwb is None or not self.is_formula(ref):
+            return None
+        value: str | None = self.fwb[self.sheet][ref].value
+        return value
 
     def is_formula(self, ref: str) -> bool | None:
         if self.fwb is None:
@@ -531,12 +204,6 @@ def _open(source: Any, data_only: bool) -> Any:
     """An openpyxl workbook: ``source`` itself, or the file ``source`` once the guard has let it through
     (:func:`cplkpi.guard.check_workbook_file`: not a workbook, encrypted, a zip bomb, a far cell are refused)
     and opened with what a parser raises on a broken file reported as an :class:`InputError` naming it."""
-    from openpyxl import load_workbook
-
-    from cplkpi.guard import check_workbook_file
-
-    from .audit_source import reading
-
     if isinstance(source, str | Path):
         check_workbook_file(source)
         with reading(Path(source)):
@@ -552,7 +219,7 @@ def _open(source: Any, data_only: bool) -> Any:
 
 def _rows_of(range_ref: str) -> range:
     """The rows of a range (``A13:P24``) or of a single cell."""
-    _, first, _, last = range_boundaries(range_ref)
+    _, first, _, last = bounds(range_ref)
     return range(first, last + 1)
 
 
@@ -624,11 +291,11 @@ def _check_r003(s: _Sheet, rules: RuleSet | None) -> dict[str, Any]:
         out += check_counts(sp, s.report)
         pending_pct = s.number(pct_p)
         if pending_pct is not None and values["received"] and values["in_progress"] is not None:
-            expected = percent(int(values["in_progress"]), int(values["received"]))
-            if not _eq(pending_pct, expected, 1e-6):
+            pending_want = percent(int(values["in_progress"]), int(values["received"]))
+            if pending_want is not None and not _eq(pending_pct, pending_want, 1e-6):
                 out.append(Finding("pct_mismatch", s.sheet, pct_p,
-                                   f"{label}: ร้อยละกำลังดำเนินการ {pending_pct} แต่คำนวณได้ {expected:.2f}",
-                                   f"{label}: in-progress % is {pending_pct}, the counts give {expected:.2f}",
+                                   f"{label}: ร้อยละกำลังดำเนินการ {pending_pct} แต่คำนวณได้ {pending_want:.2f}",
+                                   f"{label}: in-progress % is {pending_pct}, the counts give {pending_want:.2f}",
                                    report=s.report))
         s.expect_formula([*names.values(), pct_c, pct_p])
         if src is None:
@@ -679,8 +346,8 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
         no_data = (data_from is not None and data_to is not None and m_start is not None and m_end is not None
                    and (m_end < data_from or m_start > data_to) and sent is None
                    and not s.number(f"{mc['received']}{r}") and not s.number(f"{mc['completed_in_month']}{r}"))
-        month = months.get(r)
-        if month is not None:
+        month = months.get(r)  # only with a rule set
+        if month is not None and rules is not None:
             rule_due = monthly_report_due(month, rules.deadlines.monthly_report_due_day)
             if due is not None and due != rule_due:
                 s.findings.append(Finding(
@@ -698,7 +365,7 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
                                           f"ผลการส่งรายงานเป็น {status!r} แต่กำหนด {_d(due)} ส่ง {_d(sent)} คือ {expected!r}",
                                           f"report status {status!r}, but due {due} and sent {sent} give {expected!r}",
                                           report=s.report))
-            if month is not None and rules.late_report is not None:
+            if month is not None and rules is not None and rules.late_report is not None:
                 # not judged before the due day is over (a summary dated after the as-of date included)
                 want = float(np.nan_to_num(monthly_report_deduction(sent, month, as_of, rules=rules)[0])) \
                     if passed else 0.0
@@ -782,6 +449,7 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
         if points is not None and score is not None:
             monthly = label in monthly_labels or (rules is None and s.formula(f"{cc['score']}{r}") ==
                                               layout.component_formulas(r, monthly=True)["score"])
+            want_score: float | None
             if monthly or not total:
                 want_score = points
             elif pct is not None and threshold is not None:
@@ -807,14 +475,14 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
         if step is None:
             continue
         comps = by_step.get(step, [])
-        want = {
+        wants: dict[str, float] = {
             "points": sum(p for p, _ in comps),
             "score_before": round_half_up(sum(x for _, x in comps), 4),
             "deductions": round_half_up((late_total if step == late_step else 0) +
                                         (audit_total if step == audit_step else 0), 4),
         }
-        want["score"] = round_half_up(max(want["score_before"] - want["deductions"], 0), 4)
-        for key, value in want.items():
+        wants["score"] = round_half_up(max(wants["score_before"] - wants["deductions"], 0), 4)
+        for key, value in wants.items():
             ref = f"{stc[key]}{r}"
             got = s.number(ref)
             if got is not None:
@@ -824,7 +492,7 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
                                    f"ขั้นตอนที่ {step:g}: {got:g} แต่คำนวณจากองค์ประกอบและการหักคะแนนได้ {value:g}",
                                    f"step {step:g}: {got:g}, but its components and deductions give {value:g}",
                                    report=s.report))
-        s.expect_formula(f"{stc[k]}{r}" for k in want)
+        s.expect_formula(f"{stc[k]}{r}" for k in wants)
     for key, name in (("points", "R003_TOTAL_POINTS"), ("score_before", "R003_SCORE_BEFORE"),
                       ("deductions", "R003_DEDUCTIONS"), ("score", "R003_TOTAL")):
         ref = s.ref(name)
@@ -866,7 +534,10 @@ def _check_r001(s: _Sheet) -> dict[str, Any]:
                                f"complaint {cid} forwarded {fwd}, after the period end {period_end}", report=s.report))
     in_fy = sum(1 for _, _, f, _ in rows if f is not None and period_start is not None and period_end is not None
                 and period_start <= f <= period_end)
-    status_count = lambda text: sum(1 for *_, st in rows if st == text)
+
+    def status_count(text: str) -> int:
+        return sum(1 for *_, st in rows if st == text)
+
     expected = {
         "R001_PENDING_TOTAL": len(rows), "R001_OVERDUE": status_count(STATUS_LABELS["overdue"][0]),
         "R001_DUE_SOON": status_count(STATUS_LABELS["due_soon"][0]),

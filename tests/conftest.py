@@ -10,11 +10,15 @@ LibreOffice (the ``libreoffice`` fixture or marker), and modules that mark thems
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 from cplkpi.office import soffice
+
+# the test and benchmark generators live in bench/ (not the installed package): agencies_synthetic
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from agencies_synthetic import agency_name, write_agency_folder
 from corpus import build as corpus
 from openpyxl import load_workbook
 from rich.console import Console
@@ -27,7 +28,6 @@ from cplkpi.macros.audit_batch import (
     workbook_files,
 )
 from cplkpi.macros.audit_sample import sample_file_path
-from cplkpi.macros.audit_synthetic import agency_name, write_agency_folder
 
 MARCH = _dt.date(2020, 3, 1)
 AGENCIES = 20
@@ -80,7 +80,7 @@ def test_the_batch_equals_auditing_each_file_alone(batch, folder, tmp_path):
     s = next(s for s in result.audited if s.agency == agency_name(3))
     assert s.total == one.summary().total and s.components == one.summary().components and s.findings == 0
     tampered = next(s for s in result.audited if s.agency == agency_name(0))
-    kinds = {f.kind for o, f in result.findings if o.agency == agency_name(0)}
+    kinds = {f.code for o, f in result.findings if o.agency == agency_name(0)}
     assert tampered.findings == len([1 for o, _ in result.findings if o is tampered]) > 0
     assert "figure_differs" in kinds
     # each agency's month sample was drawn into the samples folder
@@ -134,7 +134,7 @@ def test_a_duplicate_agency_is_flagged(folder, tmp_path):
     copy = tmp_path / "copy_of_first.xlsx"
     shutil.copyfile(files[1], copy)
     result = audit_files([*files, copy], month=MARCH, workers=1)
-    dup = [(s.file, f.message_th) for s, f in result.findings if f.kind == "duplicate_agency"]
+    dup = [(s.file, f.message_th) for s, f in result.findings if f.code == "duplicate_agency"]
     # said once per agency, on its first file, naming every file of it
     assert dup == [(files[1].name, f"หน่วยงาน {agency_name(1)} ส่งมา 2 ไฟล์: {files[1].name}, copy_of_first.xlsx")]
     assert result.agencies == 3 and len(result.audited) == 4

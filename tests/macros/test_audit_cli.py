@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+from agencies_synthetic import agency_name, write_agency_submission
 from corpus import build as corpus
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -14,7 +15,6 @@ from typer.testing import CliRunner
 from cplkpi.cli import app
 from cplkpi.macros.audit import audit_workbook
 from cplkpi.macros.audit_sample import sample_file_path, sample_seed
-from cplkpi.macros.audit_synthetic import agency_name, write_agency_submission
 
 runner = CliRunner()
 MARCH = _dt.date(2020, 3, 1)
@@ -132,7 +132,7 @@ def test_audit_recalc_shows_what_excel_will_show(submission, tmp_path, libreoffi
     res = runner.invoke(app, ["audit", str(bad), "--out", str(tmp_path), "--recalc"])
     assert res.exit_code == 1
     assert "CPL_R003!E13" in res.output and "CPL_R003!E25" in res.output  # cell references stay whole
-    by_cell = {f.cell: f for f in audit_workbook(bad, recalc=True).findings if f.kind == "recalculated_differs"}
+    by_cell = {f.cell: f for f in audit_workbook(bad, recalc=True).findings if f.code == "recalculated_differs"}
     assert by_cell["E25"].message_en == "after recalculation E25 shows 48, it must show 59"
     assert by_cell["H13"].message_th == "เมื่อคำนวณใหม่ เซลล์ H13 แสดง (ว่าง) แต่ที่ถูกต้องคือ 100.0"
 

@@ -13,11 +13,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from agencies_synthetic import agency_name, write_agency_submission
 
 from cplkpi.guard import sheet_parts as guard_parts
 from cplkpi.macros.audit import audit_workbook
 from cplkpi.macros.audit_submission import NARRATIVE_SHEET
-from cplkpi.macros.audit_synthetic import agency_name, write_agency_submission
 from cplkpi.scoring.thaidate import excel_serial
 
 MARCH = _dt.date(2020, 3, 1)
@@ -90,7 +90,7 @@ def read_cell(path: Path, sheet: str, ref: str):
 
 
 def findings_at(result, kind: str) -> set[str]:
-    return {f.where for f in result.findings if f.kind == kind}
+    return {f.where for f in result.findings if f.code == kind}
 
 
 def test_an_untouched_submission_has_no_finding(clean_result):
@@ -103,7 +103,7 @@ def test_a_figure_that_differs_is_found_with_reported_and_recomputed(clean, tmp_
     march = read_cell(clean, R003, f"E{MAR_ROW}")
     bad = tamper(clean, tmp_path / "t.xlsx", R003, {f"E{MAR_ROW}": march + 3})
     result = audit_workbook(bad)
-    (f,) = [f for f in result.findings if f.kind == "figure_differs" and f.where == f"{R003}!E{MAR_ROW}"]
+    (f,) = [f for f in result.findings if f.code == "figure_differs" and f.where == f"{R003}!E{MAR_ROW}"]
     assert (f.reported, f.recomputed) == (march + 3, march)
     # the month's figures no longer add up either (validator)
     assert f"{R003}!E{MAR_ROW}" in findings_at(result, "counts_mismatch")
@@ -114,7 +114,7 @@ def test_a_formula_replaced_by_a_typed_number(clean, tmp_path):
     g = read_cell(clean, R003, f"G{MAR_ROW}")
     bad = tamper(clean, tmp_path / "t.xlsx", R003, {"I45": 5, f"G{MAR_ROW}": g})
     result = audit_workbook(bad)
-    replaced = {f.where: f for f in result.findings if f.kind == "formula_replaced"}
+    replaced = {f.where: f for f in result.findings if f.code == "formula_replaced"}
     assert set(replaced) == {f"{R003}!I45", f"{R003}!G{MAR_ROW}"}
     assert (replaced[f"{R003}!I45"].reported, replaced[f"{R003}!I45"].recomputed) == (5, total)
     assert replaced[f"{R003}!G{MAR_ROW}"].reported == g  # same number, still not the formula
@@ -165,7 +165,7 @@ def test_a_narrative_copied_from_the_report_before(clean, tmp_path):
     bad = tamper(clean, tmp_path / "t.xlsx", NARRATIVE_SHEET, {f"C{NARR_MAR}": feb_text})
     result = audit_workbook(bad)
     cell = f"{NARRATIVE_SHEET}!C{NARR_MAR}"
-    copied = [f for f in result.findings if f.kind == "month_copied"]
+    copied = [f for f in result.findings if f.code == "month_copied"]
     assert [f.where for f in copied] == [cell] and copied[0].severity == "error"
     assert cell in findings_at(result, "period_overlap")
 
@@ -176,7 +176,7 @@ def test_a_gap_between_periods(clean, tmp_path):
     bad = tamper(clean, tmp_path / "t.xlsx", NARRATIVE_SHEET,
                  {f"C{NARR_FEB}": feb_text.replace("- 29 กุมภาพันธ์", "- 27 กุมภาพันธ์")})
     result = audit_workbook(bad)
-    gaps = [f for f in result.findings if f.kind == "period_gap"]
+    gaps = [f for f in result.findings if f.code == "period_gap"]
     assert [f.where for f in gaps] == [f"{NARRATIVE_SHEET}!C{NARR_MAR}"]
     assert "28 ก.พ. 2563 – 29 ก.พ. 2563" in gaps[0].message_th
     # the same in the CPL_R003 monthly table: February ends early
@@ -204,8 +204,8 @@ def test_completed_without_result_detail_or_evidence(clean, clean_result, tmp_pa
     row, cid = _completed_row(clean_result)
     bad = tamper(clean, tmp_path / "t.xlsx", COMPLAINTS, {f"M{row}": None, f"N{row}": "ไม่มี"})
     result = audit_workbook(bad)
-    detail = [f for f in result.findings if f.kind == "completed_without_detail"]
-    evidence = [f for f in result.findings if f.kind == "completed_without_evidence"]
+    detail = [f for f in result.findings if f.code == "completed_without_detail"]
+    evidence = [f for f in result.findings if f.code == "completed_without_evidence"]
     assert [(f.where, f.complaint_id) for f in detail] == [(f"{COMPLAINTS}!M{row}", cid)]
     assert [(f.where, f.complaint_id) for f in evidence] == [(f"{COMPLAINTS}!N{row}", cid)]
     # the reports were made from the untouched rows, so step 2 no longer matches the recomputed figures
@@ -227,7 +227,7 @@ def test_a_complaint_missing_from_the_pending_report(clean, clean_result, tmp_pa
     result = audit_workbook(bad)
     t = clean_result.score.complaints
     complaint_row = int(t.index[t["complaint_id"] == cid][0])
-    missing = [f for f in result.findings if f.kind == "missing_from_report"]
+    missing = [f for f in result.findings if f.code == "missing_from_report"]
     assert [(f.where, f.complaint_id) for f in missing] == [(f"{COMPLAINTS}!A{complaint_row}", cid)]
     # and the two reports disagree: CPL_R003 counts it in progress in its month, CPL_R001 does not list it
     forwarded = read_cell(clean, R001, f"D{r}").date().replace(day=1)
@@ -242,7 +242,7 @@ def test_complaints_listed_as_pending_that_are_not(clean, clean_result, tmp_path
     bad = tamper(clean, tmp_path / "t.xlsx", R001, {f"B{last}": done_id})
     result = audit_workbook(bad)
     assert (f"{R001}!B{last}", done_id) in {(f.where, f.complaint_id) for f in result.findings
-                                             if f.kind == "not_pending"}
+                                             if f.code == "not_pending"}
     bad = tamper(clean, tmp_path / "t2.xlsx", R001, {f"B{last}": "999999999"})
     result = audit_workbook(bad)
     assert findings_at(result, "unknown_complaint") == {f"{R001}!B{last}"}
@@ -256,10 +256,10 @@ def test_a_missing_report_sheet_and_a_missing_name(clean, tmp_path):
     del wb.defined_names["R003_TOTAL"]
     wb.save(tmp_path / "t.xlsx")
     result = audit_workbook(tmp_path / "t.xlsx")
-    missing = {(f.where, f.severity) for f in result.findings if f.kind == "report_missing"}
+    missing = {(f.where, f.severity) for f in result.findings if f.code == "report_missing"}
     assert missing == {(R001, "error")}
     # a deleted name breaks Excel's formulas that use it: an error at its template address, still compared there
-    assert {(f.where, f.severity, f.name) for f in result.findings if f.kind == "name_changed"} == {
+    assert {(f.where, f.severity, f.name) for f in result.findings if f.code == "name_changed"} == {
         (f"{R003}!I45", "error", "R003_TOTAL")}
     assert result.score is not None  # still scored from the complaint rows
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from agencies_synthetic import agency_name, write_agency_submission
 from openpyxl import load_workbook
 from openpyxl.styles import Color, Font, PatternFill
 
 from cplkpi.guard import sheet_parts
 from cplkpi.macros.audit import audit_workbook
 from cplkpi.macros.audit_sample import SAMPLE_SHEET, SUMMARY_SHEET, sample_file_path
-from cplkpi.macros.audit_synthetic import agency_name, write_agency_submission
 from cplkpi.scoring.thaidate import excel_serial
 
 MARCH = _dt.date(2020, 3, 1)
@@ -537,10 +537,10 @@ def test_tampering_is_found_and_honest_round_trips_are_not(pack, tmp_path, reque
         request.getfixturevalue("libreoffice")  # skips (locally) or fails (CI) without LibreOffice
     case = make(pack, tmp_path)
     result = audit_workbook(case.path, samples=case.samples)
-    found = {(f.sheet, f.cell, f.kind) for f in result.findings}
+    found = {(f.sheet, f.cell, f.code) for f in result.findings}
     want = {(s, c.format(overdue=pack.overdue_row) if c else c, k) for s, c, k in expected}
     if not want:
-        assert result.findings == [], [(f.where, f.kind, f.message_en) for f in result.findings]
+        assert result.findings == [], [(f.where, f.code, f.message_en) for f in result.findings]
         assert result.passed and result.month == MARCH
         return
     assert want <= found, sorted(found, key=str)
@@ -563,15 +563,15 @@ def test_a_late_as_of_is_audited_as_of_the_due_date(pack, tmp_path):
     case = _late_pack(pack, tmp_path)
     result = audit_workbook(case.path)
     assert result.score.as_of == _dt.date(2020, 4, 10)
-    (late,) = [f for f in result.findings if f.kind == "as_of_after_due"]
+    (late,) = [f for f in result.findings if f.code == "as_of_after_due"]
     assert (late.reported, late.recomputed) == ("10 ต.ค. 2563", "10 เม.ย. 2563")
-    assert f"{R003}!I45" in {f.where for f in result.findings if f.kind == "figure_differs"}
+    assert f"{R003}!I45" in {f.where for f in result.findings if f.code == "figure_differs"}
 
 
 def test_a_formula_in_a_value_cell_says_why_its_value_cannot_be_trusted(pack, tmp_path):
     bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {R003: both(formula("E18", 'INDIRECT("E17")'),
                                                                  formula("F18", "[1]CPL_R003!F18"))})
-    by_cell = {f.cell: f for f in audit_workbook(bad).findings if f.kind == "formula_in_value_cell"}
+    by_cell = {f.cell: f for f in audit_workbook(bad).findings if f.code == "formula_in_value_cell"}
     assert by_cell["E18"].reported == '=INDIRECT("E17")' and by_cell["E18"].recomputed == 32
     assert "volatile" in by_cell["E18"].message_en and "INDIRECT" in by_cell["E18"].message_th
     assert "another workbook" in by_cell["F18"].message_en
@@ -593,7 +593,7 @@ def test_every_kept_month_is_checked_as_of_the_date_it_was_drawn(pack, tmp_path)
                    if wb[SAMPLE_SHEET].cell(r, 2).value.month == 2)
     wb[SAMPLE_SHEET].cell(feb_row, 4).value = pack.march_completed[0]
     wb.save(folder / KEPT)
-    found = {(f.sheet, f.cell, f.kind) for f in audit_workbook(pack.path, samples=folder).findings}
+    found = {(f.sheet, f.cell, f.code) for f in audit_workbook(pack.path, samples=folder).findings}
     assert (SAMPLE, f"D{feb_row}", "sample_mismatch") in found
 
 
@@ -603,19 +603,19 @@ def test_with_recalc_the_audit_shows_what_excel_will_show(pack, tmp_path, libreo
     values = load_workbook(pack.path, data_only=True)[R003]
     e18, e25, f25 = values["E18"].value, values["E25"].value, values["F25"].value
     bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {R003: inline_text("E18")})
-    assert {f.kind for f in audit_workbook(bad).findings} >= {"value_as_text"}
+    assert {f.code for f in audit_workbook(bad).findings} >= {"value_as_text"}
     result = audit_workbook(bad, recalc=True)
-    shown = {f.cell: (f.reported, f.recomputed) for f in result.findings if f.kind == "recalculated_differs"}
+    shown = {f.cell: (f.reported, f.recomputed) for f in result.findings if f.code == "recalculated_differs"}
     assert shown["E25"] == (e25 - e18, e25)
     assert shown["H25"] == (round(f25 * 100 / (e25 - e18), 2), round(f25 * 100 / e25, 2))
     assert "E18" not in shown  # a value cell: its type is the finding
     # an honest pack shows the engine's values after recalculation
-    assert [f for f in audit_workbook(pack.path, recalc=True).findings if f.kind == "recalculated_differs"] == []
+    assert [f for f in audit_workbook(pack.path, recalc=True).findings if f.code == "recalculated_differs"] == []
 
 
 def test_marks_of_its_own_are_told_in_thai(pack, tmp_path):
     case = _marks_of_its_own(pack, tmp_path)
-    (f,) = [f for f in audit_workbook(case.path, samples=case.samples).findings if f.kind == "sample_marks_differ"]
+    (f,) = [f for f in audit_workbook(case.path, samples=case.samples).findings if f.code == "sample_marks_differ"]
     assert (f.where, f.reported, f.recomputed, f.complaint_id) == (
         f"{SAMPLE_SHEET}!C2", "ถูกต้อง", "ไม่ถูกต้อง", pack.march_draw[0])
 
@@ -627,7 +627,7 @@ def test_unreadable_text_and_another_format_are_told_with_the_templates(pack, tm
     wb[R003]["E17"].font = Font(size=1)
     wb[R003]["I45"].number_format = "0"
     wb.save(tmp_path / "t.xlsx")
-    by_cell = {f.cell: f for f in audit_workbook(tmp_path / "t.xlsx").findings if f.kind == "hidden_value"}
+    by_cell = {f.cell: f for f in audit_workbook(tmp_path / "t.xlsx").findings if f.code == "hidden_value"}
     assert by_cell["E18"].message_en == ("the text of E18 (#FFFFFE on #FFFFFF) can hardly be seen: its value 32 does "
                                          "not show (contrast 1.00:1, template 21.00:1)")
     assert by_cell["E18"].message_th.startswith("ตัวอักษรในเซลล์ E18 (สี #FFFFFE บนพื้น #FFFFFF) แทบมองไม่เห็น")
@@ -639,7 +639,7 @@ def test_a_row_too_low_to_read_is_told_with_the_templates_height(pack, tmp_path)
     bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {R003: both(
         lambda x: x.replace('<row r="41"', '<row r="41" ht="1.5" customHeight="1"', 1),
         lambda x: re.sub(r'(<col [^>]*)width="9"([^>]*min="5" max="5")', r'\1width="0.6"\2', x, count=1))})
-    by_cell = {f.cell: f for f in audit_workbook(bad).findings if f.kind == "hidden_rows"}
+    by_cell = {f.cell: f for f in audit_workbook(bad).findings if f.code == "hidden_rows"}
     assert by_cell["41:41"].message_en == "row 41 of report CPL_R003 is 1.5 pt high (template 15): unreadable in the printout"
     assert by_cell["41:41"].message_th == ("แถว 41 ของรายงาน CPL_R003 สูงเพียง 1.5 พอยต์ (แม่แบบ 15) "
                                            "ข้อมูลในแถวนี้จะมองไม่เห็นในเอกสารที่พิมพ์")
@@ -650,7 +650,7 @@ def test_a_row_too_low_to_read_is_told_with_the_templates_height(pack, tmp_path)
 def test_a_text_box_over_a_figure_is_told_with_its_text(pack, tmp_path):
     bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {"xl/drawings/drawing1.xml": lambda x: x.replace(
         "</wsDr>", f"{TEXT_BOX}</wsDr>")})
-    (f,) = [f for f in audit_workbook(bad).findings if f.kind == "hidden_value"]
+    (f,) = [f for f in audit_workbook(bad).findings if f.code == "hidden_value"]
     assert (f.where, f.reported) == (f"{R003}!I45", "4.9500")
     assert f.message_en == ("a shape the template does not have is drawn over report CPL_R003 at I45 reading "
                             "'4.9500': it shows over the report's values")
@@ -661,6 +661,6 @@ def test_a_text_box_over_a_figure_is_told_with_its_text(pack, tmp_path):
 def test_a_name_moved_to_another_sheet_is_moved_not_missing(pack, tmp_path):
     bad = _edit_zip(pack.path, tmp_path / "t.xlsx", {WB: lambda x: re.sub(
         r'(<definedName name="R003_AS_OF">)[^<]*', "\\g<1>'เรื่องร้องเรียน'!$B$2", x)})
-    (f,) = [f for f in audit_workbook(bad).findings if f.kind == "name_changed"]
+    (f,) = [f for f in audit_workbook(bad).findings if f.code == "name_changed"]
     assert (f.where, f.reported, f.recomputed) == (f"{R003}!L3", "เรื่องร้องเรียน!$B$2", "L3")
     assert f.message_en.startswith("defined name R003_AS_OF moved to เรื่องร้องเรียน!$B$2")

@@ -508,7 +508,7 @@ def test_audit_job_compares_a_defined_name_by_its_whole_text(tmp_path, sample_pa
     wb.defined_names["R003_THRESHOLD"].attr_text = "'CPL_R003'!$E$48-45"
     wb.save(tmp_path / "edited.xlsx")
     expected = audit_workbook(tmp_path / "edited.xlsx", month=dt.date(2020, 6, 1))
-    assert [(f.where, f.reported) for f in expected.findings if f.kind == "name_changed"] == [
+    assert [(f.where, f.reported) for f in expected.findings if f.code == "name_changed"] == [
         ("CPL_R003!E48", "'CPL_R003'!$E$48-45")]
     book = FakeBook.open(tmp_path / "edited.xlsx")
     settings(book, month="2563-06")

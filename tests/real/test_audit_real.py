@@ -46,4 +46,4 @@ def test_an_honest_pack_of_real_data_passes(name, tmp_path, libreoffice):
     for recalc in (True, False):
         again = convert(pack, "xlsx", tmp_path / f"lo_{recalc}", recalc=recalc)
         result = audit_workbook(again)
-        assert result.tampering == [], [(f.where, f.kind, f.message_en) for f in result.tampering]
+        assert result.tampering == [], [(f.where, f.code, f.message_en) for f in result.tampering]

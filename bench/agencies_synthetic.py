@@ -1,15 +1,18 @@
-"""Synthetic agency submissions: the bundled sample varied into many agencies (tests, benchmarks, demos).
+"""Synthetic agency submissions: the bundled sample varied into many agencies (tests, benchmarks, doc pictures).
+
+Not part of the installed package: the tests import it through ``tests/conftest.py`` (which puts
+``bench/`` on ``sys.path``), the benchmarks and ``scripts/render_doc_images.py`` from beside them.
 
 Each synthetic agency is one of Bangkok's 50 districts. Its complaints are
 drawn (deterministically, by the agency's index) from the bundled sample
 workbook of สำนักงานเขตบางกอกน้อย, fiscal year 2563, renumbered, with their
 progress reports; its file is a *submitted agency workbook* as defined in
-:mod:`.audit_submission` (complaint sheets + filled CPL_R003/CPL_R001 + the
+:mod:`cplkpi.macros.audit_submission` (complaint sheets + filled CPL_R003/CPL_R001 + the
 progress form), built by the report job. With ``clean=True`` every
 completed complaint has a result detail and evidence, so an untouched file
 has no finding at all.
 
-``python -m cplkpi.macros.audit_synthetic FOLDER [COUNT] [COMPLAINTS] [MONTH]``
+``python bench/agencies_synthetic.py FOLDER [COUNT] [COMPLAINTS] [MONTH]``
 writes a folder to try ``cplkpi audit-batch`` on.
 """
 
@@ -22,13 +25,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
 
+from cplkpi.examples import sample_path
 from cplkpi.importers.agencies import BANGKOK_DISTRICTS
+from cplkpi.macros.audit_submission import submission_bytes
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.workbook import ComplaintWorkbook, from_sheets
 from cplkpi.xlsx import write_bytes_atomic, write_table_sheet
-
-from .audit_submission import submission_bytes
 
 __all__ = [
     "DISTRICTS",
@@ -51,10 +56,6 @@ def agency_name(index: int) -> str:
 
 @functools.cache
 def _sample_rows() -> dict[str, list[list[Any]]]:
-    from python_calamine import CalamineWorkbook
-
-    from cplkpi.examples import sample_path
-
     wb = CalamineWorkbook.from_path(str(sample_path()))
     return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
 
@@ -97,8 +98,6 @@ def write_agency_submission(path: str | Path, index: int, month: Any, complaints
                             rules: str = "bma-2557", narrative: bool = True, as_of: Any = None) -> Path:
     """Write the submitted workbook of synthetic agency ``index`` for ``month`` (as of ``as_of``, default the
     month's last day) to ``path``."""
-    from openpyxl import Workbook
-
     sheets = agency_sheets(index, complaints, clean=clean)
     wb = Workbook()
     wb.remove(wb.active)
@@ -126,7 +125,7 @@ def write_agency_folder(folder: str | Path, count: int, month: Any, complaints: 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
-        print("usage: python -m cplkpi.macros.audit_synthetic FOLDER [COUNT] [COMPLAINTS] [MONTH]")
+        print("usage: python bench/agencies_synthetic.py FOLDER [COUNT] [COMPLAINTS] [MONTH]")
         raise SystemExit(2)
     count = int(argv[1]) if len(argv) > 1 else 10
     n = int(argv[2]) if len(argv) > 2 else 300
