@@ -17,8 +17,12 @@ import pytest
 
 from cplkpi.office import soffice
 
-# the test and benchmark generators live in bench/ (not the installed package): agencies_synthetic
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+# The test and benchmark generators live in bench/ (not the installed package): agencies_synthetic.
+# A few builders are shared across areas (write_mis, the many-agency workbook, the LibreOffice
+# recalculation check): every area folder is importable, whichever test runs first.
+_TESTS = Path(__file__).resolve().parent
+sys.path[:0] = [str(_TESTS.parent / "bench"),
+                *sorted(str(d) for d in _TESTS.iterdir() if d.is_dir() and any(d.glob("test_*.py")))]
 
 
 @pytest.fixture(scope="session")

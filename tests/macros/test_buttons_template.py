@@ -69,7 +69,7 @@ def test_sheets_settings_and_udf_module():
 
 
 def test_every_yes_no_choice_of_the_control_sheet_is_understood():
-    from test_buttons_jobs import FakeBook, settings
+    from fakebook import FakeBook, settings
 
     ws = load_workbook(WORKBOOK, keep_vba=True)[xlbook.CONTROL_SHEET]
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
@@ -92,7 +92,7 @@ def test_the_python_file_of_the_workbook_runs_the_chosen_job():
 
 def test_the_jobs_run_on_the_workbooks_own_sheets(sample_path, monkeypatch):
     """Paste the sample's complaints into the workbook's empty sheets, press the button (main())."""
-    from test_buttons_jobs import FakeBook, status
+    from fakebook import FakeBook, status
 
     wb = load_workbook(WORKBOOK, keep_vba=True)
     src = load_workbook(sample_path)
