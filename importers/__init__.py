@@ -21,7 +21,7 @@ from .snapshot import EVENT_COLUMNS, EXTRA_COLUMNS, FORMAT_LABELS, REJECTION_REA
 from .states import StatesFileError, map_states, staff_states, state_code
 from .summary import FileSummary, ImportSummary
 from .traffy import bangkok_timestamps, detect_format, parse_thai_duration, read_traffy
-from .workbook import write_import_workbook
+from .writer import write_import_workbook
 
 __all__ = [
     "BANGKOK_DISTRICTS",

@@ -63,8 +63,8 @@ class ImportResult:
         return Coverage.of(self.complaints["received_at"], max(times)) if times else None
 
     def write(self, path: str | Path, *, on_rows: Callable[[int], None] | None = None) -> Path:
-        """Write the complaint workbook (see :func:`cplkpi.importers.workbook.write_import_workbook`)."""
-        from .workbook import write_import_workbook
+        """Write the complaint workbook (see :func:`cplkpi.importers.writer.write_import_workbook`)."""
+        from .writer import write_import_workbook
 
         return write_import_workbook(self, path, on_rows=on_rows)
 

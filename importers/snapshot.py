@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cplkpi.scoring.catalogue import labels
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.tables import COMPLAINTS
 
@@ -59,21 +60,12 @@ EVENT_COLUMNS: dict[str, tuple[str, str]] = {
     "source_row": ("int", "แถวในไฟล์ต้นทาง"),
 }
 
-#: Input formats: code → Thai (English) label.
+#: Input formats: code → Thai (English) label (``data/labels.toml``).
 FORMAT_LABELS: dict[str, str] = {
-    "traffy_dump": "Traffy Fondue ไฟล์ดัมพ์ทางการ (official CSV dump)",
-    "traffy_geojson": "Traffy Fondue ส่งออกจาก GeoJSON (flattened GeoJSON export)",
-    "traffy_web": "Traffy Fondue เก็บจากหน้าเว็บ (web scrape)",
-    "mis": "MIS/1555 ตาราง Excel (MIS/1555 export)",
-}
+    code: f"{th} ({en})" for code, (th, en) in labels("cplkpi.importers", "labels", "formats").items()}
 
-#: Every reason a row can be rejected: code → (Thai, English).
-REJECTION_REASONS: dict[str, tuple[str, str]] = {
-    "missing_id": ("ไม่มีเลขที่เรื่อง จึงรวมหรืออ้างถึงไม่ได้",
-                   "no ticket id, so the row cannot be keyed or merged"),
-    "bad_line": ("จำนวนช่องข้อมูลในแถวไม่เท่ากับหัวตาราง (ช่องที่พบ ≠ ช่องในหัวตาราง)",
-                 "the row has a different number of fields than the header (found ≠ expected)"),
-}
+#: Every reason a row can be rejected: code → (Thai, English) (``data/labels.toml``).
+REJECTION_REASONS: dict[str, tuple[str, str]] = labels("cplkpi.importers", "labels", "rejections")
 
 
 @dataclass(frozen=True)

@@ -750,8 +750,8 @@ def _thai_span(start: _dt.date, end: _dt.date) -> str:
 def expected_sheets() -> frozenset[str]:
     """The sheet names a submitted workbook may hold: the complaint workbook's (with their accepted
     aliases, and the sheets ``cplkpi import`` adds, its coverage sheet included), the sample summary, the two reports and the progress form."""
-    from cplkpi.importers.workbook import EVENTS_SHEET
-    from cplkpi.importers.workbook import SUMMARY_SHEET as IMPORT_SUMMARY
+    from cplkpi.importers.writer import EVENTS_SHEET
+    from cplkpi.importers.writer import SUMMARY_SHEET as IMPORT_SUMMARY
     from cplkpi.scoring.coverage import COVERAGE_SHEET_NAMES
     from cplkpi.scoring.tables import SHEETS
 

@@ -197,14 +197,14 @@ def keep_agency_rows(target_wb: Any, book: Any) -> None:
     complaints, their progress reports, its monthly-report and audit-sample rows. An imported workbook's
     state history keeps the agency's complaints' rows, and its import summary (the whole file's counts,
     every district: nothing of it is this agency's alone) is dropped."""
-    from cplkpi.importers.workbook import EVENTS_SHEET, SUMMARY_SHEET
+    from cplkpi.importers.writer import EVENTS_SHEET, SUMMARY_SHEET
 
     for part in (book.complaints, book.progress, book.monthly_reports, book.audit_sample):
         if part is not None and part.sheet in target_wb.sheetnames:
             keep_data_rows(target_wb[part.sheet], part.header_row, part.table.index)
     if SUMMARY_SHEET in target_wb.sheetnames:
         del target_wb[SUMMARY_SHEET]
-    if EVENTS_SHEET in target_wb.sheetnames:  # its first column is the complaint id (importers.workbook)
+    if EVENTS_SHEET in target_wb.sheetnames:  # its first column is the complaint id (importers.writer)
         ws = target_wb[EVENTS_SHEET]
         ids = set(book.complaints.table["complaint_id"].astype(str))
         keep_data_rows(ws, 1, [c.row for (c,) in ws.iter_rows(min_row=2, max_col=1)
