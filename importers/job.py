@@ -15,12 +15,13 @@ from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.thaidate import format_thai_date
 
 from .agencies import district_name
+from .csvsource import SPREADSHEET_SUFFIXES, detect_format
 from .merge import merge_snapshots
 from .mis import read_mis
 from .snapshot import Snapshot
 from .states import staff_states
 from .summary import ImportSummary, summarize
-from .traffy import SPREADSHEET_SUFFIXES, detect_format, read_traffy
+from .traffy import read_traffy
 
 __all__ = [
     "IMPORT_SUFFIXES",
