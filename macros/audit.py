@@ -262,7 +262,7 @@ def _cross_checked_month(reports: ReportSheets) -> tuple[_dt.date | None, list[F
     """
     from collections import Counter
 
-    from cplkpi.templates import build as layout
+    from cplkpi.templates import layout
 
     from .audit_reports import month_signals
 
@@ -299,7 +299,7 @@ def _reported_as_of(reports: ReportSheets | None, month: _dt.date, rules: RuleSe
     audited as of its due date.
     """
     from cplkpi.scoring.scores import monthly_report_due
-    from cplkpi.templates import build as layout
+    from cplkpi.templates import layout
 
     from .audit_reports import reported_as_of, reported_month
 

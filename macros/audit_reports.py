@@ -46,7 +46,7 @@ from openpyxl.utils.exceptions import CellCoordinatesException
 
 from cplkpi.scoring.errors import column_letter
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, parse_date
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 from cplkpi.workbook import ComplaintWorkbook
 
 from .audit import Finding

@@ -255,7 +255,7 @@ def _template_labels() -> dict[str, frozenset[str]]:
     """The text cells (labels, :func:`plain_text`) of each report template, by report sheet name."""
     from openpyxl import load_workbook
 
-    from cplkpi.templates import build as layout
+    from cplkpi.templates import layout
 
     out: dict[str, frozenset[str]] = {}
     for file, sheet in ((layout.R003_FILE, layout.R003_SHEET), (layout.R001_FILE, layout.R001_SHEET)):

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from cplkpi.scoring.rules import RuleSet
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
+from cplkpi.templates.build import add_r003_charts
 from cplkpi.xlsx import quote_formula_text, write_bytes_atomic
 
 __all__ = [
@@ -109,7 +110,7 @@ def attach_report_sheets(target_wb: Any, r003_wb: Any, r001_wb: Any) -> None:
     for src_wb, title in ((r003_wb, layout.R003_SHEET), (r001_wb, layout.R001_SHEET)):
         ws = copy_sheet(src_wb[title], target_wb, title)
         if title == layout.R003_SHEET:
-            layout.add_r003_charts(ws)
+            add_r003_charts(ws)
         for name, dn in src_wb.defined_names.items():
             target_wb.defined_names[name] = copy(dn)
 

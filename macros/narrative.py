@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from cplkpi.scoring.thaidate import fiscal_quarter, format_thai_date, format_thai_month, parse_date
-from cplkpi.templates.build import TEMPLATE_DIR
+from cplkpi.templates.layout import TEMPLATE_DIR
 from cplkpi.xlsx import write_bytes_atomic
 
 if TYPE_CHECKING:

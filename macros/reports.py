@@ -52,7 +52,8 @@ from cplkpi.scoring.thaidate import (
     parse_date,
     parse_month,
 )
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
+from cplkpi.templates.build import add_r003_charts
 from cplkpi.workbook import ComplaintWorkbook, read_workbook
 from cplkpi.xlsx import set_text, write_table_sheet
 
@@ -266,7 +267,7 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
     """The filled CPL_R003 workbook, its formula cells' engine values, and the named figures."""
     wb = _load_template(layout.R003_FILE)
     ws = wb[layout.R003_SHEET]
-    layout.add_r003_charts(ws)
+    add_r003_charts(ws)
     rules, res = fig.rules, fig.score
     n, mc, cc, sc = layout.R003_NAMES, layout.R003_MONTH_COLS, layout.R003_COMPONENT_COLS, layout.R003_STEP_COLS
     cache: dict[str, Any] = {}

@@ -56,7 +56,7 @@ from cplkpi.scoring.thaidate import (
     format_thai_month,
     parse_date,
 )
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 
 __all__ = [
     "CODES",

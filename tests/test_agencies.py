@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from cplkpi.cli import app
 from cplkpi.scoring.errors import CplError
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 from cplkpi.workbook import AgencyChoiceError, agency_key, one_agency, read_workbook
 
 D = _dt.date
