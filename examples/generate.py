@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from openpyxl import Workbook
 
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.deadlines import followup_checkpoints
@@ -74,8 +75,6 @@ def _months() -> list[_dt.date]:
 
 def generate(path: Path) -> Path:
     """Write the sample workbook to ``path`` (atomically) and return it."""
-    from openpyxl import Workbook
-
     rng = np.random.default_rng(SEED)
     cal = thai_calendar()
     bdays = (cal.bdays.astype(np.int64) + cal._first_int).astype("datetime64[D]")
@@ -149,7 +148,7 @@ def generate(path: Path) -> Path:
                     progress.append([cid, rep, text])
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     headers = ["เลขที่เรื่อง", "หน่วยงาน", "ฝ่าย", "ช่องทาง", "เรื่อง", "รายละเอียด", "วันที่รับแจ้ง",
                "วันที่ศูนย์แจ้งเรื่อง", "วันที่ตอบรับ", "วันที่รายงานความก้าวหน้า", "วันที่แล้วเสร็จ", "สถานะ",
                "ผลการดำเนินการ", "หลักฐาน", "จำนวนครั้งที่เปิดใหม่", "วันที่ส่งเรื่องใหม่"]

@@ -13,6 +13,7 @@ Usage::
 The formats, header aliases, state mapping and every derivation rule are in docs/import.md.
 """
 
+from . import states
 from .agencies import BANGKOK_DISTRICTS, Responsible, district_name, district_office, split_organization
 from .csvsource import detect_format
 from .job import IMPORT_SUFFIXES, ImportResult, district_filter, import_files, read_file, source_names
@@ -66,7 +67,5 @@ __all__ = [
 def __getattr__(name: str) -> dict[str, str]:
     """``EXTRA_STATES`` (:mod:`.states`), read from its data file on first use, never at import time."""
     if name == "EXTRA_STATES":
-        from . import states
-
         return states.EXTRA_STATES
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

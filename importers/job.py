@@ -22,6 +22,7 @@ from .snapshot import Snapshot
 from .states import staff_states
 from .summary import ImportSummary, summarize
 from .traffy import read_traffy
+from .writer import write_import_workbook
 
 __all__ = [
     "IMPORT_SUFFIXES",
@@ -65,8 +66,6 @@ class ImportResult:
 
     def write(self, path: str | Path, *, on_rows: Callable[[int], None] | None = None) -> Path:
         """Write the complaint workbook (see :func:`cplkpi.importers.writer.write_import_workbook`)."""
-        from .writer import write_import_workbook
-
         return write_import_workbook(self, path, on_rows=on_rows)
 
 

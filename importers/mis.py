@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from cplkpi.guard import IMPORT_FORMATS, check_workbook_file, reading
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.tables import COMPLAINTS, Column, header_key, normalize
 from cplkpi.workbook import csv_rows
@@ -73,9 +74,9 @@ MIS_SPEC: dict[str, Column] = _spec()
 
 def _sheet_rows(path: Path) -> tuple[str, list[list[Any]]]:
     """The sheet whose header matches the most MIS aliases, as rows."""
-    from python_calamine import CalamineWorkbook
-
-    from cplkpi.guard import IMPORT_FORMATS, check_workbook_file, reading
+    # python-calamine is not installed in xlwings Lite (no Pyodide wheel, pyproject.toml), which never
+    # reads an MIS export: the package stays importable there
+    from python_calamine import CalamineWorkbook  # noqa: PLC0415 (optional: absent in xlwings Lite)
 
     check_workbook_file(path, IMPORT_FORMATS)  # every format, the same size limits before the reader
     keys = {header_key(a) for c in MIS_SPEC.values() for a in (c.name, c.label_th, *c.aliases)}

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cplkpi.bigtable import TableColumn, save_with_tables
@@ -128,11 +129,9 @@ def write_import_workbook(result: ImportResult, path: str | Path, *,
 
     ``on_rows(n)`` is called as complaint rows are written (for progress bars).
     """
-    from openpyxl import Workbook
-
     path = ensure_not_input(path, *result.inputs)
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     spec = complaint_headers()
     names = [n for n, _, _ in spec]
     _table_sheet(wb, COMPLAINT_SHEET, names, [label for _, _, label in spec])

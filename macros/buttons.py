@@ -44,6 +44,7 @@ from typing import Any
 
 import xlwings as xw
 
+from cplkpi.importers import IMPORT_SUFFIXES, district_filter, import_files
 from cplkpi.outputs import OutputError, check_output_folder, protected_inputs
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, InputError, Problem
@@ -63,6 +64,10 @@ from cplkpi.scoring.thaidate import (
 from cplkpi.workbook import ComplaintWorkbook, find_sheet, one_agency
 
 from . import xlbook
+from .audit import audit_workbook, month_label
+from .audit_reports import NARRATIVE_SHEET, REPORT_SHEETS, as_openpyxl
+from .reports import VALIDATION_SHEET, fill_monthly_reports, output_names
+from .validate import FINDINGS_HEADERS, findings_rows, validate_reports
 from .xlbook import Block
 
 __all__ = [
@@ -224,9 +229,6 @@ def _one_agency(cbook: ComplaintWorkbook) -> ComplaintWorkbook:
 
 def monthly_reports(book: Any) -> str:
     """Fill the month's CPL_R001 and CPL_R003 (xlsx, narrative, PDF) from the open book's complaint sheet."""
-    from .reports import VALIDATION_SHEET, fill_monthly_reports, output_names
-    from .validate import FINDINGS_HEADERS, findings_rows
-
     if sys.platform == "emscripten":
         raise Stopped("xlwings Lite บันทึกไฟล์ลงเครื่องไม่ได้ ใช้ Excel ที่ติดตั้ง xlwings แบบปกติ หรือคำสั่ง "
                       "cplkpi report (xlwings Lite cannot save files to your disk: use desktop Excel with "
@@ -258,10 +260,6 @@ def monthly_reports(book: Any) -> str:
 
 def validate_workbook(book: Any) -> str:
     """Validate the CPL_R003/CPL_R001 sheets of the open book and the complaint data in it."""
-    from .audit_reports import REPORT_SHEETS, as_openpyxl
-    from .reports import VALIDATION_SHEET
-    from .validate import FINDINGS_HEADERS, findings_rows, validate_reports
-
     names = xlbook.sheet_names(book)
     reports, with_formulas = xlbook.report_sheets(book, REPORT_SHEETS)
     has_complaints = find_sheet(names, "complaints") is not None
@@ -374,9 +372,6 @@ def overdue_today(book: Any) -> str:
 
 def committee_audit(book: Any) -> str:
     """The committee's audit of the open (submitted) workbook into ผลการตรวจของคณะกรรมการ."""
-    from .audit import audit_workbook, month_label
-    from .audit_reports import NARRATIVE_SHEET, REPORT_SHEETS
-
     ctl = xlbook.control_values(book)
     rules = _rules_setting(ctl)
     month = _month_setting(ctl) if ctl["month"] is not None else None
@@ -423,8 +418,6 @@ def import_complaints(book: Any) -> str:
     folder); the open book gets the import summary in สรุปการนำเข้า. Nothing in the open book's
     own complaint sheet is changed.
     """
-    from cplkpi.importers import IMPORT_SUFFIXES, district_filter, import_files
-
     if sys.platform == "emscripten":
         raise Stopped("xlwings Lite อ่านไฟล์จากเครื่องไม่ได้ ใช้ Excel ที่ติดตั้ง xlwings แบบปกติ หรือคำสั่ง "
                       "cplkpi import (xlwings Lite cannot read files from your disk: use desktop Excel with "

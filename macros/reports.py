@@ -33,6 +33,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.utils import column_index_from_string
 
 from cplkpi.office import OfficeError, soffice, to_pdf
 from cplkpi.scoring.days import to_date
@@ -248,8 +252,6 @@ def _cache(value: Any) -> Any:
 
 
 def _load_template(name: str) -> Any:
-    from openpyxl import load_workbook
-
     return load_workbook(layout.template_path(name))
 
 
@@ -457,10 +459,6 @@ def _objects(values: Any) -> list[Any]:
 
 def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
     """The open complaints as styled rows from ``first`` (the template's row ``first`` gives the styles)."""
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Font
-    from openpyxl.utils import column_index_from_string
-
     cols = layout.R001_COLS
     styles = {key: ws[f"{col}{first}"]._style for key, col in cols.items()}
     template_font = ws[f"{cols['status']}{first}"].font

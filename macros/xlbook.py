@@ -31,11 +31,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.scoring.thaidate import date_system_1904
 from cplkpi.workbook import ComplaintWorkbook, coverage_sheet, find_sheet, from_sheets
 from cplkpi.xlsx import FORMULA_START, THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, safe_text
+
+from .audit_source import ReportSheets
 
 __all__ = [
     "CONTROL_SHEET",
@@ -173,8 +178,6 @@ def report_sheets(book: Any, sheets: Iterable[str]) -> tuple[Any, bool]:
     """The book's report sheets among ``sheets`` as
     :class:`~cplkpi.macros.audit_source.ReportSheets` (values, formulas, defined names), or None when
     it has none; and whether the formulas could be read (not in xlwings Lite)."""
-    from .audit_source import ReportSheets
-
     wanted = set(sheets)
     present = [s for s in sheet_names(book) if s in wanted]
     if not present:
@@ -327,9 +330,6 @@ def write_table(book: Any, title: str, headers: Sequence[str], rows: Sequence[Se
 
 def _plain(value: Any) -> Any:
     """numpy/pandas scalars and missing values as plain Python values for a cell."""
-    import numpy as np
-    import pandas as pd
-
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, float) and value != value:

@@ -33,6 +33,8 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
+import xlwings
+
 from cplkpi.macros import xlbook
 from cplkpi.macros.buttons import JOBS
 from cplkpi.scoring.rules import available_rules
@@ -94,8 +96,7 @@ _HINTS = {
 
 
 def xlwings_version() -> str:
-    import xlwings
-
+    """The installed xlwings' version (recorded in the workbook; its add-in must match)."""
     return xlwings.__version__
 
 
@@ -113,7 +114,8 @@ def quickstart_vba() -> bytes:
 
 def build(path: Path | None = None) -> Path:
     """Write the workbook (default: ``cplkpi_excel.xlsm`` beside this file); same bytes on every run."""
-    import xlsxwriter
+    # XlsxWriter is a build-time tool (the test extra), not installed for users who only copy the workbook
+    import xlsxwriter  # type: ignore[import-untyped]  # noqa: PLC0415 (build-time only; it ships no type hints)
 
     path = path or HERE / WORKBOOK_NAME
     buf = io.BytesIO()
