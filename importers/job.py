@@ -78,15 +78,15 @@ def read_file(path: str | Path, *, name: str | None = None) -> Snapshot:
 def source_names(paths: Sequence[str | Path]) -> list[str]:
     """How each input is named in the import: its file name, or, when another input has the same
     name, its path from the folder the inputs share (``a/traffy.csv``, ``b/traffy.csv``)."""
-    paths = [Path(p).resolve() for p in paths]
-    counts = Counter(p.name for p in paths)
+    resolved = [Path(p).resolve() for p in paths]
+    counts = Counter(p.name for p in resolved)
     if all(n == 1 for n in counts.values()):
-        return [p.name for p in paths]
+        return [p.name for p in resolved]
     try:
-        common = Path(os.path.commonpath([p.parent for p in paths]))
+        common = Path(os.path.commonpath([p.parent for p in resolved]))
     except ValueError:  # on different drives (Windows): the whole path
-        return [p.as_posix() if counts[p.name] > 1 else p.name for p in paths]
-    return [p.relative_to(common).as_posix() if counts[p.name] > 1 else p.name for p in paths]
+        return [p.as_posix() if counts[p.name] > 1 else p.name for p in resolved]
+    return [p.relative_to(common).as_posix() if counts[p.name] > 1 else p.name for p in resolved]
 
 
 def district_filter(names: Iterable[str]) -> tuple[str, ...]:
@@ -94,7 +94,8 @@ def district_filter(names: Iterable[str]) -> tuple[str, ...]:
 
     Raises ValueError naming every value that is not a Bangkok district.
     """
-    out, bad = [], []
+    out: list[str] = []
+    bad: list[str] = []
     for n in names:
         d = district_name(n)
         (out if d else bad).append(d or n)

@@ -127,7 +127,8 @@ def read_rows(rows: list[list[Any]], where: str, path: Path, name: str | None = 
 
     raw_state = t["status"].astype("string").str.strip()
     status, unknown = map_states(raw_state)
-    for row, v in raw_state[unknown].items():
+    strange = raw_state[unknown]
+    for row, v in zip(strange.index, strange):
         header, letter = norm.columns["status"]
         problems.append(Problem("unknown_status", f"สถานะไม่รู้จัก เก็บไว้ตามเดิม: {v!r}",
                                 f"unknown status, kept as is: {v!r}", where, int(row), header, letter,
@@ -157,7 +158,8 @@ def read_rows(rows: list[list[Any]], where: str, path: Path, name: str | None = 
     out = out[ids.notna().to_numpy()]
     out["complaint_id"] = ids[ids.notna()]
     dup = out["complaint_id"].duplicated(keep="last")
-    for row, v in out.loc[dup, "complaint_id"].items():
+    twice = out.loc[dup, "complaint_id"]
+    for row, v in zip(twice.index, twice):
         problems.append(Problem("duplicate_in_file", f"เลขที่เรื่องซ้ำในไฟล์ ใช้แถวล่างสุด: {v}",
                                 f"complaint id listed twice; the lowest row is kept: {v}", where, int(row),
                                 norm.columns["complaint_id"][0], norm.columns["complaint_id"][1], "warning"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,9 @@ import pandas as pd
 from cplkpi.scoring.catalogue import labels
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.tables import COMPLAINTS
+
+if TYPE_CHECKING:
+    from pandas._libs.tslibs.nattype import NaTType
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -110,13 +114,13 @@ class Snapshot:
         self.name = self.name or self.path.name
 
     @property
-    def snapshot_at(self) -> pd.Timestamp:
+    def snapshot_at(self) -> pd.Timestamp | NaTType:
         """When the data was current: the latest activity (or report) time in the file."""
         t = self.complaints
         times = t["last_activity_at"].dropna()
         if times.empty:
             times = t["received_at"].dropna()
-        return times.max() if not times.empty else pd.NaT
+        return times.max() if not times.empty else pd.NaT  # NaT: a file without a time
 
 
 def empty_events() -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,6 +18,9 @@ from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.tables import CLOSED_STATUSES, COMPLAINTS, STATUSES
 
 from .snapshot import FORMAT_LABELS, Rejection, Snapshot
+
+if TYPE_CHECKING:
+    from pandas._libs.tslibs.nattype import NaTType
 
 __all__ = ["EMPTY_REASONS", "LABELS", "NO_DISTRICT", "FileSummary", "ImportSummary", "needed_mask",
            "summarize"]
@@ -55,7 +59,8 @@ class FileSummary:
     imported: int
     rejected: int
     duplicates: int
-    snapshot_at: pd.Timestamp
+    #: NaT for a file without any time
+    snapshot_at: pd.Timestamp | NaTType
 
 
 @dataclass
@@ -201,8 +206,8 @@ def _empty_values(snapshots: Sequence[Snapshot], table: pd.DataFrame) -> pd.Data
             empty = int((part[name].isna() & needed_mask(part, name)).sum())
             if not empty:
                 continue
-            reason = "not_in_source" if name in not_in.get(file, ()) else "empty_in_source"
-            rows.append((file, formats.get(file, ""), f"{col.label_th} ({name})", empty,
+            reason = "not_in_source" if name in not_in.get(str(file), ()) else "empty_in_source"
+            rows.append((file, formats.get(str(file), ""), f"{col.label_th} ({name})", empty,
                          f"{EMPTY_REASONS[reason][0]} ({EMPTY_REASONS[reason][1]})", name, reason))
     return pd.DataFrame(rows, columns=["file", "format", "column", "empty", "reason", "column_name",
                                        "reason_code"])

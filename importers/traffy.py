@@ -188,9 +188,9 @@ def _read_dump(path: Path, fmt: str, src: CsvSource) -> Snapshot:
         lon, lat = lon_lat(g["coords"]) if "coords" in g else (None, None)
         photo_after = photo_urls(g["photo_after"]) if "photo_after" in g else None
         star = whole_counts(g["star"])[0] if "star" in g else None
-        reopen, bad = whole_counts(g["count_reopen"]) if "count_reopen" in g else (None, None)
-        if bad is not None:
-            src.problem(bad, "count_reopen", "not_a_count", "จำนวนครั้งที่เปิดใหม่ต้องเป็นจำนวนเต็มไม่ติดลบ",
+        reopen, bad_count = whole_counts(g["count_reopen"]) if "count_reopen" in g else (None, None)
+        if bad_count is not None:
+            src.problem(bad_count, "count_reopen", "not_a_count", "จำนวนครั้งที่เปิดใหม่ต้องเป็นจำนวนเต็มไม่ติดลบ",
                         "count_reopen must be a whole number >= 0", g["count_reopen"])
         t = finish_complaints({
             "complaint_id": ids,

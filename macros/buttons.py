@@ -40,7 +40,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import xlwings as xw
 
@@ -300,7 +300,7 @@ def score_fiscal_year(book: Any) -> str:
     result = cbook.score(fiscal_year=fy, rules=rules, as_of=as_of)
     r = result.rules
     why = result.explain()
-    about = [
+    about: list[list[Any]] = [
         ["หน่วยงาน (agency)", cbook.agency or ""],
         ["ชุดเกณฑ์ (rule set)", f"{r.name}: {r.title_th}"],
         ["ช่วงข้อมูล (period)", f"{format_thai_date(result.start)} – {format_thai_date(result.end)}"],
@@ -335,8 +335,8 @@ def score_fiscal_year(book: Any) -> str:
         book, EXPLAIN_SHEET,
         ["แถว (row)", "เลขที่เรื่อง (id)", "ขั้นตอน (step)", "เกณฑ์ (component)", "เหตุผล", "reason",
          "กำหนด (due)", "วันที่จริง (actual)", "ช้า วันทำการ (days late)"],
-        [[int(x.row), x.complaint_id, x.step, labels.get(x.component, x.component), x.reason_th, x.reason_en,
-          x.due, x.actual, x.days_late] for x in failed.itertuples()],
+        [[int(cast(float, x.row)), x.complaint_id, x.step, labels.get(str(x.component), str(x.component)),
+          x.reason_th, x.reason_en, x.due, x.actual, x.days_late] for x in failed.itertuples()],
         [8, 14, 8, 18, 70, 70, 14, 14, 10])
     return (f"คะแนนปีงบประมาณ {fiscal_year(result.end)}: {result.total:.{r.score_decimals}f} จาก "
             f"{r.total_points:g} คะแนน ดูชีต {SCORE_SHEET} และ {EXPLAIN_SHEET} (FY score {result.total:g} "
@@ -380,7 +380,7 @@ def committee_audit(book: Any) -> str:
     reports, _ = xlbook.report_sheets(book, (*REPORT_SHEETS, NARRATIVE_SHEET))
     result = audit_workbook(cbook, reports, month=month, rules=rules, samples=_folder(book, ctl, "samples"))
     s = result.summary()
-    about = [
+    about: list[list[Any]] = [
         ["หน่วยงาน (agency)", s.agency or ""],
         ["เดือน (month)", month_label(s.month)],
         ["จำนวนเรื่อง (complaints)", s.complaints],

@@ -281,8 +281,8 @@ def _column_formats(values: Sequence[Any]) -> tuple[list[tuple[int, int, str]], 
     kinds = [_cell_kind(v) for v in values]
     present = set(kinds) - {None}
     if present and (present == {"text"} or present <= {"date", "datetime"}):
-        kind = "text" if present == {"text"} else "date" if present == {"date"} else "datetime"
-        return [(0, len(values) - 1, _FORMATS[kind])], False
+        only = "text" if present == {"text"} else "date" if present == {"date"} else "datetime"
+        return [(0, len(values) - 1, _FORMATS[only])], False
     runs: list[tuple[int, int, str]] = []
     for i, kind in enumerate(kinds):
         if kind in ("date", "datetime"):

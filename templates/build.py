@@ -121,7 +121,7 @@ def add_r003_charts(ws: Worksheet) -> None:
     """Put the two native charts of CPL_R003 on ``ws``, replacing any it holds: a sheet openpyxl loaded
     from the template already has them (drawn twice, one over the other, a report would carry four), a
     copied sheet has none."""
-    ws._charts = []
+    ws._charts = []  # type: ignore[attr-defined]  # openpyxl keeps a sheet's charts there; no public way to drop them
     c = R003_MONTH_COLS
     first, last = MONTH_ROWS[0], MONTH_ROWS[-1]
     col = {k: column_index_from_string(v) for k, v in c.items()}
@@ -146,8 +146,9 @@ def add_r003_charts(ws: Worksheet) -> None:
     for chart in (months, pct):
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-        chart.height = 7.5
-        chart.width = 15.5
+        # centimetres: openpyxl takes a float, its stubs say int
+        chart.height = 7.5  # type: ignore[assignment]
+        chart.width = 15.5  # type: ignore[assignment]
     ws.add_chart(months, CHART_ANCHOR)
     ws.add_chart(pct, f"I{CHART_ANCHOR[1:]}")
 
