@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cplkpi.scoring.catalogue import catalogue
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.scoring.thaidate import date_system_1904
@@ -63,22 +64,9 @@ __all__ = [
 
 #: The sheet with the buttons' settings and the status cell.
 CONTROL_SHEET = "cplkpi"
-#: The control sheet's fields, top to bottom from row 3: key → label in column A (value in column B).
-FIELDS: dict[str, str] = {
-    "job": "งานที่จะทำ (job)",
-    "month": "เดือนของรายงาน (report month)",
-    "fiscal_year": "ปีงบประมาณ พ.ศ. (fiscal year B.E.)",
-    "as_of": "ณ วันที่ (as of)",
-    "rules": "ชุดเกณฑ์ (rule set)",
-    "out_dir": "โฟลเดอร์ผลลัพธ์ (output folder)",
-    "samples": "โฟลเดอร์ตัวอย่างสุ่มตรวจ (audit sample folder)",
-    "pdf": "สร้าง PDF (make PDFs)",
-    "keep_going": "ทำต่อแม้ข้อมูลมีข้อผิดพลาด (keep going despite input errors)",
-    "import_dir": "โฟลเดอร์ไฟล์นำเข้า Traffy/MIS (import folder)",
-    "district": "เขตที่นำเข้า ว่าง = ทุกเขต (district to import, empty = all)",
-    "status": "สถานะ (status)",
-    "updated": "ปรับปรุงเมื่อ (updated)",
-}
+#: The control sheet's fields, top to bottom from row 3: key → label in column A (value in column B);
+#: ``data/control_sheet.toml``, with each field's hint.
+FIELDS: dict[str, str] = {key: entry["label"] for key, entry in catalogue("cplkpi.macros", "control_sheet").items()}
 FIRST_FIELD_ROW = 3
 TITLE = "cplkpi: ปุ่มรายงานตัวชี้วัดเรื่องร้องเรียน กทม. (BMA complaint-KPI report buttons)"
 
