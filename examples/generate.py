@@ -1,8 +1,8 @@
 """Generate the sample district workbook (deterministic: same bytes every run).
 
-One district office (สำนักงานเขตบางกอกน้อย, the agency of seed 003), fiscal
-year 2563 (1 Oct 2019 – 30 Sep 2020), about 1,200 complaints shaped like the
-monthly counts of seed 003 (≈ 70–110 a month), with on-time and late
+One district office (สำนักงานเขตบางกอกน้อย), fiscal year 2563 (1 Oct 2019 –
+30 Sep 2020), about 1,200 complaints shaped like a district office's monthly
+intake (≈ 70–110 a month, :data:`MONTHLY`), with on-time and late
 acknowledgements and progress reports, missed 15th/30th follow-ups, missing
 evidence and result details, reopened complaints, complaints still open at
 the year end, a progress-report sheet, the Step-3 monthly-report sheet (one
@@ -65,7 +65,7 @@ RESULTS = [
     "ตรวจสอบแล้ว ได้ตักเตือนผู้เกี่ยวข้องให้ปฏิบัติตามระเบียบ และจะติดตามตรวจสอบต่อเนื่อง",
     "ส่งเรื่องให้หน่วยงานที่มีอำนาจหน้าที่ดำเนินการ และแจ้งผู้ร้องทราบแล้ว",
 ]
-# monthly intake shaped like seed 003 (Oct … Sep)
+# monthly intake of a district office (Oct … Sep)
 MONTHLY = [91, 94, 88, 95, 90, 96, 101, 104, 110, 102, 98, 93]
 
 
