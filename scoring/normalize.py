@@ -316,18 +316,8 @@ def _convert(col: Column, values: pd.Series, ctx: SheetProblems) -> pd.Series:
             ctx.add(issue.code, issue.message_th, issue.message_en, int(values.index[issue.position]),
                     col.name, issue.severity)
         return pd.Series(parsed.days.astype("datetime64[s]"), index=values.index)
-    if kind == "datetime":
-        return _convert_datetime(col, values, ctx)
-    if kind == "month":
-        return _convert_month(col, values, ctx)
-    if kind == "id":
-        return _convert_id(col, values, ctx)
-    if kind == "bool":
-        return _convert_bool(col, values, ctx)
-    if kind == "int":
-        return _convert_int(col, values, ctx)
-    if kind == "override":
-        return _convert_override(col, values, ctx)
+    if kind in _CONVERTERS:
+        return _CONVERTERS[kind](col, values, ctx)
     if kind == "status":
         return _convert_each(col, values, ctx, _status_one, "string", once=True)
     return _convert_each(col, values, ctx, lambda v: (None if _is_empty(v) else _text(v), None), "string")
@@ -494,3 +484,10 @@ def _convert_override(col: Column, values: pd.Series, ctx: SheetProblems) -> pd.
                        f"kind must be วันหยุด (holiday) or วันทำงาน (workday): {v!r}", "error")
 
     return _convert_each(col, values, ctx, one, "string")
+
+
+#: The converter of each kind of column read one value at a time (dates, statuses and text: :func:`_convert`).
+_CONVERTERS: dict[Kind, Callable[[Column, pd.Series, SheetProblems], pd.Series]] = {
+    "datetime": _convert_datetime, "month": _convert_month, "id": _convert_id, "bool": _convert_bool,
+    "int": _convert_int, "override": _convert_override,
+}

@@ -10,6 +10,7 @@ the styles of :mod:`.styles`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -66,11 +67,29 @@ from .styles import TOTAL_FILL, data_cells, font, header_row, label, page_setup,
 __all__ = ["R001_FORMATS", "add_r003_charts", "build_all", "build_r001", "build_r003", "main"]
 
 
-def _first_sheet(wb: Workbook) -> Worksheet:
-    """The worksheet a new workbook opens with."""
+#: A labelled value of a report's heading: label cell, its text and merge end; the defined name of the
+#: value cell, its number format and merge end.
+_Field = tuple[str, str, str | None, str, str | None, str | None]
+
+
+def _heading_fields(ws: Worksheet, names: Mapping[str, str], fields: Sequence[_Field]) -> None:
+    """Draw the labelled values of a report's heading, each label followed by its value cell."""
+    for ref, text, merge, name, number_format, value_merge in fields:
+        label(ws, ref, text, merge=merge)
+        value_cell(ws, names[name], number_format, merge=value_merge)
+
+
+def _report_sheet(wb: Workbook, title: str, widths: Mapping[str, float], heading: str, last_col: str) -> Worksheet:
+    """The new workbook's sheet as a report: its name, column widths and the centred heading in row 1."""
     ws = wb.active
     if not isinstance(ws, Worksheet):  # a new Workbook always starts with one worksheet
         raise TypeError("a new workbook has no worksheet")
+    ws.title = title
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+    label(ws, "A1", heading, size=14, merge=f"{last_col}1")
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 26
     return ws
 
 
@@ -156,33 +175,20 @@ def add_r003_charts(ws: Worksheet) -> None:
 def build_r003() -> Workbook:
     """The blank CPL_R003 template (formulas in place, no figures)."""
     wb = Workbook()
-    ws = _first_sheet(wb)
-    ws.title = R003_SHEET
-    for col, width in _R003_WIDTHS.items():
-        ws.column_dimensions[col].width = width
-    label(ws, "A1", f"แบบรายงานรหัส CPL_R003 {R003_TITLE}", size=14, merge="P1")
-    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 26
+    ws = _report_sheet(wb, R003_SHEET, _R003_WIDTHS, f"แบบรายงานรหัส CPL_R003 {R003_TITLE}", "P")
     n = R003_NAMES
-    label(ws, "A2", "หน่วยงาน", merge="B2")
-    value_cell(ws, n["R003_AGENCY"], merge="H2")
-    label(ws, "J2", "ปีงบประมาณ พ.ศ.", merge="K2")
-    value_cell(ws, n["R003_FISCAL_YEAR"], "0")
-    label(ws, "A3", "ข้อมูลตั้งแต่วันที่", merge="B3")
-    value_cell(ws, n["R003_PERIOD_START"], THAI_DATE_FORMAT, merge="D3")
-    label(ws, "E3", "ถึงวันที่")
-    value_cell(ws, n["R003_PERIOD_END"], THAI_DATE_FORMAT, merge="G3")
-    label(ws, "J3", "ประเมิน ณ วันที่", merge="K3")
-    value_cell(ws, n["R003_AS_OF"], THAI_DATE_FORMAT, merge="M3")
-    label(ws, "A4", "เดือนที่รายงาน", merge="B4")
-    value_cell(ws, n["R003_MONTH"], THAI_MONTH_FORMAT, merge="D4")
-    label(ws, "J4", "ชุดเกณฑ์", merge="K4")
-    value_cell(ws, n["R003_RULES"], merge="P4")
-    # an imported snapshot: the days its data covers (empty for a workbook kept by the agency)
-    label(ws, COVERAGE_LABEL_CELLS[0], "ข้อมูลครอบคลุมวันที่", merge="B5")
-    value_cell(ws, n["R003_DATA_FROM"], THAI_DATE_FORMAT, merge="D5")
-    label(ws, COVERAGE_LABEL_CELLS[1], "ถึงวันที่")
-    value_cell(ws, n["R003_DATA_TO"], THAI_DATE_FORMAT, merge="G5")
+    _heading_fields(ws, n, [
+        ("A2", "หน่วยงาน", "B2", "R003_AGENCY", None, "H2"),
+        ("J2", "ปีงบประมาณ พ.ศ.", "K2", "R003_FISCAL_YEAR", "0", None),
+        ("A3", "ข้อมูลตั้งแต่วันที่", "B3", "R003_PERIOD_START", THAI_DATE_FORMAT, "D3"),
+        ("E3", "ถึงวันที่", None, "R003_PERIOD_END", THAI_DATE_FORMAT, "G3"),
+        ("J3", "ประเมิน ณ วันที่", "K3", "R003_AS_OF", THAI_DATE_FORMAT, "M3"),
+        ("A4", "เดือนที่รายงาน", "B4", "R003_MONTH", THAI_MONTH_FORMAT, "D4"),
+        ("J4", "ชุดเกณฑ์", "K4", "R003_RULES", None, "P4"),
+        # an imported snapshot: the days its data covers (empty for a workbook kept by the agency)
+        (COVERAGE_LABEL_CELLS[0], "ข้อมูลครอบคลุมวันที่", "B5", "R003_DATA_FROM", THAI_DATE_FORMAT, "D5"),
+        (COVERAGE_LABEL_CELLS[1], "ถึงวันที่", None, "R003_DATA_TO", THAI_DATE_FORMAT, "G5"),
+    ])
 
     # 1. summary
     label(ws, "A6", "1. สรุปจำนวนเรื่องร้องทุกข์", size=11)
@@ -305,30 +311,18 @@ _R001_WIDTHS = {"A": 7, "B": 13, "C": 12, "D": 12, "E": 12, "F": 32, "G": 26, "H
 def build_r001() -> Workbook:
     """The blank CPL_R001 template (summary formulas over an empty one-row table)."""
     wb = Workbook()
-    ws = _first_sheet(wb)
-    ws.title = R001_SHEET
-    for col, width in _R001_WIDTHS.items():
-        ws.column_dimensions[col].width = width
-    label(ws, "A1", f"แบบรายงานรหัส CPL_R001 {R001_TITLE}", size=14, merge=f"{R001_LAST_COL}1")
-    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 26
+    ws = _report_sheet(wb, R001_SHEET, _R001_WIDTHS, f"แบบรายงานรหัส CPL_R001 {R001_TITLE}", R001_LAST_COL)
     n = R001_NAMES
-    label(ws, "A2", "หน่วยงาน", merge="B2")
-    value_cell(ws, n["R001_AGENCY"], merge="G2")
-    label(ws, "I2", "ปีงบประมาณ พ.ศ.", merge="J2")
-    value_cell(ws, n["R001_FISCAL_YEAR"], "0")
-    label(ws, "A3", "เรื่องคงค้าง ณ วันที่", merge="B3")
-    value_cell(ws, n["R001_AS_OF"], THAI_DATE_FORMAT, merge="D3")
-    label(ws, "I3", "เดือนที่รายงาน", merge="J3")
-    value_cell(ws, n["R001_MONTH"], THAI_MONTH_FORMAT, merge="L3")
-    label(ws, "A4", "ปีงบประมาณตั้งแต่วันที่", merge="B4")
-    value_cell(ws, n["R001_PERIOD_START"], THAI_DATE_FORMAT, merge="D4")
-    label(ws, "E4", "ถึงวันที่")
-    value_cell(ws, n["R001_PERIOD_END"], THAI_DATE_FORMAT, merge="G4")
-    label(ws, COVERAGE_LABEL_CELLS[0], "ข้อมูลครอบคลุมวันที่", merge="B5")
-    value_cell(ws, n["R001_DATA_FROM"], THAI_DATE_FORMAT, merge="D5")
-    label(ws, COVERAGE_LABEL_CELLS[1], "ถึงวันที่")
-    value_cell(ws, n["R001_DATA_TO"], THAI_DATE_FORMAT, merge="G5")
+    _heading_fields(ws, n, [
+        ("A2", "หน่วยงาน", "B2", "R001_AGENCY", None, "G2"),
+        ("I2", "ปีงบประมาณ พ.ศ.", "J2", "R001_FISCAL_YEAR", "0", None),
+        ("A3", "เรื่องคงค้าง ณ วันที่", "B3", "R001_AS_OF", THAI_DATE_FORMAT, "D3"),
+        ("I3", "เดือนที่รายงาน", "J3", "R001_MONTH", THAI_MONTH_FORMAT, "L3"),
+        ("A4", "ปีงบประมาณตั้งแต่วันที่", "B4", "R001_PERIOD_START", THAI_DATE_FORMAT, "D4"),
+        ("E4", "ถึงวันที่", None, "R001_PERIOD_END", THAI_DATE_FORMAT, "G4"),
+        (COVERAGE_LABEL_CELLS[0], "ข้อมูลครอบคลุมวันที่", "B5", "R001_DATA_FROM", THAI_DATE_FORMAT, "D5"),
+        (COVERAGE_LABEL_CELLS[1], "ถึงวันที่", None, "R001_DATA_TO", THAI_DATE_FORMAT, "G5"),
+    ])
     status = {code: th for code, (th, _) in STATUS_LABELS.items()}
     for ref, text, merge in (("A6", "เรื่องคงค้างทั้งหมด", "B6"), ("D6", status["overdue"], "E6"),
                              ("I6", status["due_soon"], "J6"), ("A7", "รับเรื่องในปีงบประมาณนี้", "B7"),
