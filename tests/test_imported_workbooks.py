@@ -119,7 +119,7 @@ def test_closed_tickets_take_their_last_activity_and_the_summary_says_so(geojson
     assert pd.isna(t.loc["2025-PROC01", "resolved_on"])
     assert result.summary.closing_dates.to_dict("records") == [
         {"file": "geo_2025-05-06.csv", "closed": 2, "closed_at_report_time": 2}]
-    title, frame = result.summary.tables()["closing_dates"]
+    title, _frame = result.summary.tables()["closing_dates"]
     assert title.startswith("วันที่ปิดเรื่องนำมาจากเวลาเคลื่อนไหวล่าสุด (last_activity)")
     # the unknown state is a สาทร ticket: not reported for ดินแดง
     assert result.summary.unknown_states.empty
