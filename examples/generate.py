@@ -1,8 +1,8 @@
 """Generate the sample district workbook (deterministic: same bytes every run).
 
-One district office (สำนักงานเขตบางกอกน้อย, the agency of seed 003), fiscal
-year 2563 (1 Oct 2019 – 30 Sep 2020), about 1,200 complaints shaped like the
-monthly counts of seed 003 (≈ 70–110 a month), with on-time and late
+One district office (สำนักงานเขตบางกอกน้อย), fiscal year 2563 (1 Oct 2019 –
+30 Sep 2020), about 1,200 complaints shaped like a district office's monthly
+intake (≈ 70–110 a month, :data:`MONTHLY`), with on-time and late
 acknowledgements and progress reports, missed 15th/30th follow-ups, missing
 evidence and result details, reopened complaints, complaints still open at
 the year end, a progress-report sheet, the Step-3 monthly-report sheet (one
@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from openpyxl import Workbook
 
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.deadlines import followup_checkpoints
@@ -64,7 +65,7 @@ RESULTS = [
     "ตรวจสอบแล้ว ได้ตักเตือนผู้เกี่ยวข้องให้ปฏิบัติตามระเบียบ และจะติดตามตรวจสอบต่อเนื่อง",
     "ส่งเรื่องให้หน่วยงานที่มีอำนาจหน้าที่ดำเนินการ และแจ้งผู้ร้องทราบแล้ว",
 ]
-# monthly intake shaped like seed 003 (Oct … Sep)
+# monthly intake of a district office (Oct … Sep)
 MONTHLY = [91, 94, 88, 95, 90, 96, 101, 104, 110, 102, 98, 93]
 
 
@@ -74,8 +75,6 @@ def _months() -> list[_dt.date]:
 
 def generate(path: Path) -> Path:
     """Write the sample workbook to ``path`` (atomically) and return it."""
-    from openpyxl import Workbook
-
     rng = np.random.default_rng(SEED)
     cal = thai_calendar()
     bdays = (cal.bdays.astype(np.int64) + cal._first_int).astype("datetime64[D]")
@@ -149,7 +148,7 @@ def generate(path: Path) -> Path:
                     progress.append([cid, rep, text])
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     headers = ["เลขที่เรื่อง", "หน่วยงาน", "ฝ่าย", "ช่องทาง", "เรื่อง", "รายละเอียด", "วันที่รับแจ้ง",
                "วันที่ศูนย์แจ้งเรื่อง", "วันที่ตอบรับ", "วันที่รายงานความก้าวหน้า", "วันที่แล้วเสร็จ", "สถานะ",
                "ผลการดำเนินการ", "หลักฐาน", "จำนวนครั้งที่เปิดใหม่", "วันที่ส่งเรื่องใหม่"]

@@ -13,15 +13,18 @@ Usage::
 The formats, header aliases, state mapping and every derivation rule are in docs/import.md.
 """
 
+from . import states
 from .agencies import BANGKOK_DISTRICTS, Responsible, district_name, district_office, split_organization
+from .csvsource import detect_format
 from .job import IMPORT_SUFFIXES, ImportResult, district_filter, import_files, read_file, source_names
 from .merge import STATIC_COLUMNS, merge_snapshots
 from .mis import MIS_ALIASES, MIS_EXTRA, read_mis
 from .snapshot import EVENT_COLUMNS, EXTRA_COLUMNS, FORMAT_LABELS, REJECTION_REASONS, Rejection, Snapshot
 from .states import StatesFileError, map_states, staff_states, state_code
 from .summary import FileSummary, ImportSummary
-from .traffy import bangkok_timestamps, detect_format, parse_thai_duration, read_traffy
-from .workbook import write_import_workbook
+from .traffy import read_traffy
+from .traffy_values import bangkok_timestamps, parse_thai_duration
+from .writer import write_import_workbook
 
 __all__ = [
     "BANGKOK_DISTRICTS",
@@ -64,7 +67,5 @@ __all__ = [
 def __getattr__(name: str) -> dict[str, str]:
     """``EXTRA_STATES`` (:mod:`.states`), read from its data file on first use, never at import time."""
     if name == "EXTRA_STATES":
-        from . import states
-
         return states.EXTRA_STATES
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,12 +15,14 @@ from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.thaidate import format_thai_date
 
 from .agencies import district_name
+from .csvsource import SPREADSHEET_SUFFIXES, detect_format
 from .merge import merge_snapshots
 from .mis import read_mis
 from .snapshot import Snapshot
 from .states import staff_states
 from .summary import ImportSummary, summarize
-from .traffy import SPREADSHEET_SUFFIXES, detect_format, read_traffy
+from .traffy import read_traffy
+from .writer import write_import_workbook
 
 __all__ = [
     "IMPORT_SUFFIXES",
@@ -63,9 +65,7 @@ class ImportResult:
         return Coverage.of(self.complaints["received_at"], max(times)) if times else None
 
     def write(self, path: str | Path, *, on_rows: Callable[[int], None] | None = None) -> Path:
-        """Write the complaint workbook (see :func:`cplkpi.importers.workbook.write_import_workbook`)."""
-        from .workbook import write_import_workbook
-
+        """Write the complaint workbook (see :func:`cplkpi.importers.writer.write_import_workbook`)."""
         return write_import_workbook(self, path, on_rows=on_rows)
 
 
@@ -78,15 +78,15 @@ def read_file(path: str | Path, *, name: str | None = None) -> Snapshot:
 def source_names(paths: Sequence[str | Path]) -> list[str]:
     """How each input is named in the import: its file name, or, when another input has the same
     name, its path from the folder the inputs share (``a/traffy.csv``, ``b/traffy.csv``)."""
-    paths = [Path(p).resolve() for p in paths]
-    counts = Counter(p.name for p in paths)
+    resolved = [Path(p).resolve() for p in paths]
+    counts = Counter(p.name for p in resolved)
     if all(n == 1 for n in counts.values()):
-        return [p.name for p in paths]
+        return [p.name for p in resolved]
     try:
-        common = Path(os.path.commonpath([p.parent for p in paths]))
+        common = Path(os.path.commonpath([p.parent for p in resolved]))
     except ValueError:  # on different drives (Windows): the whole path
-        return [p.as_posix() if counts[p.name] > 1 else p.name for p in paths]
-    return [p.relative_to(common).as_posix() if counts[p.name] > 1 else p.name for p in paths]
+        return [p.as_posix() if counts[p.name] > 1 else p.name for p in resolved]
+    return [p.relative_to(common).as_posix() if counts[p.name] > 1 else p.name for p in resolved]
 
 
 def district_filter(names: Iterable[str]) -> tuple[str, ...]:
@@ -94,7 +94,8 @@ def district_filter(names: Iterable[str]) -> tuple[str, ...]:
 
     Raises ValueError naming every value that is not a Bangkok district.
     """
-    out, bad = [], []
+    out: list[str] = []
+    bad: list[str] = []
     for n in names:
         d = district_name(n)
         (out if d else bad).append(d or n)

@@ -57,7 +57,7 @@ def merge_snapshots(snapshots: Sequence[Snapshot]) -> tuple[pd.DataFrame, pd.Dat
         raise ValueError("ไม่มีไฟล์ให้นำเข้า (no files to import)")
     frames = [s.complaints for s in ordered]
     allc = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    snap = pd.Series(np.concatenate([np.full(len(s.complaints), pd.Timestamp(s.snapshot_at).to_datetime64(),
+    snap = pd.Series(np.concatenate([np.full(len(s.complaints), s.snapshot_at.to_datetime64(),
                                              dtype="datetime64[ns]") for s in ordered]), index=allc.index)
     key = allc["complaint_id"]
     repeated = key.duplicated(keep=False).to_numpy()

@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from cplkpi.guard import IMPORT_FORMATS, check_workbook_file, reading
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.tables import COMPLAINTS, Column, header_key, normalize
 from cplkpi.workbook import csv_rows
@@ -73,9 +74,9 @@ MIS_SPEC: dict[str, Column] = _spec()
 
 def _sheet_rows(path: Path) -> tuple[str, list[list[Any]]]:
     """The sheet whose header matches the most MIS aliases, as rows."""
-    from python_calamine import CalamineWorkbook
-
-    from cplkpi.guard import IMPORT_FORMATS, check_workbook_file, reading
+    # python-calamine is not installed in xlwings Lite (no Pyodide wheel, pyproject.toml), which never
+    # reads an MIS export: the package stays importable there
+    from python_calamine import CalamineWorkbook  # noqa: PLC0415 (optional: absent in xlwings Lite)
 
     check_workbook_file(path, IMPORT_FORMATS)  # every format, the same size limits before the reader
     keys = {header_key(a) for c in MIS_SPEC.values() for a in (c.name, c.label_th, *c.aliases)}
@@ -126,7 +127,8 @@ def read_rows(rows: list[list[Any]], where: str, path: Path, name: str | None = 
 
     raw_state = t["status"].astype("string").str.strip()
     status, unknown = map_states(raw_state)
-    for row, v in raw_state[unknown].items():
+    strange = raw_state[unknown]
+    for row, v in zip(strange.index, strange):
         header, letter = norm.columns["status"]
         problems.append(Problem("unknown_status", f"สถานะไม่รู้จัก เก็บไว้ตามเดิม: {v!r}",
                                 f"unknown status, kept as is: {v!r}", where, int(row), header, letter,
@@ -156,7 +158,8 @@ def read_rows(rows: list[list[Any]], where: str, path: Path, name: str | None = 
     out = out[ids.notna().to_numpy()]
     out["complaint_id"] = ids[ids.notna()]
     dup = out["complaint_id"].duplicated(keep="last")
-    for row, v in out.loc[dup, "complaint_id"].items():
+    twice = out.loc[dup, "complaint_id"]
+    for row, v in zip(twice.index, twice):
         problems.append(Problem("duplicate_in_file", f"เลขที่เรื่องซ้ำในไฟล์ ใช้แถวล่างสุด: {v}",
                                 f"complaint id listed twice; the lowest row is kept: {v}", where, int(row),
                                 norm.columns["complaint_id"][0], norm.columns["complaint_id"][1], "warning"))

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from cplkpi.scoring.catalogue import labels
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.tables import COMPLAINTS
+
+if TYPE_CHECKING:
+    from pandas._libs.tslibs.nattype import NaTType
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -59,21 +64,12 @@ EVENT_COLUMNS: dict[str, tuple[str, str]] = {
     "source_row": ("int", "แถวในไฟล์ต้นทาง"),
 }
 
-#: Input formats: code → Thai (English) label.
+#: Input formats: code → Thai (English) label (``data/labels.toml``).
 FORMAT_LABELS: dict[str, str] = {
-    "traffy_dump": "Traffy Fondue ไฟล์ดัมพ์ทางการ (official CSV dump)",
-    "traffy_geojson": "Traffy Fondue ส่งออกจาก GeoJSON (flattened GeoJSON export)",
-    "traffy_web": "Traffy Fondue เก็บจากหน้าเว็บ (web scrape)",
-    "mis": "MIS/1555 ตาราง Excel (MIS/1555 export)",
-}
+    code: f"{th} ({en})" for code, (th, en) in labels("cplkpi.importers", "labels", "formats").items()}
 
-#: Every reason a row can be rejected: code → (Thai, English).
-REJECTION_REASONS: dict[str, tuple[str, str]] = {
-    "missing_id": ("ไม่มีเลขที่เรื่อง จึงรวมหรืออ้างถึงไม่ได้",
-                   "no ticket id, so the row cannot be keyed or merged"),
-    "bad_line": ("จำนวนช่องข้อมูลในแถวไม่เท่ากับหัวตาราง (ช่องที่พบ ≠ ช่องในหัวตาราง)",
-                 "the row has a different number of fields than the header (found ≠ expected)"),
-}
+#: Every reason a row can be rejected: code → (Thai, English) (``data/labels.toml``).
+REJECTION_REASONS: dict[str, tuple[str, str]] = labels("cplkpi.importers", "labels", "rejections")
 
 
 @dataclass(frozen=True)
@@ -118,13 +114,13 @@ class Snapshot:
         self.name = self.name or self.path.name
 
     @property
-    def snapshot_at(self) -> pd.Timestamp:
+    def snapshot_at(self) -> pd.Timestamp | NaTType:
         """When the data was current: the latest activity (or report) time in the file."""
         t = self.complaints
         times = t["last_activity_at"].dropna()
         if times.empty:
             times = t["received_at"].dropna()
-        return times.max() if not times.empty else pd.NaT
+        return times.max() if not times.empty else pd.NaT  # NaT: a file without a time
 
 
 def empty_events() -> pd.DataFrame:

@@ -63,7 +63,7 @@ def load_extra_states(text: str | None = None, name: str = "traffy_states.csv") 
              if line.strip() and not line.startswith("#")]
     out: dict[str, str] = {}
     for (n, _), row in zip(lines[1:], csv.reader(line for _, line in lines[1:])):
-        state, status = (row + ["", ""])[:2]
+        state, status = [*row, "", ""][:2]
         if not state.strip() or status.strip() not in STATUSES:
             raise StatesFileError(
                 f"ไฟล์สถานะ {name} บรรทัด {n}: ต้องมีสถานะต้นทางและรหัสสถานะหนึ่งใน {', '.join(STATUSES)} "

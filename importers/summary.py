@@ -9,22 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from cplkpi.scoring.catalogue import labels
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.tables import CLOSED_STATUSES, COMPLAINTS, STATUSES
 
 from .snapshot import FORMAT_LABELS, Rejection, Snapshot
 
+if TYPE_CHECKING:
+    from pandas._libs.tslibs.nattype import NaTType
+
 __all__ = ["EMPTY_REASONS", "LABELS", "NO_DISTRICT", "FileSummary", "ImportSummary", "needed_mask",
            "summarize"]
 
-#: Why a value is empty: code → (Thai, English).
-EMPTY_REASONS: dict[str, tuple[str, str]] = {
-    "not_in_source": ("รูปแบบไฟล์นี้ไม่มีข้อมูลนี้", "this file format does not hold it"),
-    "empty_in_source": ("ไฟล์ต้นทางเว้นว่างหรืออ่านค่าไม่ได้", "empty or unreadable in the source file"),
-}
+#: Why a value is empty: code → (Thai, English) (``data/labels.toml``).
+EMPTY_REASONS: dict[str, tuple[str, str]] = labels("cplkpi.importers", "labels", "empty_reasons")
 
 #: Row label for complaints whose responsible agency is not a district office.
 NO_DISTRICT = "(ไม่ใช่สำนักงานเขต)"
@@ -57,7 +59,8 @@ class FileSummary:
     imported: int
     rejected: int
     duplicates: int
-    snapshot_at: pd.Timestamp
+    #: NaT for a file without any time
+    snapshot_at: pd.Timestamp | NaTType
 
 
 @dataclass
@@ -134,20 +137,9 @@ class ImportSummary:
         return {k: (title, frame.rename(columns=LABELS)) for k, (title, frame) in parts.items()}
 
 
-#: Thai (English) headers of the summary tables.
+#: Thai (English) headers of the summary tables (``data/labels.toml``).
 LABELS: dict[str, str] = {
-    "file": "ไฟล์ (file)", "format": "รูปแบบ (format)", "rows_read": "แถวที่อ่าน (rows read)",
-    "imported": "นำเข้า (imported)", "rejected": "ปฏิเสธ (rejected)",
-    "duplicates": "ซ้ำในไฟล์ (duplicates in file)",
-    "snapshot_at": "ข้อมูล ณ (snapshot time)", "first": "พบครั้งแรกที่ (first seen at)",
-    "closed": "เรื่องที่ปิดแล้ว (closed)",
-    "closed_at_report_time": "ในนั้น เวลาเคลื่อนไหวล่าสุดเท่ากับเวลาแจ้ง (of which last activity = report time)", "item": "รายการ (item)", "count": "จำนวน (count)",
-    "row": "แถว (row)", "line": "บรรทัด (line)", "reason": "เหตุผล (reason)", "level": "ระดับ (level)",
-    "where": "ตำแหน่ง (where)", "message": "ข้อความ (message)", "state": "สถานะ (state)",
-    "complaints": "เรื่องทั้งหมด (complaints)", "files": "ไฟล์ (files)", "district": "เขต (district)",
-    "pending": "ยังไม่แล้วเสร็จ (pending)", "waiting": "รอรับเรื่อง (waiting)", "completed": "เสร็จสิ้น (completed)",
-    "column": "คอลัมน์ (column)", "empty": "จำนวนที่ว่าง (empty)",
-}
+    key: f"{th} ({en})" for key, (th, en) in labels("cplkpi.importers", "labels", "summary_headers").items()}
 
 
 def summarize(snapshots: Sequence[Snapshot], table: pd.DataFrame, *, superseded: int, filtered_out: int,
@@ -214,8 +206,8 @@ def _empty_values(snapshots: Sequence[Snapshot], table: pd.DataFrame) -> pd.Data
             empty = int((part[name].isna() & needed_mask(part, name)).sum())
             if not empty:
                 continue
-            reason = "not_in_source" if name in not_in.get(file, ()) else "empty_in_source"
-            rows.append((file, formats.get(file, ""), f"{col.label_th} ({name})", empty,
+            reason = "not_in_source" if name in not_in.get(str(file), ()) else "empty_in_source"
+            rows.append((file, formats.get(str(file), ""), f"{col.label_th} ({name})", empty,
                          f"{EMPTY_REASONS[reason][0]} ({EMPTY_REASONS[reason][1]})", name, reason))
     return pd.DataFrame(rows, columns=["file", "format", "column", "empty", "reason", "column_name",
                                        "reason_code"])

@@ -48,7 +48,7 @@ from cplkpi.scoring.rules import RuleSet, load_rules
 from cplkpi.scoring.scores import ScoreResult, monthly_report_due
 from cplkpi.scoring.tables import has_text
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, format_thai_month, month_end, parse_month
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
 
 from .audit_reading import month_signals, read_reports, reported_agency, reported_as_of, reported_month

@@ -42,7 +42,7 @@ from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import RuleSet, load_rules, short_label
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, month_code, parse_month
-from cplkpi.templates.build import header_row
+from cplkpi.templates.styles import header_row
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text, sheet_parts
 
 from .audit import AgencySummary, audit_error, audit_workbook, category_label, finding_order

@@ -17,7 +17,7 @@ from openpyxl.utils.cell import absolute_coordinate, column_index_from_string
 
 from cplkpi.scoring.errors import column_letter
 from cplkpi.scoring.thaidate import format_thai_date
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 
 from .audit_reading import _as_date, _empty, _offset, _split, _value_at
 from .audit_source import (

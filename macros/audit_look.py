@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from cplkpi.scoring.errors import column_letter
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 from cplkpi.xlsx import sheet_parts
 
 from .audit_compare import _Comparer, _region_cells, _say, _say_en

@@ -16,12 +16,12 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 
-from cplkpi.importers.workbook import EVENTS_SHEET
-from cplkpi.importers.workbook import SUMMARY_SHEET as IMPORT_SUMMARY
+from cplkpi.importers.writer import EVENTS_SHEET
+from cplkpi.importers.writer import SUMMARY_SHEET as IMPORT_SUMMARY
 from cplkpi.scoring.coverage import COVERAGE_SHEET_NAMES
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.scoring.thaidate import fiscal_months, fiscal_year, parse_date
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 
 from .audit_sample import SUMMARY_SHEET as SAMPLE_SUMMARY
 from .audit_source import Cell, ReportSheets, SheetInfo, read_report_sheets

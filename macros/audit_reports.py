@@ -42,7 +42,7 @@ from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 
 from cplkpi.scoring.thaidate import format_thai_date
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 from cplkpi.workbook import ComplaintWorkbook
 
 from .audit_compare import (

@@ -45,7 +45,7 @@ from openpyxl.worksheet.header_footer import HeaderFooterItem
 from cplkpi.guard import check_workbook_file, reading
 from cplkpi.scoring.errors import CplError, Problem, column_letter
 from cplkpi.scoring.text import INVISIBLE
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 from cplkpi.xlsx import sheet_parts
 
 __all__ = [

@@ -30,13 +30,14 @@ from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font
 
 from cplkpi.guard import reading
-from cplkpi.importers.workbook import EVENTS_SHEET, SUMMARY_SHEET
+from cplkpi.importers.writer import EVENTS_SHEET, SUMMARY_SHEET
 from cplkpi.outputs import ensure_not_input
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.rules import RuleSet
 from cplkpi.scoring.scores import period_summary
 from cplkpi.scoring.thaidate import fiscal_months, month_end
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
+from cplkpi.templates.build import add_r003_charts
 from cplkpi.workbook import CSV_SUFFIXES, one_agency, read_workbook
 from cplkpi.xlsx import (
     THAI_DATE_FORMAT,
@@ -130,7 +131,7 @@ def attach_report_sheets(target_wb: Any, r003_wb: Any, r001_wb: Any) -> None:
     for src_wb, title in ((r003_wb, layout.R003_SHEET), (r001_wb, layout.R001_SHEET)):
         ws = copy_sheet(src_wb[title], target_wb, title)
         if title == layout.R003_SHEET:
-            layout.add_r003_charts(ws)
+            add_r003_charts(ws)
         for name, dn in src_wb.defined_names.items():
             target_wb.defined_names[name] = copy(dn)
 
@@ -212,7 +213,7 @@ def keep_agency_rows(target_wb: Any, book: Any) -> None:
             keep_data_rows(target_wb[part.sheet], part.header_row, part.table.index)
     if SUMMARY_SHEET in target_wb.sheetnames:
         del target_wb[SUMMARY_SHEET]
-    if EVENTS_SHEET in target_wb.sheetnames:  # its first column is the complaint id (importers.workbook)
+    if EVENTS_SHEET in target_wb.sheetnames:  # its first column is the complaint id (importers.writer)
         ws = target_wb[EVENTS_SHEET]
         ids = set(book.complaints.table["complaint_id"].astype(str))
         keep_data_rows(ws, 1, [c.row for (c,) in ws.iter_rows(min_row=2, max_col=1)

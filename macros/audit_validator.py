@@ -19,7 +19,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from cplkpi.scoring.errors import column_letter
 from cplkpi.scoring.scores import period_summary
 from cplkpi.scoring.thaidate import format_thai_date
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 from cplkpi.workbook import ComplaintWorkbook
 
 from .audit_compare import _Comparer, _same

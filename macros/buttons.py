@@ -40,10 +40,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import xlwings as xw
 
+from cplkpi.importers import IMPORT_SUFFIXES, district_filter, import_files
 from cplkpi.outputs import OutputError, check_output_folder, protected_inputs
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, InputError, Problem
@@ -63,6 +64,10 @@ from cplkpi.scoring.thaidate import (
 from cplkpi.workbook import ComplaintWorkbook, find_sheet, one_agency
 
 from . import xlbook
+from .audit import audit_workbook, month_label
+from .audit_reports import NARRATIVE_SHEET, REPORT_SHEETS, as_openpyxl
+from .reports import VALIDATION_SHEET, fill_monthly_reports, output_names
+from .validate import FINDINGS_HEADERS, findings_rows, validate_reports
 from .xlbook import Block
 
 __all__ = [
@@ -224,9 +229,6 @@ def _one_agency(cbook: ComplaintWorkbook) -> ComplaintWorkbook:
 
 def monthly_reports(book: Any) -> str:
     """Fill the month's CPL_R001 and CPL_R003 (xlsx, narrative, PDF) from the open book's complaint sheet."""
-    from .reports import VALIDATION_SHEET, fill_monthly_reports, output_names
-    from .validate import FINDINGS_HEADERS, findings_rows
-
     if sys.platform == "emscripten":
         raise Stopped("xlwings Lite บันทึกไฟล์ลงเครื่องไม่ได้ ใช้ Excel ที่ติดตั้ง xlwings แบบปกติ หรือคำสั่ง "
                       "cplkpi report (xlwings Lite cannot save files to your disk: use desktop Excel with "
@@ -258,10 +260,6 @@ def monthly_reports(book: Any) -> str:
 
 def validate_workbook(book: Any) -> str:
     """Validate the CPL_R003/CPL_R001 sheets of the open book and the complaint data in it."""
-    from .audit_reports import REPORT_SHEETS, as_openpyxl
-    from .reports import VALIDATION_SHEET
-    from .validate import FINDINGS_HEADERS, findings_rows, validate_reports
-
     names = xlbook.sheet_names(book)
     reports, with_formulas = xlbook.report_sheets(book, REPORT_SHEETS)
     has_complaints = find_sheet(names, "complaints") is not None
@@ -302,7 +300,7 @@ def score_fiscal_year(book: Any) -> str:
     result = cbook.score(fiscal_year=fy, rules=rules, as_of=as_of)
     r = result.rules
     why = result.explain()
-    about = [
+    about: list[list[Any]] = [
         ["หน่วยงาน (agency)", cbook.agency or ""],
         ["ชุดเกณฑ์ (rule set)", f"{r.name}: {r.title_th}"],
         ["ช่วงข้อมูล (period)", f"{format_thai_date(result.start)} – {format_thai_date(result.end)}"],
@@ -337,8 +335,8 @@ def score_fiscal_year(book: Any) -> str:
         book, EXPLAIN_SHEET,
         ["แถว (row)", "เลขที่เรื่อง (id)", "ขั้นตอน (step)", "เกณฑ์ (component)", "เหตุผล", "reason",
          "กำหนด (due)", "วันที่จริง (actual)", "ช้า วันทำการ (days late)"],
-        [[int(x.row), x.complaint_id, x.step, labels.get(x.component, x.component), x.reason_th, x.reason_en,
-          x.due, x.actual, x.days_late] for x in failed.itertuples()],
+        [[int(cast(float, x.row)), x.complaint_id, x.step, labels.get(str(x.component), str(x.component)),
+          x.reason_th, x.reason_en, x.due, x.actual, x.days_late] for x in failed.itertuples()],
         [8, 14, 8, 18, 70, 70, 14, 14, 10])
     return (f"คะแนนปีงบประมาณ {fiscal_year(result.end)}: {result.total:.{r.score_decimals}f} จาก "
             f"{r.total_points:g} คะแนน ดูชีต {SCORE_SHEET} และ {EXPLAIN_SHEET} (FY score {result.total:g} "
@@ -374,9 +372,6 @@ def overdue_today(book: Any) -> str:
 
 def committee_audit(book: Any) -> str:
     """The committee's audit of the open (submitted) workbook into ผลการตรวจของคณะกรรมการ."""
-    from .audit import audit_workbook, month_label
-    from .audit_reports import NARRATIVE_SHEET, REPORT_SHEETS
-
     ctl = xlbook.control_values(book)
     rules = _rules_setting(ctl)
     month = _month_setting(ctl) if ctl["month"] is not None else None
@@ -385,7 +380,7 @@ def committee_audit(book: Any) -> str:
     reports, _ = xlbook.report_sheets(book, (*REPORT_SHEETS, NARRATIVE_SHEET))
     result = audit_workbook(cbook, reports, month=month, rules=rules, samples=_folder(book, ctl, "samples"))
     s = result.summary()
-    about = [
+    about: list[list[Any]] = [
         ["หน่วยงาน (agency)", s.agency or ""],
         ["เดือน (month)", month_label(s.month)],
         ["จำนวนเรื่อง (complaints)", s.complaints],
@@ -423,8 +418,6 @@ def import_complaints(book: Any) -> str:
     folder); the open book gets the import summary in สรุปการนำเข้า. Nothing in the open book's
     own complaint sheet is changed.
     """
-    from cplkpi.importers import IMPORT_SUFFIXES, district_filter, import_files
-
     if sys.platform == "emscripten":
         raise Stopped("xlwings Lite อ่านไฟล์จากเครื่องไม่ได้ ใช้ Excel ที่ติดตั้ง xlwings แบบปกติ หรือคำสั่ง "
                       "cplkpi import (xlwings Lite cannot read files from your disk: use desktop Excel with "

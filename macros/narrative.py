@@ -26,7 +26,7 @@ import jinja2
 from cplkpi.scoring.rules import RuleSet
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.thaidate import DateStyle, fiscal_quarter, format_thai_date, format_thai_month, parse_date
-from cplkpi.templates.build import TEMPLATE_DIR
+from cplkpi.templates.layout import TEMPLATE_DIR
 from cplkpi.xlsx import write_bytes_atomic
 
 from .findings import macro_labels

@@ -29,10 +29,14 @@ from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.utils import column_index_from_string
 
 from cplkpi.office import OfficeError, soffice, to_pdf
 from cplkpi.scoring.days import to_date
@@ -52,7 +56,8 @@ from cplkpi.scoring.thaidate import (
     parse_date,
     parse_month,
 )
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
+from cplkpi.templates.build import add_r003_charts
 from cplkpi.workbook import ComplaintWorkbook, read_workbook
 from cplkpi.xlsx import set_text, write_table_sheet
 
@@ -169,10 +174,11 @@ def _pending(book: ComplaintWorkbook, end: _dt.date, as_of: _dt.date, rules: Rul
     progress = book.progress.table if book.progress is not None else None
     known = complaints[complaints["forwarded_on"].notna() & (complaints["forwarded_on"] <= pd.Timestamp(end))]
     table = monitor(known, progress, as_of=as_of, rules=rules, calendar=cal)
+    no_dates = pd.Series(pd.NaT, index=table.index, dtype="datetime64[ns]")  # a column the book lacks
     table = table.assign(
-        received_on=known.loc[table.index, "received_at"].dt.normalize() if "received_at" in known else pd.NaT,
+        received_on=known.loc[table.index, "received_at"].dt.normalize() if "received_at" in known else no_dates,
         forwarded_on=known.loc[table.index, "forwarded_on"],
-        reopened_on=known.loc[table.index, "reopened_on"] if "reopened_on" in known else pd.NaT,
+        reopened_on=known.loc[table.index, "reopened_on"] if "reopened_on" in known else no_dates,
     )
     return table.sort_values(["forwarded_on", "complaint_id"], kind="stable")
 
@@ -229,6 +235,14 @@ def compute_figures(workbook: ComplaintWorkbook | str | Path, month: Any, *, rul
 # --- rendering -----------------------------------------------------------------------
 
 
+def _month_start(value: Any) -> _dt.date:
+    """The first day of the month of a date value (the months and deductions tables hold no empty month)."""
+    day = to_date(value)
+    if day is None:
+        raise ValueError(f"no month date: {value!r}")
+    return day.replace(day=1)
+
+
 def _blank(value: Any) -> Any:
     """None for missing values (NaN, NaT, None), plain Python values otherwise."""
     if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -247,8 +261,6 @@ def _cache(value: Any) -> Any:
 
 
 def _load_template(name: str) -> Any:
-    from openpyxl import load_workbook
-
     return load_workbook(layout.template_path(name))
 
 
@@ -266,7 +278,7 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
     """The filled CPL_R003 workbook, its formula cells' engine values, and the named figures."""
     wb = _load_template(layout.R003_FILE)
     ws = wb[layout.R003_SHEET]
-    layout.add_r003_charts(ws)
+    add_r003_charts(ws)
     rules, res = fig.rules, fig.score
     n, mc, cc, sc = layout.R003_NAMES, layout.R003_MONTH_COLS, layout.R003_COMPONENT_COLS, layout.R003_STEP_COLS
     cache: dict[str, Any] = {}
@@ -301,8 +313,8 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
         ws[n[name]] = value
 
     # monthly table
-    months = res.months.set_index(res.months["month"].map(lambda d: to_date(d).replace(day=1)))
-    ded = res.deductions.assign(month=res.deductions["month"].map(lambda d: to_date(d).replace(day=1)))
+    months = res.months.set_index(res.months["month"].map(_month_start))
+    ded = res.deductions.assign(month=res.deductions["month"].map(_month_start))
     late_amount = ded[ded["kind"].isin(["late_report", "missing_report"])].groupby("month")["amount"].sum()
     audit_amount = ded[ded["kind"] == "audit"].groupby("month")["amount"].sum()
     month_row = None
@@ -317,7 +329,7 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
             continue
         if m == fig.month:
             month_row = r
-        x = months.loc[m]
+        x = cast(pd.Series, months.loc[m])  # one row: the months table has one row per month
         values = {
             "received": int(x["received"]), "completed": int(x["completed"]),
             "report_due": to_date(x["report_due"]), "report_sent_on": _blank(x["report_sent_on"]),
@@ -456,10 +468,6 @@ def _objects(values: Any) -> list[Any]:
 
 def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
     """The open complaints as styled rows from ``first`` (the template's row ``first`` gives the styles)."""
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Font
-    from openpyxl.utils import column_index_from_string
-
     cols = layout.R001_COLS
     styles = {key: ws[f"{col}{first}"]._style for key, col in cols.items()}
     template_font = ws[f"{cols['status']}{first}"].font
@@ -484,11 +492,12 @@ def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
                 if text:
                     set_text(cell, value)
                 else:  # dates and counts; the template's column style already has their number format
-                    cell._value, cell.data_type = value, "d" if isinstance(value, _dt.date) else "n"
+                    # set as stored, without openpyxl's type guessing per cell (the kind is known per column)
+                    cell._value, cell.data_type = value, "d" if isinstance(value, _dt.date) else "n"  # type: ignore[attr-defined]
             cells[(first + i, c)] = cell
     overdue_style = None
-    for i in np.flatnonzero(overdue):
-        cell = cells[(first + int(i), col_index["status"])]
+    for pos in np.flatnonzero(overdue):
+        cell = cells[(first + int(pos), col_index["status"])]
         if overdue_style is None:
             cell.font = overdue_font
             overdue_style = cell._style

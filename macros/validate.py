@@ -55,7 +55,7 @@ from cplkpi.scoring.thaidate import (
     format_thai_month,
     parse_date,
 )
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 
 from .audit_source import reading
 from .findings import FINDINGS_HEADERS, VALIDATE_CODES, Finding, findings_rows, problem_cell

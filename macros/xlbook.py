@@ -31,11 +31,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
+from cplkpi.scoring.catalogue import catalogue
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.scoring.thaidate import date_system_1904
 from cplkpi.workbook import ComplaintWorkbook, coverage_sheet, find_sheet, from_sheets
 from cplkpi.xlsx import FORMULA_START, THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, safe_text
+
+from .audit_source import ReportSheets
 
 __all__ = [
     "CONTROL_SHEET",
@@ -58,22 +64,9 @@ __all__ = [
 
 #: The sheet with the buttons' settings and the status cell.
 CONTROL_SHEET = "cplkpi"
-#: The control sheet's fields, top to bottom from row 3: key → label in column A (value in column B).
-FIELDS: dict[str, str] = {
-    "job": "งานที่จะทำ (job)",
-    "month": "เดือนของรายงาน (report month)",
-    "fiscal_year": "ปีงบประมาณ พ.ศ. (fiscal year B.E.)",
-    "as_of": "ณ วันที่ (as of)",
-    "rules": "ชุดเกณฑ์ (rule set)",
-    "out_dir": "โฟลเดอร์ผลลัพธ์ (output folder)",
-    "samples": "โฟลเดอร์ตัวอย่างสุ่มตรวจ (audit sample folder)",
-    "pdf": "สร้าง PDF (make PDFs)",
-    "keep_going": "ทำต่อแม้ข้อมูลมีข้อผิดพลาด (keep going despite input errors)",
-    "import_dir": "โฟลเดอร์ไฟล์นำเข้า Traffy/MIS (import folder)",
-    "district": "เขตที่นำเข้า ว่าง = ทุกเขต (district to import, empty = all)",
-    "status": "สถานะ (status)",
-    "updated": "ปรับปรุงเมื่อ (updated)",
-}
+#: The control sheet's fields, top to bottom from row 3: key → label in column A (value in column B);
+#: ``data/control_sheet.toml``, with each field's hint.
+FIELDS: dict[str, str] = {key: entry["label"] for key, entry in catalogue("cplkpi.macros", "control_sheet").items()}
 FIRST_FIELD_ROW = 3
 TITLE = "cplkpi: ปุ่มรายงานตัวชี้วัดเรื่องร้องเรียน กทม. (BMA complaint-KPI report buttons)"
 
@@ -173,8 +166,6 @@ def report_sheets(book: Any, sheets: Iterable[str]) -> tuple[Any, bool]:
     """The book's report sheets among ``sheets`` as
     :class:`~cplkpi.macros.audit_source.ReportSheets` (values, formulas, defined names), or None when
     it has none; and whether the formulas could be read (not in xlwings Lite)."""
-    from .audit_source import ReportSheets
-
     wanted = set(sheets)
     present = [s for s in sheet_names(book) if s in wanted]
     if not present:
@@ -278,8 +269,8 @@ def _column_formats(values: Sequence[Any]) -> tuple[list[tuple[int, int, str]], 
     kinds = [_cell_kind(v) for v in values]
     present = set(kinds) - {None}
     if present and (present == {"text"} or present <= {"date", "datetime"}):
-        kind = "text" if present == {"text"} else "date" if present == {"date"} else "datetime"
-        return [(0, len(values) - 1, _FORMATS[kind])], False
+        only = "text" if present == {"text"} else "date" if present == {"date"} else "datetime"
+        return [(0, len(values) - 1, _FORMATS[only])], False
     runs: list[tuple[int, int, str]] = []
     for i, kind in enumerate(kinds):
         if kind in ("date", "datetime"):
@@ -327,9 +318,6 @@ def write_table(book: Any, title: str, headers: Sequence[str], rows: Sequence[Se
 
 def _plain(value: Any) -> Any:
     """numpy/pandas scalars and missing values as plain Python values for a cell."""
-    import numpy as np
-    import pandas as pd
-
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, float) and value != value:

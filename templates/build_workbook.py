@@ -33,8 +33,11 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
+import xlwings
+
 from cplkpi.macros import xlbook
 from cplkpi.macros.buttons import JOBS
+from cplkpi.scoring.catalogue import catalogue
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.tables import (
     AUDIT_SAMPLE,
@@ -75,27 +78,12 @@ _DATA_SHEETS = (
     ("audit_sample", AUDIT_SAMPLE),
     ("calendar", CALENDAR_OVERRIDES),
 )
-_HINTS = {
-    "job": "เลือกจากรายการ (choose from the list)",
-    "month": "เช่น ก.ย. 2563 ว่างไว้ = เดือนที่แล้ว (e.g. ก.ย. 2563; empty: last month)",
-    "fiscal_year": "เช่น 2563 ว่างไว้ = ปีล่าสุดในข้อมูล (empty: the latest in the data)",
-    "as_of": "ว่างไว้ = วันนี้ / สิ้นเดือน / สิ้นปีงบประมาณ (empty: today, month end, fiscal-year end)",
-    "rules": "bma-2557 หรือ bma-2562",
-    "out_dir": "ว่างไว้ = โฟลเดอร์ cplkpi_reports ข้างสมุดงานนี้ (empty: cplkpi_reports next to this workbook)",
-    "samples": "สำหรับคณะกรรมการ: โฟลเดอร์ไฟล์สุ่มตรวจ (committee: folder of the sample files)",
-    "pdf": "ใช่ / ไม่ (yes / no; PDFs need LibreOffice)",
-    "keep_going": "ใช่ / ไม่ (yes / no)",
-    "import_dir": "งานนำเข้า: โฟลเดอร์ที่มีไฟล์ .csv .xlsx .xls .ods จาก Traffy Fondue หรือ MIS "
-                  "(import: folder of the Traffy Fondue/MIS files)",
-    "district": "เช่น เขตบางกอกน้อย (e.g. เขตบางกอกน้อย)",
-    "status": "โปรแกรมเขียนผลการทำงานที่นี่ (the job writes its outcome here)",
-    "updated": "",
-}
+#: The hint beside each control-sheet field (column D), from ``cplkpi.macros``' ``data/control_sheet.toml``.
+_HINTS: dict[str, str] = {key: entry["hint"] for key, entry in catalogue("cplkpi.macros", "control_sheet").items()}
 
 
 def xlwings_version() -> str:
-    import xlwings
-
+    """The installed xlwings' version (recorded in the workbook; its add-in must match)."""
     return xlwings.__version__
 
 
@@ -113,7 +101,8 @@ def quickstart_vba() -> bytes:
 
 def build(path: Path | None = None) -> Path:
     """Write the workbook (default: ``cplkpi_excel.xlsm`` beside this file); same bytes on every run."""
-    import xlsxwriter
+    # XlsxWriter is a build-time tool (the test extra), not installed for users who only copy the workbook
+    import xlsxwriter  # type: ignore[import-untyped]  # noqa: PLC0415 (build-time only; it ships no type hints)
 
     path = path or HERE / WORKBOOK_NAME
     buf = io.BytesIO()

@@ -13,4 +13,4 @@ from cplkpi.macros.buttons import (  # noqa: F401  the task-pane scripts
     cpl_score,
     cpl_validate,
 )
-from cplkpi.udfs import *  # the cell functions CPL_*
+from cplkpi.udfs import *  # noqa: F403  the cell functions CPL_* (every name in cplkpi.udfs.__all__)

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from cplkpi.cli import app
 from cplkpi.scoring.errors import CplError
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 from cplkpi.workbook import AgencyChoiceError, agency_key, one_agency, read_workbook
 
 D = _dt.date
@@ -213,7 +213,7 @@ def test_a_per_agency_audit_pack_carries_nothing_of_the_other_agencies_import(tm
     """Issue 11 defect 7: the import summary (the whole file's counts, every district) is dropped from an
     agency's pack, and the state history keeps that agency's complaints only."""
     from cplkpi.importers import import_files
-    from cplkpi.importers.workbook import EVENTS_SHEET, SUMMARY_SHEET
+    from cplkpi.importers.writer import EVENTS_SHEET, SUMMARY_SHEET
 
     src = Path(__file__).parents[1] / "data" / "import" / "traffy_web.csv"
     path = import_files([src]).write(tmp_path / "ทั้งหมด.xlsx")

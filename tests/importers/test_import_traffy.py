@@ -16,14 +16,14 @@ from cplkpi.importers import (
     BANGKOK_DISTRICTS,
     EXTRA_STATES,
     bangkok_timestamps,
+    csvsource,
     detect_format,
     parse_thai_duration,
     read_file,
     split_organization,
     state_code,
-    traffy,
 )
-from cplkpi.importers.traffy import scan_csv
+from cplkpi.importers.csvsource import scan_csv
 from cplkpi.scoring.errors import InputError
 from cplkpi.scoring.tables import STATUSES
 
@@ -362,7 +362,7 @@ def test_whitespace_only_lines_are_blank_lines_as_the_csv_reader_skips_them(tmp_
     assert r.rows.tolist() == [1, 2, 4, 6]
     assert r.lines.tolist() == [1, 2, 4, 6]
     for size in (1, 2, 3, 5):  # records and blank lines cut across the blocks the scan reads
-        monkeypatch.setattr(traffy, "_SCAN_BYTES", size)
+        monkeypatch.setattr(csvsource, "_SCAN_BYTES", size)
         cut = scan_csv(p)
         assert (cut.fields.tolist(), cut.rows.tolist(), cut.lines.tolist()) == (
             r.fields.tolist(), r.rows.tolist(), r.lines.tolist())

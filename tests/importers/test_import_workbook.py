@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from cplkpi.cli import app
 from cplkpi.importers import import_files
-from cplkpi.importers.workbook import COMPLAINT_SHEET, COVERAGE_SHEET, EVENTS_SHEET, SUMMARY_SHEET
+from cplkpi.importers.writer import COMPLAINT_SHEET, COVERAGE_SHEET, EVENTS_SHEET, SUMMARY_SHEET
 from cplkpi.scoring.coverage import Coverage
 from cplkpi.scoring.errors import InputError
 from cplkpi.scoring.tables import COMPLAINTS, STATUSES

@@ -244,7 +244,7 @@ def test_months_outside_the_coverage_have_no_data(dindaeng, tmp_path):
     from openpyxl import load_workbook
 
     from cplkpi.macros.reports import fill_monthly_reports
-    from cplkpi.templates import build as layout
+    from cplkpi.templates import layout
 
     book = read_workbook(dindaeng)
     res = book.score(fiscal_year=2568)
@@ -365,7 +365,7 @@ def test_a_period_without_any_data_says_its_full_score_is_not_earned(dindaeng_da
     assert f"หมายเหตุ {note}\n" in memo
     from openpyxl import load_workbook
 
-    from cplkpi.templates import build as layout
+    from cplkpi.templates import layout
 
     ws = load_workbook(out / "CPL_R003_2568-04.xlsx", data_only=True)[layout.R003_SHEET]
     step3 = layout.COMPONENT_ROWS[3]
@@ -382,7 +382,7 @@ def test_a_state_past_acknowledgement_never_asks_to_acknowledge(tmp_path):
     still counts the acknowledgement as not on time (no date)."""
     from openpyxl import load_workbook
 
-    from cplkpi.templates import build as layout
+    from cplkpi.templates import layout
 
     path = tmp_path / "geo_2025-05-06.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:

@@ -225,7 +225,7 @@ def test_validate_job_on_a_filled_report(filled_r003):
 
 
 def test_validate_job_finds_a_tampered_figure(filled_r003):
-    from cplkpi.templates import build as layout
+    from cplkpi.templates import layout
 
     book = FakeBook.open(filled_r003)
     ref = layout.R003_NAMES["R003_RECEIVED_MONTH"]  # received ≠ completed + in progress now

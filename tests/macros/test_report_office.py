@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from cplkpi.macros.reports import fill_monthly_reports
 from cplkpi.office import recalculate
 from cplkpi.scoring.scores import period_summary
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 
 D = _dt.date
 POISON = b"999999"

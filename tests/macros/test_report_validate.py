@@ -20,7 +20,7 @@ from cplkpi.macros.validate import (
     parse_progress_text,
     validate_reports,
 )
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 
 DATA = Path(__file__).parents[1] / "data" / "report"
 D = _dt.date

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from cplkpi.cli import app
 from cplkpi.importers import import_files
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 from cplkpi.workbook import read_workbook
 
 TRAFFY = Path(os.environ.get("CPLKPI_TRAFFY_DIR",

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
 from cplkpi.workbook import read_workbook
 
 TRAFFY = Path(os.environ.get("CPLKPI_TRAFFY_DIR",

@@ -150,7 +150,7 @@ def test_web_take_time_reading(web):
 def test_all_three_into_one_workbook(tmp_path):
     from openpyxl import load_workbook
 
-    from cplkpi.importers.workbook import COMPLAINT_SHEET
+    from cplkpi.importers.writer import COMPLAINT_SHEET
     from cplkpi.workbook import read_workbook
 
     result = import_files([DUMP, GEOJSON, WEB])

@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cplkpi.templates import build as layout
+from cplkpi.templates import layout
+from cplkpi.templates.build import add_r003_charts, build_all
+from cplkpi.xlsx import THAI_FONT
 
 LAYOUT_MD = Path(layout.__file__).with_name("LAYOUT.md")
 
 
 def test_templates_rebuild_byte_for_byte(tmp_path):
-    for built in layout.build_all(tmp_path):
+    for built in build_all(tmp_path):
         committed = layout.template_path(built.name)
         assert built.read_bytes() == committed.read_bytes(), (
             f"{committed.name} differs from templates/build.py: run python -m cplkpi.templates.build")
@@ -37,7 +39,7 @@ def test_print_setup(file):
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows and "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-    assert {c.font.name for row in ws.iter_rows() for c in row if c.value is not None} == {layout.THAI_FONT}
+    assert {c.font.name for row in ws.iter_rows() for c in row if c.value is not None} == {THAI_FONT}
 
 
 def test_template_formulas_are_the_shared_ones():
@@ -68,7 +70,7 @@ def test_a_rendered_r003_draws_the_templates_two_charts_once(tmp_path):
     from cplkpi.xlsx import sheet_parts
 
     wb = load_workbook(layout.template_path(layout.R003_FILE))
-    layout.add_r003_charts(wb[layout.R003_SHEET])
+    add_r003_charts(wb[layout.R003_SHEET])
     wb.save(tmp_path / "r.xlsx")
     with zipfile.ZipFile(tmp_path / "r.xlsx") as zf:
         drawn = sheet_drawings(zf, sheet_parts(zf)[layout.R003_SHEET][0])

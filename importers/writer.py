@@ -27,10 +27,11 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cplkpi.bigtable import TableColumn, save_with_tables
@@ -67,6 +68,11 @@ def complaint_headers() -> list[tuple[str, str, str]]:
     return out + [(name, kind, label) for name, (kind, label) in EXTRA_COLUMNS.items()]
 
 
+#: Column kinds written as they are; every other kind is written as text.
+_AS_WRITTEN: dict[str, Literal["date", "datetime", "int", "float"]] = {
+    "date": "date", "datetime": "datetime", "int": "int", "float": "float"}
+
+
 def _column(series: pd.Series, kind: str) -> TableColumn:
     """A column of the import as it is written: statuses in Thai, yes/no as มี/ไม่มี."""
     if kind == "status":
@@ -75,9 +81,7 @@ def _column(series: pd.Series, kind: str) -> TableColumn:
     if kind == "bool":
         flags = series.astype("boolean")
         return TableColumn(flags.map(lambda v: v if pd.isna(v) else ("มี" if v else "ไม่มี")), "text")
-    if kind in ("date", "datetime", "int", "float"):
-        return TableColumn(series, kind)
-    return TableColumn(series, "text")
+    return TableColumn(series, _AS_WRITTEN.get(kind, "text"))
 
 
 def _table_sheet(wb: Any, title: str, names: Sequence[str], labels: Sequence[str]) -> None:
@@ -128,11 +132,9 @@ def write_import_workbook(result: ImportResult, path: str | Path, *,
 
     ``on_rows(n)`` is called as complaint rows are written (for progress bars).
     """
-    from openpyxl import Workbook
-
     path = ensure_not_input(path, *result.inputs)
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     spec = complaint_headers()
     names = [n for n, _, _ in spec]
     _table_sheet(wb, COMPLAINT_SHEET, names, [label for _, _, label in spec])
