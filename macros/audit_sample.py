@@ -41,7 +41,7 @@ import pandas as pd
 from cplkpi.outputs import fit_name
 from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import InputError, Problem
-from cplkpi.scoring.rules import RuleSet, load_rules
+from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet, load_rules
 from cplkpi.scoring.scores import audit_sample_size, completed_in_month
 from cplkpi.scoring.tables import SHEETS, Normalized, normalize_audit_sample
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_month, month_end
@@ -287,7 +287,7 @@ def update_sample_file(
     agency: str,
     months: Iterable[Any],
     *,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     as_of: Any = None,
 ) -> SampleFile:
     """Create or extend an agency's sample workbook with the draws of ``months``, then read it back.

@@ -26,7 +26,7 @@ from copy import copy
 from pathlib import Path
 from typing import Any
 
-from cplkpi.scoring.rules import RuleSet
+from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet
 from cplkpi.templates import build as layout
 from cplkpi.xlsx import quote_formula_text, write_bytes_atomic
 
@@ -151,7 +151,7 @@ def write_narrative_sheet(target_wb: Any, book: Any, fig: Any) -> Any:
     return ws
 
 
-def submission_bytes(target_wb: Any, book: Any, month: Any, *, rules: RuleSet | str = "bma-2557",
+def submission_bytes(target_wb: Any, book: Any, month: Any, *, rules: RuleSet | str = DEFAULT_RULES,
                      as_of: Any = None, narrative: bool = True) -> bytes:
     """The bytes of ``target_wb`` (the complaint workbook, openpyxl) with the month's reports of ``book`` added."""
     from .cache import workbook_bytes
@@ -216,7 +216,7 @@ def build_submission(
     month: Any,
     out: str | Path,
     *,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     as_of: Any = None,
     narrative: bool = True,
     agency: str | None = None,

@@ -39,7 +39,7 @@ from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.monitor import monitor, phase_th
 from cplkpi.scoring.percent import percent, round_half_up
-from cplkpi.scoring.rules import RuleSet, load_rules, short_label
+from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet, load_rules, short_label
 from cplkpi.scoring.scores import ScoreResult, monthly_report_due, score
 from cplkpi.scoring.thaidate import (
     fiscal_months,
@@ -187,7 +187,7 @@ def _summary(months: pd.DataFrame, start: _dt.date, end: _dt.date, as_of: _dt.da
             "pending_pct": percent(pending, received, rules.pct_decimals)}
 
 
-def compute_figures(workbook: ComplaintWorkbook | str | Path, month: Any, *, rules: RuleSet | str = "bma-2557",
+def compute_figures(workbook: ComplaintWorkbook | str | Path, month: Any, *, rules: RuleSet | str = DEFAULT_RULES,
                     as_of: Any = None) -> MonthFigures:
     """Every figure of the month's reports, from the engine (no Excel involved).
 
@@ -581,7 +581,7 @@ def fill_monthly_reports(
     month: Any,
     *,
     out_dir: str | Path,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     as_of: Any = None,
     pdf: bool = True,
 ) -> ReportResult:
@@ -636,7 +636,7 @@ def fill_fiscal_year(
     fiscal_year: int,
     *,
     out_dir: str | Path,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     pdf: bool = True,
 ) -> list[ReportResult]:
     """The twelve months of ``fiscal_year`` (B.E.), October first: one :class:`ReportResult` each."""

@@ -14,7 +14,7 @@ from .errors import CalendarRangeError, CplError, InputError, Problem
 from .evaluate import evaluate_complaints
 from .monitor import monitor
 from .percent import percent, round_half_up
-from .rules import available_rules, load_rules
+from .rules import DEFAULT_RULES, RuleSet, RuleSetError, available_rules, load_rules
 from .scores import ScoreResult, period_summary, score, step_score
 from .thaidate import (
     fiscal_year,
@@ -26,11 +26,14 @@ from .thaidate import (
 )
 
 __all__ = [
+    "DEFAULT_RULES",
     "Calendar",
     "CalendarRangeError",
     "CplError",
     "InputError",
     "Problem",
+    "RuleSet",
+    "RuleSetError",
     "ScoreResult",
     "ack_due",
     "available_rules",

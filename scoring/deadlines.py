@@ -22,7 +22,7 @@ import pandas as pd
 
 from .calendar import Calendar, thai_calendar
 from .days import NAT, as_days
-from .rules import Deadlines, RuleSet, load_rules
+from .rules import DEFAULT_RULES, Deadlines, RuleSet, load_rules
 
 __all__ = [
     "PHASES",
@@ -65,7 +65,7 @@ _PHASE = {name: i for i, name in enumerate(PHASES)}
 
 
 def _setup(rules: RuleSet | str | None, calendar: Calendar | None) -> tuple[Deadlines, Calendar]:
-    return load_rules(rules or "bma-2557").deadlines, calendar or thai_calendar()
+    return load_rules(rules or DEFAULT_RULES).deadlines, calendar or thai_calendar()
 
 
 def ack_due(forwarded: Any, *, rules: RuleSet | str | None = None, calendar: Calendar | None = None) -> Any:

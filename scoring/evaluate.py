@@ -29,7 +29,7 @@ import pandas as pd
 from .calendar import Calendar, thai_calendar
 from .days import NAT, as_day_array, to_date
 from .deadlines import CheckpointIndex, _late_days, checkpoint_index
-from .rules import RuleSet, load_rules
+from .rules import DEFAULT_RULES, RuleSet, load_rules
 from .tables import CLOSED_STATUSES, has_text
 
 __all__ = ["REASONS", "evaluate_complaints", "resolved_in_cycle"]
@@ -185,7 +185,7 @@ def evaluate_complaints(
     progress: pd.DataFrame | None = None,
     *,
     as_of: Any,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     calendar: Calendar | None = None,
 ) -> pd.DataFrame:
     """Evaluate every complaint as of ``as_of``. Returns one row per complaint (same index).

@@ -11,7 +11,7 @@ from .calendar import Calendar, thai_calendar
 from .days import to_date
 from .deadlines import PHASE_LABELS, status_as_of
 from .evaluate import evaluate_complaints
-from .rules import RuleSet, load_rules
+from .rules import DEFAULT_RULES, RuleSet, load_rules
 from .tables import ACKNOWLEDGED_STATUSES, STATUSES
 
 __all__ = ["ACK_WITHOUT_DATE_TH", "SOURCE_STATE_COLUMNS", "monitor", "phase_th", "source_status"]
@@ -29,7 +29,7 @@ def monitor(
     progress: pd.DataFrame | None = None,
     *,
     as_of: Any,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     calendar: Calendar | None = None,
     open_only: bool = True,
 ) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from .text import short_repr
 
 __all__ = [
     "CRITERIA",
+    "DEFAULT_RULES",
     "AuditDeduction",
     "Component",
     "Deadlines",
@@ -44,6 +45,9 @@ CRITERIA: dict[str, tuple[str, str]] = {
     "monthly_report_on_time": ("ส่งรายงานสรุปประจำเดือนภายในกำหนด", "monthly summary sent on time"),
 }
 MONTHLY_CRITERIA = frozenset({"monthly_report_on_time"})
+
+#: The rule set every job uses unless told otherwise: the BMA complaint criteria of B.E. 2557.
+DEFAULT_RULES = "bma-2557"
 
 _RULESETS = resources.files(__package__).joinpath("rulesets")
 
@@ -147,7 +151,7 @@ def available_rules() -> list[str]:
     return sorted(p.name.removesuffix(".toml") for p in _RULESETS.iterdir() if p.name.endswith(".toml"))
 
 
-def load_rules(name_or_path: str | Path | RuleSet = "bma-2557") -> RuleSet:
+def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
     """Load a shipped rule set by name (``bma-2557``) or any rule-set TOML file by path."""
     if isinstance(name_or_path, RuleSet):
         return name_or_path

@@ -24,7 +24,7 @@ from .coverage import Coverage
 from .days import as_day_array, to_date
 from .evaluate import REASONS, evaluate_complaints, resolved_in_cycle
 from .percent import percent, quantize_half_up, to_decimal
-from .rules import Component, RuleSet, load_rules, short_label
+from .rules import DEFAULT_RULES, Component, RuleSet, load_rules, short_label
 from .thaidate import fiscal_year, fiscal_year_range
 
 __all__ = [
@@ -73,7 +73,7 @@ def report_due_passed(due: Any, as_of: Any) -> bool:
 
 
 def monthly_report_deduction(sent: Any, month: Any, as_of: Any = None, *,
-                             rules: RuleSet | str = "bma-2557") -> np.ndarray:
+                             rules: RuleSet | str = DEFAULT_RULES) -> np.ndarray:
     """The late-report deduction of monthly summaries (vectorised over ``sent``/``month``/``as_of``).
 
     ``per_month`` when sent after the due day, or not sent and the due day is over by ``as_of``;
@@ -260,7 +260,7 @@ def score(
     monthly_reports: pd.DataFrame | None = None,
     audit_sample: pd.DataFrame | None = None,
     *,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     fiscal_year: int | None = None,
     start: Any = None,
     end: Any = None,

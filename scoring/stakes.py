@@ -33,7 +33,7 @@ from .days import to_date
 from .deadlines import followup_checkpoints
 from .monitor import monitor
 from .percent import percent, quantize_half_up, to_decimal
-from .rules import RuleSet, load_rules
+from .rules import DEFAULT_RULES, RuleSet, load_rules
 from .scores import ScoreResult, _component_score, score
 from .thaidate import fiscal_year_range, format_thai_date
 
@@ -128,7 +128,7 @@ def points_at_stake(
     fiscal_year: int | None = None,
     start: Any = None,
     end: Any = None,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     calendar: Calendar | None = None,
     coverage: Coverage | None = None,
     statuses: tuple[str, ...] = ("overdue", "due_soon"),
