@@ -39,7 +39,7 @@ from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.monitor import monitor, phase_th
 from cplkpi.scoring.percent import percent, round_half_up
-from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet, load_rules, short_label
+from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet, RuleSetError, load_rules, short_label
 from cplkpi.scoring.scores import ScoreResult, monthly_report_due, score
 from cplkpi.scoring.thaidate import (
     fiscal_months,
@@ -368,7 +368,7 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
     # components
     comps = res.components.reset_index(drop=True)
     if len(comps) > len(layout.COMPONENT_ROWS):
-        raise ValueError(f"rule set {rules.name} has {len(comps)} components; CPL_R003 holds "
+        raise RuleSetError(f"rule set {rules.name} has {len(comps)} components; CPL_R003 holds "
                          f"{len(layout.COMPONENT_ROWS)}")
     by_key = {c.key: c for c in rules.components}
     for i, r in enumerate(layout.COMPONENT_ROWS):

@@ -10,7 +10,7 @@ rule sets (data files), fiscal years, Thai dates and input normalisation::
 
 from .calendar import Calendar, is_workday, networkdays, thai_calendar, workday
 from .deadlines import ack_due, next_followup, progress_due, status_as_of
-from .errors import CalendarRangeError, CplError, InputError, Problem
+from .errors import ArgumentError, CalendarRangeError, CplError, InputError, Problem
 from .evaluate import evaluate_complaints
 from .monitor import monitor
 from .percent import percent, round_half_up
@@ -27,6 +27,7 @@ from .thaidate import (
 
 __all__ = [
     "DEFAULT_RULES",
+    "ArgumentError",
     "Calendar",
     "CalendarRangeError",
     "CplError",

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from .days import NAT, as_day_array, as_days
-from .errors import CalendarRangeError
+from .errors import ArgumentError, CalendarRangeError
 from .thaidate import format_thai_date
 
 __all__ = [
@@ -315,7 +315,7 @@ def thai_calendar(
     both = set(hol) & set(work)
     if both:
         day = np.datetime64(min(both), "D")
-        raise ValueError(
+        raise ArgumentError(
             f"วันที่ {format_thai_date(day)} อยู่ทั้งในวันหยุดเพิ่มและวันทำงานเพิ่ม "
             f"(date {day} is both an extra holiday and an extra working day)"
         )

@@ -33,7 +33,7 @@ import numpy as np
 from .calendar import Calendar, thai_calendar
 from .days import as_days
 from .percent import quantize_half_up, to_decimal
-from .rules import LevelRules, RuleSet, load_rules
+from .rules import LevelRules, RuleSet, RuleSetError, load_rules
 
 __all__ = [
     "announce_due",
@@ -48,15 +48,16 @@ __all__ = [
     "revision_late_deduction",
 ]
 
-DEFAULT_RULES = "best-service-2558"
+#: The level-scoring rule set used unless told otherwise (the complaint jobs use rules.DEFAULT_RULES).
+DEFAULT_LEVEL_RULES = "best-service-2558"
 
 
 def _rules(rules: RuleSet | str | None) -> tuple[LevelRules, int]:
-    rs = load_rules(rules or DEFAULT_RULES)
+    rs = load_rules(rules or DEFAULT_LEVEL_RULES)
     if rs.levels is None:
-        raise ValueError(
+        raise RuleSetError(
             f"ชุดเกณฑ์ {rs.name} ไม่ใช่เกณฑ์แบบระดับคะแนน (rule set {rs.name} has no level scoring; "
-            f"use e.g. {DEFAULT_RULES})"
+            f"use e.g. {DEFAULT_LEVEL_RULES})"
         )
     return rs.levels, rs.score_decimals
 

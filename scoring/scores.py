@@ -22,9 +22,10 @@ import pandas as pd
 from .calendar import Calendar, thai_calendar
 from .coverage import Coverage
 from .days import as_day_array, to_date
+from .errors import ArgumentError
 from .evaluate import REASONS, evaluate_complaints, resolved_in_cycle
 from .percent import percent, quantize_half_up, to_decimal
-from .rules import DEFAULT_RULES, Component, RuleSet, load_rules, short_label
+from .rules import DEFAULT_RULES, Component, RuleSet, RuleSetError, load_rules, short_label
 from .thaidate import fiscal_year, fiscal_year_range
 
 __all__ = [
@@ -81,7 +82,7 @@ def monthly_report_deduction(sent: Any, month: Any, as_of: Any = None, *,
     """
     rules = load_rules(rules)
     if rules.late_report is None:
-        raise ValueError(f"rule set {rules.name} has no late-report deduction")
+        raise RuleSetError(f"rule set {rules.name} has no late-report deduction")
     due_day = rules.deadlines.monthly_report_due_day
     s = np.atleast_1d(as_day_array(sent))
     m = np.atleast_1d(as_day_array(month)).astype("datetime64[M]")
@@ -282,13 +283,13 @@ def score(
     """
     rules = load_rules(rules)
     if rules.kind != "complaints":
-        raise ValueError(f"rule set {rules.name} scores projects, not complaints; use scoring.levels")
+        raise RuleSetError(f"rule set {rules.name} scores projects, not complaints; use scoring.levels")
     cal = calendar or thai_calendar()
     if fiscal_year is not None:
         fy_start, fy_end = fiscal_year_range(fiscal_year)
         start, end = start or fy_start, end or fy_end
     if start is None or end is None:
-        raise ValueError("ต้องระบุปีงบประมาณหรือช่วงวันที่ (give fiscal_year or start and end)")
+        raise ArgumentError("ต้องระบุปีงบประมาณหรือช่วงวันที่ (give fiscal_year or start and end)")
     start, end = to_date(start), to_date(end)
     notes: list[str] = []
     if rules.data_window is not None and fiscal_year is not None:

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .days import BANGKOK, EPOCH_ORDINAL, NAT, as_days, to_date
+from .errors import ArgumentError, CplError
 
 __all__ = [
     "DATE1904_OFFSET",
@@ -185,8 +186,8 @@ class DateIssue:
     severity: Literal["error", "warning"] = "error"
 
 
-class DateParseError(ValueError):
-    """A single value could not be read as a date; ``issue`` says why."""
+class DateParseError(CplError, ValueError):
+    """A single value could not be read as a date; ``issue`` says why (still a :class:`ValueError`)."""
 
     def __init__(self, issue: DateIssue):
         self.issue = issue
@@ -516,7 +517,7 @@ def _format_one(day: int, month: int, year_be: int, style: str) -> str:
         return f"{day}/{month}/{year_be}"
     if style == "short2":
         return f"{day} {THAI_MONTHS_SHORT[month - 1]} {year_be % 100:02d}"
-    raise ValueError(f"รูปแบบวันที่ไม่รู้จัก (unknown date style) {style!r}; use one of {_STYLES}")
+    raise ArgumentError(f"รูปแบบวันที่ไม่รู้จัก (unknown date style) {style!r}; use one of {_STYLES}")
 
 
 def format_thai_dates(values: Any, style: DateStyle = "short") -> np.ndarray:
@@ -581,7 +582,7 @@ def fiscal_year_range(fy: int) -> tuple[_dt.date, _dt.date]:
     """First and last day of fiscal year B.E. ``fy``: 2563 → (2019-10-01, 2020-09-30)."""
     fy = int(fy)
     if fy < BE_MIN_YEAR:
-        raise ValueError(
+        raise ArgumentError(
             f"ปีงบประมาณต้องเป็น พ.ศ. เช่น 2563 (fiscal year must be B.E., e.g. 2563), got {fy}"
         )
     return _dt.date(fy - 544, 10, 1), _dt.date(fy - 543, 9, 30)
