@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from .catalogue import labels
 from .days import to_date
 from .thaidate import format_thai_date
 
@@ -28,11 +29,10 @@ COVERAGE_SHEET_NAMES = (COVERAGE_SHEET, "coverage")
 #: What a month outside the data is called in reports and tables.
 NO_DATA_TH = "ไม่มีข้อมูล"
 
-#: The coverage items as a workbook records them: key → Thai (English) label, in sheet order.
+#: The coverage items as a workbook records them: key → Thai (English) label, in sheet order
+#: (``scoring/data/labels.toml``).
 COVERAGE_LABELS: dict[str, str] = {
-    "snapshot_at": "ข้อมูล ณ (snapshot time)",
-    "start": "ข้อมูลตั้งแต่วันที่ (data from)",
-    "end": "ข้อมูลถึงวันที่ (data to)",
+    key: f"{th} ({en})" for key, (th, en) in labels(__package__ or "cplkpi.scoring", "labels", "coverage").items()
 }
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Calendar, thai_calendar
+from .catalogue import labels
 from .days import NAT, as_days
 from .rules import DEFAULT_RULES, Deadlines, RuleSet, load_rules
 
@@ -39,22 +40,11 @@ __all__ = [
     "status_codes",
 ]
 
-#: Monitoring status codes with Thai and English labels.
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "done": ("ดำเนินการแล้วเสร็จ", "done"),
-    "overdue": ("เกินกำหนด", "overdue"),
-    "due_soon": ("ใกล้ครบกำหนด", "due soon"),
-    "on_time": ("อยู่ในกำหนด", "on time"),
-}
+#: Monitoring status codes with Thai and English labels (``scoring/data/labels.toml``).
+STATUS_LABELS: dict[str, tuple[str, str]] = labels(__package__ or "cplkpi.scoring", "labels", "status")
 
-
-#: What a monitoring status is about, Thai and English.
-PHASE_LABELS: dict[str, tuple[str, str]] = {
-    "ack": ("ตอบรับ", "acknowledgement"),
-    "progress": ("รายงานความก้าวหน้าครั้งที่ 1", "first progress report"),
-    "followup": ("ติดตามวันที่ 15/30", "15th/30th follow-up"),
-    "done": ("ดำเนินการแล้วเสร็จ", "done"),
-}
+#: What a monitoring status is about, Thai and English (``scoring/data/labels.toml``).
+PHASE_LABELS: dict[str, tuple[str, str]] = labels(__package__ or "cplkpi.scoring", "labels", "phase")
 
 #: Status codes in the order of the ints :func:`status_codes` returns.
 STATUSES = ("on_time", "due_soon", "overdue", "done")

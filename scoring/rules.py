@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from .catalogue import labels
 from .errors import CplError
 from .text import short_repr
 
@@ -34,16 +35,9 @@ __all__ = [
     "short_label",
 ]
 
-#: The criteria the engine evaluates per complaint (or per month), with Thai and English labels.
-CRITERIA: dict[str, tuple[str, str]] = {
-    "ack_on_time": ("ตอบรับภายในกำหนด", "acknowledged on time"),
-    "progress_on_time": ("รายงานความก้าวหน้าครั้งที่ 1 ภายในกำหนด", "first progress report on time"),
-    "resolved": ("ดำเนินการแล้วเสร็จ", "resolved"),
-    "result_detail": ("มีรายละเอียดผลการดำเนินการที่ตอบผู้ร้องได้", "result detail that can answer the complainant"),
-    "followups_met": ("ติดตามความคืบหน้าครบทุกวันที่ 15 และ 30", "every 15th/30th follow-up met"),
-    "evidence": ("มีภาพก่อน-หลังหรือหลักฐาน", "before/after photos or other evidence"),
-    "monthly_report_on_time": ("ส่งรายงานสรุปประจำเดือนภายในกำหนด", "monthly summary sent on time"),
-}
+#: The criteria the engine evaluates per complaint (or per month), with Thai and English labels
+#: (``scoring/data/labels.toml``).
+CRITERIA: dict[str, tuple[str, str]] = labels(__package__ or "cplkpi.scoring", "labels", "criterion")
 MONTHLY_CRITERIA = frozenset({"monthly_report_on_time"})
 
 #: The rule set every job uses unless told otherwise: the BMA complaint criteria of B.E. 2557.

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Calendar, thai_calendar
+from .catalogue import catalogue, labels
 from .coverage import Coverage
 from .days import to_date
 from .deadlines import followup_checkpoints
@@ -39,11 +40,9 @@ from .thaidate import fiscal_year_range, format_thai_date
 
 __all__ = ["ACTIONS_TH", "EXPLANATION_TH", "Stakes", "points_at_stake"]
 
-#: What doing a phase's action today means, Thai (English).
+#: What doing a phase's action today means, Thai (English) (``scoring/data/labels.toml``).
 ACTIONS_TH: dict[str, str] = {
-    "ack": "ตอบรับและรายงานความก้าวหน้าครั้งที่ 1 วันนี้ (acknowledge and first progress report today)",
-    "progress": "รายงานความก้าวหน้าครั้งที่ 1 วันนี้ (first progress report today)",
-    "followup": "รายงานติดตามวันนี้ (follow-up report today)",
+    phase: f"{th} ({en})" for phase, (th, en) in labels(__package__ or "cplkpi.scoring", "labels", "action").items()
 }
 
 
@@ -78,20 +77,9 @@ class Stakes:
                 f"its later deadlines are met)")
 
 
-#: How the points at stake are computed, for the sheet and the docs (Thai, then English).
-EXPLANATION_TH: tuple[str, ...] = (
-    "คะแนนที่ได้คืน: คะแนนรวมปีงบประมาณที่คาดการณ์ ณ สิ้นปีงบประมาณ จะเพิ่มขึ้นเท่าใด ถ้าดำเนินการขั้นถัดไปของเรื่องนี้ "
-    "(ตอบรับ / รายงานความก้าวหน้าครั้งที่ 1 / รายงานติดตามวันที่ 15 และ 30) ภายในวันนี้ และรายงานขั้นต่อไปของเรื่องนี้ตามกำหนด "
-    "(รายงานครั้งที่ 1 และรายงานติดตามทุกวันที่ 15 และ 30 จนสิ้นปีงบประมาณ) โดยเรื่องอื่นไม่ดำเนินการใดเพิ่ม",
-    "คำนวณด้วยสูตรคะแนนรายขั้นตอนของชุดเกณฑ์ (ร้อยละที่ถูกต้อง × คะแนนเต็ม ÷ เกณฑ์ร้อยละ ไม่เกินคะแนนเต็ม) "
-    "หลังหักคะแนนของขั้นตอนนั้น เรียงจากเรื่องที่ได้คะแนนคืนมากที่สุด",
-    "0 หมายถึงทำวันนี้ก็ไม่เปลี่ยนคะแนน: เลยกำหนดไปแล้ว หรือขั้นตอนนั้นได้คะแนนเต็มอยู่แล้ว "
-    "ผลรวมรายเรื่องอาจต่างจากผลต่างของคะแนนรวมสองแบบ เพราะคะแนนแต่ละขั้นไม่เกินคะแนนเต็มและมีการปัดเศษ",
-    "Points at stake: how much the projected fiscal-year total (at the fiscal-year end, nothing else done) rises "
-    "if this complaint's next action is done today and its later deadlines are met, by the rule set's step "
-    "formula after the step's deductions; most points first. 0: already too late, or the steps are already at "
-    "full points.",
-)
+#: How the points at stake are computed, for the sheet and the docs (Thai, then English; ``scoring/data/labels.toml``).
+_EXPLANATION = catalogue(__package__ or "cplkpi.scoring", "labels")["explanation"]["points_at_stake"]
+EXPLANATION_TH: tuple[str, ...] = (*_EXPLANATION["th"], *_EXPLANATION["en"])
 
 
 def _done_today(complaints: pd.DataFrame, progress: pd.DataFrame | None, listed: pd.DataFrame, today: Any,
