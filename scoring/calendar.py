@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import holidays
 import numpy as np
 import pandas as pd
 
@@ -88,13 +89,11 @@ def _corrections() -> tuple[dict[str, str], ...]:
 @functools.cache
 def base_holidays() -> tuple[HolidayEntry, ...]:
     """The shipped BMA holiday list: the package's TH holidays, corrected, in covered years."""
-    import holidays  # imported here: only needed once per process
-
     cfg = _settings()
     years = range(cfg["first_year"], cfg["last_year"] + 1)
-    kwargs = dict(categories=tuple(cfg["categories"]), years=years)
-    names_en = holidays.country_holidays(cfg["country"], language="en_US", **kwargs)
-    names_th = holidays.country_holidays(cfg["country"], language="th", **kwargs)
+    categories = tuple(cfg["categories"])
+    names_en = holidays.country_holidays(cfg["country"], language="en_US", categories=categories, years=years)
+    names_th = holidays.country_holidays(cfg["country"], language="th", categories=categories, years=years)
     excluded = tuple(cfg["exclude"])
     version = getattr(holidays, "__version__", "?")
     entries: dict[_dt.date, HolidayEntry] = {}

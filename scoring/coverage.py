@@ -18,6 +18,7 @@ import pandas as pd
 
 from .catalogue import labels
 from .days import to_date
+from .tables import header_key
 from .thaidate import format_thai_date
 
 __all__ = ["COVERAGE_LABELS", "COVERAGE_SHEET", "NO_DATA_TH", "Coverage", "format_thai_period"]
@@ -95,8 +96,6 @@ class Coverage:
     @classmethod
     def from_rows(cls, rows: Any) -> Coverage | None:
         """Read :meth:`rows` back (label in column A, value in B; other rows ignored); None when incomplete."""
-        from .tables import header_key
-
         keys = {header_key(label): key for key, label in COVERAGE_LABELS.items()}
         found: dict[str, Any] = {}
         for row in rows:

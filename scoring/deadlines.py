@@ -140,7 +140,7 @@ def next_followup(day: Any, *, rules: RuleSet | str | None = None, calendar: Cal
     dl, cal = _setup(rules, calendar)
     cps = _checkpoints(cal, tuple(dl.followup_days), dl.followup_non_business)
     d, restore = as_days(day)
-    off, ok = cal._offsets(d)  # range check
+    cal._offsets(d)  # range check
     idx = np.searchsorted(cps, d, side="left")
     res = cps[np.minimum(idx, len(cps) - 1)]
     res = np.where((idx < len(cps)) & ~np.isnat(d), res, NAT)

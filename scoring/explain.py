@@ -132,9 +132,9 @@ def explain(result: ScoreResult) -> pd.DataFrame:
     ded = result.deductions
     for _, m in result.months.iterrows():
         month, month_en = format_thai_month(m["month"], long=True), f"{m['month']:%B %Y}"
-        fill = dict(month=month, month_en=month_en, due=format_thai_date(m["report_due"]),
-                    due_en=_en_date(m["report_due"]), actual=format_thai_date(m["report_sent_on"]),
-                    actual_en=_en_date(m["report_sent_on"]))
+        fill = {"month": month, "month_en": month_en, "due": format_thai_date(m["report_due"]),
+                    "due_en": _en_date(m["report_due"]), "actual": format_thai_date(m["report_sent_on"]),
+                    "actual_en": _en_date(m["report_sent_on"])}
         if monthly and m["report_due_passed"]:
             code = ("REPORT_ON_TIME" if m["report_on_time"]
                     else "LATE_REPORT" if m["report_sent_on"] is not None else "MISSING_REPORT")

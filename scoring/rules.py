@@ -244,14 +244,14 @@ def _check_numbers(value: object, where: str, key: str) -> None:
 
 def _parse(data: dict) -> RuleSet:
     kind = data["kind"]
-    common = dict(
-        name=data["name"],
-        kind=kind,
-        title_th=data["title_th"],
-        title_en=data["title_en"],
-        source=data["source"],
-        score_decimals=int(data.get("score_decimals", 4)),
-    )
+    common = {
+        "name": data["name"],
+        "kind": kind,
+        "title_th": data["title_th"],
+        "title_en": data["title_en"],
+        "source": data["source"],
+        "score_decimals": int(data.get("score_decimals", 4)),
+    }
     if kind == "levels":
         lv, dd = data["levels"], data["deductions"]
         thresholds = tuple(float(x) for x in lv["thresholds_pct"])

@@ -24,6 +24,7 @@ from .coverage import Coverage
 from .days import as_day_array, to_date
 from .errors import ArgumentError
 from .evaluate import REASONS, evaluate_complaints, resolved_in_cycle
+from .explain import explain as explain_result
 from .percent import percent, quantize_half_up, to_decimal
 from .rules import DEFAULT_RULES, Component, RuleSet, RuleSetError, load_rules, short_label
 from .thaidate import fiscal_year, fiscal_year_range
@@ -221,9 +222,7 @@ class ScoreResult:
 
     def explain(self) -> pd.DataFrame:
         """Why each complaint lost each component, and each deduction: see :mod:`.explain`."""
-        from .explain import explain
-
-        return explain(self)
+        return explain_result(self)
 
 
 #: Reason codes of a criterion not due yet: counted as correct, and counted apart as "ยังไม่ถึงกำหนด".

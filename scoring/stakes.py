@@ -131,7 +131,7 @@ def points_at_stake(
     today = to_date(today)
     listed = monitor(complaints, progress, as_of=today, rules=rules, calendar=cal)
     listed = listed[listed["status"].isin(list(statuses))]
-    kw = dict(rules=rules, fiscal_year=fiscal_year, start=start, end=end, calendar=cal, coverage=coverage)
+    kw = {"rules": rules, "fiscal_year": fiscal_year, "start": start, "end": end, "calendar": cal, "coverage": coverage}
     base = score(complaints, progress, monthly_reports, audit_sample, **kw,
                  as_of=end or _period_end(fiscal_year))
     c2, p2 = _done_today(complaints, progress, listed, today, base.end, rules, cal)
@@ -140,7 +140,7 @@ def points_at_stake(
     # per complaint: the change of each component's count of correct complaints (−1, 0, +1)
     in_period = listed.index.intersection(base.complaints.index)
     rows = pd.Index(listed.index)
-    before = pd.DataFrame(0.0, index=rows, columns=[s for s in base.steps["step"]])
+    before = pd.DataFrame(0.0, index=rows, columns=list(base.steps["step"]))
     comps = base.components.set_index("key")
     for comp in rules.components:
         if comp.monthly or comp.key not in comps.index:

@@ -89,9 +89,7 @@ def _book_uses_1904(caller: Any) -> bool:
     the book cannot be asked: a cell function must compute, not fail, over its date system."""
     if caller is None:
         return False
-    from cplkpi.macros.xlbook import (
-        uses_1904,  # here: only classic passes a caller (keeps Lite's import light)
-    )
+    from cplkpi.macros.xlbook import uses_1904  # noqa: PLC0415 (only classic passes a caller: keeps Lite's import light)
 
     try:
         return uses_1904(caller.sheet.book)
@@ -345,7 +343,7 @@ def CPL_EXPLAIN(forwarded, acknowledged, first_progress, resolved, result_detail
     if ids is None:
         table["complaint_id"] = np.array([str(i + 1) for i in range(n)], dtype=object)
     header = list(table)
-    rows = [header] + np.column_stack([table[h] for h in header]).tolist()
+    rows = [header, *np.column_stack([table[h] for h in header]).tolist()]
     norm = normalize_complaints(rows, sheet=None)
     has_start = ~flat(cols["forwarded_on"], "empty")
     for p in norm.errors:  # a row without a forwarding date is empty, not an error
