@@ -28,13 +28,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["BANGKOK", "EPOCH_ORDINAL", "NAT", "as_day_array", "as_days", "to_date"]
+from .errors import ArgumentError
+
+__all__ = ["BANGKOK", "EPOCH_ORDINAL", "NAT", "as_day_array", "as_days", "date_of", "to_date"]
 
 #: Bangkok time: UTC+7 without daylight saving, exact since 1 April 1920 (see the module docstring).
 BANGKOK = _dt.timezone(_dt.timedelta(hours=7), "Asia/Bangkok")
 NAT = np.datetime64("NaT", "D")
 #: ``date.toordinal()`` of 1970-01-01, to convert between ordinals and epoch days.
 EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
+
+
+def date_of(value: Any) -> _dt.date:
+    """:func:`to_date` of a value that must be a date (the caller has one): an :class:`ArgumentError`
+    when it is missing, rather than a ``None`` that fails further on."""
+    day = to_date(value)
+    if day is None:
+        raise ArgumentError(f"ต้องเป็นวันที่ (expected a date), got {value!r}")
+    return day
 
 
 def to_date(value: Any) -> _dt.date | None:
