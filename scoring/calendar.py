@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import functools
+import io
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -78,8 +79,8 @@ def _settings() -> dict[str, Any]:
 
 @functools.cache
 def _corrections() -> tuple[dict[str, str], ...]:
-    with _DATA.joinpath("calendar_corrections.csv").open(encoding="utf-8", newline="") as fh:
-        rows = tuple(csv.DictReader(fh))
+    text = _DATA.joinpath("calendar_corrections.csv").read_text(encoding="utf-8")
+    rows = tuple(csv.DictReader(io.StringIO(text, newline="")))
     for row in rows:
         if row["action"] not in ("add", "remove"):
             raise ValueError(f"calendar_corrections.csv: action must be add or remove, got {row!r}")

@@ -103,9 +103,10 @@ def as_day_array(values: Any) -> np.ndarray:
     """Any date-like input as a ``datetime64[D]`` ndarray (0-d for a scalar)."""
     if isinstance(values, pd.Series | pd.Index):
         if isinstance(values.dtype, pd.DatetimeTZDtype):
-            values = values.dt.tz_convert(BANGKOK).dt.tz_localize(None) if isinstance(
-                values, pd.Series
-            ) else values.tz_convert(BANGKOK).tz_localize(None)
+            if isinstance(values, pd.Series):
+                values = values.dt.tz_convert(BANGKOK).dt.tz_localize(None)
+            elif isinstance(values, pd.DatetimeIndex):
+                values = values.tz_convert(BANGKOK).tz_localize(None)
         if pd.api.types.is_datetime64_dtype(values.dtype):
             return values.to_numpy().astype("datetime64[D]")
         return _object_to_days(values.to_numpy(dtype=object))

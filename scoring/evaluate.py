@@ -46,8 +46,8 @@ REASONS = (
 _CODE = {name: np.int8(i) for i, name in enumerate(REASONS)}
 
 
-def _categorical(codes: np.ndarray) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=REASONS)
+def _categorical(codes: np.ndarray) -> pd.Categorical[str]:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(REASONS))
 
 
 def _col(table: pd.DataFrame, name: str) -> np.ndarray:
@@ -118,7 +118,7 @@ def _reports(
     if progress is not None and len(progress):
         first_pos = pd.Series(np.arange(n, dtype=np.int32), index=pd.Index(ids))
         first_pos = first_pos[~first_pos.index.duplicated(keep="first")]
-        comp = first_pos.index.get_indexer(progress["complaint_id"].to_numpy(dtype=object))
+        comp: np.ndarray = first_pos.index.get_indexer(pd.Index(progress["complaint_id"].to_numpy(dtype=object)))
         days = as_day_array(progress["reported_on"]).view(np.int64)
         valid = comp >= 0
         valid &= days != np.iinfo(np.int64).min  # NaT

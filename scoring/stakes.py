@@ -33,7 +33,7 @@ from .coverage import Coverage
 from .days import to_date
 from .deadlines import followup_checkpoints
 from .monitor import monitor
-from .percent import percent, quantize_half_up, to_decimal
+from .percent import decimal_of, percent, quantize_half_up
 from .rules import DEFAULT_RULES, RuleSet, load_rules
 from .scores import ScoreResult, _component_score, score
 from .thaidate import fiscal_year_range, format_thai_date
@@ -149,7 +149,7 @@ def points_at_stake(
         delta = pd.Series(0, index=rows, dtype=int)
         delta.loc[in_period] = (done.complaints.loc[in_period, flag].astype(int)
                                 - base.complaints.loc[in_period, flag].astype(int))
-        k, n = int(comps.at[comp.key, "correct"]), int(comps.at[comp.key, "total"])
+        k, n = (int(x) for x in comps.loc[comp.key, ["correct", "total"]].to_numpy())
         points = {d: _points(comp, k + d, n, rules) for d in (-1, 0, 1)}
         gain = delta.map({d: points[d] - points[0] for d in (-1, 0, 1)})
         before[comp.step] += gain.to_numpy(dtype=float)
@@ -174,4 +174,4 @@ def _points(comp: Any, correct: int, total: int, rules: RuleSet) -> float:
     if total <= 0 or correct < 0 or correct > total:
         return float(comp.points) if total <= 0 else float("nan")
     sc = _component_score(comp, percent(correct, total, rules.pct_decimals), rules)
-    return float(quantize_half_up(to_decimal(sc), rules.score_decimals))
+    return float(quantize_half_up(decimal_of(sc), rules.score_decimals))

@@ -32,7 +32,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .days import BANGKOK, EPOCH_ORDINAL, NAT, as_days, to_date
+from .days import BANGKOK, EPOCH_ORDINAL, NAT, as_days, date_of, to_date
 from .errors import ArgumentError, CplError
 
 __all__ = [
@@ -317,14 +317,14 @@ def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]
     m = _MONTH_NAME.match(s)
     if m:
         key = _month_key(m[2])
-        month = _MONTH_LOOKUP.get(key)
-        if month is None:
+        month_no = _MONTH_LOOKUP.get(key)
+        if month_no is None:
             return None, _issue(pos, "date_invalid", raw)
         if key in _ENGLISH_KEYS and len(m[3]) == 2:  # 01-Oct-19: an English date has a C.E. year
             year, was_ce = 2000 + int(m[3]), True
         else:
             year, was_ce = _year_from_text(m[3])
-        date = _make_date(year, month, int(m[1]))
+        date = _make_date(year, month_no, int(m[1]))
         if date is None:
             return None, _issue(pos, "date_impossible", raw)
         return date, _issue(pos, "year_ce", raw, "warning") if was_ce else None
@@ -590,14 +590,14 @@ def fiscal_year_range(fy: int) -> tuple[_dt.date, _dt.date]:
 
 def month_end(value: Any) -> _dt.date:
     """The last day of the month of a date: 2020-02-10 → 2020-02-29."""
-    d = to_date(value)
+    d = date_of(value)
     nxt = _dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
     return nxt - _dt.timedelta(days=1)
 
 
 def fiscal_quarter(value: Any) -> int:
     """Quarter 1–4 of the Thai fiscal year of a date (Oct–Dec is quarter 1)."""
-    d = to_date(value)
+    d = date_of(value)
     return (d.month - 10) % 12 // 3 + 1
 
 
