@@ -1,6 +1,6 @@
 """The business-day calendar of BMA offices, with Excel's WORKDAY/NETWORKDAYS semantics.
 
-The calendar (SPEC §2) is the ``holidays`` package for Thailand, categories
+The calendar (docs/decisions.md 1–4) is the ``holidays`` package for Thailand, categories
 PUBLIC and GOVERNMENT, minus National Labour Day (government offices work),
 corrected by ``data/calendar_corrections.csv`` (cabinet resolutions), with a
 Saturday/Sunday weekend. Caller-supplied extra holidays and extra working days

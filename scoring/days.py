@@ -7,7 +7,7 @@ back in the caller's shape and type: scalar in, scalar out; Series in, Series
 out with the same index.
 
 Timezone-aware values are converted to Asia/Bangkok before the date is taken
-(SPEC §2): Traffy timestamps are UTC, and 2023-05-11 20:00 UTC is 12 May in
+(docs/decisions.md 25): Traffy timestamps are UTC, and 2023-05-11 20:00 UTC is 12 May in
 Bangkok.
 
 Bangkok time is the fixed offset UTC+7 (:data:`BANGKOK`), not the IANA zone

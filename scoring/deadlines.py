@@ -1,4 +1,4 @@
-"""Deadlines of a complaint (SPEC §3) and its status as of a date (seed 004).
+"""Deadlines of a complaint (docs/decisions.md 10–13) and its status as of a date (17).
 
 * acknowledgement due = ``WORKDAY(forwarded, 1)``;
 * first progress report due = ``WORKDAY(acknowledged, 3)``;

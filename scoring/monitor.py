@@ -1,4 +1,4 @@
-"""Daily monitoring (seed 004): which complaints are overdue or due soon as of a date."""
+"""Daily monitoring (docs/decisions.md 17): which complaints are overdue or due soon as of a date."""
 
 from __future__ import annotations
 

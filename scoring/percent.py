@@ -1,4 +1,4 @@
-"""Exact percentages and half-up rounding (SPEC §4: 98.075 → 98.08, no float artefacts).
+"""Exact percentages and half-up rounding (docs/decisions.md 18: 98.075 → 98.08, no float artefacts).
 
 Percentages of counts are computed in integers, so ``percent(914, 915)`` is
 exactly ``round_half_up(99.8907…, 2) = 99.89`` with no binary-float error.

@@ -1,4 +1,4 @@
-"""Step percentages, step scores, deductions and the total (SPEC §4–5).
+"""Step percentages, step scores, deductions and the total (docs/decisions.md 18–22).
 
 ``score()`` is the one entry point: it evaluates every complaint
 (:mod:`.evaluate`), counts the correct ones per component, applies the rule
@@ -63,7 +63,7 @@ def audit_sample_size(completed: int, sample_pct: float = 10) -> int:
 
 
 def monthly_report_due(month: Any, due_day: int = 10) -> _dt.date:
-    """The monthly summary of ``month`` is due by ``due_day`` of the next month (seed 000 step 3)."""
+    """The monthly summary of ``month`` is due by ``due_day`` of the next month (docs/decisions.md 20)."""
     m = date_of(month)
     nxt = _dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
     return nxt.replace(day=due_day)
@@ -117,7 +117,7 @@ def month_starts(start: _dt.date, end: _dt.date) -> list[_dt.date]:
 def period_summary(
     complaints: pd.DataFrame, start: Any, end: Any, as_of: Any | None = None, places: int = 2
 ) -> dict[str, Any]:
-    """Received, completed and pending complaints of a period (seed 001's quarterly figures).
+    """Received, completed and pending complaints of a period (the quarterly figures of the reports).
 
     Received = complaints forwarded in [start, end] by ``as_of``; completed = those of them
     resolved by ``as_of`` (default ``end``) in their current cycle (a reopened

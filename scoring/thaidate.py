@@ -1,7 +1,7 @@
 """Thai dates: parsing what staff type, formatting Buddhist-era dates, fiscal years.
 
 Staff write ``30/10/2562``, ``1 ต.ค. 2562``, ``1 ตุลาคม 2562``, ``6 ธ.ค. 67``;
-Excel may hold real dates, serial numbers or text (SPEC §7). Everything here
+Excel may hold real dates, serial numbers or text (docs/decisions.md 5–9). Everything here
 accepts all of these and says which value it could not read.
 
 Conventions (decisions, documented in docs/decisions.md):
