@@ -31,6 +31,7 @@ from python_calamine import CalamineWorkbook
 from cplkpi.examples import sample_path
 from cplkpi.importers.agencies import BANGKOK_DISTRICTS
 from cplkpi.macros.audit_submission import submission_bytes
+from cplkpi.scoring.rules import DEFAULT_RULES
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.workbook import ComplaintWorkbook, from_sheets
 from cplkpi.xlsx import write_bytes_atomic, write_table_sheet
@@ -95,7 +96,7 @@ def agency_book(sheets: dict[str, list[list[Any]]]) -> ComplaintWorkbook:
 
 
 def write_agency_submission(path: str | Path, index: int, month: Any, complaints: int = 300, *, clean: bool = True,
-                            rules: str = "bma-2557", narrative: bool = True, as_of: Any = None) -> Path:
+                            rules: str = DEFAULT_RULES, narrative: bool = True, as_of: Any = None) -> Path:
     """Write the submitted workbook of synthetic agency ``index`` for ``month`` (as of ``as_of``, default the
     month's last day) to ``path``."""
     sheets = agency_sheets(index, complaints, clean=clean)

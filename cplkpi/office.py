@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from cplkpi.scoring.errors import CplError
 from cplkpi.xlsx import write_bytes_atomic
 
 __all__ = ["OfficeError", "convert", "recalculate", "soffice", "to_pdf"]
@@ -30,8 +31,8 @@ _SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-class OfficeError(RuntimeError):
-    """LibreOffice is missing or a conversion failed."""
+class OfficeError(CplError, RuntimeError):
+    """LibreOffice is missing or a conversion failed (still a :class:`RuntimeError`, as it always was)."""
 
 
 def soffice() -> str | None:

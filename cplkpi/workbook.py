@@ -30,7 +30,7 @@ from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.calendar import Calendar
 from cplkpi.scoring.coverage import COVERAGE_SHEET_NAMES, Coverage
 from cplkpi.scoring.errors import CplError, InputError, Problem, column_letter
-from cplkpi.scoring.rules import RuleSet
+from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet
 from cplkpi.scoring.scores import ScoreResult, score
 from cplkpi.scoring.stakes import Stakes, points_at_stake
 from cplkpi.scoring.tables import (
@@ -172,7 +172,7 @@ class ComplaintWorkbook:
         fy = fiscal_year(self.complaints.table["forwarded_on"].dropna())
         return sorted({int(x) for x in fy})
 
-    def score(self, *, fiscal_year: int | None = None, rules: RuleSet | str = "bma-2557",
+    def score(self, *, fiscal_year: int | None = None, rules: RuleSet | str = DEFAULT_RULES,
               as_of: Any = None, start: Any = None, end: Any = None) -> ScoreResult:
         """Score the workbook (default: its latest fiscal year).
 
@@ -198,7 +198,7 @@ class ComplaintWorkbook:
             calendar=self.calendar(), coverage=self.coverage,
         )
 
-    def points_at_stake(self, today: Any, *, rules: RuleSet | str = "bma-2557",
+    def points_at_stake(self, today: Any, *, rules: RuleSet | str = DEFAULT_RULES,
                         statuses: tuple[str, ...] = ("overdue", "due_soon")) -> Stakes:
         """The complaints the monitor lists with ``statuses`` as of ``today``, with the fiscal-year points at
         stake in each one's next action and the projected totals (:func:`cplkpi.scoring.stakes.points_at_stake`);

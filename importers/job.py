@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from cplkpi.scoring.coverage import Coverage
-from cplkpi.scoring.errors import Problem
+from cplkpi.scoring.errors import ArgumentError, Problem
 from cplkpi.scoring.thaidate import format_thai_date
 
 from .agencies import district_name
@@ -92,7 +92,7 @@ def source_names(paths: Sequence[str | Path]) -> list[str]:
 def district_filter(names: Iterable[str]) -> tuple[str, ...]:
     """District names from what a user types (``เขตสาทร``, ``สาทร``, ``สำนักงานเขตสาทร``).
 
-    Raises ValueError naming every value that is not a Bangkok district.
+    Raises ArgumentError (a ValueError) naming every value that is not a Bangkok district.
     """
     out: list[str] = []
     bad: list[str] = []
@@ -100,7 +100,7 @@ def district_filter(names: Iterable[str]) -> tuple[str, ...]:
         d = district_name(n)
         (out if d else bad).append(d or n)
     if bad:
-        raise ValueError(f"ไม่ใช่ชื่อเขตของกรุงเทพมหานคร (not a Bangkok district): {', '.join(bad)}")
+        raise ArgumentError(f"ไม่ใช่ชื่อเขตของกรุงเทพมหานคร (not a Bangkok district): {', '.join(bad)}")
     return tuple(dict.fromkeys(out))
 
 

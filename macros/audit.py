@@ -44,7 +44,7 @@ import pandas as pd
 from cplkpi.scoring.days import as_day_array, to_date
 from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.percent import round_half_up
-from cplkpi.scoring.rules import RuleSet, load_rules
+from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet, load_rules
 from cplkpi.scoring.scores import ScoreResult, monthly_report_due
 from cplkpi.scoring.tables import has_text
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, format_thai_month, month_end, parse_month
@@ -436,7 +436,7 @@ def audit_workbook(
     reports: ReportSheets | None = None,
     *,
     month: Any = None,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     samples: str | Path | None = None,
     agency: str | None = None,
     recalc: bool = False,

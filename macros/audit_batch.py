@@ -40,7 +40,7 @@ from cplkpi.guard import check_workbook_file, reading
 from cplkpi.outputs import ensure_not_input
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError
-from cplkpi.scoring.rules import RuleSet, load_rules, short_label
+from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet, load_rules, short_label
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, month_code, parse_month
 from cplkpi.templates.styles import header_row
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text, sheet_parts
@@ -208,7 +208,7 @@ def audit_files(
     files: list[Path],
     *,
     month: Any = None,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     samples: str | Path | None = None,
     workers: int | None = None,
     on_done: Callable[[Path, AgencySummary], None] | None = None,
@@ -284,7 +284,7 @@ def audit_folder(
     *,
     out_dir: str | Path,
     month: Any = None,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     samples: str | Path | None = None,
     workers: int | None = None,
     pdf: bool = True,
@@ -391,7 +391,7 @@ def write_committee_workbook(
     result: BatchResult,
     path: str | Path,
     *,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     month: _dt.date | None = None,
     made_on: _dt.date | None = None,
 ) -> Path:

@@ -45,7 +45,7 @@ from cplkpi.guard import check_workbook_file
 from cplkpi.outputs import fit_name
 from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import InputError, Problem
-from cplkpi.scoring.rules import AuditDeduction, RuleSet, load_rules
+from cplkpi.scoring.rules import DEFAULT_RULES, AuditDeduction, RuleSet, load_rules
 from cplkpi.scoring.scores import audit_sample_size, completed_in_month
 from cplkpi.scoring.tables import SHEETS, Normalized, normalize_audit_sample
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_month, month_end
@@ -290,7 +290,7 @@ def update_sample_file(
     agency: str,
     months: Iterable[Any],
     *,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     as_of: Any = None,
 ) -> SampleFile:
     """Create or extend an agency's sample workbook with the draws of ``months``, then read it back.

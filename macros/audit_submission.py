@@ -33,7 +33,7 @@ from cplkpi.guard import reading
 from cplkpi.importers.writer import EVENTS_SHEET, SUMMARY_SHEET
 from cplkpi.outputs import ensure_not_input
 from cplkpi.scoring.errors import InputError, Problem
-from cplkpi.scoring.rules import RuleSet
+from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet
 from cplkpi.scoring.scores import period_summary
 from cplkpi.scoring.thaidate import fiscal_months, month_end
 from cplkpi.templates import layout
@@ -165,7 +165,7 @@ def write_narrative_sheet(target_wb: Any, book: Any, fig: Any) -> Any:
     return ws
 
 
-def submission_bytes(target_wb: Any, book: Any, month: Any, *, rules: RuleSet | str = "bma-2557",
+def submission_bytes(target_wb: Any, book: Any, month: Any, *, rules: RuleSet | str = DEFAULT_RULES,
                      as_of: Any = None, narrative: bool = True) -> bytes:
     """The bytes of ``target_wb`` (the complaint workbook, openpyxl) with the month's reports of ``book`` added."""
     fig = compute_figures(book, month, rules=rules, as_of=as_of)
@@ -225,7 +225,7 @@ def build_submission(
     month: Any,
     out: str | Path,
     *,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     as_of: Any = None,
     narrative: bool = True,
     agency: str | None = None,

@@ -50,7 +50,7 @@ from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.explain import component_labels
 from cplkpi.scoring.monitor import phase_th
-from cplkpi.scoring.rules import available_rules
+from cplkpi.scoring.rules import DEFAULT_RULES, available_rules
 from cplkpi.scoring.tables import yes_no
 from cplkpi.scoring.thaidate import (
     date_code,
@@ -157,7 +157,7 @@ def _fiscal_year_setting(ctl: dict[str, Any]) -> int | None:
 
 
 def _rules_setting(ctl: dict[str, Any]) -> str:
-    name = str(ctl["rules"] or "bma-2557").strip()
+    name = str(ctl["rules"] or DEFAULT_RULES).strip()
     if name not in available_rules():
         raise Stopped(f"{_where('rules')} ไม่รู้จักชุดเกณฑ์ {name!r} (unknown rule set); "
                       f"มีให้เลือก (available): {', '.join(available_rules())}")

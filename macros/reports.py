@@ -43,7 +43,7 @@ from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.monitor import monitor, phase_th
 from cplkpi.scoring.percent import percent, round_half_up
-from cplkpi.scoring.rules import RuleSet, load_rules, short_label
+from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet, RuleSetError, load_rules, short_label
 from cplkpi.scoring.scores import ScoreResult, monthly_report_due, score
 from cplkpi.scoring.thaidate import (
     fiscal_months,
@@ -193,7 +193,7 @@ def _summary(months: pd.DataFrame, start: _dt.date, end: _dt.date, as_of: _dt.da
             "pending_pct": percent(pending, received, rules.pct_decimals)}
 
 
-def compute_figures(workbook: ComplaintWorkbook | str | Path, month: Any, *, rules: RuleSet | str = "bma-2557",
+def compute_figures(workbook: ComplaintWorkbook | str | Path, month: Any, *, rules: RuleSet | str = DEFAULT_RULES,
                     as_of: Any = None) -> MonthFigures:
     """Every figure of the month's reports, from the engine (no Excel involved).
 
@@ -380,7 +380,7 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
     # components
     comps = res.components.reset_index(drop=True)
     if len(comps) > len(layout.COMPONENT_ROWS):
-        raise ValueError(f"rule set {rules.name} has {len(comps)} components; CPL_R003 holds "
+        raise RuleSetError(f"rule set {rules.name} has {len(comps)} components; CPL_R003 holds "
                          f"{len(layout.COMPONENT_ROWS)}")
     by_key = {c.key: c for c in rules.components}
     for i, r in enumerate(layout.COMPONENT_ROWS):
@@ -590,7 +590,7 @@ def fill_monthly_reports(
     month: Any,
     *,
     out_dir: str | Path,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     as_of: Any = None,
     pdf: bool = True,
 ) -> ReportResult:
@@ -645,7 +645,7 @@ def fill_fiscal_year(
     fiscal_year: int,
     *,
     out_dir: str | Path,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     pdf: bool = True,
 ) -> list[ReportResult]:
     """The twelve months of ``fiscal_year`` (B.E.), October first: one :class:`ReportResult` each."""

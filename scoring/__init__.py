@@ -10,11 +10,11 @@ rule sets (data files), fiscal years, Thai dates and input normalisation::
 
 from .calendar import Calendar, is_workday, networkdays, thai_calendar, workday
 from .deadlines import ack_due, next_followup, progress_due, status_as_of
-from .errors import CalendarRangeError, CplError, InputError, Problem
+from .errors import ArgumentError, CalendarRangeError, CplError, InputError, Problem
 from .evaluate import evaluate_complaints
 from .monitor import monitor
 from .percent import percent, round_half_up
-from .rules import available_rules, load_rules
+from .rules import DEFAULT_RULES, RuleSet, RuleSetError, available_rules, load_rules
 from .scores import ScoreResult, period_summary, score, step_score
 from .thaidate import (
     fiscal_year,
@@ -26,11 +26,15 @@ from .thaidate import (
 )
 
 __all__ = [
+    "DEFAULT_RULES",
+    "ArgumentError",
     "Calendar",
     "CalendarRangeError",
     "CplError",
     "InputError",
     "Problem",
+    "RuleSet",
+    "RuleSetError",
     "ScoreResult",
     "ack_due",
     "available_rules",

@@ -1,6 +1,6 @@
 """The business-day calendar of BMA offices, with Excel's WORKDAY/NETWORKDAYS semantics.
 
-The calendar (SPEC §2) is the ``holidays`` package for Thailand, categories
+The calendar (docs/decisions.md 1–4) is the ``holidays`` package for Thailand, categories
 PUBLIC and GOVERNMENT, minus National Labour Day (government offices work),
 corrected by ``data/calendar_corrections.csv`` (cabinet resolutions), with a
 Saturday/Sunday weekend. Caller-supplied extra holidays and extra working days
@@ -34,17 +34,19 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import functools
+import io
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import holidays
 import numpy as np
 import pandas as pd
 
 from .days import NAT, as_day_array, as_days
-from .errors import CalendarRangeError
+from .errors import ArgumentError, CalendarRangeError
 from .thaidate import format_thai_date
 
 __all__ = [
@@ -77,8 +79,8 @@ def _settings() -> dict[str, Any]:
 
 @functools.cache
 def _corrections() -> tuple[dict[str, str], ...]:
-    with _DATA.joinpath("calendar_corrections.csv").open(encoding="utf-8", newline="") as fh:
-        rows = tuple(csv.DictReader(fh))
+    text = _DATA.joinpath("calendar_corrections.csv").read_text(encoding="utf-8")
+    rows = tuple(csv.DictReader(io.StringIO(text, newline="")))
     for row in rows:
         if row["action"] not in ("add", "remove"):
             raise ValueError(f"calendar_corrections.csv: action must be add or remove, got {row!r}")
@@ -88,13 +90,11 @@ def _corrections() -> tuple[dict[str, str], ...]:
 @functools.cache
 def base_holidays() -> tuple[HolidayEntry, ...]:
     """The shipped BMA holiday list: the package's TH holidays, corrected, in covered years."""
-    import holidays  # imported here: only needed once per process
-
     cfg = _settings()
     years = range(cfg["first_year"], cfg["last_year"] + 1)
-    kwargs = dict(categories=tuple(cfg["categories"]), years=years)
-    names_en = holidays.country_holidays(cfg["country"], language="en_US", **kwargs)
-    names_th = holidays.country_holidays(cfg["country"], language="th", **kwargs)
+    categories = tuple(cfg["categories"])
+    names_en = holidays.country_holidays(cfg["country"], language="en_US", categories=categories, years=years)
+    names_th = holidays.country_holidays(cfg["country"], language="th", categories=categories, years=years)
     excluded = tuple(cfg["exclude"])
     version = getattr(holidays, "__version__", "?")
     entries: dict[_dt.date, HolidayEntry] = {}
@@ -315,7 +315,7 @@ def thai_calendar(
     both = set(hol) & set(work)
     if both:
         day = np.datetime64(min(both), "D")
-        raise ValueError(
+        raise ArgumentError(
             f"วันที่ {format_thai_date(day)} อยู่ทั้งในวันหยุดเพิ่มและวันทำงานเพิ่ม "
             f"(date {day} is both an extra holiday and an extra working day)"
         )

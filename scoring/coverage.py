@@ -16,7 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from .days import to_date
+from .catalogue import labels
+from .days import date_of, to_date
+from .errors import ArgumentError
+from .tables import header_key
 from .thaidate import format_thai_date
 
 __all__ = ["COVERAGE_LABELS", "COVERAGE_SHEET", "NO_DATA_TH", "Coverage", "format_thai_period"]
@@ -28,11 +31,10 @@ COVERAGE_SHEET_NAMES = (COVERAGE_SHEET, "coverage")
 #: What a month outside the data is called in reports and tables.
 NO_DATA_TH = "ไม่มีข้อมูล"
 
-#: The coverage items as a workbook records them: key → Thai (English) label, in sheet order.
+#: The coverage items as a workbook records them: key → Thai (English) label, in sheet order
+#: (``scoring/data/labels.toml``).
 COVERAGE_LABELS: dict[str, str] = {
-    "snapshot_at": "ข้อมูล ณ (snapshot time)",
-    "start": "ข้อมูลตั้งแต่วันที่ (data from)",
-    "end": "ข้อมูลถึงวันที่ (data to)",
+    key: f"{th} ({en})" for key, (th, en) in labels(__package__ or "cplkpi.scoring", "labels", "coverage").items()
 }
 
 
@@ -41,6 +43,8 @@ def format_thai_period(start: Any, end: Any) -> str:
     a, b = to_date(start), to_date(end)
     if a == b:
         return format_thai_date(a)
+    if a is None or b is None:
+        raise ArgumentError(f"ช่วงวันที่ต้องมีทั้งวันแรกและวันสุดท้าย (a period needs both ends), got {start!r}, {end!r}")
     (d1, m1, y1), (d2, m2, y2) = format_thai_date(a).split(" "), format_thai_date(b).split(" ")
     if (a.year, a.month) == (b.year, b.month):
         return f"{d1}–{d2} {m2} {y2}"
@@ -79,11 +83,11 @@ class Coverage:
     def default_as_of(self, period_end: Any = None) -> _dt.date:
         """The as-of date when none is given: the snapshot day, never later than ``period_end``."""
         day = self.end
-        return min(day, to_date(period_end)) if period_end is not None else day
+        return min(day, date_of(period_end)) if period_end is not None else day
 
     def has_data(self, month_start: Any) -> bool:
         """Whether the calendar month starting ``month_start`` overlaps the covered days."""
-        m = to_date(month_start).replace(day=1)
+        m = date_of(month_start).replace(day=1)
         nxt = (m.replace(day=28) + _dt.timedelta(days=4)).replace(day=1)
         return m <= self.end and nxt > self.start
 
@@ -95,8 +99,6 @@ class Coverage:
     @classmethod
     def from_rows(cls, rows: Any) -> Coverage | None:
         """Read :meth:`rows` back (label in column A, value in B; other rows ignored); None when incomplete."""
-        from .tables import header_key
-
         keys = {header_key(label): key for key, label in COVERAGE_LABELS.items()}
         found: dict[str, Any] = {}
         for row in rows:

@@ -7,7 +7,7 @@ back in the caller's shape and type: scalar in, scalar out; Series in, Series
 out with the same index.
 
 Timezone-aware values are converted to Asia/Bangkok before the date is taken
-(SPEC §2): Traffy timestamps are UTC, and 2023-05-11 20:00 UTC is 12 May in
+(docs/decisions.md 25): Traffy timestamps are UTC, and 2023-05-11 20:00 UTC is 12 May in
 Bangkok.
 
 Bangkok time is the fixed offset UTC+7 (:data:`BANGKOK`), not the IANA zone
@@ -28,13 +28,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["BANGKOK", "EPOCH_ORDINAL", "NAT", "as_day_array", "as_days", "to_date"]
+from .errors import ArgumentError
+
+__all__ = ["BANGKOK", "EPOCH_ORDINAL", "NAT", "as_day_array", "as_days", "date_of", "to_date"]
 
 #: Bangkok time: UTC+7 without daylight saving, exact since 1 April 1920 (see the module docstring).
 BANGKOK = _dt.timezone(_dt.timedelta(hours=7), "Asia/Bangkok")
 NAT = np.datetime64("NaT", "D")
 #: ``date.toordinal()`` of 1970-01-01, to convert between ordinals and epoch days.
 EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
+
+
+def date_of(value: Any) -> _dt.date:
+    """:func:`to_date` of a value that must be a date (the caller has one): an :class:`ArgumentError`
+    when it is missing, rather than a ``None`` that fails further on."""
+    day = to_date(value)
+    if day is None:
+        raise ArgumentError(f"ต้องเป็นวันที่ (expected a date), got {value!r}")
+    return day
 
 
 def to_date(value: Any) -> _dt.date | None:
@@ -92,9 +103,10 @@ def as_day_array(values: Any) -> np.ndarray:
     """Any date-like input as a ``datetime64[D]`` ndarray (0-d for a scalar)."""
     if isinstance(values, pd.Series | pd.Index):
         if isinstance(values.dtype, pd.DatetimeTZDtype):
-            values = values.dt.tz_convert(BANGKOK).dt.tz_localize(None) if isinstance(
-                values, pd.Series
-            ) else values.tz_convert(BANGKOK).tz_localize(None)
+            if isinstance(values, pd.Series):
+                values = values.dt.tz_convert(BANGKOK).dt.tz_localize(None)
+            elif isinstance(values, pd.DatetimeIndex):
+                values = values.tz_convert(BANGKOK).tz_localize(None)
         if pd.api.types.is_datetime64_dtype(values.dtype):
             return values.to_numpy().astype("datetime64[D]")
         return _object_to_days(values.to_numpy(dtype=object))

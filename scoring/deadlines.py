@@ -1,4 +1,4 @@
-"""Deadlines of a complaint (SPEC §3) and its status as of a date (seed 004).
+"""Deadlines of a complaint (docs/decisions.md 10–13) and its status as of a date (17).
 
 * acknowledgement due = ``WORKDAY(forwarded, 1)``;
 * first progress report due = ``WORKDAY(acknowledged, 3)``;
@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Calendar, thai_calendar
+from .catalogue import labels
 from .days import NAT, as_days
-from .rules import Deadlines, RuleSet, load_rules
+from .rules import DEFAULT_RULES, Deadlines, RuleSet, load_rules
 
 __all__ = [
     "PHASES",
@@ -39,22 +40,11 @@ __all__ = [
     "status_codes",
 ]
 
-#: Monitoring status codes with Thai and English labels.
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "done": ("ดำเนินการแล้วเสร็จ", "done"),
-    "overdue": ("เกินกำหนด", "overdue"),
-    "due_soon": ("ใกล้ครบกำหนด", "due soon"),
-    "on_time": ("อยู่ในกำหนด", "on time"),
-}
+#: Monitoring status codes with Thai and English labels (``scoring/data/labels.toml``).
+STATUS_LABELS: dict[str, tuple[str, str]] = labels(__package__ or "cplkpi.scoring", "labels", "status")
 
-
-#: What a monitoring status is about, Thai and English.
-PHASE_LABELS: dict[str, tuple[str, str]] = {
-    "ack": ("ตอบรับ", "acknowledgement"),
-    "progress": ("รายงานความก้าวหน้าครั้งที่ 1", "first progress report"),
-    "followup": ("ติดตามวันที่ 15/30", "15th/30th follow-up"),
-    "done": ("ดำเนินการแล้วเสร็จ", "done"),
-}
+#: What a monitoring status is about, Thai and English (``scoring/data/labels.toml``).
+PHASE_LABELS: dict[str, tuple[str, str]] = labels(__package__ or "cplkpi.scoring", "labels", "phase")
 
 #: Status codes in the order of the ints :func:`status_codes` returns.
 STATUSES = ("on_time", "due_soon", "overdue", "done")
@@ -65,7 +55,7 @@ _PHASE = {name: i for i, name in enumerate(PHASES)}
 
 
 def _setup(rules: RuleSet | str | None, calendar: Calendar | None) -> tuple[Deadlines, Calendar]:
-    return load_rules(rules or "bma-2557").deadlines, calendar or thai_calendar()
+    return load_rules(rules or DEFAULT_RULES).deadlines, calendar or thai_calendar()
 
 
 def ack_due(forwarded: Any, *, rules: RuleSet | str | None = None, calendar: Calendar | None = None) -> Any:
@@ -150,7 +140,7 @@ def next_followup(day: Any, *, rules: RuleSet | str | None = None, calendar: Cal
     dl, cal = _setup(rules, calendar)
     cps = _checkpoints(cal, tuple(dl.followup_days), dl.followup_non_business)
     d, restore = as_days(day)
-    off, ok = cal._offsets(d)  # range check
+    cal._offsets(d)  # range check
     idx = np.searchsorted(cps, d, side="left")
     res = cps[np.minimum(idx, len(cps) - 1)]
     res = np.where((idx < len(cps)) & ~np.isnat(d), res, NAT)

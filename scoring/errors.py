@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "ArgumentError",
     "CalendarRangeError",
     "CplError",
     "InputError",
@@ -30,6 +31,14 @@ class CalendarRangeError(CplError, ValueError):
     """A date (or a deadline computed from it) lies outside the calendar's covered years."""
 
 
+class ArgumentError(CplError, ValueError):
+    """A value given to a function cannot be used: a fiscal year not in B.E., no period to score, a
+    date style the function does not know, a day that is both an extra holiday and an extra working day.
+
+    Still a :class:`ValueError`, as these errors were before they joined :class:`CplError`.
+    """
+
+
 def column_letter(index: int) -> str:
     """Excel column letter of a 1-based column index (1 → A, 28 → AB)."""
     if index < 1:
@@ -46,8 +55,8 @@ class Problem:
     """One problem found in the input, located as precisely as the input allows.
 
     ``row`` is the Excel row number (the header is row 1 unless the sheet says
-    otherwise); ``column`` is the header as the user wrote it and ``cell`` the
-    Excel reference of the column letter, e.g. ``"D"``.
+    otherwise); ``column`` is the header as the user wrote it and ``letter`` its
+    Excel column letter, e.g. ``"D"``.
     """
 
     code: str

@@ -29,7 +29,7 @@ import pandas as pd
 from .calendar import Calendar, thai_calendar
 from .days import NAT, as_day_array, to_date
 from .deadlines import CheckpointIndex, _late_days, checkpoint_index
-from .rules import RuleSet, load_rules
+from .rules import DEFAULT_RULES, RuleSet, load_rules
 from .tables import CLOSED_STATUSES, has_text
 
 __all__ = ["REASONS", "evaluate_complaints", "resolved_in_cycle"]
@@ -46,8 +46,8 @@ REASONS = (
 _CODE = {name: np.int8(i) for i, name in enumerate(REASONS)}
 
 
-def _categorical(codes: np.ndarray) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=REASONS)
+def _categorical(codes: np.ndarray) -> pd.Categorical[str]:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(REASONS))
 
 
 def _col(table: pd.DataFrame, name: str) -> np.ndarray:
@@ -118,7 +118,7 @@ def _reports(
     if progress is not None and len(progress):
         first_pos = pd.Series(np.arange(n, dtype=np.int32), index=pd.Index(ids))
         first_pos = first_pos[~first_pos.index.duplicated(keep="first")]
-        comp = first_pos.index.get_indexer(progress["complaint_id"].to_numpy(dtype=object))
+        comp: np.ndarray = first_pos.index.get_indexer(pd.Index(progress["complaint_id"].to_numpy(dtype=object)))
         days = as_day_array(progress["reported_on"]).view(np.int64)
         valid = comp >= 0
         valid &= days != np.iinfo(np.int64).min  # NaT
@@ -185,7 +185,7 @@ def evaluate_complaints(
     progress: pd.DataFrame | None = None,
     *,
     as_of: Any,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     calendar: Calendar | None = None,
 ) -> pd.DataFrame:
     """Evaluate every complaint as of ``as_of``. Returns one row per complaint (same index).

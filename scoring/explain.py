@@ -42,7 +42,7 @@ def for_people(table: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     whole row numbers (blank for month rows)."""
     out, labels = table.copy(), component_labels(rules)
     out["component"] = out["component"].map(lambda k: labels.get(k, k))
-    out["row"] = pd.array(out["row"], dtype="Int64")
+    out["row"] = pd.array(out["row"].to_numpy(), dtype="Int64")
     return out
 
 
@@ -96,30 +96,30 @@ def explain(result: ScoreResult) -> pd.DataFrame:
         actual = due.copy()
         days = np.full(len(ev), np.nan)
         for prefix, (due_col, actual_col, days_col) in _FIELDS.items():
-            m = np.isin(codes, [k for k, name in enumerate(names) if name.startswith(prefix)])
+            mask = np.isin(codes, [k for k, name in enumerate(names) if name.startswith(prefix)])
             if due_col:
-                due[m] = ev[due_col].to_numpy().astype("datetime64[D]")[m]
+                due[mask] = ev[due_col].to_numpy().astype("datetime64[D]")[mask]
             if actual_col:
-                actual[m] = ev[actual_col].to_numpy().astype("datetime64[D]")[m]
+                actual[mask] = ev[actual_col].to_numpy().astype("datetime64[D]")[mask]
             if days_col:
-                days[m] = ev[days_col].to_numpy()[m]
+                days[mask] = ev[days_col].to_numpy()[mask]
         missed = (ev["followups_required"] - ev["followups_met_count"]).to_numpy()
         required = ev["followups_required"].to_numpy()
         th = np.empty(len(ev), dtype=object)
         en = np.empty(len(ev), dtype=object)
         for k in np.unique(codes):
-            m = np.flatnonzero(codes == k)
+            at = np.flatnonzero(codes == k)
             t = REASON_TEXTS[names[k]]
             if "{" not in t["th"] + t["en"]:  # the same text for every row (OK, NO_EVIDENCE, ...)
-                th[m], en[m] = t["th"], t["en"]
+                th[at], en[at] = t["th"], t["en"]
                 continue
             fields = {
-                "due": format_thai_dates(due[m]), "actual": format_thai_dates(actual[m]), "as_of": as_of_th,
-                "due_en": _en_dates(due[m]), "actual_en": _en_dates(actual[m]), "as_of_en": as_of_en,
-                "days": _ints(days[m]), "missed": missed[m].astype(str).astype(object),
-                "required": required[m].astype(str).astype(object),
+                "due": format_thai_dates(due[at]), "actual": format_thai_dates(actual[at]), "as_of": as_of_th,
+                "due_en": _en_dates(due[at]), "actual_en": _en_dates(actual[at]), "as_of_en": as_of_en,
+                "days": _ints(days[at]), "missed": missed[at].astype(str).astype(object),
+                "required": required[at].astype(str).astype(object),
             }
-            th[m], en[m] = _fill(t["th"], fields, len(m)), _fill(t["en"], fields, len(m))
+            th[at], en[at] = _fill(t["th"], fields, len(at)), _fill(t["en"], fields, len(at))
         frames.append(pd.DataFrame({
             "row": ev.index.to_numpy(), "complaint_id": ev["complaint_id"].to_numpy(), "month": None,
             "step": comp.step, "component": comp.key, "correct": ev[f"{comp.key}_correct"].to_numpy(),
@@ -129,26 +129,26 @@ def explain(result: ScoreResult) -> pd.DataFrame:
         }))
     rows = []
     monthly = [c for c in result.rules.components if c.monthly]
-    ded = result.deductions
-    for _, m in result.months.iterrows():
-        month, month_en = format_thai_month(m["month"], long=True), f"{m['month']:%B %Y}"
-        fill = dict(month=month, month_en=month_en, due=format_thai_date(m["report_due"]),
-                    due_en=_en_date(m["report_due"]), actual=format_thai_date(m["report_sent_on"]),
-                    actual_en=_en_date(m["report_sent_on"]))
-        if monthly and m["report_due_passed"]:
-            code = ("REPORT_ON_TIME" if m["report_on_time"]
-                    else "LATE_REPORT" if m["report_sent_on"] is not None else "MISSING_REPORT")
-            amount = ded.loc[(ded["month"] == m["month"]) & ded["kind"].isin(["late_report", "missing_report"]),
+    ded, audit = result.deductions, result.rules.audit
+    for _, month_row in result.months.iterrows():
+        month, month_en = format_thai_month(month_row["month"], long=True), f"{month_row['month']:%B %Y}"
+        fill = {"month": month, "month_en": month_en, "due": format_thai_date(month_row["report_due"]),
+                "due_en": _en_date(month_row["report_due"]), "actual": format_thai_date(month_row["report_sent_on"]),
+                "actual_en": _en_date(month_row["report_sent_on"])}
+        if monthly and month_row["report_due_passed"]:
+            code = ("REPORT_ON_TIME" if month_row["report_on_time"]
+                    else "LATE_REPORT" if month_row["report_sent_on"] is not None else "MISSING_REPORT")
+            amount = ded.loc[(ded["month"] == month_row["month"]) & ded["kind"].isin(["late_report", "missing_report"]),
                              "amount"].sum()
-            th, en = reason_text(code, **fill)
-            rows.append((None, None, m["month"], monthly[0].step, monthly[0].key, bool(m["report_on_time"]),
-                         code, th, en, m["report_due"], m["report_sent_on"], np.nan, float(amount)))
-        if m["audit_deducted"]:
-            amount = ded.loc[(ded["month"] == m["month"]) & (ded["kind"] == "audit"), "amount"].sum()
-            th, en = reason_text("AUDIT", **fill, accuracy=m["audit_accuracy_pct"],
-                                 min=result.rules.audit.min_accuracy_pct)
-            rows.append((None, None, m["month"], result.rules.audit.from_step, "audit", False, "AUDIT",
-                         th, en, None, None, np.nan, float(amount)))
+            text_th, text_en = reason_text(code, **fill)
+            rows.append((None, None, month_row["month"], monthly[0].step, monthly[0].key, bool(month_row["report_on_time"]),
+                         code, text_th, text_en, month_row["report_due"], month_row["report_sent_on"], np.nan, float(amount)))
+        if month_row["audit_deducted"] and audit is not None:  # deducted only under a rule set with audits
+            amount = ded.loc[(ded["month"] == month_row["month"]) & (ded["kind"] == "audit"), "amount"].sum()
+            text_th, text_en = reason_text("AUDIT", **fill, accuracy=month_row["audit_accuracy_pct"],
+                                           min=audit.min_accuracy_pct)
+            rows.append((None, None, month_row["month"], audit.from_step, "audit", False, "AUDIT",
+                         text_th, text_en, None, None, np.nan, float(amount)))
     if rows:
         frames.append(pd.DataFrame(rows, columns=COLUMNS))
     if not frames:

@@ -1,4 +1,4 @@
-"""Level scoring and deductions of project rule sets (Best Service, SPEC §6, seed 002).
+"""Level scoring and deductions of project rule sets (Best Service, ``rulesets/best-service-2558.toml``).
 
 A project is judged on its indicators:
 
@@ -15,8 +15,8 @@ A project is judged on its indicators:
   ``revision_late`` (0.02); a project not approved within ``max_reviews`` (3)
   committee reviews is not evaluated.
 
-Decisions (SPEC leaves them open): "per further day" counts calendar days
-(the seed says วันละ, business days are always written วันทำการ), so a project
+Decisions (the criteria leave them open): "per further day" counts calendar days
+(the criteria say วันละ, business days are always written วันทำการ), so a project
 1 day late loses 0.5 and one 3 days late 0.52. Arithmetic is decimal, the
 value the user typed (``67.3`` → level 1.73, never 1.7299999999999998),
 rounded half up to the rule set's ``score_decimals``.
@@ -33,7 +33,7 @@ import numpy as np
 from .calendar import Calendar, thai_calendar
 from .days import as_days
 from .percent import quantize_half_up, to_decimal
-from .rules import LevelRules, RuleSet, load_rules
+from .rules import LevelRules, RuleSet, RuleSetError, load_rules
 
 __all__ = [
     "announce_due",
@@ -48,15 +48,16 @@ __all__ = [
     "revision_late_deduction",
 ]
 
-DEFAULT_RULES = "best-service-2558"
+#: The level-scoring rule set used unless told otherwise (the complaint jobs use rules.DEFAULT_RULES).
+DEFAULT_LEVEL_RULES = "best-service-2558"
 
 
 def _rules(rules: RuleSet | str | None) -> tuple[LevelRules, int]:
-    rs = load_rules(rules or DEFAULT_RULES)
+    rs = load_rules(rules or DEFAULT_LEVEL_RULES)
     if rs.levels is None:
-        raise ValueError(
+        raise RuleSetError(
             f"ชุดเกณฑ์ {rs.name} ไม่ใช่เกณฑ์แบบระดับคะแนน (rule set {rs.name} has no level scoring; "
-            f"use e.g. {DEFAULT_RULES})"
+            f"use e.g. {DEFAULT_LEVEL_RULES})"
         )
     return rs.levels, rs.score_decimals
 
@@ -166,14 +167,14 @@ def revision_due(circular_on: Any, *, rules: RuleSet | str | None = None,
 
 def announce_due(decided_on: Any, *, rules: RuleSet | str | None = None, calendar: Calendar | None = None) -> Any:
     """Deadline for announcing the committee's decision: ``WORKDAY(decided_on, announce_business_days)``
-    (7 business days, SPEC §6)."""
+    (7 business days by the rule set)."""
     lv, _ = _rules(rules)
     return (calendar or thai_calendar()).workday(decided_on, lv.announce_business_days)
 
 
 def appeal_due(notified_on: Any, *, rules: RuleSet | str | None = None, calendar: Calendar | None = None) -> Any:
     """Deadline for an appeal: ``WORKDAY(notified_on, appeal_business_days)`` (7 business days from the
-    notification, SPEC §6)."""
+    notification, by the rule set)."""
     lv, _ = _rules(rules)
     return (calendar or thai_calendar()).workday(notified_on, lv.appeal_business_days)
 

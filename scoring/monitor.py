@@ -1,17 +1,16 @@
-"""Daily monitoring (seed 004): which complaints are overdue or due soon as of a date."""
+"""Daily monitoring (docs/decisions.md 17): which complaints are overdue or due soon as of a date."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .calendar import Calendar, thai_calendar
 from .days import to_date
 from .deadlines import PHASE_LABELS, status_as_of
 from .evaluate import evaluate_complaints
-from .rules import RuleSet, load_rules
+from .rules import DEFAULT_RULES, RuleSet, load_rules
 from .tables import ACKNOWLEDGED_STATUSES, STATUSES
 
 __all__ = ["ACK_WITHOUT_DATE_TH", "SOURCE_STATE_COLUMNS", "monitor", "phase_th", "source_status"]
@@ -29,7 +28,7 @@ def monitor(
     progress: pd.DataFrame | None = None,
     *,
     as_of: Any,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     calendar: Calendar | None = None,
     open_only: bool = True,
 ) -> pd.DataFrame:
@@ -62,7 +61,9 @@ def monitor(
                       rules=rules, calendar=cal, acknowledged_by_status=acked)
     st.index = ev.index
     without_date = acked & ev["acknowledged_on"].isna().to_numpy() & (st["status"] != "done").to_numpy()
-    st["note_th"] = pd.Series(np.where(without_date, ACK_WITHOUT_DATE_TH, None), index=ev.index, dtype="string")
+    note = pd.Series(None, index=ev.index, dtype="string")
+    note[without_date] = ACK_WITHOUT_DATE_TH
+    st["note_th"] = note
     out = pd.DataFrame({"complaint_id": ev["complaint_id"]}, index=ev.index)
     for col in ("subject", "unit"):
         if col in known:
@@ -87,7 +88,8 @@ def source_status(complaints: pd.DataFrame) -> pd.Series:
     label = status.map(STATUSES).astype("string").fillna(status)
     for col in SOURCE_STATE_COLUMNS:
         if col in complaints:
-            label = complaints[col].astype("string").str.strip().replace("", pd.NA).fillna(label)
+            text = complaints[col].astype("string").str.strip()
+            label = text.mask(text == "").fillna(label)
     return label
 
 

@@ -1,4 +1,4 @@
-"""Exact percentages and half-up rounding (SPEC §4: 98.075 → 98.08, no float artefacts).
+"""Exact percentages and half-up rounding (docs/decisions.md 18: 98.075 → 98.08, no float artefacts).
 
 Percentages of counts are computed in integers, so ``percent(914, 915)`` is
 exactly ``round_half_up(99.8907…, 2) = 99.89`` with no binary-float error.
@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["percent", "percent_array", "quantize_half_up", "round_half_up", "to_decimal"]
+from .errors import ArgumentError
+
+__all__ = ["decimal_of", "percent", "percent_array", "quantize_half_up", "round_half_up", "to_decimal"]
 
 
 def to_decimal(value: Any) -> Decimal | None:
@@ -24,6 +26,14 @@ def to_decimal(value: Any) -> Decimal | None:
     if isinstance(value, float) and value != value:
         return None
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def decimal_of(value: Any) -> Decimal:
+    """:func:`to_decimal` of a value that must be a number: an :class:`ArgumentError` when it is missing."""
+    number = to_decimal(value)
+    if number is None:
+        raise ArgumentError(f"ต้องเป็นตัวเลข (expected a number), got {value!r}")
+    return number
 
 
 def quantize_half_up(value: Decimal, places: int) -> float:

@@ -17,11 +17,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from .catalogue import labels
 from .errors import CplError
 from .text import short_repr
 
 __all__ = [
     "CRITERIA",
+    "DEFAULT_RULES",
     "AuditDeduction",
     "Component",
     "Deadlines",
@@ -33,17 +35,13 @@ __all__ = [
     "short_label",
 ]
 
-#: The criteria the engine evaluates per complaint (or per month), with Thai and English labels.
-CRITERIA: dict[str, tuple[str, str]] = {
-    "ack_on_time": ("ตอบรับภายในกำหนด", "acknowledged on time"),
-    "progress_on_time": ("รายงานความก้าวหน้าครั้งที่ 1 ภายในกำหนด", "first progress report on time"),
-    "resolved": ("ดำเนินการแล้วเสร็จ", "resolved"),
-    "result_detail": ("มีรายละเอียดผลการดำเนินการที่ตอบผู้ร้องได้", "result detail that can answer the complainant"),
-    "followups_met": ("ติดตามความคืบหน้าครบทุกวันที่ 15 และ 30", "every 15th/30th follow-up met"),
-    "evidence": ("มีภาพก่อน-หลังหรือหลักฐาน", "before/after photos or other evidence"),
-    "monthly_report_on_time": ("ส่งรายงานสรุปประจำเดือนภายในกำหนด", "monthly summary sent on time"),
-}
+#: The criteria the engine evaluates per complaint (or per month), with Thai and English labels
+#: (``scoring/data/labels.toml``).
+CRITERIA: dict[str, tuple[str, str]] = labels(__package__ or "cplkpi.scoring", "labels", "criterion")
 MONTHLY_CRITERIA = frozenset({"monthly_report_on_time"})
+
+#: The rule set every job uses unless told otherwise: the BMA complaint criteria of B.E. 2557.
+DEFAULT_RULES = "bma-2557"
 
 _RULESETS = resources.files(__package__).joinpath("rulesets")
 
@@ -147,7 +145,7 @@ def available_rules() -> list[str]:
     return sorted(p.name.removesuffix(".toml") for p in _RULESETS.iterdir() if p.name.endswith(".toml"))
 
 
-def load_rules(name_or_path: str | Path | RuleSet = "bma-2557") -> RuleSet:
+def load_rules(name_or_path: str | Path | RuleSet = DEFAULT_RULES) -> RuleSet:
     """Load a shipped rule set by name (``bma-2557``) or any rule-set TOML file by path."""
     if isinstance(name_or_path, RuleSet):
         return name_or_path
@@ -246,14 +244,14 @@ def _check_numbers(value: object, where: str, key: str) -> None:
 
 def _parse(data: dict) -> RuleSet:
     kind = data["kind"]
-    common = dict(
-        name=data["name"],
-        kind=kind,
-        title_th=data["title_th"],
-        title_en=data["title_en"],
-        source=data["source"],
-        score_decimals=int(data.get("score_decimals", 4)),
-    )
+    common = {
+        "name": data["name"],
+        "kind": kind,
+        "title_th": data["title_th"],
+        "title_en": data["title_en"],
+        "source": data["source"],
+        "score_decimals": int(data.get("score_decimals", 4)),
+    }
     if kind == "levels":
         lv, dd = data["levels"], data["deductions"]
         thresholds = tuple(float(x) for x in lv["thresholds_pct"])

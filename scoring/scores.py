@@ -1,4 +1,4 @@
-"""Step percentages, step scores, deductions and the total (SPEC §4–5).
+"""Step percentages, step scores, deductions and the total (docs/decisions.md 18–22).
 
 ``score()`` is the one entry point: it evaluates every complaint
 (:mod:`.evaluate`), counts the correct ones per component, applies the rule
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -21,10 +22,12 @@ import pandas as pd
 
 from .calendar import Calendar, thai_calendar
 from .coverage import Coverage
-from .days import as_day_array, to_date
+from .days import as_day_array, date_of, to_date
+from .errors import ArgumentError
 from .evaluate import REASONS, evaluate_complaints, resolved_in_cycle
-from .percent import percent, quantize_half_up, to_decimal
-from .rules import Component, RuleSet, load_rules, short_label
+from .explain import explain as explain_result
+from .percent import decimal_of, percent, quantize_half_up
+from .rules import DEFAULT_RULES, Component, RuleSet, RuleSetError, load_rules, short_label
 from .thaidate import fiscal_year, fiscal_year_range
 
 __all__ = [
@@ -51,7 +54,7 @@ def step_score(pct: float | None, points: float, threshold_pct: float = 95, plac
         return None
     if pct >= threshold_pct:
         return float(points)
-    return quantize_half_up(to_decimal(pct) * to_decimal(points) / to_decimal(threshold_pct), places)
+    return quantize_half_up(decimal_of(pct) * decimal_of(points) / decimal_of(threshold_pct), places)
 
 
 def audit_sample_size(completed: int, sample_pct: float = 10) -> int:
@@ -60,8 +63,8 @@ def audit_sample_size(completed: int, sample_pct: float = 10) -> int:
 
 
 def monthly_report_due(month: Any, due_day: int = 10) -> _dt.date:
-    """The monthly summary of ``month`` is due by ``due_day`` of the next month (seed 000 step 3)."""
-    m = to_date(month)
+    """The monthly summary of ``month`` is due by ``due_day`` of the next month (docs/decisions.md 20)."""
+    m = date_of(month)
     nxt = _dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
     return nxt.replace(day=due_day)
 
@@ -69,11 +72,11 @@ def monthly_report_due(month: Any, due_day: int = 10) -> _dt.date:
 def report_due_passed(due: Any, as_of: Any) -> bool:
     """A monthly summary is judged once its due day is over: ``due < as_of`` (on the due day it can
     still be sent)."""
-    return to_date(due) < to_date(as_of)
+    return date_of(due) < date_of(as_of)
 
 
 def monthly_report_deduction(sent: Any, month: Any, as_of: Any = None, *,
-                             rules: RuleSet | str = "bma-2557") -> np.ndarray:
+                             rules: RuleSet | str = DEFAULT_RULES) -> np.ndarray:
     """The late-report deduction of monthly summaries (vectorised over ``sent``/``month``/``as_of``).
 
     ``per_month`` when sent after the due day, or not sent and the due day is over by ``as_of``;
@@ -81,7 +84,7 @@ def monthly_report_deduction(sent: Any, month: Any, as_of: Any = None, *,
     """
     rules = load_rules(rules)
     if rules.late_report is None:
-        raise ValueError(f"rule set {rules.name} has no late-report deduction")
+        raise RuleSetError(f"rule set {rules.name} has no late-report deduction")
     due_day = rules.deadlines.monthly_report_due_day
     s = np.atleast_1d(as_day_array(sent))
     m = np.atleast_1d(as_day_array(month)).astype("datetime64[M]")
@@ -114,7 +117,7 @@ def month_starts(start: _dt.date, end: _dt.date) -> list[_dt.date]:
 def period_summary(
     complaints: pd.DataFrame, start: Any, end: Any, as_of: Any | None = None, places: int = 2
 ) -> dict[str, Any]:
-    """Received, completed and pending complaints of a period (seed 001's quarterly figures).
+    """Received, completed and pending complaints of a period (the quarterly figures of the reports).
 
     Received = complaints forwarded in [start, end] by ``as_of``; completed = those of them
     resolved by ``as_of`` (default ``end``) in their current cycle (a reopened
@@ -122,7 +125,7 @@ def period_summary(
     same counts as :attr:`ScoreResult.months`.
     Percentages are exact, rounded half up.
     """
-    s, e = to_date(start), to_date(end)
+    s, e = date_of(start), date_of(end)
     t = to_date(as_of) or e
     fwd = as_day_array(complaints["forwarded_on"])
     inside = (fwd >= np.datetime64(s, "D")) & (fwd <= np.datetime64(min(e, t), "D"))
@@ -197,9 +200,10 @@ class ScoreResult:
         monthly = {c.key: c for c in self.rules.components if c.monthly}
         by_key = {c.key: c for c in self.rules.components}
         late = self.deductions.loc[self.deductions["kind"].isin(["late_report", "missing_report"]), "amount"]
-        late_total = sum((to_decimal(x) for x in late), Decimal(0))
+        late_total = sum((decimal_of(x) for x in late), Decimal(0))
         rows = []
-        for c in self.components.itertuples():
+        tuples: Iterable[Any] = self.components.itertuples()  # one named tuple per component
+        for c in tuples:
             is_monthly = c.key in monthly
             ded = late_total if is_monthly else Decimal(0)
             unit = "เดือน" if is_monthly else "เรื่อง"
@@ -207,7 +211,7 @@ class ScoreResult:
                        else f"ถูกต้อง {c.correct:,} จาก {c.total:,} {unit}")
             by_deductions = by_key[c.key].scoring == "full_minus_deductions"
             pct = None if by_deductions or c.pct is None or c.pct != c.pct else float(c.pct)
-            after = max(to_decimal(c.score) - ded, Decimal(0))
+            after = max(decimal_of(c.score) - ded, Decimal(0))
             rows.append((c.key, c.step, c.label_th, short_label(c.label_th), c.points, is_monthly, c.correct,
                          c.total, c.not_yet_due, c.no_data, counted, pct,
                          quantize_half_up(ded, self.rules.score_decimals),
@@ -220,16 +224,14 @@ class ScoreResult:
 
     def explain(self) -> pd.DataFrame:
         """Why each complaint lost each component, and each deduction: see :mod:`.explain`."""
-        from .explain import explain
-
-        return explain(self)
+        return explain_result(self)
 
 
 #: Reason codes of a criterion not due yet: counted as correct, and counted apart as "ยังไม่ถึงกำหนด".
 _PENDING_CODES = [k for k, name in enumerate(REASONS) if name.endswith("_PENDING")]
 
 
-def _component_correct(ev: pd.DataFrame, comp: Component) -> tuple[np.ndarray, pd.Categorical]:
+def _component_correct(ev: pd.DataFrame, comp: Component) -> tuple[np.ndarray, pd.Categorical[str]]:
     """Correct flag and reason of a per-complaint component: the first failing criterion's reason,
     else the first pending one, else OK."""
     n = len(ev)
@@ -243,7 +245,7 @@ def _component_correct(ev: pd.DataFrame, comp: Component) -> tuple[np.ndarray, p
         pending = correct & ok & (codes == 0) & (c != 0)
         codes[pending] = c[pending]
         correct &= ok
-    return correct, pd.Categorical.from_codes(codes, categories=REASONS)
+    return correct, pd.Categorical.from_codes(codes, categories=pd.Index(REASONS))
 
 
 def _component_score(comp: Component, pct: float | None, rules: RuleSet) -> float | None:
@@ -260,7 +262,7 @@ def score(
     monthly_reports: pd.DataFrame | None = None,
     audit_sample: pd.DataFrame | None = None,
     *,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     fiscal_year: int | None = None,
     start: Any = None,
     end: Any = None,
@@ -282,13 +284,13 @@ def score(
     """
     rules = load_rules(rules)
     if rules.kind != "complaints":
-        raise ValueError(f"rule set {rules.name} scores projects, not complaints; use scoring.levels")
+        raise RuleSetError(f"rule set {rules.name} scores projects, not complaints; use scoring.levels")
     cal = calendar or thai_calendar()
     if fiscal_year is not None:
         fy_start, fy_end = fiscal_year_range(fiscal_year)
         start, end = start or fy_start, end or fy_end
     if start is None or end is None:
-        raise ValueError("ต้องระบุปีงบประมาณหรือช่วงวันที่ (give fiscal_year or start and end)")
+        raise ArgumentError("ต้องระบุปีงบประมาณหรือช่วงวันที่ (give fiscal_year or start and end)")
     start, end = to_date(start), to_date(end)
     notes: list[str] = []
     if rules.data_window is not None and fiscal_year is not None:
@@ -356,17 +358,17 @@ def score(
     deductions = pd.DataFrame(ded_rows, columns=["kind", "month", "step", "amount"])
 
     step_rows = []
-    total = Decimal(0)
+    total_score = Decimal(0)
     for step in rules.steps:
-        before = sum((to_decimal(x) for x in components.loc[components["step"] == step, "score"]), Decimal(0))
-        ded = sum((to_decimal(x) for x in deductions.loc[deductions["step"] == step, "amount"]), Decimal(0))
+        before = sum((decimal_of(x) for x in components.loc[components["step"] == step, "score"]), Decimal(0))
+        ded = sum((decimal_of(x) for x in deductions.loc[deductions["step"] == step, "amount"]), Decimal(0))
         after = max(before - ded, Decimal(0))
-        total += after
+        total_score += after
         step_rows.append((step, rules.step_points(step), quantize_half_up(before, rules.score_decimals),
                           quantize_half_up(ded, rules.score_decimals), quantize_half_up(after, rules.score_decimals)))
     steps = pd.DataFrame(step_rows, columns=["step", "points", "score_before", "deductions", "score"])
     result = ScoreResult(rules, start, end, as_of, ev, components, months, deductions, steps,
-                         quantize_half_up(total, rules.score_decimals), notes, coverage)
+                         quantize_half_up(total_score, rules.score_decimals), notes, coverage)
     note = result.no_data_note()
     if note is not None:  # first: it says what the score below it is worth
         notes.insert(0, note)
@@ -387,7 +389,7 @@ def _months_table(
     if monthly_reports is not None:
         for m, s in zip(monthly_reports["month"], monthly_reports["sent_on"]):
             if pd.notna(m):  # a summary sent after the as-of date is not sent yet
-                sent.setdefault(to_date(m).replace(day=1), to_date(s) if pd.notna(s) and to_date(s) <= as_of
+                sent.setdefault(date_of(m).replace(day=1), to_date(s) if pd.notna(s) and date_of(s) <= as_of
                                 else None)
     elif any(r for r in rules.components if r.monthly) and coverage is None:
         notes.append("ไม่มีชีตรายงานประจำเดือน ถือว่าไม่ได้ส่งทุกเดือน (no monthly-report sheet: every due month counts as missing)")
@@ -396,7 +398,7 @@ def _months_table(
                      "(no monthly-report sheet: every due month with data counts as missing)")
     audits: dict[_dt.date, tuple[int, int, int]] = {}
     if audit_sample is not None and len(audit_sample):
-        for m, grp in audit_sample.groupby(audit_sample["month"].map(lambda v: to_date(v).replace(day=1))):
+        for m, grp in audit_sample.groupby(audit_sample["month"].map(lambda v: date_of(v).replace(day=1))):
             marked = grp["correct"].notna()
             audits[m] = (len(grp), int(marked.sum()), int(grp.loc[marked, "correct"].astype(bool).sum()))
     rows = []

@@ -28,22 +28,21 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Calendar, thai_calendar
+from .catalogue import catalogue, labels
 from .coverage import Coverage
 from .days import to_date
 from .deadlines import followup_checkpoints
 from .monitor import monitor
-from .percent import percent, quantize_half_up, to_decimal
-from .rules import RuleSet, load_rules
+from .percent import decimal_of, percent, quantize_half_up
+from .rules import DEFAULT_RULES, RuleSet, load_rules
 from .scores import ScoreResult, _component_score, score
 from .thaidate import fiscal_year_range, format_thai_date
 
 __all__ = ["ACTIONS_TH", "EXPLANATION_TH", "Stakes", "points_at_stake"]
 
-#: What doing a phase's action today means, Thai (English).
+#: What doing a phase's action today means, Thai (English) (``scoring/data/labels.toml``).
 ACTIONS_TH: dict[str, str] = {
-    "ack": "ตอบรับและรายงานความก้าวหน้าครั้งที่ 1 วันนี้ (acknowledge and first progress report today)",
-    "progress": "รายงานความก้าวหน้าครั้งที่ 1 วันนี้ (first progress report today)",
-    "followup": "รายงานติดตามวันนี้ (follow-up report today)",
+    phase: f"{th} ({en})" for phase, (th, en) in labels(__package__ or "cplkpi.scoring", "labels", "action").items()
 }
 
 
@@ -78,20 +77,9 @@ class Stakes:
                 f"its later deadlines are met)")
 
 
-#: How the points at stake are computed, for the sheet and the docs (Thai, then English).
-EXPLANATION_TH: tuple[str, ...] = (
-    "คะแนนที่ได้คืน: คะแนนรวมปีงบประมาณที่คาดการณ์ ณ สิ้นปีงบประมาณ จะเพิ่มขึ้นเท่าใด ถ้าดำเนินการขั้นถัดไปของเรื่องนี้ "
-    "(ตอบรับ / รายงานความก้าวหน้าครั้งที่ 1 / รายงานติดตามวันที่ 15 และ 30) ภายในวันนี้ และรายงานขั้นต่อไปของเรื่องนี้ตามกำหนด "
-    "(รายงานครั้งที่ 1 และรายงานติดตามทุกวันที่ 15 และ 30 จนสิ้นปีงบประมาณ) โดยเรื่องอื่นไม่ดำเนินการใดเพิ่ม",
-    "คำนวณด้วยสูตรคะแนนรายขั้นตอนของชุดเกณฑ์ (ร้อยละที่ถูกต้อง × คะแนนเต็ม ÷ เกณฑ์ร้อยละ ไม่เกินคะแนนเต็ม) "
-    "หลังหักคะแนนของขั้นตอนนั้น เรียงจากเรื่องที่ได้คะแนนคืนมากที่สุด",
-    "0 หมายถึงทำวันนี้ก็ไม่เปลี่ยนคะแนน: เลยกำหนดไปแล้ว หรือขั้นตอนนั้นได้คะแนนเต็มอยู่แล้ว "
-    "ผลรวมรายเรื่องอาจต่างจากผลต่างของคะแนนรวมสองแบบ เพราะคะแนนแต่ละขั้นไม่เกินคะแนนเต็มและมีการปัดเศษ",
-    "Points at stake: how much the projected fiscal-year total (at the fiscal-year end, nothing else done) rises "
-    "if this complaint's next action is done today and its later deadlines are met, by the rule set's step "
-    "formula after the step's deductions; most points first. 0: already too late, or the steps are already at "
-    "full points.",
-)
+#: How the points at stake are computed, for the sheet and the docs (Thai, then English; ``scoring/data/labels.toml``).
+_EXPLANATION = catalogue(__package__ or "cplkpi.scoring", "labels")["explanation"]["points_at_stake"]
+EXPLANATION_TH: tuple[str, ...] = (*_EXPLANATION["th"], *_EXPLANATION["en"])
 
 
 def _done_today(complaints: pd.DataFrame, progress: pd.DataFrame | None, listed: pd.DataFrame, today: Any,
@@ -128,7 +116,7 @@ def points_at_stake(
     fiscal_year: int | None = None,
     start: Any = None,
     end: Any = None,
-    rules: RuleSet | str = "bma-2557",
+    rules: RuleSet | str = DEFAULT_RULES,
     calendar: Calendar | None = None,
     coverage: Coverage | None = None,
     statuses: tuple[str, ...] = ("overdue", "due_soon"),
@@ -143,7 +131,7 @@ def points_at_stake(
     today = to_date(today)
     listed = monitor(complaints, progress, as_of=today, rules=rules, calendar=cal)
     listed = listed[listed["status"].isin(list(statuses))]
-    kw = dict(rules=rules, fiscal_year=fiscal_year, start=start, end=end, calendar=cal, coverage=coverage)
+    kw = {"rules": rules, "fiscal_year": fiscal_year, "start": start, "end": end, "calendar": cal, "coverage": coverage}
     base = score(complaints, progress, monthly_reports, audit_sample, **kw,
                  as_of=end or _period_end(fiscal_year))
     c2, p2 = _done_today(complaints, progress, listed, today, base.end, rules, cal)
@@ -152,7 +140,7 @@ def points_at_stake(
     # per complaint: the change of each component's count of correct complaints (−1, 0, +1)
     in_period = listed.index.intersection(base.complaints.index)
     rows = pd.Index(listed.index)
-    before = pd.DataFrame(0.0, index=rows, columns=[s for s in base.steps["step"]])
+    before = pd.DataFrame(0.0, index=rows, columns=list(base.steps["step"]))
     comps = base.components.set_index("key")
     for comp in rules.components:
         if comp.monthly or comp.key not in comps.index:
@@ -161,7 +149,7 @@ def points_at_stake(
         delta = pd.Series(0, index=rows, dtype=int)
         delta.loc[in_period] = (done.complaints.loc[in_period, flag].astype(int)
                                 - base.complaints.loc[in_period, flag].astype(int))
-        k, n = int(comps.at[comp.key, "correct"]), int(comps.at[comp.key, "total"])
+        k, n = (int(x) for x in comps.loc[comp.key, ["correct", "total"]].to_numpy())
         points = {d: _points(comp, k + d, n, rules) for d in (-1, 0, 1)}
         gain = delta.map({d: points[d] - points[0] for d in (-1, 0, 1)})
         before[comp.step] += gain.to_numpy(dtype=float)
@@ -186,4 +174,4 @@ def _points(comp: Any, correct: int, total: int, rules: RuleSet) -> float:
     if total <= 0 or correct < 0 or correct > total:
         return float(comp.points) if total <= 0 else float("nan")
     sc = _component_score(comp, percent(correct, total, rules.pct_decimals), rules)
-    return float(quantize_half_up(to_decimal(sc), rules.score_decimals))
+    return float(quantize_half_up(decimal_of(sc), rules.score_decimals))

@@ -1,7 +1,7 @@
 """Thai dates: parsing what staff type, formatting Buddhist-era dates, fiscal years.
 
 Staff write ``30/10/2562``, ``1 ต.ค. 2562``, ``1 ตุลาคม 2562``, ``6 ธ.ค. 67``;
-Excel may hold real dates, serial numbers or text (SPEC §7). Everything here
+Excel may hold real dates, serial numbers or text (docs/decisions.md 5–9). Everything here
 accepts all of these and says which value it could not read.
 
 Conventions (decisions, documented in docs/decisions.md):
@@ -32,7 +32,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .days import BANGKOK, EPOCH_ORDINAL, NAT, as_days, to_date
+from .days import BANGKOK, EPOCH_ORDINAL, NAT, as_days, date_of, to_date
+from .errors import ArgumentError, CplError
 
 __all__ = [
     "DATE1904_OFFSET",
@@ -185,8 +186,8 @@ class DateIssue:
     severity: Literal["error", "warning"] = "error"
 
 
-class DateParseError(ValueError):
-    """A single value could not be read as a date; ``issue`` says why."""
+class DateParseError(CplError, ValueError):
+    """A single value could not be read as a date; ``issue`` says why (still a :class:`ValueError`)."""
 
     def __init__(self, issue: DateIssue):
         self.issue = issue
@@ -316,14 +317,14 @@ def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]
     m = _MONTH_NAME.match(s)
     if m:
         key = _month_key(m[2])
-        month = _MONTH_LOOKUP.get(key)
-        if month is None:
+        month_no = _MONTH_LOOKUP.get(key)
+        if month_no is None:
             return None, _issue(pos, "date_invalid", raw)
         if key in _ENGLISH_KEYS and len(m[3]) == 2:  # 01-Oct-19: an English date has a C.E. year
             year, was_ce = 2000 + int(m[3]), True
         else:
             year, was_ce = _year_from_text(m[3])
-        date = _make_date(year, month, int(m[1]))
+        date = _make_date(year, month_no, int(m[1]))
         if date is None:
             return None, _issue(pos, "date_impossible", raw)
         return date, _issue(pos, "year_ce", raw, "warning") if was_ce else None
@@ -516,7 +517,7 @@ def _format_one(day: int, month: int, year_be: int, style: str) -> str:
         return f"{day}/{month}/{year_be}"
     if style == "short2":
         return f"{day} {THAI_MONTHS_SHORT[month - 1]} {year_be % 100:02d}"
-    raise ValueError(f"รูปแบบวันที่ไม่รู้จัก (unknown date style) {style!r}; use one of {_STYLES}")
+    raise ArgumentError(f"รูปแบบวันที่ไม่รู้จัก (unknown date style) {style!r}; use one of {_STYLES}")
 
 
 def format_thai_dates(values: Any, style: DateStyle = "short") -> np.ndarray:
@@ -581,7 +582,7 @@ def fiscal_year_range(fy: int) -> tuple[_dt.date, _dt.date]:
     """First and last day of fiscal year B.E. ``fy``: 2563 → (2019-10-01, 2020-09-30)."""
     fy = int(fy)
     if fy < BE_MIN_YEAR:
-        raise ValueError(
+        raise ArgumentError(
             f"ปีงบประมาณต้องเป็น พ.ศ. เช่น 2563 (fiscal year must be B.E., e.g. 2563), got {fy}"
         )
     return _dt.date(fy - 544, 10, 1), _dt.date(fy - 543, 9, 30)
@@ -589,14 +590,14 @@ def fiscal_year_range(fy: int) -> tuple[_dt.date, _dt.date]:
 
 def month_end(value: Any) -> _dt.date:
     """The last day of the month of a date: 2020-02-10 → 2020-02-29."""
-    d = to_date(value)
+    d = date_of(value)
     nxt = _dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
     return nxt - _dt.timedelta(days=1)
 
 
 def fiscal_quarter(value: Any) -> int:
     """Quarter 1–4 of the Thai fiscal year of a date (Oct–Dec is quarter 1)."""
-    d = to_date(value)
+    d = date_of(value)
     return (d.month - 10) % 12 // 3 + 1
 
 

@@ -38,7 +38,7 @@ import xlwings
 from cplkpi.macros import xlbook
 from cplkpi.macros.buttons import JOBS
 from cplkpi.scoring.catalogue import catalogue
-from cplkpi.scoring.rules import available_rules
+from cplkpi.scoring.rules import DEFAULT_RULES, available_rules
 from cplkpi.scoring.tables import (
     AUDIT_SAMPLE,
     CALENDAR_OVERRIDES,
@@ -153,7 +153,7 @@ def build(path: Path | None = None) -> Path:
         ws.write(row, 3, _HINTS[key], fmt["hint"])
         cell_fmt = {"status": fmt["status"], "updated": fmt["status"], "as_of": fmt["date"],
                     "month": fmt["text"]}.get(key, fmt["value"])
-        value = {"job": JOBS["score"].label, "rules": "bma-2557", "pdf": "ใช่", "keep_going": "ไม่"}.get(key)
+        value = {"job": JOBS["score"].label, "rules": DEFAULT_RULES, "pdf": "ใช่", "keep_going": "ไม่"}.get(key)
         if value is None:
             ws.write_blank(row, 1, None, cell_fmt)
         else:

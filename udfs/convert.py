@@ -148,7 +148,7 @@ def fit_text(text: str, limit: int = MAX_TEXT) -> str:
     if len(text.encode("utf-16-le")) // 2 <= limit:
         return text
     units, cut = 0, 0
-    for cut, ch in enumerate(text):  # cut is used after the loop
+    for cut, ch in enumerate(text):  # noqa: B007 (cut is used after the loop)
         units += 2 if ord(ch) > 0xFFFF else 1
         if units > limit - len(_ELLIPSIS):
             break
@@ -179,7 +179,7 @@ def shown(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-_QUOTED = re.compile(r'"([^"]{%d,})("|$)' % (MAX_SHOWN + 1))
+_QUOTED = re.compile(rf'"([^"]{{{MAX_SHOWN + 1},}})("|$)')
 
 
 def shorten_quotes(text: str) -> str:

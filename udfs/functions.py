@@ -35,7 +35,7 @@ import xlwings as xw
 from cplkpi.scoring import deadlines, levels
 from cplkpi.scoring.explain import REASON_TEXTS, short_reasons
 from cplkpi.scoring.percent import percent_array
-from cplkpi.scoring.rules import load_rules, short_label
+from cplkpi.scoring.rules import DEFAULT_RULES, load_rules, short_label
 from cplkpi.scoring.scores import monthly_report_deduction, score, step_score
 from cplkpi.scoring.tables import normalize_complaints, normalize_progress
 from cplkpi.scoring.thaidate import date_system_1904, fiscal_year, format_thai_dates
@@ -64,8 +64,6 @@ __all__ = [
 
 #: The category of the functions in Excel's function wizard (classic xlwings).
 CATEGORY = "cplkpi"
-#: The rule set whose deadlines, thresholds and deductions the functions use.
-RULES = "bma-2557"
 
 #: Every cell function by its Excel name, with ``__cpl_args__`` (argument name → help text).
 FUNCTIONS: dict[str, Callable[..., list[list[Any]]]] = {}
@@ -91,9 +89,7 @@ def _book_uses_1904(caller: Any) -> bool:
     the book cannot be asked: a cell function must compute, not fail, over its date system."""
     if caller is None:
         return False
-    from cplkpi.macros.xlbook import (
-        uses_1904,  # here: only classic passes a caller (keeps Lite's import light)
-    )
+    from cplkpi.macros.xlbook import uses_1904  # noqa: PLC0415 (only classic passes a caller: keeps Lite's import light)
 
     try:
         return uses_1904(caller.sheet.book)
@@ -174,7 +170,7 @@ def CPL_ACK_DUE(forwarded, holidays=None, workdays=None):
     """กำหนดตอบรับเรื่อง: ภายใน 1 วันทำการนับจากวันถัดจากวันที่ศูนย์แจ้งเรื่อง
     (acknowledgement deadline: 1 business day counting from the day after forwarding)"""
     cal = convert.calendar(holidays, workdays)
-    return convert.apply(lambda f: deadlines.ack_due(f, rules=RULES, calendar=cal),
+    return convert.apply(lambda f: deadlines.ack_due(f, rules=DEFAULT_RULES, calendar=cal),
                          [convert.dates(forwarded)], "date")
 
 
@@ -183,7 +179,7 @@ def CPL_PROGRESS_DUE(acknowledged, holidays=None, workdays=None):
     """กำหนดรายงานความก้าวหน้าครั้งที่ 1: ภายใน 3 วันทำการนับจากวันถัดจากวันตอบรับ
     (first progress report deadline: 3 business days after acknowledging)"""
     cal = convert.calendar(holidays, workdays)
-    return convert.apply(lambda a: deadlines.progress_due(a, rules=RULES, calendar=cal),
+    return convert.apply(lambda a: deadlines.progress_due(a, rules=DEFAULT_RULES, calendar=cal),
                          [convert.dates(acknowledged)], "date")
 
 
@@ -192,7 +188,7 @@ def CPL_NEXT_FOLLOWUP(date_value, holidays=None, workdays=None):
     """รอบติดตามความคืบหน้าถัดไป (ทุกวันที่ 15 และ 30 เลื่อนไปวันทำการถัดไป) ตั้งแต่วันที่ให้
     (next 15th/30th follow-up checkpoint on or after the date)"""
     cal = convert.calendar(holidays, workdays)
-    return convert.apply(lambda d: deadlines.next_followup(d, rules=RULES, calendar=cal),
+    return convert.apply(lambda d: deadlines.next_followup(d, rules=DEFAULT_RULES, calendar=cal),
                          [convert.dates(date_value)], "date")
 
 
@@ -219,7 +215,7 @@ def CPL_STATUS(forwarded, acknowledged, progress, resolved, as_of, holidays=None
     cal = convert.calendar(holidays, workdays)
 
     def status(s, a, p, r, t):
-        codes, _, _ = deadlines.status_codes(s, a, p, r, t, rules=RULES, calendar=cal)
+        codes, _, _ = deadlines.status_codes(s, a, p, r, t, rules=DEFAULT_RULES, calendar=cal)
         return _STATUS_TH[codes]
 
     args = [convert.dates(x) for x in (forwarded, acknowledged, progress, resolved, as_of)]
@@ -245,7 +241,7 @@ def CPL_STEP_PCT(correct, total):
 def CPL_STEP_SCORE(pct, full, threshold=None):
     """คะแนนขั้นตอน: เต็มเมื่อร้อยละถึงเกณฑ์ มิฉะนั้น ร้อยละ × คะแนนเต็ม / เกณฑ์
     (step score: full points at the threshold, else pct × points / threshold)"""
-    rules = load_rules(RULES)
+    rules = load_rules(DEFAULT_RULES)
 
     def scores(p, f, th):
         th = np.where(np.isnan(th), rules.threshold_pct, th)
@@ -272,7 +268,7 @@ def CPL_LATE_REPORT_PENALTY(sent, report_month, as_of=None):
     """คะแนนที่ถูกหักเพราะส่งรายงานประจำเดือนช้าหรือไม่ส่ง (กำหนดวันที่ 10 ของเดือนถัดไป)
     (deduction for a monthly summary sent late or not at all, due on the 10th)"""
     args = [convert.dates(sent), convert.months(report_month), convert.dates(as_of)]
-    return convert.apply(lambda s, m, t: monthly_report_deduction(s, m, t, rules=RULES), args, "float",
+    return convert.apply(lambda s, m, t: monthly_report_deduction(s, m, t, rules=DEFAULT_RULES), args, "float",
                          required=[False, True, False])
 
 
@@ -318,7 +314,7 @@ def CPL_EXPLAIN(forwarded, acknowledged, first_progress, resolved, result_detail
     """เหตุสั้น ๆ ที่เรื่องไม่ได้คะแนนแต่ละขั้นตอน ตามเกณฑ์ กทม. 2557 พร้อมรหัส เช่น ขั้นตอนที่ 1: ตอบรับช้า 2 วันทำการ
     [ACK_LATE] ข้อความเต็มอยู่ในชีตคำอธิบายคะแนน (short reason per lost step with its code; full text: the
     explanation sheet)"""
-    rules = load_rules(RULES)
+    rules = load_rules(DEFAULT_RULES)
     when = convert.dates(convert.single(as_of, "ณ วันที่", "as of"))
     if when.bad.any() or when.empty.any():
         shown = when.errors[0, 0] or cell_error("ต้องระบุ ณ วันที่", "as_of is required")
@@ -347,7 +343,7 @@ def CPL_EXPLAIN(forwarded, acknowledged, first_progress, resolved, result_detail
     if ids is None:
         table["complaint_id"] = np.array([str(i + 1) for i in range(n)], dtype=object)
     header = list(table)
-    rows = [header] + np.column_stack([table[h] for h in header]).tolist()
+    rows = [header, *np.column_stack([table[h] for h in header]).tolist()]
     norm = normalize_complaints(rows, sheet=None)
     has_start = ~flat(cols["forwarded_on"], "empty")
     for p in norm.errors:  # a row without a forwarding date is empty, not an error

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from cplkpi.outputs import check_output_file, check_output_folder, fit_name
 from cplkpi.scoring.errors import CplError
-from cplkpi.scoring.rules import available_rules, load_rules
+from cplkpi.scoring.rules import DEFAULT_RULES, available_rules, load_rules
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, month_code, parse_month
 
 from . import app
@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the audit modules load openpyxl and the report layout: impo
     from cplkpi.macros.audit import AuditResult
     from cplkpi.macros.audit_sample import MonthSample
 
-_RULES = typer.Option("bma-2557", help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}")
+_RULES = typer.Option(DEFAULT_RULES, help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}")
 _OUT = typer.Option(..., "--out", help="โฟลเดอร์ผลลัพธ์ (output folder)", file_okay=False)
 _SAMPLES = typer.Option(None, "--samples", file_okay=False,
                         help="โฟลเดอร์ไฟล์สุ่มตรวจของกองกลาง (folder of the sample workbooks; default OUT/สุ่มตรวจ)")

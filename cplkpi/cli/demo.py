@@ -8,6 +8,7 @@ import typer
 
 from cplkpi.examples import sample_path
 from cplkpi.outputs import check_output_folder
+from cplkpi.scoring.rules import DEFAULT_RULES
 from cplkpi.scoring.thaidate import parse_month
 
 from . import app
@@ -38,7 +39,7 @@ def demo_command(
     console.print(f"ข้อมูลตัวอย่าง (sample): {plain(sample)}")
     check_output_folder(out, sample, names=[EXPLANATIONS, *output_names(parse_month(DEMO_MONTH))])
     out.mkdir(parents=True, exist_ok=True)
-    run_score(sample, 2563, "bma-2557", None, out / EXPLANATIONS, keep_going=False)
+    run_score(sample, 2563, DEFAULT_RULES, None, out / EXPLANATIONS, keep_going=False)
     console.print("\n[bold]แบบรายงาน CPL_R001 และ CPL_R003 เดือนกันยายน 2563 (monthly reports)[/]")
     result = fill_monthly_reports(sample, DEMO_MONTH, out_dir=out, pdf=pdf)
     print_result(result)

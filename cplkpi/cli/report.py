@@ -9,7 +9,7 @@ from rich.table import Table
 
 from cplkpi.outputs import check_output_file, check_output_folder
 from cplkpi.scoring.errors import CplError
-from cplkpi.scoring.rules import available_rules
+from cplkpi.scoring.rules import DEFAULT_RULES, available_rules
 from cplkpi.scoring.thaidate import (
     DateParseError,
     fiscal_months,
@@ -85,7 +85,7 @@ def report_command(
     fiscal_year: int = fiscal_year_option(
         "--fiscal-year", "--fy", help="ทั้งปีงบประมาณ 12 เดือน เช่น 2563 (all 12 months of a fiscal year)"),
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="โฟลเดอร์ผลลัพธ์ (output folder)"),
-    rules: str = typer.Option("bma-2557", help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}"),
+    rules: str = typer.Option(DEFAULT_RULES, help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}"),
     as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (default: วันสุดท้ายของเดือน / month end; "
                                                  "an imported workbook: its snapshot day if earlier)"),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="สร้าง PDF ด้วย LibreOffice (render PDFs)"),

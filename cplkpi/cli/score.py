@@ -16,7 +16,7 @@ from cplkpi.outputs import check_output_file
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.explain import for_people
 from cplkpi.scoring.monitor import phase_th
-from cplkpi.scoring.rules import available_rules
+from cplkpi.scoring.rules import DEFAULT_RULES, available_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
 from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
@@ -197,7 +197,7 @@ def score_command(
     workbook: Path = WORKBOOK,
     fiscal_year: int = fiscal_year_option(
         "--fy", help="ปีงบประมาณ พ.ศ. เช่น 2563 (fiscal year B.E.; default: the latest in the data)"),
-    rules: str = typer.Option("bma-2557", help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}"),
+    rules: str = typer.Option(DEFAULT_RULES, help=f"ชุดเกณฑ์ (rule set): {', '.join(available_rules())}"),
     as_of: str = typer.Option(None, "--as-of", help="ประเมิน ณ วันที่ (evaluation date; default: end of the fiscal year, "
                                                  "or the snapshot day of an imported workbook)"),
     explain: Path = typer.Option(None, help="เขียนคำอธิบายรายเรื่องลงไฟล์ .xlsx หรือ .csv (write explanations)"),
@@ -216,7 +216,7 @@ def overdue_command(
     workbook: Path = WORKBOOK,
     as_of: str = typer.Option(None, "--as-of", help="ณ วันที่ (as of; default: today in Bangkok, or the snapshot day "
                                                  "of an imported workbook)"),
-    rules: str = typer.Option("bma-2557", help="ชุดเกณฑ์ (rule set)"),
+    rules: str = typer.Option(DEFAULT_RULES, help="ชุดเกณฑ์ (rule set)"),
     out: Path = typer.Option(None, help="เขียนรายการลงไฟล์ .xlsx หรือ .csv (write the list to a file)"),
     all_open: bool = typer.Option(False, "--all", help="แสดงเรื่องที่ยังไม่เสร็จทั้งหมด (list every open complaint)"),
     keep_going: bool = typer.Option(False, "--keep-going", help="ทำต่อแม้ข้อมูลมีข้อผิดพลาด (continue despite input errors)"),
