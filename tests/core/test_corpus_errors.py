@@ -8,16 +8,10 @@ fails the test, listing every input and door where it happened.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from corpus import build as corpus
 
 import cplkpi
-
-_spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
-corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus)
 
 #: Known exceptions that still escape the family, each with why it is left (docs/decisions.md, "One house"):
 #: the test fails when one is fixed (remove it here) as when a new one appears.

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 import cplkpi
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 THREE_LINES = """\
 import cplkpi
 book = cplkpi.read_workbook("examples/sample_district_2563.xlsx")
