@@ -38,6 +38,7 @@ from cplkpi.scoring.catalogue import catalogue
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.scoring.thaidate import date_system_1904
+from cplkpi.udfs.convert import uses_1904
 from cplkpi.workbook import ComplaintWorkbook, coverage_sheet, find_sheet, from_sheets
 from cplkpi.xlsx import FORMULA_START, THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, safe_text
 
@@ -131,22 +132,6 @@ def defined_names(book: Any) -> dict[str, tuple[str, str]]:
         if m:
             out[name] = ((m[1] or "").replace("''", "'") or m[2], m[3])
     return out
-
-
-def uses_1904(book: Any) -> bool:
-    """Whether the book counts dates in the 1904 date system (older Mac workbooks): ``Date1904`` of the
-    workbook through COM (Windows) or ``date_1904`` through AppleScript (macOS). xlwings Lite/Server
-    cannot tell (no ``book.api``): False there."""
-    try:
-        api = book.api
-    except (AttributeError, NotImplementedError):  # Lite/Server: no api; a fake book: none
-        return False
-    for read in (lambda: api.Date1904, lambda: api.date_1904.get()):
-        try:
-            return bool(read())
-        except AttributeError:  # the other platform's name
-            pass
-    return False
 
 
 def complaint_workbook(book: Any) -> ComplaintWorkbook:

@@ -89,6 +89,7 @@ __all__ = [
     "reject",
     "rows",
     "single",
+    "uses_1904",
     "values",
     "within",
 ]
@@ -558,3 +559,19 @@ def rows(out: np.ndarray) -> list[list[Any]]:
     if out.shape[1] == 1:
         return [[v] for v in out.ravel().tolist()]
     return out.tolist()
+
+
+def uses_1904(book: Any) -> bool:
+    """Whether the book counts dates in the 1904 date system (older Mac workbooks): ``Date1904`` of the
+    workbook through COM (Windows) or ``date_1904`` through AppleScript (macOS). xlwings Lite/Server
+    cannot tell (no ``book.api``): False there."""
+    try:
+        api = book.api
+    except (AttributeError, NotImplementedError):  # Lite/Server: no api; a fake book: none
+        return False
+    for read in (lambda: api.Date1904, lambda: api.date_1904.get()):
+        try:
+            return bool(read())
+        except AttributeError:  # the other platform's name
+            pass
+    return False

@@ -89,10 +89,8 @@ def _book_uses_1904(caller: Any) -> bool:
     the book cannot be asked: a cell function must compute, not fail, over its date system."""
     if caller is None:
         return False
-    from cplkpi.macros.xlbook import uses_1904  # noqa: PLC0415 (only classic passes a caller: keeps Lite's import light)
-
     try:
-        return uses_1904(caller.sheet.book)
+        return convert.uses_1904(caller.sheet.book)
     except Exception:
         return False
 

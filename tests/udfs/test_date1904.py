@@ -21,6 +21,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from cplkpi.macros import xlbook
 from cplkpi.scoring.thaidate import DATE1904_OFFSET, date_system_1904, excel_serial, parse_dates
+from cplkpi.udfs import convert
 from cplkpi.workbook import read_workbook
 
 COLUMN = 8  # H: วันที่ศูนย์แจ้งเรื่อง
@@ -66,7 +67,7 @@ def test_an_open_1904_book_reads_the_dates_it_shows(mac_file, sample_book):
         api = types.SimpleNamespace(Date1904=True)  # what COM says of the workbook
 
     book = MacBook(load_workbook(path, data_only=True), None, str(path))
-    assert xlbook.uses_1904(book)
+    assert convert.uses_1904(book)
     got = xlbook.complaint_workbook(book).complaints.table
     assert got["forwarded_on"].iloc[0] == pd.Timestamp(day)
     pd.testing.assert_series_equal(got["forwarded_on"], sample_book.complaints.table["forwarded_on"])
@@ -80,9 +81,9 @@ def test_the_date_system_of_an_open_book():
 
     mac = types.SimpleNamespace(api=types.SimpleNamespace(date_1904=types.SimpleNamespace(get=lambda: True)))
     windows_1900 = types.SimpleNamespace(api=types.SimpleNamespace(Date1904=False))
-    assert xlbook.uses_1904(mac) is True
-    assert xlbook.uses_1904(windows_1900) is False
-    assert xlbook.uses_1904(Lite()) is False
+    assert convert.uses_1904(mac) is True
+    assert convert.uses_1904(windows_1900) is False
+    assert convert.uses_1904(Lite()) is False
 
 
 # --- cell functions: the calling range tells the date system (classic xlwings' reserved `caller`) ---
