@@ -21,6 +21,7 @@ part of the import target and is printed separately.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -207,11 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"import time: {res['seconds']:.2f} s wall, {res['cpu']:.2f} s CPU "
           f"(target <= {TARGET_SECONDS:.0f} s, "
           f"{res['seconds'] / TARGET_SECONDS:.0%} of target; {res['cpu'] / ref['cpu']:.1f}x read_csv CPU)")
-    try:
+    with contextlib.suppress(OSError):  # getloadavg is not on every platform
         print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
               "(wall time grows when other processes share the CPUs)")
-    except OSError:  # pragma: no cover - not on every platform
-        pass
     print(f"import peak memory: {peak / 2**20:.0f} MiB (target <= {TARGET_BYTES / 2**20:.0f} MiB, "
           f"{peak / TARGET_BYTES:.0%} of target; {peak / max(ref_peak, 1):.1f}x read_csv)")
     if "write_seconds" in res:
