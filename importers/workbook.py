@@ -5,7 +5,7 @@ Sheets:
 ``เรื่องร้องเรียน``
     The canonical complaint columns under their Thai headers
     (:data:`cplkpi.scoring.tables.COMPLAINTS` ``label_th``, which
-    :func:`cplkpi.workbook.read_workbook` maps back), then the importer's
+    :func:`cplkpi.reader.read_workbook` maps back), then the importer's
     extra columns (:data:`.snapshot.EXTRA_COLUMNS`).
 ``ประวัติสถานะ``
     The state events (:data:`.snapshot.EVENT_COLUMNS`).
@@ -13,7 +13,7 @@ Sheets:
     The import summary (:meth:`.summary.ImportSummary.tables`).
 ``ข้อมูลครอบคลุม``
     The snapshot time and the days the data covers
-    (:class:`cplkpi.scoring.coverage.Coverage`, read back by :func:`cplkpi.workbook.read_workbook`).
+    (:class:`cplkpi.scoring.coverage.Coverage`, read back by :func:`cplkpi.reader.read_workbook`).
 
 The big sheets are streamed into the file by :func:`cplkpi.bigtable.save_with_tables`
 (memory bounded, a year of Bangkok in seconds) and the file is saved

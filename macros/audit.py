@@ -6,8 +6,8 @@ Job API (stable; the CLI, the batch and the Excel button call exactly this)::
                    samples=None, agency=None) -> AuditResult
 
 * ``source``: the path of a submitted agency workbook, or a
-  :class:`cplkpi.workbook.ComplaintWorkbook` already read (the xlwings layer
-  builds one from the open book with ``cplkpi.workbook.from_sheets``).
+  :class:`cplkpi.reader.ComplaintWorkbook` already read (the xlwings layer
+  builds one from the open book with ``cplkpi.reader.from_sheets``).
 * ``reports``: the CPL_R001/CPL_R003 sheets as
   :class:`~cplkpi.macros.audit_source.ReportSheets` (values, formulas,
   defined names). Read from ``source`` when it is a path; the xlwings layer
@@ -47,7 +47,7 @@ from cplkpi.scoring.rules import RuleSet, load_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.tables import has_text
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, format_thai_month, parse_month
-from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
+from cplkpi.reader import ComplaintWorkbook, one_agency, read_workbook
 
 from .audit_sample import MonthSample, SampleFile, draw_month_sample, sample_file_path, update_sample_file
 from .audit_source import ReportSheets

@@ -47,7 +47,7 @@ from openpyxl.utils.exceptions import CellCoordinatesException
 from cplkpi.scoring.errors import column_letter
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, parse_date
 from cplkpi.templates import build as layout
-from cplkpi.workbook import ComplaintWorkbook
+from cplkpi.reader import ComplaintWorkbook
 
 from .audit import Finding
 from .audit_source import Cell, Drawn, ReportSheets, SheetInfo, header_footer_parts, read_report_sheets

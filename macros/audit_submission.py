@@ -193,7 +193,7 @@ def keep_data_rows(ws: Any, header_row: int, keep: Any) -> None:
 
 def keep_agency_rows(target_wb: Any, book: Any) -> None:
     """Narrow the sheets of ``target_wb`` (openpyxl, the whole workbook) to the rows of ``book``, the
-    workbook narrowed to one agency (:meth:`cplkpi.workbook.ComplaintWorkbook.for_agency`): its
+    workbook narrowed to one agency (:meth:`cplkpi.reader.ComplaintWorkbook.for_agency`): its
     complaints, their progress reports, its monthly-report and audit-sample rows. An imported workbook's
     state history keeps the agency's complaints' rows, and its import summary (the whole file's counts,
     every district: nothing of it is this agency's alone) is dropped."""
@@ -224,7 +224,7 @@ def build_submission(
     """Write the submission file ``out``: a copy of complaint workbook ``workbook`` with the month's reports.
 
     With ``narrative``, the seed-003 progress form of the fiscal year so far is added too. A workbook
-    holding several agencies needs ``agency`` (:func:`cplkpi.workbook.one_agency` refuses it otherwise,
+    holding several agencies needs ``agency`` (:func:`cplkpi.reader.one_agency` refuses it otherwise,
     listing the agencies): the copy then holds that agency's rows only.
     """
     from openpyxl import load_workbook
@@ -232,7 +232,7 @@ def build_submission(
     from cplkpi.guard import reading
     from cplkpi.outputs import ensure_not_input
     from cplkpi.scoring.errors import InputError, Problem
-    from cplkpi.workbook import CSV_SUFFIXES, one_agency, read_workbook
+    from cplkpi.reader import CSV_SUFFIXES, one_agency, read_workbook
 
     workbook, out = Path(workbook), ensure_not_input(out, workbook)
     whole = read_workbook(workbook)

@@ -25,7 +25,7 @@ import numpy as np
 
 from cplkpi.importers.agencies import BANGKOK_DISTRICTS
 from cplkpi.scoring.tables import SHEETS
-from cplkpi.workbook import ComplaintWorkbook, from_sheets
+from cplkpi.reader import ComplaintWorkbook, from_sheets
 from cplkpi.xlsx import write_bytes_atomic, write_table_sheet
 
 from .audit_submission import submission_bytes

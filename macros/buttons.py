@@ -60,7 +60,7 @@ from cplkpi.scoring.thaidate import (
     parse_date,
     parse_month,
 )
-from cplkpi.workbook import ComplaintWorkbook, find_sheet, one_agency
+from cplkpi.reader import ComplaintWorkbook, find_sheet, one_agency
 
 from . import xlbook
 from .xlbook import Block

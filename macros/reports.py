@@ -1,7 +1,7 @@
 """The monthly report job: CPL_R001 and CPL_R003 for a month, filled, validated, narrated, printed.
 
 ``fill_monthly_reports(workbook, month, out_dir=…)`` takes a complaint
-workbook (a :class:`~cplkpi.workbook.ComplaintWorkbook`, or the path of an
+workbook (a :class:`~cplkpi.reader.ComplaintWorkbook`, or the path of an
 .xlsx read values-only with python-calamine), asks the engine for every
 figure of the month and of the fiscal year to date, fills copies of the
 committed templates (``templates/CPL_R00x.xlsx``, layout in
@@ -53,7 +53,7 @@ from cplkpi.scoring.thaidate import (
     parse_month,
 )
 from cplkpi.templates import build as layout
-from cplkpi.workbook import ComplaintWorkbook, read_workbook
+from cplkpi.reader import ComplaintWorkbook, read_workbook
 from cplkpi.xlsx import set_text, write_table_sheet
 
 from .cache import save_with_values
@@ -588,7 +588,7 @@ def fill_monthly_reports(
     """Fill CPL_R001 and CPL_R003 for ``month`` (and the fiscal year to date) into ``out_dir``.
 
     ``workbook`` is a :class:`ComplaintWorkbook` (e.g. built by
-    :func:`cplkpi.workbook.from_sheets` from an open Excel book) or the path
+    :func:`cplkpi.reader.from_sheets` from an open Excel book) or the path
     of a complaint workbook, which is read values-only and never written.
     ``month`` is a date in the month or text such as ``2563-09`` or
     ``ก.ย. 2563``; ``as_of`` (a date or text such as ``5 ต.ค. 2563``) defaults

@@ -21,7 +21,7 @@ from cplkpi.macros.audit_synthetic import write_agency_folder
 from cplkpi.macros.reports import fill_monthly_reports
 from cplkpi.office import to_pdf
 from cplkpi.scoring.explain import for_people
-from cplkpi.workbook import read_workbook
+from cplkpi.reader import read_workbook
 
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

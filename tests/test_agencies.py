@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from cplkpi.cli import app
 from cplkpi.scoring.errors import CplError
 from cplkpi.templates import build as layout
-from cplkpi.workbook import AgencyChoiceError, agency_key, one_agency, read_workbook
+from cplkpi.reader import AgencyChoiceError, agency_key, one_agency, read_workbook
 
 D = _dt.date
 runner = CliRunner()
@@ -262,7 +262,7 @@ def test_explanations_without_any_actual_date_are_blank_not_nat(tmp_path, suffix
     from cplkpi.export import write_table
     from cplkpi.scoring.explain import for_people
     from cplkpi.scoring.tables import SHEETS
-    from cplkpi.workbook import from_sheets
+    from cplkpi.reader import from_sheets
 
     book = from_sheets({SHEETS["complaints"][0]: [
         ["เลขที่เรื่อง", "หน่วยงาน", "วันที่ศูนย์แจ้งเรื่อง"], ["X1", "เขตสาทร", D(2023, 5, 2)]]})

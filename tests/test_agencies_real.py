@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from cplkpi.cli import app
 from cplkpi.importers import import_files
 from cplkpi.templates import build as layout
-from cplkpi.workbook import read_workbook
+from cplkpi.reader import read_workbook
 
 TRAFFY = Path(os.environ.get("CPLKPI_TRAFFY_DIR",
                             Path(__file__).resolve().parents[2] / "shared" / "data" / "traffy"))

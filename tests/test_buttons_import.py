@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from test_buttons_jobs import FakeBook, settings, status
 
 from cplkpi.macros import buttons
-from cplkpi.workbook import read_workbook
+from cplkpi.reader import read_workbook
 
 FIXTURES = Path(__file__).parent / "data" / "import"
 

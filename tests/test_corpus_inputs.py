@@ -1,7 +1,7 @@
 """The malformed-input corpus: each bad input gets exactly the message the user sees, and stays byte-identical.
 
 Every entry of ``tests/corpus/build.py`` is built into a fresh folder, read
-with :func:`cplkpi.workbook.read_workbook` (the door of every command), and
+with :func:`cplkpi.reader.read_workbook` (the door of every command), and
 the full list of problems (``str(problem)``, as printed to the user: level,
 sheet!cell (column) and the Thai message with English in parentheses) must be
 exactly the one below. The input's SHA-256 is the same before and after, and
@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 from cplkpi.scoring.errors import InputError
-from cplkpi.workbook import read_workbook
+from cplkpi.reader import read_workbook
 
 _spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
 corpus = importlib.util.module_from_spec(_spec)

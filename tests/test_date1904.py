@@ -21,7 +21,7 @@ from test_buttons_jobs import FakeBook
 
 from cplkpi.macros import xlbook
 from cplkpi.scoring.thaidate import DATE1904_OFFSET, date_system_1904, excel_serial, parse_dates
-from cplkpi.workbook import read_workbook
+from cplkpi.reader import read_workbook
 
 COLUMN = 8  # H: วันที่ศูนย์แจ้งเรื่อง
 

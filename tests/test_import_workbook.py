@@ -16,7 +16,7 @@ from cplkpi.importers.workbook import COMPLAINT_SHEET, COVERAGE_SHEET, EVENTS_SH
 from cplkpi.scoring.coverage import Coverage
 from cplkpi.scoring.errors import InputError
 from cplkpi.scoring.tables import COMPLAINTS, STATUSES
-from cplkpi.workbook import read_workbook
+from cplkpi.reader import read_workbook
 
 DATA = Path(__file__).parent / "data" / "import"
 FILES = [DATA / "traffy_dump.csv", DATA / "traffy_geojson.csv", DATA / "traffy_web.csv"]

@@ -16,7 +16,7 @@ from cplkpi.scoring.scores import period_summary
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.scoring.thaidate import parse_month
 from cplkpi.templates import build as layout
-from cplkpi.workbook import from_sheets
+from cplkpi.reader import from_sheets
 from cplkpi.xlsx import THAI_DATE_FORMAT
 
 D = _dt.date

@@ -179,7 +179,7 @@ def audit_sample_command(
     """สุ่มเรื่องที่เสร็จสิ้นในเดือน 10% ลงไฟล์สุ่มตรวจ และคำนวณความถูกต้องจากผลที่ตรวจแล้ว (draw/read the 10 % sample)."""
     from cplkpi.macros.audit_sample import sample_file_path, update_sample_file
     from cplkpi.scoring.scores import score
-    from cplkpi.workbook import one_agency, read_workbook
+    from cplkpi.reader import one_agency, read_workbook
 
     months = [month_option(m) for m in month]
     check_output_folder(out, workbook)
@@ -295,7 +295,7 @@ def audit_pack_command(
     or --all-agencies: one file per agency, each in a folder named after the agency next to OUT.
     """
     from cplkpi.macros.audit_submission import build_submission
-    from cplkpi.workbook import agency_file_part, read_workbook
+    from cplkpi.reader import agency_file_part, read_workbook
 
     if agency is not None and all_agencies:
         raise typer.BadParameter("ใช้ --agency หรือ --all-agencies อย่างใดอย่างหนึ่ง (give --agency or --all-agencies)")

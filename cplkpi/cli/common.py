@@ -22,7 +22,7 @@ from cplkpi.outputs import OutputError, protected_inputs
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, Problem
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year_range, format_thai_date, parse_date
-from cplkpi.workbook import ComplaintWorkbook, one_agency
+from cplkpi.reader import ComplaintWorkbook, one_agency
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)

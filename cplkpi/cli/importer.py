@@ -124,7 +124,7 @@ def import_command(
 def _reports(path: Path, month: _dt.date, out_dir: Path, pdf: bool) -> None:
     """Fill CPL_R001/CPL_R003 from the workbook just written (read back as any workbook is)."""
     from cplkpi.macros.reports import fill_monthly_reports
-    from cplkpi.workbook import one_agency, read_workbook
+    from cplkpi.reader import one_agency, read_workbook
 
     from .report import print_findings, print_result
 

@@ -17,7 +17,7 @@ from cplkpi.scoring.thaidate import (
     format_thai_month,
     parse_month,
 )
-from cplkpi.workbook import agency_file_part
+from cplkpi.reader import agency_file_part
 
 from . import app
 from .common import (

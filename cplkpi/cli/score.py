@@ -19,7 +19,7 @@ from cplkpi.scoring.monitor import phase_th
 from cplkpi.scoring.rules import available_rules
 from cplkpi.scoring.scores import ScoreResult
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
-from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
+from cplkpi.reader import ComplaintWorkbook, one_agency, read_workbook
 
 from . import app
 from .common import (
