@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cplkpi.bigtable import TableColumn, save_with_tables
+from cplkpi.ooxml.stream import TableColumn, save_with_tables
 from cplkpi.scoring.errors import CplError
 from cplkpi.xlsx import FORMULA_START, write_bytes_atomic, write_table_sheet
 

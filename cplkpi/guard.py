@@ -38,6 +38,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from cplkpi.ooxml.scan import (
+    MalformedXml,
+    MergeWalk,
+    SheetWalk,
+    UnsafeXml,
+    fast_extent,
+    walk_xml,
+)
 from cplkpi.scoring.errors import InputError, Problem, column_letter
 from cplkpi.xlsx import sheet_parts
 
@@ -174,129 +182,13 @@ def _corrupt(path: Path, detail: str) -> InputError:
 # --- the sheet XML: how far its cells reach, parsed the way the reader does -------------------------
 #
 # python-calamine builds a dense grid from A1 (or the first cell) to the last cell with a value, so a
-# 1 KB file with one value at XFD1048576 asks for 17 billion cells. The reader (quick-xml) takes a
-# cell's place from its ``r`` attribute in any quoting or case (``r = 'xfd1048576'``), and a cell
-# without ``r`` from its row (``<row r>``, else the row after the previous one) and the cells before it
-# in that row. The extent is therefore measured on the XML as written, not on one writer's output:
-# a fast byte scan when every cell is written the usual way (``<c r="B7" …>``), else an exact
-# streaming parse (expat, no DTD or entities, constant memory).
-
-#: Longest run of the sheet XML without ``>`` (a tag or a text): 32,767 characters is Excel's cell limit.
-_MAX_RUN = 64 * 1024**2
-#: A cell tag not written ``<c r="…`` (other whitespace, no ``r`` first) or with a namespace prefix
-#: (``x:c``): the fast scan cannot vouch for where such a cell lies. Two patterns, each with a literal
-#: start, are much faster than one alternation.
-_ODD_CELL = re.compile(rb'<c(?:[\t\n\r/>]| (?!r="))')
-_PREFIXED_CELL = re.compile(rb':c[\s/>]')
-#: ``r =`` anywhere: an ``r`` attribute when it follows whitespace or a quote (else e.g. ``footer=``)
-_R_EQUALS = re.compile(rb"r\s*=")
-#: a cell whose reference is not within A1:Z299999 (one capital letter, row below 300,000)
-_NOT_SMALL = re.compile(rb'<c R="(?![A-Z](?:[0-2][0-9]{5}|[0-9]{1,5})")')
-#: a cell tag written the usual way: reference, other attributes, self-closing or not
-_USUAL_CELL = re.compile(rb'<c R="([A-Za-z]{1,3})([0-9]{1,7})"(?:\s+[^\s<>/="]+="[^"<>]*")*\s*(/?)>')
-_REF_PARTS = re.compile(r"([A-Za-z]*)([0-9]+)")
-
-
-def _ref(text: str | bytes) -> tuple[int, int] | None:
-    """(row, column), 1-based, of a reference such as ``B7`` or ``xfd1048576`` as the reader parses it
-    (letters in any case, then digits); None when the reader would refuse it (it then fails, cleanly)."""
-    if isinstance(text, bytes):
-        text = text.decode("ascii", "replace")
-    m = _REF_PARTS.fullmatch(text)
-    if m is None or int(m[2]) == 0:
-        return None
-    col = 0
-    for ch in m[1].upper():
-        col = col * 26 + ord(ch) - 64
-    return int(m[2]), col
-
-
-def _fast_extent(chunks: Iterator[bytes], exact: bool) -> tuple[int, int] | bool | None:
-    """(last row, last column) of the cells with a value when every cell tag of the sheet part is
-    written ``<c r="REF" …>`` (no comments, CDATA, DTD, UTF-16, other quoting); else None.
-
-    Without ``exact``, a part whose cells all lie within A1:Z299999 (inside both limits) is passed by a
-    byte search and gives (1, 1); False says "some cell lies further: scan again with ``exact``", which
-    reads each cell tag (a self-closing one holds no value and the reader skips it).
-    """
-    rows = cols = 0
-    tail, first = b"", True
-    for chunk in _with_end(chunks):
-        data = tail + chunk
-        if chunk:  # cut before the last tag, which may go on in the next chunk
-            cut = max(data.rfind(b"<"), 0)
-            data, tail = data[:cut], data[cut:]
-            if len(tail) > _MAX_RUN:
-                return None
-        decl = data.find(b"<?xml") if first else -1
-        first = False
-        if decl > 3 or b"\x00" in data or (b"!" in data and b"<!" in data) or (
-                b"?" in data and data.find(b"<?", decl + 1) >= 0):
-            return None  # a DTD, comment, CDATA or processing instruction, UTF-16, or text before the XML
-        if _ODD_CELL.search(data) or _PREFIXED_CELL.search(data) or (
-                b'R="' in data and (b'<c R="' in data or b'<row R="' in data)):
-            return None
-        data = data.replace(b'<c r="', b'<c R="').replace(b'<row r="', b'<row R="')
-        if any(data[m.start() - 1:m.start()] in b' \t\r\n"\'' for m in _R_EQUALS.finditer(data)):
-            return None  # a second r attribute, or one written otherwise
-        if not exact:
-            if _NOT_SMALL.search(data):
-                return False
-            rows = cols = 1
-            continue
-        usual_cells = _USUAL_CELL.findall(data)
-        if len(usual_cells) != data.count(b'<c R="'):
-            return None
-        for letters, digits, empty in usual_cells:
-            if not empty:
-                r, c = _ref(letters + digits) or (0, 0)
-                rows, cols = max(rows, r), max(cols, c)
-        if rows > MAX_ROWS or rows * cols > MAX_CELLS:
-            break  # enough to refuse
-    return rows, cols
-
-
-class _SheetWalk:
-    """The reader's walk over a sheet part (expat events): row and column of each cell, as it counts them."""
-
-    def __init__(self) -> None:
-        self.row = self.col = 0  # 0-based, like the reader's counters
-        self.pending: tuple[int, int] | None = None
-        self.rows = self.cols = 0
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = name.rpartition(":")[2]
-        if self.pending is not None:  # the cell has content: it is part of the grid
-            self.rows, self.cols = max(self.rows, self.pending[0]), max(self.cols, self.pending[1])
-            self.pending = None
-        if local == "c":
-            ref = _ref(attrs["r"]) if "r" in attrs else None
-            if ref is not None:
-                self.col = ref[1] - 1
-                self.pending = ref
-            elif "r" not in attrs:
-                self.pending = (self.row + 1, self.col + 1)
-            self.col += 1
-        elif local == "row" and "r" in attrs and (ref := _row_number(attrs["r"])) is not None:
-            self.row = ref - 1
-
-    def end(self, name: str) -> None:
-        local = name.rpartition(":")[2]
-        if local == "c":
-            self.pending = None
-        elif local == "row":
-            self.row += 1
-            self.col = 0
-
-
-def _row_number(text: str) -> int | None:
-    m = _REF_PARTS.fullmatch(text)
-    return int(m[2]) if m is not None and int(m[2]) > 0 else None
+# 1 KB file with one value at XFD1048576 asks for 17 billion cells. The extent is measured on the XML
+# as written (:mod:`cplkpi.ooxml.scan`), before the reader opens the file.
 
 
 def _exact_extent(chunks: Iterator[bytes], path: Path, part: str) -> tuple[int, int]:
     """(last row, last column) of the cells with a value (as the reader places them), by a streaming parse."""
-    walk = _SheetWalk()
+    walk = SheetWalk()
     _walk_xml(walk.start, walk.end, chunks, path, part, lambda: _over(walk.rows, walk.cols))
     return walk.rows, walk.cols
 
@@ -308,40 +200,11 @@ def _over(rows: int, cols: int) -> bool:
 def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None],
               chunks: Iterator[bytes], path: Path, part: str, enough: Callable[[], bool],
               text: Callable[[str], None] | None = None) -> None:
-    """Stream a part through expat with these element handlers, stopping early once ``enough()``.
-
-    Constant memory: expat keeps only the open tag; a DTD (entities) is refused, and so is a run of
-    more than :data:`_MAX_RUN` bytes without ``>`` (no real tag or cell text is that long). XML that
-    is not well-formed is refused as corrupt (after the zip checks of the part, the better reason).
-    """
-    import pyexpat
-
-    parser = pyexpat.ParserCreate()
-
-    def no_dtd(*_: object) -> None:
-        raise _UnsafeXml(part)
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    if text is not None:
-        parser.CharacterDataHandler = text
-    parser.StartDoctypeDeclHandler = no_dtd
-    parser.EntityDeclHandler = no_dtd
-    run = 0
+    """:func:`cplkpi.ooxml.scan.walk_xml`, XML that is not well-formed refused as a corrupt file."""
     try:
-        for chunk in chunks:
-            gt = chunk.rfind(b">")
-            run = run + len(chunk) if gt < 0 else len(chunk) - gt - 1
-            if run > _MAX_RUN:
-                raise _corrupt(path, f"{part}: XML without '>' for more than {_MAX_RUN:,} bytes")
-            parser.Parse(chunk, False)
-            if enough():
-                return
-        parser.Parse(b"", True)
-    except pyexpat.ExpatError as exc:
-        for _ in chunks:  # damage found by the zip checks (CRC, size) is the better reason
-            pass
-        raise _corrupt(path, f"{part}: XML {exc}") from exc
+        walk_xml(start, end, chunks, part, enough, text)
+    except MalformedXml as exc:
+        raise _corrupt(path, str(exc)) from exc.__cause__
 
 
 # --- declared counts: shared strings and styles ---------------------------------------------------------
@@ -527,11 +390,6 @@ def _check_ods_content(path: Path, chunks: Iterator[bytes]) -> None:
         _check_extent(path, sheet, rows, cols)
 
 
-def _with_end(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    yield from chunks
-    yield b""
-
-
 class _Lying(Exception):
     """A member inflates far beyond the size its headers declare."""
 
@@ -655,7 +513,7 @@ def check_workbook_file(path: str | Path, formats: tuple[str, ...] = WORKBOOK_FO
                             pass
                 except _Lying as exc:
                     raise _bomb(path, info.file_size, lying=info.filename) from exc
-                except _UnsafeXml as exc:
+                except UnsafeXml as exc:
                     raise _fail("unsafe_xml",
                                 f"ไฟล์มี XML ที่ไม่ปลอดภัย (DTD/entity) ใน {exc} ปฏิเสธเพื่อความปลอดภัย",
                                 f"the file contains unsafe XML (DTD/entities) in {exc}; refused for safety",
@@ -909,10 +767,6 @@ def _check_xls(path: Path) -> None:
         _check_extent(path, sheet, rows, cols)
 
 
-class _UnsafeXml(Exception):
-    """A sheet part declares a DTD or entities."""
-
-
 def _unique_names(infos: list[zipfile.ZipInfo], path: Path) -> dict[str, str]:
     """Lower-case name → name of every member; two members whose names differ only in case are refused.
 
@@ -977,9 +831,9 @@ def _check_sheet_part(path: Path, raw: BinaryIO, info: zipfile.ZipInfo, sheet: s
     """
     if _mentions(_member_chunks(raw, info), b"mergeCell"):
         _check_merges(path, sheet, _member_chunks(raw, info), info.filename)
-    extent = _fast_extent(_member_chunks(raw, info), exact=False)
+    extent = fast_extent(_member_chunks(raw, info), False, _over)
     if extent is False:
-        extent = _fast_extent(_member_chunks(raw, info), exact=True)
+        extent = fast_extent(_member_chunks(raw, info), True, _over)
     if not extent:
         extent = _exact_extent(_member_chunks(raw, info), path, info.filename)
     _check_extent(path, sheet, *extent)
@@ -997,29 +851,9 @@ def _mentions(chunks: Iterator[bytes], word: bytes) -> bool:
     return False
 
 
-class _MergeWalk:
-    """The merged ranges of a sheet part: their farthest corner and how many cells they cover (openpyxl
-    builds a cell object for each)."""
-
-    def __init__(self) -> None:
-        self.rows = self.cols = self.cells = 0
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        if name.rpartition(":")[2] != "mergeCell":
-            return
-        first, _, last = attrs.get("ref", "").replace("$", "").partition(":")
-        a, b = _ref(first), _ref(last or first)
-        if a is not None and b is not None:
-            self.rows, self.cols = max(self.rows, a[0], b[0]), max(self.cols, a[1], b[1])
-            self.cells += (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
-
-    def end(self, name: str) -> None:
-        """Nothing to do at the end of an element."""
-
-
 def _check_merges(path: Path, sheet: str, chunks: Iterator[bytes], part: str) -> None:
     """Refuse merged ranges reaching beyond the limits, or covering more than :data:`MAX_CELLS` in all."""
-    walk = _MergeWalk()
+    walk = MergeWalk()
     _walk_xml(walk.start, walk.end, chunks, path, part, lambda: walk.cells > MAX_CELLS or _over(walk.rows, 1))
     _check_extent(path, sheet, walk.rows, walk.cols)
     if walk.cells > MAX_CELLS:

@@ -15,7 +15,7 @@ Sheets:
     The snapshot time and the days the data covers
     (:class:`cplkpi.scoring.coverage.Coverage`, read back by :func:`cplkpi.reader.read_workbook`).
 
-The big sheets are streamed into the file by :func:`cplkpi.bigtable.save_with_tables`
+The big sheets are streamed into the file by :func:`cplkpi.ooxml.stream.save_with_tables`
 (memory bounded, a year of Bangkok in seconds) and the file is saved
 atomically; text never becomes a formula (``=1+1`` stays text, with Excel's
 quote prefix).
@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.styles import Font
 
-from cplkpi.bigtable import TableColumn, save_with_tables
+from cplkpi.ooxml.stream import TableColumn, save_with_tables
 from cplkpi.outputs import ensure_not_input
 from cplkpi.scoring.coverage import COVERAGE_SHEET, Coverage
 from cplkpi.scoring.tables import COMPLAINTS, SHEETS, STATUSES

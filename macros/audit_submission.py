@@ -154,7 +154,7 @@ def write_narrative_sheet(target_wb: Any, book: Any, fig: Any) -> Any:
 def submission_bytes(target_wb: Any, book: Any, month: Any, *, rules: RuleSet | str = "bma-2557",
                      as_of: Any = None, narrative: bool = True) -> bytes:
     """The bytes of ``target_wb`` (the complaint workbook, openpyxl) with the month's reports of ``book`` added."""
-    from .cache import workbook_bytes
+    from cplkpi.ooxml.cached import workbook_bytes
     from .reports import compute_figures, render_r001, render_r003
 
     fig = compute_figures(book, month, rules=rules, as_of=as_of)

@@ -8,7 +8,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
 
-from cplkpi.bigtable import TableColumn, save_with_tables
+from cplkpi.ooxml.stream import TableColumn, save_with_tables
 from cplkpi.office import convert
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, write_table_sheet
 

@@ -12,7 +12,6 @@ spreadsheet would take for a formula gets Excel's quote prefix (as
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
@@ -25,8 +24,8 @@ import numpy as np
 import pandas as pd
 from openpyxl.styles import Alignment
 
+from cplkpi.ooxml.cells import cell, column_letter, number_text
 from cplkpi.scoring.days import BANGKOK
-from cplkpi.scoring.errors import column_letter
 from cplkpi.xlsx import (
     FORMULA_START,
     THAI_DATE_FORMAT,
@@ -61,18 +60,17 @@ def _text_cells(ref: str, rows: Sequence[str], values: Sequence[Any], quoted_sty
         if not text:
             out.append("")
             continue
-        cell_style = quoted_style if text.startswith(FORMULA_START) else style
-        out.append(f'<c r="{ref}{r}"{cell_style} t="inlineStr"><is><t xml:space="preserve">'
-                   f'{html.escape(text, quote=False)}</t></is></c>')
+        out.append(cell(ref + r, text=text, style=quoted_style if text.startswith(FORMULA_START) else style,
+                        preserve=True))
     return out
 
 
 def _number_cells(ref: str, rows: Sequence[str], numbers: np.ndarray, style: str = "") -> list[str]:
     present = ~np.isnan(numbers)
-    text = [repr(x) if not float(x).is_integer() else str(int(x)) for x in numbers[present].tolist()]
+    text = [number_text(x) for x in numbers[present].tolist()]
     out = [""] * len(rows)
     for i, t in zip(np.flatnonzero(present), text):
-        out[i] = f'<c r="{ref}{rows[i]}"{style}><v>{t}</v></c>'
+        out[i] = cell(ref + rows[i], t, style=style, escaped=True)
     return out
 
 
@@ -93,7 +91,7 @@ def _column_cells(col: TableColumn, ref: str, rows: Sequence[str], styles: Mappi
         return _number_cells(ref, rows, serial, styles[col.kind])
     if col.kind == "bool":
         flags = pd.array(values, dtype="boolean")
-        return ["" if pd.isna(v) else f'<c r="{ref}{r}" t="b"><v>{int(bool(v))}</v></c>'
+        return ["" if pd.isna(v) else cell(ref + r, "1" if v else "0", t="b", escaped=True)
                 for r, v in zip(rows, flags)]
     numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=np.float64)
     return _number_cells(ref, rows, numbers)
