@@ -35,8 +35,6 @@ import numpy as np
 import pandas as pd
 
 from cplkpi.office import OfficeError, soffice, to_pdf
-from cplkpi.ooxml.cached import save_with_values
-from cplkpi.reader import ComplaintWorkbook, read_workbook
 from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.monitor import monitor, phase_th
@@ -55,8 +53,10 @@ from cplkpi.scoring.thaidate import (
     parse_month,
 )
 from cplkpi.templates import build as layout
+from cplkpi.reader import ComplaintWorkbook, read_workbook
 from cplkpi.xlsx import set_text, write_table_sheet
 
+from cplkpi.ooxml.cached import save_with_values
 from .narrative import Narratives, write_narratives
 from .validate import FINDINGS_HEADERS, Finding, findings_rows, problem_cell, validate_reports
 
