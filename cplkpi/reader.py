@@ -609,7 +609,8 @@ def csv_rows(path: str | Path) -> tuple[list[list[str]], Problem | None]:
     encoding warning, if any, read by the one text reader :mod:`cplkpi.textfile` (UTF-8, UTF-16 with or
     without BOM, else Thai TIS-620/cp874); the delimiter is the most frequent of ``,`` ``;`` tab ``|`` in
     the first non-blank line."""
-    from cplkpi.textfile import csv_records, read_text
+    from cplkpi.guard import read_text
+    from cplkpi.textfile import csv_records
 
     text, warning = read_text(path)
     return csv_records(text, path), warning

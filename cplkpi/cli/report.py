@@ -166,7 +166,8 @@ def validate_report_command(
         start = end = None
         if fiscal_year is not None:
             start, end = fiscal_year_range(fiscal_year)
-        from cplkpi.textfile import TEXT_FILE, read_text
+        from cplkpi.guard import read_text
+        from cplkpi.textfile import TEXT_FILE
 
         from .common import print_problems
 
