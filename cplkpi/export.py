@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cplkpi.ooxml.stream import TableColumn, save_with_tables
+from cplkpi.scoring.catalogue import catalogue
 from cplkpi.scoring.errors import CplError
 from cplkpi.xlsx import FORMULA_START, write_bytes_atomic, write_table_sheet
 
@@ -19,35 +20,8 @@ __all__ = ["HEADERS_TH", "NOTES_SHEET", "TABLE_SUFFIXES", "escape_csv_cell", "no
 #: What :func:`write_table` writes, by the output's suffix.
 TABLE_SUFFIXES = (".xlsx", ".csv")
 
-#: Thai headers (English in parentheses) of the columns of result tables.
-HEADERS_TH: dict[str, str] = {
-    "agency": "หน่วยงาน (agency)",
-    "row": "แถว (row)",
-    "complaint_id": "เลขที่เรื่อง (complaint id)",
-    "month": "เดือน (month)",
-    "step": "ขั้นตอน (step)",
-    "component": "องค์ประกอบ (component)",
-    "correct": "ถูกต้อง (correct)",
-    "reason_code": "รหัสเหตุผล (reason code)",
-    "reason_th": "เหตุผล",
-    "reason_en": "reason",
-    "due": "กำหนด (due)",
-    "actual": "วันที่ดำเนินการ (actual)",
-    "days_late": "ช้า (วันทำการ) (business days late)",
-    "deduction": "หักคะแนน (deduction)",
-    "subject": "เรื่อง (subject)",
-    "unit": "ฝ่าย (unit)",
-    "source_status": "สถานะตามต้นทาง (source status)",
-    "action_th": "สิ่งที่ต้องทำวันนี้ (action today)",
-    "points": "คะแนนที่ได้คืน (points at stake)",
-    "start_on": "วันที่ศูนย์แจ้งเรื่อง (forwarded)",
-    "last_report_on": "รายงานความก้าวหน้าล่าสุด (last progress report)",
-    "business_days_open": "จำนวนวันทำการ (business days open)",
-    "status": "สถานะ (status code)",
-    "phase": "ขั้น (phase)",
-    "status_th": "สถานะ",
-    "status_en": "status",
-}
+#: Thai headers (English in parentheses) of the columns of result tables (``cplkpi/data/labels.toml``).
+HEADERS_TH: dict[str, str] = dict(catalogue("cplkpi", "labels")["headers"])
 
 
 def escape_csv_cell(value: object) -> object:

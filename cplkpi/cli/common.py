@@ -19,10 +19,11 @@ from typer.core import TyperGroup
 
 from cplkpi.entry import interrupted
 from cplkpi.outputs import OutputError, protected_inputs
+from cplkpi.reader import ComplaintWorkbook, one_agency
+from cplkpi.scoring.catalogue import catalogue
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, Problem
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year_range, format_thai_date, parse_date
-from cplkpi.reader import ComplaintWorkbook, one_agency
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -160,23 +161,15 @@ def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:
         err_console.print(f"... และอีก {len(problems) - limit} รายการ (and {len(problems) - limit} more)")
 
 
-#: What a file-system error means, in Thai, by errno.
-_OS_ERRORS_TH = {
-    errno.EACCES: "ไม่มีสิทธิ์เข้าถึง",
-    errno.EPERM: "ไม่มีสิทธิ์เข้าถึง",
-    errno.EROFS: "ระบบไฟล์เป็นแบบอ่านอย่างเดียว",
-    errno.ENOSPC: "พื้นที่ดิสก์เต็ม",
-    errno.ENAMETOOLONG: "ชื่อไฟล์ยาวเกินไป",
-    errno.ENOENT: "ไม่พบไฟล์หรือโฟลเดอร์",
-    errno.EISDIR: "เป็นโฟลเดอร์ ไม่ใช่ไฟล์",
-    errno.ENOTDIR: "ส่วนหนึ่งของที่อยู่เป็นไฟล์ ไม่ใช่โฟลเดอร์",
-}
+#: What a file-system error means, in Thai, by errno (``cplkpi/data/labels.toml``).
+_OS_ERRORS_TH = {getattr(errno, name): text for name, text in catalogue("cplkpi", "labels")["os_errors"].items()
+                 if name != "other"}
 
 
 def os_error_text(exc: OSError) -> str:
     """One readable line for a file-system error: what, which file, Thai then English."""
     name = exc.filename if exc.filename is not None else ""
-    what = _OS_ERRORS_TH.get(exc.errno or 0, "อ่านหรือเขียนไฟล์ไม่ได้")
+    what = _OS_ERRORS_TH.get(exc.errno or 0, catalogue("cplkpi", "labels")["os_errors"]["other"])
     en = exc.strerror or type(exc).__name__
     return f"{what}: {name} ({en}: {name})" if name else f"{what} ({en})"
 
