@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from cplkpi.ooxml.stream import TableColumn, save_with_tables
 from cplkpi.scoring.catalogue import catalogue
@@ -91,9 +93,6 @@ def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลั�
     An .xlsx holds at most Excel's 1,048,576 rows: a longer table raises
     :class:`~cplkpi.scoring.errors.CplError` saying to use .csv.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment
-
     path = Path(path)
     headers = [HEADERS_TH.get(c, c) for c in df.columns]
     if path.suffix.lower() == ".xlsx":

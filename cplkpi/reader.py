@@ -23,7 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl import load_workbook
 
+from cplkpi.guard import check_workbook_file, csv_rows, reading, sheet_parts
+from cplkpi.importers.agencies import district_name, district_office
 from cplkpi.ooxml.scan import DATE1904, SheetScan, scan_sheet, small_numbers
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.calendar import Calendar
@@ -166,8 +169,6 @@ class ComplaintWorkbook:
 
     def fiscal_years(self) -> list[int]:
         """Fiscal years (B.E.) that the complaints were forwarded in, ascending."""
-        from cplkpi.scoring.thaidate import fiscal_year
-
         fy = fiscal_year(self.complaints.table["forwarded_on"].dropna())
         return sorted({int(x) for x in fy})
 
@@ -222,8 +223,6 @@ def agency_key(name: object) -> str:
     """The name an agency is matched by: a Bangkok district office however staff write it (``เขตสาทร``,
     ``สำนักงานเขต สาทร``, ``สาทร``) is ``สำนักงานเขตสาทร``; any other agency is its name with spaces
     collapsed; "" for no name."""
-    from cplkpi.importers.agencies import district_name, district_office
-
     if name is None or (not isinstance(name, str) and pd.isna(name)):
         return ""
     text = " ".join(str(name).split())
@@ -415,43 +414,40 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
     path = Path(path)
     if path.suffix.lower() in CSV_SUFFIXES:
         return read_csv(path)
-    from cplkpi.guard import check_workbook_file, reading, sheet_parts
-
     warnings = check_workbook_file(path)
     calamine = _calamine()
-    with reading(path):  # calamine or zip errors on a file the guard let through
-        with zipfile.ZipFile(path) as zf:
-            parts = sheet_parts(zf)
-            workbook_xml = zf.read("xl/workbook.xml") if "xl/workbook.xml" in zf.namelist() else b""
-            all_names = list(calamine.from_path(str(path)).sheet_names if calamine else _openpyxl(path).sheetnames)
-            hidden = {n for n, (_, state) in parts.items() if state != "visible"}
-            chosen = choose_sheets(all_names, path.name, hidden)
-            problems = list(warnings) + _ambiguous_sheets(all_names, hidden)
-            sheets: dict[str, list[list[Any]]] = {}
-            scans: dict[str, SheetScan] = {}
-            xml: dict[str, bytes] = {}
-            wanted = [name for name in all_names if name in chosen.values()]
-            cov = coverage_sheet(all_names)
-            # calamine parses outside the GIL: the sheets are read side by side while the XML is scanned here
-            with (ThreadPoolExecutor(max_workers=max(1, min(len(wanted), os.cpu_count() or 1))) if calamine
-                  else _InlineExecutor()) as pool:
-                loading = {name: pool.submit(_sheet_rows, path, name) for name in wanted}
-                for name in wanted:
-                    key = next(k for k, v in chosen.items() if v == name)
-                    if name in hidden:
-                        problems.append(Problem(
-                            "hidden_sheet", f"ชีตนี้ถูกซ่อนไว้ แต่ถูกอ่านเป็นชีต{SHEETS[key][0]}",
-                            f"this sheet is hidden but is read as the {key} sheet", sheet=name,
-                            severity="warning"))
-                    xml[name] = zf.read(parts[name][0]) if name in parts else b""
-                    scans[name] = scan_sheet(xml[name])
-                for name in wanted:
-                    rows, scans[name].merged = loading[name].result()
-                    _put_errors(rows, scans[name].errors)
-                    _put_serials(rows, xml.pop(name))
-                    sheets[name] = rows
-            if cov is not None and cov not in sheets:
-                sheets[cov] = _sheet_rows(path, cov)[0]
+    with reading(path), zipfile.ZipFile(path) as zf:  # calamine or zip errors on a file the guard let through
+        parts = sheet_parts(zf)
+        workbook_xml = zf.read("xl/workbook.xml") if "xl/workbook.xml" in zf.namelist() else b""
+        all_names = list(calamine.from_path(str(path)).sheet_names if calamine else _openpyxl(path).sheetnames)
+        hidden = {n for n, (_, state) in parts.items() if state != "visible"}
+        chosen = choose_sheets(all_names, path.name, hidden)
+        problems = list(warnings) + _ambiguous_sheets(all_names, hidden)
+        sheets: dict[str, list[list[Any]]] = {}
+        scans: dict[str, SheetScan] = {}
+        xml: dict[str, bytes] = {}
+        wanted = [name for name in all_names if name in chosen.values()]
+        cov = coverage_sheet(all_names)
+        # calamine parses outside the GIL: the sheets are read side by side while the XML is scanned here
+        with (ThreadPoolExecutor(max_workers=max(1, min(len(wanted), os.cpu_count() or 1))) if calamine
+              else _InlineExecutor()) as pool:
+            loading = {name: pool.submit(_sheet_rows, path, name) for name in wanted}
+            for name in wanted:
+                key = next(k for k, v in chosen.items() if v == name)
+                if name in hidden:
+                    problems.append(Problem(
+                        "hidden_sheet", f"ชีตนี้ถูกซ่อนไว้ แต่ถูกอ่านเป็นชีต{SHEETS[key][0]}",
+                        f"this sheet is hidden but is read as the {key} sheet", sheet=name,
+                        severity="warning"))
+                xml[name] = zf.read(parts[name][0]) if name in parts else b""
+                scans[name] = scan_sheet(xml[name])
+            for name in wanted:
+                rows, scans[name].merged = loading[name].result()
+                _put_errors(rows, scans[name].errors)
+                _put_serials(rows, xml.pop(name))
+                sheets[name] = rows
+        if cov is not None and cov not in sheets:
+            sheets[cov] = _sheet_rows(path, cov)[0]
     with date_system_1904(DATE1904.search(workbook_xml) is not None):
         book = from_sheets(sheets, path)  # plain numbers in date columns of a 1904 workbook: 1904 serials
     for part in (book.complaints, book.progress, book.monthly_reports, book.audit_sample,
@@ -466,7 +462,7 @@ def _calamine() -> Any:
     """python-calamine's ``CalamineWorkbook``, or None where it is not installed (Pyodide, xlwings Lite:
     no wheel before Pyodide 0.29); openpyxl reads the file there."""
     try:
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineWorkbook  # noqa: PLC0415 (optional: no wheel for Pyodide)
     except ImportError:
         return None
     return CalamineWorkbook
@@ -480,8 +476,6 @@ def _openpyxl(path: Path) -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _openpyxl_loaded(path: Path, mtime_ns: int, size: int) -> Any:
-    from openpyxl import load_workbook
-
     return load_workbook(path, data_only=True, keep_vba=False, keep_links=False)
 
 
@@ -602,18 +596,6 @@ def _layout_problems(part: Normalized, scan: SheetScan, n_rows: int) -> list[Pro
 
 
 # --- CSV -------------------------------------------------------------------------------------------
-
-
-def csv_rows(path: str | Path) -> tuple[list[list[str]], Problem | None]:
-    """The records of a CSV file as rows (blank lines kept, so row numbers stay line numbers) and the
-    encoding warning, if any, read by the one text reader :mod:`cplkpi.textfile` (UTF-8, UTF-16 with or
-    without BOM, else Thai TIS-620/cp874); the delimiter is the most frequent of ``,`` ``;`` tab ``|`` in
-    the first non-blank line."""
-    from cplkpi.guard import read_text
-    from cplkpi.textfile import csv_records
-
-    text, warning = read_text(path)
-    return csv_records(text, path), warning
 
 
 def read_csv(path: str | Path) -> ComplaintWorkbook:

@@ -21,7 +21,7 @@ from typing import Any
 
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.tables import COMPLAINTS, Column, header_key, normalize
-from cplkpi.reader import csv_rows
+from cplkpi.guard import csv_rows
 
 from .agencies import district_name, split_organizations
 from .snapshot import Rejection, Snapshot, empty_events, finish_complaints

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import typer
 from rich.cells import cell_len
 from rich.console import Console
@@ -116,7 +117,6 @@ def cell_text(value: object) -> str:
     Every optional column (subject, unit, detail …) may hold ``pd.NA``, whose truth value is an error,
     so console tables print values only through this function, never ``value or ""``.
     """
-    import pandas as pd
 
     if isinstance(value, pd.Timestamp):
         return f"{format_thai_date(value)} {value:%H:%M}"
@@ -129,7 +129,6 @@ def plain(value: object) -> str:
     """A value from the user's files (text, a path, a message quoting a cell) ready for a rich console line or
     table: shown as it is, never read as console markup (``[/]`` would crash, ``[draft]`` vanish), and
     empty for a missing value (never ``<NA>``, ``nan`` or ``None``)."""
-    import pandas as pd
 
     if value is None or (not isinstance(value, str | Path) and pd.isna(value)):
         return ""

@@ -13,13 +13,14 @@ from rich.table import Table
 
 from cplkpi.export import TABLE_SUFFIXES, notes_file, write_table
 from cplkpi.outputs import check_output_file
+from cplkpi.reader import ComplaintWorkbook, one_agency, read_workbook
+from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.explain import for_people
 from cplkpi.scoring.monitor import phase_th
-from cplkpi.scoring.rules import available_rules
+from cplkpi.scoring.rules import available_rules, load_rules
 from cplkpi.scoring.scores import ScoreResult
-from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
-from cplkpi.reader import ComplaintWorkbook, one_agency, read_workbook
+from cplkpi.scoring.thaidate import fiscal_year_range, format_thai_date, format_thai_month
 
 from . import app
 from .common import (
@@ -276,7 +277,6 @@ def overdue_command(
 @app.command("rules")
 def rules_command() -> None:
     """แสดงชุดเกณฑ์ที่มี (list the shipped rule sets)."""
-    from cplkpi.scoring.rules import load_rules
 
     for name in available_rules():
         r = load_rules(name)
@@ -289,10 +289,7 @@ def holidays_command(
                                       callback=check_fiscal_year),
 ) -> None:
     """แสดงวันหยุดราชการ กทม. ในปีงบประมาณ (list BMA office holidays in a fiscal year)."""
-    import pandas as pd
 
-    from cplkpi.scoring import thai_calendar
-    from cplkpi.scoring.thaidate import fiscal_year_range
 
     start, end = fiscal_year_range(fiscal_year)
     table = thai_calendar().holiday_table()

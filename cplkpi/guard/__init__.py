@@ -25,7 +25,7 @@ file that passed into one clear error. Outputs are checked by :mod:`cplkpi.outpu
 
 from __future__ import annotations
 
-from cplkpi.guard.csv_file import check_csv_file, read_text
+from cplkpi.guard.csv_file import check_csv_file, csv_rows, read_text
 from cplkpi.guard.limits import (
     MAX_CELL_CHARS,
     MAX_CELLS,
@@ -53,6 +53,7 @@ __all__ = [
     "check_csv_file",
     "check_regular_file",
     "check_workbook_file",
+    "csv_rows",
     "read_text",
     "reading",
     "sheet_parts",

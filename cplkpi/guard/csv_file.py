@@ -11,7 +11,15 @@ from cplkpi.guard.limits import (
     _fail,
 )
 from cplkpi.scoring.errors import Problem
-from cplkpi.textfile import CSV_FILE, SNIFF_BYTES, TextKind, decode_text, refuse_utf32, sniff_encoding
+from cplkpi.textfile import (
+    CSV_FILE,
+    SNIFF_BYTES,
+    TextKind,
+    csv_records,
+    decode_text,
+    refuse_utf32,
+    sniff_encoding,
+)
 
 
 def check_csv_file(path: str | Path) -> bytes:
@@ -44,3 +52,12 @@ def read_text(path: str | Path, kind: TextKind = CSV_FILE) -> tuple[str, Problem
     """The checked (:func:`check_csv_file`) and decoded text of a file, and the encoding
     warning, if any."""
     return decode_text(check_csv_file(path), path, kind)
+
+
+def csv_rows(path: str | Path) -> tuple[list[list[str]], Problem | None]:
+    """The records of a CSV file as rows (blank lines kept, so row numbers stay line numbers) and the
+    encoding warning, if any, read by the one text reader :mod:`cplkpi.textfile` (UTF-8, UTF-16 with or
+    without BOM, else Thai TIS-620/cp874); the delimiter is the most frequent of ``,`` ``;`` tab ``|`` in
+    the first non-blank line."""
+    text, warning = read_text(path)
+    return csv_records(text, path), warning

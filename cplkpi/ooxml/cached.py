@@ -32,6 +32,7 @@ from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.utils.datetime import to_excel
+from openpyxl.workbook.properties import CalcProperties
 
 from cplkpi.ooxml.cells import cell, column_letter, escape
 from cplkpi.scoring.thaidate import excel_serial
@@ -170,8 +171,6 @@ def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) 
     full recalculation when Excel opens it.
     """
     if wb.calculation is None:  # valid OOXML: a workbook written without <calcPr>
-        from openpyxl.workbook.properties import CalcProperties
-
         wb.calculation = CalcProperties()
     wb.calculation.fullCalcOnLoad = True
     if reproducible:
