@@ -100,7 +100,7 @@ def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลั�
             raise CplError(f"ตารางมี {len(df):,} แถว เกินที่ Excel รับได้ ({EXCEL_MAX_ROWS - 1:,} แถว): ใช้ไฟล์ .csv "
                            f"(the table has {len(df):,} rows, more than Excel holds: write a .csv instead)")
         wb = Workbook()
-        wb.remove(wb.active)
+        wb.remove(wb.worksheets[0])  # the new workbook's one (active) sheet
         columns = [_column(df[c]) for c in df.columns]
         widths = [_width(h, col) for h, col in zip(headers, columns)]
         # text longer than its column (the reasons) is wrapped, not cut off at the next cell

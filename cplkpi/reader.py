@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -223,7 +223,7 @@ def agency_key(name: object) -> str:
     """The name an agency is matched by: a Bangkok district office however staff write it (``เขตสาทร``,
     ``สำนักงานเขต สาทร``, ``สาทร``) is ``สำนักงานเขตสาทร``; any other agency is its name with spaces
     collapsed; "" for no name."""
-    if name is None or (not isinstance(name, str) and pd.isna(name)):
+    if name is None or (not isinstance(name, str) and pd.isna(cast(Any, name))):  # stubs: scalars only
         return ""
     text = " ".join(str(name).split())
     district = district_name(text)
@@ -382,15 +382,16 @@ def from_sheets(sheets: Mapping[str, Sequence[Sequence[Any]]], path: Path | None
     names = list(sheets)
     chosen = choose_sheets(names, path.name if path is not None else None)
     comp_name = chosen["complaints"]
+    assert comp_name is not None  # choose_sheets raises without a complaint sheet
     complaints = normalize_complaints(sheets[comp_name], comp_name)
     book = ComplaintWorkbook(complaints, path=path, extra_problems=_ambiguous_sheets(names))
-    if chosen["progress"] is not None:
-        book.progress = normalize_progress(sheets[chosen["progress"]], chosen["progress"],
+    if (progress := chosen["progress"]) is not None:
+        book.progress = normalize_progress(sheets[progress], progress,
                                            complaint_ids=complaints.table["complaint_id"])
     for attr, key in (("monthly_reports", "monthly_reports"), ("audit_sample", "audit_sample"),
                       ("calendar_overrides", "calendar")):
-        if chosen[key] is not None:
-            setattr(book, attr, _NORMALIZERS[attr](sheets[chosen[key]], chosen[key]))
+        if (name := chosen[key]) is not None:
+            setattr(book, attr, _NORMALIZERS[attr](sheets[name], name))
     cov = coverage_sheet(names)
     if cov is not None:
         book.coverage = Coverage.from_rows(sheets[cov])
@@ -583,9 +584,9 @@ def _layout_problems(part: Normalized, scan: SheetScan, n_rows: int) -> list[Pro
     for r, c, formula in sorted(scan.volatile):
         if header <= r < n_rows and column_letter(c + 1) in by_letter:
             by_column.setdefault(c, []).append((r, formula))
-    for c, cells in sorted(by_column.items()):
-        (r, formula), letter = cells[0], column_letter(c + 1)
-        more = len(cells) - 1
+    for c, found in sorted(by_column.items()):
+        (r, formula), letter = found[0], column_letter(c + 1)
+        more = len(found) - 1
         many = (f" และอีก {more:,} เซลล์", f" and {more:,} more cells") if more else ("", "")
         warn("formula_today", f"สูตร {formula}{many[0]} ให้วันที่ของวันที่เปิดไฟล์ ไม่ใช่วันที่ดำเนินการ: cplkpi อ่านค่าที่"
              "คำนวณไว้ตอนบันทึกไฟล์ครั้งล่าสุด ซึ่งเปลี่ยนทุกวัน ให้ใส่วันที่จริงเป็นค่าแทนสูตร",

@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
+from xml.etree.ElementTree import Element
 
 import pandas as pd
 from defusedxml.ElementTree import fromstring
@@ -167,7 +168,7 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     actual = {name.lower(): name for name in reversed(zf.namelist())}
     wb = fromstring(zf.read(actual.get("xl/workbook.xml", "xl/workbook.xml")))
     rels_name = actual.get("xl/_rels/workbook.xml.rels")
-    rels = [] if rels_name is None else fromstring(zf.read(rels_name))
+    rels: list[Element] = [] if rels_name is None else list(fromstring(zf.read(rels_name)))
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     out: dict[str, tuple[str, str]] = {}
     for s in wb.iter():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import pandas as pd
 import typer
@@ -40,6 +40,14 @@ _RULES = typer.Option("bma-2557", help=f"ชุดเกณฑ์ (rule set): {'
 _OUT = typer.Option(..., "--out", help="โฟลเดอร์ผลลัพธ์ (output folder)", file_okay=False)
 _SAMPLES = typer.Option(None, "--samples", file_okay=False,
                         help="โฟลเดอร์ไฟล์สุ่มตรวจของกองกลาง (folder of the sample workbooks; default OUT/สุ่มตรวจ)")
+
+
+@overload
+def month_option(value: str, name: str = ...) -> _dt.date: ...
+
+
+@overload
+def month_option(value: None, name: str = ...) -> None: ...
 
 
 def month_option(value: str | None, name: str = "--month") -> _dt.date | None:
@@ -159,6 +167,7 @@ def audit_command(
         print_sample(result.sample, kept)
         if result.sample_file is not None:
             console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {plain(result.sample_file.path)}")
+    assert result.score is not None and result.month is not None  # an audit that ran scored its month
     print_score(result.score, result.agency)
     print_findings(result)
     batch = BatchResult([result.summary()], [(result.summary(), f) for f in result.findings])

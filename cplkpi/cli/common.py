@@ -8,7 +8,7 @@ import errno
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import typer
@@ -130,7 +130,7 @@ def plain(value: object) -> str:
     table: shown as it is, never read as console markup (``[/]`` would crash, ``[draft]`` vanish), and
     empty for a missing value (never ``<NA>``, ``nan`` or ``None``)."""
 
-    if value is None or (not isinstance(value, str | Path) and pd.isna(value)):
+    if value is None or (not isinstance(value, str | Path) and pd.isna(cast(Any, value))):  # stubs: scalars only
         return ""
     return escape(str(value))
 
@@ -194,7 +194,7 @@ class CplkpiGroup(TyperGroup):
 
 def fail(exc: CplError) -> typer.Exit:
     """Print a cplkpi error readably and return the exit to raise (code 1)."""
-    problems = getattr(exc, "problems", None)
+    problems = getattr(exc, "problems", None) or []
     if isinstance(exc, OutputError):  # one line naming the path (paths may hold [ ]: no markup)
         err_console.print(str(problems[0]), markup=False, style="red", soft_wrap=True)  # paths stay whole
     elif problems:

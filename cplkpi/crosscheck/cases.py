@@ -37,8 +37,8 @@ class Scenario:
         return np.array([*self.extra_holidays, *self.extra_workdays], dtype="datetime64[D]")
 
 
-def _day(d: _dt.date) -> np.datetime64:
-    return np.datetime64(d, "D")
+def _day(d: _dt.date | np.datetime64) -> np.datetime64:
+    return np.datetime64(d, "D") if isinstance(d, _dt.date) else d.astype("datetime64[D]")
 
 
 def make_scenarios(rng: np.random.Generator, count: int = 12) -> list[Scenario]:

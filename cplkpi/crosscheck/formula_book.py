@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -132,7 +132,7 @@ def write_workbook(
     return names
 
 
-def _write_text(fh: io.BufferedIOBase, parts: Iterator[str]) -> None:
+def _write_text(fh: IO[bytes], parts: Iterator[str]) -> None:
     buf: list[str] = []
     for part in parts:
         buf.append(part)

@@ -74,13 +74,16 @@ class _OdsWalk:
         :data:`MAX_TEXT_CHARS` (the reader builds every sheet, and each repeat of a cell again)."""
         row, col, repeat = self.cell_at
         where = f"{self.path.name}: {self.sheet}" if self.sheet else self.path.name
-        if self.cell_chars > MAX_CELL_CHARS:
+        cell_chars = self.cell_chars
+        if cell_chars is None:  # outside a cell: nothing to count
+            return
+        if cell_chars > MAX_CELL_CHARS:
             raise InputError([Problem(
                 "cell_text_too_long",
                 f"ข้อความในเซลล์ยาวเกิน {MAX_CELL_CHARS:,} อักขระ (ขีดจำกัดของ Excel) ปฏิเสธเพื่อความปลอดภัย",
                 f"the cell's text is longer than {MAX_CELL_CHARS:,} characters (Excel's limit); refused for "
                 "safety", sheet=where, row=row, letter=column_letter(col))])
-        if self.chars + self.cell_chars * repeat * self.row_repeat > MAX_TEXT_CHARS:
+        if self.chars + cell_chars * repeat * self.row_repeat > MAX_TEXT_CHARS:
             raise InputError([Problem(
                 "text_too_large",
                 f"ข้อความในทุกชีตของไฟล์รวมกันเกิน {MAX_TEXT_CHARS:,} อักขระ (นับเซลล์ที่ซ้ำกันทุกครั้ง) ถึงเซลล์นี้ "

@@ -93,8 +93,9 @@ def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path, kind:
                   else f"xl/{target}")
         opc = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
         wanted |= {reader.lower(), opc.lower()}
-        if el.get("Id") in names:
-            sheet_of[opc.lower()] = names[el.get("Id")]
+        rel_id = el.get("Id")
+        if rel_id is not None and rel_id in names:
+            sheet_of[opc.lower()] = names[rel_id]
     out = {}
     ext = ".xml" if kind == "xlsx" else ".bin"
     for key, name in lower.items():
@@ -117,7 +118,7 @@ def _check_sheet_part(path: Path, raw: BinaryIO, info: zipfile.ZipInfo, sheet: s
     extent = fast_extent(_member_chunks(raw, info), False, _over)
     if extent is False:
         extent = fast_extent(_member_chunks(raw, info), True, _over)
-    if not extent:
+    if not isinstance(extent, tuple):  # None: cells written otherwise than the fast scan vouches for
         extent = _exact_extent(_member_chunks(raw, info), path, info.filename)
     _check_extent(path, sheet, *extent)
 

@@ -26,7 +26,7 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -88,10 +88,10 @@ FAST_SHEET_CELLS = 5000
 
 def _cell_xml(c: Cell, epoch: Any, style_ids: dict[tuple[int, ...], str]) -> str | None:
     """One ``<c>`` element as openpyxl writes it (None for an empty unstyled cell)."""
-    value, t = c._value, c.data_type
+    value, t = c.value, c.data_type
     style = ""
     if c.has_style:
-        key = tuple(c._style)
+        key = tuple(c._style)  # type: ignore[attr-defined]  # openpyxl's style array (no public name): the key of a style, unregistered
         style = style_ids.get(key) or style_ids.setdefault(key, f' s="{c.style_id}"')
     ref = f"{column_letter(c.column)}{c.row}"
     if value is None or value == "":
@@ -102,6 +102,7 @@ def _cell_xml(c: Cell, epoch: Any, style_ids: dict[tuple[int, ...], str]) -> str
         text = str(value)
         return cell(ref, style=style, text=text, preserve=text != text.strip())
     if t == "d":
+        assert isinstance(value, _dt.date | _dt.time | _dt.timedelta)  # openpyxl's type "d"
         return cell(ref, str(_serial(value, epoch)), t="n", style=style, escaped=True)
     if t == "b":
         return cell(ref, "1" if value else "0", t="b", style=style, escaped=True)
@@ -139,9 +140,9 @@ def _sheet_data(ws: Any, cells: dict[tuple[int, int], Any]) -> tuple[bytes, str]
 
 def _plain_cell(c: Cell) -> bool:
     """A cell :func:`_cell_xml` writes exactly: no comment, link, rich text or array/table formula."""
-    if c._comment is not None or c.hyperlink:
+    if c.comment is not None or c.hyperlink:
         return False
-    value = c._value
+    value = c.value
     return value is None or isinstance(value, str | int | float | _dt.date | _dt.time | _dt.timedelta)
 
 
@@ -160,6 +161,11 @@ def _detach_big_sheets(wb: Any) -> dict[str, dict[tuple[int, int], Any]]:
 
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.DOTALL)
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+
+
+def _constant(data: bytes) -> Callable[[re.Match[bytes]], bytes]:
+    """A replacement for :func:`re.sub` that puts ``data`` in as it is (no backslash processing)."""
+    return lambda _m: data
 
 
 def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) -> bytes:
@@ -196,7 +202,7 @@ def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) 
             content = src.read(info.filename)
             if info.filename in fast:
                 sheet_data, dimension = written[fast[info.filename]]
-                content = _SHEET_DATA.sub(lambda _m, xml=sheet_data: xml, content, count=1)
+                content = _SHEET_DATA.sub(_constant(sheet_data), content, count=1)
                 content = _DIMENSION.sub(f'<dimension ref="{dimension}" />'.encode(), content, count=1)
             if info.filename in by_part:
                 content = _inject(content, values[by_part[info.filename]], by_part[info.filename])

@@ -112,15 +112,15 @@ def scan_sheet(xml: bytes) -> SheetScan:
                 continue
             near = max(0, f.start() - 2048)  # the cell's opening tag is just before its <f>
             opening = max(xml.rfind(b"<c ", near, f.start()), xml.rfind(b":c ", near, f.start()))
-            m = _CELL.match(xml, xml.rfind(b"<", 0, opening + 1)) if opening >= 0 else None
-            if m is None or m.end() < f.start() or (ref := _REF.search(m[1])) is None:
+            whole = _CELL.match(xml, xml.rfind(b"<", 0, opening + 1)) if opening >= 0 else None
+            if whole is None or whole.end() < f.start() or (ref := _REF.search(whole[1])) is None:
                 continue
-            done = m.end()
-            value = _VALUE_TEXT.search(m[2])
-            text_result = _TEXT_TYPE.search(m[1]) is not None  # a formula may give "" (an empty <v></v>)
+            done = whole.end()
+            value = _VALUE_TEXT.search(whole[2])
+            text_result = _TEXT_TYPE.search(whole[1]) is not None  # a formula may give "" (an empty <v></v>)
             if not (value is not None and (value[1] or text_result)):
                 scan.no_value.append((int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1))
-            elif (text := _FORMULA.search(m[2])) is not None and _VOLATILE.search(text[1] or b""):
+            elif (text := _FORMULA.search(whole[2])) is not None and _VOLATILE.search(text[1] or b""):
                 scan.volatile.append((int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1,
                                       "=" + html.unescape(text[1].decode("utf-8", "replace"))))
     return scan
@@ -249,8 +249,8 @@ class SheetWalk:
             elif "r" not in attrs:
                 self.pending = (self.row + 1, self.col + 1)
             self.col += 1
-        elif local == "row" and "r" in attrs and (ref := row_number(attrs["r"])) is not None:
-            self.row = ref - 1
+        elif local == "row" and "r" in attrs and (number := row_number(attrs["r"])) is not None:
+            self.row = number - 1
 
     def end(self, name: str) -> None:
         local = name.rpartition(":")[2]

@@ -70,7 +70,7 @@ def _number_cells(ref: str, rows: Sequence[str], numbers: np.ndarray, style: str
     text = [number_text(x) for x in numbers[present].tolist()]
     out = [""] * len(rows)
     for i, t in zip(np.flatnonzero(present), text):
-        out[i] = cell(ref + rows[i], t, style=style, escaped=True)
+        out[i] = cell(ref + rows[int(i)], t, style=style, escaped=True)
     return out
 
 
@@ -83,14 +83,14 @@ def _column_cells(col: TableColumn, ref: str, rows: Sequence[str], styles: Mappi
         stamps = pd.to_datetime(pd.Series(values))
         if isinstance(stamps.dtype, pd.DatetimeTZDtype):  # aware times are written in Bangkok time
             stamps = stamps.dt.tz_convert(BANGKOK).dt.tz_localize(None)
-        stamps = stamps.to_numpy(dtype="datetime64[s]")
-        serial = (stamps - _EXCEL_EPOCH).astype("timedelta64[s]").astype(np.float64) / 86400.0
-        serial[np.isnat(stamps)] = np.nan
+        seconds = stamps.to_numpy(dtype="datetime64[s]")
+        serial = (seconds - _EXCEL_EPOCH).astype("timedelta64[s]").astype(np.float64) / 86400.0
+        serial[np.isnat(seconds)] = np.nan
         if col.kind == "date":
             serial = np.floor(serial)
         return _number_cells(ref, rows, serial, styles[col.kind])
     if col.kind == "bool":
-        flags = pd.array(values, dtype="boolean")
+        flags = pd.Series(values, dtype="boolean")
         return ["" if pd.isna(v) else cell(ref + r, "1" if v else "0", t="b", escaped=True)
                 for r, v in zip(rows, flags)]
     numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=np.float64)
@@ -161,13 +161,13 @@ def save_with_tables(
             entry = zip_entry(info.filename, reproducible)
             if reproducible and info.filename == "docProps/core.xml":
                 content = fixed_core(content)
-            title = parts.get(info.filename)
-            if title is None:
+            sheet = parts.get(info.filename)
+            if sheet is None:
                 dst.writestr(entry, content)
                 continue
-            columns = tables[title]
+            columns = tables[sheet]
             n = len(columns[0].values) if columns else 0
-            first = starts[title]
+            first = starts[sheet]
             last_row = first + n - 1 if n else first - 1
             head, tail = content.split(b"</sheetData>", 1) if b"</sheetData>" in content else \
                 content.replace(b"<sheetData/>", b"<sheetData></sheetData>").split(b"</sheetData>", 1)
@@ -179,7 +179,7 @@ def save_with_tables(
                 out.write(head)
                 for start in range(0, n, chunk):
                     stop = min(n, start + chunk)
-                    out.write(_rows_xml(columns, first, start, stop, styles[title]))
+                    out.write(_rows_xml(columns, first, start, stop, styles[sheet]))
                     if on_rows is not None:
                         on_rows(stop - start)
                 out.write(b"</sheetData>" + tail)
