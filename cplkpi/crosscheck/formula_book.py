@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cplkpi.crosscheck.cases import Scenario
-from cplkpi.ooxml.cells import cell, escape, number_text
+from cplkpi.ooxml.cells import cell, escape, number_text, row
 from cplkpi.scoring.errors import column_letter
 from cplkpi.scoring.thaidate import excel_serial
 
@@ -52,7 +52,7 @@ def _header_row(values: Sequence[str]) -> str:
     cells = "".join(
         cell(f"{chr(65 + j)}1", text=v) for j, v in enumerate(values)
     )
-    return f'<row r="1">{cells}</row>'
+    return row(1, cells)
 
 
 def write_workbook(
@@ -92,13 +92,13 @@ def write_workbook(
         for i in range(lo, hi):
             r = i - lo + 2
             hol = hol_ranges[int(scen[i])]
-            yield (
-                f'<row r="{r}">{_cell_number(f"A{r}", ids[i])}{_cell_number(f"B{r}", scen[i])}'
+            yield row(r, (
+                f'{_cell_number(f"A{r}", ids[i])}{_cell_number(f"B{r}", scen[i])}'
                 f"{_cell_number(f'C{r}', serial_start[i], 1)}{_cell_number(f'D{r}', days[i])}"
                 f"{_cell_number(f'E{r}', serial_end[i], 1)}"
                 f"{_cell_formula(f'F{r}', f'WORKDAY.INTL(C{r},D{r},1,{hol})', cw[i], 1)}"
-                f"{_cell_formula(f'G{r}', f'NETWORKDAYS.INTL(C{r},E{r},1,{hol})', cn[i])}</row>"
-            )
+                f"{_cell_formula(f'G{r}', f'NETWORKDAYS.INTL(C{r},E{r},1,{hol})', cn[i])}"
+            ))
 
     def holiday_rows() -> Iterator[str]:
         yield _header_row([f"scenario {s.key}" for s in scenarios])
@@ -109,7 +109,7 @@ def write_workbook(
                 for j, col in enumerate(serials)
                 if r < len(col)
             )
-            yield f'<row r="{r + 2}">{cells}</row>'
+            yield row(r + 2, cells)
 
     sheets = [*names, HOLIDAY_SHEET]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:

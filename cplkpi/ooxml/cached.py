@@ -34,7 +34,8 @@ from openpyxl.cell.cell import Cell
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.properties import CalcProperties
 
-from cplkpi.ooxml.cells import cell, column_letter, escape
+from cplkpi.ooxml.cells import cell, column_letter, escape, row
+from cplkpi.ooxml.scan import DIMENSION, FORMULA_WITHOUT_VALUE, SHEET_DATA
 from cplkpi.scoring.thaidate import excel_serial
 from cplkpi.xlsx import reproducible_zip, sheet_parts, stamp_reproducible, write_bytes_atomic
 
@@ -43,7 +44,6 @@ __all__ = ["CachedValues", "save_with_values", "workbook_bytes"]
 #: sheet title → {cell reference → cached value}; ``""``/None is an empty-text result.
 CachedValues = Mapping[str, Mapping[str, Any]]
 
-_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/></c>', re.DOTALL)
 
 
 def _value_xml(value: Any) -> tuple[str, str]:
@@ -76,7 +76,7 @@ def _inject(xml: bytes, values: Mapping[str, Any], sheet: str) -> bytes:
         t, v = _value_xml(values[ref])
         return cell(ref, v, t=t, style=m[2].decode("utf-8"), f=m[3].decode("utf-8"), escaped=True).encode("utf-8")
 
-    out = _CELL.sub(repl, xml)
+    out = FORMULA_WITHOUT_VALUE.sub(repl, xml)
     if missing:
         raise KeyError(f"sheet {sheet!r}: no cached value for formula cells {', '.join(missing[:20])}")
     return out
@@ -130,7 +130,7 @@ def _sheet_data(ws: Any, cells: dict[tuple[int, int], Any]) -> tuple[bytes, str]
     out = ["<sheetData>"]
     for r in sorted(rows):
         attrs = "".join(f' {k}="{v}"' for k, v in ws.row_dimensions.get(r, {}))
-        out.append(f'<row r="{r}"{attrs}>{"".join(rows[r])}</row>')
+        out.append(row(r, "".join(rows[r]), attrs))
     out.append("</sheetData>")
     rs = [r for r, _ in cells] or [1]
     cs = [c for _, c in cells] or [1]
@@ -159,8 +159,6 @@ def _detach_big_sheets(wb: Any) -> dict[str, dict[tuple[int, int], Any]]:
     return out
 
 
-_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.DOTALL)
-_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 
 
 def _constant(data: bytes) -> Callable[[re.Match[bytes]], bytes]:
@@ -202,8 +200,8 @@ def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) 
             content = src.read(info.filename)
             if info.filename in fast:
                 sheet_data, dimension = written[fast[info.filename]]
-                content = _SHEET_DATA.sub(_constant(sheet_data), content, count=1)
-                content = _DIMENSION.sub(f'<dimension ref="{dimension}" />'.encode(), content, count=1)
+                content = SHEET_DATA.sub(_constant(sheet_data), content, count=1)
+                content = DIMENSION.sub(f'<dimension ref="{dimension}" />'.encode(), content, count=1)
             if info.filename in by_part:
                 content = _inject(content, values[by_part[info.filename]], by_part[info.filename])
             dst.writestr(info, content)

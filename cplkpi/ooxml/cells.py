@@ -12,7 +12,7 @@ import functools
 
 from cplkpi.scoring import errors
 
-__all__ = ["cell", "column_letter", "escape", "number_text"]
+__all__ = ["cell", "column_letter", "escape", "number_text", "row"]
 
 _PRESERVE = ' xml:space="preserve"'
 
@@ -57,3 +57,8 @@ def cell(ref: str, v: str | None = None, *, t: str = "", style: str = "", f: str
     if v is None:
         return f'<c r="{ref}"{style}{kind}/>'
     return f'<c r="{ref}"{style}{kind}><v>{v if escaped else escape(v)}</v></c>'
+
+
+def row(r: int | str, cells: str, attrs: str = "") -> str:
+    """One ``<row>`` element: row number ``r``, its other attributes as written (``attrs``) and its cells."""
+    return f'<row r="{r}"{attrs}>{cells}</row>'

@@ -24,6 +24,9 @@ from cplkpi.scoring.tables import ExcelError
 
 __all__ = [
     "DATE1904",
+    "DIMENSION",
+    "FORMULA_WITHOUT_VALUE",
+    "SHEET_DATA",
     "MalformedXml",
     "MergeWalk",
     "SheetScan",
@@ -42,6 +45,16 @@ __all__ = [
 
 #: The SpreadsheetML namespace.
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+# --- openpyxl's own output, patched by the writers (cplkpi.ooxml.stream, cplkpi.ooxml.cached) -----------
+
+#: The ``<dimension>`` of a sheet as openpyxl writes it.
+DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+#: The ``<sheetData>`` of a sheet as openpyxl writes it, empty or not.
+SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.DOTALL)
+#: A formula cell without a cached value as openpyxl writes it: reference, other attributes, formula.
+FORMULA_WITHOUT_VALUE = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/></c>', re.DOTALL)
 
 
 class UnsafeXml(Exception):

@@ -13,7 +13,6 @@ spreadsheet would take for a formula gets Excel's quote prefix (as
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,8 @@ import numpy as np
 import pandas as pd
 from openpyxl.styles import Alignment
 
-from cplkpi.ooxml.cells import cell, column_letter, number_text
+from cplkpi.ooxml.cells import cell, column_letter, number_text, row
+from cplkpi.ooxml.scan import DIMENSION
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.xlsx import (
     FORMULA_START,
@@ -125,7 +125,7 @@ def _rows_xml(columns: Sequence[TableColumn], first_row: int, start: int, stop: 
     for j, col in enumerate(columns):
         part = col.values[start:stop] if not isinstance(col.values, pd.Series) else col.values.iloc[start:stop]
         cells.append(_column_cells(TableColumn(part, col.kind), column_letter(j + 1), rows, styles))
-    return "".join(f'<row r="{r}">{"".join(parts)}</row>' for r, parts in zip(rows, zip(*cells))).encode("utf-8")
+    return "".join(row(r, "".join(parts)) for r, parts in zip(rows, zip(*cells))).encode("utf-8")
 
 
 def save_with_tables(
@@ -173,8 +173,7 @@ def save_with_tables(
                 content.replace(b"<sheetData/>", b"<sheetData></sheetData>").split(b"</sheetData>", 1)
             if n:
                 width = column_letter(len(columns))
-                head = re.sub(rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{width}{last_row}"/>'.encode(),
-                              head, count=1)
+                head = DIMENSION.sub(f'<dimension ref="A1:{width}{last_row}"/>'.encode(), head, count=1)
             with dst.open(entry, "w", force_zip64=True) as out:
                 out.write(head)
                 for start in range(0, n, chunk):
