@@ -65,23 +65,35 @@ class MalformedXml(ValueError):
     """A part is not well-formed XML, or runs on without ``>`` beyond any real tag or text."""
 
 
-#: ``<workbookPr date1904="1">``: the workbook counts dates in the 1904 date system (older Mac files).
-DATE1904 = re.compile(rb'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"')
-
 # --- what calamine does not tell: error values, hidden rows/columns, formulas without values ---------
+#
+# Read as the values reader reads XML: any namespace prefix (``x:c``), attributes in any order, quoted
+# with ``"`` or ``'``, with or without spaces around ``=``. Quick substring tests first: most sheets have
+# none of these.
+
+
+def _attr(name: bytes, value: bytes) -> bytes:
+    """A pattern for the attribute ``name`` with a value matching ``value``, quoted either way."""
+    return rb"\b" + name + rb"""\s*=\s*["']""" + value + rb"""["']"""
+
+
+#: ``<workbookPr date1904="1">``: the workbook counts dates in the 1904 date system (older Mac files).
+DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*" + _attr(b"date1904", rb"(?:1|true)"))
 
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*" + _attr(b"t", b"e") + rb"[^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.S)
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.S)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
-_TEXT_TYPE = re.compile(rb'\bt="(?:str|inlineStr)"')
+_TEXT_TYPE = re.compile(_attr(b"t", rb"(?:str|inlineStr)"))
 _VALUE_TEXT = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _VOLATILE = re.compile(rb"\b(?:TODAY|NOW)\s*\(", re.I)
-_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
-_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_REF = re.compile(_attr(b"r", rb"([A-Za-z]{1,3})(\d+)"))
+_ROW_NUMBER = re.compile(_attr(b"r", rb"(\d+)"))
+_HIDDEN = re.compile(_attr(b"hidden", rb"(?:1|true)"))
+_SPACES = (b" ", b"\t", b"\n", b"\r")
+_MIN, _MAX = re.compile(_attr(b"min", rb"(\d+)")), re.compile(_attr(b"max", rb"(\d+)"))
 
 
 @dataclass
@@ -100,16 +112,16 @@ class SheetScan:
 def scan_sheet(xml: bytes) -> SheetScan:
     """Read what the values reader drops, with quick substring tests first (most sheets have none)."""
     scan = SheetScan()
-    if (b'hidden="1"' in xml or b'hidden="true"' in xml) and _HIDDEN.search(xml):
+    if b"hidden" in xml and _HIDDEN.search(xml):
         for m in _ROW_TAG.finditer(xml):
             if _HIDDEN.search(m[1]) and (num := _ROW_NUMBER.search(m[1])):
                 scan.hidden_rows.append(int(num[1]) - 1)
         for m in _COL_TAG.finditer(xml):
             if _HIDDEN.search(m[1]):
-                lo, hi = re.search(rb'\bmin="(\d+)"', m[1]), re.search(rb'\bmax="(\d+)"', m[1])
+                lo, hi = _MIN.search(m[1]), _MAX.search(m[1])
                 if lo and hi:
                     scan.hidden_cols += range(int(lo[1]) - 1, min(int(hi[1]), 16384))
-    if b'="e"' in xml:
+    if b'"e"' in xml or b"'e'" in xml:
         for m in _ERROR_CELL.finditer(xml):
             ref, value = _REF.search(m[1]), _VALUE_TEXT.search(m[2])
             if ref is None or value is None:
@@ -124,7 +136,7 @@ def scan_sheet(xml: bytes) -> SheetScan:
             if f.start() < done:
                 continue
             near = max(0, f.start() - 2048)  # the cell's opening tag is just before its <f>
-            opening = max(xml.rfind(b"<c ", near, f.start()), xml.rfind(b":c ", near, f.start()))
+            opening = max(xml.rfind(prefix + space, near, f.start()) for prefix in (b"<c", b":c") for space in _SPACES)
             whole = _CELL.match(xml, xml.rfind(b"<", 0, opening + 1)) if opening >= 0 else None
             if whole is None or whole.end() < f.start() or (ref := _REF.search(whole[1])) is None:
                 continue
@@ -142,7 +154,7 @@ def scan_sheet(xml: bytes) -> SheetScan:
 #: A number cell holding what a date reader cannot show as a date: below 1 (0, -1, 0.5) or 60 (29/02/1900).
 _SMALL_NUMBER = re.compile(rb'<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v>\s*'
                            rb'(-[0-9.Ee+-]+|0(?:\.[0-9]*)?(?:[Ee]-?[0-9]+)?|60(?:\.[0-9]*)?)\s*</(?:\w+:)?v>')
-_NOT_NUMBER = re.compile(rb'\bt="(?!n")')
+_NOT_NUMBER = re.compile(rb"""\bt\s*=\s*["'](?!n["'])""")
 
 
 def small_numbers(xml: bytes) -> Iterator[tuple[int, int, bytes]]:
