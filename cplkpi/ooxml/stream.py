@@ -69,8 +69,8 @@ def _number_cells(ref: str, rows: Sequence[str], numbers: np.ndarray, style: str
     present = ~np.isnan(numbers)
     text = [number_text(x) for x in numbers[present].tolist()]
     out = [""] * len(rows)
-    for i, t in zip(np.flatnonzero(present), text):
-        out[i] = cell(ref + rows[int(i)], t, style=style, escaped=True)
+    for i, t in zip(np.flatnonzero(present).tolist(), text):
+        out[i] = cell(ref + rows[i], t, style=style, escaped=True)
     return out
 
 
