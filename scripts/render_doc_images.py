@@ -20,8 +20,8 @@ from cplkpi.macros.audit_batch import audit_folder
 from cplkpi.macros.audit_synthetic import write_agency_folder
 from cplkpi.macros.reports import fill_monthly_reports
 from cplkpi.office import to_pdf
-from cplkpi.scoring.explain import for_people
 from cplkpi.reader import read_workbook
+from cplkpi.scoring.explain import for_people
 
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cplkpi.scoring.errors import InputError
 from cplkpi.reader import read_workbook
+from cplkpi.scoring.errors import InputError
 
 _spec = importlib.util.spec_from_file_location("corpus_build", Path(__file__).parent / "corpus" / "build.py")
 corpus = importlib.util.module_from_spec(_spec)

@@ -20,8 +20,8 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from test_buttons_jobs import FakeBook
 
 from cplkpi.macros import xlbook
-from cplkpi.scoring.thaidate import DATE1904_OFFSET, date_system_1904, excel_serial, parse_dates
 from cplkpi.reader import read_workbook
+from cplkpi.scoring.thaidate import DATE1904_OFFSET, date_system_1904, excel_serial, parse_dates
 
 COLUMN = 8  # H: วันที่ศูนย์แจ้งเรื่อง
 
