@@ -31,9 +31,9 @@ from python_calamine import CalamineWorkbook
 from cplkpi.examples import sample_path
 from cplkpi.importers.agencies import BANGKOK_DISTRICTS
 from cplkpi.macros.audit_submission import submission_bytes
+from cplkpi.reader import ComplaintWorkbook, from_sheets
 from cplkpi.scoring.rules import DEFAULT_RULES
 from cplkpi.scoring.tables import SHEETS
-from cplkpi.workbook import ComplaintWorkbook, from_sheets
 from cplkpi.xlsx import write_bytes_atomic, write_table_sheet
 
 __all__ = [

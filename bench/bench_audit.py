@@ -26,7 +26,7 @@ from pathlib import Path
 from agencies_synthetic import agency_name, write_agency_submission
 
 from cplkpi.macros.audit_batch import audit_folder, workbook_files
-from cplkpi.workbook import read_workbook
+from cplkpi.reader import read_workbook
 
 MONTH = _dt.date(2020, 9, 1)  # the fiscal year's last month: every month's figures are in the reports
 TARGET_S = 60.0

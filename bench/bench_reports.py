@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from cplkpi.macros.reports import compute_figures, fill_monthly_reports
+from cplkpi.reader import read_workbook
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.tables import SHEETS
-from cplkpi.workbook import read_workbook
 
 TARGET_S = 10.0
 SUBJECTS = ["ไฟฟ้าส่องสว่างดับ", "ทางเท้าชำรุด", "ท่อระบายน้ำอุดตัน", "ขยะตกค้าง", "หาบเร่แผงลอย", "เสียงดังรบกวน",

@@ -25,14 +25,14 @@ __version__ = "0.1.0"
 #: Each public name and the module that defines it (one implementation each; this module only points).
 _WHERE: dict[str, str] = {
     # the jobs
-    "read_workbook": "cplkpi.workbook",
+    "read_workbook": "cplkpi.reader",
     "score": "cplkpi._api",
     "fill_monthly_reports": "cplkpi.macros.reports",
     "fill_fiscal_year": "cplkpi.macros.reports",
     "audit_workbook": "cplkpi.macros.audit",
     "import_files": "cplkpi.importers.job",
     # what they return
-    "ComplaintWorkbook": "cplkpi.workbook",
+    "ComplaintWorkbook": "cplkpi.reader",
     "Normalized": "cplkpi.scoring.tables",
     "Problem": "cplkpi.scoring.errors",
     "ScoreResult": "cplkpi.scoring.scores",
@@ -51,7 +51,7 @@ _WHERE: dict[str, str] = {
     "parse_date": "cplkpi.scoring.thaidate",
     # the error family
     "CplError": "cplkpi.scoring.errors",
-    "AgencyChoiceError": "cplkpi.workbook",
+    "AgencyChoiceError": "cplkpi.reader",
     "ArgumentError": "cplkpi.scoring.errors",
     "CalendarRangeError": "cplkpi.scoring.errors",
     "DateParseError": "cplkpi.scoring.thaidate",
@@ -106,13 +106,13 @@ if TYPE_CHECKING:
     from cplkpi.macros.reports import ReportResult, fill_fiscal_year, fill_monthly_reports
     from cplkpi.office import OfficeError
     from cplkpi.outputs import OutputError
+    from cplkpi.reader import AgencyChoiceError, ComplaintWorkbook, read_workbook
     from cplkpi.scoring.calendar import Calendar, thai_calendar
     from cplkpi.scoring.errors import ArgumentError, CalendarRangeError, CplError, InputError, Problem
     from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet, RuleSetError, available_rules, load_rules
     from cplkpi.scoring.scores import ScoreResult
     from cplkpi.scoring.tables import Normalized
     from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_date, parse_date
-    from cplkpi.workbook import AgencyChoiceError, ComplaintWorkbook, read_workbook
 
 
 def __getattr__(name: str) -> Any:

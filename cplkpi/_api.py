@@ -3,7 +3,7 @@
 :func:`score` takes what a Python user holds (a workbook read with :func:`cplkpi.read_workbook`, a
 normalised table, or a pandas DataFrame with the sheet's Thai headers or the canonical names) and
 hands it, normalised by the one normaliser (:mod:`cplkpi.scoring.tables`), to the one scorer
-(:meth:`cplkpi.workbook.ComplaintWorkbook.score`). Nothing here computes a figure.
+(:meth:`cplkpi.reader.ComplaintWorkbook.score`). Nothing here computes a figure.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 
 import pandas as pd
 
+from cplkpi.reader import ComplaintWorkbook
 from cplkpi.scoring.errors import ArgumentError, InputError
 from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet
 from cplkpi.scoring.scores import ScoreResult
@@ -24,7 +25,6 @@ from cplkpi.scoring.tables import (
     normalize_monthly_reports,
     normalize_progress,
 )
-from cplkpi.workbook import ComplaintWorkbook
 
 __all__ = ["Table", "score"]
 
@@ -64,7 +64,7 @@ def score(
 ) -> ScoreResult:
     """Score complaints for a fiscal year (B.E.; default: the latest one they were forwarded in).
 
-    ``data`` is a :class:`~cplkpi.workbook.ComplaintWorkbook` (its progress, monthly-report, audit-sample
+    ``data`` is a :class:`~cplkpi.reader.ComplaintWorkbook` (its progress, monthly-report, audit-sample
     and calendar sheets and its coverage are used, exactly as ``cplkpi score`` does), or the complaint
     table alone: a :class:`~cplkpi.scoring.tables.Normalized` or a DataFrame whose headers are the
     sheet's (``เลขที่เรื่อง``, ``วันที่ศูนย์แจ้งเรื่อง`` …) or the canonical names (``complaint_id``,

@@ -29,7 +29,7 @@ def interrupted() -> None:
 def main() -> None:
     """Run the ``cplkpi`` command line (the console script's entry point)."""
     try:
-        from cplkpi.cli import app
+        from cplkpi.cli import app  # noqa: PLC0415 (a Ctrl-C while the commands load is said, not a traceback)
     except KeyboardInterrupt:
         interrupted()
         sys.exit(130)

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
-from cplkpi.bigtable import TableColumn, save_with_tables
+from cplkpi.ooxml.stream import TableColumn, save_with_tables
+from cplkpi.scoring.catalogue import catalogue
 from cplkpi.scoring.errors import CplError
 from cplkpi.xlsx import FORMULA_START, write_bytes_atomic, write_table_sheet
 
@@ -19,35 +22,8 @@ __all__ = ["HEADERS_TH", "NOTES_SHEET", "TABLE_SUFFIXES", "escape_csv_cell", "no
 #: What :func:`write_table` writes, by the output's suffix.
 TABLE_SUFFIXES = (".xlsx", ".csv")
 
-#: Thai headers (English in parentheses) of the columns of result tables.
-HEADERS_TH: dict[str, str] = {
-    "agency": "หน่วยงาน (agency)",
-    "row": "แถว (row)",
-    "complaint_id": "เลขที่เรื่อง (complaint id)",
-    "month": "เดือน (month)",
-    "step": "ขั้นตอน (step)",
-    "component": "องค์ประกอบ (component)",
-    "correct": "ถูกต้อง (correct)",
-    "reason_code": "รหัสเหตุผล (reason code)",
-    "reason_th": "เหตุผล",
-    "reason_en": "reason",
-    "due": "กำหนด (due)",
-    "actual": "วันที่ดำเนินการ (actual)",
-    "days_late": "ช้า (วันทำการ) (business days late)",
-    "deduction": "หักคะแนน (deduction)",
-    "subject": "เรื่อง (subject)",
-    "unit": "ฝ่าย (unit)",
-    "source_status": "สถานะตามต้นทาง (source status)",
-    "action_th": "สิ่งที่ต้องทำวันนี้ (action today)",
-    "points": "คะแนนที่ได้คืน (points at stake)",
-    "start_on": "วันที่ศูนย์แจ้งเรื่อง (forwarded)",
-    "last_report_on": "รายงานความก้าวหน้าล่าสุด (last progress report)",
-    "business_days_open": "จำนวนวันทำการ (business days open)",
-    "status": "สถานะ (status code)",
-    "phase": "ขั้น (phase)",
-    "status_th": "สถานะ",
-    "status_en": "status",
-}
+#: Thai headers (English in parentheses) of the columns of result tables (``cplkpi/data/labels.toml``).
+HEADERS_TH: dict[str, str] = dict(catalogue("cplkpi", "labels")["headers"])
 
 
 def escape_csv_cell(value: object) -> object:
@@ -117,9 +93,6 @@ def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลั�
     An .xlsx holds at most Excel's 1,048,576 rows: a longer table raises
     :class:`~cplkpi.scoring.errors.CplError` saying to use .csv.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment
-
     path = Path(path)
     headers = [HEADERS_TH.get(c, c) for c in df.columns]
     if path.suffix.lower() == ".xlsx":
@@ -127,7 +100,7 @@ def write_table(df: pd.DataFrame, path: str | Path, sheet: str = "ผลลั�
             raise CplError(f"ตารางมี {len(df):,} แถว เกินที่ Excel รับได้ ({EXCEL_MAX_ROWS - 1:,} แถว): ใช้ไฟล์ .csv "
                            f"(the table has {len(df):,} rows, more than Excel holds: write a .csv instead)")
         wb = Workbook()
-        wb.remove(wb.active)
+        wb.remove(wb.worksheets[0])  # the new workbook's one (active) sheet
         columns = [_column(df[c]) for c in df.columns]
         widths = [_width(h, col) for h, col in zip(headers, columns)]
         # text longer than its column (the reasons) is wrapped, not cut off at the next cell

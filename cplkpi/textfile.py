@@ -32,7 +32,7 @@ from cplkpi.scoring.errors import InputError, Problem
 
 __all__ = ["CSV_FILE", "MAX_FIELD_CHARS", "SNIFF_BYTES", "TEXT_FILE", "Encoding", "TextKind",
            "ascii_compatible", "cp874_warning", "csv_header", "csv_records", "decode_text", "file_encoding",
-           "read_text", "sniff_encoding"]
+           "sniff_encoding"]
 
 #: Longest CSV field accepted (characters). An Excel cell holds at most 32,767; a field 32 times that is
 #: a broken quote, not a complaint.
@@ -181,14 +181,6 @@ def cp874_warning(name: str, kind: TextKind = CSV_FILE) -> Problem:
         "csv_encoding_cp874", f"{kind.th} ไม่ได้เข้ารหัส UTF-8 จึงอ่านด้วยรหัสภาษาไทย TIS-620 (cp874): "
         "ตรวจว่าอักษรไทยถูกต้อง", f"the {kind.en} is not UTF-8, so it was read as Thai TIS-620 (cp874): "
         "check that the Thai text is right", sheet=name, severity="warning")
-
-
-def read_text(path: str | Path, kind: TextKind = CSV_FILE) -> tuple[str, Problem | None]:
-    """The checked (:func:`cplkpi.guard.check_csv_file`) and decoded text of a file, and the encoding
-    warning, if any."""
-    from cplkpi.guard import check_csv_file
-
-    return decode_text(check_csv_file(path), path, kind)
 
 
 def csv_records(text: str, path: str | Path) -> list[list[str]]:

@@ -23,8 +23,12 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
+from xml.etree.ElementTree import Element
 
 import pandas as pd
+from defusedxml.ElementTree import fromstring
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from cplkpi.outputs import check_replaceable, cut_utf8, file_mode
 
@@ -101,9 +105,6 @@ def write_table_sheet(
     widths: Sequence[float] | None = None,
 ) -> Any:
     """Append a sheet with a bold header row, frozen panes, Thai dates, inert text, printable on A4."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     ws = wb.create_sheet(title)
     for c, header in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=c)
@@ -164,12 +165,10 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     Parsed with defusedxml: the workbook may be untrusted. Part names are matched in any case, as
     Excel and python-calamine do (a target ``WORKSHEETS/sheet1.xml`` is ``xl/worksheets/sheet1.xml``).
     """
-    from defusedxml.ElementTree import fromstring
-
     actual = {name.lower(): name for name in reversed(zf.namelist())}
     wb = fromstring(zf.read(actual.get("xl/workbook.xml", "xl/workbook.xml")))
     rels_name = actual.get("xl/_rels/workbook.xml.rels")
-    rels = [] if rels_name is None else fromstring(zf.read(rels_name))
+    rels: list[Element] = [] if rels_name is None else list(fromstring(zf.read(rels_name)))
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     out: dict[str, tuple[str, str]] = {}
     for s in wb.iter():

@@ -8,7 +8,7 @@ Usage::
     result.complaints            # canonical columns (scoring.tables.COMPLAINTS) + extras
     result.events                # dated state changes
     result.summary.tables()      # rows read / imported / rejected, unknown states, per district
-    result.write("sathon.xlsx")  # a workbook cplkpi.workbook.read_workbook reads
+    result.write("sathon.xlsx")  # a workbook cplkpi.reader.read_workbook reads
 
 The formats, header aliases, state mapping and every derivation rule are in docs/import.md.
 """

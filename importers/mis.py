@@ -19,10 +19,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from cplkpi.guard import IMPORT_FORMATS, check_workbook_file, reading
+from cplkpi.guard import IMPORT_FORMATS, check_workbook_file, csv_rows, reading
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.tables import COMPLAINTS, Column, header_key, normalize
-from cplkpi.workbook import csv_rows
 
 from .agencies import district_name, split_organizations
 from .snapshot import Rejection, Snapshot, empty_events, finish_complaints

@@ -5,7 +5,7 @@ Sheets:
 ``เรื่องร้องเรียน``
     The canonical complaint columns under their Thai headers
     (:data:`cplkpi.scoring.tables.COMPLAINTS` ``label_th``, which
-    :func:`cplkpi.workbook.read_workbook` maps back), then the importer's
+    :func:`cplkpi.reader.read_workbook` maps back), then the importer's
     extra columns (:data:`.snapshot.EXTRA_COLUMNS`).
 ``ประวัติสถานะ``
     The state events (:data:`.snapshot.EVENT_COLUMNS`).
@@ -13,9 +13,9 @@ Sheets:
     The import summary (:meth:`.summary.ImportSummary.tables`).
 ``ข้อมูลครอบคลุม``
     The snapshot time and the days the data covers
-    (:class:`cplkpi.scoring.coverage.Coverage`, read back by :func:`cplkpi.workbook.read_workbook`).
+    (:class:`cplkpi.scoring.coverage.Coverage`, read back by :func:`cplkpi.reader.read_workbook`).
 
-The big sheets are streamed into the file by :func:`cplkpi.bigtable.save_with_tables`
+The big sheets are streamed into the file by :func:`cplkpi.ooxml.stream.save_with_tables`
 (memory bounded, a year of Bangkok in seconds) and the file is saved
 atomically; text never becomes a formula (``=1+1`` stays text, with Excel's
 quote prefix).
@@ -34,7 +34,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from cplkpi.bigtable import TableColumn, save_with_tables
+from cplkpi.ooxml.stream import TableColumn, save_with_tables
 from cplkpi.outputs import ensure_not_input
 from cplkpi.scoring.coverage import COVERAGE_SHEET, Coverage
 from cplkpi.scoring.tables import COMPLAINTS, SHEETS, STATUSES

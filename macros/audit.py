@@ -6,8 +6,8 @@ Job API (stable; the CLI, the batch and the Excel button call exactly this)::
                    samples=None, agency=None) -> AuditResult
 
 * ``source``: the path of a submitted agency workbook, or a
-  :class:`cplkpi.workbook.ComplaintWorkbook` already read (the xlwings layer
-  builds one from the open book with ``cplkpi.workbook.from_sheets``).
+  :class:`cplkpi.reader.ComplaintWorkbook` already read (the xlwings layer
+  builds one from the open book with ``cplkpi.reader.from_sheets``).
 * ``reports``: the CPL_R001/CPL_R003 sheets as
   :class:`~cplkpi.macros.audit_source.ReportSheets` (values, formulas,
   defined names). Read from ``source`` when it is a path; the xlwings layer
@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cplkpi.reader import ComplaintWorkbook, one_agency, read_workbook
 from cplkpi.scoring.days import as_day_array, to_date
 from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.percent import round_half_up
@@ -49,7 +50,6 @@ from cplkpi.scoring.scores import ScoreResult, monthly_report_due
 from cplkpi.scoring.tables import has_text
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_date, format_thai_month, month_end, parse_month
 from cplkpi.templates import layout
-from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
 
 from .audit_reading import month_signals, read_reports, reported_agency, reported_as_of, reported_month
 from .audit_recalc import recalculated_reports

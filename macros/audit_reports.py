@@ -41,9 +41,9 @@ from typing import Any
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 
+from cplkpi.reader import ComplaintWorkbook
 from cplkpi.scoring.thaidate import format_thai_date
 from cplkpi.templates import layout
-from cplkpi.workbook import ComplaintWorkbook
 
 from .audit_compare import (
     _check_names,

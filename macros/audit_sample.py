@@ -43,6 +43,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cplkpi.guard import check_workbook_file
 from cplkpi.outputs import fit_name
+from cplkpi.reader import agency_file_part
 from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.rules import DEFAULT_RULES, AuditDeduction, RuleSet, load_rules
@@ -50,7 +51,6 @@ from cplkpi.scoring.scores import audit_sample_size, completed_in_month
 from cplkpi.scoring.tables import SHEETS, Normalized, normalize_audit_sample
 from cplkpi.scoring.thaidate import fiscal_year, format_thai_month, month_end
 from cplkpi.templates.styles import header_row
-from cplkpi.workbook import agency_file_part
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
 
 from .audit_source import open_readonly, read_sheet_rows, reading

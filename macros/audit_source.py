@@ -6,7 +6,7 @@ hostile input:
 * :func:`cplkpi.guard.check_workbook_file` refuses encrypted/legacy files,
   non-zips, oversized files, zip bombs and sheets with more rows or a larger
   used area than its caps (``MAX_ROWS``, ``MAX_CELLS``) before anything parses
-  them; :func:`cplkpi.workbook.read_workbook` (the complaint sheets) runs it,
+  them; :func:`cplkpi.reader.read_workbook` (the complaint sheets) runs it,
   and so does :func:`read_report_sheets` unless told the file was checked;
 * cell values and formulas are only read as data: openpyxl is opened
   read-only with ``keep_vba=False`` and ``keep_links=False`` (macros and

@@ -31,14 +31,15 @@ from openpyxl.styles import Alignment, Font
 
 from cplkpi.guard import reading
 from cplkpi.importers.writer import EVENTS_SHEET, SUMMARY_SHEET
+from cplkpi.ooxml.cached import workbook_bytes
 from cplkpi.outputs import ensure_not_input
+from cplkpi.reader import CSV_SUFFIXES, one_agency, read_workbook
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet
 from cplkpi.scoring.scores import period_summary
 from cplkpi.scoring.thaidate import fiscal_months, month_end
 from cplkpi.templates import layout
 from cplkpi.templates.build import add_r003_charts
-from cplkpi.workbook import CSV_SUFFIXES, one_agency, read_workbook
 from cplkpi.xlsx import (
     THAI_DATE_FORMAT,
     THAI_FONT,
@@ -48,7 +49,6 @@ from cplkpi.xlsx import (
     write_bytes_atomic,
 )
 
-from .cache import workbook_bytes
 from .narrative import monthly_text
 from .reports import compute_figures, render_r001, render_r003
 
@@ -204,7 +204,7 @@ def keep_data_rows(ws: Any, header_row: int, keep: Any) -> None:
 
 def keep_agency_rows(target_wb: Any, book: Any) -> None:
     """Narrow the sheets of ``target_wb`` (openpyxl, the whole workbook) to the rows of ``book``, the
-    workbook narrowed to one agency (:meth:`cplkpi.workbook.ComplaintWorkbook.for_agency`): its
+    workbook narrowed to one agency (:meth:`cplkpi.reader.ComplaintWorkbook.for_agency`): its
     complaints, their progress reports, its monthly-report and audit-sample rows. An imported workbook's
     state history keeps the agency's complaints' rows, and its import summary (the whole file's counts,
     every district: nothing of it is this agency's alone) is dropped."""
@@ -233,7 +233,7 @@ def build_submission(
     """Write the submission file ``out``: a copy of complaint workbook ``workbook`` with the month's reports.
 
     With ``narrative``, the project-progress form of the fiscal year so far is added too. A workbook
-    holding several agencies needs ``agency`` (:func:`cplkpi.workbook.one_agency` refuses it otherwise,
+    holding several agencies needs ``agency`` (:func:`cplkpi.reader.one_agency` refuses it otherwise,
     listing the agencies): the copy then holds that agency's rows only.
     """
     workbook, out = Path(workbook), ensure_not_input(out, workbook)

@@ -16,11 +16,11 @@ from openpyxl import Workbook
 from openpyxl.utils.cell import absolute_coordinate
 from openpyxl.workbook.defined_name import DefinedName
 
+from cplkpi.reader import ComplaintWorkbook
 from cplkpi.scoring.errors import column_letter
 from cplkpi.scoring.scores import period_summary
 from cplkpi.scoring.thaidate import format_thai_date
 from cplkpi.templates import layout
-from cplkpi.workbook import ComplaintWorkbook
 
 from .audit_compare import _Comparer, _same
 from .audit_reading import _as_date, _empty, _split

@@ -46,6 +46,7 @@ import xlwings as xw
 
 from cplkpi.importers import IMPORT_SUFFIXES, district_filter, import_files
 from cplkpi.outputs import OutputError, check_output_folder, protected_inputs
+from cplkpi.reader import ComplaintWorkbook, find_sheet, one_agency
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, InputError, Problem
 from cplkpi.scoring.explain import component_labels
@@ -61,7 +62,6 @@ from cplkpi.scoring.thaidate import (
     parse_date,
     parse_month,
 )
-from cplkpi.workbook import ComplaintWorkbook, find_sheet, one_agency
 
 from . import xlbook
 from .audit import audit_workbook, month_label

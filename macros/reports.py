@@ -1,7 +1,7 @@
 """The monthly report job: CPL_R001 and CPL_R003 for a month, filled, validated, narrated, printed.
 
 ``fill_monthly_reports(workbook, month, out_dir=…)`` takes a complaint
-workbook (a :class:`~cplkpi.workbook.ComplaintWorkbook`, or the path of an
+workbook (a :class:`~cplkpi.reader.ComplaintWorkbook`, or the path of an
 .xlsx read values-only with python-calamine), asks the engine for every
 figure of the month and of the fiscal year to date, fills copies of the
 committed templates (``templates/CPL_R00x.xlsx``, layout in
@@ -39,6 +39,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string
 
 from cplkpi.office import OfficeError, soffice, to_pdf
+from cplkpi.ooxml.cached import save_with_values
+from cplkpi.reader import ComplaintWorkbook, read_workbook
 from cplkpi.scoring.days import to_date
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.monitor import monitor, phase_th
@@ -58,10 +60,8 @@ from cplkpi.scoring.thaidate import (
 )
 from cplkpi.templates import layout
 from cplkpi.templates.build import add_r003_charts
-from cplkpi.workbook import ComplaintWorkbook, read_workbook
 from cplkpi.xlsx import set_text, write_table_sheet
 
-from .cache import save_with_values
 from .narrative import Narratives, write_narratives
 from .validate import FINDINGS_HEADERS, Finding, findings_rows, problem_cell, validate_reports
 
@@ -597,7 +597,7 @@ def fill_monthly_reports(
     """Fill CPL_R001 and CPL_R003 for ``month`` (and the fiscal year to date) into ``out_dir``.
 
     ``workbook`` is a :class:`ComplaintWorkbook` (e.g. built by
-    :func:`cplkpi.workbook.from_sheets` from an open Excel book) or the path
+    :func:`cplkpi.reader.from_sheets` from an open Excel book) or the path
     of a complaint workbook, which is read values-only and never written.
     ``month`` is a date in the month or text such as ``2563-09`` or
     ``ก.ย. 2563``; ``as_of`` (a date or text such as ``5 ต.ค. 2563``) defaults

@@ -1,7 +1,7 @@
 """The xlwings side of the report buttons: an open ``xlwings.Book`` in, tables and messages back.
 
 Reading turns the book's sheets into rows (Excel row 1 first, so every
-problem names the right row) for :func:`cplkpi.workbook.from_sheets` and, for
+problem names the right row) for :func:`cplkpi.reader.from_sheets` and, for
 the report sheets, into :class:`~cplkpi.macros.audit_source.ReportSheets`.
 Writing puts result tables into sheets of their own (replaced on every run,
 never a sheet the user typed in) and a status message into the control sheet
@@ -34,12 +34,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cplkpi.reader import ComplaintWorkbook, coverage_sheet, find_sheet, from_sheets
 from cplkpi.scoring.catalogue import catalogue
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.scoring.thaidate import date_system_1904
 from cplkpi.udfs.convert import uses_1904
-from cplkpi.workbook import ComplaintWorkbook, coverage_sheet, find_sheet, from_sheets
 from cplkpi.xlsx import FORMULA_START, THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, safe_text
 
 from .audit_source import ReportSheets
@@ -136,7 +136,7 @@ def defined_names(book: Any) -> dict[str, tuple[str, str]]:
 
 def complaint_workbook(book: Any) -> ComplaintWorkbook:
     """The complaint workbook of an open book (its complaint, progress, monthly-report, audit-sample and
-    calendar sheets), read like :func:`cplkpi.workbook.read_workbook` reads a file. In a book using the
+    calendar sheets), read like :func:`cplkpi.reader.read_workbook` reads a file. In a book using the
     1904 date system, date cells already arrive as dates and plain numbers in date columns are read
     as 1904 serials."""
     names = sheet_names(book)

@@ -19,8 +19,8 @@ from cplkpi.export import write_table
 from cplkpi.macros.audit_batch import audit_folder
 from cplkpi.macros.reports import fill_monthly_reports
 from cplkpi.office import to_pdf
+from cplkpi.reader import read_workbook
 from cplkpi.scoring.explain import for_people
-from cplkpi.workbook import read_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from agencies_synthetic import write_agency_folder

@@ -34,7 +34,7 @@ def sample_path():
 
 @pytest.fixture(scope="session")
 def sample_book(sample_path):
-    from cplkpi.workbook import read_workbook
+    from cplkpi.reader import read_workbook
 
     return read_workbook(sample_path)
 

@@ -26,7 +26,7 @@ import functools
 import inspect
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,7 @@ from cplkpi.scoring.percent import percent_array
 from cplkpi.scoring.rules import DEFAULT_RULES, load_rules, short_label
 from cplkpi.scoring.scores import monthly_report_deduction, score, step_score
 from cplkpi.scoring.tables import normalize_complaints, normalize_progress
-from cplkpi.scoring.thaidate import date_system_1904, fiscal_year, format_thai_dates
+from cplkpi.scoring.thaidate import DateStyle, date_system_1904, fiscal_year, format_thai_dates
 
 from . import convert
 from .convert import PREFIX, CellValueError, cell_error
@@ -285,7 +285,8 @@ def CPL_FISCAL_YEAR(date_value):
 def CPL_THAI_DATE(date_value, style=None):
     """วันที่แบบไทย พ.ศ. เป็นข้อความ เช่น 1 ต.ค. 2562
     (a date as Thai Buddhist-era text, e.g. 1 ต.ค. 2562)"""
-    chosen = str(convert.single(style, "รูปแบบ", "style") or "short").strip().lower()
+    # checked by the empty call below: an unknown style raises there
+    chosen = cast(DateStyle, str(convert.single(style, "รูปแบบ", "style") or "short").strip().lower())
     try:
         format_thai_dates(np.array([], dtype="datetime64[D]"), chosen)  # an unknown style raises
     except ValueError as exc:
@@ -337,7 +338,9 @@ def CPL_EXPLAIN(forwarded, acknowledged, first_progress, resolved, result_detail
         errors = np.where((errors == None) & (e != None), e, errors)  # noqa: E711
     table: dict[str, Any] = {}
     for name, c in cols.items():
-        table[name] = np.where(flat(c, "empty"), None, flat(c, "values").astype(object))
+        column = flat(c, "values").astype(object)  # a copy: writable
+        column[flat(c, "empty")] = None
+        table[name] = column
     if ids is None:
         table["complaint_id"] = np.array([str(i + 1) for i in range(n)], dtype=object)
     header = list(table)

@@ -6,6 +6,9 @@ and registers itself on :data:`app`.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import typer
 
 from .common import CplkpiGroup
@@ -22,9 +25,6 @@ app = typer.Typer(
 
 def _register_commands() -> None:
     """Import every command module of this package: each registers its commands on ``app``."""
-    import importlib
-    import pkgutil
-
     for mod in pkgutil.iter_modules(__path__):
         if mod.name != "common":
             importlib.import_module(f"{__name__}.{mod.name}")

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
+import pandas as pd
 import typer
 from rich.table import Table
 
 from cplkpi.outputs import check_output_file, check_output_folder, fit_name
+from cplkpi.reader import agency_file_part, one_agency, read_workbook
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import DEFAULT_RULES, available_rules, load_rules
+from cplkpi.scoring.scores import score
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year, format_thai_month, month_code, parse_month
 
 from . import app
@@ -26,6 +30,7 @@ from .common import (
     print_problems,
     rules_file,
 )
+from .score import print_score
 
 if TYPE_CHECKING:  # the audit modules load openpyxl and the report layout: imported when a command runs
     from cplkpi.macros.audit import AuditResult
@@ -35,6 +40,14 @@ _RULES = typer.Option(DEFAULT_RULES, help=f"ชุดเกณฑ์ (rule set):
 _OUT = typer.Option(..., "--out", help="โฟลเดอร์ผลลัพธ์ (output folder)", file_okay=False)
 _SAMPLES = typer.Option(None, "--samples", file_okay=False,
                         help="โฟลเดอร์ไฟล์สุ่มตรวจของกองกลาง (folder of the sample workbooks; default OUT/สุ่มตรวจ)")
+
+
+@overload
+def month_option(value: str, name: str = ...) -> _dt.date: ...
+
+
+@overload
+def month_option(value: None, name: str = ...) -> None: ...
 
 
 def month_option(value: str | None, name: str = "--month") -> _dt.date | None:
@@ -91,7 +104,6 @@ def print_findings(result: AuditResult) -> None:
 
     At most :data:`FINDINGS_SHOWN` rows in all; the observations are counted by kind.
     """
-    from collections import Counter
 
     tampering, observations = result.tampering, result.observations
     errors = sum(f.is_error for f in tampering)
@@ -131,11 +143,10 @@ def audit_command(
 
     Exit status: 0 ผ่าน (passed), 1 พบข้อผิดพลาด (error-level findings), 2 ตรวจไม่ได้ (could not audit).
     """
-    from cplkpi.macros.audit import audit_workbook, month_label
-    from cplkpi.macros.audit_batch import BatchResult, write_committee_workbook
-    from cplkpi.macros.audit_reports import read_reports
+    from cplkpi.macros.audit import audit_workbook, month_label  # noqa: PLC0415 (heavy: loaded when the command runs)
+    from cplkpi.macros.audit_batch import BatchResult, write_committee_workbook  # noqa: PLC0415 (heavy: loaded when the command runs)
+    from cplkpi.macros.audit_reports import read_reports  # noqa: PLC0415 (heavy: loaded when the command runs)
 
-    from .score import print_score
 
     m = month_option(month)
     check_output_folder(out, workbook, *(report or []))
@@ -156,6 +167,7 @@ def audit_command(
         print_sample(result.sample, kept)
         if result.sample_file is not None:
             console.print(f"ไฟล์สุ่มตรวจ (sample workbook): {plain(result.sample_file.path)}")
+    assert result.score is not None and result.month is not None  # an audit that ran scored its month
     print_score(result.score, result.agency)
     print_findings(result)
     batch = BatchResult([result.summary()], [(result.summary(), f) for f in result.findings])
@@ -177,9 +189,7 @@ def audit_sample_command(
                                     "sheet's only agency)"),
 ) -> None:
     """สุ่มเรื่องที่เสร็จสิ้นในเดือน 10% ลงไฟล์สุ่มตรวจ และคำนวณความถูกต้องจากผลที่ตรวจแล้ว (draw/read the 10 % sample)."""
-    from cplkpi.macros.audit_sample import sample_file_path, update_sample_file
-    from cplkpi.scoring.scores import score
-    from cplkpi.workbook import one_agency, read_workbook
+    from cplkpi.macros.audit_sample import sample_file_path, update_sample_file  # noqa: PLC0415 (heavy: loaded when the command runs)
 
     months = [month_option(m) for m in month]
     check_output_folder(out, workbook)
@@ -208,7 +218,6 @@ def audit_sample_command(
 
 
 def _print_accuracy(months: Any) -> None:
-    import pandas as pd
 
     t = Table(title="ผลการสุ่มตรวจ (audit sample)")
     for col in ("เดือน (month)", "ต้องสุ่ม (needed)", "สุ่มแล้ว (drawn)", "ตรวจแล้ว (marked)", "ถูกต้อง (correct)",
@@ -236,7 +245,7 @@ def audit_batch_command(
     Exit status: 0 ทุกไฟล์ผ่าน (all passed), 1 มีไฟล์ไม่ผ่านหรือตรวจไม่ได้ (a file failed or could not be
     audited), 2 ตรวจโฟลเดอร์ไม่ได้ (the folder could not be audited).
     """
-    from cplkpi.macros.audit_batch import audit_folder, batch_files
+    from cplkpi.macros.audit_batch import audit_folder, batch_files  # noqa: PLC0415 (heavy: loaded when the command runs)
 
     if not folder.is_dir():  # typer lets a pipe or a device through (it is not a file either)
         fail(CplError(f"{folder} ไม่ใช่โฟลเดอร์ (เป็น pipe/FIFO อุปกรณ์ หรือ socket): ระบุโฟลเดอร์ไฟล์ของหน่วยงาน "
@@ -294,8 +303,7 @@ def audit_pack_command(
     A workbook holding several agencies needs --agency NAME (the file then holds that agency's rows only),
     or --all-agencies: one file per agency, each in a folder named after the agency next to OUT.
     """
-    from cplkpi.macros.audit_submission import build_submission
-    from cplkpi.workbook import agency_file_part, read_workbook
+    from cplkpi.macros.audit_submission import build_submission  # noqa: PLC0415 (heavy: loaded when the command runs)
 
     if agency is not None and all_agencies:
         raise typer.BadParameter("ใช้ --agency หรือ --all-agencies อย่างใดอย่างหนึ่ง (give --agency or --all-agencies)")

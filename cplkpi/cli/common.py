@@ -8,8 +8,9 @@ import errno
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import pandas as pd
 import typer
 from rich.cells import cell_len
 from rich.console import Console
@@ -19,10 +20,11 @@ from typer.core import TyperGroup
 
 from cplkpi.entry import interrupted
 from cplkpi.outputs import OutputError, protected_inputs
+from cplkpi.reader import ComplaintWorkbook, one_agency
+from cplkpi.scoring.catalogue import catalogue
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError, Problem
 from cplkpi.scoring.thaidate import DateParseError, fiscal_year_range, format_thai_date, parse_date
-from cplkpi.workbook import ComplaintWorkbook, one_agency
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -115,7 +117,6 @@ def cell_text(value: object) -> str:
     Every optional column (subject, unit, detail …) may hold ``pd.NA``, whose truth value is an error,
     so console tables print values only through this function, never ``value or ""``.
     """
-    import pandas as pd
 
     if isinstance(value, pd.Timestamp):
         return f"{format_thai_date(value)} {value:%H:%M}"
@@ -128,9 +129,8 @@ def plain(value: object) -> str:
     """A value from the user's files (text, a path, a message quoting a cell) ready for a rich console line or
     table: shown as it is, never read as console markup (``[/]`` would crash, ``[draft]`` vanish), and
     empty for a missing value (never ``<NA>``, ``nan`` or ``None``)."""
-    import pandas as pd
 
-    if value is None or (not isinstance(value, str | Path) and pd.isna(value)):
+    if value is None or (not isinstance(value, str | Path) and pd.isna(cast(Any, value))):  # stubs: scalars only
         return ""
     return escape(str(value))
 
@@ -160,23 +160,15 @@ def print_problems(problems: Iterable[Problem], limit: int = 30) -> None:
         err_console.print(f"... และอีก {len(problems) - limit} รายการ (and {len(problems) - limit} more)")
 
 
-#: What a file-system error means, in Thai, by errno.
-_OS_ERRORS_TH = {
-    errno.EACCES: "ไม่มีสิทธิ์เข้าถึง",
-    errno.EPERM: "ไม่มีสิทธิ์เข้าถึง",
-    errno.EROFS: "ระบบไฟล์เป็นแบบอ่านอย่างเดียว",
-    errno.ENOSPC: "พื้นที่ดิสก์เต็ม",
-    errno.ENAMETOOLONG: "ชื่อไฟล์ยาวเกินไป",
-    errno.ENOENT: "ไม่พบไฟล์หรือโฟลเดอร์",
-    errno.EISDIR: "เป็นโฟลเดอร์ ไม่ใช่ไฟล์",
-    errno.ENOTDIR: "ส่วนหนึ่งของที่อยู่เป็นไฟล์ ไม่ใช่โฟลเดอร์",
-}
+#: What a file-system error means, in Thai, by errno (``cplkpi/data/labels.toml``).
+_OS_ERRORS_TH = {getattr(errno, name): text for name, text in catalogue("cplkpi", "labels")["os_errors"].items()
+                 if name != "other"}
 
 
 def os_error_text(exc: OSError) -> str:
     """One readable line for a file-system error: what, which file, Thai then English."""
     name = exc.filename if exc.filename is not None else ""
-    what = _OS_ERRORS_TH.get(exc.errno or 0, "อ่านหรือเขียนไฟล์ไม่ได้")
+    what = _OS_ERRORS_TH.get(exc.errno or 0, catalogue("cplkpi", "labels")["os_errors"]["other"])
     en = exc.strerror or type(exc).__name__
     return f"{what}: {name} ({en}: {name})" if name else f"{what} ({en})"
 
@@ -202,7 +194,7 @@ class CplkpiGroup(TyperGroup):
 
 def fail(exc: CplError) -> typer.Exit:
     """Print a cplkpi error readably and return the exit to raise (code 1)."""
-    problems = getattr(exc, "problems", None)
+    problems = getattr(exc, "problems", None) or []
     if isinstance(exc, OutputError):  # one line naming the path (paths may hold [ ]: no markup)
         err_console.print(str(problems[0]), markup=False, style="red", soft_wrap=True)  # paths stay whole
     elif problems:

@@ -13,6 +13,7 @@ from cplkpi.scoring.thaidate import parse_month
 
 from . import app
 from .common import console, plain
+from .report import print_findings, print_result
 from .score import run_score
 
 #: The demo's report month: September 2020 (ก.ย. 2563), the last month of fiscal year 2563.
@@ -31,9 +32,8 @@ def demo_command(
     Scores the sample for fiscal year 2563, then fills its CPL_R001 and
     CPL_R003 for ก.ย. 2563 (xlsx, PDF, narrative) into ``out``.
     """
-    from cplkpi.macros.reports import fill_monthly_reports, output_names
+    from cplkpi.macros.reports import fill_monthly_reports, output_names  # noqa: PLC0415 (heavy: loaded when the command runs)
 
-    from .report import print_findings, print_result
 
     sample = sample_path()
     console.print(f"ข้อมูลตัวอย่าง (sample): {plain(sample)}")

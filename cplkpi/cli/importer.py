@@ -19,11 +19,13 @@ from rich.table import Table
 
 from cplkpi.importers.summary import ImportSummary
 from cplkpi.outputs import check_output_file, check_output_folder, ensure_not_input
+from cplkpi.reader import one_agency, read_workbook
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.thaidate import DateParseError, parse_month
 
 from . import app
 from .common import RefNotes, cell_text, console, err_console, fail, plain, print_problems
+from .report import print_findings, print_result
 
 FILES = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                        help="ไฟล์ Traffy Fondue (.csv) หรือไฟล์ส่งออก MIS/1555 (.xlsx/.csv) "
@@ -77,7 +79,7 @@ def import_command(
              "(your own states file, the form of traffy_states.csv, added to the shipped one)"),
 ) -> None:
     """นำเข้าเรื่องร้องเรียนจาก Traffy Fondue และ MIS/1555 เป็นสมุดงาน (import complaints; see docs/import.md)."""
-    from cplkpi.importers import district_filter, import_files
+    from cplkpi.importers import district_filter, import_files  # noqa: PLC0415 (heavy: loaded when the command runs)
 
     if out.suffix.lower() != ".xlsx":
         raise typer.BadParameter("ไฟล์ผลลัพธ์ต้องเป็น .xlsx (the output must be an .xlsx file)",
@@ -89,7 +91,7 @@ def import_command(
     check_output_file(out, *files, states)
     month = None
     if report_month is not None:
-        from cplkpi.macros.reports import output_names
+        from cplkpi.macros.reports import output_names  # noqa: PLC0415 (heavy: loaded when the command runs)
 
         try:
             month = parse_month(report_month)
@@ -123,10 +125,8 @@ def import_command(
 
 def _reports(path: Path, month: _dt.date, out_dir: Path, pdf: bool) -> None:
     """Fill CPL_R001/CPL_R003 from the workbook just written (read back as any workbook is)."""
-    from cplkpi.macros.reports import fill_monthly_reports
-    from cplkpi.workbook import one_agency, read_workbook
+    from cplkpi.macros.reports import fill_monthly_reports  # noqa: PLC0415 (heavy: loaded when the command runs)
 
-    from .report import print_findings, print_result
 
     try:
         book = one_agency(read_workbook(path), hint="ใช้ --district เลือกเขตเดียว (choose one with --district)")

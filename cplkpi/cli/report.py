@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.table import Table
 
+from cplkpi.export import TABLE_SUFFIXES, write_table
+from cplkpi.guard import read_text
 from cplkpi.outputs import check_output_file, check_output_folder
+from cplkpi.reader import agency_file_part
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import DEFAULT_RULES, available_rules
 from cplkpi.scoring.thaidate import (
@@ -17,7 +21,7 @@ from cplkpi.scoring.thaidate import (
     format_thai_month,
     parse_month,
 )
-from cplkpi.workbook import agency_file_part
+from cplkpi.textfile import TEXT_FILE
 
 from . import app
 from .common import (
@@ -31,6 +35,7 @@ from .common import (
     fail,
     fiscal_year_option,
     plain,
+    print_problems,
 )
 from .score import WORKBOOK, load
 
@@ -97,7 +102,7 @@ def report_command(
 
     A workbook holding several agencies needs --agency NAME, or --all-agencies (one folder per agency in OUT).
     """
-    from cplkpi.macros.reports import fill_monthly_reports, output_names
+    from cplkpi.macros.reports import fill_monthly_reports, output_names  # noqa: PLC0415 (heavy: loaded when the command runs)
 
     if (month is None) == (fiscal_year is None):
         raise typer.BadParameter("ระบุ --month หรือ --fiscal-year อย่างใดอย่างหนึ่ง (give --month or --fiscal-year)")
@@ -142,7 +147,7 @@ def validate_report_command(
     out: Path = typer.Option(None, "--out", help="เขียนผลตรวจสอบลงไฟล์ .xlsx หรือ .csv (write the findings)"),
 ) -> None:
     """ตรวจสอบแบบรายงานที่กรอกแล้ว: ยอดรวม ช่วงวันที่ต่อเนื่อง ตัวเลขซ้ำ ร้อยละ (validate filled reports)."""
-    from cplkpi.macros.validate import (
+    from cplkpi.macros.validate import (  # noqa: PLC0415 (heavy: loaded when the command runs)
         FINDINGS_HEADERS,
         check_periods,
         findings_rows,
@@ -153,7 +158,6 @@ def validate_report_command(
     if r003 is None and r001 is None and form is None:
         raise typer.BadParameter("ระบุไฟล์ที่จะตรวจ (give a CPL_R003, --r001 or --progress-form)")
     if out is not None:
-        from cplkpi.export import TABLE_SUFFIXES
 
         check_output_file(out, r003, r001, form, suffixes=TABLE_SUFFIXES)
     findings = []
@@ -166,9 +170,7 @@ def validate_report_command(
         start = end = None
         if fiscal_year is not None:
             start, end = fiscal_year_range(fiscal_year)
-        from cplkpi.textfile import TEXT_FILE, read_text
 
-        from .common import print_problems
 
         try:
             text, warning = read_text(form, TEXT_FILE)
@@ -180,9 +182,7 @@ def validate_report_command(
         findings += check_periods(periods, report=form.name, expected_start=start, expected_end=end)
     print_findings(findings)
     if out is not None:
-        import pandas as pd
 
-        from cplkpi.export import write_table
 
         write_table(pd.DataFrame(findings_rows(findings), columns=FINDINGS_HEADERS), out, "ผลการตรวจสอบ")
         console.print(f"เขียนไฟล์ (written): {plain(out)}")

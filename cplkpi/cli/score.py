@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import typer
@@ -13,13 +14,14 @@ from rich.table import Table
 
 from cplkpi.export import TABLE_SUFFIXES, notes_file, write_table
 from cplkpi.outputs import check_output_file
+from cplkpi.reader import ComplaintWorkbook, one_agency, read_workbook
+from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.explain import for_people
 from cplkpi.scoring.monitor import phase_th
-from cplkpi.scoring.rules import DEFAULT_RULES, available_rules
+from cplkpi.scoring.rules import DEFAULT_RULES, available_rules, load_rules
 from cplkpi.scoring.scores import ScoreResult
-from cplkpi.scoring.thaidate import format_thai_date, format_thai_month
-from cplkpi.workbook import ComplaintWorkbook, one_agency, read_workbook
+from cplkpi.scoring.thaidate import fiscal_year_range, format_thai_date, format_thai_month
 
 from . import app
 from .common import (
@@ -79,6 +81,7 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
                     ("คะแนน\n(score)", {"justify": "right", "no_wrap": True})):
         t.add_column(col, **kw)
     places = r.score_decimals
+    c: Any  # a row of the summary (pandas-stubs type its fields as any scalar, bytes included)
     for c in result.component_summary().itertuples():
         counted = f"ส่งตรงเวลา {c.correct:,}/{c.total:,} เดือน" if c.monthly else f"{c.correct:,}/{c.total:,} เรื่อง"
         if c.no_data:  # months without data: neither due nor missing, never "not due yet"
@@ -103,9 +106,9 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
     for col in ("ขั้นตอน (step)", "คะแนนเต็ม (points)", "ก่อนหัก (before)", "หัก (deducted)", "คะแนน (score)"):
         s.add_column(col, justify="right")
     places = r.score_decimals
-    for x in result.steps.itertuples():
-        s.add_row(str(x.step), f"{x.points:g}", f"{x.score_before:.{places}f}", f"{x.deductions:.{places}f}",
-                  f"{x.score:.{places}f}")
+    for step in result.steps.itertuples():
+        s.add_row(str(step.step), f"{step.points:g}", f"{step.score_before:.{places}f}",
+                  f"{step.deductions:.{places}f}", f"{step.score:.{places}f}")
     s.add_row("[bold]รวม (total)[/]", f"{r.total_points:g}", "", "", f"[bold]{result.total:.{r.score_decimals}f}[/]")
     console.print(s)
     for note in result.notes:
@@ -113,7 +116,7 @@ def print_score(result: ScoreResult, agency: str | None) -> None:
             console.print(f"[yellow]หมายเหตุ (note):[/] {plain(note)}")
 
 
-def print_agency_scores(scored: list[tuple[str, ScoreResult]], unassigned: int = 0) -> None:
+def print_agency_scores(scored: list[tuple[str | None, ScoreResult]], unassigned: int = 0) -> None:
     """The committee's view of a many-agency workbook: one row per agency (complaints, each step's score
     after deductions, total), highest total first."""
     r = scored[0][1].rules
@@ -149,7 +152,7 @@ def print_agency_scores(scored: list[tuple[str, ScoreResult]], unassigned: int =
     console.print("ดูรายละเอียดของหน่วยงานหนึ่งด้วย --agency ชื่อหน่วยงาน (one agency's details: --agency NAME)")
 
 
-def agency_explanations(scored: list[tuple[str, ScoreResult]]) -> pd.DataFrame:
+def agency_explanations(scored: list[tuple[str | None, ScoreResult]]) -> pd.DataFrame:
     """The explanations of several agencies in one table, the agency first."""
     frames = [for_people(res.explain(), res.rules) for _, res in scored]
     for (name, _), frame in zip(scored, frames):
@@ -244,9 +247,11 @@ def overdue_command(
                     f"(to expedite as of {day}, most points at stake first)")
     # a file without subjects (the GeoJSON export) gets no empty subject column; long texts wrap, never cut
     subjects = "subject" in table and table["subject"].notna().any()
-    for col, kw in (("เลขที่เรื่อง (id)", {"no_wrap": True}), *((("เรื่อง (subject)", {}),) if subjects else ()),
-                    ("สถานะตามต้นทาง (source status)", {}), ("ขั้น (phase)", {}), ("กำหนด (due)", {}),
-                    ("สถานะ (status)", {}), ("คะแนนที่ได้คืน (points at stake)", {"justify": "right", "min_width": 6})):
+    columns: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("เลขที่เรื่อง (id)", {"no_wrap": True}), *((("เรื่อง (subject)", {}),) if subjects else ()),
+        ("สถานะตามต้นทาง (source status)", {}), ("ขั้น (phase)", {}), ("กำหนด (due)", {}),
+        ("สถานะ (status)", {}), ("คะแนนที่ได้คืน (points at stake)", {"justify": "right", "min_width": 6}))
+    for col, kw in columns:
         t.add_column(col, overflow="fold", **kw)
     places = stakes.baseline.rules.score_decimals
     phases = phase_th(table)
@@ -276,7 +281,6 @@ def overdue_command(
 @app.command("rules")
 def rules_command() -> None:
     """แสดงชุดเกณฑ์ที่มี (list the shipped rule sets)."""
-    from cplkpi.scoring.rules import load_rules
 
     for name in available_rules():
         r = load_rules(name)
@@ -289,10 +293,7 @@ def holidays_command(
                                       callback=check_fiscal_year),
 ) -> None:
     """แสดงวันหยุดราชการ กทม. ในปีงบประมาณ (list BMA office holidays in a fiscal year)."""
-    import pandas as pd
 
-    from cplkpi.scoring import thai_calendar
-    from cplkpi.scoring.thaidate import fiscal_year_range
 
     start, end = fiscal_year_range(fiscal_year)
     table = thai_calendar().holiday_table()

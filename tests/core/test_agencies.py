@@ -17,9 +17,9 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
+from cplkpi.reader import AgencyChoiceError, agency_key, one_agency, read_workbook
 from cplkpi.scoring.errors import CplError
 from cplkpi.templates import layout
-from cplkpi.workbook import AgencyChoiceError, agency_key, one_agency, read_workbook
 
 D = _dt.date
 runner = CliRunner()
@@ -260,9 +260,9 @@ def test_audit_pack_keeps_one_agency_and_audit_refuses_many(many, tmp_path):
 def test_explanations_without_any_actual_date_are_blank_not_nat(tmp_path, suffix):
     """No row has an actual date (nothing acknowledged, no summary sent): the column was written "NaT"."""
     from cplkpi.export import write_table
+    from cplkpi.reader import from_sheets
     from cplkpi.scoring.explain import for_people
     from cplkpi.scoring.tables import SHEETS
-    from cplkpi.workbook import from_sheets
 
     book = from_sheets({SHEETS["complaints"][0]: [
         ["เลขที่เรื่อง", "หน่วยงาน", "วันที่ศูนย์แจ้งเรื่อง"], ["X1", "เขตสาทร", D(2023, 5, 2)]]})

@@ -125,7 +125,7 @@ def test_all_is_complete_and_every_name_imports():
 
 
 def test_the_public_names_are_the_ones_of_their_modules():
-    assert cplkpi.read_workbook is importlib.import_module("cplkpi.workbook").read_workbook
+    assert cplkpi.read_workbook is importlib.import_module("cplkpi.reader").read_workbook
     assert cplkpi.fill_monthly_reports is importlib.import_module("cplkpi.macros.reports").fill_monthly_reports
     assert cplkpi.CplError is importlib.import_module("cplkpi.scoring").CplError
     assert cplkpi.load_rules() is cplkpi.load_rules(cplkpi.DEFAULT_RULES)

@@ -8,8 +8,8 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
 
-from cplkpi.bigtable import TableColumn, save_with_tables
 from cplkpi.office import convert
+from cplkpi.ooxml.stream import TableColumn, save_with_tables
 from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_DATETIME_FORMAT, write_table_sheet
 
 TEXTS = ["=HYPERLINK(\"x\")", "a < b & c > d", "ท่อระบายน้ำ\x07อุดตัน", None, "", "+66 81", " spaced "]

@@ -48,7 +48,7 @@ def test_overdue_lists_what_to_expedite(sample_path, tmp_path):
     assert res.exit_code == 0, res.output
     assert "เกินกำหนด (overdue) 4" in res.output
     assert "รายงานความก้าวหน้าครั้งที่ 1" in res.output and "ติดตามวันที่ 15/30" in res.output  # PHASE_LABELS
-    # issue 11 defect 5: Thai only (the status codes and an English status column were written beside it)
+    # Thai only (the status codes and an English status column were written beside it)
     listed = pd.read_excel(out, engine="openpyxl")
     assert list(listed.columns) == [
         "เลขที่เรื่อง (complaint id)", "เรื่อง (subject)", "ฝ่าย (unit)", "สถานะตามต้นทาง (source status)",
@@ -57,7 +57,7 @@ def test_overdue_lists_what_to_expedite(sample_path, tmp_path):
         "สิ่งที่ต้องทำวันนี้ (action today)",
         "คะแนนที่ได้คืน (points at stake)"]
     assert set(listed["สถานะ"]) == {"เกินกำหนด", "ใกล้ครบกำหนด"}
-    # issue 11 defect 4: the projected totals and how the points are computed go with the list
+    # the projected totals and how the points are computed go with the list
     notes = pd.read_excel(out, sheet_name="คำอธิบาย", engine="openpyxl")["คำอธิบาย (notes)"].tolist()
     summary = next(line for line in res.output.splitlines() if line.startswith("คะแนนปีงบประมาณที่คาดการณ์"))
     assert notes[0].startswith(summary) and notes[0].startswith("คะแนนปีงบประมาณที่คาดการณ์ ณ 30 ก.ย. 2563: ")
@@ -66,7 +66,7 @@ def test_overdue_lists_what_to_expedite(sample_path, tmp_path):
 
 
 def test_overdue_csv_keeps_one_table_and_its_notes_beside_it(tmp_path):
-    """Issue 11 defect 4: a .csv holds the table only (programs read it); the coverage line, the projected
+    """A .csv holds the table only (programs read it); the coverage line, the projected
     totals and the explanation are in ``<name>_คำอธิบาย.txt`` beside it."""
     from cplkpi.importers import import_files
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 
-from cplkpi.bigtable import TableColumn, save_with_tables
 from cplkpi.guard import MAX_ROWS, check_csv_file
 from cplkpi.office import to_pdf
+from cplkpi.ooxml.stream import TableColumn, save_with_tables
 from cplkpi.xlsx import write_table_sheet
 
 

@@ -1,7 +1,7 @@
 """The malformed-input corpus: each bad input gets exactly the message the user sees, and stays byte-identical.
 
 Every entry of ``tests/corpus/build.py`` is built into a fresh folder, read
-with :func:`cplkpi.workbook.read_workbook` (the door of every command), and
+with :func:`cplkpi.reader.read_workbook` (the door of every command), and
 the full list of problems (``str(problem)``, as printed to the user: level,
 sheet!cell (column) and the Thai message with English in parentheses) must be
 exactly the one below. The input's SHA-256 is the same before and after, and
@@ -24,8 +24,8 @@ import pandas as pd
 import pytest
 from corpus import build as corpus
 
+from cplkpi.reader import read_workbook
 from cplkpi.scoring.errors import InputError
-from cplkpi.workbook import read_workbook
 
 EXPECTED = {
     'missing_forwarded_column': ('read', [
@@ -337,7 +337,7 @@ EXPECTED = {
     'csv_semicolons_and_error_text': ('read', [
         'ข้อผิดพลาด csv_semicolons_and_error_text.csv!B3 (วันที่ศูนย์แจ้งเรื่อง): เซลล์มีค่าผิดพลาดของ Excel #N/A: ใส่ค่าที่ถูกต้องแทน (the cell holds the Excel error value #N/A; enter the right value)',
     ]),
-    # issue 14: what a values reader hides in date cells, formula-like text, names at the file system's limit
+    # what a values reader hides in date cells, formula-like text, names at the file system's limit
     'date_formatted_serial_zero': ('read', [
         'ข้อผิดพลาด เรื่องร้องเรียน!B3 (วันที่ศูนย์แจ้งเรื่อง): อ่านวันที่ไม่ได้ (เลขลำดับวันที่ของ Excel อยู่นอกช่วง): 0.0 (cannot read the date (Excel serial number out of range): 0.0)',
     ]),
@@ -358,7 +358,7 @@ EXPECTED = {
     'file_name_of_245_bytes': ('read', []),
 }
 
-# issue 14 (items 4–6): impossible times and zones, invisible characters, text encodings
+# impossible times and zones, invisible characters, text encodings
 EXPECTED.update({
     'timestamp_with_zone_plus_99': ('read', [
         'ข้อผิดพลาด เรื่องร้องเรียน!B3 (วันที่ศูนย์แจ้งเรื่อง): อ่านวันที่ไม่ได้ (ไม่มีเขตเวลา UTC+99: เขตเวลาอยู่ระหว่าง −12:00 ถึง +14:00 กรุงเทพฯ คือ +07:00): "2019-10-01 10:00:00+99" (cannot read the date (no such time zone UTC+99: zones run from −12:00 to +14:00; Bangkok is +07:00): "2019-10-01 10:00:00+99")',

@@ -1,6 +1,6 @@
 """Memory: reading a hostile file under a 1 GB address-space limit ends with the clear refusal, not a kill.
 
-Each case runs the real reader (:func:`cplkpi.workbook.read_workbook`, or the MIS importer for an
+Each case runs the real reader (:func:`cplkpi.reader.read_workbook`, or the MIS importer for an
 .ods) in a subprocess whose address space is capped with ``resource.setrlimit(RLIMIT_AS, 1 GB)``:
 a reader that built the grid the file describes would die there (SIGABRT, "memory allocation of …
 bytes failed"), as the control case shows with python-calamine alone.
@@ -36,7 +36,7 @@ try:
         wb = CalamineWorkbook.from_path(path)
         print("read", len(wb.get_sheet_by_name(wb.sheet_names[0]).to_python()))
     else:
-        from cplkpi.workbook import read_workbook
+        from cplkpi.reader import read_workbook
         print("read", len(read_workbook(path).complaints.table))
 except InputError as exc:
     print("refused", exc.problems[0])

@@ -21,8 +21,8 @@ from openpyxl import Workbook, load_workbook
 
 from cplkpi.export import write_table
 from cplkpi.outputs import ensure_not_input
+from cplkpi.reader import read_workbook
 from cplkpi.scoring.errors import InputError
-from cplkpi.workbook import read_workbook
 from cplkpi.xlsx import save_workbook_atomic, set_text
 
 ROWS = 15_000

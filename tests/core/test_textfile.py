@@ -10,10 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
+from cplkpi.guard import read_text
 from cplkpi.importers import detect_format, read_mis
 from cplkpi.importers.job import read_file
 from cplkpi.scoring.errors import InputError
-from cplkpi.textfile import MAX_FIELD_CHARS, ascii_compatible, csv_header, read_text, sniff_encoding
+from cplkpi.textfile import MAX_FIELD_CHARS, ascii_compatible, csv_header, sniff_encoding
 
 DATA = Path(__file__).parents[1] / "data"
 DUMP = DATA / "import" / "traffy_dump.csv"

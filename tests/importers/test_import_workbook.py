@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 from cplkpi.cli import app
 from cplkpi.importers import import_files
 from cplkpi.importers.writer import COMPLAINT_SHEET, COVERAGE_SHEET, EVENTS_SHEET, SUMMARY_SHEET
+from cplkpi.reader import read_workbook
 from cplkpi.scoring.coverage import Coverage
 from cplkpi.scoring.errors import InputError
 from cplkpi.scoring.tables import COMPLAINTS, STATUSES
-from cplkpi.workbook import read_workbook
 
 DATA = Path(__file__).parents[1] / "data" / "import"
 FILES = [DATA / "traffy_dump.csv", DATA / "traffy_geojson.csv", DATA / "traffy_web.csv"]

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from cplkpi.cli import app
 from cplkpi.importers import import_files
 from cplkpi.importers.states import load_extra_states, state_code
+from cplkpi.reader import read_workbook
 from cplkpi.scoring.coverage import Coverage, format_thai_period
 from cplkpi.scoring.monitor import monitor
-from cplkpi.workbook import read_workbook
 
 runner = CliRunner()
 

@@ -276,7 +276,7 @@ def test_audit_from_an_open_book_with_report_grids(clean):
     from openpyxl import load_workbook
 
     from cplkpi.macros.audit_source import ReportSheets
-    from cplkpi.workbook import from_sheets
+    from cplkpi.reader import from_sheets
 
     values, formulas = load_workbook(clean, data_only=True), load_workbook(clean)
     grids = {name: [list(r) for r in values[name].iter_rows(values_only=True)] for name in values.sheetnames}

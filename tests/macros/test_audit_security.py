@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from cplkpi.guard import sheet_parts as guard_parts
 from cplkpi.macros.audit import audit_workbook
 from cplkpi.macros.audit_source import open_readonly, read_report_sheets
+from cplkpi.reader import read_workbook as read_complaint_workbook
 from cplkpi.scoring.errors import InputError
-from cplkpi.workbook import read_workbook as read_complaint_workbook
 
 SHEET = "เรื่องร้องเรียน"
 

@@ -270,7 +270,7 @@ def _no_sample_recorded(wb, p: Pack) -> None:
 def _drawn_mid_month(wb, p: Pack) -> None:
     """The sample redrawn as of 20 Mar 2563 (fewer completions, other ids), all marked ถูกต้อง."""
     from cplkpi.macros.audit_sample import draw_month_sample
-    from cplkpi.workbook import read_workbook
+    from cplkpi.reader import read_workbook
 
     s = draw_month_sample(read_workbook(p.path).complaints.table, agency_name(INDEX), MARCH, as_of=_dt.date(2020, 3, 20))
     ws, sm = wb[SAMPLE_SHEET], wb[SUMMARY_SHEET]

@@ -10,7 +10,7 @@ from fakebook import FakeBook, settings, status
 from openpyxl import Workbook
 
 from cplkpi.macros import buttons
-from cplkpi.workbook import read_workbook
+from cplkpi.reader import read_workbook
 
 FIXTURES = Path(__file__).parents[1] / "data" / "import"
 

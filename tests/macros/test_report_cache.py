@@ -8,8 +8,8 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from cplkpi.macros import cache
 from cplkpi.macros.reports import compute_figures, render_r001, render_r003
+from cplkpi.ooxml import cached as cache
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,12 @@ import pytest
 from openpyxl import load_workbook
 
 from cplkpi.macros.reports import compute_figures, fill_fiscal_year, fill_monthly_reports
+from cplkpi.reader import from_sheets
 from cplkpi.scoring.monitor import monitor
 from cplkpi.scoring.scores import period_summary
 from cplkpi.scoring.tables import SHEETS
 from cplkpi.scoring.thaidate import parse_month
 from cplkpi.templates import layout
-from cplkpi.workbook import from_sheets
 from cplkpi.xlsx import THAI_DATE_FORMAT
 
 D = _dt.date

@@ -65,8 +65,8 @@ def test_a_summary_due_on_the_as_of_day_recalculates_as_not_due(sample_book, tmp
 
 def test_the_fast_sheet_writer_recalculates_too(libreoffice, sample_book, tmp_path, monkeypatch):
     """Both reports written by the big-sheet writer (every sheet, not only big ones) read the same in LibreOffice."""
-    from cplkpi.macros import cache
     from cplkpi.macros.reports import compute_figures, render_r001, render_r003
+    from cplkpi.ooxml import cached as cache
 
     monkeypatch.setattr(cache, "FAST_SHEET_CELLS", 0)
     fig = compute_figures(sample_book, "2563-09")

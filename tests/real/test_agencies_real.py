@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from cplkpi.cli import app
 from cplkpi.importers import import_files
+from cplkpi.reader import read_workbook
 from cplkpi.templates import layout
-from cplkpi.workbook import read_workbook
 
 TRAFFY = Path(os.environ.get("CPLKPI_TRAFFY_DIR",
                             Path(__file__).resolve().parents[3] / "shared" / "data" / "traffy"))

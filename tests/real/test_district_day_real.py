@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
+from cplkpi.reader import read_workbook
 from cplkpi.templates import layout
-from cplkpi.workbook import read_workbook
 
 TRAFFY = Path(os.environ.get("CPLKPI_TRAFFY_DIR",
                             Path(__file__).resolve().parents[3] / "shared" / "data" / "traffy"))

@@ -151,7 +151,7 @@ def test_all_three_into_one_workbook(tmp_path):
     from openpyxl import load_workbook
 
     from cplkpi.importers.writer import COMPLAINT_SHEET
-    from cplkpi.workbook import read_workbook
+    from cplkpi.reader import read_workbook
 
     result = import_files([DUMP, GEOJSON, WEB])
     assert (result.summary.rows_read, result.summary.rejected, result.summary.superseded) == (2811, 12, 1)

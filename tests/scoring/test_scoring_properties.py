@@ -12,11 +12,11 @@ import pandas as pd
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from cplkpi.reader import from_sheets
 from cplkpi.scoring.evaluate import evaluate_complaints
 from cplkpi.scoring.percent import percent, percent_array, round_half_up
 from cplkpi.scoring.rules import load_rules
 from cplkpi.scoring.scores import audit_sample_size, step_score
-from cplkpi.workbook import from_sheets
 
 SETTINGS = settings(max_examples=60, deadline=None)
 FY_START = dt.date(2019, 10, 1)

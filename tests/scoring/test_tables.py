@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
+from cplkpi.reader import from_sheets
 from cplkpi.scoring.tables import canonical_status, normalize_complaints, normalize_progress
-from cplkpi.workbook import from_sheets
 
 D = dt.date
 TH_HEADER = ["เลขที่เรื่อง", "วันที่ศูนย์แจ้งเรื่อง", "วันที่ตอบรับ", "วันที่รายงานความก้าวหน้า", "วันที่แล้วเสร็จ",

@@ -145,7 +145,7 @@ def test_the_sample_scores_the_same_with_an_invisible_or_look_alike_character_in
         column, typed, sample_path, tmp_path):
     from openpyxl import load_workbook
 
-    from cplkpi.workbook import read_workbook
+    from cplkpi.reader import read_workbook
 
     wb = load_workbook(sample_path)
     wb["เรื่องร้องเรียน"][f"{column}1"] = typed

@@ -20,9 +20,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from cplkpi.macros import xlbook
+from cplkpi.reader import read_workbook
 from cplkpi.scoring.thaidate import DATE1904_OFFSET, date_system_1904, excel_serial, parse_dates
 from cplkpi.udfs import convert
-from cplkpi.workbook import read_workbook
 
 COLUMN = 8  # H: วันที่ศูนย์แจ้งเรื่อง
 

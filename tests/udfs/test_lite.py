@@ -300,21 +300,21 @@ def test_buttons_import_at_the_xlwings_floor(xlwings_wheels):
 def test_workbook_files_are_read_without_calamine(monkeypatch, sample_path, sample_book, merged_sample):
     """Where python-calamine is not installed (Pyodide), openpyxl reads a workbook file, in this thread,
     to the same tables and problems."""
-    from cplkpi import workbook
+    from cplkpi import reader
 
     def no_threads(*args, **kwargs):
         raise RuntimeError("Pyodide has no threads")
 
     monkeypatch.setitem(sys.modules, "python_calamine", None)
-    monkeypatch.setattr(workbook, "ThreadPoolExecutor", no_threads)
-    book = workbook.read_workbook(sample_path)
+    monkeypatch.setattr(reader, "ThreadPoolExecutor", no_threads)
+    book = reader.read_workbook(sample_path)
     for part in ("complaints", "progress", "monthly_reports", "calendar_overrides"):
         import pandas as pd
 
         pd.testing.assert_frame_equal(getattr(book, part).table, getattr(sample_book, part).table,
                                       check_dtype=False)
     assert [p.message_th for p in book.problems] == [p.message_th for p in sample_book.problems]
-    merged = workbook.read_workbook(merged_sample)
+    merged = reader.read_workbook(merged_sample)
     assert [p.code for p in merged.problems if p.code == "merged_cells"] == ["merged_cells"]
 
 

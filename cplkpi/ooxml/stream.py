@@ -12,9 +12,7 @@ spreadsheet would take for a formula gets Excel's quote prefix (as
 
 from __future__ import annotations
 
-import html
 import io
-import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,8 +23,9 @@ import numpy as np
 import pandas as pd
 from openpyxl.styles import Alignment
 
+from cplkpi.ooxml.cells import cell, column_letter, number_text, row
+from cplkpi.ooxml.scan import DIMENSION
 from cplkpi.scoring.days import BANGKOK
-from cplkpi.scoring.errors import column_letter
 from cplkpi.xlsx import (
     FORMULA_START,
     THAI_DATE_FORMAT,
@@ -61,18 +60,17 @@ def _text_cells(ref: str, rows: Sequence[str], values: Sequence[Any], quoted_sty
         if not text:
             out.append("")
             continue
-        cell_style = quoted_style if text.startswith(FORMULA_START) else style
-        out.append(f'<c r="{ref}{r}"{cell_style} t="inlineStr"><is><t xml:space="preserve">'
-                   f'{html.escape(text, quote=False)}</t></is></c>')
+        out.append(cell(ref + r, text=text, style=quoted_style if text.startswith(FORMULA_START) else style,
+                        preserve=True))
     return out
 
 
 def _number_cells(ref: str, rows: Sequence[str], numbers: np.ndarray, style: str = "") -> list[str]:
     present = ~np.isnan(numbers)
-    text = [repr(x) if not float(x).is_integer() else str(int(x)) for x in numbers[present].tolist()]
+    text = [number_text(x) for x in numbers[present].tolist()]
     out = [""] * len(rows)
-    for i, t in zip(np.flatnonzero(present), text):
-        out[i] = f'<c r="{ref}{rows[i]}"{style}><v>{t}</v></c>'
+    for i, t in zip(np.flatnonzero(present).tolist(), text):
+        out[i] = cell(ref + rows[i], t, style=style, escaped=True)
     return out
 
 
@@ -85,15 +83,15 @@ def _column_cells(col: TableColumn, ref: str, rows: Sequence[str], styles: Mappi
         stamps = pd.to_datetime(pd.Series(values))
         if isinstance(stamps.dtype, pd.DatetimeTZDtype):  # aware times are written in Bangkok time
             stamps = stamps.dt.tz_convert(BANGKOK).dt.tz_localize(None)
-        stamps = stamps.to_numpy(dtype="datetime64[s]")
-        serial = (stamps - _EXCEL_EPOCH).astype("timedelta64[s]").astype(np.float64) / 86400.0
-        serial[np.isnat(stamps)] = np.nan
+        seconds = stamps.to_numpy(dtype="datetime64[s]")
+        serial = (seconds - _EXCEL_EPOCH).astype("timedelta64[s]").astype(np.float64) / 86400.0
+        serial[np.isnat(seconds)] = np.nan
         if col.kind == "date":
             serial = np.floor(serial)
         return _number_cells(ref, rows, serial, styles[col.kind])
     if col.kind == "bool":
-        flags = pd.array(values, dtype="boolean")
-        return ["" if pd.isna(v) else f'<c r="{ref}{r}" t="b"><v>{int(bool(v))}</v></c>'
+        flags = pd.Series(values, dtype="boolean")
+        return ["" if pd.isna(v) else cell(ref + r, "1" if v else "0", t="b", escaped=True)
                 for r, v in zip(rows, flags)]
     numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=np.float64)
     return _number_cells(ref, rows, numbers)
@@ -127,7 +125,7 @@ def _rows_xml(columns: Sequence[TableColumn], first_row: int, start: int, stop: 
     for j, col in enumerate(columns):
         part = col.values[start:stop] if not isinstance(col.values, pd.Series) else col.values.iloc[start:stop]
         cells.append(_column_cells(TableColumn(part, col.kind), column_letter(j + 1), rows, styles))
-    return "".join(f'<row r="{r}">{"".join(parts)}</row>' for r, parts in zip(rows, zip(*cells))).encode("utf-8")
+    return "".join(row(r, "".join(parts)) for r, parts in zip(rows, zip(*cells))).encode("utf-8")
 
 
 def save_with_tables(
@@ -163,25 +161,24 @@ def save_with_tables(
             entry = zip_entry(info.filename, reproducible)
             if reproducible and info.filename == "docProps/core.xml":
                 content = fixed_core(content)
-            title = parts.get(info.filename)
-            if title is None:
+            sheet = parts.get(info.filename)
+            if sheet is None:
                 dst.writestr(entry, content)
                 continue
-            columns = tables[title]
+            columns = tables[sheet]
             n = len(columns[0].values) if columns else 0
-            first = starts[title]
+            first = starts[sheet]
             last_row = first + n - 1 if n else first - 1
             head, tail = content.split(b"</sheetData>", 1) if b"</sheetData>" in content else \
                 content.replace(b"<sheetData/>", b"<sheetData></sheetData>").split(b"</sheetData>", 1)
             if n:
                 width = column_letter(len(columns))
-                head = re.sub(rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{width}{last_row}"/>'.encode(),
-                              head, count=1)
+                head = DIMENSION.sub(f'<dimension ref="A1:{width}{last_row}"/>'.encode(), head, count=1)
             with dst.open(entry, "w", force_zip64=True) as out:
                 out.write(head)
                 for start in range(0, n, chunk):
                     stop = min(n, start + chunk)
-                    out.write(_rows_xml(columns, first, start, stop, styles[title]))
+                    out.write(_rows_xml(columns, first, start, stop, styles[sheet]))
                     if on_rows is not None:
                         on_rows(stop - start)
                 out.write(b"</sheetData>" + tail)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import functools
-import html
 import os
 import re
 import textwrap
@@ -21,11 +20,14 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from openpyxl.utils import column_index_from_string
+from openpyxl import load_workbook
 
+from cplkpi.guard import check_workbook_file, csv_rows, reading, sheet_parts
+from cplkpi.importers.agencies import district_name, district_office
+from cplkpi.ooxml.scan import DATE1904, SheetScan, scan_sheet, small_numbers
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.calendar import Calendar
 from cplkpi.scoring.coverage import COVERAGE_SHEET_NAMES, Coverage
@@ -167,8 +169,6 @@ class ComplaintWorkbook:
 
     def fiscal_years(self) -> list[int]:
         """Fiscal years (B.E.) that the complaints were forwarded in, ascending."""
-        from cplkpi.scoring.thaidate import fiscal_year
-
         fy = fiscal_year(self.complaints.table["forwarded_on"].dropna())
         return sorted({int(x) for x in fy})
 
@@ -223,9 +223,7 @@ def agency_key(name: object) -> str:
     """The name an agency is matched by: a Bangkok district office however staff write it (``เขตสาทร``,
     ``สำนักงานเขต สาทร``, ``สาทร``) is ``สำนักงานเขตสาทร``; any other agency is its name with spaces
     collapsed; "" for no name."""
-    from cplkpi.importers.agencies import district_name, district_office
-
-    if name is None or (not isinstance(name, str) and pd.isna(name)):
+    if name is None or (not isinstance(name, str) and pd.isna(cast(Any, name))):  # stubs: scalars only
         return ""
     text = " ".join(str(name).split())
     district = district_name(text)
@@ -384,23 +382,21 @@ def from_sheets(sheets: Mapping[str, Sequence[Sequence[Any]]], path: Path | None
     names = list(sheets)
     chosen = choose_sheets(names, path.name if path is not None else None)
     comp_name = chosen["complaints"]
+    assert comp_name is not None  # choose_sheets raises without a complaint sheet
     complaints = normalize_complaints(sheets[comp_name], comp_name)
     book = ComplaintWorkbook(complaints, path=path, extra_problems=_ambiguous_sheets(names))
-    if chosen["progress"] is not None:
-        book.progress = normalize_progress(sheets[chosen["progress"]], chosen["progress"],
+    if (progress := chosen["progress"]) is not None:
+        book.progress = normalize_progress(sheets[progress], progress,
                                            complaint_ids=complaints.table["complaint_id"])
     for attr, key in (("monthly_reports", "monthly_reports"), ("audit_sample", "audit_sample"),
                       ("calendar_overrides", "calendar")):
-        if chosen[key] is not None:
-            setattr(book, attr, _NORMALIZERS[attr](sheets[chosen[key]], chosen[key]))
+        if (name := chosen[key]) is not None:
+            setattr(book, attr, _NORMALIZERS[attr](sheets[name], name))
     cov = coverage_sheet(names)
     if cov is not None:
         book.coverage = Coverage.from_rows(sheets[cov])
     return book
 
-
-#: ``<workbookPr date1904="1">``: the workbook counts dates in the 1904 date system (older Mac files).
-_DATE1904 = re.compile(rb'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"')
 
 #: File suffixes read as delimited text.
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -419,44 +415,41 @@ def read_workbook(path: str | Path) -> ComplaintWorkbook:
     path = Path(path)
     if path.suffix.lower() in CSV_SUFFIXES:
         return read_csv(path)
-    from cplkpi.guard import check_workbook_file, reading, sheet_parts
-
     warnings = check_workbook_file(path)
     calamine = _calamine()
-    with reading(path):  # calamine or zip errors on a file the guard let through
-        with zipfile.ZipFile(path) as zf:
-            parts = sheet_parts(zf)
-            workbook_xml = zf.read("xl/workbook.xml") if "xl/workbook.xml" in zf.namelist() else b""
-            all_names = list(calamine.from_path(str(path)).sheet_names if calamine else _openpyxl(path).sheetnames)
-            hidden = {n for n, (_, state) in parts.items() if state != "visible"}
-            chosen = choose_sheets(all_names, path.name, hidden)
-            problems = list(warnings) + _ambiguous_sheets(all_names, hidden)
-            sheets: dict[str, list[list[Any]]] = {}
-            scans: dict[str, _SheetScan] = {}
-            xml: dict[str, bytes] = {}
-            wanted = [name for name in all_names if name in chosen.values()]
-            cov = coverage_sheet(all_names)
-            # calamine parses outside the GIL: the sheets are read side by side while the XML is scanned here
-            with (ThreadPoolExecutor(max_workers=max(1, min(len(wanted), os.cpu_count() or 1))) if calamine
-                  else _InlineExecutor()) as pool:
-                loading = {name: pool.submit(_sheet_rows, path, name) for name in wanted}
-                for name in wanted:
-                    key = next(k for k, v in chosen.items() if v == name)
-                    if name in hidden:
-                        problems.append(Problem(
-                            "hidden_sheet", f"ชีตนี้ถูกซ่อนไว้ แต่ถูกอ่านเป็นชีต{SHEETS[key][0]}",
-                            f"this sheet is hidden but is read as the {key} sheet", sheet=name,
-                            severity="warning"))
-                    xml[name] = zf.read(parts[name][0]) if name in parts else b""
-                    scans[name] = _scan_sheet(xml[name])
-                for name in wanted:
-                    rows, scans[name].merged = loading[name].result()
-                    _put_errors(rows, scans[name].errors)
-                    _put_serials(rows, xml.pop(name))
-                    sheets[name] = rows
-            if cov is not None and cov not in sheets:
-                sheets[cov] = _sheet_rows(path, cov)[0]
-    with date_system_1904(_DATE1904.search(workbook_xml) is not None):
+    with reading(path), zipfile.ZipFile(path) as zf:  # calamine or zip errors on a file the guard let through
+        parts = sheet_parts(zf)
+        workbook_xml = zf.read("xl/workbook.xml") if "xl/workbook.xml" in zf.namelist() else b""
+        all_names = list(calamine.from_path(str(path)).sheet_names if calamine else _openpyxl(path).sheetnames)
+        hidden = {n for n, (_, state) in parts.items() if state != "visible"}
+        chosen = choose_sheets(all_names, path.name, hidden)
+        problems = list(warnings) + _ambiguous_sheets(all_names, hidden)
+        sheets: dict[str, list[list[Any]]] = {}
+        scans: dict[str, SheetScan] = {}
+        xml: dict[str, bytes] = {}
+        wanted = [name for name in all_names if name in chosen.values()]
+        cov = coverage_sheet(all_names)
+        # calamine parses outside the GIL: the sheets are read side by side while the XML is scanned here
+        with (ThreadPoolExecutor(max_workers=max(1, min(len(wanted), os.cpu_count() or 1))) if calamine
+              else _InlineExecutor()) as pool:
+            loading = {name: pool.submit(_sheet_rows, path, name) for name in wanted}
+            for name in wanted:
+                key = next(k for k, v in chosen.items() if v == name)
+                if name in hidden:
+                    problems.append(Problem(
+                        "hidden_sheet", f"ชีตนี้ถูกซ่อนไว้ แต่ถูกอ่านเป็นชีต{SHEETS[key][0]}",
+                        f"this sheet is hidden but is read as the {key} sheet", sheet=name,
+                        severity="warning"))
+                xml[name] = zf.read(parts[name][0]) if name in parts else b""
+                scans[name] = scan_sheet(xml[name])
+            for name in wanted:
+                rows, scans[name].merged = loading[name].result()
+                _put_errors(rows, scans[name].errors)
+                _put_serials(rows, xml.pop(name))
+                sheets[name] = rows
+        if cov is not None and cov not in sheets:
+            sheets[cov] = _sheet_rows(path, cov)[0]
+    with date_system_1904(DATE1904.search(workbook_xml) is not None):
         book = from_sheets(sheets, path)  # plain numbers in date columns of a 1904 workbook: 1904 serials
     for part in (book.complaints, book.progress, book.monthly_reports, book.audit_sample,
                  book.calendar_overrides):
@@ -470,7 +463,7 @@ def _calamine() -> Any:
     """python-calamine's ``CalamineWorkbook``, or None where it is not installed (Pyodide, xlwings Lite:
     no wheel before Pyodide 0.29); openpyxl reads the file there."""
     try:
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineWorkbook  # noqa: PLC0415 (optional: no wheel for Pyodide)
     except ImportError:
         return None
     return CalamineWorkbook
@@ -484,8 +477,6 @@ def _openpyxl(path: Path) -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _openpyxl_loaded(path: Path, mtime_ns: int, size: int) -> Any:
-    from openpyxl import load_workbook
-
     return load_workbook(path, data_only=True, keep_vba=False, keep_links=False)
 
 
@@ -513,81 +504,6 @@ def _sheet_rows(path: Path, name: str) -> tuple[list[list[Any]], list[Any]]:
     return sheet.to_python(skip_empty_area=False), list(sheet.merged_cell_ranges or [])
 
 
-# --- what calamine does not tell: error values, hidden rows/columns, formulas without values ---------
-
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
-_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.S)
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
-_TEXT_TYPE = re.compile(rb'\bt="(?:str|inlineStr)"')
-_VALUE_TEXT = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_VOLATILE = re.compile(rb"\b(?:TODAY|NOW)\s*\(", re.I)
-_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
-_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
-
-
-@dataclass
-class _SheetScan:
-    """Facts from one sheet's XML (0-based row/column indexes)."""
-
-    hidden_rows: list[int] = field(default_factory=list)
-    hidden_cols: list[int] = field(default_factory=list)
-    errors: dict[tuple[int, int], ExcelError] = field(default_factory=dict)
-    no_value: list[tuple[int, int]] = field(default_factory=list)
-    #: cells whose formula gives today's date or time (=TODAY(), =NOW()): row, column, formula
-    volatile: list[tuple[int, int, str]] = field(default_factory=list)
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
-
-
-def _scan_sheet(xml: bytes) -> _SheetScan:
-    """Read what the values reader drops, with quick substring tests first (most sheets have none)."""
-    scan = _SheetScan()
-    if (b'hidden="1"' in xml or b'hidden="true"' in xml) and _HIDDEN.search(xml):
-        for m in _ROW_TAG.finditer(xml):
-            if _HIDDEN.search(m[1]) and (num := _ROW_NUMBER.search(m[1])):
-                scan.hidden_rows.append(int(num[1]) - 1)
-        for m in _COL_TAG.finditer(xml):
-            if _HIDDEN.search(m[1]):
-                lo, hi = re.search(rb'\bmin="(\d+)"', m[1]), re.search(rb'\bmax="(\d+)"', m[1])
-                if lo and hi:
-                    scan.hidden_cols += range(int(lo[1]) - 1, min(int(hi[1]), 16384))
-    if b'="e"' in xml:
-        for m in _ERROR_CELL.finditer(xml):
-            ref, value = _REF.search(m[1]), _VALUE_TEXT.search(m[2])
-            if ref is None or value is None:
-                continue
-            f = _FORMULA.search(m[2])
-            formula = None if f is None else html.unescape((f[1] or b"").decode("utf-8", "replace"))
-            key = (int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1)
-            scan.errors[key] = ExcelError(value[1].decode("utf-8", "replace").strip(), formula)
-    if (b"<f" in xml or b":f" in xml) and _HAS_FORMULA.search(xml):
-        done = -1
-        for f in _HAS_FORMULA.finditer(xml):  # visit only the cells that hold a formula
-            if f.start() < done:
-                continue
-            near = max(0, f.start() - 2048)  # the cell's opening tag is just before its <f>
-            opening = max(xml.rfind(b"<c ", near, f.start()), xml.rfind(b":c ", near, f.start()))
-            m = _CELL.match(xml, xml.rfind(b"<", 0, opening + 1)) if opening >= 0 else None
-            if m is None or m.end() < f.start() or (ref := _REF.search(m[1])) is None:
-                continue
-            done = m.end()
-            value = _VALUE_TEXT.search(m[2])
-            text_result = _TEXT_TYPE.search(m[1]) is not None  # a formula may give "" (an empty <v></v>)
-            if not (value is not None and (value[1] or text_result)):
-                scan.no_value.append((int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1))
-            elif (text := _FORMULA.search(m[2])) is not None and _VOLATILE.search(text[1] or b""):
-                scan.volatile.append((int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1,
-                                      "=" + html.unescape(text[1].decode("utf-8", "replace"))))
-    return scan
-
-
-#: A number cell holding what a date reader cannot show as a date: below 1 (0, -1, 0.5) or 60 (29/02/1900).
-_SMALL_NUMBER = re.compile(rb'<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v>\s*'
-                           rb'(-[0-9.Ee+-]+|0(?:\.[0-9]*)?(?:[Ee]-?[0-9]+)?|60(?:\.[0-9]*)?)\s*</(?:\w+:)?v>')
-_NOT_NUMBER = re.compile(rb'\bt="(?!n")')
 #: What calamine makes of a date-formatted 59 or 60: Excel shows 60 as 29/02/1900, a day that never was.
 _FEB_28_1900 = _dt.date(1900, 2, 28)
 
@@ -596,13 +512,10 @@ def _put_serials(rows: list[list[Any]], xml: bytes) -> None:
     """Put back the number stored in a date-formatted cell where calamine shows something else: a serial
     below 1 (0, -1) read as a time of day, and 60 read as 28/02/1900 (Excel shows 29/02/1900, its fictional
     day). The date reader then names the number (:func:`cplkpi.scoring.thaidate.parse_dates`)."""
-    for m in _SMALL_NUMBER.finditer(xml):
-        if _NOT_NUMBER.search(m[1]) or (ref := _REF.search(m[1])) is None:
-            continue
-        r, c = int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1
+    for r, c, number in small_numbers(xml):
         value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
         if isinstance(value, _dt.time) or (type(value) is _dt.date and value == _FEB_28_1900):
-            rows[r][c] = float(m[2])
+            rows[r][c] = float(number)
 
 
 def _put_errors(rows: list[list[Any]], errors: Mapping[tuple[int, int], ExcelError]) -> None:
@@ -628,7 +541,7 @@ def _spans(numbers: Sequence[int]) -> str:
     return text + (" …" if len(spans) > 10 else "")
 
 
-def _layout_problems(part: Normalized, scan: _SheetScan, n_rows: int) -> list[Problem]:
+def _layout_problems(part: Normalized, scan: SheetScan, n_rows: int) -> list[Problem]:
     """Warnings for merged cells, hidden rows/columns and formulas without values in a sheet that was read."""
     sheet, header = part.sheet, part.header_row
     by_letter = {letter: head for head, letter in part.columns.values()}
@@ -671,9 +584,9 @@ def _layout_problems(part: Normalized, scan: _SheetScan, n_rows: int) -> list[Pr
     for r, c, formula in sorted(scan.volatile):
         if header <= r < n_rows and column_letter(c + 1) in by_letter:
             by_column.setdefault(c, []).append((r, formula))
-    for c, cells in sorted(by_column.items()):
-        (r, formula), letter = cells[0], column_letter(c + 1)
-        more = len(cells) - 1
+    for c, found in sorted(by_column.items()):
+        (r, formula), letter = found[0], column_letter(c + 1)
+        more = len(found) - 1
         many = (f" และอีก {more:,} เซลล์", f" and {more:,} more cells") if more else ("", "")
         warn("formula_today", f"สูตร {formula}{many[0]} ให้วันที่ของวันที่เปิดไฟล์ ไม่ใช่วันที่ดำเนินการ: cplkpi อ่านค่าที่"
              "คำนวณไว้ตอนบันทึกไฟล์ครั้งล่าสุด ซึ่งเปลี่ยนทุกวัน ให้ใส่วันที่จริงเป็นค่าแทนสูตร",
@@ -684,17 +597,6 @@ def _layout_problems(part: Normalized, scan: _SheetScan, n_rows: int) -> list[Pr
 
 
 # --- CSV -------------------------------------------------------------------------------------------
-
-
-def csv_rows(path: str | Path) -> tuple[list[list[str]], Problem | None]:
-    """The records of a CSV file as rows (blank lines kept, so row numbers stay line numbers) and the
-    encoding warning, if any, read by the one text reader :mod:`cplkpi.textfile` (UTF-8, UTF-16 with or
-    without BOM, else Thai TIS-620/cp874); the delimiter is the most frequent of ``,`` ``;`` tab ``|`` in
-    the first non-blank line."""
-    from cplkpi.textfile import csv_records, read_text
-
-    text, warning = read_text(path)
-    return csv_records(text, path), warning
 
 
 def read_csv(path: str | Path) -> ComplaintWorkbook:

@@ -21,19 +21,21 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import html
 import io
 import math
 import os
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
+from openpyxl.cell.cell import Cell
 from openpyxl.utils.datetime import to_excel
+from openpyxl.workbook.properties import CalcProperties
 
+from cplkpi.ooxml.cells import cell, column_letter, escape, row
+from cplkpi.ooxml.scan import DIMENSION, FORMULA_WITHOUT_VALUE, SHEET_DATA
 from cplkpi.scoring.thaidate import excel_serial
 from cplkpi.xlsx import reproducible_zip, sheet_parts, stamp_reproducible, write_bytes_atomic
 
@@ -42,25 +44,24 @@ __all__ = ["CachedValues", "save_with_values", "workbook_bytes"]
 #: sheet title → {cell reference → cached value}; ``""``/None is an empty-text result.
 CachedValues = Mapping[str, Mapping[str, Any]]
 
-_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/></c>', re.DOTALL)
 
 
-def _value_xml(value: Any) -> tuple[bytes, bytes]:
-    """(type attribute, <v> content) of a cached value."""
+def _value_xml(value: Any) -> tuple[str, str]:
+    """(type attribute, escaped ``<v>`` content) of a cached value."""
     if value is None or value == "":
-        return b' t="str"', b""
+        return "str", ""
     if isinstance(value, bool):
-        return b' t="b"', b"1" if value else b"0"
+        return "b", "1" if value else "0"
     if isinstance(value, _dt.date):
-        return b"", str(excel_serial(value)).encode()
+        return "", str(excel_serial(value))
     if isinstance(value, int):
-        return b"", str(value).encode()
+        return "", str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"cannot cache a non-finite value {value!r}")
-        return b"", repr(value).encode()
+        return "", repr(value)
     if isinstance(value, str):
-        return b' t="str"', html.escape(value, quote=False).encode("utf-8")
+        return "str", escape(value)
     raise TypeError(f"cannot cache a {type(value).__name__} value {value!r}")
 
 
@@ -73,9 +74,9 @@ def _inject(xml: bytes, values: Mapping[str, Any], sheet: str) -> bytes:
             missing.append(ref)
             return m[0]
         t, v = _value_xml(values[ref])
-        return b'<c r="' + m[1] + b'"' + m[2] + t + b"><f>" + m[3] + b"</f><v>" + v + b"</v></c>"
+        return cell(ref, v, t=t, style=m[2].decode("utf-8"), f=m[3].decode("utf-8"), escaped=True).encode("utf-8")
 
-    out = _CELL.sub(repl, xml)
+    out = FORMULA_WITHOUT_VALUE.sub(repl, xml)
     if missing:
         raise KeyError(f"sheet {sheet!r}: no cached value for formula cells {', '.join(missing[:20])}")
     return out
@@ -85,34 +86,29 @@ def _inject(xml: bytes, values: Mapping[str, Any], sheet: str) -> bytes:
 FAST_SHEET_CELLS = 5000
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _cell_xml(cell: Any, epoch: Any, style_ids: dict[tuple[int, ...], str]) -> str | None:
+def _cell_xml(c: Cell, epoch: Any, style_ids: dict[tuple[int, ...], str]) -> str | None:
     """One ``<c>`` element as openpyxl writes it (None for an empty unstyled cell)."""
-    value, t = cell._value, cell.data_type
+    value, t = c.value, c.data_type
     style = ""
-    if cell.has_style:
-        key = tuple(cell._style)
-        style = style_ids.get(key) or style_ids.setdefault(key, f' s="{cell.style_id}"')
-    ref = f"{get_column_letter(cell.column)}{cell.row}"
+    if c.has_style:
+        key = tuple(c._style)  # type: ignore[attr-defined]  # openpyxl's style array (no public name): the key of a style, unregistered
+        style = style_ids.get(key) or style_ids.setdefault(key, f' s="{c.style_id}"')
+    ref = f"{column_letter(c.column)}{c.row}"
     if value is None or value == "":
-        return f'<c r="{ref}"{style}/>' if style else None
+        return cell(ref, style=style) if style else None
     if t == "f":
-        return f'<c r="{ref}"{style}><f>{_escape(str(value)[1:])}</f><v /></c>'
+        return cell(ref, style=style, f=str(value)[1:])
     if t == "s":
-        text = _escape(str(value))
-        space = ' xml:space="preserve"' if text != text.strip() else ""
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        text = str(value)
+        return cell(ref, style=style, text=text, preserve=text != text.strip())
     if t == "d":
-        return f'<c r="{ref}"{style} t="n"><v>{_serial(value, epoch)}</v></c>'
+        assert isinstance(value, _dt.date | _dt.time | _dt.timedelta)  # openpyxl's type "d"
+        return cell(ref, str(_serial(value, epoch)), t="n", style=style, escaped=True)
     if t == "b":
-        return f'<c r="{ref}"{style} t="b"><v>{int(bool(value))}</v></c>'
+        return cell(ref, "1" if value else "0", t="b", style=style, escaped=True)
     if t == "n":
-        return f'<c r="{ref}"{style} t="n"><v>{value!r}</v></c>' if isinstance(value, float) else \
-            f'<c r="{ref}"{style} t="n"><v>{value}</v></c>'
-    return f'<c r="{ref}"{style} t="{t}"><v>{_escape(str(value))}</v></c>'
+        return cell(ref, repr(value) if isinstance(value, float) else str(value), t="n", style=style, escaped=True)
+    return cell(ref, str(value), t=t, style=style)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -125,8 +121,8 @@ def _sheet_data(ws: Any, cells: dict[tuple[int, int], Any]) -> tuple[bytes, str]
     rows: dict[int, list[str]] = {}
     epoch = ws.parent.epoch
     style_ids: dict[tuple[int, ...], str] = {}
-    for (r, _c), cell in sorted(cells.items()):
-        xml = _cell_xml(cell, epoch, style_ids)
+    for (r, _c), c in sorted(cells.items()):
+        xml = _cell_xml(c, epoch, style_ids)
         if xml is not None:
             rows.setdefault(r, []).append(xml)
     for r in ws.row_dimensions.keys() - rows.keys():
@@ -134,19 +130,19 @@ def _sheet_data(ws: Any, cells: dict[tuple[int, int], Any]) -> tuple[bytes, str]
     out = ["<sheetData>"]
     for r in sorted(rows):
         attrs = "".join(f' {k}="{v}"' for k, v in ws.row_dimensions.get(r, {}))
-        out.append(f'<row r="{r}"{attrs}>{"".join(rows[r])}</row>')
+        out.append(row(r, "".join(rows[r]), attrs))
     out.append("</sheetData>")
     rs = [r for r, _ in cells] or [1]
     cs = [c for _, c in cells] or [1]
-    dimension = f"{get_column_letter(min(cs))}{min(rs)}:{get_column_letter(max(cs))}{max(rs)}"
+    dimension = f"{column_letter(min(cs))}{min(rs)}:{column_letter(max(cs))}{max(rs)}"
     return "".join(out).encode("utf-8"), dimension
 
 
-def _plain_cell(cell: Any) -> bool:
+def _plain_cell(c: Cell) -> bool:
     """A cell :func:`_cell_xml` writes exactly: no comment, link, rich text or array/table formula."""
-    if cell._comment is not None or cell.hyperlink:
+    if c.comment is not None or c.hyperlink:
         return False
-    value = cell._value
+    value = c.value
     return value is None or isinstance(value, str | int | float | _dt.date | _dt.time | _dt.timedelta)
 
 
@@ -163,8 +159,11 @@ def _detach_big_sheets(wb: Any) -> dict[str, dict[tuple[int, int], Any]]:
     return out
 
 
-_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.DOTALL)
-_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+
+
+def _constant(data: bytes) -> Callable[[re.Match[bytes]], bytes]:
+    """A replacement for :func:`re.sub` that puts ``data`` in as it is (no backslash processing)."""
+    return lambda _m: data
 
 
 def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) -> bytes:
@@ -176,8 +175,6 @@ def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) 
     full recalculation when Excel opens it.
     """
     if wb.calculation is None:  # valid OOXML: a workbook written without <calcPr>
-        from openpyxl.workbook.properties import CalcProperties
-
         wb.calculation = CalcProperties()
     wb.calculation.fullCalcOnLoad = True
     if reproducible:
@@ -203,8 +200,8 @@ def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) 
             content = src.read(info.filename)
             if info.filename in fast:
                 sheet_data, dimension = written[fast[info.filename]]
-                content = _SHEET_DATA.sub(lambda _m, xml=sheet_data: xml, content, count=1)
-                content = _DIMENSION.sub(f'<dimension ref="{dimension}" />'.encode(), content, count=1)
+                content = SHEET_DATA.sub(_constant(sheet_data), content, count=1)
+                content = DIMENSION.sub(f'<dimension ref="{dimension}" />'.encode(), content, count=1)
             if info.filename in by_part:
                 content = _inject(content, values[by_part[info.filename]], by_part[info.filename])
             dst.writestr(info, content)
