@@ -2,7 +2,7 @@
 
 The console script calls :func:`main`, which loads the commands only after it
 is ready for an interrupt: Ctrl-C while the libraries load, or while a command
-runs, ends with the one line :data:`INTERRUPTED` and exit code 130 (the
+runs, ends with the one line :data:`cplkpi.interrupt.INTERRUPTED` and exit code 130 (the
 shell's code for SIGINT), never a traceback. Outputs are written atomically,
 so an interrupted run leaves no half-written file.
 """
@@ -11,19 +11,8 @@ from __future__ import annotations
 
 import sys
 
-#: Printed on Ctrl-C (Thai, then English).
-INTERRUPTED = ("ยกเลิกตามที่สั่ง (Ctrl-C): ไม่มีไฟล์ผลลัพธ์ที่เขียนค้างครึ่งทาง "
-               "(interrupted by Ctrl-C; no output file was left half-written)")
+from cplkpi.interrupt import interrupted, was_told
 
-
-_told = False
-
-
-def interrupted() -> None:
-    """Print :data:`INTERRUPTED` on stderr."""
-    global _told
-    _told = True
-    print(INTERRUPTED, file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -36,6 +25,6 @@ def main() -> None:
     try:
         app(prog_name="cplkpi")
     except SystemExit as exc:  # typer turns a Ctrl-C outside a command (while parsing) into a silent 130
-        if exc.code == 130 and not _told:
+        if exc.code == 130 and not was_told():
             interrupted()
         raise

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
-from cplkpi.entry import interrupted
+from cplkpi.interrupt import interrupted
 from cplkpi.outputs import OutputError, protected_inputs
 from cplkpi.reader import ComplaintWorkbook, one_agency
 from cplkpi.scoring.catalogue import catalogue

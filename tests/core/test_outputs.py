@@ -22,8 +22,8 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
-from cplkpi.entry import INTERRUPTED
 from cplkpi.export import write_table
+from cplkpi.interrupt import INTERRUPTED
 from cplkpi.outputs import NAME_BYTES, OutputError, check_output_file, check_output_folder, fit_name
 from cplkpi.xlsx import save_workbook_atomic, write_bytes_atomic
 
