@@ -33,6 +33,7 @@ import pandas as pd
 import xlwings as xw
 
 from cplkpi.scoring import deadlines, levels
+from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.explain import REASON_TEXTS, short_reasons
 from cplkpi.scoring.percent import percent_array
 from cplkpi.scoring.rules import DEFAULT_RULES, load_rules, short_label
@@ -123,6 +124,8 @@ def udf(*, call_in_wizard: bool = True,
                     return convert.fit_rows(f(*args))
             except CellValueError as exc:
                 return [[convert.fit_text(exc.text)]]
+            except CplError as exc:  # e.g. an as-of date outside the calendar: the call's one message
+                return [[convert.fit_text(f"{PREFIX} {exc}")]]
 
         g: Any = cell_function
         if _classic():  # the reserved argument ``caller``: not in Excel's signature (VBA passes Nothing)

@@ -100,6 +100,15 @@ def test_dates_outside_the_calendar_are_errors_of_their_own_cells():
     assert "outside the covered calendar" in out[0][0] and "outside the covered calendar" in out[2][0]
 
 
+def test_an_as_of_date_outside_the_calendar_is_the_calls_one_message():
+    """Found by the property test (hypothesis, as of 1 Jan 2028): the engine's CalendarRangeError once
+    escaped the cell function (classic Excel shows #VALUE! and a Python error box)."""
+    out = CPL_EXPLAIN(D(2027, 12, 1), None, None, None, None, None, D(2028, 1, 1))
+    assert out == [["#CPL! วันที่ 1 ม.ค. 2571 อยู่นอกช่วงปฏิทินที่รองรับ 1 ม.ค. 2540 – 31 ธ.ค. 2570 (date 2028-01-01 is "
+                    "outside the covered calendar 1997-01-01 – 2027-12-31; add the year to scoring/data/calendar.toml "
+                    "once its holidays are known)"]]
+
+
 def test_holidays_and_workdays_override_the_calendar():
     start = col(D(2019, 11, 6), D(2019, 11, 1))
     assert CPL_WORKDAY(start, 1) == col(d(2019, 11, 7), d(2019, 11, 6))
