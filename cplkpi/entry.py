@@ -14,7 +14,6 @@ import sys
 from cplkpi.interrupt import interrupted, was_told
 
 
-
 def main() -> None:
     """Run the ``cplkpi`` command line (the console script's entry point)."""
     try:

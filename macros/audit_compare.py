@@ -15,17 +15,13 @@ from typing import Any
 
 from openpyxl.utils.cell import absolute_coordinate, column_index_from_string
 
+from cplkpi.ooxml.look import header_footer_parts
 from cplkpi.scoring.errors import column_letter
 from cplkpi.scoring.thaidate import format_thai_date
 from cplkpi.templates import layout
 
 from .audit_reading import _as_date, _empty, _offset, _split, _value_at
-from .audit_source import (
-    Cell,
-    ReportSheets,
-    SheetInfo,
-    header_footer_parts,
-)
+from .audit_source import Cell, ReportSheets, SheetInfo
 from .findings import Finding, Severity
 from .sheets import bounds
 

@@ -36,13 +36,13 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl.xml
-from defusedxml.ElementTree import fromstring, iterparse
+from defusedxml.ElementTree import fromstring
 from openpyxl import load_workbook
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.worksheet.formula import DataTableFormula
-from openpyxl.worksheet.header_footer import HeaderFooterItem
 
 from cplkpi.guard import check_workbook_file, reading
+from cplkpi.ooxml.look import Sizes, attr_number, header_footers, hidden_parts, sizes
 from cplkpi.scoring.errors import CplError, Problem, column_letter
 from cplkpi.scoring.text import INVISIBLE
 from cplkpi.templates import layout
@@ -147,24 +147,6 @@ class SheetInfo:
     header_footer: frozenset[tuple[str, str, str]] = frozenset()
 
 
-@dataclass(frozen=True)
-class Sizes:
-    """A sheet's row heights (points) and column widths (characters): those the file sets, and its defaults."""
-
-    heights: Mapping[int, float] = field(default_factory=dict)
-    widths: Mapping[int, float] = field(default_factory=dict)
-    default_height: float = 15.0
-    default_width: float = 8.43
-
-    def height(self, row: int) -> float:
-        """The height row ``row`` shows with."""
-        return self.heights.get(row, self.default_height)
-
-    def width(self, col: int) -> float:
-        """The width column ``col`` (1 = A) shows with."""
-        return self.widths.get(col, self.default_width)
-
-
 @dataclass
 class ReportSheets:
     """The report sheets of a submitted workbook: cells by sheet and reference, and the defined names.
@@ -234,7 +216,6 @@ def _plain(v: Any) -> Any:
     return None if v == "" else v
 
 
-_TRUE = ("1", "true")
 _REPORT_CODE = re.compile(r"CPL[\s_-]*(R00[13])", re.I)
 _REPORT_TITLE = re.compile(r"แบบรายงานรหัส\s*CPL[\s_-]*(R00[13])", re.I)  # the templates' title line (A1)
 #: characters that show nothing (the engine's :data:`~cplkpi.scoring.text.INVISIBLE`: zero-width, BOM, soft hyphen…)
@@ -279,77 +260,6 @@ def _claims(name: str, content: Iterable[Any]) -> frozenset[str]:
         if labels and len(labels & texts) >= COPY_SHARE * len(labels):
             claims.add(sheet)
     return frozenset(claims)
-
-
-def _number(text: str | None, default: float) -> float:
-    """An XML attribute as a number (``default`` when absent or not a number)."""
-    try:
-        return float(text) if text is not None else default
-    except ValueError:
-        return default
-
-
-def _hidden_parts(zf: zipfile.ZipFile, part: str) -> tuple[frozenset[int], frozenset[str], frozenset[str],
-                                                            frozenset[str]]:
-    """Rows and columns a sheet part hides (``hidden``, or a height/width too small to see), its merges and
-    its conditionally formatted ranges."""
-    rows: set[int] = set()
-    cols: set[str] = set()
-    merged: set[str] = set()
-    conditional: set[str] = set()
-    listed: set[int] = set()
-    zero_height = False  # <sheetFormatPr zeroHeight="1">: rows not listed are hidden
-    with zf.open(part) as fh:
-        for _, el in iterparse(fh, events=("end",)):
-            tag = el.tag.rsplit("}", 1)[-1]
-            if tag == "row":
-                r = int(_number(el.get("r"), 0))
-                listed.add(r)
-                if el.get("hidden", "").lower() in _TRUE or _number(el.get("ht"), 1) < 1:
-                    rows.add(r)
-                el.clear()
-            elif tag == "sheetFormatPr":
-                zero_height = el.get("zeroHeight", "").lower() in _TRUE
-            elif tag == "col":
-                if el.get("hidden", "").lower() in _TRUE or _number(el.get("width"), 1) < 0.5:
-                    first, last = int(_number(el.get("min"), 1)), int(_number(el.get("max"), 1))
-                    cols.update(column_letter(c) for c in range(max(first, 1), min(last, 16384) + 1))
-            elif tag == "c":
-                el.clear()
-            elif tag == "mergeCell" and el.get("ref"):
-                merged.add(el.get("ref", "").replace("$", "").upper())
-            elif tag == "conditionalFormatting":  # Excel 2007's sqref attribute, or Excel 2010's <xm:sqref>
-                sqref = el.get("sqref") or next((x.text for x in el if x.tag.rsplit("}", 1)[-1] == "sqref"), None)
-                conditional.add(" ".join((sqref or "").replace("$", "").upper().split()))
-                el.clear()
-    if zero_height:
-        rows.update(set(range(1, max(listed, default=0) + 1)) - listed)
-    return frozenset(rows), frozenset(cols), frozenset(merged), frozenset(conditional)
-
-
-def _sizes(zf: zipfile.ZipFile, part: str) -> Sizes:
-    """The row heights and column widths a sheet part sets (:class:`Sizes`)."""
-    heights: dict[int, float] = {}
-    widths: dict[int, float] = {}
-    default_height, default_width = 15.0, None
-    base = 8.0
-    with zf.open(part) as fh:
-        for _, el in iterparse(fh, events=("end",)):
-            tag = el.tag.rsplit("}", 1)[-1]
-            if tag == "row":
-                if el.get("ht") is not None:
-                    heights[int(_number(el.get("r"), 0))] = _number(el.get("ht"), 15.0)
-                el.clear()
-            elif tag == "sheetFormatPr":
-                default_height = _number(el.get("defaultRowHeight"), 15.0)
-                base = _number(el.get("baseColWidth"), 8.0)
-                default_width = _number(el.get("defaultColWidth"), 0.0) or None
-            elif tag == "col" and el.get("width") is not None:
-                first, last = int(_number(el.get("min"), 1)), int(_number(el.get("max"), 1))
-                widths.update(dict.fromkeys(range(max(first, 1), min(last, 16384) + 1), _number(el.get("width"), 8.43)))
-            elif tag == "c":
-                el.clear()
-    return Sizes(heights, widths, default_height, default_width if default_width is not None else base + 0.43)
 
 
 @dataclass(frozen=True)
@@ -435,7 +345,7 @@ def sheet_drawings(zf: zipfile.ZipFile, part: str) -> tuple[Drawn, ...]:
                 for el in anchor:
                     if el.tag.rsplit("}", 1)[-1] == "from":
                         pos = {c.tag.rsplit("}", 1)[-1]: c.text for c in el}
-                        cell = f"{column_letter(int(_number(pos.get('col'), 0)) + 1)}{int(_number(pos.get('row'), 0)) + 1}"
+                        cell = f"{column_letter(int(attr_number(pos.get('col'), 0)) + 1)}{int(attr_number(pos.get('row'), 0)) + 1}"
                 for el in _unwrapped(anchor):
                     what = _DRAWN.get(el.tag.rsplit("}", 1)[-1])
                     if what is None:
@@ -453,32 +363,6 @@ def sheet_drawings(zf: zipfile.ZipFile, part: str) -> tuple[Drawn, ...]:
                     words = re.sub(r"<[^>]+>", " ", shape)
                     out.append(Drawn("vml", None, re.sub(r"\s+", " ", words).strip()))
     return tuple(out)
-
-
-_HEADER_FOOTER_TAGS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
-
-
-def header_footer_parts(item: Any, tag: str) -> set[tuple[str, str, str]]:
-    """(``tag``, part, text) of each part with text of an openpyxl header or footer item."""
-    out = set()
-    for part in ("left", "center", "right"):
-        text = getattr(getattr(item, part, None), "text", None)
-        if text and text.strip():
-            out.add((tag, part, " ".join(text.split())))
-    return out
-
-
-def _header_footer(zf: zipfile.ZipFile, part: str) -> frozenset[tuple[str, str, str]]:
-    """The page headers and footers a sheet part prints (:func:`header_footer_parts` of each)."""
-    out: set[tuple[str, str, str]] = set()
-    with zf.open(part) as fh:
-        for _, el in iterparse(fh, events=("end",)):
-            tag = el.tag.rsplit("}", 1)[-1]
-            if tag in _HEADER_FOOTER_TAGS:
-                out |= header_footer_parts(HeaderFooterItem.from_tree(el), tag)
-            elif tag in ("row", "c"):
-                el.clear()
-    return frozenset(out)
 
 
 def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
@@ -514,13 +398,13 @@ def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
                     ws.reset_dimensions()
                     first = [v for row in ws.iter_rows(max_row=CLAIM_ROWS, values_only=True) for v in row]
             claims = _claims(name, first)
-            rows, cols, merged, cond = (_hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
+            rows, cols, merged, cond = (hidden_parts(zf, part) if (name in wanted or claims) and part in zf.namelist()
                                         else (frozenset(), frozenset(), frozenset(), frozenset()))
             read = (name in wanted or claims) and part in zf.namelist()
             out.append(SheetInfo(name, i, state or "visible", rows, cols, claims, areas.get(i), merged, cond,
-                                 frozenset(local.get(i, ())), _sizes(zf, part) if read else None,
+                                 frozenset(local.get(i, ())), sizes(zf, part) if read else None,
                                  sheet_drawings(zf, part) if read else (),
-                                 _header_footer(zf, part) if read else frozenset()))
+                                 header_footers(zf, part) if read else frozenset()))
     return out
 
 
