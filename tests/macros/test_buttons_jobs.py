@@ -1,12 +1,7 @@
 """The report buttons against an xlwings-compatible Book (an openpyxl-backed fake; no Excel on Linux).
 
-:class:`FakeBook` implements exactly the part of the xlwings Book API that
-``cplkpi.macros.xlbook`` uses, with classic xlwings' conventions: numbers read
-as float, dates as ``datetime``, empty cells as None, a single cell as a
-scalar unless ``ndim=2``; and Excel's on writing: text starting with ``=`` is
-a formula, text that looks like a number becomes a number unless the cell is
-formatted as text (``@``), a number or date written into a text cell becomes text, a leading
-apostrophe marks text. The jobs' results
+The book is :class:`fakebook.FakeBook` (the part of the xlwings Book API the jobs use, with
+classic xlwings' and Excel's conventions). The jobs' results
 are compared with the engine's own figures for the same data. A test against
 xlwings' real JSON book (xlwings Lite/Server engine) needs an xlwings licence
 key and is skipped without one.
