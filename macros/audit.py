@@ -61,11 +61,11 @@ from .audit_sample import (
     SUMMARY_SHEET,
     MonthSample,
     SampleFile,
-    _whole,
     draw_month_sample,
     sample_file_path,
     sample_seed,
     update_sample_file,
+    whole_number,
 )
 from .audit_source import ReportSheets
 from .audit_submission import REPORT_SHEETS
@@ -332,7 +332,7 @@ def _sample_findings(book: ComplaintWorkbook, agency: str, month: _dt.date, as_o
                                    f"the seed of {x.month:%Y-%m} was changed",
                                    reported=x.seed, recomputed=seed))
             for row, got in sorted(sf.row_seeds.items()):
-                if month_of_row.get(row) == x.month and _whole(got) != seed:
+                if month_of_row.get(row) == x.month and whole_number(got) != seed:
                     out.append(Finding("sample_mismatch", sample_sheet, f"K{row}",
                                        f"เลขสุ่มตั้งต้นในแถว {row} ของเดือน {format_thai_month(x.month)} ถูกแก้ไข",
                                        f"the seed in row {row} of the {x.month:%Y-%m} sample was changed",

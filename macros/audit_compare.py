@@ -1,7 +1,7 @@
 """The comparer: a reported value against the recomputed one, cell by cell, and the checks of one sheet's
 names, texts and rows.
 
-:class:`_Comparer` collects the findings of one comparison (``figure_differs``, ``formula_replaced``,
+:class:`Comparer` collects the findings of one comparison (``figure_differs``, ``formula_replaced``,
 ``formula_changed``, ``formula_in_value_cell``, ``value_as_text``); the checks here use it for the
 defined names (``name_changed``), the template's texts (``text_changed``) and rows without a complaint id.
 """
@@ -20,7 +20,7 @@ from cplkpi.scoring.errors import column_letter
 from cplkpi.scoring.thaidate import format_thai_date
 from cplkpi.templates import layout
 
-from .audit_reading import _as_date, _empty, _offset, _split, _value_at
+from .audit_reading import as_date, is_empty, name_offset, split_ref, value_at
 from .audit_source import Cell, ReportSheets, SheetInfo
 from .findings import Finding, Severity
 from .sheets import bounds
@@ -30,21 +30,21 @@ __all__ = [
 ]
 
 
-def _same(reported: Any, expected: Any) -> bool:
+def same_value(reported: Any, expected: Any) -> bool:
     """Whether a reported cell value is the expected one *as Excel's formulas read it*.
 
     Strict where a formula would see a difference: a blank cell must be blank (a space is not),
     text must match exactly (``COUNTIF`` does not match ``"เกินกำหนด "``), a date must be a whole day.
-    Numbers written as text compare by their number here; :meth:`_Comparer.cell` reports their type.
+    Numbers written as text compare by their number here; :meth:`Comparer.cell` reports their type.
     """
-    if _empty(expected):
+    if is_empty(expected):
         return reported is None or reported == ""
-    if _empty(reported):
+    if is_empty(reported):
         return False
     if isinstance(expected, _dt.date):
         if isinstance(reported, _dt.datetime) and reported.time() != _dt.time(0):
             return False
-        return _as_date(reported) == (expected.date() if isinstance(expected, _dt.datetime) else expected)
+        return as_date(reported) == (expected.date() if isinstance(expected, _dt.datetime) else expected)
     if isinstance(expected, bool) or isinstance(reported, bool):  # TRUE is no 1: SUM and SUMIF skip it
         return isinstance(reported, bool) and isinstance(expected, bool) and reported == expected
     if isinstance(expected, int | float):
@@ -65,10 +65,10 @@ def _show(v: Any) -> Any:
         v = v.date()
     if isinstance(v, _dt.date):
         return format_thai_date(v)
-    return None if _empty(v) else v
+    return None if is_empty(v) else v
 
 
-def _say(v: Any) -> str:
+def shown_th(v: Any) -> str:
     """A value inside a Thai message: dates in B.E., a blank as (ว่าง), text quoted (spaces too)."""
     if isinstance(v, str) and v:
         return repr(v)
@@ -76,7 +76,7 @@ def _say(v: Any) -> str:
     return "(ว่าง)" if v is None else str(v)
 
 
-def _say_en(v: Any) -> str:
+def shown_en(v: Any) -> str:
     """A value inside an English message: ISO dates, a blank as (blank), text quoted."""
     if isinstance(v, _dt.datetime):
         v = v.date()
@@ -109,7 +109,7 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-class _Comparer:
+class Comparer:
     """Collects findings while comparing the submitted cells with the recomputed report."""
 
     def __init__(self, reports: ReportSheets):
@@ -131,34 +131,34 @@ class _Comparer:
         """Compare one cell: ``expected`` is the recomputed cell value or formula, ``cache`` its formula values."""
         sub_ref = sub_ref or ref
         self.compared.add((sheet, sub_ref))
-        sub = _value_at(self.reports, sheet, sub_ref)
+        sub = value_at(self.reports, sheet, sub_ref)
         label = f" ({what})" if what else ""
         if isinstance(expected, str) and expected.startswith("="):
             self.formula_cells.add((sheet, sub_ref))
             want = cache.get(ref)
             if sub.formula is None:
                 self.add("formula_replaced", sheet, sub_ref, sub.value, want,
-                         f"เซลล์ {sub_ref}{label} ต้องเป็นสูตร {expected} แต่มีค่าที่พิมพ์ไว้ {_say(sub.value)}",
+                         f"เซลล์ {sub_ref}{label} ต้องเป็นสูตร {expected} แต่มีค่าที่พิมพ์ไว้ {shown_th(sub.value)}",
                          f"cell {sub_ref}{label} must hold the formula {expected} but holds a typed value "
-                         f"{_say_en(sub.value)}")
+                         f"{shown_en(sub.value)}")
             elif _formula_key(sub.formula) != _formula_key(expected):
                 self.add("formula_changed", sheet, sub_ref, sub.formula, expected,
                          f"สูตรในเซลล์ {sub_ref}{label} ถูกแก้ไข: {sub.formula} (ต้องเป็น {expected})",
                          f"the formula in {sub_ref}{label} was changed: {sub.formula} (template: {expected})")
-            elif not _empty(sub.value) and not _same(sub.value, want):
+            elif not is_empty(sub.value) and not same_value(sub.value, want):
                 self.add("figure_differs", sheet, sub_ref, sub.value, want,
-                         f"ผลของสูตรในเซลล์ {sub_ref}{label} เป็น {_say(sub.value)} แต่คำนวณใหม่ได้ {_say(want)}",
-                         f"the result shown in {sub_ref}{label} is {_say_en(sub.value)}, recomputed {_say_en(want)}")
+                         f"ผลของสูตรในเซลล์ {sub_ref}{label} เป็น {shown_th(sub.value)} แต่คำนวณใหม่ได้ {shown_th(want)}",
+                         f"the result shown in {sub_ref}{label} is {shown_en(sub.value)}, recomputed {shown_en(want)}")
             return
         if sub.formula is not None:
             self.formula_in_value_cell(sheet, sub_ref, sub, expected, label)
         if isinstance(sub.value, str) and sub.value.strip() and (_is_number(expected) or isinstance(
                 expected, _dt.date)):
             self.add("value_as_text", sheet, sub_ref, sub.value, expected,
-                     f"เซลล์ {sub_ref}{label} เก็บ {_say_en(sub.value)} เป็นข้อความ สูตรของ Excel (เช่น SUM) จะไม่นับค่านี้",
-                     f"{sub_ref}{label} holds {_say_en(sub.value)} as text: Excel formulas (SUM, comparisons) skip or "
+                     f"เซลล์ {sub_ref}{label} เก็บ {shown_en(sub.value)} เป็นข้อความ สูตรของ Excel (เช่น SUM) จะไม่นับค่านี้",
+                     f"{sub_ref}{label} holds {shown_en(sub.value)} as text: Excel formulas (SUM, comparisons) skip or "
                      "misread it")
-            if _is_number(expected) and _same(sub.value, expected):
+            if _is_number(expected) and same_value(sub.value, expected):
                 return
         if isinstance(sub.value, bool) and (_is_number(expected) or isinstance(expected, _dt.date)):
             shown = "TRUE" if sub.value else "FALSE"
@@ -168,10 +168,10 @@ class _Comparer:
                      f"{sub_ref}{label} holds the boolean {shown} where the template has a number: Excel formulas "
                      "(SUM, SUMIF) skip it")
             return
-        if not _same(sub.value, expected):
+        if not same_value(sub.value, expected):
             self.add("figure_differs", sheet, sub_ref, sub.value, expected,
-                     f"ตัวเลขในเซลล์ {sub_ref}{label} รายงาน {_say(sub.value)} แต่คำนวณใหม่ได้ {_say(expected)}",
-                     f"{sub_ref}{label} reports {_say_en(sub.value)}, recomputed {_say_en(expected)}")
+                     f"ตัวเลขในเซลล์ {sub_ref}{label} รายงาน {shown_th(sub.value)} แต่คำนวณใหม่ได้ {shown_th(expected)}",
+                     f"{sub_ref}{label} reports {shown_en(sub.value)}, recomputed {shown_en(expected)}")
 
 
     def formula_in_value_cell(self, sheet: str, ref: str, sub: Cell, expected: Any, label: str = "") -> None:
@@ -193,7 +193,7 @@ class _Comparer:
         for ref, sub in self.reports.cells.get(sheet, {}).items():
             if sub.formula is None or (sheet, ref) in self.formula_cells:
                 continue
-            row, col = _split(ref)
+            row, col = split_ref(ref)
             tc = ws._cells.get((row, col)) if ws is not None else None  # never create cells in the rendered sheet
             want = tc.value if tc is not None else None
             if isinstance(want, str) and want.startswith("="):
@@ -206,12 +206,12 @@ class _Comparer:
                 self.formula_in_value_cell(sheet, ref, sub, want)
 
 
-def _expected(ws: Any, ref: str) -> Any:
+def expected_at(ws: Any, ref: str) -> Any:
     v = ws[ref].value
     return v.date() if isinstance(v, _dt.datetime) else v
 
 
-def _region_cells(ref: str) -> Iterable[str]:
+def region_cells(ref: str) -> Iterable[str]:
     """Every cell of a range (or the one cell of a reference), row by row."""
     c1, r1, c2, r2 = bounds(ref)
     for r in range(r1, r2 + 1):
@@ -224,14 +224,14 @@ def _name_key(text: str) -> str:
     return re.sub(r"[\s'$]", "", text.lstrip("=")).upper()
 
 
-def _check_names(cmp: _Comparer, sheet: str, names: dict[str, str]) -> None:
+def check_names(cmp: Comparer, sheet: str, names: dict[str, str]) -> None:
     """A missing or moved defined name is a finding at its layout address, where the cell is still compared.
 
     Excel's formulas read the names (``R003_AS_OF`` in the report-status formula): a name pointing
     elsewhere changes what the report shows, so the audit never follows it.
     """
     for name, ref in names.items():
-        off = _offset(cmp.reports, name, sheet, ref)
+        off = name_offset(cmp.reports, name, sheet, ref)
         cell = ref.split(":")[0]
         text = cmp.reports.name_texts.get(name)
         template = f"'{sheet}'!{absolute_coordinate(ref)}"
@@ -263,7 +263,7 @@ def _text_key(v: Any) -> str:
     return " ".join(str(v).split())
 
 
-def _check_texts(cmp: _Comparer, sheet: str, ws: Any, last_row: int, info: SheetInfo | None) -> None:
+def check_texts(cmp: Comparer, sheet: str, ws: Any, last_row: int, info: SheetInfo | None) -> None:
     """Every cell of the template's extent (up to ``last_row``) not compared as a figure or formula: a
     constant text must read the same (spaces normalised), an empty cell must stay empty; the page headers
     and footers must print the template's text."""
@@ -272,21 +272,21 @@ def _check_texts(cmp: _Comparer, sheet: str, ws: Any, last_row: int, info: Sheet
             ref = f"{column_letter(c)}{r}"
             if (sheet, ref) in cmp.compared or (sheet, ref) in cmp.formula_cells:
                 continue
-            sub = _value_at(cmp.reports, sheet, ref)
+            sub = value_at(cmp.reports, sheet, ref)
             tc = ws._cells.get((r, c))  # never create cells in the rendered sheet
             want = tc.value if tc is not None else None
             if sub.formula is not None or (isinstance(want, str) and want.startswith("=")):
                 continue  # scan_formulas compares formulas
-            if isinstance(want, str) and not _empty(want):
+            if isinstance(want, str) and not is_empty(want):
                 same = isinstance(sub.value, str) and _text_key(sub.value) == _text_key(want)
             else:
-                same = _same(sub.value, want)
+                same = same_value(sub.value, want)
             if same:
                 continue
-            what = f"ข้อความ {_say(want)}" if not _empty(want) else "เซลล์ว่าง"
+            what = f"ข้อความ {shown_th(want)}" if not is_empty(want) else "เซลล์ว่าง"
             cmp.add("text_changed", sheet, ref, sub.value, want,
-                    f"เซลล์ {ref} ของแม่แบบเป็น{what} แต่ไฟล์ที่ส่งมี {_say(sub.value)}",
-                    f"{ref} of the template holds {_say_en(want)}, the submitted file {_say_en(sub.value)}")
+                    f"เซลล์ {ref} ของแม่แบบเป็น{what} แต่ไฟล์ที่ส่งมี {shown_th(sub.value)}",
+                    f"{ref} of the template holds {shown_en(want)}, the submitted file {shown_en(sub.value)}")
     if info is None:
         return
     template: set[tuple[str, str, str]] = set()
@@ -300,23 +300,23 @@ def _check_texts(cmp: _Comparer, sheet: str, ws: Any, last_row: int, info: Sheet
             continue
         where = f"{tag} ({part})"
         cmp.add("text_changed", sheet, None, got, want,
-                f"หัวหรือท้ายกระดาษ {where} ของรายงาน {sheet} เป็น {_say(got)} แต่แม่แบบเป็น {_say(want)}",
-                f"the page {where} of report {sheet} prints {_say_en(got)}, the template {_say_en(want)}")
+                f"หัวหรือท้ายกระดาษ {where} ของรายงาน {sheet} เป็น {shown_th(got)} แต่แม่แบบเป็น {shown_th(want)}",
+                f"the page {where} of report {sheet} prints {shown_en(got)}, the template {shown_en(want)}")
 
 
-def _check_rows_without_id(cmp: _Comparer, ws: Any) -> None:
+def check_rows_without_id(cmp: Comparer, ws: Any) -> None:
     """CPL_R001's table rows (within the template's extent) are compared by complaint id: a row without an
     id must be empty, anything typed in it is ``text_changed`` at its cell."""
     sheet = layout.R001_SHEET
     cells = cmp.reports.cells.get(sheet, {})
     id_col = column_index_from_string(layout.R001_COLS["complaint_id"])
     for r in range(layout.R001_FIRST_ROW, ws.max_row + 1):
-        if not _empty(cells.get(f"{column_letter(id_col)}{r}", Cell(None)).value):
+        if not is_empty(cells.get(f"{column_letter(id_col)}{r}", Cell(None)).value):
             continue
         for c in range(1, ws.max_column + 1):
             ref = f"{column_letter(c)}{r}"
             sub = cells.get(ref, Cell(None))
-            if sub.formula is None and not _empty(sub.value):
+            if sub.formula is None and not is_empty(sub.value):
                 cmp.add("text_changed", sheet, ref, sub.value, None,
-                        f"เซลล์ {ref} อยู่ในแถวของตารางที่ไม่มีเลขที่เรื่อง แต่มี {_say(sub.value)}",
-                        f"{ref} is in a table row without a complaint id but holds {_say_en(sub.value)}")
+                        f"เซลล์ {ref} อยู่ในแถวของตารางที่ไม่มีเลขที่เรื่อง แต่มี {shown_th(sub.value)}",
+                        f"{ref} is in a table row without a complaint id but holds {shown_en(sub.value)}")

@@ -21,8 +21,8 @@ from cplkpi.scoring.errors import column_letter
 from cplkpi.templates import layout
 from cplkpi.xlsx import sheet_parts
 
-from .audit_compare import _Comparer, _region_cells, _say, _say_en
-from .audit_reading import READ_SHEETS, _empty, _split, _value_at, expected_sheets
+from .audit_compare import Comparer, region_cells, shown_en, shown_th
+from .audit_reading import READ_SHEETS, expected_sheets, is_empty, split_ref, value_at
 from .audit_source import (
     MIN_CONTRAST,
     MIN_FONT_SIZE,
@@ -50,7 +50,7 @@ def format_key(fmt: str | None) -> str:
     return re.sub(r'[\\"]', "", fmt or "General").strip().casefold()
 
 
-def _check_formats(cmp: _Comparer, sheet: str, ws: Any | None) -> None:
+def check_formats(cmp: Comparer, sheet: str, ws: Any | None) -> None:
     """Every cell with a value must show as the template's cell does: the same number format (a
     format that shows 5 for 4.95, 0 for 32 or a date as a serial number is another number), text as
     readable (contrast of ink on paper, font size; theme and indexed colours resolved, pattern fills
@@ -58,55 +58,55 @@ def _check_formats(cmp: _Comparer, sheet: str, ws: Any | None) -> None:
     to readable text on its own."""
     theme = theme_colours(ws.parent) if ws is not None else theme_colours(None)
     plain = Look("000000", "FFFFFF", 11.0)  # a cell the template does not have: black on the white page
-    for ref, look in sorted(cmp.reports.looks.get(sheet, {}).items(), key=lambda x: _split(x[0])):
-        row, col = _split(ref)
+    for ref, look in sorted(cmp.reports.looks.get(sheet, {}).items(), key=lambda x: split_ref(x[0])):
+        row, col = split_ref(ref)
         tc = ws._cells.get((row, col)) if ws is not None else None
         want = cell_look(tc, theme) if tc is not None else plain
-        shown = _value_at(cmp.reports, sheet, ref).value
+        shown = value_at(cmp.reports, sheet, ref).value
         if look.contrast < min(MIN_CONTRAST, want.contrast):
             cmp.add("hidden_value", sheet, ref, shown, None,
-                    f"ตัวอักษรในเซลล์ {ref} (สี #{look.ink} บนพื้น #{look.paper}) แทบมองไม่เห็น ค่า {_say(shown)} "
+                    f"ตัวอักษรในเซลล์ {ref} (สี #{look.ink} บนพื้น #{look.paper}) แทบมองไม่เห็น ค่า {shown_th(shown)} "
                     f"จะมองไม่เห็นในเอกสารที่พิมพ์ (ความต่างของสี {look.contrast:.2f}:1 แม่แบบ {want.contrast:.2f}:1)",
                     f"the text of {ref} (#{look.ink} on #{look.paper}) can hardly be seen: its value "
-                    f"{_say_en(shown)} does not show (contrast {look.contrast:.2f}:1, template {want.contrast:.2f}:1)")
+                    f"{shown_en(shown)} does not show (contrast {look.contrast:.2f}:1, template {want.contrast:.2f}:1)")
         if look.size < min(MIN_FONT_SIZE, want.size) or look.size < want.size / 2:
             cmp.add("hidden_value", sheet, ref, shown, None,
                     f"ตัวอักษรในเซลล์ {ref} ขนาด {look.size:g} พอยต์ (แม่แบบ {want.size:g}) เล็กจนอ่านไม่ได้ "
-                    f"ค่า {_say(shown)} จะมองไม่เห็นในเอกสารที่พิมพ์",
+                    f"ค่า {shown_th(shown)} จะมองไม่เห็นในเอกสารที่พิมพ์",
                     f"the text of {ref} is {look.size:g} pt (template {want.size:g} pt): its value "
-                    f"{_say_en(shown)} cannot be read")
+                    f"{shown_en(shown)} cannot be read")
     for ref, fmt in sorted(cmp.reports.formats.get(sheet, {}).items() if ws is not None else (),
-                           key=lambda x: _split(x[0])):
-        row, col = _split(ref)
+                           key=lambda x: split_ref(x[0])):
+        row, col = split_ref(ref)
         tc = ws._cells.get((row, col)) if ws is not None else None
         want_fmt = tc.number_format if tc is not None else "General"
         if format_key(fmt) == format_key(want_fmt):
             continue
-        shown = _value_at(cmp.reports, sheet, ref).value
+        shown = value_at(cmp.reports, sheet, ref).value
         cmp.add("hidden_value", sheet, ref, shown, None,
-                f"รูปแบบตัวเลขของเซลล์ {ref} ({fmt}) ไม่ใช่ของแม่แบบ ({want_fmt}) ค่า {_say(shown)} "
+                f"รูปแบบตัวเลขของเซลล์ {ref} ({fmt}) ไม่ใช่ของแม่แบบ ({want_fmt}) ค่า {shown_th(shown)} "
                 "อาจไม่แสดงหรือแสดงเป็นค่าอื่นในเอกสารที่พิมพ์",
                 f"the number format of {ref} ({fmt}) is not the template's ({want_fmt}): its value "
-                f"{_say_en(shown)} may not show or show as another one")
+                f"{shown_en(shown)} may not show or show as another one")
 
 
-def _check_merges(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
+def _check_merges(cmp: Comparer, s: SheetInfo, ws: Any) -> None:
     """Merged ranges the template does not have that cover a value (only the first cell of a merge shows)."""
     have = {str(r).upper() for r in ws.merged_cells.ranges}
     cells = cmp.reports.cells.get(s.name, {})
     for rng in sorted(s.merged - have):
         try:
-            refs = list(_region_cells(rng))
+            refs = list(region_cells(rng))
         except (ValueError, TypeError):
             continue
         for ref in refs[1:]:
-            if ref in cells and not _empty(cells[ref].value):
+            if ref in cells and not is_empty(cells[ref].value):
                 cmp.add("hidden_value", s.name, ref, cells[ref].value, None,
-                        f"เซลล์ {ref} ถูกรวมเซลล์ ({rng}) ทับ ค่า {_say(cells[ref].value)} จะไม่แสดงในเอกสารที่พิมพ์",
-                        f"{ref} lies under the merged range {rng}: its value {_say_en(cells[ref].value)} is not shown")
+                        f"เซลล์ {ref} ถูกรวมเซลล์ ({rng}) ทับ ค่า {shown_th(cells[ref].value)} จะไม่แสดงในเอกสารที่พิมพ์",
+                        f"{ref} lies under the merged range {rng}: its value {shown_en(cells[ref].value)} is not shown")
 
 
-def _check_print_area(cmp: _Comparer, s: SheetInfo, ws: Any) -> None:
+def _check_print_area(cmp: Comparer, s: SheetInfo, ws: Any) -> None:
     """The submitted print area must cover the template's: rows or columns left out do not print."""
     def boxes(text: str) -> list[tuple[int, int, int, int]]:
         """The ranges of a print area; whole columns (``A:P``) or rows (``1:40``) open to the sheet's edge."""
@@ -155,13 +155,13 @@ def _small(size: float, template: float, minimum: float) -> bool:
     return size < min(minimum, template) or size < template / 2
 
 
-def _check_sizes(cmp: _Comparer, s: SheetInfo, ws: Any, hidden_rows: set[int], hidden_cols: set[int]) -> None:
+def _check_sizes(cmp: Comparer, s: SheetInfo, ws: Any, hidden_rows: set[int], hidden_cols: set[int]) -> None:
     """Rows and columns holding a value that are too small to read (:data:`MIN_ROW_HEIGHT`,
     :data:`MIN_COL_WIDTH`, half the template's), the sheet's default height and width included."""
     if s.sizes is None:
         return
     height, width = _template_sizes(ws)
-    refs = [_split(r) for r, c in cmp.reports.cells.get(s.name, {}).items() if not _empty(c.value)]
+    refs = [split_ref(r) for r, c in cmp.reports.cells.get(s.name, {}).items() if not is_empty(c.value)]
     rows = {r: (s.sizes.height(r), height(r)) for r in {r for r, _ in refs} - hidden_rows
             if _small(s.sizes.height(r), height(r), MIN_ROW_HEIGHT)}
     cols = {c: (s.sizes.width(c), width(c)) for c in {c for _, c in refs} - hidden_cols
@@ -191,7 +191,7 @@ def _template_drawings(sheet: str) -> tuple[Drawn, ...]:
         return sheet_drawings(zf, sheet_parts(zf)[sheet][0])
 
 
-def _check_drawings(cmp: _Comparer, s: SheetInfo) -> None:
+def _check_drawings(cmp: Comparer, s: SheetInfo) -> None:
     """Drawings beyond the template's (a text box showing another figure over a cell, a picture) and
     charts whose series do not come from the template's ranges (numbers written into the chart)."""
     template = _template_drawings(s.name)
@@ -229,7 +229,7 @@ def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[str, Any]) -> None:
+def structure_findings(cmp: Comparer, sheets: list[SheetInfo], rendered: dict[str, Any]) -> None:
     """Hidden report sheets, rows and columns; other sheets claiming a report; sheets beyond the template's set."""
     allowed = {n.casefold() for n in expected_sheets()}
     position = {s.name: s.position for s in sheets}
@@ -242,7 +242,7 @@ def _structure_findings(cmp: _Comparer, sheets: list[SheetInfo], rendered: dict[
             ws = rendered.get(s.name)
             # within the report's extent (the template's and what the file holds): hiding the empty rest of
             # the sheet hides nothing
-            refs = [_split(r) for r in cmp.reports.cells.get(s.name, {})]
+            refs = [split_ref(r) for r in cmp.reports.cells.get(s.name, {})]
             last_row = max([ws.max_row if ws is not None else 0, *(r for r, _ in refs)], default=0)
             last_col = max([ws.max_column if ws is not None else 0, *(c for _, c in refs)], default=0)
             rows = {r for r in s.hidden_rows if r <= last_row} - (

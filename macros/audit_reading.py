@@ -64,13 +64,13 @@ def read_reports(*paths: str | Path, checked: bool = False, whole: bool = False)
 # --- reading through the names ---------------------------------------------------------
 
 
-def _split(ref: str) -> tuple[int, int]:
+def split_ref(ref: str) -> tuple[int, int]:
     """(row, column) of a cell reference, ``$`` signs allowed: ``$E$8`` → (8, 5)."""
     letters, row = coordinate_from_string(ref)
     return row, column_index_from_string(letters)
 
 
-def _offset(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> tuple[int, int] | None:
+def name_offset(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> tuple[int, int] | None:
     """(rows, columns) the submitted name is moved from the layout; None when the name is missing.
 
     A name pointing at another sheet counts as moved far away.
@@ -79,28 +79,28 @@ def _offset(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> tu
         return None
     if reports.names[name][0] != sheet:
         return (1 << 20, 1 << 14)
-    r0, c0 = _split(layout_ref.split(":")[0])
+    r0, c0 = split_ref(layout_ref.split(":")[0])
     try:
-        r1, c1 = _split(reports.names[name][1].replace("$", "").split(":")[0])
+        r1, c1 = split_ref(reports.names[name][1].replace("$", "").split(":")[0])
     except (CellCoordinatesException, ValueError):  # a whole row or column ($L:$L): no cell of the layout
         return (1 << 20, 1 << 14)
     return r1 - r0, c1 - c0
 
 
-def _value_at(reports: ReportSheets, sheet: str, ref: str) -> Cell:
+def value_at(reports: ReportSheets, sheet: str, ref: str) -> Cell:
     return reports.cells.get(sheet, {}).get(ref, Cell(None))
 
 
 def _named_value(reports: ReportSheets, name: str, sheet: str, layout_ref: str) -> Any:
     """The value at a name's layout address: a moved or deleted name is a finding, never a new address."""
-    return _value_at(reports, sheet, layout_ref).value
+    return value_at(reports, sheet, layout_ref).value
 
 
 def reported_month(reports: ReportSheets) -> _dt.date | None:
     """The report month the submission states (``R003_MONTH``, else ``R001_MONTH``)."""
     for name, sheet, names in (("R003_MONTH", layout.R003_SHEET, layout.R003_NAMES),
                                ("R001_MONTH", layout.R001_SHEET, layout.R001_NAMES)):
-        d = _as_date(_named_value(reports, name, sheet, names[name]))
+        d = as_date(_named_value(reports, name, sheet, names[name]))
         if d is not None:
             return d.replace(day=1)
     return None
@@ -118,19 +118,19 @@ def month_signals(reports: ReportSheets) -> list[tuple[str, str, _dt.date]]:
     for sheet, names, keys in ((r3, layout.R003_NAMES, ("R003_MONTH", "R003_PERIOD_END")),
                                (r1, layout.R001_NAMES, ("R001_MONTH", "R001_PERIOD_END"))):
         for key in keys:
-            d = _as_date(_value_at(reports, sheet, names[key]).value)
+            d = as_date(value_at(reports, sheet, names[key]).value)
             if d is not None:
                 out.append((sheet, names[key], d.replace(day=1)))
-    start = _as_date(_value_at(reports, r3, layout.R003_NAMES["R003_PERIOD_START"]).value)
+    start = as_date(value_at(reports, r3, layout.R003_NAMES["R003_PERIOD_START"]).value)
     if start is not None and r3 in reports.cells:
         months = fiscal_months(int(fiscal_year(start)))
         col = layout.R003_MONTH_COLS["received"]
         ref = layout.R003_NAMES["R003_RECEIVED_MONTH"]
-        f = _value_at(reports, r3, ref).formula
+        f = value_at(reports, r3, ref).formula
         m = re.fullmatch(rf"=\$?{col}\$?(\d+)", (f or "").replace(" ", ""), re.I)
         if m and int(m[1]) in layout.MONTH_ROWS:
             out.append((r3, ref, months[int(m[1]) - layout.MONTH_ROWS[0]]))
-        filled = [r for r in layout.MONTH_ROWS if not _empty(_value_at(reports, r3, f"{col}{r}").value)]
+        filled = [r for r in layout.MONTH_ROWS if not is_empty(value_at(reports, r3, f"{col}{r}").value)]
         if filled:
             out.append((r3, f"{col}{filled[-1]}", months[filled[-1] - layout.MONTH_ROWS[0]]))
     return out
@@ -140,7 +140,7 @@ def reported_as_of(reports: ReportSheets) -> _dt.date | None:
     """The evaluation date the submission states (``R003_AS_OF``, else ``R001_AS_OF``)."""
     for name, sheet, names in (("R003_AS_OF", layout.R003_SHEET, layout.R003_NAMES),
                                ("R001_AS_OF", layout.R001_SHEET, layout.R001_NAMES)):
-        d = _as_date(_named_value(reports, name, sheet, names[name]))
+        d = as_date(_named_value(reports, name, sheet, names[name]))
         if d is not None:
             return d
     return None
@@ -156,7 +156,7 @@ def reported_agency(reports: ReportSheets) -> str | None:
     return None
 
 
-def _as_date(v: Any) -> _dt.date | None:
+def as_date(v: Any) -> _dt.date | None:
     """A reported date as written (a date, a serial number or Thai text), None when unreadable."""
     try:
         return parse_date(v)
@@ -164,7 +164,7 @@ def _as_date(v: Any) -> _dt.date | None:
         return None
 
 
-def _empty(v: Any) -> bool:
+def is_empty(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 

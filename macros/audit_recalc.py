@@ -13,8 +13,8 @@ from typing import Any
 from cplkpi.office import OfficeError, recalculate, soffice
 from cplkpi.scoring.errors import CplError
 
-from .audit_compare import _Comparer, _expected, _same, _say, _say_en
-from .audit_reading import READ_SHEETS, _split
+from .audit_compare import Comparer, expected_at, same_value, shown_en, shown_th
+from .audit_reading import READ_SHEETS, split_ref
 from .audit_source import ReportSheets, read_report_sheets
 
 __all__ = [
@@ -39,20 +39,20 @@ def recalculated_reports(path: str | Path) -> ReportSheets:
         return read_report_sheets(copy, READ_SHEETS, checked=True)
 
 
-def _compare_recalculated(cmp: _Comparer, sheet: str, recalculated: ReportSheets, ws: Any,
+def compare_recalculated(cmp: Comparer, sheet: str, recalculated: ReportSheets, ws: Any,
                           cache: dict[str, Any]) -> None:
     """Each formula's value after recalculation against what the report must show (the engine's)."""
-    for ref, c in sorted(recalculated.cells.get(sheet, {}).items(), key=lambda x: _split(x[0])):
+    for ref, c in sorted(recalculated.cells.get(sheet, {}).items(), key=lambda x: split_ref(x[0])):
         if c.formula is None:
             continue
-        row, col = _split(ref)
+        row, col = split_ref(ref)
         tc = ws._cells.get((row, col))
         template_formula = tc is not None and isinstance(tc.value, str) and tc.value.startswith("=")
         if template_formula and ref not in cache:
             continue
-        want = cache[ref] if template_formula else (_expected(ws, ref) if tc is not None else None)
-        if _same(c.value, want):
+        want = cache[ref] if template_formula else (expected_at(ws, ref) if tc is not None else None)
+        if same_value(c.value, want):
             continue
         cmp.add("recalculated_differs", sheet, ref, c.value, want,
-                f"เมื่อคำนวณใหม่ เซลล์ {ref} แสดง {_say(c.value)} แต่ที่ถูกต้องคือ {_say(want)}",
-                f"after recalculation {ref} shows {_say_en(c.value)}, it must show {_say_en(want)}")
+                f"เมื่อคำนวณใหม่ เซลล์ {ref} แสดง {shown_th(c.value)} แต่ที่ถูกต้องคือ {shown_th(want)}",
+                f"after recalculation {ref} shows {shown_en(c.value)}, it must show {shown_en(want)}")

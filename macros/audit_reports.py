@@ -46,30 +46,30 @@ from cplkpi.scoring.thaidate import format_thai_date
 from cplkpi.templates import layout
 
 from .audit_compare import (
-    _check_names,
-    _check_rows_without_id,
-    _check_texts,
-    _Comparer,
-    _expected,
-    _region_cells,
+    Comparer,
+    check_names,
+    check_rows_without_id,
+    check_texts,
+    expected_at,
     formula_note,
+    region_cells,
 )
-from .audit_look import _check_formats, _structure_findings, format_key
+from .audit_look import check_formats, format_key, structure_findings
 from .audit_reading import (
     READ_SHEETS,
-    _empty,
-    _split,
     expected_sheets,
+    is_empty,
     month_signals,
     read_reports,
     reported_agency,
     reported_as_of,
     reported_month,
+    split_ref,
 )
-from .audit_recalc import _compare_recalculated, recalculated_reports
+from .audit_recalc import compare_recalculated, recalculated_reports
 from .audit_source import Cell, ReportSheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
-from .audit_validator import _compare_narrative, _validator_findings, as_openpyxl, narrative_rows
+from .audit_validator import as_openpyxl, compare_narrative, narrative_rows, validator_findings
 from .findings import Finding
 from .reports import render_r001, render_r003
 from .sheets import row_number
@@ -97,21 +97,21 @@ __all__ = [
 _R003_SKIP = {"R003_TABLE_MONTHS", "R003_TABLE_COMPONENTS", "R003_TABLE_STEPS", "R003_CHARTS"}
 
 
-def _compare_r003(cmp: _Comparer, wb3: Any, cache3: dict[str, Any]) -> None:
+def _compare_r003(cmp: Comparer, wb3: Any, cache3: dict[str, Any]) -> None:
     sheet = layout.R003_SHEET
     ws = wb3[sheet]
     cache = cache3[sheet]
     names = layout.R003_NAMES
-    _check_names(cmp, sheet, {k: v for k, v in names.items() if k not in _R003_SKIP})
+    check_names(cmp, sheet, {k: v for k, v in names.items() if k not in _R003_SKIP})
     done: set[str] = set()
     for name, ref in names.items():
         if name in _R003_SKIP:
             continue
-        for r in _region_cells(ref):
+        for r in region_cells(ref):
             if r in done:
                 continue
             done.add(r)
-            cmp.cell(sheet, r, _expected(ws, r), cache, what=_what(ws, name, r))
+            cmp.cell(sheet, r, expected_at(ws, r), cache, what=_what(ws, name, r))
 
 
 #: table region → (header row, column of the row label)
@@ -128,7 +128,7 @@ def _what(ws: Any, name: str, ref: str) -> str:
     if name not in _R003_TABLES:
         return name
     header_row, label_col = _R003_TABLES[name]
-    row, col = _split(ref)
+    row, col = split_ref(ref)
     header = ws.cell(header_row, col).value
     label = ws[f"{label_col}{row}"].value
     return " ".join(str(x) for x in (header, label) if x not in (None, "")) or name
@@ -141,30 +141,30 @@ def _r001_rows(reports: ReportSheets) -> dict[int, dict[str, Any]]:
     """Submitted CPL_R001 data rows with a complaint id: Excel row → {column key: value}."""
     cells = reports.cells.get(layout.R001_SHEET, {})
     first = layout.R001_FIRST_ROW
-    last = max((_split(ref)[0] for ref in cells), default=0)
+    last = max((split_ref(ref)[0] for ref in cells), default=0)
     cols = layout.R001_COLS
     out = {}
     for r in range(first, last + 1):
         cid = cells.get(f"{cols['complaint_id']}{r}", Cell(None)).value
-        if _empty(cid):
+        if is_empty(cid):
             continue
         out[r] = {k: cells.get(f"{col}{r}", Cell(None)).value for k, col in cols.items()}
     return out
 
 
-def _compare_r001(cmp: _Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, book: ComplaintWorkbook) -> None:
+def _compare_r001(cmp: Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, book: ComplaintWorkbook) -> None:
     sheet = layout.R001_SHEET
     ws = wb1[sheet]
     cache = cache1[sheet]
     names = {k: v for k, v in layout.R001_NAMES.items() if k not in ("R001_TABLE", "R001_DATA")}
-    _check_names(cmp, sheet, {**names, "R001_DATA": layout.R001_NAMES["R001_DATA"]})
+    check_names(cmp, sheet, {**names, "R001_DATA": layout.R001_NAMES["R001_DATA"]})
     cols = layout.R001_COLS
     first = layout.R001_FIRST_ROW
     submitted = _r001_rows(cmp.reports)
     sub_last = max(submitted, default=first)
     # header cells (values)
     for name, ref in names.items():
-        expected = _expected(ws, ref)
+        expected = expected_at(ws, ref)
         if not (isinstance(expected, str) and expected.startswith("=")):
             cmp.cell(sheet, ref, expected, cache, what=name)
     # summary formulas over the submitted table, their results against the engine's counts
@@ -175,7 +175,7 @@ def _compare_r001(cmp: _Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, bo
     r = first
     while True:
         cid = ws[f"{cols['complaint_id']}{r}"].value
-        if _empty(cid):
+        if is_empty(cid):
             break
         expected_rows[str(cid).strip()] = r
         r += 1
@@ -204,7 +204,7 @@ def _compare_r001(cmp: _Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, bo
         for key, col in cols.items():
             if key in ("no", "complaint_id"):
                 continue
-            cmp.cell(sheet, f"{col}{er}", _expected(ws, f"{col}{er}"), cache, what=f"{cid} {key}",
+            cmp.cell(sheet, f"{col}{er}", expected_at(ws, f"{col}{er}"), cache, what=f"{cid} {key}",
                      sub_ref=f"{col}{row}")
     comp = book.complaints
     for cid in expected_rows:
@@ -227,7 +227,7 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook,
     same cell and kind. ``recalculated``: the same sheets after LibreOffice recalculated the file
     (:func:`recalculated_reports`); every formula's value there is compared with the engine's.
     """
-    cmp = _Comparer(reports)
+    cmp = Comparer(reports)
     for title in REPORT_SHEETS:
         if title not in reports.cells:
             cmp.add("report_missing", title, None, None, None, f"ไม่พบชีตรายงาน {title} ในไฟล์ที่ส่ง",
@@ -244,25 +244,25 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook,
         rendered[layout.R001_SHEET], caches[layout.R001_SHEET] = wb1[layout.R001_SHEET], cache1[layout.R001_SHEET]
     if recalculated is not None:
         for title, ws in rendered.items():
-            _compare_recalculated(cmp, title, recalculated, ws, caches[title])
+            compare_recalculated(cmp, title, recalculated, ws, caches[title])
     for title in READ_SHEETS:
         if title in reports.cells:
             cmp.scan_formulas(title, rendered.get(title))
-            _check_formats(cmp, title, rendered.get(title))
+            check_formats(cmp, title, rendered.get(title))
     infos = {s.name: s for s in reports.sheets or ()}
     for title, ws in rendered.items():  # CPL_R001's table rows move with the data: its header part only
-        _check_texts(cmp, title, ws, ws.max_row if title == layout.R003_SHEET else layout.R001_FIRST_ROW - 1,
+        check_texts(cmp, title, ws, ws.max_row if title == layout.R003_SHEET else layout.R001_FIRST_ROW - 1,
                      infos.get(title))
     if layout.R001_SHEET in rendered:
-        _check_rows_without_id(cmp, rendered[layout.R001_SHEET])
+        check_rows_without_id(cmp, rendered[layout.R001_SHEET])
     if reports.sheets is not None:
-        _structure_findings(cmp, reports.sheets, rendered)
+        structure_findings(cmp, reports.sheets, rendered)
     extra: list[Finding] = []
     if any(t in reports.cells for t in REPORT_SHEETS):
-        extra += _validator_findings(reports, fig.rules, fig.month)
+        extra += validator_findings(reports, fig.rules, fig.month)
     rows = narrative_rows(reports)
     if rows:
-        extra += _compare_narrative(cmp, rows, fig, book)
+        extra += compare_narrative(cmp, rows, fig, book)
     seen = {(f.code, f.sheet, f.cell) for f in cmp.findings}
     differs = {(f.sheet, _row(f.cell)) for f in cmp.findings if f.code == "figure_differs"}
     return cmp.findings + [f for f in extra if (f.code, f.sheet, f.cell) not in seen

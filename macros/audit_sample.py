@@ -381,7 +381,7 @@ def read_sample_file(path: str | Path, *, agency: str | None = None) -> SampleFi
                       row_seeds=row_seeds)
 
 
-def _whole(value: Any) -> int | None:
+def whole_number(value: Any) -> int | None:
     """A count or seed as written in the summary sheet (a number or digits), None otherwise."""
     if isinstance(value, bool):
         return None
@@ -410,7 +410,7 @@ def _file_samples(summary: list[list[Any]], table: pd.DataFrame, agency: str | N
         m = _month(cells[0])
         rows_of[m] = r
         drawn = ids.get(m, ())
-        population, size, seed = _whole(cells[1]), _whole(cells[2]), _whole(cells[8])
+        population, size, seed = whole_number(cells[1]), whole_number(cells[2]), whole_number(cells[8])
         if population is None or size is None:
             problems.append(Problem("bad_summary", f"แถวสรุปของเดือน {format_thai_month(m)} ไม่มีจำนวนเรื่องที่เสร็จสิ้น"
                                     "หรือจำนวนที่ต้องสุ่ม ใช้จำนวนแถวที่สุ่มไว้แทน",

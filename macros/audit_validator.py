@@ -22,8 +22,8 @@ from cplkpi.scoring.scores import period_summary
 from cplkpi.scoring.thaidate import format_thai_date
 from cplkpi.templates import layout
 
-from .audit_compare import _Comparer, _same
-from .audit_reading import _as_date, _empty, _split
+from .audit_compare import Comparer, same_value
+from .audit_reading import as_date, is_empty, split_ref
 from .audit_source import ReportSheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 from .findings import Finding
@@ -45,7 +45,7 @@ def as_openpyxl(reports: ReportSheets, *, formulas: bool) -> Any:
     for title, cells in reports.cells.items():
         ws = wb.create_sheet(title)
         for ref, c in cells.items():
-            row, col = _split(ref)
+            row, col = split_ref(ref)
             if formulas and c.formula:
                 ws.cell(row, col, c.formula)
             else:
@@ -58,7 +58,7 @@ def as_openpyxl(reports: ReportSheets, *, formulas: bool) -> Any:
     return wb
 
 
-def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> list[Finding]:
+def validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> list[Finding]:
     """The report validator on the submitted sheets, for the audited (cross-checked) month.
 
     The month cells hold the audited month for it (a changed month cell is a finding of its own), and
@@ -68,7 +68,7 @@ def _validator_findings(reports: ReportSheets, rules: Any, month: _dt.date) -> l
     # the audit never follows a submitted name (a moved, missing or edited name is a name_changed finding):
     # the validator reads the template's addresses, whichever way the book was read (file or open Excel)
     # (CPL_R001's table ranges end at the submitted table's last row)
-    last = max((_split(r)[0] for r in reports.cells.get(layout.R001_SHEET, {})), default=layout.R001_FIRST_ROW)
+    last = max((split_ref(r)[0] for r in reports.cells.get(layout.R001_SHEET, {})), default=layout.R001_FIRST_ROW)
     for sheet, names in ((layout.R003_SHEET, layout.R003_NAMES), (layout.R001_SHEET, layout.R001_NAMES)):
         for name, ref in names.items():
             if name in ("R001_DATA", "R001_TABLE"):
@@ -96,7 +96,7 @@ def narrative_rows(reports: ReportSheets) -> list[tuple[int, Any, Any, str]]:
     cells = reports.cells.get(NARRATIVE_SHEET, {})
     rows: dict[int, dict[int, Any]] = {}
     for ref, c in cells.items():
-        r, col = _split(ref)
+        r, col = split_ref(ref)
         rows.setdefault(r, {})[col] = c.value
     out = []
     for r in sorted(rows):
@@ -106,13 +106,13 @@ def narrative_rows(reports: ReportSheets) -> list[tuple[int, Any, Any, str]]:
     return out
 
 
-def _compare_narrative(cmp: _Comparer, rows: list[tuple[int, Any, Any, str]], fig: Any,
+def compare_narrative(cmp: Comparer, rows: list[tuple[int, Any, Any, str]], fig: Any,
                        book: ComplaintWorkbook) -> list[Finding]:
     """Gaps, overlaps and copies between the progress texts, and each text's figures against the engine."""
     periods = []
     for r, no, reported_on, text in rows:
-        when = _as_date(reported_on)
-        label = f"รายงานครั้งที่ {no}" if not _empty(no) else f"แถว {r}"
+        when = as_date(reported_on)
+        label = f"รายงานครั้งที่ {no}" if not is_empty(no) else f"แถว {r}"
         p = parse_progress_text(text, when, label=label)
         periods.append(replace(p, sheet=NARRATIVE_SHEET, cells={"row": f"C{r}"}))
         read = [v for v in (p.received, p.completed, p.in_progress) if v is not None]
@@ -127,7 +127,7 @@ def _compare_narrative(cmp: _Comparer, rows: list[tuple[int, Any, Any, str]], fi
             continue
         want = period_summary(book.complaints.table, p.start, p.end, when if when and when >= p.start else p.end)
         for key, got in (("received", p.received), ("completed", p.completed), ("pending", p.in_progress)):
-            if got is not None and not _same(got, want[key]):
+            if got is not None and not same_value(got, want[key]):
                 th = {"received": "จำนวนเรื่อง", "completed": "ดำเนินการเสร็จสิ้น", "pending": "กำลังดำเนินการ"}[key]
                 cmp.add("figure_differs", NARRATIVE_SHEET, f"C{r}", got, want[key],
                         f"{label} ({_thai_span(p.start, p.end)}): {th} {got:g} เรื่อง แต่คำนวณใหม่ได้ {want[key]} เรื่อง",

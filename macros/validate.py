@@ -60,7 +60,7 @@ from cplkpi.templates import layout
 from .audit_source import reading
 from .findings import FINDINGS_HEADERS, VALIDATE_CODES, Finding, findings_rows, problem_cell
 from .sheets import bounds
-from .validate_periods import PeriodFigures, _d, _eq, _n, check_counts, check_periods
+from .validate_periods import PeriodFigures, check_counts, check_periods, day_text, figure_text, same_figure
 from .validate_progress import parse_progress_form, parse_progress_text
 
 __all__ = [
@@ -268,10 +268,10 @@ def _check_r003(s: _Sheet, rules: RuleSet | None) -> dict[str, Any]:
         total = s.number(ref)
         parts = [s.number(f"{mc[key]}{r}") for r, _ in periods]
         expected = round(sum(x for x in parts if x is not None), 9)
-        if total is not None and not _eq(total, expected, 1e-6):
+        if total is not None and not same_figure(total, expected, 1e-6):
             out.append(Finding("total_mismatch", s.sheet, ref,
-                               f"ยอดรวม {_n(total)} ไม่เท่ากับผลรวมรายเดือน {_n(expected)}",
-                               f"total {_n(total)} is not the sum of the months {_n(expected)}", report=s.report))
+                               f"ยอดรวม {figure_text(total)} ไม่เท่ากับผลรวมรายเดือน {figure_text(expected)}",
+                               f"total {figure_text(total)} is not the sum of the months {figure_text(expected)}", report=s.report))
     s.expect_formula(f"{mc[k]}{total_row}" for k in layout.total_formulas())
     tp = PeriodFigures("รวมตั้งแต่ต้นปีงบประมาณ", None, None, s.number(f"{mc['received']}{total_row}"),
                        s.number(f"{mc['completed']}{total_row}"), s.number(f"{mc['in_progress']}{total_row}"),
@@ -292,7 +292,7 @@ def _check_r003(s: _Sheet, rules: RuleSet | None) -> dict[str, Any]:
         pending_pct = s.number(pct_p)
         if pending_pct is not None and values["received"] and values["in_progress"] is not None:
             pending_want = percent(int(values["in_progress"]), int(values["received"]))
-            if pending_want is not None and not _eq(pending_pct, pending_want, 1e-6):
+            if pending_want is not None and not same_figure(pending_pct, pending_want, 1e-6):
                 out.append(Finding("pct_mismatch", s.sheet, pct_p,
                                    f"{label}: ร้อยละกำลังดำเนินการ {pending_pct} แต่คำนวณได้ {pending_want:.2f}",
                                    f"{label}: in-progress % is {pending_pct}, the counts give {pending_want:.2f}",
@@ -302,11 +302,11 @@ def _check_r003(s: _Sheet, rules: RuleSet | None) -> dict[str, Any]:
             continue
         for key, ref in names.items():
             row_value = s.number(f"{mc[key]}{src}")
-            if values[key] is not None and row_value is not None and not _eq(values[key], row_value):
+            if values[key] is not None and row_value is not None and not same_figure(values[key], row_value):
                 out.append(Finding("total_mismatch", s.sheet, ref,
-                                   f"{label}: {_n(values[key])} ไม่ตรงกับตาราง {mc[key]}{src} ({_n(row_value)})",
-                                   f"{label}: {_n(values[key])} differs from the table's {mc[key]}{src} "
-                                   f"({_n(row_value)})", report=s.report))
+                                   f"{label}: {figure_text(values[key])} ไม่ตรงกับตาราง {mc[key]}{src} ({figure_text(row_value)})",
+                                   f"{label}: {figure_text(values[key])} differs from the table's {mc[key]}{src} "
+                                   f"({figure_text(row_value)})", report=s.report))
 
     _check_deductions(s, [r for r, _ in periods], as_of, rules)
     _check_no_data(s, [r for r, _ in periods], total_row, rules)
@@ -352,7 +352,7 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
             if due is not None and due != rule_due:
                 s.findings.append(Finding(
                     "deduction_mismatch", s.sheet, f"{mc['report_due']}{r}",
-                    f"กำหนดส่งรายงานสรุปเดือน{format_thai_month(month)} เป็น {_d(due)} แต่ตามเกณฑ์คือ {_d(rule_due)}",
+                    f"กำหนดส่งรายงานสรุปเดือน{format_thai_month(month)} เป็น {day_text(due)} แต่ตามเกณฑ์คือ {day_text(rule_due)}",
                     f"the summary of {month:%Y-%m} is due {due} here, the rule set says {rule_due}", report=s.report))
             due = rule_due
         if due is not None and as_of is not None:
@@ -362,7 +362,7 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
                         layout.REPORT_ON_TIME if on_time(sent, due) else layout.REPORT_LATE)
             if status is not None and status != expected:
                 s.findings.append(Finding("deduction_mismatch", s.sheet, f"{mc['report_status']}{r}",
-                                          f"ผลการส่งรายงานเป็น {status!r} แต่กำหนด {_d(due)} ส่ง {_d(sent)} คือ {expected!r}",
+                                          f"ผลการส่งรายงานเป็น {status!r} แต่กำหนด {day_text(due)} ส่ง {day_text(sent)} คือ {expected!r}",
                                           f"report status {status!r}, but due {due} and sent {sent} give {expected!r}",
                                           report=s.report))
             if month is not None and rules is not None and rules.late_report is not None:
@@ -372,7 +372,7 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
             else:
                 want = late if expected in (layout.REPORT_MISSING, layout.REPORT_LATE) else 0.0
             got = s.number(f"{mc['late_deduction']}{r}")
-            if got is not None and not _eq(got, want):
+            if got is not None and not same_figure(got, want):
                 s.findings.append(Finding("deduction_mismatch", s.sheet, f"{mc['late_deduction']}{r}",
                                           f"หักคะแนนรายงานสรุป {got:g} แต่ตามเกณฑ์ควรเป็น {want:g}",
                                           f"late-report deduction {got:g}, the rule set gives {want:g}",
@@ -381,14 +381,14 @@ def _check_deductions(s: _Sheet, rows: list[int], as_of: _dt.date | None, rules:
         sample = s.number(f"{mc['audit_sample']}{r}")
         if base is not None and sample is not None and float(base).is_integer():
             want = audit_sample_size(int(base), sample_pct)
-            if not _eq(sample, want):
+            if not same_figure(sample, want):
                 s.findings.append(Finding("deduction_mismatch", s.sheet, f"{mc['audit_sample']}{r}",
-                                          f"จำนวนสุ่มตรวจ {_n(sample)} แต่ร้อยละ {sample_pct:g} ของ {_n(base)} ปัดขึ้นคือ {want}",
-                                          f"audit sample {_n(sample)}, but ceil({sample_pct:g} % of {_n(base)}) = {want}",
+                                          f"จำนวนสุ่มตรวจ {figure_text(sample)} แต่ร้อยละ {sample_pct:g} ของ {figure_text(base)} ปัดขึ้นคือ {want}",
+                                          f"audit sample {figure_text(sample)}, but ceil({sample_pct:g} % of {figure_text(base)}) = {want}",
                                           report=s.report))
         accuracy, got = s.number(f"{mc['audit_accuracy_pct']}{r}"), s.number(f"{mc['audit_deduction']}{r}")
         want = audit if accuracy is not None and min_acc is not None and accuracy < min_acc else 0.0
-        if got is not None and not _eq(got, want):
+        if got is not None and not same_figure(got, want):
             s.findings.append(Finding("deduction_mismatch", s.sheet, f"{mc['audit_deduction']}{r}",
                                       f"หักคะแนนสุ่มตรวจ {got:g} แต่ตามเกณฑ์ควรเป็น {want:g}",
                                       f"audit deduction {got:g}, the rule set gives {want:g}", report=s.report))
@@ -409,10 +409,10 @@ def _check_no_data(s: _Sheet, rows: list[int], months_total_row: int, rules: Rul
             continue  # not the monthly-summary component
         got = s.number(f"{cc['no_data']}{r}")
         s.expect_formula([f"{cc['no_data']}{r}"])
-        if got is not None and not _eq(got, no_data):
+        if got is not None and not same_figure(got, no_data):
             s.findings.append(Finding("total_mismatch", s.sheet, f"{cc['no_data']}{r}",
-                                      f"ไม่มีข้อมูล {_n(got)} เดือน แต่ตารางรายเดือนมีเดือนที่ไม่มีข้อมูล {no_data} เดือน",
-                                      f"{_n(got)} months without data, but the monthly table shows {no_data}",
+                                      f"ไม่มีข้อมูล {figure_text(got)} เดือน แต่ตารางรายเดือนมีเดือนที่ไม่มีข้อมูล {no_data} เดือน",
+                                      f"{figure_text(got)} months without data, but the monthly table shows {no_data}",
                                       report=s.report))
     received = s.number(f"{mc['received']}{months_total_row}")
     if statuses and no_data == len(statuses) and not received:
@@ -441,10 +441,10 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
         s.expect_formula([f"{cc['pct']}{r}", f"{cc['score']}{r}"])
         if correct is not None and total and pct is not None:
             want = percent(int(correct), int(total))
-            if not _eq(pct, want, 1e-6):
+            if not same_figure(pct, want, 1e-6):
                 out.append(Finding("pct_mismatch", s.sheet, f"{cc['pct']}{r}",
-                                   f"ร้อยละ {pct} แต่ {_n(correct)}×100/{_n(total)} = {want:.2f}",
-                                   f"percentage {pct}, but {_n(correct)}*100/{_n(total)} = {want:.2f}",
+                                   f"ร้อยละ {pct} แต่ {figure_text(correct)}×100/{figure_text(total)} = {want:.2f}",
+                                   f"percentage {pct}, but {figure_text(correct)}*100/{figure_text(total)} = {want:.2f}",
                                    report=s.report))
         if points is not None and score is not None:
             monthly = label in monthly_labels or (rules is None and s.formula(f"{cc['score']}{r}") ==
@@ -456,7 +456,7 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
                 want_score = step_score(pct, points, threshold)
             else:
                 want_score = None
-            if want_score is not None and not _eq(score, want_score, 1e-6):
+            if want_score is not None and not same_figure(score, want_score, 1e-6):
                 out.append(Finding("score_mismatch", s.sheet, f"{cc['score']}{r}",
                                    f"คะแนน {score:g} แต่ตามสูตร (ร้อยละ {pct}, เต็ม {points:g}, เกณฑ์ {threshold:g}) "
                                    f"ได้ {want_score:g}",
@@ -487,7 +487,7 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
             got = s.number(ref)
             if got is not None:
                 sums[key] += got
-            if got is not None and not _eq(got, value, 1e-6):
+            if got is not None and not same_figure(got, value, 1e-6):
                 out.append(Finding("score_mismatch", s.sheet, ref,
                                    f"ขั้นตอนที่ {step:g}: {got:g} แต่คำนวณจากองค์ประกอบและการหักคะแนนได้ {value:g}",
                                    f"step {step:g}: {got:g}, but its components and deductions give {value:g}",
@@ -497,7 +497,7 @@ def _check_scores(s: _Sheet, cc: dict[str, str], stc: dict[str, str], months_tot
                       ("deductions", "R003_DEDUCTIONS"), ("score", "R003_TOTAL")):
         ref = s.ref(name)
         got = s.number(ref)
-        if got is not None and not _eq(got, round_half_up(sums[key], 4), 1e-6):
+        if got is not None and not same_figure(got, round_half_up(sums[key], 4), 1e-6):
             out.append(Finding("total_mismatch", s.sheet, ref,
                                f"ยอดรวม {got:g} ไม่เท่ากับผลรวมรายขั้นตอน {round_half_up(sums[key], 4):g}",
                                f"total {got:g} is not the sum of the steps {round_half_up(sums[key], 4):g}",
@@ -530,7 +530,7 @@ def _check_r001(s: _Sheet) -> dict[str, Any]:
             seen[cid] = r
         if fwd is not None and period_end is not None and fwd > period_end:
             out.append(Finding("pending_after_period", s.sheet, f"{cols['forwarded_on']}{r}",
-                               f"เรื่อง {cid} ศูนย์แจ้งเรื่อง {_d(fwd)} หลังวันสิ้นสุดรายงาน {_d(period_end)}",
+                               f"เรื่อง {cid} ศูนย์แจ้งเรื่อง {day_text(fwd)} หลังวันสิ้นสุดรายงาน {day_text(period_end)}",
                                f"complaint {cid} forwarded {fwd}, after the period end {period_end}", report=s.report))
     in_fy = sum(1 for _, _, f, _ in rows if f is not None and period_start is not None and period_end is not None
                 and period_start <= f <= period_end)
@@ -547,10 +547,10 @@ def _check_r001(s: _Sheet) -> dict[str, Any]:
     for name, want in expected.items():
         ref = s.ref(name)
         got = s.number(ref)
-        if got is not None and not _eq(got, want):
+        if got is not None and not same_figure(got, want):
             out.append(Finding("total_mismatch", s.sheet, ref,
-                               f"แสดง {_n(got)} เรื่อง แต่รายการในตารางนับได้ {want} เรื่อง",
-                               f"shows {_n(got)}, but the table's rows give {want}", report=s.report))
+                               f"แสดง {figure_text(got)} เรื่อง แต่รายการในตารางนับได้ {want} เรื่อง",
+                               f"shows {figure_text(got)}, but the table's rows give {want}", report=s.report))
         s.expect_formula([ref])
     return {"rows": rows, "period_start": period_start, "period_end": period_end,
             "as_of": s.date(s.ref("R001_AS_OF")), "agency": s.text(s.ref("R001_AGENCY")),
@@ -579,9 +579,9 @@ def _cross_check(r3: dict[str, Any], r1: dict[str, Any], s3: _Sheet, s1: _Sheet)
         code = "pending_not_in_r003" if len(listed) > in_progress else "pending_missing_from_r001"
         out.append(Finding(
             code, s3.sheet, f"{mc['in_progress']}{r}",
-            f"ช่วง {_d(start)} – {_d(end)}: CPL_R003 นับกำลังดำเนินการ {_n(in_progress)} เรื่อง แต่ CPL_R001 แสดง "
+            f"ช่วง {day_text(start)} – {day_text(end)}: CPL_R003 นับกำลังดำเนินการ {figure_text(in_progress)} เรื่อง แต่ CPL_R001 แสดง "
             f"{len(listed)} เรื่อง ({rows_text}{more})",
-            f"{start} – {end}: CPL_R003 counts {_n(in_progress)} in progress, CPL_R001 lists {len(listed)} "
+            f"{start} – {end}: CPL_R003 counts {figure_text(in_progress)} in progress, CPL_R001 lists {len(listed)} "
             f"({rows_text}{more})", report=f"{s3.report} / {s1.report}"))
     periods = [(start, end) for start, end in r3["in_progress"] if start is not None and end is not None]
     lo, hi = r3["period_start"], r3["period_end"]

@@ -42,17 +42,17 @@ class PeriodFigures:
         return self.cells.get(key) or self.cells.get("row") or (None if self.sheet else self.label)
 
 
-def _d(day: _dt.date | None) -> str:
+def day_text(day: _dt.date | None) -> str:
     return format_thai_date(day) if day else "-"
 
 
-def _n(x: float | None) -> str:
+def figure_text(x: float | None) -> str:
     if x is None:
         return "-"
     return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 
 
-def _eq(a: float | None, b: float | None, tol: float = 1e-9) -> bool:
+def same_figure(a: float | None, b: float | None, tol: float = 1e-9) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return abs(float(a) - float(b)) <= tol
@@ -63,22 +63,22 @@ def check_counts(p: PeriodFigures, report: str | None = None) -> list[Finding]:
     out = []
     received, completed, in_progress = p.received, p.completed, p.in_progress
     if received is not None and completed is not None and in_progress is not None \
-            and not _eq(received, completed + in_progress):
+            and not same_figure(received, completed + in_progress):
         total = completed + in_progress
         out.append(Finding(
             "counts_mismatch", p.sheet, p.cell("received"),
-            f"{p.label}: รับเรื่อง {_n(p.received)} เรื่อง แต่เสร็จสิ้น {_n(p.completed)} + กำลังดำเนินการ "
-            f"{_n(p.in_progress)} = {_n(total)} เรื่อง (ต่างกัน {_n(received - total)})",
-            f"{p.label}: received {_n(p.received)} but completed {_n(p.completed)} + in progress "
-            f"{_n(p.in_progress)} = {_n(total)}", report=report))
+            f"{p.label}: รับเรื่อง {figure_text(p.received)} เรื่อง แต่เสร็จสิ้น {figure_text(p.completed)} + กำลังดำเนินการ "
+            f"{figure_text(p.in_progress)} = {figure_text(total)} เรื่อง (ต่างกัน {figure_text(received - total)})",
+            f"{p.label}: received {figure_text(p.received)} but completed {figure_text(p.completed)} + in progress "
+            f"{figure_text(p.in_progress)} = {figure_text(total)}", report=report))
     if p.completed_pct is not None and p.received is not None and p.completed is not None and p.received >= 0:
         expected = percent(int(p.completed), int(p.received)) if float(p.received).is_integer() and \
             float(p.completed).is_integer() else None
-        if expected is not None and not _eq(p.completed_pct, expected, 1e-6):
+        if expected is not None and not same_figure(p.completed_pct, expected, 1e-6):
             out.append(Finding(
                 "pct_mismatch", p.sheet, p.cell("completed_pct"),
-                f"{p.label}: ร้อยละเสร็จสิ้น {p.completed_pct} แต่ {_n(p.completed)}×100/{_n(p.received)} = {expected:.2f}",
-                f"{p.label}: completed % is {p.completed_pct}, but {_n(p.completed)}*100/{_n(p.received)} = "
+                f"{p.label}: ร้อยละเสร็จสิ้น {p.completed_pct} แต่ {figure_text(p.completed)}×100/{figure_text(p.received)} = {expected:.2f}",
+                f"{p.label}: completed % is {p.completed_pct}, but {figure_text(p.completed)}*100/{figure_text(p.received)} = "
                 f"{expected:.2f}", report=report))
     return out
 
@@ -106,11 +106,11 @@ def check_periods(
                                report=report))
         elif p.start > p.end:
             out.append(Finding("period_reversed", p.sheet, p.cell("start"),
-                               f"{p.label}: เริ่ม {_d(p.start)} หลังวันสิ้นสุด {_d(p.end)}",
+                               f"{p.label}: เริ่ม {day_text(p.start)} หลังวันสิ้นสุด {day_text(p.end)}",
                                f"{p.label}: starts {p.start} after its end {p.end}", report=report))
         if expected_end is not None and p.start is not None and p.start > expected_end and p.received:
             out.append(Finding("period_outside", p.sheet, p.cell("received"),
-                               f"{p.label}: มีตัวเลขของช่วงหลังวันสิ้นสุดรายงาน {_d(expected_end)}",
+                               f"{p.label}: มีตัวเลขของช่วงหลังวันสิ้นสุดรายงาน {day_text(expected_end)}",
                                f"{p.label}: figures for a period after the report's end {expected_end}",
                                report=report))
 
@@ -128,8 +128,8 @@ def check_periods(
             last = min(prev_end, cur_end)
             out.append(Finding(
                 "period_overlap", cur.sheet, cur.cell("start"),
-                f"{cur.label} ({_d(cur.start)} – {_d(cur.end)}) ซ้อนทับกับ {prev.label} ({_d(prev.start)} – "
-                f"{_d(prev.end)}) ช่วง {_d(cur.start)} – {_d(last)} ถูกนับสองครั้ง",
+                f"{cur.label} ({day_text(cur.start)} – {day_text(cur.end)}) ซ้อนทับกับ {prev.label} ({day_text(prev.start)} – "
+                f"{day_text(prev.end)}) ช่วง {day_text(cur.start)} – {day_text(last)} ถูกนับสองครั้ง",
                 f"{cur.label} ({cur.start} – {cur.end}) overlaps {prev.label} ({prev.start} – {prev.end}): "
                 f"{cur.start} – {last} counted twice", report=report))
     if expected_end is not None and dated:
@@ -146,11 +146,11 @@ def check_periods(
                     same_period = (q.start, q.end) == (p.start, p.end)
                     out.append(Finding(
                         "month_copied", p.sheet, p.cell("received"),
-                        f"{p.label}: ตัวเลข (รับ {_n(p.received)} เสร็จสิ้น {_n(p.completed)} กำลังดำเนินการ "
-                        f"{_n(p.in_progress)}) ซ้ำกับ {q.label}"
+                        f"{p.label}: ตัวเลข (รับ {figure_text(p.received)} เสร็จสิ้น {figure_text(p.completed)} กำลังดำเนินการ "
+                        f"{figure_text(p.in_progress)}) ซ้ำกับ {q.label}"
                         + (" และช่วงวันที่เดียวกัน: คัดลอกรายงานเดิมมา" if same_period else " อาจคัดลอกมา"),
-                        f"{p.label}: figures (received {_n(p.received)}, completed {_n(p.completed)}, in progress "
-                        f"{_n(p.in_progress)}) equal {q.label}'s"
+                        f"{p.label}: figures (received {figure_text(p.received)}, completed {figure_text(p.completed)}, in progress "
+                        f"{figure_text(p.in_progress)}) equal {q.label}'s"
                         + (" with the same period: a copy of the earlier report" if same_period else ""),
                         "error" if same_period else "warning", report=report))
                     break
@@ -186,7 +186,7 @@ def _gap(prev: PeriodFigures | None, cur: PeriodFigures | None, first: _dt.date,
     before = f"ก่อน {cur.label}" if cur else "ถึงวันสิ้นสุดรายงาน"
     return Finding(
         "period_gap", at.sheet, at.cell("start" if cur else "end"),
-        f"ช่วงวันที่ {_d(first)} – {_d(last)} ({days} วัน) ไม่มีรายงานใดครอบคลุม ({after}{before})",
+        f"ช่วงวันที่ {day_text(first)} – {day_text(last)} ({days} วัน) ไม่มีรายงานใดครอบคลุม ({after}{before})",
         f"{first} – {last} ({days} day{'s' if days != 1 else ''}) covered by no period "
         f"({'after ' + prev.label if prev else 'from the start'}, {'before ' + cur.label if cur else 'to the end'})",
         report=report)

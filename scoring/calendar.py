@@ -72,7 +72,7 @@ class HolidayEntry:
 
 
 @functools.cache
-def _settings() -> dict[str, Any]:
+def calendar_settings() -> dict[str, Any]:
     with _DATA.joinpath("calendar.toml").open("rb") as fh:
         return tomllib.load(fh)
 
@@ -90,7 +90,7 @@ def _corrections() -> tuple[dict[str, str], ...]:
 @functools.cache
 def base_holidays() -> tuple[HolidayEntry, ...]:
     """The shipped BMA holiday list: the package's TH holidays, corrected, in covered years."""
-    cfg = _settings()
+    cfg = calendar_settings()
     years = range(cfg["first_year"], cfg["last_year"] + 1)
     categories = tuple(cfg["categories"])
     names_en = holidays.country_holidays(cfg["country"], language="en_US", categories=categories, years=years)
@@ -324,7 +324,7 @@ def thai_calendar(
 
 @functools.lru_cache(maxsize=64)
 def _build_calendar(hol: tuple[int, ...], work: tuple[int, ...]) -> Calendar:
-    cfg = _settings()
+    cfg = calendar_settings()
     base = [e.date for e in base_holidays()]
     return Calendar(
         [*base, *np.array(hol, dtype="datetime64[D]")],

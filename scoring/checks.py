@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .calendar import _settings, thai_calendar
+from .calendar import calendar_settings, thai_calendar
 from .normalize import Normalized, SheetProblems, normalize
 from .schema import AUDIT_SAMPLE, CALENDAR_OVERRIDES, CLOSED_STATUSES, COMPLAINTS, MONTHLY_REPORTS, PROGRESS
 from .thaidate import format_thai_date, format_thai_month
@@ -52,7 +52,7 @@ _CALENDAR_DATES = ("forwarded_on", "acknowledged_on", "first_progress_on", "reso
 
 
 def _calendar_span() -> tuple[np.datetime64, np.datetime64]:
-    cfg = _settings()
+    cfg = calendar_settings()
     return np.datetime64(f"{cfg['first_year']}-01-01"), np.datetime64(f"{cfg['last_year']}-12-31")
 
 

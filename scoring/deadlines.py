@@ -166,10 +166,10 @@ def business_days_late(actual: Any, due: Any, *, calendar: Calendar | None = Non
     if a.ndim == 0 and d.ndim > 0:
         restore = restore_d
     a, d = np.broadcast_arrays(a, d)
-    return restore(_late_days(cal, a, d))
+    return restore(late_days_array(cal, a, d))
 
 
-def _late_days(cal: Calendar, actual: np.ndarray, due: np.ndarray) -> np.ndarray:
+def late_days_array(cal: Calendar, actual: np.ndarray, due: np.ndarray) -> np.ndarray:
     """Business days in (due, actual]: 0 when on time, NaN where either is missing."""
     ok = ~np.isnat(actual) & ~np.isnat(due)
     late = ok & (actual > due)

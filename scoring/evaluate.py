@@ -28,7 +28,7 @@ import pandas as pd
 
 from .calendar import Calendar, thai_calendar
 from .days import NAT, as_day_array, to_date
-from .deadlines import CheckpointIndex, _late_days, checkpoint_index
+from .deadlines import CheckpointIndex, checkpoint_index, late_days_array
 from .rules import DEFAULT_RULES, RuleSet, load_rules
 from .tables import CLOSED_STATUSES, has_text
 
@@ -231,7 +231,7 @@ def evaluate_complaints(
         out = np.zeros(n, dtype=np.int64)
         if mask.any():
             end = np.where(np.isnat(actual), t, actual)
-            out[mask] = _late_days(cal, end[mask], due[mask])
+            out[mask] = late_days_array(cal, end[mask], due[mask])
         return out
 
     ack_late_mask = has_start & ~ack_ok & ~ack_pending

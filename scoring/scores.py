@@ -248,7 +248,7 @@ def _component_correct(ev: pd.DataFrame, comp: Component) -> tuple[np.ndarray, p
     return correct, pd.Categorical.from_codes(codes, categories=pd.Index(REASONS))
 
 
-def _component_score(comp: Component, pct: float | None, rules: RuleSet) -> float | None:
+def component_score(comp: Component, pct: float | None, rules: RuleSet) -> float | None:
     """A component's score before deductions: the threshold formula, or its full points when the rule
     set scores it by deductions alone (``scoring = "full_minus_deductions"``)."""
     if comp.scoring == "full_minus_deductions":
@@ -321,7 +321,7 @@ def score(
         ev[f"{comp.key}_reason"] = reason
         total = len(ev)
         pct = percent(int(correct.sum()), total, rules.pct_decimals)
-        sc = _component_score(comp, pct, rules)
+        sc = component_score(comp, pct, rules)
         if pct is None:
             sc = comp.points
             notes.append(f"{comp.label_th}: ไม่มีเรื่องในช่วงนี้ ให้คะแนนเต็ม (no complaints in the period: full points)")
@@ -343,7 +343,7 @@ def score(
         pct = percent(n_ok, n_due, rules.pct_decimals)
         comp_rows.append((comp.key, comp.step, comp.label_th, comp.label_en, comp.points, n_ok, n_due, not_due,
                           no_data, pct,
-                          _component_score(comp, pct, rules) if pct is not None else float(comp.points)))
+                          component_score(comp, pct, rules) if pct is not None else float(comp.points)))
     components = pd.DataFrame(comp_rows, columns=["key", "step", "label_th", "label_en", "points",
                                                   "correct", "total", "not_yet_due", "no_data", "pct", "score"])
 

@@ -35,7 +35,7 @@ from .deadlines import followup_checkpoints
 from .monitor import monitor
 from .percent import decimal_of, percent, quantize_half_up
 from .rules import DEFAULT_RULES, RuleSet, load_rules
-from .scores import ScoreResult, _component_score, score
+from .scores import ScoreResult, component_score, score
 from .thaidate import fiscal_year_range, format_thai_date
 
 __all__ = ["ACTIONS_TH", "EXPLANATION_TH", "Stakes", "points_at_stake"]
@@ -173,5 +173,5 @@ def _points(comp: Any, correct: int, total: int, rules: RuleSet) -> float:
     """A component's points with ``correct`` of ``total`` complaints correct (full points when none)."""
     if total <= 0 or correct < 0 or correct > total:
         return float(comp.points) if total <= 0 else float("nan")
-    sc = _component_score(comp, percent(correct, total, rules.pct_decimals), rules)
+    sc = component_score(comp, percent(correct, total, rules.pct_decimals), rules)
     return float(quantize_half_up(decimal_of(sc), rules.score_decimals))

@@ -116,7 +116,7 @@ def date_code(day: _dt.date) -> str:
     """``2563-09-30`` for 30 September 2020: the B.E. date used in output file names."""
     return f"{month_code(day)}-{day.day:02d}"
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def _month_key(token: str) -> str:
@@ -275,7 +275,7 @@ def _time_issue(m: re.Match[str], pos: int, raw: str) -> DateIssue | None:
 
 def _parse_text(text: str, pos: int) -> tuple[_dt.date | None, DateIssue | None]:
     raw = text
-    s = text.translate(_THAI_DIGITS).strip()
+    s = text.translate(THAI_DIGITS).strip()
     if not s or s in _NO_DATE:
         return None, None
     if s.upper() in EXCEL_ERRORS:
@@ -464,7 +464,7 @@ def _check_datetime_array(days: np.ndarray) -> ParsedDates:
 def parse_month(value: Any) -> _dt.date:
     """Read a month (``ต.ค. 2562``, ``ตุลาคม 2562``, ``10/2562``, ``2019-10``, a date) as its first day."""
     if isinstance(value, str):
-        s = value.translate(_THAI_DIGITS).strip()
+        s = value.translate(THAI_DIGITS).strip()
         m = re.fullmatch(r"(\d{4})-(\d{1,2})", s)
         if m:
             return _month_start(_year_from_text(m[1])[0], int(m[2]), value)

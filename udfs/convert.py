@@ -58,9 +58,9 @@ import numpy as np
 from cplkpi.scoring.calendar import Calendar, thai_calendar
 from cplkpi.scoring.days import EPOCH_ORDINAL, NAT
 from cplkpi.scoring.errors import CplError
-from cplkpi.scoring.thaidate import (  # _THAI_DIGITS: the one Thai-digit table
-    _THAI_DIGITS,
+from cplkpi.scoring.thaidate import (  # THAI_DIGITS: the one Thai-digit table
     EXCEL_ERRORS,
+    THAI_DIGITS,
     DateIssue,
     excel_serial,
     from_excel_serial,
@@ -328,7 +328,7 @@ def _number(v: Any) -> tuple[float | None, str | None]:
     if v is None:
         return None, None
     if isinstance(v, str):
-        s = v.translate(_THAI_DIGITS).strip().replace(",", "")
+        s = v.translate(THAI_DIGITS).strip().replace(",", "")
         if not s:
             return None, None
         if s.upper() in EXCEL_ERRORS:

@@ -129,7 +129,7 @@ def make_cases(n_cases: int, seed: int, n_scenarios: int = 12) -> tuple[list[Sce
     for s in scenarios:
         mine = scen == s.key
         if mine.any():
-            table.loc[mine, "workday_excluded"] = _leaves_calendar(s.calendar, start[mine], days[mine])
+            table.loc[mine, "workday_excluded"] = leaves_calendar(s.calendar, start[mine], days[mine])
     # a quarter of the NETWORKDAYS ends are the WORKDAY result (networkdays(s, workday(s, n)))
     chained = (rng.random(n_cases) < 0.25) & ~table["workday_excluded"].to_numpy()
     for s in scenarios:
@@ -141,7 +141,7 @@ def make_cases(n_cases: int, seed: int, n_scenarios: int = 12) -> tuple[list[Sce
     return scenarios, table
 
 
-def _leaves_calendar(cal: Calendar, start: np.ndarray, days: np.ndarray) -> np.ndarray:
+def leaves_calendar(cal: Calendar, start: np.ndarray, days: np.ndarray) -> np.ndarray:
     """True where WORKDAY(start, days) lies outside the covered calendar: fewer than |days|
     business days of the calendar come after (days > 0) or before (days < 0) the start."""
     n = np.trunc(days).astype(np.int64)

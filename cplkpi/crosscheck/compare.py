@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cplkpi.crosscheck.cases import Scenario, _leaves_calendar, expected_values
+from cplkpi.crosscheck.cases import Scenario, expected_values, leaves_calendar
 from cplkpi.crosscheck.formula_book import NETWORKDAYS_COL, POISON, WORKDAY_COL
 from cplkpi.ooxml.scan import cell_values, shared_strings
 from cplkpi.scoring.thaidate import excel_serial
@@ -164,7 +164,7 @@ def _iso(serial: object) -> str:
     return str(_dt.date(1899, 12, 30) + _dt.timedelta(days=int(serial)))
 
 
-def _coverage(cases: pd.DataFrame, scenarios: Sequence[Scenario]) -> dict[str, int]:
+def scenario_coverage(cases: pd.DataFrame, scenarios: Sequence[Scenario]) -> dict[str, int]:
     """How many cases hit each corner the cross-check is meant to cover."""
     start = cases["start"].to_numpy().astype("datetime64[D]")
     days = cases["days"].to_numpy()
@@ -181,7 +181,7 @@ def _coverage(cases: pd.DataFrame, scenarios: Sequence[Scenario]) -> dict[str, i
         if s.key == 0:
             continue
         ok = mine & ~cases["workday_excluded"].to_numpy()
-        ok[ok] = ~_leaves_calendar(base, start[ok], days[ok])
+        ok[ok] = ~leaves_calendar(base, start[ok], days[ok])
         changed[ok] = s.calendar.workday(start[ok], days[ok]) != base.workday(start[ok], days[ok])
         changed[mine] |= s.calendar.networkdays(start[mine], end[mine]) != base.networkdays(
             start[mine], end[mine]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cplkpi.crosscheck.cases import make_cases
-from cplkpi.crosscheck.compare import CrossCheckResult, _coverage, compare
+from cplkpi.crosscheck.compare import CrossCheckResult, compare, scenario_coverage
 from cplkpi.crosscheck.formula_book import write_workbook
 from cplkpi.office import OfficeError, recalculate
 
@@ -52,7 +52,7 @@ def run(
         n_net,
         n_excl,
         disagreements,
-        _coverage(cases, scenarios),
+        scenario_coverage(cases, scenarios),
         t2 - t1,
         time.perf_counter() - t0,
     )

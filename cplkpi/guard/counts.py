@@ -11,10 +11,10 @@ from pathlib import Path
 
 from cplkpi.guard.limits import (
     MAX_CELLS,
-    _fail,
+    fail,
 )
 from cplkpi.guard.sheets import (
-    _walk_xml,
+    walk_sheet_xml,
 )
 
 # --- declared counts: shared strings and styles ---------------------------------------------------------
@@ -25,7 +25,7 @@ from cplkpi.guard.sheets import (
 # therefore checked against what the part really holds, streamed, before any reader opens the file.
 
 #: The parts whose declared counts a reader may size memory from (any folder, any case).
-_COUNTED_PART = re.compile(r"(?i)(?:^|/)(?:sharedstrings|styles)[^/]*\.xml$")
+COUNTED_PART = re.compile(r"(?i)(?:^|/)(?:sharedstrings|styles)[^/]*\.xml$")
 #: How far a declared count may exceed the entries the part holds (writers round; a stale count is harmless).
 _COUNT_SLACK = 1000
 
@@ -55,7 +55,7 @@ def _declared(text: str) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def _counted_targets(zf: zipfile.ZipFile, lower: dict[str, str]) -> set[str]:
+def counted_targets(zf: zipfile.ZipFile, lower: dict[str, str]) -> set[str]:
     """Members the workbook relates as its shared strings or styles, whatever their names (resolved like
     sheet targets: ``/xl/…`` as it is, else under ``xl/``, ``..`` followed; any case)."""
     rels = lower.get("xl/_rels/workbook.xml.rels")
@@ -75,18 +75,18 @@ def _counted_targets(zf: zipfile.ZipFile, lower: dict[str, str]) -> set[str]:
     return out
 
 
-def _check_declared_counts(path: Path, chunks: Iterator[bytes], part: str, sheets: int) -> None:
+def check_declared_counts(path: Path, chunks: Iterator[bytes], part: str, sheets: int) -> None:
     """Refuse a shared-strings or styles part declaring far more entries than it holds (a reader would
     reserve memory for all of them): ``uniqueCount`` or a style list's ``count`` more than
     :data:`_COUNT_SLACK` above its entries, or the string references ``count`` above :data:`MAX_CELLS`
     per sheet."""
     walk = _CountWalk()
-    _walk_xml(walk.start, walk.end, chunks, path, part, lambda: False)
+    walk_sheet_xml(walk.start, walk.end, chunks, path, part, lambda: False)
     for local, declared, children in walk.found:
         for key, number in declared.items():
             most = MAX_CELLS * sheets if local == "sst" and key == "count" else children + _COUNT_SLACK
             if number > most:
-                raise _fail("declared_count_too_large",
+                raise fail("declared_count_too_large",
                             f"ไฟล์ระบุจำนวนรายการใน {part} ({local} {key}=\"{number:,}\") เกินกว่าที่มีจริง "
                             f"({children:,} รายการ, ขีดจำกัด {most:,}) ปฏิเสธเพื่อความปลอดภัย: เปิดใน Excel แล้วบันทึกใหม่",
                             f"the file declares more entries in {part} ({local} {key}=\"{number:,}\") than it "

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cplkpi.guard.limits import (
-    _OLE,
     MAX_ROWS,
-    _common_checks,
-    _fail,
+    OLE_MAGIC,
+    common_checks,
+    fail,
 )
 from cplkpi.scoring.errors import Problem
 from cplkpi.textfile import (
@@ -25,15 +25,15 @@ from cplkpi.textfile import (
 def check_csv_file(path: str | Path) -> bytes:
     """Refuse a CSV file that is missing, empty, too large, binary or has too many rows; return its bytes."""
     path = Path(path)
-    _common_checks(path)
+    common_checks(path)
     raw = path.read_bytes()
     refuse_utf32(raw[:4], path)
     enc = sniff_encoding(raw[:SNIFF_BYTES])  # UTF-16 (with or without BOM) has NUL bytes, and is text
     head = raw[:65536]
     # a stray NUL inside a text field is not binary: a binary file has many (at least 1% of its first bytes)
-    if raw.startswith((b"PK\x03\x04", _OLE)) or (enc.ascii_compatible and head.count(b"\x00") * 100 >= max(
+    if raw.startswith((b"PK\x03\x04", OLE_MAGIC)) or (enc.ascii_compatible and head.count(b"\x00") * 100 >= max(
             len(head), 1600)):
-        raise _fail("csv_binary", "ไฟล์ไม่ใช่ข้อความ CSV (เป็นไฟล์ไบนารี เช่น Excel ที่ตั้งนามสกุลเป็น .csv)",
+        raise fail("csv_binary", "ไฟล์ไม่ใช่ข้อความ CSV (เป็นไฟล์ไบนารี เช่น Excel ที่ตั้งนามสกุลเป็น .csv)",
                     "the file is not CSV text (it is binary, such as an Excel file named .csv)", path)
     # UTF-16: count newline code units, not 0x0A bytes (Thai ช is U+0E0A)
     if enc.ascii_compatible:
@@ -41,7 +41,7 @@ def check_csv_file(path: str | Path) -> bytes:
     else:
         lines = raw[enc.skip:].decode(enc.codec, "replace").count("\n")
     if lines > MAX_ROWS + 1:
-        raise _fail("too_many_rows",
+        raise fail("too_many_rows",
                     f"ไฟล์มีข้อมูลเกิน {MAX_ROWS:,} แถว ซึ่งเกินขีดจำกัด: แยกไฟล์ตามปีงบประมาณหรือตามหน่วยงาน",
                     f"the file has more than {MAX_ROWS:,} rows of data, over the limit: split the file by "
                     "fiscal year or by agency", path)

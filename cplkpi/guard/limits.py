@@ -27,15 +27,15 @@ MAX_TEXT_CHARS = 200_000_000
 #: Excel's grid: columns A…XFD (rows stop earlier, at :data:`MAX_ROWS`, far below Excel's 1,048,576).
 EXCEL_COLUMNS = 16_384
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_CHUNK = 1 << 20
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+CHUNK = 1 << 20
 
 
-def _fail(code: str, th: str, en: str, path: Path) -> InputError:
+def fail(code: str, th: str, en: str, path: Path) -> InputError:
     return InputError([Problem(code, th, en, sheet=path.name)])
 
 
-def _warn(code: str, th: str, en: str, path: Path) -> Problem:
+def warn(code: str, th: str, en: str, path: Path) -> Problem:
     return Problem(code, th, en, sheet=path.name, severity="warning")
 
 
@@ -46,39 +46,39 @@ def check_regular_file(path: str | Path) -> Path:
     try:
         mode = path.stat().st_mode
     except OSError:
-        raise _fail("file_missing", f"ไม่พบไฟล์ {path}", f"file not found: {path}", path) from None
+        raise fail("file_missing", f"ไม่พบไฟล์ {path}", f"file not found: {path}", path) from None
     if stat.S_ISDIR(mode):
-        raise _fail("not_a_file", f"{path} เป็นโฟลเดอร์ ไม่ใช่ไฟล์: ระบุไฟล์ในโฟลเดอร์นั้น",
+        raise fail("not_a_file", f"{path} เป็นโฟลเดอร์ ไม่ใช่ไฟล์: ระบุไฟล์ในโฟลเดอร์นั้น",
                     f"{path} is a folder, not a file: give a file in it", path)
     if not stat.S_ISREG(mode):
-        raise _fail("not_a_file", f"{path} ไม่ใช่ไฟล์ปกติ (เป็น pipe/FIFO อุปกรณ์ หรือ socket): บันทึกข้อมูลเป็นไฟล์ก่อน",
+        raise fail("not_a_file", f"{path} ไม่ใช่ไฟล์ปกติ (เป็น pipe/FIFO อุปกรณ์ หรือ socket): บันทึกข้อมูลเป็นไฟล์ก่อน",
                     f"{path} is not a regular file (a pipe/FIFO, device or socket): save the data to a file "
                     "first", path)
     return path
 
 
-def _common_checks(path: Path) -> int:
+def common_checks(path: Path) -> int:
     check_regular_file(path)
     size = path.stat().st_size
     if size == 0:
-        raise _fail("file_empty", "ไฟล์ว่างเปล่า (0 ไบต์)", "the file is empty (0 bytes)", path)
+        raise fail("file_empty", "ไฟล์ว่างเปล่า (0 ไบต์)", "the file is empty (0 bytes)", path)
     if size > MAX_FILE_BYTES:
-        raise _fail("file_too_large", f"ไฟล์ใหญ่เกินไป ({size:,} ไบต์ เกิน {MAX_FILE_BYTES:,})",
+        raise fail("file_too_large", f"ไฟล์ใหญ่เกินไป ({size:,} ไบต์ เกิน {MAX_FILE_BYTES:,})",
                     f"file too large ({size:,} bytes, limit {MAX_FILE_BYTES:,})", path)
     return size
 
 
-def _corrupt(path: Path, detail: str) -> InputError:
-    return _fail("corrupt_xlsx", "ไฟล์ Excel เสียหาย อ่านไม่ได้: ขอไฟล์ต้นฉบับใหม่ หรือเปิดใน Excel "
+def corrupt_error(path: Path, detail: str) -> InputError:
+    return fail("corrupt_xlsx", "ไฟล์ Excel เสียหาย อ่านไม่ได้: ขอไฟล์ต้นฉบับใหม่ หรือเปิดใน Excel "
                  "แล้วบันทึกใหม่", f"the Excel file is corrupt and cannot be read ({detail}): get the "
                  "original again, or open it in Excel and save it again", path)
 
 
-def _over(rows: int, cols: int) -> bool:
+def over_limits(rows: int, cols: int) -> bool:
     return rows > MAX_ROWS or rows * cols > MAX_CELLS
 
 
-def _check_extent(path: Path, sheet: str, max_row: int, max_col: int) -> None:
+def check_extent(path: Path, sheet: str, max_row: int, max_col: int) -> None:
     """Refuse a sheet whose cells with a value reach beyond :data:`MAX_ROWS` or :data:`MAX_CELLS`; the
     message names the file and the sheet (``import`` and ``audit-batch`` read many files)."""
     sheet = f"{path.name}: {sheet}" if sheet and sheet != path.name else path.name
@@ -106,12 +106,12 @@ def _check_extent(path: Path, sheet: str, max_row: int, max_col: int) -> None:
             "save it again", sheet=sheet)])
 
 
-def _bomb(path: Path, total: int, lying: str | None = None, ratio: float = 0.0) -> InputError:
+def bomb(path: Path, total: int, lying: str | None = None, ratio: float = 0.0) -> InputError:
     if lying is not None:
-        return _fail("zip_bomb", f"ไฟล์ขยายตัวเกินขนาดที่ระบุไว้ในไฟล์ ({lying} ระบุ {total:,} ไบต์) "
+        return fail("zip_bomb", f"ไฟล์ขยายตัวเกินขนาดที่ระบุไว้ในไฟล์ ({lying} ระบุ {total:,} ไบต์) "
                      "ปฏิเสธเพื่อความปลอดภัย", f"the file expands beyond the sizes it declares ({lying} "
                      f"declares {total:,} bytes); refused for safety", path)
-    return _fail("zip_bomb", f"ไฟล์ขยายตัวผิดปกติ ({total:,} ไบต์เมื่อแตกไฟล์ = {ratio:,.0f} เท่าของขนาดไฟล์; "
+    return fail("zip_bomb", f"ไฟล์ขยายตัวผิดปกติ ({total:,} ไบต์เมื่อแตกไฟล์ = {ratio:,.0f} เท่าของขนาดไฟล์; "
                  f"ขีดจำกัด {MAX_UNZIPPED_BYTES:,} ไบต์และ {MAX_RATIO} เท่า) ปฏิเสธเพื่อความปลอดภัย",
                  f"the file expands abnormally ({total:,} bytes unpacked = {ratio:,.0f} times its size; "
                  f"limits {MAX_UNZIPPED_BYTES:,} bytes and {MAX_RATIO} times); refused for safety", path)

@@ -9,19 +9,19 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from cplkpi.guard.limits import (
-    _CHUNK,
+    CHUNK,
 )
 
 
-class _Lying(Exception):
+class Lying(Exception):
     """A member inflates far beyond the size its headers declare."""
 
 
-def _member_chunks(fh: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def member_chunks(fh: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The real content of a zip member, inflated from its raw data in chunks.
 
     Unlike a zip reader, which stops at the declared size, this counts what the
-    data really holds: far more than declared is a zip bomb (:class:`_Lying`);
+    data really holds: far more than declared is a zip bomb (:class:`Lying`);
     a different size or CRC is damage (:class:`zipfile.BadZipFile`).
     """
     fh.seek(info.header_offset)
@@ -34,27 +34,27 @@ def _member_chunks(fh: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
         inflate = zlib.decompressobj(-15)
     elif info.compress_type != zipfile.ZIP_STORED:
         raise NotImplementedError(f"compression method {info.compress_type} of {info.filename}")
-    bomb_at = max(2 * info.file_size, info.file_size + _CHUNK)
+    bomb_at = max(2 * info.file_size, info.file_size + CHUNK)
     left, out, crc = info.compress_size, 0, 0
     while left > 0:
-        raw = fh.read(min(_CHUNK, left))
+        raw = fh.read(min(CHUNK, left))
         if not raw:
             raise zipfile.BadZipFile(f"{info.filename} is truncated")
         left -= len(raw)
-        piece = raw if info.compress_type == zipfile.ZIP_STORED else inflate.decompress(raw, _CHUNK)
+        piece = raw if info.compress_type == zipfile.ZIP_STORED else inflate.decompress(raw, CHUNK)
         while True:
             out += len(piece)
             if out > bomb_at:
-                raise _Lying(info.filename)
+                raise Lying(info.filename)
             crc = zlib.crc32(piece, crc)
             yield piece
             if info.compress_type == zipfile.ZIP_STORED or not inflate.unconsumed_tail:
                 break
-            piece = inflate.decompress(inflate.unconsumed_tail, _CHUNK)
+            piece = inflate.decompress(inflate.unconsumed_tail, CHUNK)
     if info.compress_type == zipfile.ZIP_DEFLATED and (rest := inflate.flush()):
         out += len(rest)
         if out > bomb_at:
-            raise _Lying(info.filename)
+            raise Lying(info.filename)
         crc = zlib.crc32(rest, crc)
         yield rest
     if out != info.file_size or crc != info.CRC:

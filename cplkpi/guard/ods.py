@@ -9,10 +9,10 @@ from pathlib import Path
 from cplkpi.guard.limits import (
     MAX_CELL_CHARS,
     MAX_TEXT_CHARS,
-    _check_extent,
-    _over,
+    check_extent,
+    over_limits,
 )
-from cplkpi.guard.sheets import _walk_xml
+from cplkpi.guard.sheets import walk_sheet_xml
 from cplkpi.scoring.errors import InputError, Problem, column_letter
 
 # --- OpenDocument (.ods): repeated rows and cells ----------------------------------------------------
@@ -110,16 +110,16 @@ def _count(text: str | None) -> int:
     return int(text) if text is not None and text.strip().isdigit() else 1
 
 
-def _check_ods_content(path: Path, chunks: Iterator[bytes]) -> None:
+def check_ods_content(path: Path, chunks: Iterator[bytes]) -> None:
     """Refuse an .ods whose content.xml describes a sheet past the limits (streamed, constant memory)."""
     walk = _OdsWalk(path)
-    _walk_xml(walk.start, walk.end, chunks, path, "content.xml", lambda: _over(walk.rows, walk.cols) or any(
-        _over(rows, cols) for _, rows, cols in walk.tables), walk.text)
+    walk_sheet_xml(walk.start, walk.end, chunks, path, "content.xml", lambda: over_limits(walk.rows, walk.cols) or any(
+        over_limits(rows, cols) for _, rows, cols in walk.tables), walk.text)
     for sheet, rows, cols in [*walk.tables, (walk.sheet, walk.rows, walk.cols)]:
-        _check_extent(path, sheet, rows, cols)
+        check_extent(path, sheet, rows, cols)
 
 
-def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
+def is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
     if "mimetype" not in names:
         return False
     with zf.open("mimetype") as fh:

@@ -12,12 +12,12 @@ from defusedxml.ElementTree import fromstring
 
 from cplkpi.guard.limits import (
     MAX_CELLS,
-    _check_extent,
-    _corrupt,
-    _over,
+    check_extent,
+    corrupt_error,
+    over_limits,
 )
-from cplkpi.guard.members import _member_chunks
-from cplkpi.guard.xlsb import _xlsb_sheet_names
+from cplkpi.guard.members import member_chunks
+from cplkpi.guard.xlsb import xlsb_sheet_names
 from cplkpi.ooxml.scan import (
     MalformedXml,
     MergeWalk,
@@ -38,21 +38,21 @@ from cplkpi.xlsx import sheet_parts
 def _exact_extent(chunks: Iterator[bytes], path: Path, part: str) -> tuple[int, int]:
     """(last row, last column) of the cells with a value (as the reader places them), by a streaming parse."""
     walk = SheetWalk()
-    _walk_xml(walk.start, walk.end, chunks, path, part, lambda: _over(walk.rows, walk.cols))
+    walk_sheet_xml(walk.start, walk.end, chunks, path, part, lambda: over_limits(walk.rows, walk.cols))
     return walk.rows, walk.cols
 
 
-def _walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None],
+def walk_sheet_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None],
               chunks: Iterator[bytes], path: Path, part: str, enough: Callable[[], bool],
               text: Callable[[str], None] | None = None) -> None:
     """:func:`cplkpi.ooxml.scan.walk_xml`, XML that is not well-formed refused as a corrupt file."""
     try:
         walk_xml(start, end, chunks, part, enough, text)
     except MalformedXml as exc:
-        raise _corrupt(path, str(exc)) from exc.__cause__
+        raise corrupt_error(path, str(exc)) from exc.__cause__
 
 
-def _unique_names(infos: list[zipfile.ZipInfo], path: Path) -> dict[str, str]:
+def unique_names(infos: list[zipfile.ZipInfo], path: Path) -> dict[str, str]:
     """Lower-case name → name of every member; two members whose names differ only in case are refused.
 
     The reader finds parts by name in any case, so such a pair would let it read another part than
@@ -62,12 +62,12 @@ def _unique_names(infos: list[zipfile.ZipInfo], path: Path) -> dict[str, str]:
     for info in infos:
         key = info.filename.lower()
         if key in lower:
-            raise _corrupt(path, f"two parts named {lower[key]} and {info.filename}")
+            raise corrupt_error(path, f"two parts named {lower[key]} and {info.filename}")
         lower[key] = info.filename
     return lower
 
 
-def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path, kind: str) -> dict[str, str]:
+def sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path, kind: str) -> dict[str, str]:
     """Member → sheet name (or the member's name) of every part the reader may read as a sheet.
 
     That is every target of the workbook's relationships (``kind`` ``xlsx``: xl/workbook.xml's,
@@ -81,9 +81,9 @@ def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path, kind:
         sheet_of = {part.lower(): name for name, (part, _) in sheet_parts(zf).items()} if (
             kind == "xlsx") else {}
         rels = fromstring(zf.read(lower[rels_name])) if rels_name in lower else None
-        names = _xlsb_sheet_names(zf, lower) if kind == "xlsb" else {}
+        names = xlsb_sheet_names(zf, lower) if kind == "xlsb" else {}
     except Exception as exc:  # defusedxml refuses entities; a broken workbook part is corrupt
-        raise _corrupt(path, f"workbook: {exc}") from exc
+        raise corrupt_error(path, f"workbook: {exc}") from exc
     relations = [] if rels is None else [
         el for el in rels.iter() if str(el.tag).rpartition("}")[2] == "Relationship"]
     wanted = set()
@@ -106,21 +106,21 @@ def _sheet_members(zf: zipfile.ZipFile, lower: dict[str, str], path: Path, kind:
     return out
 
 
-def _check_sheet_part(path: Path, raw: BinaryIO, info: zipfile.ZipInfo, sheet: str) -> None:
+def check_sheet_part(path: Path, raw: BinaryIO, info: zipfile.ZipInfo, sheet: str) -> None:
     """Refuse a sheet part whose cells with a value reach beyond the limits (reads the part whole).
 
     The ``<dimension>`` a sheet declares is not counted: no reader used builds cells from it
     (python-calamine reserves at most 100,000 cells from it, openpyxl's are reset), so a wrong one
     costs nothing and a real workbook with a stale one is still read.
     """
-    if _mentions(_member_chunks(raw, info), b"mergeCell"):
-        _check_merges(path, sheet, _member_chunks(raw, info), info.filename)
-    extent = fast_extent(_member_chunks(raw, info), False, _over)
+    if _mentions(member_chunks(raw, info), b"mergeCell"):
+        _check_merges(path, sheet, member_chunks(raw, info), info.filename)
+    extent = fast_extent(member_chunks(raw, info), False, over_limits)
     if extent is False:
-        extent = fast_extent(_member_chunks(raw, info), True, _over)
+        extent = fast_extent(member_chunks(raw, info), True, over_limits)
     if not isinstance(extent, tuple):  # None: cells written otherwise than the fast scan vouches for
-        extent = _exact_extent(_member_chunks(raw, info), path, info.filename)
-    _check_extent(path, sheet, *extent)
+        extent = _exact_extent(member_chunks(raw, info), path, info.filename)
+    check_extent(path, sheet, *extent)
 
 
 def _mentions(chunks: Iterator[bytes], word: bytes) -> bool:
@@ -138,8 +138,8 @@ def _mentions(chunks: Iterator[bytes], word: bytes) -> bool:
 def _check_merges(path: Path, sheet: str, chunks: Iterator[bytes], part: str) -> None:
     """Refuse merged ranges reaching beyond the limits, or covering more than :data:`MAX_CELLS` in all."""
     walk = MergeWalk()
-    _walk_xml(walk.start, walk.end, chunks, path, part, lambda: walk.cells > MAX_CELLS or _over(walk.rows, 1))
-    _check_extent(path, sheet, walk.rows, walk.cols)
+    walk_sheet_xml(walk.start, walk.end, chunks, path, part, lambda: walk.cells > MAX_CELLS or over_limits(walk.rows, 1))
+    check_extent(path, sheet, walk.rows, walk.cols)
     if walk.cells > MAX_CELLS:
         where = f"{path.name}: {sheet}" if sheet and sheet != path.name else path.name
         raise InputError([Problem(

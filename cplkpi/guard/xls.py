@@ -10,20 +10,20 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cplkpi.guard.limits import (
-    _CHUNK,
-    _OLE,
-    _check_extent,
-    _corrupt,
+    CHUNK,
+    OLE_MAGIC,
+    check_extent,
+    corrupt_error,
 )
 
 
-def _ole_kind(path: Path) -> str:
+def ole_kind(path: Path) -> str:
     """``encrypted`` (an Office file protected by a password), ``xls`` or ``other`` for an OLE file."""
     encrypted, legacy = "EncryptedPackage".encode("utf-16-le"), "Workbook".encode("utf-16-le")
     found_xls = False
     with path.open("rb") as fh:
         tail = b""
-        while chunk := fh.read(_CHUNK):
+        while chunk := fh.read(CHUNK):
             block = tail + chunk
             if encrypted in block:
                 return "encrypted"
@@ -49,7 +49,7 @@ class _Cfb:
     def __init__(self, fh: BinaryIO, size: int) -> None:
         self.fh = fh
         head = fh.read(512)
-        if len(head) < 512 or not head.startswith(_OLE):
+        if len(head) < 512 or not head.startswith(OLE_MAGIC):
             raise ValueError("not a compound file")
         self.sector = 1 << struct.unpack_from("<H", head, 0x1E)[0]
         self.mini = 1 << struct.unpack_from("<H", head, 0x20)[0]
@@ -146,16 +146,16 @@ def _xls_records(chunks: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
         del buf[:pos]
 
 
-def _check_xls(path: Path) -> None:
+def check_xls(path: Path) -> None:
     """Refuse an .xls whose sheets' cells with a value reach beyond the limits."""
     with path.open("rb") as fh:
         try:
             cfb = _Cfb(fh, path.stat().st_size)
             stream = cfb.stream("Workbook") or cfb.stream("Book")
         except (ValueError, struct.error, OSError) as exc:
-            raise _corrupt(path, f"OLE: {exc}") from exc
+            raise corrupt_error(path, f"OLE: {exc}") from exc
         if stream is None:
-            raise _corrupt(path, "OLE: no Workbook stream")
+            raise corrupt_error(path, "OLE: no Workbook stream")
         names: dict[int, str] = {}
         offset, sheet, rows, cols = 0, path.name, 0, 0
         for typ, data in _xls_records(stream):
@@ -172,6 +172,6 @@ def _check_xls(path: Path) -> None:
                     col = struct.unpack_from("<H", data, len(data) - 2)[0]
                 rows, cols = max(rows, row + 1), max(cols, col + 1)
             elif typ == _XLS_EOF:
-                _check_extent(path, sheet, rows, cols)
+                check_extent(path, sheet, rows, cols)
             offset += 4 + len(data)
-        _check_extent(path, sheet, rows, cols)
+        check_extent(path, sheet, rows, cols)

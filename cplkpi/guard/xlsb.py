@@ -7,8 +7,8 @@ import zipfile
 from collections.abc import Iterator
 
 from cplkpi.guard.limits import (
-    _CHUNK,
-    _over,
+    CHUNK,
+    over_limits,
 )
 
 # --- Excel binary workbook (.xlsb): BIFF12 records ------------------------------------------------------
@@ -62,7 +62,7 @@ def _xlsb_records(chunks: Iterator[bytes], wanted: frozenset[int],
         del buf[:pos]
 
 
-def _xlsb_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
+def xlsb_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
     """(rows, columns) of the grid the reader builds from an .xlsb sheet part (1-based last row/column)."""
     row = rows = cols = 0
     for typ, head in _xlsb_records(chunks, _XLSB_CELLS | {0}):
@@ -73,18 +73,18 @@ def _xlsb_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
             row = number
         else:
             rows, cols = max(rows, row + 1), max(cols, number + 1)
-            if _over(rows, cols):
+            if over_limits(rows, cols):
                 break
     return rows, cols
 
 
-def _xlsb_sheet_names(zf: zipfile.ZipFile, lower: dict[str, str]) -> dict[str, str]:
+def xlsb_sheet_names(zf: zipfile.ZipFile, lower: dict[str, str]) -> dict[str, str]:
     """Relationship id → sheet name, from the BrtBundleSh records (type 156) of xl/workbook.bin."""
     out: dict[str, str] = {}
     if "xl/workbook.bin" not in lower:
         return out
     with zf.open(lower["xl/workbook.bin"]) as fh:
-        chunks = iter(lambda: fh.read(_CHUNK), b"")
+        chunks = iter(lambda: fh.read(CHUNK), b"")
         for _, data in _xlsb_records(chunks, frozenset({156}), whole=1024):
             rel, at = _wide(data, 8)
             name, _ = _wide(data, at)

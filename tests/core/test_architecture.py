@@ -129,3 +129,13 @@ def test_the_engine_imports_nothing_outside_itself(package):
 def test_a_layer_does_not_reach_up(package, forbidden):
     reach = {(m, t) for m, ts in _ours(GRAPH).items() if m.startswith(package) for t in ts if t.startswith(forbidden)}
     assert reach == set()
+
+
+def test_no_module_borrows_another_modules_private_names():
+    """A split leaves rooms with public doors: what one module uses of another has a public name."""
+    borrowed = set()
+    for name, path in MODULES.items():
+        for node in _runtime_imports(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("cplkpi")):
+                borrowed |= {(name, a.name) for a in node.names if a.name.startswith("_") and not a.name.startswith("__")}
+    assert borrowed == set()
