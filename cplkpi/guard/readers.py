@@ -20,6 +20,8 @@ def _reader_error(exc: BaseException) -> bool:
     """Whether ``exc`` is what a parser raises on a broken or hostile file (not KeyboardInterrupt, not
     SystemExit): the errors of malformed data, of sizes and indexes a file declares, and the readers' own."""
     kinds = {k.__name__ for k in type(exc).__mro__}
+    if isinstance(exc, OSError) and exc.errno is None:
+        return True  # python-calamine's OSError on broken content ("failed to fill whole buffer"): no system call failed
     return bool(kinds & set(_READER_ERRORS)) or isinstance(exc, (
         zipfile.BadZipFile, zlib.error, EOFError, LookupError, ValueError, TypeError, AttributeError,
         ArithmeticError, MemoryError, NotImplementedError, SyntaxError, struct.error))

@@ -13,13 +13,9 @@ from corpus import build as corpus
 
 import cplkpi
 
-#: Known exceptions that still escape the family, each with why it is left (docs/decisions.md, "One house"):
-#: the test fails when one is fixed (remove it here) as when a new one appears.
-KNOWN_OUTSIDE = {
-    # importers/mis.py opens a workbook with python-calamine outside cplkpi.guard's reading(): the OSError
-    # is calamine's own; the command line reports it as a file error (exit 1) and that text must not change.
-    "xlsb_binary_workbook / import_files: builtins.OSError",
-}
+#: Known exceptions that still escape the family, each with why it is left (none today): the test fails
+#: when one is fixed (remove it here) as when a new one appears.
+KNOWN_OUTSIDE: set[str] = set()
 
 #: Inputs refused by the guard after streaming a huge sheet (~15 s a door): read once, not imported again.
 HEAVY = {"million_rows"}
