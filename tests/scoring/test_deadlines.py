@@ -22,14 +22,23 @@ from cplkpi.scoring.rules import Deadlines, load_rules
 D = dt.date
 
 
-def test_ack_and_progress_due_across_long_weekends_and_year_end():
-    assert ack_due(D(2019, 10, 2)) == D(2019, 10, 3)
-    assert ack_due(D(2019, 10, 11)) == D(2019, 10, 15)  # Fri → Mon 14 is a holiday
-    assert ack_due(D(2019, 12, 30)) == D(2020, 1, 2)  # 31 Dec and 1 Jan off
-    assert ack_due(D(2019, 4, 12)) == D(2019, 4, 17)  # forwarded on a holiday
-    assert progress_due(D(2019, 4, 17)) == D(2019, 4, 22)
-    assert progress_due(D(2019, 10, 31)) == D(2019, 11, 7)  # 1, 6, 7 Nov (ASEAN 4–5 Nov)
-    assert progress_due(D(2022, 11, 15)) == D(2022, 11, 23)  # APEC 16–18 Nov
+@pytest.mark.parametrize(("forwarded", "expected", "why"), [
+    (D(2019, 10, 2), D(2019, 10, 3), "the next business day"),
+    (D(2019, 10, 11), D(2019, 10, 15), "Friday; Monday 14 Oct is a holiday"),
+    (D(2019, 12, 30), D(2020, 1, 2), "31 Dec and 1 Jan off"),
+    (D(2019, 4, 12), D(2019, 4, 17), "forwarded on a holiday, Songkran follows"),
+])
+def test_ack_due(forwarded, expected, why):
+    assert ack_due(forwarded) == expected, why
+
+
+@pytest.mark.parametrize(("acknowledged", "expected", "why"), [
+    (D(2019, 4, 17), D(2019, 4, 22), "three business days over a weekend"),
+    (D(2019, 10, 31), D(2019, 11, 7), "1, 6, 7 Nov (ASEAN summit days 4-5 Nov)"),
+    (D(2022, 11, 15), D(2022, 11, 23), "APEC days 16-18 Nov"),
+])
+def test_progress_due(acknowledged, expected, why):
+    assert progress_due(acknowledged) == expected, why
 
 
 def test_followup_checkpoints_february_and_non_business_days():

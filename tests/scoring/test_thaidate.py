@@ -120,31 +120,59 @@ def test_number_as_text_is_a_serial_with_warning():
     assert res.days[0] == np.datetime64("2019-10-01") and res.issues[0].code == "number_as_text"
 
 
-def test_format_styles():
-    d = D(2019, 10, 1)
-    assert format_thai_date(d) == "1 ต.ค. 2562"
-    assert format_thai_date(d, "long") == "1 ตุลาคม 2562"
-    assert format_thai_date(d, "numeric") == "1/10/2562"
-    assert format_thai_date(D(2024, 12, 6), "short2") == "6 ธ.ค. 67"
-    assert format_thai_date(None) == ""
+@pytest.mark.parametrize(("day", "style", "expected"), [
+    (D(2019, 10, 1), "short", "1 ต.ค. 2562"),
+    (D(2019, 10, 1), "long", "1 ตุลาคม 2562"),
+    (D(2019, 10, 1), "numeric", "1/10/2562"),
+    (D(2024, 12, 6), "short2", "6 ธ.ค. 67"),
+    (None, "short", ""),
+])
+def test_format_thai_date(day, style, expected):
+    assert format_thai_date(day, style) == expected
+
+
+def test_format_thai_dates_of_a_column_leave_nat_empty():
     assert list(format_thai_dates(np.array(["2020-02-29", "NaT"], dtype="M8[D]"))) == ["29 ก.พ. 2563", ""]
-    assert format_thai_month(D(2019, 10, 15)) == "ต.ค. 2562"
-    assert format_thai_month(D(2019, 10, 15), long=True) == "ตุลาคม 2562"
+
+
+@pytest.mark.parametrize(("long", "expected"), [(False, "ต.ค. 2562"), (True, "ตุลาคม 2562")])
+def test_format_thai_month(long, expected):
+    assert format_thai_month(D(2019, 10, 15), long=long) == expected
+
+
+def test_an_unknown_date_style_is_refused():
     with pytest.raises(ValueError, match="unknown date style"):
-        format_thai_date(d, "roman")
+        format_thai_date(D(2019, 10, 1), "roman")
 
 
-def test_fiscal_years():
-    assert fiscal_year(D(2019, 9, 30)) == 2562
-    assert fiscal_year(D(2019, 10, 1)) == 2563
-    assert fiscal_year(D(2020, 9, 30)) == 2563
-    assert fiscal_year_range(2563) == (D(2019, 10, 1), D(2020, 9, 30))
-    assert fiscal_year_range(2557) == (D(2013, 10, 1), D(2014, 9, 30))
+@pytest.mark.parametrize(("day", "expected"), [
+    (D(2019, 9, 30), 2562),
+    (D(2019, 10, 1), 2563),
+    (D(2020, 9, 30), 2563),
+])
+def test_fiscal_year(day, expected):
+    assert fiscal_year(day) == expected
+
+
+@pytest.mark.parametrize(("year", "expected"), [
+    (2563, (D(2019, 10, 1), D(2020, 9, 30))),
+    (2557, (D(2013, 10, 1), D(2014, 9, 30))),
+])
+def test_fiscal_year_range(year, expected):
+    assert fiscal_year_range(year) == expected
+
+
+def test_fiscal_months_run_october_to_september():
     months = fiscal_months(2563)
-    assert months[0] == D(2019, 10, 1) and months[3] == D(2020, 1, 1) and months[-1] == D(2020, 9, 1)
-    s = pd.Series(pd.to_datetime(["2019-10-01", "2019-09-30", None]))
-    out = fiscal_year(s)
+    assert (months[0], months[3], months[-1]) == (D(2019, 10, 1), D(2020, 1, 1), D(2020, 9, 1))
+
+
+def test_fiscal_year_of_a_column_keeps_missing_dates_missing():
+    out = fiscal_year(pd.Series(pd.to_datetime(["2019-10-01", "2019-09-30", None])))
     assert out.iloc[0] == 2563 and out.iloc[1] == 2562 and np.isnan(out.iloc[2])
+
+
+def test_a_christian_era_fiscal_year_is_refused():
     with pytest.raises(ValueError, match=r"B\.E\."):
         fiscal_year_range(2019)
 
