@@ -164,9 +164,9 @@ def add_r003_charts(ws: Worksheet) -> None:
     pct.legend = None
     for chart in (months, pct):
         chart.x_axis.delete = False
-        chart.y_axis.delete = False
+        # centimetres: openpyxl takes a float (its stubs type height as int)
         # centimetres: openpyxl takes a float, its stubs say int
-        chart.height = 7.5  # type: ignore[assignment]
+        chart.height = 7.5
         chart.width = 15.5  # type: ignore[assignment]
     ws.add_chart(months, CHART_ANCHOR)
     ws.add_chart(pct, f"I{CHART_ANCHOR[1:]}")

@@ -225,7 +225,7 @@ class Cells:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.values.shape  # type: ignore[return-value]
+        return self.values.shape
 
     @functools.cached_property
     def bad(self) -> np.ndarray:
