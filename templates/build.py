@@ -164,8 +164,8 @@ def add_r003_charts(ws: Worksheet) -> None:
     pct.legend = None
     for chart in (months, pct):
         chart.x_axis.delete = False
-        # centimetres: openpyxl takes a float (its stubs type height as int)
-        # centimetres: openpyxl takes a float, its stubs say int
+        chart.y_axis.delete = False
+        # centimetres: openpyxl takes a float (its stubs type width as int)
         chart.height = 7.5
         chart.width = 15.5  # type: ignore[assignment]
     ws.add_chart(months, CHART_ANCHOR)
