@@ -33,12 +33,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import openpyxl.xml
 from defusedxml.ElementTree import fromstring
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.cell.cell import MergedCell
+from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
 from openpyxl.styles.colors import COLOR_INDEX
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.formula import DataTableFormula
 
 from cplkpi.guard import check_workbook_file, reading
@@ -78,19 +83,20 @@ def _problem(code: str, th: str, en: str, path: Path, sheet: str | None = None) 
     return Problem(code, th, en, sheet=where)
 
 
-def open_readonly(path: str | Path, *, data_only: bool) -> Any:
+def open_readonly(path: str | Path, *, data_only: bool) -> Workbook:
     """An openpyxl workbook opened read-only, without macros or external links, XML through defusedxml."""
     require_defusedxml()
     return load_workbook(Path(path), read_only=True, data_only=data_only, keep_vba=False, keep_links=False)
 
 
-def read_sheet_rows(ws: Any) -> list[list[Any]]:
+def read_sheet_rows(ws: ReadOnlyWorksheet) -> list[list[Any]]:
     """All values of a read-only worksheet as rows (Excel row 1 first; rows as long as their last cell).
 
     The dimension the file declares is ignored: only the rows and cells it holds are read.
     """
     ws.reset_dimensions()
-    return [list(r) for r in ws.iter_rows(values_only=True)]
+    # types-openpyxl copies Worksheet.iter_rows onto ReadOnlyWorksheet with Worksheet as its self type
+    return [list(r) for r in ws.iter_rows(values_only=True)]  # type: ignore[misc]
 
 
 def _formula_text(v: Any) -> str | None:
@@ -192,7 +198,7 @@ class ReportSheets:
         return out
 
 
-def _defined_names(wb: Any) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+def _defined_names(wb: Workbook) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """The workbook-level names: (sheet, reference) of those pointing at one range, whatever the sheet,
     and every name's whole formula text (arithmetic such as ``'CPL_R003'!$E$48-45`` included)."""
     out: dict[str, tuple[str, str]] = {}
@@ -215,6 +221,9 @@ def _plain(v: Any) -> Any:
         return int(v)
     return None if v == "" else v
 
+
+#: a cell whose look :func:`cell_look` reads: a template's (normal or merged) or a read-only sheet's
+StyledCell: TypeAlias = XlCell | MergedCell | ReadOnlyCell | EmptyCell
 
 _REPORT_CODE = re.compile(r"CPL[\s_-]*(R00[13])", re.I)
 _REPORT_TITLE = re.compile(r"แบบรายงานรหัส\s*CPL[\s_-]*(R00[13])", re.I)  # the templates' title line (A1)
@@ -365,7 +374,7 @@ def sheet_drawings(zf: zipfile.ZipFile, part: str) -> tuple[Drawn, ...]:
     return tuple(out)
 
 
-def read_sheet_infos(path: str | Path, wb: Any, details: Iterable[str],
+def read_sheet_infos(path: str | Path, wb: Workbook, details: Iterable[str],
                      known: Iterable[str] = ()) -> list[SheetInfo]:
     """Every sheet of workbook file ``path`` (openpyxl ``wb`` open read-only) as :class:`SheetInfo`.
 
@@ -484,7 +493,7 @@ class Look:
         return (b + 0.05) / (a + 0.05)
 
 
-def theme_colours(wb: Any) -> tuple[str, ...]:
+def theme_colours(wb: Workbook | None) -> tuple[str, ...]:
     """The workbook's theme colours in Excel's theme-index order (the Office theme when it has none)."""
     data = getattr(wb, "loaded_theme", None)
     found: dict[str, str] = {}
@@ -539,7 +548,7 @@ def _luminance(rgb: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def cell_look(cell: Any, theme: tuple[str, ...], palette: list[str] | None = None) -> Look:
+def cell_look(cell: StyledCell, theme: tuple[str, ...], palette: list[str] | None = None) -> Look:
     """How ``cell``'s text shows (:class:`Look`): a cell without fill is on the white page, a font without
     colour is black, a pattern fill is its two colours blended by the share of the pattern."""
     pal = palette if palette is not None else list(COLOR_INDEX)
@@ -559,7 +568,7 @@ def cell_look(cell: Any, theme: tuple[str, ...], palette: list[str] | None = Non
     return Look(ink, paper, size)
 
 
-def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str], dict[str, Look]]:
+def _rows_and_formats(ws: ReadOnlyWorksheet) -> tuple[list[list[Any]], dict[str, str], dict[str, Look]]:
     """A read-only sheet's values (as :func:`read_sheet_rows`), and the number format and :class:`Look` of
     every cell with a value."""
     ws.reset_dimensions()
@@ -569,7 +578,7 @@ def _rows_and_formats(ws: Any) -> tuple[list[list[Any]], dict[str, str], dict[st
     rows: list[list[Any]] = []
     formats: dict[str, str] = {}
     looks: dict[str, Look] = {}
-    for r, row in enumerate(ws.iter_rows(), start=1):
+    for r, row in enumerate(ws.iter_rows(), start=1):  # type: ignore[misc]  # stub: Worksheet self (read_sheet_rows)
         values = []
         for j, c in enumerate(row, start=1):
             value = getattr(c, "value", None)
