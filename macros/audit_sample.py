@@ -40,6 +40,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.guard import check_workbook_file
 from cplkpi.outputs import fit_name
@@ -206,7 +207,7 @@ def _new_sample_book(agency: str, fy: int | None, rules: RuleSet) -> Workbook:
     return wb
 
 
-def _new_summary_sheet(wb: Any, agency: str, fy: int | None) -> Any:
+def _new_summary_sheet(wb: Workbook, agency: str, fy: int | None) -> Worksheet:
     sm = wb.create_sheet(SUMMARY_SHEET)
     sm["A1"] = "สรุปผลการสุ่มตรวจรายเดือน (monthly audit-sample summary)"
     sm["A1"].font = Font(name=THAI_FONT, bold=True, size=13)
@@ -218,7 +219,7 @@ def _new_summary_sheet(wb: Any, agency: str, fy: int | None) -> Any:
     return sm
 
 
-def _mark_validation(ws: Any, first: int, last: int) -> None:
+def _mark_validation(ws: Worksheet, first: int, last: int) -> None:
     dv = DataValidation(type="list", formula1=f'"{MARK_CORRECT},{MARK_INCORRECT}"', allow_blank=True,
                         showErrorMessage=True, errorTitle="ผลการตรวจ",
                         error=f"เลือก {MARK_CORRECT} หรือ {MARK_INCORRECT} (choose from the list)",
@@ -228,7 +229,7 @@ def _mark_validation(ws: Any, first: int, last: int) -> None:
     ws.add_data_validation(dv)
 
 
-def _append_month(wb: Any, sample: MonthSample, complaints: pd.DataFrame, rules: RuleSet) -> None:
+def _append_month(wb: Workbook, sample: MonthSample, complaints: pd.DataFrame, rules: RuleSet) -> None:
     ws = wb[SAMPLE_SHEET]
     first = max(ws.max_row, _HEADER_ROW) + 1
     unique = complaints.drop_duplicates("complaint_id")
@@ -265,7 +266,7 @@ def _append_month(wb: Any, sample: MonthSample, complaints: pd.DataFrame, rules:
     _append_summary(sm, sample, rules)
 
 
-def _append_summary(sm: Any, sample: MonthSample, rules: RuleSet) -> None:
+def _append_summary(sm: Worksheet, sample: MonthSample, rules: RuleSet) -> None:
     r = max(sm.max_row, _HEADER_ROW) + 1
     q = f"'{SAMPLE_SHEET}'!"
     months, marks = f"{q}$B:$B", f"{q}${_MARK_COL}:${_MARK_COL}"
