@@ -22,18 +22,21 @@ workbook. The source workbook is never written.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from copy import copy
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.guard import reading
 from cplkpi.importers.writer import EVENTS_SHEET, SUMMARY_SHEET
 from cplkpi.ooxml.cached import workbook_bytes
 from cplkpi.outputs import ensure_not_input
-from cplkpi.reader import CSV_SUFFIXES, one_agency, read_workbook
+from cplkpi.reader import CSV_SUFFIXES, ComplaintWorkbook, one_agency, read_workbook
 from cplkpi.scoring.errors import InputError, Problem
 from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet
 from cplkpi.scoring.scores import period_summary
@@ -50,7 +53,7 @@ from cplkpi.xlsx import (
 )
 
 from .narrative import monthly_text
-from .reports import compute_figures, render_r001, render_r003
+from .reports import MonthFigures, compute_figures, render_r001, render_r003
 
 __all__ = [
     "NARRATIVE_SHEET",
@@ -69,7 +72,7 @@ NARRATIVE_SHEET = "แบบรายงานความก้าวหน้�
 NARRATIVE_FIRST_ROW = 5
 
 
-def copy_sheet(src: Any, target_wb: Any, title: str) -> Any:
+def copy_sheet(src: Worksheet, target_wb: Workbook, title: str) -> Worksheet:
     """Copy worksheet ``src`` (of another openpyxl workbook) into ``target_wb`` as ``title``.
 
     Values and formulas, text kept as text, styles, merged cells, column widths, row heights and
@@ -86,7 +89,8 @@ def copy_sheet(src: Any, target_wb: Any, title: str) -> Any:
             if c.data_type == "s":
                 d.data_type = "s"  # citizen text stays text, even when it starts with "="
             if c.has_style:
-                key = tuple(c._style)
+                # types-openpyxl leaves StyleableObject._style (a __slots__ entry) undeclared
+                key = tuple(c._style)  # type: ignore[union-attr]
                 if key in styles:
                     d._style = copy(styles[key])
                     continue
@@ -96,13 +100,13 @@ def copy_sheet(src: Any, target_wb: Any, title: str) -> Any:
                 styles[key] = copy(d._style)
     for rng in src.merged_cells.ranges:
         dst.merge_cells(str(rng))
-    for key, dim in src.column_dimensions.items():
-        dst.column_dimensions[key].width = dim.width
-        dst.column_dimensions[key].hidden = dim.hidden
-    for key, dim in src.row_dimensions.items():
-        if dim.height is not None:
-            dst.row_dimensions[key].height = dim.height
-        dst.row_dimensions[key].hidden = dim.hidden
+    for letter, col_dim in src.column_dimensions.items():
+        dst.column_dimensions[letter].width = col_dim.width
+        dst.column_dimensions[letter].hidden = col_dim.hidden
+    for number, row_dim in src.row_dimensions.items():
+        if row_dim.height is not None:
+            dst.row_dimensions[number].height = row_dim.height
+        dst.row_dimensions[number].hidden = row_dim.hidden
     dst.freeze_panes = src.freeze_panes
     dst.page_setup = copy(src.page_setup)
     dst.page_margins = copy(src.page_margins)
@@ -117,7 +121,7 @@ def copy_sheet(src: Any, target_wb: Any, title: str) -> Any:
     return dst
 
 
-def attach_report_sheets(target_wb: Any, r003_wb: Any, r001_wb: Any) -> None:
+def attach_report_sheets(target_wb: Workbook, r003_wb: Workbook, r001_wb: Workbook) -> None:
     """Put the filled CPL_R003 and CPL_R001 sheets and their defined names into ``target_wb``.
 
     Report sheets and names already there (last month's submission) are replaced.
@@ -136,7 +140,7 @@ def attach_report_sheets(target_wb: Any, r003_wb: Any, r001_wb: Any) -> None:
             target_wb.defined_names[name] = copy(dn)
 
 
-def write_narrative_sheet(target_wb: Any, book: Any, fig: Any) -> Any:
+def write_narrative_sheet(target_wb: Workbook, book: ComplaintWorkbook, fig: MonthFigures) -> Worksheet:
     """The monthly project-progress form: one monthly text per month from October to the report month.
 
     Each text is the report job's monthly narrative (:func:`cplkpi.macros.narrative.monthly_text`)
@@ -165,7 +169,7 @@ def write_narrative_sheet(target_wb: Any, book: Any, fig: Any) -> Any:
     return ws
 
 
-def submission_bytes(target_wb: Any, book: Any, month: Any, *, rules: RuleSet | str = DEFAULT_RULES,
+def submission_bytes(target_wb: Workbook, book: ComplaintWorkbook, month: Any, *, rules: RuleSet | str = DEFAULT_RULES,
                      as_of: Any = None, narrative: bool = True) -> bytes:
     """The bytes of ``target_wb`` (the complaint workbook, openpyxl) with the month's reports of ``book`` added."""
     fig = compute_figures(book, month, rules=rules, as_of=as_of)
@@ -177,7 +181,7 @@ def submission_bytes(target_wb: Any, book: Any, month: Any, *, rules: RuleSet | 
     return workbook_bytes(target_wb, {**cache3, **cache1})
 
 
-def keep_data_rows(ws: Any, header_row: int, keep: Any) -> None:
+def keep_data_rows(ws: Worksheet, header_row: int, keep: Iterable[Any]) -> None:
     """Keep only the data rows ``keep`` (Excel row numbers) of worksheet ``ws``, moved up in their order
     below the header rows; cells, styles and row heights move with their row."""
     kept = sorted(int(r) for r in keep if int(r) > header_row)
@@ -202,7 +206,7 @@ def keep_data_rows(ws: Any, header_row: int, keep: Any) -> None:
     ws.auto_filter.ref = None
 
 
-def keep_agency_rows(target_wb: Any, book: Any) -> None:
+def keep_agency_rows(target_wb: Workbook, book: ComplaintWorkbook) -> None:
     """Narrow the sheets of ``target_wb`` (openpyxl, the whole workbook) to the rows of ``book``, the
     workbook narrowed to one agency (:meth:`cplkpi.reader.ComplaintWorkbook.for_agency`): its
     complaints, their progress reports, its monthly-report and audit-sample rows. An imported workbook's
