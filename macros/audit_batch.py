@@ -32,9 +32,11 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.guard import check_workbook_file, reading
 from cplkpi.outputs import ensure_not_input
@@ -345,12 +347,12 @@ def _batch_month(result: BatchResult, month: Any) -> _dt.date | None:
 # --- the committee workbook -----------------------------------------------------
 
 
-def _header(ws: Any, row: int, headers: list[str], widths: Sequence[float]) -> None:
+def _header(ws: Worksheet, row: int, headers: list[str], widths: Sequence[float]) -> None:
     header_row(ws, row, headers, height=48, size=None, border_color=None, widths=widths)
-    ws.freeze_panes = ws.cell(row + 1, 1)
+    ws.freeze_panes = ws.cell(row + 1, 1).coordinate
 
 
-def _title(ws: Any, lines: list[str]) -> None:
+def _title(ws: Worksheet, lines: list[str]) -> None:
     for i, text in enumerate(lines, start=1):
         c = ws.cell(i, 1)
         set_text(c, text)
@@ -364,7 +366,7 @@ def _verdict(s: AgencySummary) -> str:
     return "ผ่าน (passed)"
 
 
-def _put(cell: Any, value: Any, fmt: str | None = None) -> None:
+def _put(cell: Cell | MergedCell, value: Any, fmt: str | None = None) -> None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return
     if isinstance(value, str):
@@ -380,7 +382,7 @@ def _put(cell: Any, value: Any, fmt: str | None = None) -> None:
     cell.font = Font(name=THAI_FONT)
 
 
-def _fit_height(ws: Any, row: int, texts: list[tuple[str, float]]) -> None:
+def _fit_height(ws: Worksheet, row: int, texts: list[tuple[str, float]]) -> None:
     """Give a row the height its wrapped texts need (Excel and LibreOffice do not grow rows on load)."""
     lines = max(text_lines(t, width, font_size=11) for t, width in texts)
     if lines > 1:
