@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from openpyxl.utils.cell import absolute_coordinate, column_index_from_string
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.ooxml.look import header_footer_parts
 from cplkpi.scoring.errors import column_letter
@@ -184,7 +185,7 @@ class Comparer:
                  f"เซลล์ {ref}{label} ต้องเป็นค่าที่รายงาน แต่มีสูตร {sub.formula}: {th}",
                  f"{ref}{label} must hold a reported value but holds the formula {sub.formula}: {en}")
 
-    def scan_formulas(self, sheet: str, ws: Any | None) -> None:
+    def scan_formulas(self, sheet: str, ws: Worksheet | None) -> None:
         """Every formula of a submitted report sheet against the template's cell at the same address.
 
         A formula where the rendered report has a value or nothing is a finding; a formula that
@@ -206,7 +207,7 @@ class Comparer:
                 self.formula_in_value_cell(sheet, ref, sub, want)
 
 
-def expected_at(ws: Any, ref: str) -> Any:
+def expected_at(ws: Worksheet, ref: str) -> Any:
     v = ws[ref].value
     return v.date() if isinstance(v, _dt.datetime) else v
 
@@ -263,7 +264,7 @@ def _text_key(v: Any) -> str:
     return " ".join(str(v).split())
 
 
-def check_texts(cmp: Comparer, sheet: str, ws: Any, last_row: int, info: SheetInfo | None) -> None:
+def check_texts(cmp: Comparer, sheet: str, ws: Worksheet, last_row: int, info: SheetInfo | None) -> None:
     """Every cell of the template's extent (up to ``last_row``) not compared as a figure or formula: a
     constant text must read the same (spaces normalised), an empty cell must stay empty; the page headers
     and footers must print the template's text."""
@@ -304,7 +305,7 @@ def check_texts(cmp: Comparer, sheet: str, ws: Any, last_row: int, info: SheetIn
                 f"the page {where} of report {sheet} prints {shown_en(got)}, the template {shown_en(want)}")
 
 
-def check_rows_without_id(cmp: Comparer, ws: Any) -> None:
+def check_rows_without_id(cmp: Comparer, ws: Worksheet) -> None:
     """CPL_R001's table rows (within the template's extent) are compared by complaint id: a row without an
     id must be empty, anything typed in it is ``text_changed`` at its cell."""
     sheet = layout.R001_SHEET

@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from openpyxl.worksheet.worksheet import Worksheet
+
 from cplkpi.office import OfficeError, recalculate, soffice
 from cplkpi.scoring.errors import CplError
 
@@ -39,7 +41,7 @@ def recalculated_reports(path: str | Path) -> ReportSheets:
         return read_report_sheets(copy, READ_SHEETS, checked=True)
 
 
-def compare_recalculated(cmp: Comparer, sheet: str, recalculated: ReportSheets, ws: Any,
+def compare_recalculated(cmp: Comparer, sheet: str, recalculated: ReportSheets, ws: Worksheet,
                           cache: dict[str, Any]) -> None:
     """Each formula's value after recalculation against what the report must show (the engine's)."""
     for ref, c in sorted(recalculated.cells.get(sheet, {}).items(), key=lambda x: split_ref(x[0])):

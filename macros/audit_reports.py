@@ -40,6 +40,8 @@ from typing import Any
 
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.reader import ComplaintWorkbook
 from cplkpi.scoring.thaidate import format_thai_date
@@ -97,7 +99,7 @@ __all__ = [
 _R003_SKIP = {"R003_TABLE_MONTHS", "R003_TABLE_COMPONENTS", "R003_TABLE_STEPS", "R003_CHARTS"}
 
 
-def _compare_r003(cmp: Comparer, wb3: Any, cache3: dict[str, Any]) -> None:
+def _compare_r003(cmp: Comparer, wb3: Workbook, cache3: dict[str, Any]) -> None:
     sheet = layout.R003_SHEET
     ws = wb3[sheet]
     cache = cache3[sheet]
@@ -123,7 +125,7 @@ _R003_TABLES = {
 }
 
 
-def _what(ws: Any, name: str, ref: str) -> str:
+def _what(ws: Worksheet, name: str, ref: str) -> str:
     """What a cell shows, for messages: ``รับเรื่อง มี.ค. 2563`` in a table, the defined name otherwise."""
     if name not in _R003_TABLES:
         return name
@@ -152,7 +154,7 @@ def _r001_rows(reports: ReportSheets) -> dict[int, dict[str, Any]]:
     return out
 
 
-def _compare_r001(cmp: Comparer, wb1: Any, cache1: dict[str, Any], fig: Any, book: ComplaintWorkbook) -> None:
+def _compare_r001(cmp: Comparer, wb1: Workbook, cache1: dict[str, Any], fig: Any, book: ComplaintWorkbook) -> None:
     sheet = layout.R001_SHEET
     ws = wb1[sheet]
     cache = cache1[sheet]

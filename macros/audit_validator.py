@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 
-def as_openpyxl(reports: ReportSheets, *, formulas: bool) -> Any:
+def as_openpyxl(reports: ReportSheets, *, formulas: bool) -> Workbook:
     """An in-memory openpyxl workbook of the report sheets (values, or formulas where there are any)."""
     wb = Workbook()
     wb.remove(worksheet(wb))

@@ -37,6 +37,8 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.office import OfficeError, soffice, to_pdf
 from cplkpi.ooxml.cached import save_with_values
@@ -63,6 +65,7 @@ from cplkpi.templates.build import add_r003_charts
 from cplkpi.xlsx import set_text, write_table_sheet
 
 from .narrative import Narratives, write_narratives
+from .sheets import odd_header
 from .validate import FINDINGS_HEADERS, Finding, findings_rows, problem_cell, validate_reports
 
 __all__ = [
@@ -260,7 +263,7 @@ def _cache(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _load_template(name: str) -> Any:
+def _load_template(name: str) -> Workbook:
     return load_workbook(layout.template_path(name))
 
 
@@ -274,7 +277,7 @@ def _dsum(values: Any) -> Decimal:
     return sum((Decimal(str(v)) for v in values), Decimal(0))
 
 
-def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+def render_r003(fig: MonthFigures) -> tuple[Workbook, dict[str, Any], dict[str, Any]]:
     """The filled CPL_R003 workbook, its formula cells' engine values, and the named figures."""
     wb = _load_template(layout.R003_FILE)
     ws = wb[layout.R003_SHEET]
@@ -431,14 +434,15 @@ def render_r003(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
         f"I{t}": float(res.total),
     })
 
-    ws.oddHeader.right.text = f"{fig.agency or ''} เดือน{fig.month_label}"
-    ws.oddHeader.right.size = 8
+    header = odd_header(ws)
+    header.right.text = f"{fig.agency or ''} เดือน{fig.month_label}"
+    header.right.size = 8
     named = {name: _named_value(ws, cache, ref) for name, ref in n.items()
              if ":" not in ref and name != "R003_CHARTS"}
     return wb, {layout.R003_SHEET: cache}, named
 
 
-def _named_value(ws: Any, cache: dict[str, Any], ref: str) -> Any:
+def _named_value(ws: Worksheet, cache: dict[str, Any], ref: str) -> Any:
     if ref in cache:
         return cache[ref] if cache[ref] != "" else None
     value = ws[ref].value
@@ -466,7 +470,7 @@ def _objects(values: Any) -> list[Any]:
     return list(values)
 
 
-def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
+def _write_r001_rows(ws: Worksheet, p: pd.DataFrame, first: int) -> None:
     """The open complaints as styled rows from ``first`` (the template's row ``first`` gives the styles)."""
     cols = layout.R001_COLS
     styles = {key: ws[f"{col}{first}"]._style for key, col in cols.items()}
@@ -496,20 +500,21 @@ def _write_r001_rows(ws: Any, p: pd.DataFrame, first: int) -> None:
                     cell._value, cell.data_type = value, "d" if isinstance(value, _dt.date) else "n"  # type: ignore[attr-defined]
             cells[(first + i, c)] = cell
     overdue_style = None
+    # types-openpyxl leaves StyleableObject._style (a __slots__ entry) undeclared
     for pos in np.flatnonzero(overdue):
-        cell = cells[(first + int(pos), col_index["status"])]
+        status = cells[(first + int(pos), col_index["status"])]
         if overdue_style is None:
-            cell.font = overdue_font
-            overdue_style = cell._style
+            status.font = overdue_font
+            overdue_style = status._style  # type: ignore[union-attr]
         else:
-            cell._style = copy(overdue_style)
+            status._style = copy(overdue_style)  # type: ignore[union-attr]
     for i, texts in enumerate(zip(columns["subject"], columns["unit"], columns["phase"])):
         lines = max(text_lines(t, widths[k]) for t, k in zip(texts, ("subject", "unit", "phase")))
         if lines > 1:
             ws.row_dimensions[first + i].height = 12.5 * lines
 
 
-def _coverage_cells(ws: Any, fig: MonthFigures, start_ref: str, end_ref: str) -> None:
+def _coverage_cells(ws: Worksheet, fig: MonthFigures, start_ref: str, end_ref: str) -> None:
     """The days an imported snapshot covers; for a workbook kept by the agency the row stays empty, labels too."""
     cov = fig.score.coverage
     if cov is not None:
@@ -519,7 +524,7 @@ def _coverage_cells(ws: Any, fig: MonthFigures, start_ref: str, end_ref: str) ->
             ws[ref] = None
 
 
-def render_r001(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+def render_r001(fig: MonthFigures) -> tuple[Workbook, dict[str, Any], dict[str, Any]]:
     """The filled CPL_R001 workbook, its formula cells' engine values, and the named figures."""
     wb = _load_template(layout.R001_FILE)
     ws = wb[layout.R001_SHEET]
@@ -553,8 +558,9 @@ def render_r001(fig: MonthFigures) -> tuple[Any, dict[str, Any], dict[str, Any]]
     layout.set_name(wb, "R001_TABLE", layout.R001_SHEET, f"A{layout.R001_HEADER_ROW}:{end}{last}")
     layout.set_name(wb, "R001_DATA", layout.R001_SHEET, f"A{first}:{end}{last}")
     ws.print_area = f"A1:{end}{last}"
-    ws.oddHeader.right.text = f"{fig.agency or ''} ณ วันที่ {format_thai_date(fig.as_of)}"
-    ws.oddHeader.right.size = 8
+    header = odd_header(ws)
+    header.right.text = f"{fig.agency or ''} ณ วันที่ {format_thai_date(fig.as_of)}"
+    header.right.size = 8
     named = {name: _named_value(ws, cache, ref) for name, ref in n.items() if ":" not in ref}
     return wb, {layout.R001_SHEET: cache}, named
 

@@ -1,7 +1,7 @@
 """Loose library types narrowed in one place: a sheet of a workbook, the bounds of a range, a row label.
 
-``wb.active`` and ``wb[name]`` may be a chart sheet (or nothing) and ``range_boundaries`` gives
-``None`` for a whole column or row; the audit and the validator only deal with worksheets and
+``wb.active`` and ``wb[name]`` may be a chart sheet (or nothing), ``range_boundaries`` gives
+``None`` for a whole column or row and a sheet's page header is typed optional (openpyxl always makes one); the audit and the validator only deal with worksheets and
 bounded ranges, and these helpers say so once instead of an assert at every use. pandas types an
 index label as any hashable; the complaint tables are indexed by Excel row number (:func:`row_number`).
 """
@@ -13,9 +13,10 @@ from collections.abc import Hashable
 import numpy as np
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["bounds", "row_number", "worksheet"]
+__all__ = ["bounds", "odd_header", "row_number", "worksheet"]
 
 
 def worksheet(wb: Workbook, name: str | None = None) -> Worksheet:
@@ -24,6 +25,14 @@ def worksheet(wb: Workbook, name: str | None = None) -> Worksheet:
     if not isinstance(ws, Worksheet):
         raise TypeError(f"ไม่ใช่แผ่นงาน (not a worksheet): {name or 'active sheet'}")
     return ws
+
+
+def odd_header(ws: Worksheet) -> HeaderFooterItem:
+    """The page header of ``ws`` (of odd pages, the one printed when all pages are alike)."""
+    item = ws.oddHeader
+    if item is None:  # openpyxl's HeaderFooter makes an empty one; only types-openpyxl says it may be None
+        raise TypeError(f"แผ่นงานไม่มีหัวกระดาษ (a sheet without a page header): {ws.title}")
+    return item
 
 
 def bounds(ref: str) -> tuple[int, int, int, int]:
