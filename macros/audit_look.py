@@ -13,9 +13,9 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any
 
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.scoring.errors import column_letter
 from cplkpi.templates import layout
@@ -50,7 +50,7 @@ def format_key(fmt: str | None) -> str:
     return re.sub(r'[\\"]', "", fmt or "General").strip().casefold()
 
 
-def check_formats(cmp: Comparer, sheet: str, ws: Any | None) -> None:
+def check_formats(cmp: Comparer, sheet: str, ws: Worksheet | None) -> None:
     """Every cell with a value must show as the template's cell does: the same number format (a
     format that shows 5 for 4.95, 0 for 32 or a date as a serial number is another number), text as
     readable (contrast of ink on paper, font size; theme and indexed colours resolved, pattern fills
@@ -90,7 +90,7 @@ def check_formats(cmp: Comparer, sheet: str, ws: Any | None) -> None:
                 f"{shown_en(shown)} may not show or show as another one")
 
 
-def _check_merges(cmp: Comparer, s: SheetInfo, ws: Any) -> None:
+def _check_merges(cmp: Comparer, s: SheetInfo, ws: Worksheet) -> None:
     """Merged ranges the template does not have that cover a value (only the first cell of a merge shows)."""
     have = {str(r).upper() for r in ws.merged_cells.ranges}
     cells = cmp.reports.cells.get(s.name, {})
@@ -106,7 +106,7 @@ def _check_merges(cmp: Comparer, s: SheetInfo, ws: Any) -> None:
                         f"{ref} lies under the merged range {rng}: its value {shown_en(cells[ref].value)} is not shown")
 
 
-def _check_print_area(cmp: Comparer, s: SheetInfo, ws: Any) -> None:
+def _check_print_area(cmp: Comparer, s: SheetInfo, ws: Worksheet) -> None:
     """The submitted print area must cover the template's: rows or columns left out do not print."""
     def boxes(text: str) -> list[tuple[int, int, int, int]]:
         """The ranges of a print area; whole columns (``A:P``) or rows (``1:40``) open to the sheet's edge."""
@@ -134,7 +134,7 @@ def _check_print_area(cmp: Comparer, s: SheetInfo, ws: Any) -> None:
 MIN_ROW_HEIGHT, MIN_COL_WIDTH = 6.0, 2.0
 
 
-def _template_sizes(ws: Any) -> tuple[Callable[[int], float], Callable[[int], float]]:
+def _template_sizes(ws: Worksheet) -> tuple[Callable[[int], float], Callable[[int], float]]:
     """The height of a template row and the width of a template column (openpyxl sheet ``ws``)."""
     fmt = ws.sheet_format
     default_height = float(fmt.defaultRowHeight or 15)
@@ -155,7 +155,7 @@ def _small(size: float, template: float, minimum: float) -> bool:
     return size < min(minimum, template) or size < template / 2
 
 
-def _check_sizes(cmp: Comparer, s: SheetInfo, ws: Any, hidden_rows: set[int], hidden_cols: set[int]) -> None:
+def _check_sizes(cmp: Comparer, s: SheetInfo, ws: Worksheet, hidden_rows: set[int], hidden_cols: set[int]) -> None:
     """Rows and columns holding a value that are too small to read (:data:`MIN_ROW_HEIGHT`,
     :data:`MIN_COL_WIDTH`, half the template's), the sheet's default height and width included."""
     if s.sizes is None:
@@ -229,7 +229,7 @@ def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     return out
 
 
-def structure_findings(cmp: Comparer, sheets: list[SheetInfo], rendered: dict[str, Any]) -> None:
+def structure_findings(cmp: Comparer, sheets: list[SheetInfo], rendered: dict[str, Worksheet]) -> None:
     """Hidden report sheets, rows and columns; other sheets claiming a report; sheets beyond the template's set."""
     allowed = {n.casefold() for n in expected_sheets()}
     position = {s.name: s.position for s in sheets}

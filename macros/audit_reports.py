@@ -73,7 +73,7 @@ from .audit_source import Cell, ReportSheets
 from .audit_submission import NARRATIVE_SHEET, REPORT_SHEETS
 from .audit_validator import as_openpyxl, compare_narrative, narrative_rows, validator_findings
 from .findings import Finding
-from .reports import render_r001, render_r003
+from .reports import MonthFigures, render_r001, render_r003
 from .sheets import row_number
 
 __all__ = [
@@ -154,7 +154,7 @@ def _r001_rows(reports: ReportSheets) -> dict[int, dict[str, Any]]:
     return out
 
 
-def _compare_r001(cmp: Comparer, wb1: Workbook, cache1: dict[str, Any], fig: Any, book: ComplaintWorkbook) -> None:
+def _compare_r001(cmp: Comparer, wb1: Workbook, cache1: dict[str, Any], fig: MonthFigures, book: ComplaintWorkbook) -> None:
     sheet = layout.R001_SHEET
     ws = wb1[sheet]
     cache = cache1[sheet]
@@ -221,7 +221,7 @@ def _compare_r001(cmp: Comparer, wb1: Workbook, cache1: dict[str, Any], fig: Any
 # --- the entry point -------------------------------------------------------------------------
 
 
-def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook,
+def compare_reports(fig: MonthFigures, reports: ReportSheets, book: ComplaintWorkbook,
                     recalculated: ReportSheets | None = None) -> list[Finding]:
     """Every finding of the submitted reports against the recomputed ones (``fig``: the month's figures).
 
@@ -234,7 +234,7 @@ def compare_reports(fig: Any, reports: ReportSheets, book: ComplaintWorkbook,
         if title not in reports.cells:
             cmp.add("report_missing", title, None, None, None, f"ไม่พบชีตรายงาน {title} ในไฟล์ที่ส่ง",
                     f"the submitted file has no {title} sheet")
-    rendered: dict[str, Any] = {}
+    rendered: dict[str, Worksheet] = {}
     caches: dict[str, dict[str, Any]] = {}
     if layout.R003_SHEET in reports.cells:
         wb3, cache3, _ = render_r003(fig)
