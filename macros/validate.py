@@ -31,10 +31,11 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
 
 from cplkpi.guard import check_workbook_file
 from cplkpi.scoring.deadlines import STATUS_LABELS, on_time
@@ -84,7 +85,7 @@ CODES = VALIDATE_CODES
 class _Sheet:
     """Values (and formulas, when known) of one report workbook, located by defined names."""
 
-    def __init__(self, values_wb: Any, formulas_wb: Any | None, default_sheet: str, names: dict[str, str],
+    def __init__(self, values_wb: Workbook, formulas_wb: Workbook | None, default_sheet: str, names: dict[str, str],
                  report: str, findings: list[Finding], overlay: Mapping[str, Mapping[str, Any]] | None = None):
         self.wb, self.fwb, self.report = values_wb, formulas_wb, report
         self.findings = findings
@@ -199,8 +200,11 @@ class _Sheet:
 
 _NOT_CALCULATED = object()
 
+#: a filled report: a workbook file, or an openpyxl workbook already open
+ReportSource: TypeAlias = Workbook | str | Path
 
-def _open(source: Any, data_only: bool) -> Any:
+
+def _open(source: ReportSource, data_only: bool) -> Workbook:
     """An openpyxl workbook: ``source`` itself, or the file ``source`` once the guard has let it through
     (:func:`cplkpi.guard.check_workbook_file`: not a workbook, encrypted, a zip bomb, a far cell are refused)
     and opened with what a parser raises on a broken file reported as an :class:`InputError` naming it."""
@@ -598,11 +602,11 @@ def _cross_check(r3: dict[str, Any], r1: dict[str, Any], s3: _Sheet, s1: _Sheet)
 
 
 def validate_reports(
-    r003: Any = None,
-    r001: Any = None,
+    r003: ReportSource | None = None,
+    r001: ReportSource | None = None,
     *,
-    r003_formulas: Any = None,
-    r001_formulas: Any = None,
+    r003_formulas: Workbook | None = None,
+    r001_formulas: Workbook | None = None,
     values: Mapping[str, Mapping[str, Any]] | None = None,
     rules: RuleSet | str | None = None,
 ) -> list[Finding]:
