@@ -41,7 +41,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.cell.cell import MergedCell
 from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
-from openpyxl.styles.colors import COLOR_INDEX
+from openpyxl.styles.colors import COLOR_INDEX, Color
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.formula import DataTableFormula
@@ -519,7 +519,7 @@ def _tinted(rgb: str, tint: float) -> str:
     return "".join(f"{round(x * 255):02X}" for x in colorsys.hls_to_rgb(h, min(max(lum, 0.0), 1.0), s))
 
 
-def _rgb(color: Any, theme: tuple[str, ...], palette: list[str], auto: str) -> str:
+def _rgb(color: Color | None, theme: tuple[str, ...], palette: list[str], auto: str) -> str:
     """A style colour as ``RRGGBB``; ``auto`` for an automatic colour (and openpyxl's unset ``00000000``)."""
     kind = getattr(color, "type", None)
     value = getattr(color, "value", None)

@@ -29,6 +29,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -79,7 +80,7 @@ def copy_sheet(src: Worksheet, target_wb: Workbook, title: str) -> Worksheet:
     hidden rows, freeze panes and the whole print setup. Charts are not copied (openpyxl cannot).
     """
     dst = target_wb.create_sheet(title)
-    styles: dict[tuple[int, ...], Any] = {}  # source style → the same style in the target workbook
+    styles: dict[tuple[int, ...], StyleArray] = {}  # source style → the same style in the target workbook
     for row in src.iter_rows():
         for c in row:
             if c.value is None and not c.has_style:
