@@ -24,6 +24,7 @@ from typing import Any, cast
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
 
 from cplkpi.guard import check_workbook_file, csv_rows, reading, sheet_parts
 from cplkpi.importers.agencies import district_name, district_office
@@ -469,14 +470,14 @@ def _calamine() -> Any:
     return CalamineWorkbook
 
 
-def _openpyxl(path: Path) -> Any:
+def _openpyxl(path: Path) -> Workbook:
     """The file loaded by openpyxl (values stored with formulas), once for all the sheets of a read."""
     stat = path.stat()
     return _openpyxl_loaded(path.resolve(), stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=1)
-def _openpyxl_loaded(path: Path, mtime_ns: int, size: int) -> Any:
+def _openpyxl_loaded(path: Path, mtime_ns: int, size: int) -> Workbook:
     return load_workbook(path, data_only=True, keep_vba=False, keep_links=False)
 
 

@@ -22,13 +22,18 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 from xml.etree.ElementTree import Element
 
 import pandas as pd
 from defusedxml.ElementTree import fromstring
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.outputs import check_replaceable, cut_utf8, file_mode
 
@@ -73,8 +78,12 @@ def safe_text(value: Any) -> str:
     return _ILLEGAL_XML.sub("", str(value))
 
 
-def set_text(cell: Any, value: Any) -> None:
-    """Put citizen/user text in an openpyxl cell so that it can never become a formula."""
+def set_text(cell: Cell | MergedCell, value: Any) -> None:
+    """Put citizen/user text in an openpyxl cell so that it can never become a formula.
+
+    A cell inside a merged range (not its top-left one) holds no value: TypeError."""
+    if isinstance(cell, MergedCell):
+        raise TypeError(f"cell {cell.coordinate} is inside a merged range: only its top-left cell holds a value")
     text = safe_text(value)
     cell.value = text
     cell.data_type = "s"
@@ -82,7 +91,7 @@ def set_text(cell: Any, value: Any) -> None:
         cell.quotePrefix = True
 
 
-def quote_formula_text(wb: Any) -> int:
+def quote_formula_text(wb: Workbook) -> int:
     """Give every text cell of openpyxl workbook ``wb`` that starts like a formula (``=`` ``+`` ``-`` ``@``,
     tab, CR) Excel's quote prefix, as :func:`set_text` does for new cells: a copied workbook's citizen text
     then stays text even when someone edits the cell in Excel. Returns how many cells got it."""
@@ -98,14 +107,14 @@ def quote_formula_text(wb: Any) -> int:
 
 
 def write_table_sheet(
-    wb: Any,
+    wb: Workbook,
     title: str,
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
     widths: Sequence[float] | None = None,
-) -> Any:
+) -> Worksheet:
     """Append a sheet with a bold header row, frozen panes, Thai dates, inert text, printable on A4."""
-    ws = wb.create_sheet(title)
+    ws: Worksheet = wb.create_sheet(title)
     for c, header in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=c)
         set_text(cell, header)
@@ -131,24 +140,26 @@ def write_table_sheet(
     return ws
 
 
-def print_setup(ws: Any, *, title_rows: str = "", landscape: bool = True, footer_right: str = "&A") -> None:
+def print_setup(ws: Worksheet, *, title_rows: str = "", landscape: bool = True, footer_right: str = "&A") -> None:
     """A4, one page wide, centred, ``title_rows`` (e.g. ``"7:7"``) repeated on every page, and the
     page number ``หน้า n / N`` in the footer (the sheet name on the right unless ``footer_right`` says else)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # cast: the stubs make pageSetUpPr and oddFooter Optional, but openpyxl's constructors always create them
+    cast(PageSetupProperties, ws.sheet_properties.pageSetUpPr).fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "หน้า &P / &N"
-    ws.oddFooter.right.text = footer_right
+    footer = cast(HeaderFooterItem, ws.oddFooter)
+    footer.center.text = "หน้า &P / &N"
+    footer.right.text = footer_right
 
 
-def stamp_reproducible(wb: Any) -> None:
+def stamp_reproducible(wb: Workbook) -> None:
     """Fixed creation/modification times and author, so a workbook's bytes depend only on its content."""
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
@@ -241,7 +252,7 @@ def write_bytes_atomic(data: bytes, path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
-def save_workbook_atomic(wb: Any, path: str | os.PathLike[str], *, reproducible: bool = True) -> Path:
+def save_workbook_atomic(wb: Workbook, path: str | os.PathLike[str], *, reproducible: bool = True) -> Path:
     """Save an openpyxl workbook atomically; with ``reproducible`` the bytes depend only on the content."""
     if reproducible:
         stamp_reproducible(wb)

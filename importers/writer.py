@@ -27,12 +27,13 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.ooxml.stream import TableColumn, save_with_tables
 from cplkpi.outputs import ensure_not_input
@@ -84,12 +85,12 @@ def _column(series: pd.Series, kind: str) -> TableColumn:
     return TableColumn(series, _AS_WRITTEN.get(kind, "text"))
 
 
-def _table_sheet(wb: Any, title: str, names: Sequence[str], labels: Sequence[str]) -> None:
+def _table_sheet(wb: Workbook, title: str, names: Sequence[str], labels: Sequence[str]) -> None:
     """A sheet with the bold header row (frozen, printable) that the data rows follow."""
     write_table_sheet(wb, title, labels, [], [_WIDTHS.get(n, 14) for n in names])
 
 
-def _summary(ws: Any, tables: dict[str, tuple[str, pd.DataFrame]]) -> None:
+def _summary(ws: Worksheet, tables: dict[str, tuple[str, pd.DataFrame]]) -> None:
     bold = Font(name=THAI_FONT, bold=True)
     row = 1
     for title, frame in tables.values():
@@ -115,7 +116,7 @@ def _summary(ws: Any, tables: dict[str, tuple[str, pd.DataFrame]]) -> None:
         row += 1
 
 
-def _coverage_sheet(ws: Any, coverage: Coverage) -> None:
+def _coverage_sheet(ws: Worksheet, coverage: Coverage) -> None:
     """The coverage as label/value rows, then the sentence a person reads."""
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 34, 22
     for r, (label, value) in enumerate(coverage.rows(), start=1):

@@ -5,10 +5,12 @@ builders (:mod:`.build`) and the audits' own sheets draw with.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.xlsx import THAI_FONT, print_setup
 
@@ -27,14 +29,14 @@ def font(size: float | None = 10, bold: bool = False, color: str | None = None) 
     return Font(name=THAI_FONT, size=size, bold=bold, color=color)
 
 
-def _style_range(ws: Any, ref: str, **style: Any) -> None:
+def _style_range(ws: Worksheet, ref: str, **style: Any) -> None:
     for row in ws[ref]:
         for cell in row:
             for key, value in style.items():
                 setattr(cell, key, value)
 
 
-def label(ws: Any, ref: str, text: str, *, bold: bool = True, size: float = 10, merge: str | None = None) -> None:
+def label(ws: Worksheet, ref: str, text: str, *, bold: bool = True, size: float = 10, merge: str | None = None) -> None:
     ws[ref] = text
     ws[ref].font = font(size, bold)
     ws[ref].alignment = Alignment(vertical="center")
@@ -42,7 +44,7 @@ def label(ws: Any, ref: str, text: str, *, bold: bool = True, size: float = 10, 
         ws.merge_cells(f"{ref}:{merge}")
 
 
-def value_cell(ws: Any, ref: str, number_format: str | None = None, merge: str | None = None) -> None:
+def value_cell(ws: Worksheet, ref: str, number_format: str | None = None, merge: str | None = None) -> None:
     cell = ws[ref]
     cell.font = font(10)
     cell.fill = LABEL_FILL
@@ -54,7 +56,7 @@ def value_cell(ws: Any, ref: str, number_format: str | None = None, merge: str |
         _style_range(ws, f"{ref}:{merge}", fill=LABEL_FILL)
 
 
-def header_row(ws: Any, row: int, headers: Mapping[str, str] | Sequence[str], *, height: float = 45,
+def header_row(ws: Worksheet, row: int, headers: Mapping[str, str] | Sequence[str], *, height: float = 45,
                size: float | None = 9, border_color: str | None = "808080",
                widths: Sequence[float] | None = None) -> None:
     """Style the header row of a table: bold Tahoma at ``size`` (None: the default size), light-blue fill,
@@ -78,7 +80,7 @@ def header_row(ws: Any, row: int, headers: Mapping[str, str] | Sequence[str], *,
     ws.row_dimensions[row].height = height
 
 
-def data_cells(ws: Any, row: int, formats: dict[str, str | None], *, fill: PatternFill | None = None,
+def data_cells(ws: Worksheet, row: int, formats: dict[str, str | None], *, fill: PatternFill | None = None,
                 bold: bool = False) -> None:
     for col, fmt in formats.items():
         cell = ws[f"{col}{row}"]
@@ -92,14 +94,16 @@ def data_cells(ws: Any, row: int, formats: dict[str, str | None], *, fill: Patte
                                    wrap_text=fmt is None)
 
 
-def page_setup(ws: Any, *, title_rows: str, area: str, code: str, title: str) -> None:
+def page_setup(ws: Worksheet, *, title_rows: str, area: str, code: str, title: str) -> None:
     print_setup(ws, title_rows=title_rows, footer_right="จัดทำโดย cplkpi")
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_area = area
-    ws.oddHeader.left.text = f"{code} {title}"
-    ws.oddHeader.left.size = 8
-    ws.oddHeader.left.font = THAI_FONT
-    ws.oddFooter.center.size = 8
-    ws.oddFooter.center.font = THAI_FONT
-    ws.oddFooter.right.size = 8
-    ws.oddFooter.right.font = THAI_FONT
+    # cast: the stubs make oddHeader/oddFooter Optional, but openpyxl's HeaderFooter always creates them
+    header, footer = cast(HeaderFooterItem, ws.oddHeader), cast(HeaderFooterItem, ws.oddFooter)
+    header.left.text = f"{code} {title}"
+    header.left.size = 8
+    header.left.font = THAI_FONT
+    footer.center.size = 8
+    footer.center.font = THAI_FONT
+    footer.right.size = 8
+    footer.right.font = THAI_FONT

@@ -30,9 +30,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.properties import CalcProperties
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.ooxml.cells import cell, column_letter, escape, row
 from cplkpi.ooxml.scan import DIMENSION, FORMULA_WITHOUT_VALUE, SHEET_DATA
@@ -86,14 +88,14 @@ def _inject(xml: bytes, values: Mapping[str, Any], sheet: str) -> bytes:
 FAST_SHEET_CELLS = 5000
 
 
-def _cell_xml(c: Cell, epoch: Any, style_ids: dict[tuple[int, ...], str]) -> str | None:
+def _cell_xml(c: Cell | MergedCell, epoch: _dt.datetime, style_ids: dict[tuple[int, ...], str]) -> str | None:
     """One ``<c>`` element as openpyxl writes it (None for an empty unstyled cell)."""
     value, t = c.value, c.data_type
     style = ""
     if c.has_style:
-        key = tuple(c._style)  # type: ignore[attr-defined]  # openpyxl's style array (no public name): the key of a style, unregistered
+        key = tuple(c._style)  # type: ignore[union-attr]  # openpyxl's style array (no public name): the key of a style, unregistered
         style = style_ids.get(key) or style_ids.setdefault(key, f' s="{c.style_id}"')
-    ref = f"{column_letter(c.column)}{c.row}"
+    ref = c.coordinate
     if value is None or value == "":
         return cell(ref, style=style) if style else None
     if t == "f":
@@ -112,14 +114,13 @@ def _cell_xml(c: Cell, epoch: Any, style_ids: dict[tuple[int, ...], str]) -> str
 
 
 @functools.lru_cache(maxsize=4096)
-def _serial(value: Any, epoch: Any) -> Any:
+def _serial(value: _dt.date | _dt.time | _dt.timedelta, epoch: _dt.datetime) -> Any:  # to_excel is untyped
     return to_excel(value, epoch)
 
 
-def _sheet_data(ws: Any, cells: dict[tuple[int, int], Any]) -> tuple[bytes, str]:
+def _sheet_data(ws: Worksheet, cells: dict[tuple[int, int], Cell | MergedCell], epoch: _dt.datetime) -> tuple[bytes, str]:
     """``<sheetData>`` of ``cells`` (taken out of ``ws``) and the sheet's dimension reference."""
     rows: dict[int, list[str]] = {}
-    epoch = ws.parent.epoch
     style_ids: dict[tuple[int, ...], str] = {}
     for (r, _c), c in sorted(cells.items()):
         xml = _cell_xml(c, epoch, style_ids)
@@ -138,7 +139,7 @@ def _sheet_data(ws: Any, cells: dict[tuple[int, int], Any]) -> tuple[bytes, str]
     return "".join(out).encode("utf-8"), dimension
 
 
-def _plain_cell(c: Cell) -> bool:
+def _plain_cell(c: Cell | MergedCell) -> bool:
     """A cell :func:`_cell_xml` writes exactly: no comment, link, rich text or array/table formula."""
     if c.comment is not None or c.hyperlink:
         return False
@@ -146,7 +147,7 @@ def _plain_cell(c: Cell) -> bool:
     return value is None or isinstance(value, str | int | float | _dt.date | _dt.time | _dt.timedelta)
 
 
-def _detach_big_sheets(wb: Any) -> dict[str, dict[tuple[int, int], Any]]:
+def _detach_big_sheets(wb: Workbook) -> dict[str, dict[tuple[int, int], Cell | MergedCell]]:
     """Take the cells out of sheets too big for openpyxl's writer (only sheets of plain cells)."""
     out = {}
     for ws in wb.worksheets:
@@ -166,7 +167,7 @@ def _constant(data: bytes) -> Callable[[re.Match[bytes]], bytes]:
     return lambda _m: data
 
 
-def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) -> bytes:
+def workbook_bytes(wb: Workbook, values: CachedValues, *, reproducible: bool = True) -> bytes:
     """The .xlsx bytes of ``wb`` with ``values`` cached in its formula cells.
 
     Every formula cell of every sheet named in ``values`` must have a value
@@ -183,7 +184,7 @@ def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) 
     detached = _detach_big_sheets(wb)
     try:
         # before saving: a cell's style_id registers its style, which the saved stylesheet must hold
-        written = {title: _sheet_data(wb[title], cells) for title, cells in detached.items()}
+        written = {title: _sheet_data(wb[title], cells, wb.epoch) for title, cells in detached.items()}
         wb.save(buf)
     finally:
         for title, cells in detached.items():
@@ -209,7 +210,7 @@ def workbook_bytes(wb: Any, values: CachedValues, *, reproducible: bool = True) 
     return reproducible_zip(data) if reproducible else data
 
 
-def save_with_values(wb: Any, path: str | os.PathLike[str], values: CachedValues, *,
+def save_with_values(wb: Workbook, path: str | os.PathLike[str], values: CachedValues, *,
                      reproducible: bool = True) -> Path:
     """Write ``wb`` atomically to ``path`` with cached formula values (see :func:`workbook_bytes`)."""
     return write_bytes_atomic(workbook_bytes(wb, values, reproducible=reproducible), path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from defusedxml.ElementTree import iterparse
 from openpyxl.worksheet.header_footer import HeaderFooterItem
@@ -122,7 +121,7 @@ def sizes(zf: zipfile.ZipFile, part: str) -> Sizes:
 HEADER_FOOTER_TAGS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
 
 
-def header_footer_parts(item: Any, tag: str) -> set[tuple[str, str, str]]:
+def header_footer_parts(item: HeaderFooterItem | None, tag: str) -> set[tuple[str, str, str]]:
     """(``tag``, part, text) of each part with text of an openpyxl header or footer item."""
     out = set()
     for part in ("left", "center", "right"):

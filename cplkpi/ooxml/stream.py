@@ -22,6 +22,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from openpyxl.styles import Alignment
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.ooxml.cells import cell, column_letter, number_text, row
 from cplkpi.ooxml.scan import DIMENSION
@@ -97,7 +99,7 @@ def _column_cells(col: TableColumn, ref: str, rows: Sequence[str], styles: Mappi
     return _number_cells(ref, rows, numbers)
 
 
-def _style_ids(ws: Any) -> dict[str, str]:
+def _style_ids(ws: Worksheet) -> dict[str, str]:
     """The ``s="…"`` attributes of the cell styles the table needs, registered in the workbook.
 
     One probe cell per style: the workbook keeps a reference to the style a cell registers, so one
@@ -129,7 +131,7 @@ def _rows_xml(columns: Sequence[TableColumn], first_row: int, start: int, stop: 
 
 
 def save_with_tables(
-    wb: Any,
+    wb: Workbook,
     path: str | Path,
     tables: Mapping[str, Sequence[TableColumn]],
     *,

@@ -241,6 +241,15 @@ def test_set_text_keeps_a_formula_like_value_as_text(tmp_path):
     assert all(ws.cell(row=i, column=1).quotePrefix for i in range(1, 6))
 
 
+def test_set_text_refuses_a_cell_inside_a_merged_range():
+    ws = Workbook().active
+    ws.merge_cells("A1:B1")
+    with pytest.raises(TypeError, match="B1 is inside a merged range"):
+        set_text(ws["B1"], "x")
+    set_text(ws["A1"], "=1+1")  # the top-left cell holds the value
+    assert ws["A1"].value == "=1+1" and ws["A1"].quotePrefix
+
+
 def test_a_header_taken_from_user_input_is_never_a_formula(tmp_path):
     df = pd.DataFrame({'=HYPERLINK("http://evil.example","x")': ["a"]})
     xml = _sheet_xml(write_table(df, tmp_path / "h.xlsx"))
