@@ -44,6 +44,7 @@ __all__ = [
     "THAI_DATE_FORMAT",
     "THAI_FONT",
     "atomic_file",
+    "odd_page",
     "print_setup",
     "quote_formula_text",
     "reproducible_zip",
@@ -147,16 +148,22 @@ def print_setup(ws: Worksheet, *, title_rows: str = "", landscape: bool = True, 
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    # cast: the stubs make pageSetUpPr and oddFooter Optional, but openpyxl's constructors always create them
+    # cast: the stubs make pageSetUpPr Optional, but openpyxl's WorksheetProperties always creates it
     cast(PageSetupProperties, ws.sheet_properties.pageSetUpPr).fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     if title_rows:
         ws.print_title_rows = title_rows
-    footer = cast(HeaderFooterItem, ws.oddFooter)
+    footer = odd_page(ws)[1]
     footer.center.text = "หน้า &P / &N"
     footer.right.text = footer_right
+
+
+def odd_page(ws: Worksheet) -> tuple[HeaderFooterItem, HeaderFooterItem]:
+    """The page header and footer of odd pages (those printed when all pages are alike)."""
+    # cast: the stubs make them Optional, but openpyxl's HeaderFooter always creates both
+    return cast(HeaderFooterItem, ws.oddHeader), cast(HeaderFooterItem, ws.oddFooter)
 
 
 def stamp_reproducible(wb: Workbook) -> None:

@@ -62,10 +62,9 @@ from cplkpi.scoring.thaidate import (
 )
 from cplkpi.templates import layout
 from cplkpi.templates.build import add_r003_charts
-from cplkpi.xlsx import set_text, write_table_sheet
+from cplkpi.xlsx import odd_page, set_text, write_table_sheet
 
 from .narrative import Narratives, write_narratives
-from .sheets import odd_header
 from .validate import FINDINGS_HEADERS, Finding, findings_rows, problem_cell, validate_reports
 
 __all__ = [
@@ -434,7 +433,7 @@ def render_r003(fig: MonthFigures) -> tuple[Workbook, dict[str, Any], dict[str, 
         f"I{t}": float(res.total),
     })
 
-    header = odd_header(ws)
+    header = odd_page(ws)[0]
     header.right.text = f"{fig.agency or ''} เดือน{fig.month_label}"
     header.right.size = 8
     named = {name: _named_value(ws, cache, ref) for name, ref in n.items()
@@ -558,7 +557,7 @@ def render_r001(fig: MonthFigures) -> tuple[Workbook, dict[str, Any], dict[str, 
     layout.set_name(wb, "R001_TABLE", layout.R001_SHEET, f"A{layout.R001_HEADER_ROW}:{end}{last}")
     layout.set_name(wb, "R001_DATA", layout.R001_SHEET, f"A{first}:{end}{last}")
     ws.print_area = f"A1:{end}{last}"
-    header = odd_header(ws)
+    header = odd_page(ws)[0]
     header.right.text = f"{fig.agency or ''} ณ วันที่ {format_thai_date(fig.as_of)}"
     header.right.size = 8
     named = {name: _named_value(ws, cache, ref) for name, ref in n.items() if ":" not in ref}

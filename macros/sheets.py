@@ -13,10 +13,9 @@ from collections.abc import Hashable
 import numpy as np
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["bounds", "odd_header", "row_number", "worksheet"]
+__all__ = ["bounds", "row_number", "worksheet"]
 
 
 def worksheet(wb: Workbook, name: str | None = None) -> Worksheet:
@@ -25,14 +24,6 @@ def worksheet(wb: Workbook, name: str | None = None) -> Worksheet:
     if not isinstance(ws, Worksheet):
         raise TypeError(f"ไม่ใช่แผ่นงาน (not a worksheet): {name or 'active sheet'}")
     return ws
-
-
-def odd_header(ws: Worksheet) -> HeaderFooterItem:
-    """The page header of ``ws`` (of odd pages, the one printed when all pages are alike)."""
-    item = ws.oddHeader
-    if item is None:  # openpyxl's HeaderFooter makes an empty one; only types-openpyxl says it may be None
-        raise TypeError(f"แผ่นงานไม่มีหัวกระดาษ (a sheet without a page header): {ws.title}")
-    return item
 
 
 def bounds(ref: str) -> tuple[int, int, int, int]:

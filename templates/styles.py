@@ -5,14 +5,13 @@ builders (:mod:`.build`) and the audits' own sheets draw with.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cplkpi.xlsx import THAI_FONT, print_setup
+from cplkpi.xlsx import THAI_FONT, odd_page, print_setup
 
 __all__ = ["BORDER", "HEADER_FILL", "LABEL_FILL", "TOTAL_FILL", "data_cells", "font", "header_row", "label",
            "page_setup", "value_cell"]
@@ -98,8 +97,7 @@ def page_setup(ws: Worksheet, *, title_rows: str, area: str, code: str, title: s
     print_setup(ws, title_rows=title_rows, footer_right="จัดทำโดย cplkpi")
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_area = area
-    # cast: the stubs make oddHeader/oddFooter Optional, but openpyxl's HeaderFooter always creates them
-    header, footer = cast(HeaderFooterItem, ws.oddHeader), cast(HeaderFooterItem, ws.oddFooter)
+    header, footer = odd_page(ws)
     header.left.text = f"{code} {title}"
     header.left.size = 8
     header.left.font = THAI_FONT
