@@ -294,7 +294,7 @@ def audit_pack_command(
     out: Path = typer.Option(..., "--out", dir_okay=False, help="ไฟล์ที่จะส่งกองกลาง (.xlsx) (the file to submit)"),
     rules: str = _RULES,
     narrative: bool = typer.Option(True, "--narrative/--no-narrative",
-                                   help="ใส่แบบรายงานความก้าวหน้า (add the seed-003 progress form)"),
+                                   help="ใส่แบบรายงานความก้าวหน้า (add the project-progress form of the fiscal year so far)"),
     agency: str = agency_option(),
     all_agencies: bool = all_agencies_option(),
 ) -> None:

@@ -140,7 +140,7 @@ def validate_report_command(
     r001: Path = typer.Option(None, "--r001", exists=True, dir_okay=False,
                               help="แบบรายงาน CPL_R001 ที่กรอกแล้ว (.xlsx): ตรวจความสอดคล้องกับ CPL_R003"),
     form: Path = typer.Option(None, "--progress-form", exists=True, dir_okay=False,
-                              help="ข้อความแบบรายงานความก้าวหน้าโครงการ (.txt, seed 003 style)"),
+                              help="ข้อความแบบรายงานความก้าวหน้าโครงการ (.txt, the project-progress form staff send with the monthly report)"),
     fiscal_year: int = fiscal_year_option(
         "--fiscal-year", "--fy",
         help="ปีงบประมาณของแบบรายงานความก้าวหน้า (to find gaps at its start and end)"),
