@@ -23,11 +23,12 @@ import pandas as pd
 from .calendar import Calendar, thai_calendar
 from .coverage import Coverage
 from .days import as_day_array, date_of, to_date
-from .errors import ArgumentError
+from .errors import ArgumentError, InputError, Problem
 from .evaluate import REASONS, evaluate_complaints, resolved_in_cycle
 from .explain import explain as explain_result
 from .percent import decimal_of, percent, quantize_half_up
 from .rules import DEFAULT_RULES, Component, RuleSet, RuleSetError, load_rules, short_label
+from .schema import COMPLAINTS, PROGRESS, Column
 from .thaidate import fiscal_year, fiscal_year_range
 
 __all__ = [
@@ -256,6 +257,19 @@ def component_score(comp: Component, pct: float | None, rules: RuleSet) -> float
     return step_score(pct, comp.points, rules.threshold_pct, rules.score_decimals)
 
 
+def _require_canonical(table: pd.DataFrame, needed: list[Column], what_th: str, what: str) -> None:
+    """Refuse a table without the canonical columns the engine cannot score without (e.g. a sheet's Thai
+    headers, not yet normalised) with an :class:`InputError` naming each, instead of a KeyError deep
+    inside. Other canonical columns may be absent: they read as empty."""
+    missing = [c for c in needed if c.name not in table.columns]
+    if missing:
+        raise InputError([Problem(
+            "missing_column",
+            f"ตาราง{what_th}ไม่มีคอลัมน์ {c.name} ({c.label_th}): ส่งตารางให้ cplkpi.score หรือปรับด้วย normalize_{what} ก่อน",
+            f"the {what} table has no canonical column {c.name}: give it to cplkpi.score, or normalise it "
+            f"first (cplkpi.scoring.tables.normalize_{what})", column=c.name) for c in missing])
+
+
 def score(
     complaints: pd.DataFrame,
     progress: pd.DataFrame | None = None,
@@ -282,6 +296,9 @@ def score(
     evaluation date. With ``coverage`` (an imported snapshot) a month outside the covered days has
     no data (``months.has_data`` False): its summary is not due and is never counted as missing.
     """
+    _require_canonical(complaints, [COMPLAINTS["forwarded_on"]], "เรื่องร้องเรียน", "complaints")
+    if progress is not None:
+        _require_canonical(progress, [c for c in PROGRESS.values() if c.required], "รายงานความก้าวหน้า", "progress")
     rules = load_rules(rules)
     if rules.kind != "complaints":
         raise RuleSetError(f"rule set {rules.name} scores projects, not complaints; use scoring.levels")

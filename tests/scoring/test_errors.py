@@ -38,3 +38,19 @@ def test_a_date_parse_error_is_a_cplerror_and_a_valueerror():
 def test_the_dates_and_numbers_that_are_there_come_back():
     assert str(date_of("2020-09-30")) == "2020-09-30"
     assert str(decimal_of(0.1)) == "0.1"
+
+
+def test_the_engine_refuses_a_table_with_sheet_headers_naming_each_missing_column():
+    """scoring.score takes canonical tables: a sheet's Thai headers are an InputError, not a KeyError."""
+    import pandas as pd
+
+    from cplkpi.scoring.errors import InputError
+    from cplkpi.scoring.scores import score
+
+    with pytest.raises(InputError) as caught:
+        score(pd.DataFrame({"เลขที่เรื่อง": ["1"], "วันที่ศูนย์แจ้งเรื่อง": ["2019-10-01"]}), fiscal_year=2563)
+    assert [(p.code, p.column) for p in caught.value.problems] == [("missing_column", "forwarded_on")]
+    assert caught.value.problems[0].message == (
+        "ตารางเรื่องร้องเรียนไม่มีคอลัมน์ forwarded_on (วันที่ศูนย์แจ้งเรื่อง): ส่งตารางให้ cplkpi.score หรือปรับด้วย "
+        "normalize_complaints ก่อน (the complaints table has no canonical column forwarded_on: give it to "
+        "cplkpi.score, or normalise it first (cplkpi.scoring.tables.normalize_complaints))")
