@@ -18,11 +18,8 @@ import pytest
 from cplkpi.office import soffice
 
 # The test and benchmark generators live in bench/ (not the installed package): agencies_synthetic.
-# A few builders are shared across areas (write_mis, the many-agency workbook, the LibreOffice
-# recalculation check): every area folder is importable, whichever test runs first.
-_TESTS = Path(__file__).resolve().parent
-sys.path[:0] = [str(_TESTS.parent / "bench"),
-                *sorted(str(d) for d in _TESTS.iterdir() if d.is_dir() and any(d.glob("test_*.py")))]
+# What several areas share is in tests/ itself (fakebook, builders), importable as this folder is.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from builders import many_agency_workbook
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cplkpi.cli import app
@@ -33,37 +34,9 @@ LISTED = ("หน่วยงานในไฟล์ (agencies in the file):\n"
           "  ไม่ระบุหน่วยงาน (no agency): 1 เรื่อง")
 
 
-def _many(path: Path) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "เรื่องร้องเรียน"
-    ws.append(["เลขที่เรื่อง", "หน่วยงาน", "เรื่อง", "วันที่ศูนย์แจ้งเรื่อง", "วันที่ตอบรับ", "วันที่แล้วเสร็จ",
-               "ผลการดำเนินการ", "หลักฐาน"])
-    for row in (
-        ["S1", "เขตสาทร", "ไฟดับ", D(2023, 5, 2), D(2023, 5, 2), D(2023, 5, 10), "ซ่อมแล้ว แจ้งผู้ร้องแล้ว", "มี"],
-        ["S2", "สำนักงานเขต สาทร", "ถนนชำรุด", D(2023, 5, 3), D(2023, 5, 8), None, None, None],
-        ["S3", " สำนักงานเขตสาทร ", "น้ำท่วม", D(2023, 5, 31), None, None, None, None],
-        ["B1", "สำนักงานเขตบางรัก", "ขยะ", D(2023, 5, 4), D(2023, 5, 4), D(2023, 5, 5), "เก็บแล้ว", "มี"],
-        ["B2", "สำนักงานเขตบางรัก", "ทางเท้า", D(2023, 4, 20), None, None, None, None],
-        ["Y1", "สำนักการโยธา", "สะพาน", D(2023, 5, 15), D(2023, 5, 15), None, None, None],
-        ["N1", None, "อื่น ๆ", D(2023, 5, 16), None, None, None, None],
-    ):
-        ws.append(row)
-    progress = wb.create_sheet("รายงานความก้าวหน้า")
-    progress.append(["เลขที่เรื่อง", "วันที่รายงาน", "ความก้าวหน้า"])
-    progress.append(["S2", D(2023, 5, 15), "กำลังซ่อม"])
-    progress.append(["B2", D(2023, 5, 15), "รอวัสดุ"])
-    monthly = wb.create_sheet("รายงานประจำเดือน")
-    monthly.append(["หน่วยงาน", "เดือน", "วันที่ส่งรายงาน"])
-    monthly.append(["เขตสาทร", D(2023, 4, 1), D(2023, 5, 8)])             # on time (due 10 May)
-    monthly.append(["สำนักงานเขตบางรัก", D(2023, 4, 1), D(2023, 5, 20)])  # late; the same month is no duplicate
-    wb.save(path)
-    return path
-
-
 @pytest.fixture()
 def many(tmp_path) -> Path:
-    return _many(tmp_path / "ทั้งกรุงเทพ.xlsx")
+    return many_agency_workbook(tmp_path / "ทั้งกรุงเทพ.xlsx")
 
 
 @pytest.mark.parametrize(("written", "key"), [
@@ -232,7 +205,7 @@ def test_a_per_agency_audit_pack_carries_nothing_of_the_other_agencies_import(tm
         "2022-TSTW03", "2022-TSTW03"]  # every one of its rows, nobody else's
 
 
-def test_audit_pack_keeps_one_agency_and_audit_refuses_many(many, tmp_path):
+def test_audit_pack_keeps_one_agency_and_audit_refusesmany_agency_workbook(many, tmp_path):
     res = runner.invoke(app, ["audit-pack", str(many), "--month", "2566-05", "--out", str(tmp_path / "p.xlsx")],
                         env=WIDE)
     assert res.exit_code == 1 and LISTED in res.output

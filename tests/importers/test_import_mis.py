@@ -2,50 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from builders import HEADER, ROWS, write_mis
 
 from cplkpi.importers import MIS_ALIASES, MIS_EXTRA, detect_format, read_file, read_mis
 from cplkpi.importers.mis import MIS_SPEC
 from cplkpi.scoring.errors import InputError
 from cplkpi.scoring.tables import COMPLAINTS, header_key
-from cplkpi.xlsx import set_text
-
-HEADER = ["ลำดับ", "เลขที่เรื่องร้องทุกข์", "วันที่ร้องทุกข์", "ช่องทางการรับเรื่อง", "ประเภทเรื่องร้องทุกข์",
-          "รายละเอียดเรื่องร้องทุกข์", "หน่วยงานผู้รับผิดชอบ", "ฝ่าย", "วันที่ส่งหน่วยงาน", "วันที่หน่วยงานตอบรับ",
-          "วันที่ปิดเรื่อง", "สถานะเรื่องร้องทุกข์", "ผลการพิจารณา", "เขต", "แขวง", "สถานที่เกิดเหตุ"]
-ROWS = [
-    [1, "6302-0001", "1 ต.ค. 2562 08:15", "1555", "ไฟฟ้าส่องสว่าง", "ไฟดับในซอย", "เขตบางกอกน้อย", "ฝ่ายโยธา",
-     dt.datetime(2019, 10, 1), "2/10/2562", "15/10/2562", "ยุติเรื่อง", "ซ่อมไฟแล้ว", "บางกอกน้อย", "ศิริราช",
-     "ซอยสมมุติ 1"],
-    [2, "6302-0002", dt.datetime(2019, 10, 3, 23, 40), "ระบบ MIS", "ขยะ", "=cmd|' /C calc'!A0",
-     "สำนักงานเขตบางกอกน้อย", None, "3 ต.ค. 62", None, None, "อยู่ระหว่างดำเนินการ", None, "บางกอกน้อย", None, None],
-    [3, None, "4 ต.ค. 2562", "1555", "ถนน", "ไม่มีเลขที่เรื่อง", "เขตบางกอกน้อย", None, "4 ต.ค. 2562", None, None,
-     "รอการตอบรับ", None, None, None, None],
-    [4, "6302-0004", "5 ต.ค. 2562", "LINE", "น้ำท่วม", "-น้ำท่วมขัง", "สำนักการระบายน้ำ", None, "32/13/2562", None,
-     None, "รอตรวจสอบ", None, None, None, None],
-]
-
-
-def write_mis(path: Path) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "รายงาน"
-    ws.append(["รายงานเรื่องร้องทุกข์ ศูนย์รับแจ้งทุกข์ 1555"])
-    ws.append([])
-    ws.append(HEADER)
-    for r in ROWS:
-        ws.append([None if isinstance(v, str) else v for v in r])
-        for col, v in enumerate(r, start=1):
-            if isinstance(v, str):  # text cells, as an export writes them ("=cmd…" stays text)
-                set_text(ws.cell(row=ws.max_row, column=col), v)
-    wb.save(path)
-    return path
 
 
 @pytest.fixture()

@@ -52,7 +52,7 @@ def test_import_job_names_a_missing_folder_and_a_bad_district(tmp_path):
 
 
 def test_import_job_reads_every_spreadsheet_format_the_importers_read(tmp_path, libreoffice):
-    from test_import_mis import write_mis
+    from builders import write_mis
 
     from cplkpi.importers import IMPORT_SUFFIXES
     from cplkpi.office import convert

@@ -454,9 +454,9 @@ def test_write_blocks_formats_dates_and_text():
 def test_report_and_score_buttons_refuse_a_many_agency_sheet(tmp_path, key):
     """A report, a score sheet or a work list (issue 11 defect 2: overdue) is one agency's: the status cell
     lists the agencies with their counts."""
-    from test_agencies import _many
+    from builders import many_agency_workbook
 
-    book = FakeBook(load_workbook(_many(tmp_path / "many.xlsx")), None, str(tmp_path / "many.xlsx"))
+    book = FakeBook(load_workbook(many_agency_workbook(tmp_path / "many.xlsx")), None, str(tmp_path / "many.xlsx"))
     settings(book, month="พ.ค. 2566")
     message = buttons.run(book, key)
     assert status(book) == message

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import re
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
+from builders import assert_recalculates_to_cache, poison
 from openpyxl import load_workbook
 
 from cplkpi.macros.reports import fill_monthly_reports
@@ -19,32 +18,6 @@ from cplkpi.scoring.scores import period_summary
 from cplkpi.templates import layout
 
 D = _dt.date
-POISON = b"999999"
-_FORMULA_VALUE = re.compile(rb'(<c r="[A-Z]+\d+"[^>]*?)(?: t="\w+")?(><f>.*?</f>)<v>[^<]*</v>', re.DOTALL)
-
-
-def poison(src: Path, dst: Path) -> int:
-    """Copy ``src`` with every formula's cached value replaced by 999999; returns how many."""
-    zin = zipfile.ZipFile(io.BytesIO(src.read_bytes()))
-    out, count = io.BytesIO(), 0
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in zin.infolist():
-            content = zin.read(info.filename)
-            if info.filename.startswith("xl/worksheets/"):
-                content, n = _FORMULA_VALUE.subn(rb"\1\2<v>" + POISON + b"</v>", content)
-                count += n
-            z.writestr(info, content)
-    dst.write_bytes(out.getvalue())
-    return count
-
-
-def _same(a, b) -> bool:
-    a, b = (None if x == "" else x for x in (a, b))
-    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
-        return abs(a - b) < 1e-9
-    return a == b
-
-
 @pytest.fixture(scope="module")
 def reports(sample_book, tmp_path_factory, libreoffice):
     out = tmp_path_factory.mktemp("office")
@@ -53,14 +26,14 @@ def reports(sample_book, tmp_path_factory, libreoffice):
 
 @pytest.mark.parametrize("which", ["r003", "r001"])
 def test_every_formula_recalculates_to_the_engine_figure(reports, which, tmp_path):
-    _assert_recalculates_to_cache(reports.r003_xlsx if which == "r003" else reports.r001_xlsx, tmp_path)
+    assert_recalculates_to_cache(reports.r003_xlsx if which == "r003" else reports.r001_xlsx, tmp_path)
 
 
 def test_a_summary_due_on_the_as_of_day_recalculates_as_not_due(sample_book, tmp_path, libreoffice):
     """As of 10 Mar 2563, February's summary (due that day) is not judged yet: the template's status formula
     agrees with the engine's report_due_passed (due < as-of), not only for as-of days at a month's end."""
     result = fill_monthly_reports(sample_book, "2563-02", out_dir=tmp_path / "out", as_of=D(2020, 3, 10), pdf=False)
-    _assert_recalculates_to_cache(result.r003_xlsx, tmp_path)
+    assert_recalculates_to_cache(result.r003_xlsx, tmp_path)
 
 
 def test_the_fast_sheet_writer_recalculates_too(libreoffice, sample_book, tmp_path, monkeypatch):
@@ -73,27 +46,7 @@ def test_the_fast_sheet_writer_recalculates_too(libreoffice, sample_book, tmp_pa
     for name, (wb, values, _) in (("r1.xlsx", render_r001(fig)), ("r3.xlsx", render_r003(fig))):
         path = tmp_path / name
         cache.save_with_values(wb, path, values)
-        _assert_recalculates_to_cache(path, tmp_path)
-
-
-def _assert_recalculates_to_cache(path: Path, tmp_path: Path) -> None:
-    poisoned, recalculated = tmp_path / "poisoned.xlsx", tmp_path / "recalculated.xlsx"
-    formulas = load_workbook(path)
-    n_formulas = sum(c.data_type == "f" for ws in formulas.worksheets for row in ws.iter_rows() for c in row)
-    assert poison(path, poisoned) == n_formulas > 0
-    poisoned_values = load_workbook(poisoned, data_only=True)
-    first = formulas.worksheets[0]
-    assert poisoned_values[first.title]["E9" if first.title == layout.R003_SHEET else "C6"].value == 999999
-    recalculate(poisoned, recalculated)
-    engine = load_workbook(path, data_only=True)      # the cached values: the engine's figures
-    lo = load_workbook(recalculated, data_only=True)
-    wrong = [(ws.title, c.coordinate, c.value, engine[ws.title][c.coordinate].value, lo[ws.title][c.coordinate].value)
-             for ws in formulas.worksheets for row in ws.iter_rows() for c in row
-             if c.data_type == "f" and not _same(engine[ws.title][c.coordinate].value,
-                                                 lo[ws.title][c.coordinate].value)]
-    assert wrong == []
-    assert all(lo[ws.title][c.coordinate].value != 999999 for ws in formulas.worksheets
-               for row in ws.iter_rows() for c in row if c.data_type == "f")
+        assert_recalculates_to_cache(path, tmp_path)
 
 
 def test_recalculated_named_cells_equal_independent_engine_calls(reports, sample_book, tmp_path):
@@ -181,4 +134,4 @@ def test_a_coverage_that_leaves_out_months_with_complaints_excuses_no_summary(sa
     col = layout.R003_MONTH_COLS["report_status"]
     statuses = [cached[f"{col}{r}"].value for r in layout.MONTH_ROWS]
     assert layout.REPORT_NO_DATA not in statuses and statuses[7] == layout.REPORT_MISSING  # May 2563
-    _assert_recalculates_to_cache(result.r003_xlsx, tmp_path)
+    assert_recalculates_to_cache(result.r003_xlsx, tmp_path)

@@ -158,7 +158,7 @@ def test_score_as_of_the_snapshot_day_with_explanations(day):
 
 
 def test_reports_with_pdfs_state_the_coverage_and_recalculate(day, tmp_path):
-    from test_report_office import _assert_recalculates_to_cache
+    from builders import assert_recalculates_to_cache
 
     c = day.case
     out = day.outputs["report"]
@@ -182,7 +182,7 @@ def test_reports_with_pdfs_state_the_coverage_and_recalculate(day, tmp_path):
     memo = (folder / f"CPL_narrative_{code}.txt").read_text("utf-8-sig")
     assert f"ดังนี้ ({c.coverage} เดือนที่อยู่นอกช่วงนี้ไม่มีข้อมูล)" in memo
     # LibreOffice computes every formula (ไม่มีข้อมูล included) as the engine did
-    _assert_recalculates_to_cache(folder / f"CPL_R003_{code}.xlsx", tmp_path)
+    assert_recalculates_to_cache(folder / f"CPL_R003_{code}.xlsx", tmp_path)
 
 
 def test_audit_of_the_pack_recomputes_the_same_score(day):
