@@ -17,22 +17,14 @@ from functools import lru_cache
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cplkpi.ooxml.drawings import Drawn, sheet_drawings
 from cplkpi.scoring.errors import column_letter
 from cplkpi.templates import layout
 from cplkpi.xlsx import sheet_parts
 
 from .audit_compare import Comparer, region_cells, shown_en, shown_th
 from .audit_reading import READ_SHEETS, expected_sheets, is_empty, split_ref, value_at
-from .audit_source import (
-    MIN_CONTRAST,
-    MIN_FONT_SIZE,
-    Drawn,
-    Look,
-    SheetInfo,
-    cell_look,
-    sheet_drawings,
-    theme_colours,
-)
+from .audit_source import MIN_CONTRAST, MIN_FONT_SIZE, Look, SheetInfo, cell_look, theme_colours
 from .audit_submission import REPORT_SHEETS
 from .findings import drawing_label
 

@@ -6,6 +6,8 @@
 - :mod:`cplkpi.ooxml.scan`: reading sheet XML (what the values reader drops, how far the cells reach).
 - :mod:`cplkpi.ooxml.look`: what a sheet part says about its look (hidden or tiny rows and columns,
   sizes, merges, conditional formats, page headers and footers), for the audit.
+- :mod:`cplkpi.ooxml.drawings`: what is drawn over a sheet (shapes, text boxes, pictures, charts and
+  their series sources, VML shapes), for the audit.
 
 openpyxl lays out the workbooks (styles, widths, print setup); these modules touch only the parts it
 is too slow for or does not write, the way each xlwings conversion lives in one converter module.

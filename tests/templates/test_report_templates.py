@@ -66,7 +66,7 @@ def test_a_rendered_r003_draws_the_templates_two_charts_once(tmp_path):
     """openpyxl keeps the template's charts when it loads it: rendering must not draw them a second time."""
     import zipfile
 
-    from cplkpi.macros.audit_source import sheet_drawings
+    from cplkpi.ooxml.drawings import sheet_drawings
     from cplkpi.xlsx import sheet_parts
 
     wb = load_workbook(layout.template_path(layout.R003_FILE))
