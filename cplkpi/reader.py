@@ -26,8 +26,9 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from cplkpi.guard import check_workbook_file, csv_rows, reading, sheet_parts
+from cplkpi.guard import check_workbook_file, csv_rows, reading
 from cplkpi.importers.agencies import district_name, district_office
+from cplkpi.ooxml.parts import sheet_parts
 from cplkpi.ooxml.scan import DATE1904, SheetScan, scan_sheet, small_numbers
 from cplkpi.scoring import thai_calendar
 from cplkpi.scoring.calendar import Calendar

@@ -16,17 +16,14 @@ import contextlib
 import datetime as _dt
 import io
 import os
-import posixpath
 import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, cast
-from xml.etree.ElementTree import Element
 
 import pandas as pd
-from defusedxml.ElementTree import fromstring
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -51,7 +48,6 @@ __all__ = [
     "safe_text",
     "save_workbook_atomic",
     "set_text",
-    "sheet_parts",
     "stamp_reproducible",
     "write_bytes_atomic",
     "write_table_sheet",
@@ -174,28 +170,6 @@ def stamp_reproducible(wb: Workbook) -> None:
     wb.properties.lastModifiedBy = "cplkpi"
 
 
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
-    """Sheet name → (XML part in the zip, state ``visible``/``hidden``/``veryHidden``), in workbook order.
-
-    Parsed with defusedxml: the workbook may be untrusted. Part names are matched in any case, as
-    Excel and python-calamine do (a target ``WORKSHEETS/sheet1.xml`` is ``xl/worksheets/sheet1.xml``).
-    """
-    actual = {name.lower(): name for name in reversed(zf.namelist())}
-    wb = fromstring(zf.read(actual.get("xl/workbook.xml", "xl/workbook.xml")))
-    rels_name = actual.get("xl/_rels/workbook.xml.rels")
-    rels: list[Element] = [] if rels_name is None else list(fromstring(zf.read(rels_name)))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    out: dict[str, tuple[str, str]] = {}
-    for s in wb.iter():
-        if s.tag.rsplit("}", 1)[-1] != "sheet":
-            continue
-        target = targets.get(s.get(f"{{{_REL_NS}}}id"), "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-        out[s.get("name", "")] = (actual.get(part.lower(), part), s.get("state", "visible"))
-    return out
 
 
 def zip_entry(name: str, reproducible: bool) -> zipfile.ZipInfo:

@@ -39,13 +39,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.guard import check_workbook_file, reading
+from cplkpi.ooxml.parts import sheet_parts
 from cplkpi.outputs import ensure_not_input
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.scoring.errors import CplError
 from cplkpi.scoring.rules import DEFAULT_RULES, RuleSet, load_rules, short_label
 from cplkpi.scoring.thaidate import format_thai_date, format_thai_month, month_code, parse_month
 from cplkpi.templates.styles import header_row
-from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text, sheet_parts
+from cplkpi.xlsx import THAI_DATE_FORMAT, THAI_FONT, print_setup, save_workbook_atomic, set_text
 
 from .audit import AgencySummary, audit_error, audit_workbook, category_label, finding_order
 from .findings import Finding

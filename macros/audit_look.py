@@ -18,9 +18,9 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.ooxml.drawings import Drawn, sheet_drawings
+from cplkpi.ooxml.parts import sheet_parts
 from cplkpi.scoring.errors import column_letter
 from cplkpi.templates import layout
-from cplkpi.xlsx import sheet_parts
 
 from .audit_compare import Comparer, region_cells, shown_en, shown_th
 from .audit_reading import READ_SHEETS, expected_sheets, is_empty, split_ref, value_at

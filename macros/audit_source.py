@@ -48,10 +48,10 @@ from openpyxl.worksheet.formula import DataTableFormula
 from cplkpi.guard import check_workbook_file, reading
 from cplkpi.ooxml.drawings import Drawn, sheet_drawings
 from cplkpi.ooxml.look import Sizes, header_footers, hidden_parts, sizes
+from cplkpi.ooxml.parts import sheet_parts
 from cplkpi.scoring.errors import CplError, Problem, column_letter
 from cplkpi.scoring.text import INVISIBLE
 from cplkpi.templates import layout
-from cplkpi.xlsx import sheet_parts
 
 __all__ = [
     "Cell",

@@ -14,9 +14,9 @@ import pandas as pd
 
 from cplkpi.crosscheck.cases import Scenario, expected_values, leaves_calendar
 from cplkpi.crosscheck.formula_book import NETWORKDAYS_COL, POISON, WORKDAY_COL
+from cplkpi.ooxml.parts import sheet_parts
 from cplkpi.ooxml.scan import cell_values, shared_strings
 from cplkpi.scoring.thaidate import excel_serial
-from cplkpi.xlsx import sheet_parts
 
 # --- reading back and comparing -----------------------------------------------------------------
 

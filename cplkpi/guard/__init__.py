@@ -38,7 +38,6 @@ from cplkpi.guard.limits import (
 )
 from cplkpi.guard.readers import reading
 from cplkpi.guard.workbook_file import IMPORT_FORMATS, WORKBOOK_FORMATS, check_workbook_file
-from cplkpi.xlsx import sheet_parts
 
 __all__ = [
     "IMPORT_FORMATS",
@@ -56,6 +55,5 @@ __all__ = [
     "csv_rows",
     "read_text",
     "reading",
-    "sheet_parts",
 ]
 

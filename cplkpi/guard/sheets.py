@@ -18,6 +18,7 @@ from cplkpi.guard.limits import (
 )
 from cplkpi.guard.members import member_chunks
 from cplkpi.guard.xlsb import xlsb_sheet_names
+from cplkpi.ooxml.parts import sheet_parts
 from cplkpi.ooxml.scan import (
     MalformedXml,
     MergeWalk,
@@ -26,7 +27,6 @@ from cplkpi.ooxml.scan import (
     walk_xml,
 )
 from cplkpi.scoring.errors import InputError, Problem
-from cplkpi.xlsx import sheet_parts
 
 # --- the sheet XML: how far its cells reach, parsed the way the reader does -------------------------
 #

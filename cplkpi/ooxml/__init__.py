@@ -1,5 +1,6 @@
 """The xlsx layer: every byte of sheet XML cplkpi writes or reads without openpyxl goes through here.
 
+- :mod:`cplkpi.ooxml.parts`: the package's parts (which XML part holds each sheet).
 - :mod:`cplkpi.ooxml.cells`: a cell's XML (one function for every type), XML escaping, column letters.
 - :mod:`cplkpi.ooxml.stream`: large tables streamed into a saved workbook's sheets.
 - :mod:`cplkpi.ooxml.cached`: formulas' cached values written into a saved workbook.

@@ -39,7 +39,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cplkpi.ooxml.cells import cell, column_letter, escape, row
 from cplkpi.ooxml.scan import DIMENSION, FORMULA_WITHOUT_VALUE, SHEET_DATA
 from cplkpi.scoring.thaidate import excel_serial
-from cplkpi.xlsx import reproducible_zip, sheet_parts, stamp_reproducible, write_bytes_atomic
+from cplkpi.xlsx import reproducible_zip, stamp_reproducible, write_bytes_atomic
+
+from .parts import sheet_parts
 
 __all__ = ["CachedValues", "save_with_values", "workbook_bytes"]
 

@@ -26,6 +26,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cplkpi.ooxml.cells import cell, column_letter, number_text, row
+from cplkpi.ooxml.parts import sheet_parts
 from cplkpi.ooxml.scan import DIMENSION
 from cplkpi.scoring.days import BANGKOK
 from cplkpi.xlsx import (
@@ -35,7 +36,6 @@ from cplkpi.xlsx import (
     atomic_file,
     fixed_core,
     safe_text,
-    sheet_parts,
     stamp_reproducible,
     zip_entry,
 )

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from agencies_synthetic import agency_name, write_agency_submission
 
-from cplkpi.guard import sheet_parts as guard_parts
 from cplkpi.macros.audit import audit_workbook
 from cplkpi.macros.audit_submission import NARRATIVE_SHEET
+from cplkpi.ooxml.parts import sheet_parts as guard_parts
 from cplkpi.scoring.thaidate import excel_serial
 
 MARCH = _dt.date(2020, 3, 1)

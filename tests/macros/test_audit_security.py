@@ -10,9 +10,9 @@ import openpyxl.xml
 import pytest
 from openpyxl import Workbook
 
-from cplkpi.guard import sheet_parts as guard_parts
 from cplkpi.macros.audit import audit_workbook
 from cplkpi.macros.audit_source import open_readonly, read_report_sheets
+from cplkpi.ooxml.parts import sheet_parts as guard_parts
 from cplkpi.reader import read_workbook as read_complaint_workbook
 from cplkpi.scoring.errors import InputError
 

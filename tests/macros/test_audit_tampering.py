@@ -22,9 +22,9 @@ from agencies_synthetic import agency_name, write_agency_submission
 from openpyxl import load_workbook
 from openpyxl.styles import Color, Font, PatternFill
 
-from cplkpi.guard import sheet_parts
 from cplkpi.macros.audit import audit_workbook
 from cplkpi.macros.audit_sample import SAMPLE_SHEET, SUMMARY_SHEET, sample_file_path
+from cplkpi.ooxml.parts import sheet_parts
 from cplkpi.scoring.thaidate import excel_serial
 
 MARCH = _dt.date(2020, 3, 1)

@@ -67,7 +67,7 @@ def test_a_rendered_r003_draws_the_templates_two_charts_once(tmp_path):
     import zipfile
 
     from cplkpi.ooxml.drawings import sheet_drawings
-    from cplkpi.xlsx import sheet_parts
+    from cplkpi.ooxml.parts import sheet_parts
 
     wb = load_workbook(layout.template_path(layout.R003_FILE))
     add_r003_charts(wb[layout.R003_SHEET])
