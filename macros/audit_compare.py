@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl.utils.cell import absolute_coordinate, column_index_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cplkpi.ooxml.look import header_footer_parts
+from cplkpi.ooxml.look import HEADER_FOOTER_TAGS, header_footer_parts
 from cplkpi.scoring.errors import column_letter
 from cplkpi.scoring.thaidate import format_thai_date
 from cplkpi.templates import layout
@@ -264,6 +264,14 @@ def _text_key(v: Any) -> str:
     return " ".join(str(v).split())
 
 
+def _reads_the_same(submitted: Any, want: Any) -> bool:
+    """A submitted cell value against the recomputed report's: a text with its runs of spaces normalised,
+    anything else by :func:`same_value`."""
+    if isinstance(want, str) and not is_empty(want):
+        return isinstance(submitted, str) and _text_key(submitted) == _text_key(want)
+    return same_value(submitted, want)
+
+
 def check_texts(cmp: Comparer, sheet: str, ws: Worksheet, last_row: int, info: SheetInfo | None) -> None:
     """Every cell of the template's extent (up to ``last_row``) not compared as a figure or formula: a
     constant text must read the same (spaces normalised), an empty cell must stay empty; the page headers
@@ -278,11 +286,7 @@ def check_texts(cmp: Comparer, sheet: str, ws: Worksheet, last_row: int, info: S
             want = tc.value if tc is not None else None
             if sub.formula is not None or (isinstance(want, str) and want.startswith("=")):
                 continue  # scan_formulas compares formulas
-            if isinstance(want, str) and not is_empty(want):
-                same = isinstance(sub.value, str) and _text_key(sub.value) == _text_key(want)
-            else:
-                same = same_value(sub.value, want)
-            if same:
+            if _reads_the_same(sub.value, want):
                 continue
             what = f"ข้อความ {shown_th(want)}" if not is_empty(want) else "เซลล์ว่าง"
             cmp.add("text_changed", sheet, ref, sub.value, want,
@@ -291,7 +295,7 @@ def check_texts(cmp: Comparer, sheet: str, ws: Worksheet, last_row: int, info: S
     if info is None:
         return
     template: set[tuple[str, str, str]] = set()
-    for tag in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"):
+    for tag in HEADER_FOOTER_TAGS:
         template |= header_footer_parts(getattr(ws, tag, None), tag)
     mine = {(g, p): t for g, p, t in info.header_footer}
     theirs = {(g, p): t for g, p, t in template}
@@ -307,17 +311,21 @@ def check_texts(cmp: Comparer, sheet: str, ws: Worksheet, last_row: int, info: S
 
 def check_rows_without_id(cmp: Comparer, ws: Worksheet) -> None:
     """CPL_R001's table rows (within the template's extent) are compared by complaint id: a row without an
-    id must be empty, anything typed in it is ``text_changed`` at its cell."""
+    id holds only what the recomputed report ``ws`` holds there (nothing, or its ไม่มีเรื่องคงค้าง line);
+    anything else typed in it is ``text_changed`` at its cell."""
     sheet = layout.R001_SHEET
     cells = cmp.reports.cells.get(sheet, {})
     id_col = column_index_from_string(layout.R001_COLS["complaint_id"])
+    rendered = ws._cells  # read, never create cells in the rendered sheet
     for r in range(layout.R001_FIRST_ROW, ws.max_row + 1):
         if not is_empty(cells.get(f"{column_letter(id_col)}{r}", Cell(None)).value):
             continue
+        own_row = (r, id_col) not in rendered or is_empty(rendered[(r, id_col)].value)
         for c in range(1, ws.max_column + 1):
             ref = f"{column_letter(c)}{r}"
             sub = cells.get(ref, Cell(None))
-            if sub.formula is None and not is_empty(sub.value):
+            want = rendered[(r, c)].value if own_row and (r, c) in rendered else None
+            if sub.formula is None and not is_empty(sub.value) and not _reads_the_same(sub.value, want):
                 cmp.add("text_changed", sheet, ref, sub.value, None,
                         f"เซลล์ {ref} อยู่ในแถวของตารางที่ไม่มีเลขที่เรื่อง แต่มี {shown_th(sub.value)}",
                         f"{ref} is in a table row without a complaint id but holds {shown_en(sub.value)}")

@@ -320,3 +320,27 @@ def test_a_submission_made_before_the_month_end_is_audited_as_of_its_own_date(tm
     result = audit_workbook(early)
     assert result.findings == []
     assert result.score.as_of == _dt.date(2020, 3, 20)
+
+
+def test_an_honest_pack_without_pending_complaints_passes(tmp_path, sample_path):
+    """A month before any complaint (the sample, ก.ย. 2562): the report job writes ไม่มีเรื่องคงค้าง into
+    CPL_R001's first table row, a row without a complaint id. That is the recomputed report's own text,
+    not something typed in: found reading the whole chain on the real Traffy GeoJSON export (เม.ย. 2568)."""
+    from cplkpi.macros.audit_submission import build_submission
+    from cplkpi.templates import layout
+
+    build_submission(sample_path, "2562-09", tmp_path / "pack.xlsx")
+    result = audit_workbook(tmp_path / "pack.xlsx")
+    assert read_cell(tmp_path / "pack.xlsx", R001, f"F{layout.R001_FIRST_ROW}") == layout.NO_PENDING
+    assert result.tampering == [] and result.passed
+
+
+def test_text_typed_over_the_no_pending_line_is_still_found(tmp_path, sample_path):
+    from cplkpi.macros.audit_submission import build_submission
+    from cplkpi.templates import layout
+
+    build_submission(sample_path, "2562-09", tmp_path / "pack.xlsx")
+    ref = f"F{layout.R001_FIRST_ROW}"
+    bad = tamper(tmp_path / "pack.xlsx", tmp_path / "bad.xlsx", R001, {ref: "ดำเนินการครบทุกเรื่องแล้ว"})
+    result = audit_workbook(bad)
+    assert [(f.code, f.sheet, f.cell) for f in result.tampering] == [("text_changed", R001, ref)]
