@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cplkpi.scoring.catalogue import labels
+from cplkpi.scoring.catalogue import bilingual, labels
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.tables import COMPLAINTS
 
@@ -65,8 +65,7 @@ EVENT_COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 #: Input formats: code → Thai (English) label (``data/labels.toml``).
-FORMAT_LABELS: dict[str, str] = {
-    code: f"{th} ({en})" for code, (th, en) in labels("cplkpi.importers", "labels", "formats").items()}
+FORMAT_LABELS: dict[str, str] = bilingual("cplkpi.importers", "labels", "formats")
 
 #: Every reason a row can be rejected: code → (Thai, English) (``data/labels.toml``).
 REJECTION_REASONS: dict[str, tuple[str, str]] = labels("cplkpi.importers", "labels", "rejections")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cplkpi.scoring.catalogue import labels
+from cplkpi.scoring.catalogue import bilingual, labels
 from cplkpi.scoring.errors import Problem
 from cplkpi.scoring.tables import CLOSED_STATUSES, COMPLAINTS, STATUSES
 
@@ -138,8 +138,7 @@ class ImportSummary:
 
 
 #: Thai (English) headers of the summary tables (``data/labels.toml``).
-LABELS: dict[str, str] = {
-    key: f"{th} ({en})" for key, (th, en) in labels("cplkpi.importers", "labels", "summary_headers").items()}
+LABELS: dict[str, str] = bilingual("cplkpi.importers", "labels", "summary_headers")
 
 
 def summarize(snapshots: Sequence[Snapshot], table: pd.DataFrame, *, superseded: int, filtered_out: int,

@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["catalogue", "labels"]
+__all__ = ["bilingual", "catalogue", "labels"]
 
 
 @cache
@@ -28,3 +28,8 @@ def labels(package: str, name: str, table: str | None = None) -> dict[str, tuple
     if table is not None:
         entries = entries[table]
     return {key: (entry["th"], entry["en"]) for key, entry in entries.items()}
+
+
+def bilingual(package: str, name: str, table: str) -> dict[str, str]:
+    """``{key: "th (en)"}`` of one table of a catalogue: a label as staff read it, English beside it."""
+    return {key: f"{th} ({en})" for key, (th, en) in labels(package, name, table).items()}

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .catalogue import labels
+from .catalogue import bilingual
 from .days import date_of, to_date
 from .errors import ArgumentError
 from .tables import header_key
@@ -33,9 +33,7 @@ NO_DATA_TH = "ไม่มีข้อมูล"
 
 #: The coverage items as a workbook records them: key → Thai (English) label, in sheet order
 #: (``scoring/data/labels.toml``).
-COVERAGE_LABELS: dict[str, str] = {
-    key: f"{th} ({en})" for key, (th, en) in labels(__package__ or "cplkpi.scoring", "labels", "coverage").items()
-}
+COVERAGE_LABELS: dict[str, str] = bilingual(__package__ or "cplkpi.scoring", "labels", "coverage")
 
 
 def format_thai_period(start: Any, end: Any) -> str:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Calendar, thai_calendar
-from .catalogue import catalogue, labels
+from .catalogue import bilingual, catalogue
 from .coverage import Coverage
 from .days import to_date
 from .deadlines import followup_checkpoints
@@ -41,9 +41,7 @@ from .thaidate import fiscal_year_range, format_thai_date
 __all__ = ["ACTIONS_TH", "EXPLANATION_TH", "Stakes", "points_at_stake"]
 
 #: What doing a phase's action today means, Thai (English) (``scoring/data/labels.toml``).
-ACTIONS_TH: dict[str, str] = {
-    phase: f"{th} ({en})" for phase, (th, en) in labels(__package__ or "cplkpi.scoring", "labels", "action").items()
-}
+ACTIONS_TH: dict[str, str] = bilingual(__package__ or "cplkpi.scoring", "labels", "action")
 
 
 @dataclass
