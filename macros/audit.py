@@ -69,7 +69,7 @@ from .audit_sample import (
 )
 from .audit_source import ReportSheets
 from .audit_submission import REPORT_SHEETS
-from .findings import Finding, problem_cell
+from .findings import Finding
 from .reports import compute_figures
 from .sheets import row_number
 
@@ -507,7 +507,7 @@ def audit_workbook(
     if rules.audit is not None:
         result.findings.extend(_sample_findings(book, agency, m, as_of, rules, result.sample_file))
     result.findings.extend(_complaint_findings(book, result.score))
-    result.findings.extend(Finding("input_problem", p.sheet, problem_cell(p),
+    result.findings.extend(Finding("input_problem", p.sheet, p.ref,
                                    p.message_th,
                                    p.message_en,
                                    p.severity,

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from cplkpi.scoring.catalogue import catalogue, labels
-from cplkpi.scoring.errors import Problem
 
 __all__ = [
     "AUDIT_CODES",
@@ -29,7 +28,6 @@ __all__ = [
     "drawing_label",
     "findings_rows",
     "macro_labels",
-    "problem_cell",
 ]
 
 Severity = Literal["error", "warning"]
@@ -116,11 +114,6 @@ class Finding:
 #: Column headers of a findings sheet (the rows of :func:`findings_rows`).
 FINDINGS_HEADERS = ["ระดับ (severity)", "รหัส (code)", "รายงาน (report)", "ชีต (sheet)", "เซลล์ (cell)", "ข้อความ",
                     "message"]
-
-
-def problem_cell(problem: Problem) -> str | None:
-    """The cell of an input problem (``D14``), its column (``D``) or row (``14``) alone, None when unknown."""
-    return f"{problem.letter or ''}{problem.row or ''}" or None
 
 
 def findings_rows(findings: Iterable[Finding]) -> list[list[Any]]:

@@ -65,7 +65,7 @@ from cplkpi.templates.build import add_r003_charts
 from cplkpi.xlsx import odd_page, set_text, write_table_sheet
 
 from .narrative import Narratives, write_narratives
-from .validate import FINDINGS_HEADERS, Finding, findings_rows, problem_cell, validate_reports
+from .validate import FINDINGS_HEADERS, Finding, findings_rows, validate_reports
 
 __all__ = [
     "NO_FINDINGS",
@@ -568,7 +568,7 @@ def render_r001(fig: MonthFigures) -> tuple[Workbook, dict[str, Any], dict[str, 
 
 
 def _input_findings(problems: list[Problem]) -> list[Finding]:
-    return [Finding(f"input_{p.code}", p.sheet, problem_cell(p), p.message_th, p.message_en, p.severity,
+    return [Finding(f"input_{p.code}", p.sheet, p.ref, p.message_th, p.message_en, p.severity,
                     report="ข้อมูลต้นทาง (source)") for p in problems]
 
 

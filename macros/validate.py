@@ -59,7 +59,7 @@ from cplkpi.scoring.thaidate import (
 from cplkpi.templates import layout
 
 from .audit_source import reading
-from .findings import FINDINGS_HEADERS, VALIDATE_CODES, Finding, findings_rows, problem_cell
+from .findings import FINDINGS_HEADERS, VALIDATE_CODES, Finding, findings_rows
 from .sheets import bounds
 from .validate_periods import PeriodFigures, check_counts, check_periods, day_text, figure_text, same_figure
 from .validate_progress import parse_progress_form, parse_progress_text
@@ -73,7 +73,6 @@ __all__ = [
     "findings_rows",
     "parse_progress_form",
     "parse_progress_text",
-    "problem_cell",
     "validate_reports",
 ]
 

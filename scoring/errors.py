@@ -69,14 +69,18 @@ class Problem:
     severity: Severity = "error"
 
     @property
+    def ref(self) -> str | None:
+        """The cell (``D14``), its column (``D``) or row (``14``) alone; None when neither is known."""
+        return f"{self.letter or ''}{self.row or ''}" or None
+
+    @property
     def where(self) -> str:
         """The location as a user reads it, e.g. ``เรื่องร้องเรียน!D14 (วันที่ตอบรับ)``."""
         parts = []
         if self.sheet:
             parts.append(self.sheet)
-        ref = f"{self.letter or ''}{self.row or ''}"
-        if ref:
-            parts.append(ref)
+        if self.ref:
+            parts.append(self.ref)
         where = "!".join(parts)
         if self.column:
             where = f"{where} ({self.column})" if where else f"({self.column})"
