@@ -1,7 +1,7 @@
 """Loose library types narrowed in one place: a sheet of a workbook, the bounds of a range, a row label.
 
 ``wb.active`` and ``wb[name]`` may be a chart sheet (or nothing), ``range_boundaries`` gives
-``None`` for a whole column or row and a sheet's page header is typed optional (openpyxl always makes one); the audit and the validator only deal with worksheets and
+``None`` for a whole column or row; the audit and the validator only deal with worksheets and
 bounded ranges, and these helpers say so once instead of an assert at every use. pandas types an
 index label as any hashable; the complaint tables are indexed by Excel row number (:func:`row_number`).
 """

@@ -287,8 +287,9 @@ class SheetWalk:
 
 
 def row_number(text: str) -> int | None:
-    m = _REF_PARTS.fullmatch(text)
-    return int(m[2]) if m is not None and int(m[2]) > 0 else None
+    """The row of a reference (``B7``: 7) as :func:`cell_position` reads it; None when it refuses it."""
+    position = cell_position(text)
+    return None if position is None else position[0]
 
 
 def walk_xml(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None],
